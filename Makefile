@@ -1,0 +1,39 @@
+# breach — build, test and measure. `make help` lists the targets.
+GO        ?= go
+PKGS      ?= ./...
+NATS_URL  ?= nats://127.0.0.1:4222
+PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+BENCHTIME ?= 1x
+
+.PHONY: help build test test-integration fuzz bench lint run clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+build: ## build bin/breach
+	$(GO) build -o bin/breach ./cmd/breach
+
+test: ## unit and in-process tests (no external services), a few minutes at most
+	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+test-integration: ## everything, plus crash, fault and scale tests and the real NATS (4222) and PostgreSQL (5432)
+	BREACH_TEST_INTEGRATION=1 BREACH_TEST_NATS_URL=$(NATS_URL) BREACH_TEST_POSTGRES_DSN='$(PG_DSN)' \
+		$(GO) test -count=1 -timeout 40m $(PKGS)
+
+fuzz: ## run the input fuzz targets briefly (FUZZTIME per target)
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $${FUZZTIME:-20s} -fuzzminimizetime 5s ./incident
+	$(GO) test -run '^$$' -fuzz '^FuzzDirectoryCSV$$' -fuzztime $${FUZZTIME:-20s} -fuzzminimizetime 5s ./inventory
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $${FUZZTIME:-20s} -fuzzminimizetime 5s ./inventory
+
+bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'run gofmt -w'; exit 1)
+	$(GO) vet $(PKGS)
+
+run: ## run the service on its embedded defaults
+	$(GO) run ./cmd/breach serve
+
+clean: ## remove build output and the default data directory
+	rm -rf bin breach-data

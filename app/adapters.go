@@ -1,0 +1,125 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/intake"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/store"
+	"github.com/breach-notify/breach/web"
+)
+
+// intakeStore adapts the store to intake's small interface.
+type intakeStore struct{ s store.Store }
+
+func (a intakeStore) SaveIncident(ctx context.Context, in *incident.Incident, raw []byte) (intake.Saved, error) {
+	r, err := a.s.SaveIncident(ctx, in, raw)
+	if errors.Is(err, store.ErrInvalid) {
+		// The store refuses this document for good: dead-letter it.
+		return intake.Saved{}, fmt.Errorf("%w: %w", intake.ErrPermanent, err)
+	}
+	if err != nil {
+		return intake.Saved{}, err
+	}
+	return intake.Saved{Duplicate: r.Duplicate, Conflicting: r.Conflicting, Stale: r.Stale}, nil
+}
+
+// webIncidents adapts the store to the API's reader.
+type webIncidents struct{ s store.Store }
+
+func mapErr(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: %w", web.ErrNotFound, err)
+	}
+	if errors.Is(err, store.ErrInvalid) {
+		return fmt.Errorf("%w: %w", web.ErrInvalidCursor, err)
+	}
+	return err
+}
+
+func (a webIncidents) GetIncident(ctx context.Context, id string) (web.IncidentView, error) {
+	rec, err := a.s.GetIncident(ctx, id)
+	if err != nil {
+		return web.IncidentView{}, mapErr(err)
+	}
+	revs, err := a.s.IncidentRevisions(ctx, id)
+	if err != nil {
+		return web.IncidentView{}, mapErr(err)
+	}
+	v := web.IncidentView{Incident: rec.Incident, Status: string(rec.Status), FirstReceivedAt: rec.FirstReceived, LastReceivedAt: rec.LastReceived}
+	for _, r := range revs {
+		info := web.RevisionInfo{Revision: r.Revision, ReceivedAt: r.ReceivedAt}
+		if in, err := incident.Decode(r.Doc); err == nil {
+			info.Title, info.Source = in.Title, in.Source
+		}
+		v.Revisions = append(v.Revisions, info)
+	}
+	return v, nil
+}
+
+func (a webIncidents) ListIncidents(ctx context.Context, limit int, cursor string) ([]web.IncidentSummary, string, error) {
+	rows, next, err := a.s.ListIncidents(ctx, store.ListOptions{Limit: limit, After: cursor})
+	if err != nil {
+		return nil, "", mapErr(err)
+	}
+	out := make([]web.IncidentSummary, len(rows))
+	for i, r := range rows {
+		out[i] = web.IncidentSummary{ID: r.ID, Revision: r.Revision, Title: r.Title, Status: string(r.Status), Cause: r.Cause,
+			DiscoveredAt: r.DiscoveredAt, ReceivedAt: r.LastReceived}
+		if r.Assessment != nil {
+			n := r.Assessment.Subjects
+			out[i].Risk, out[i].Level, out[i].Subjects = r.Assessment.Risk, r.Assessment.Level, &n
+		}
+	}
+	return out, next, nil
+}
+
+func (a webIncidents) GetAssessment(ctx context.Context, id string) (json.RawMessage, error) {
+	doc, _, err := a.s.GetAssessment(ctx, id)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return doc, nil
+}
+
+// busPublisher publishes API submissions like any other source.
+type busPublisher struct{ b *natsbus.Bus }
+
+func (p busPublisher) PublishIncident(ctx context.Context, in *incident.Incident, raw []byte) (bool, error) {
+	return natsbus.PublishIncident(ctx, p.b.JetStream(), p.b.Subjects(), in, raw)
+}
+
+// webCampaigns adapts the service's campaigns to the API.
+type webCampaigns struct{ s *Service }
+
+func (a webCampaigns) Approve(ctx context.Context, id, by string) (web.Approval, error) {
+	ap, err := a.s.Approve(ctx, id, by)
+	switch {
+	case errors.Is(err, ErrNotAssessed):
+		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrNotAssessed, err)
+	case errors.Is(err, ErrCampaignBlocked):
+		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrCampaignBlocked, err)
+	case err != nil:
+		return web.Approval{}, mapErr(err)
+	}
+	return web.Approval{Incident: ap.IncidentID, Revision: ap.Revision, By: ap.By, At: ap.At}, nil
+}
+
+func (a webCampaigns) NoticeCounts(ctx context.Context, id string) (notify.Counts, error) {
+	if _, err := a.s.store.GetIncident(ctx, id); err != nil {
+		return nil, mapErr(err)
+	}
+	return a.s.store.Ledger().Counts(ctx, id)
+}
+
+func (a webCampaigns) ExportNotices(ctx context.Context, id string, fn func(notify.Entry) error) error {
+	if _, err := a.s.store.GetIncident(ctx, id); err != nil {
+		return mapErr(err)
+	}
+	return a.s.store.Ledger().Each(ctx, id, fn)
+}

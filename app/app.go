@@ -1,0 +1,358 @@
+// Package app wires breach's service together: configuration in, then the
+// store, the message bus (embedded or external NATS), intake, the automatic
+// assessment and the HTTP API, run until the context ends and then drained
+// in reverse order. cmd/breach calls Run; tests run it in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/intake"
+	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/notify/queue"
+	"github.com/breach-notify/breach/store"
+	"github.com/breach-notify/breach/templates"
+	"github.com/breach-notify/breach/web"
+)
+
+// Service is a running breach service.
+type Service struct {
+	cfg     config.Config
+	log     *logrus.Entry
+	now     func() time.Time
+	store   store.Store
+	bus     *natsbus.Bus
+	inv     *inventory.Inventory
+	intake  *intake.Intake
+	assess  *assessor
+	camp    *campaigner
+	chans   []*channel
+	workers []*notify.Worker
+	metrics *serviceMetrics
+	http    *web.Server
+	httpLn  net.Listener
+}
+
+// Options are what tests may change beyond the configuration.
+type Options struct {
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Start opens everything the configuration asks for and starts serving.
+// On error, what was opened is closed again.
+func Start(ctx context.Context, cfg config.Config, log *logrus.Entry, opts Options) (s *Service, err error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s = &Service{cfg: cfg, log: log, now: opts.Now, metrics: newServiceMetrics()}
+	defer func() {
+		if err != nil {
+			s.close()
+			s = nil
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if cfg.Inventory != "" {
+		if s.inv, err = inventory.Load(cfg.Inventory); err != nil {
+			return nil, fmt.Errorf("inventory: %w", err)
+		}
+	}
+	if s.store, err = openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	if s.bus, err = natsbus.Start(ctx, busOptions(cfg), log.WithField("component", "nats")); err != nil {
+		return nil, fmt.Errorf("nats: %w", err)
+	}
+	if s.bus.Embedded() {
+		log.WithField("nats_url", s.bus.ClientURL()).Info("embedded NATS JetStream running")
+	}
+	s.assess = newAssessor(s.store, s.bus, s.inv, log, s.now, s.metrics)
+	if s.inv != nil {
+		if err := s.startCampaigns(cfg, log); err != nil {
+			return nil, err
+		}
+	}
+	s.intake, err = intake.New(intake.Config{Workers: cfg.Intake.Workers, MaxDeliver: cfg.Intake.MaxDeliver, NakDelay: cfg.Intake.NakDelay, AckWait: cfg.Intake.AckWait, Now: s.now},
+		s.bus, intakeStore{s.store}, intake.Hooks{OnStored: func(in *incident.Incident, dup bool) {
+			if !dup {
+				s.assess.enqueue(in.ID)
+			}
+		}}, log.WithField("component", "intake"))
+	if err != nil {
+		return nil, fmt.Errorf("intake: %w", err)
+	}
+	s.metrics.registerIntake(s.intake)
+	token, err := config.ReadSecret("http.api_token_file", cfg.HTTP.APITokenFile, "BREACH_API_TOKEN")
+	if err != nil {
+		return nil, err
+	}
+	if !token.IsSet() && !loopback(cfg.HTTP.Addr) {
+		// The API approves mass mailings and exports the ledger: never
+		// open to a network without a token.
+		return nil, fmt.Errorf("config http.addr: %q is not a loopback address; set http.api_token_file (or BREACH_API_TOKEN) to serve the API beyond this machine", cfg.HTTP.Addr)
+	}
+	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, APIToken: token.Reveal(), Now: s.now}, web.Deps{
+		Incidents: webIncidents{s.store},
+		Publisher: busPublisher{s.bus},
+		Registry:  s.metrics.reg,
+		Campaigns: s.webCampaigns(),
+		Readiness: []web.Check{
+			{Name: "nats", Run: s.bus.Ready},
+			{Name: "store", Run: s.store.Ping},
+		},
+	}, log.WithField("component", "http"))
+	if s.httpLn, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
+		return nil, fmt.Errorf("http: listen on %s (config http.addr): %w", cfg.HTTP.Addr, err)
+	}
+	return s, nil
+}
+
+// Run serves until ctx ends, then drains intake and the assessment and
+// closes everything.
+func (s *Service) Run(ctx context.Context) error {
+	defer s.close()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 8)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		if err := s.intake.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+			errc <- fmt.Errorf("intake: %w", err)
+		}
+	}()
+	go func() { defer wg.Done(); s.assess.run(runCtx) }()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		watchDeadlines(runCtx, s.store, s.bus, s.now, time.Minute, s.log.WithField("component", "deadlines"))
+	}()
+	if s.camp != nil {
+		wg.Add(1 + len(s.chans))
+		go func() { defer wg.Done(); s.camp.run(runCtx) }()
+		for i, ch := range s.chans {
+			go func() {
+				defer wg.Done()
+				// JetStream's MaxDeliver is only a backstop: it must stay
+				// above campaign.max_attempts, or the server stops
+				// redelivering before the worker gives up and the notice
+				// is stuck in failed_temporary, with no fallback.
+				cc := queue.ConsumerConfig{Channel: ch.name, Concurrency: ch.concurrency(), MaxDeliver: 2 * s.cfg.Campaign.MaxAttempts}
+				if err := queue.Consume(runCtx, s.bus, cc, s.workers[i], s.log.WithField("component", "notify")); err != nil {
+					errc <- fmt.Errorf("%s worker: %w", ch.name, err)
+				}
+			}()
+		}
+	}
+	go func() {
+		defer wg.Done()
+		if err := s.http.Serve(s.httpLn); err != nil {
+			errc <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	s.log.WithFields(logrus.Fields{"http": "http://" + s.httpLn.Addr().String(), "data_dir": s.cfg.DataDir}).Info("breach is serving")
+	var err error
+	select {
+	case <-ctx.Done():
+		s.log.Info("stopping: draining intake and the assessment")
+	case err = <-errc:
+		s.log.WithError(err).Error("stopping after an error")
+	}
+	cancel()
+	shutCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer done()
+	if herr := s.http.Shutdown(shutCtx); herr != nil {
+		s.log.WithError(herr).Warn("http shutdown")
+	}
+	wg.Wait()
+	return err
+}
+
+// HTTPAddr is the address the API listens on.
+func (s *Service) HTTPAddr() string { return s.httpLn.Addr().String() }
+
+// Bus is the service's message bus.
+func (s *Service) Bus() *natsbus.Bus { return s.bus }
+
+// Store is the service's store.
+func (s *Service) Store() store.Store { return s.store }
+
+// Close releases what Start opened, for a service that will not Run.
+func (s *Service) Close() {
+	if s.httpLn != nil {
+		_ = s.httpLn.Close()
+	}
+	s.close()
+}
+
+func (s *Service) close() {
+	for _, c := range s.chans {
+		if err := c.close(); err != nil {
+			s.log.WithError(err).WithField("channel", string(c.name)).Warn("close channel")
+		}
+	}
+	s.chans = nil
+	if s.bus != nil {
+		s.bus.Close()
+	}
+	if s.store != nil {
+		if err := s.store.Close(); err != nil {
+			s.log.WithError(err).Warn("close store")
+		}
+	}
+}
+
+func openStore(ctx context.Context, cfg config.Config, log *logrus.Entry) (store.Store, error) {
+	opts := store.Options{Driver: cfg.Store.Driver, Path: filepath.Join(cfg.DataDir, "breach.db"), Log: log.WithField("component", "store")}
+	if cfg.Store.Driver != store.DriverPostgres {
+		// The database holds the subject directory and the ledger: owner
+		// only (SQLite gives its -wal and -shm files the same mode).
+		f, err := os.OpenFile(opts.Path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		_ = f.Close()
+	}
+	if cfg.Store.Driver == store.DriverPostgres {
+		dsn, err := config.ReadSecret("store.dsn_file", cfg.Store.DSNFile, "BREACH_STORE_DSN")
+		if err != nil {
+			return nil, err
+		}
+		opts.DSN = dsn.Reveal()
+	}
+	s, err := store.Open(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return s, nil
+}
+
+func busOptions(cfg config.Config) natsbus.Options {
+	n := cfg.NATS
+	return natsbus.Options{
+		URL: n.URL, Listen: n.Listen, StoreDir: filepath.Join(cfg.DataDir, "nats"),
+		CredsFile: n.CredsFile, NKeySeedFile: n.NKeySeedFile,
+		TLSCAFile: n.TLS.CAFile, TLSCertFile: n.TLS.CertFile, TLSKeyFile: n.TLS.KeyFile,
+		Name: "breach", Prefix: n.Prefix, Replicas: n.Replicas, DuplicateWindow: n.DuplicateWindow, NoticeDuplicateWindow: n.NoticeDuplicateWindow,
+		Streams: natsbus.StreamNames{Incidents: n.Streams.Incidents, Notices: n.Streams.Notices, Deadletter: n.Streams.Deadletter, Events: n.Streams.Events},
+	}
+}
+
+// startCampaigns wires the notice campaign: templates, the notice key, the
+// composer, the planner over the ledger and the NOTICES queue, and one
+// worker per channel.
+func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry) error {
+	set, err := templates.New(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir})
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	key, err := noticeKey(cfg)
+	if err != nil {
+		return err
+	}
+	comp, err := compose.New(compose.Config{Templates: set, Inventory: s.inv, Secret: key, AnnouncementURL: cfg.Campaign.AnnouncementURL, Now: s.now},
+		compose.IncidentsFunc(s.incidentRevision))
+	if err != nil {
+		return err
+	}
+	policy, err := cfg.Campaign.Policy()
+	if err != nil {
+		return err
+	}
+	ledger := s.store.Ledger()
+	sink := s.metrics.countNotices(queue.NewSink(s.bus))
+	clog := log.WithField("component", "campaign")
+	s.camp = &campaigner{store: s.store, ledger: ledger, bus: s.bus, inv: s.inv, composer: comp,
+		planner:     &notify.Planner{Policy: policy, Ledger: ledger, Sink: sink, Render: comp, Now: s.now},
+		autoApprove: cfg.Campaign.AutoApprove, notifyAll: cfg.Campaign.NotifyAllAffected, log: clog, now: s.now,
+		active: map[string]int{}, pending: map[string]bool{}, wake: make(chan struct{}, 1)}
+	s.assess.onDone = func(id string, _ *assess.Assessment) { s.camp.onAssessed(context.Background(), id) }
+	if s.chans, err = buildChannels(cfg, clog); err != nil {
+		return err
+	}
+	// With a real provider on some channel, the outbox must not stand in
+	// for the others: a letter "sent" to a file would be recorded as proof
+	// of notice although nothing was posted. In the all-outbox default
+	// (demo, trial) every channel stays on, loudly.
+	real := slices.ContainsFunc(s.chans, func(c *channel) bool { return !c.outbox })
+	if real && !cfg.Campaign.OutboxFallback {
+		for _, ch := range s.chans {
+			if ch.outbox {
+				s.camp.planner.Policy.Disabled = append(s.camp.planner.Policy.Disabled, ch.name)
+				clog.WithField("channel", string(ch.name)).Warn("channel has no provider and is left out of campaigns (campaign.outbox_fallback: true keeps it in the outbox)")
+			}
+		}
+	}
+	for _, ch := range s.chans {
+		s.workers = append(s.workers, notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter},
+			ch.notifier, ledger, comp, sink, clog, s.now))
+	}
+	if cfg.Campaign.AutoApprove {
+		clog.Warn("campaign.auto_approve is on: notices go out without a person's approval (demos and tests only)")
+	}
+	return nil
+}
+
+// incidentRevision reads one stored revision of an incident.
+func (s *Service) incidentRevision(ctx context.Context, id string, revision int) (*incident.Incident, error) {
+	revs, err := s.store.IncidentRevisions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range revs {
+		if r.Revision == revision {
+			return incident.Decode(r.Doc)
+		}
+	}
+	return nil, fmt.Errorf("incident %s revision %d: %w", id, revision, store.ErrNotFound)
+}
+
+// Approve approves the campaign of an assessed incident.
+func (s *Service) Approve(ctx context.Context, id, by string) (store.Approval, error) {
+	if s.camp == nil {
+		return store.Approval{}, fmt.Errorf("approve %s: no inventory configured, so there is no campaign to approve", id)
+	}
+	return s.camp.approve(ctx, id, by)
+}
+
+// webCampaigns is nil (routes answer 503) when there is no inventory and so
+// no campaign.
+func (s *Service) webCampaigns() web.Campaigns {
+	if s.camp == nil {
+		return nil
+	}
+	return webCampaigns{s}
+}
+
+// loopback reports whether addr listens on this machine only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,62 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/breach-notify/breach/app"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/store"
+)
+
+// TestApproveBlockedByLeakedText: an incident whose description carries a
+// card number cannot be approved; the reason names the field and does not
+// quote the number, and nothing is approved.
+func TestApproveBlockedByLeakedText(t *testing.T) {
+	svc := startService(t, testConfig(t.TempDir(), testInventory))
+	in := testIncident("INC-BLOCKED", 1, incident.Affected{System: "crm"})
+	in.Mitigation.Measures = []string{"Closed the access path"}
+	in.Description = "The copied table included card 4111 1111 1111 1111."
+	publish(t, svc, in)
+	waitAssessment(t, svc, in.ID, 1)
+	_, err := svc.Approve(context.Background(), in.ID, "tester")
+	if !errors.Is(err, app.ErrCampaignBlocked) {
+		t.Fatalf("got %v, want ErrCampaignBlocked", err)
+	}
+	if !strings.Contains(err.Error(), "description") || strings.Contains(err.Error(), "4111") {
+		t.Errorf("got %q, want a reason naming description without the number", err)
+	}
+	if _, err := svc.Store().GetApproval(context.Background(), in.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("got approval lookup error %v, want ErrNotFound (nothing approved)", err)
+	}
+}
+
+// TestApprovalIsPerRevision: approving revision 1 does not approve
+// revision 2; its campaign waits for a new approval.
+func TestApprovalIsPerRevision(t *testing.T) {
+	cfg := testConfig(t.TempDir(), testInventory)
+	cfg.Campaign.AnnouncementURL = "https://shop.example/notice"
+	svc := startService(t, cfg)
+	ctx := context.Background()
+	in := testIncident("INC-REV", 1, incident.Affected{System: "crm"})
+	in.Mitigation.Measures = []string{"Closed the access path"}
+	publish(t, svc, in)
+	waitAssessment(t, svc, in.ID, 1)
+	if _, err := svc.Approve(ctx, in.ID, "tester"); err != nil {
+		t.Fatalf("approve revision 1: %v", err)
+	}
+	in2 := testIncident("INC-REV", 2, incident.Affected{System: "billing"}, incident.Affected{System: "crm"})
+	in2.Mitigation.Measures = in.Mitigation.Measures
+	publish(t, svc, in2)
+	waitAssessment(t, svc, in.ID, 2)
+	ap, err := svc.Store().GetApproval(ctx, in.ID)
+	if err != nil || ap.Revision != 1 {
+		t.Fatalf("got approval %+v, %v; want the revision 1 approval only", ap, err)
+	}
+	ap2, err := svc.Approve(ctx, in.ID, "tester")
+	if err != nil || ap2.Revision != 2 {
+		t.Errorf("approve revision 2: got %+v, %v; want revision 2 approved", ap2, err)
+	}
+}

@@ -1,0 +1,109 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/time/rate"
+
+	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/notify/email"
+	"github.com/breach-notify/breach/notify/outbox"
+	"github.com/breach-notify/breach/notify/sms"
+)
+
+// channel is one configured notice channel: its notifier, its provider's
+// token bucket and how to release it.
+type channel struct {
+	name     notify.Channel
+	notifier notify.Notifier
+	limiter  *rate.Limiter
+	outbox   bool
+	close    func() error
+}
+
+// legalChannels are planned in this order; push is an accelerator.
+var legalChannels = []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelPush, notify.ChannelVoice, notify.ChannelLetter}
+
+// buildChannels wires each channel to its provider, or to the outbox under
+// <data>/outbox when none is configured (with a loud warning).
+func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
+	dir := filepath.Join(cfg.DataDir, "outbox")
+	var out []*channel
+	closeAll := func() {
+		for _, c := range out {
+			_ = c.close()
+		}
+	}
+	for _, name := range legalChannels {
+		clog := log.WithField("channel", string(name))
+		var c *channel
+		var err error
+		switch {
+		case name == notify.ChannelEmail && cfg.Channels.Email.SMTP.Host != "":
+			c, err = emailChannel(cfg.Channels.Email, clog)
+		case name == notify.ChannelSMS && cfg.Channels.SMS.AccountSID != "":
+			c, err = smsChannel(cfg.Channels.SMS, clog)
+		default:
+			var n *outbox.Notifier
+			n, err = outbox.New(dir, name, clog)
+			if err == nil {
+				c = &channel{name: name, notifier: n, outbox: true, close: n.Close}
+			}
+		}
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func smsChannel(c config.SMS, log *logrus.Entry) (*channel, error) {
+	token, err := config.ReadSecret("channels.sms.auth_token_file", c.AuthTokenFile, "BREACH_TWILIO_AUTH_TOKEN")
+	if err != nil {
+		return nil, err
+	}
+	n, err := sms.New(sms.Config{AccountSID: c.AccountSID, AuthToken: token, From: c.From, MessagingServiceSID: c.MessagingServiceSID,
+		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL}, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelSMS, notifier: n, limiter: rate.NewLimiter(rate.Limit(c.RatePerSec), max(1, int(c.RatePerSec))),
+		close: func() error { return nil }}, nil
+}
+
+func emailChannel(e config.Email, log *logrus.Entry) (*channel, error) {
+	pw, err := config.ReadSecret("channels.email.smtp.password_file", e.SMTP.PasswordFile, "BREACH_SMTP_PASSWORD")
+	if err != nil {
+		return nil, err
+	}
+	ec := email.Config{Host: e.SMTP.Host, Port: e.SMTP.Port, TLS: e.SMTP.TLS, Username: e.SMTP.Username, Password: pw,
+		From: e.From, ReplyTo: e.ReplyTo, Connections: e.Connections, RatePerSec: e.RatePerSec}
+	if e.DKIM.KeyFile != "" {
+		key, err := os.ReadFile(e.DKIM.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("config channels.email.dkim.key_file: %w", err)
+		}
+		ec.DKIM = &email.DKIMConfig{Domain: e.DKIM.Domain, Selector: e.DKIM.Selector, KeyPEM: key}
+	}
+	n, err := email.New(ec, log)
+	if err != nil {
+		return nil, err
+	}
+	burst := max(1, int(e.RatePerSec))
+	return &channel{name: notify.ChannelEmail, notifier: n, limiter: rate.NewLimiter(rate.Limit(e.RatePerSec), burst), close: n.Close}, nil
+}
+
+// concurrency is how many notices of the channel are in flight at once:
+// the e-mail pool's size, more for the outbox.
+func (c *channel) concurrency() int {
+	if c.outbox {
+		return 8
+	}
+	return 16
+}

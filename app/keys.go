@@ -1,0 +1,63 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/notify/verify"
+)
+
+// noticeKey returns the key that derives notice verification codes: from
+// secrets.notice_key_file (or BREACH_NOTICE_KEY), else from
+// <data>/notice.key, created with 32 random bytes on first use. Losing it
+// makes earlier codes unverifiable, so it is never regenerated.
+func noticeKey(cfg config.Config) ([]byte, error) {
+	s, err := config.ReadSecret("secrets.notice_key_file", cfg.Secrets.NoticeKeyFile, "BREACH_NOTICE_KEY")
+	if err != nil {
+		return nil, err
+	}
+	if s.IsSet() {
+		if len(s.Reveal()) < verify.MinSecretBytes {
+			return nil, fmt.Errorf("config secrets.notice_key_file: the key must be at least %d bytes", verify.MinSecretBytes)
+		}
+		return []byte(s.Reveal()), nil
+	}
+	path := filepath.Join(cfg.DataDir, "notice.key")
+	key, err := ReadNoticeKey(cfg.DataDir)
+	switch {
+	case err == nil:
+		return key, nil
+	case errors.Is(err, fs.ErrNotExist):
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("write notice key: %w", err)
+		}
+		return key, nil
+	default:
+		return nil, fmt.Errorf("read notice key: %w", err)
+	}
+}
+
+// ReadNoticeKey reads the generated notice key of a data directory.
+func ReadNoticeKey(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, "notice.key")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < verify.MinSecretBytes {
+		return nil, fmt.Errorf("notice key %s is damaged; restore it from backup (codes already sent depend on it)", path)
+	}
+	return key, nil
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/breach-notify/breach/intake"
+	"github.com/breach-notify/breach/notify"
+)
+
+// serviceMetrics are the service's own Prometheus series (the API registers
+// its HTTP series on the same registry).
+type serviceMetrics struct {
+	reg            *prometheus.Registry
+	assessFailures prometheus.Counter
+	assessSeconds  prometheus.Histogram
+}
+
+func newServiceMetrics() *serviceMetrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &serviceMetrics{
+		reg: reg,
+		assessFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "breach_assessment_failures_total",
+			Help: "Assessments that failed (input errors or storage)."}),
+		assessSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "breach_assessment_seconds",
+			Help: "Time to assess one incident revision against the inventory.", Buckets: prometheus.ExponentialBuckets(0.01, 3, 10)}),
+	}
+	reg.MustRegister(m.assessFailures, m.assessSeconds)
+	return m
+}
+
+// registerIntake exports intake's counters and consumer lag.
+func (m *serviceMetrics) registerIntake(in *intake.Intake) {
+	counter := func(name, help string, get func(intake.Stats) uint64) {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(get(in.Stats())) }))
+	}
+	counter("breach_incidents_received_total", "Incident messages handled by intake (each delivery counts).", func(s intake.Stats) uint64 { return s.Received })
+	counter("breach_incidents_stored_total", "New incident revisions stored.", func(s intake.Stats) uint64 { return s.Stored })
+	counter("breach_incidents_duplicate_total", "Replayed incident revisions the store already had.", func(s intake.Stats) uint64 { return s.Duplicates })
+	counter("breach_incidents_rejected_total", "Incident messages rejected and dead-lettered with their reason.", func(s intake.Stats) uint64 { return s.Rejected })
+	counter("breach_incidents_retried_total", "Incident deliveries handed back for redelivery after a transient failure.", func(s intake.Stats) uint64 { return s.Retried })
+	counter("breach_incidents_exhausted_total", "Incident messages whose redeliveries ran out (left in INCIDENTS, not stored): alert on any.", func(s intake.Stats) uint64 { return s.Exhausted })
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "breach_intake_consumer_lag",
+		Help: "Incident messages waiting for the intake consumer (pending plus unacknowledged)."}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := in.Lag(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+}
+
+// countingSink counts the notice outcomes the workers report, per channel,
+// so that "the SMTP relay is down" shows on /metrics before anyone asks.
+type countingSink struct {
+	notify.Sink
+	outcomes *prometheus.CounterVec
+}
+
+func (m *serviceMetrics) countNotices(s notify.Sink) notify.Sink {
+	v := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "breach_notices_total",
+		Help: "Notice outcomes by channel: sent, failed (permanently, after retries, or unreachable)."}, []string{"channel", "outcome"})
+	m.reg.MustRegister(v)
+	return countingSink{Sink: s, outcomes: v}
+}
+
+func (c countingSink) Event(ctx context.Context, incidentID, kind string, payload any) error {
+	if p, ok := payload.(map[string]any); ok {
+		ch := fmt.Sprint(p["channel"])
+		switch kind {
+		case "notice.sent":
+			c.outcomes.WithLabelValues(ch, "sent").Inc()
+		case "notice.failed":
+			c.outcomes.WithLabelValues(ch, fmt.Sprint(p["state"])).Inc()
+		}
+	}
+	return c.Sink.Event(ctx, incidentID, kind, payload)
+}

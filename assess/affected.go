@@ -1,0 +1,565 @@
+package assess
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
+)
+
+// AffectedPerson is one affected person as EachAffected reports them. The
+// value, its embedded Subject and its slices are reused for the next person:
+// copy what you keep beyond the callback.
+type AffectedPerson struct {
+	// Subject is the directory row: id, name, contacts, locale, minor,
+	// guardian contacts, postal address, devices.
+	*inventory.Subject
+	// Jurisdiction is the person's jurisdiction id (DESIGN §5), e.g. "EU-GDPR".
+	Jurisdiction string
+	// Categories are the exposed category ids, sorted.
+	Categories []string
+	// Systems are the affected systems the person is in, in directory order.
+	Systems []string
+	// Unintelligible is true when everything exposed about the person was
+	// encrypted (or hashed) and the key was not compromised.
+	Unintelligible bool
+	// HIPAA is true when the organisation is a HIPAA covered entity and
+	// the person's health data was exposed: the US-HIPAA obligation covers
+	// them in addition to their own jurisdiction's (Jurisdiction is never
+	// "US-HIPAA"), so a campaign for US-HIPAA must include them.
+	HIPAA bool
+}
+
+// EachAffected streams the inventory's subject directory once and calls fn
+// for every person the incident affects. It holds no more than one person
+// in memory (plus the subject filters of the incident). Bad directory rows
+// are skipped; an error from fn stops the walk and is returned as is.
+func EachAffected(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, fn func(*AffectedPerson) error) error {
+	m, err := newMatcher(inv, in)
+	if err != nil {
+		return err
+	}
+	_, err = m.scan(ctx, fn)
+	return err
+}
+
+// catSet is a bit set over the categories of one matcher.
+type catSet []uint64
+
+func (s catSet) or(o catSet) {
+	for i := range s {
+		s[i] |= o[i]
+	}
+}
+
+func (s catSet) clear() {
+	for i := range s {
+		s[i] = 0
+	}
+}
+
+func (s catSet) has(i int) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func (s catSet) set(i int) { s[i>>6] |= 1 << (uint(i) & 63) }
+
+func (s catSet) intersects(o catSet) bool {
+	for i := range s {
+		if s[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (s catSet) empty() bool {
+	for _, w := range s {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// each calls fn with the index of every member, in increasing order.
+func (s catSet) each(fn func(int)) {
+	for wi, w := range s {
+		for w != 0 {
+			b := bits.TrailingZeros64(w)
+			fn(wi<<6 | b)
+			w &= w - 1
+		}
+	}
+}
+
+// entry is one prepared incident.affected[i].
+type entry struct {
+	index          int
+	system         int // index into matcher.systems
+	cats           catSet
+	subjects       map[string]int32 // nil: everyone in the system
+	found          []bool           // per listed subject: seen in the directory
+	unintelligible bool
+	encrypted      bool
+	keyCompromised bool
+	people         int
+}
+
+// affectedSystem is one system named by the incident.
+type affectedSystem struct {
+	sys     *inventory.System
+	entries []int
+	seen    uint32 // row generation of the last visit
+	people  int
+}
+
+// jurAgg aggregates the affected people of one jurisdiction.
+type jurAgg struct {
+	id             string
+	subjects       int
+	minors         int
+	withoutContact int
+	records        int64
+	cats           catSet
+	clearCats      catSet
+	nameElemClear  bool
+	nameElemAny    bool
+	unintelligible int // people whose exposed data was all unintelligible
+	// states counts the people who live in a US State in the sense of
+	// HIPAA (45 CFR § 160.103: the 50 states, DC and the territories), by
+	// region code; nil while there are none.
+	states map[string]int
+}
+
+// countState adds one person of state st (no-op when st is empty).
+func (a *jurAgg) countState(st string) {
+	if st == "" {
+		return
+	}
+	if a.states == nil {
+		a.states = map[string]int{}
+	}
+	a.states[st]++
+}
+
+func (m *matcher) newAgg(id string) *jurAgg {
+	return &jurAgg{id: id, cats: make(catSet, m.words), clearCats: make(catSet, m.words)}
+}
+
+// scanResult is what one walk over the directory found.
+type scanResult struct {
+	total          int
+	minors         int
+	withoutContact int
+	unintelligible int
+	records        int64
+	rejectedRows   int
+	rowErrors      []string
+	warnedRows     int
+	rowWarnings    []string
+	cats           catSet
+	clearCats      catSet
+	byJur          map[string]*jurAgg
+	hipaa          *jurAgg // people whose health data was exposed (covered entities only)
+}
+
+// matcher holds everything prepared from the inventory and the incident
+// that the per-row loop needs, so that the loop itself does not allocate.
+type matcher struct {
+	inv      *inventory.Inventory
+	in       *incident.Incident
+	cats     []inventory.Category // by index
+	catIndex map[string]int
+	words    int
+	systems  []affectedSystem
+	sysIndex map[string]int
+	entries  []entry
+
+	identifying catSet
+	usPI        catSet
+	health      catSet
+
+	// per-row scratch, reused
+	gen        uint32
+	all, clear catSet
+	person     AffectedPerson
+
+	jurCache map[string]map[string]place // country → region → place
+}
+
+// place is where a (country, region) pair counts: its jurisdiction's
+// aggregate and, for people of a US State or territory, the State's code.
+type place struct {
+	agg   *jurAgg
+	state string
+}
+
+// newMatcher validates the incident's affected entries against the
+// inventory and prepares the per-row lookups.
+func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, error) {
+	if inv == nil {
+		return nil, errors.New("assess: no inventory")
+	}
+	if in == nil {
+		return nil, errors.New("assess: no incident")
+	}
+	m := &matcher{inv: inv, in: in, catIndex: map[string]int{}, sysIndex: map[string]int{}, jurCache: map[string]map[string]place{}}
+	addCat := func(field, id string) (int, error) {
+		if i, ok := m.catIndex[id]; ok {
+			return i, nil
+		}
+		c, ok := inv.Category(id)
+		if !ok {
+			return 0, &InputError{Field: field, Msg: fmt.Sprintf("category %q is not in the taxonomy or the inventory's categories", id)}
+		}
+		m.catIndex[id] = len(m.cats)
+		m.cats = append(m.cats, c)
+		return len(m.cats) - 1, nil
+	}
+	type pending struct {
+		cats []int
+	}
+	pend := make([]pending, len(in.Affected))
+	for i, a := range in.Affected {
+		f := fmt.Sprintf("affected[%d]", i)
+		sys, ok := inv.System(a.System)
+		if !ok {
+			return nil, &InputError{Field: f + ".system", Msg: fmt.Sprintf("%q is not a system of the inventory", a.System)}
+		}
+		si, ok := m.sysIndex[sys.ID]
+		if !ok {
+			si = len(m.systems)
+			m.sysIndex[sys.ID] = si
+			m.systems = append(m.systems, affectedSystem{sys: sys})
+		}
+		var ids []int
+		if a.Categories == nil {
+			for j, c := range sys.Categories {
+				ci, err := addCat(fmt.Sprintf("inventory system %s categories[%d]", sys.ID, j), c)
+				if err != nil {
+					return nil, err
+				}
+				ids = append(ids, ci)
+			}
+		} else {
+			for j, c := range a.Categories {
+				field := fmt.Sprintf("%s.categories[%d]", f, j)
+				if !slices.Contains(sys.Categories, c) {
+					return nil, &InputError{Field: field, Msg: fmt.Sprintf("system %q does not hold category %q (it holds %s)", sys.ID, c, strings.Join(sys.Categories, ", "))}
+				}
+				ci, err := addCat(field, c)
+				if err != nil {
+					return nil, err
+				}
+				ids = append(ids, ci)
+			}
+		}
+		pend[i] = pending{cats: ids}
+		e := entry{index: i, system: si, encrypted: sys.EncryptedAtRest}
+		if a.Encrypted != nil {
+			e.encrypted = *a.Encrypted
+		}
+		if a.KeyCompromised != nil {
+			e.keyCompromised = *a.KeyCompromised
+		}
+		e.unintelligible = e.encrypted && !e.keyCompromised
+		if a.Subjects != nil {
+			e.subjects = make(map[string]int32, len(a.Subjects))
+			for _, s := range a.Subjects {
+				if _, dup := e.subjects[s]; !dup {
+					e.subjects[s] = int32(len(e.subjects))
+				}
+			}
+			e.found = make([]bool, len(e.subjects))
+		}
+		m.systems[si].entries = append(m.systems[si].entries, len(m.entries))
+		m.entries = append(m.entries, e)
+	}
+	m.words = (len(m.cats) + 63) / 64
+	if m.words == 0 {
+		m.words = 1
+	}
+	for i := range m.entries {
+		m.entries[i].cats = make(catSet, m.words)
+		for _, ci := range pend[i].cats {
+			m.entries[i].cats.set(ci)
+		}
+	}
+	m.identifying = make(catSet, m.words)
+	m.usPI = make(catSet, m.words)
+	m.health = make(catSet, m.words)
+	for i, c := range m.cats {
+		if c.Identifying {
+			m.identifying.set(i)
+		}
+		if c.USPersonalInfo {
+			m.usPI.set(i)
+		}
+		if c.Health {
+			m.health.set(i)
+		}
+	}
+	m.all = make(catSet, m.words)
+	m.clear = make(catSet, m.words)
+	return m, nil
+}
+
+// catIDs returns the sorted ids of the members of s.
+func (m *matcher) catIDs(s catSet, dst []string) []string {
+	dst = dst[:0]
+	s.each(func(i int) { dst = append(dst, m.cats[i].ID) })
+	slices.Sort(dst)
+	return dst
+}
+
+// categories returns the members of s, sorted by id.
+func (m *matcher) categories(s catSet) []inventory.Category {
+	var out []inventory.Category
+	s.each(func(i int) { out = append(out, m.cats[i]) })
+	slices.SortFunc(out, func(a, b inventory.Category) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// maxRowErrors bounds how many row errors an assessment quotes.
+const maxRowErrors = 10
+
+// scan walks the directory once, aggregating per jurisdiction and calling
+// fn (when not nil) for each affected person.
+func (m *matcher) scan(ctx context.Context, fn func(*AffectedPerson) error) (*scanResult, error) {
+	dir, err := inventory.OpenDirectory(m.inv.SubjectsPath, m.inv)
+	if err != nil {
+		return nil, &InputError{Field: "inventory.subjects", Msg: err.Error(), Err: err}
+	}
+	defer dir.Close()
+	res := &scanResult{cats: make(catSet, m.words), clearCats: make(catSet, m.words), byJur: map[string]*jurAgg{}}
+	if m.inv.Organization.HIPAACoveredEntity {
+		res.hipaa = m.newAgg(hipaaJurisdiction)
+	}
+	for n := 0; ; n++ {
+		if n&0xfff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		s, err := dir.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var re *inventory.RowError
+			if errors.As(err, &re) {
+				res.rejectedRows++
+				if len(res.rowErrors) < maxRowErrors {
+					res.rowErrors = append(res.rowErrors, err.Error())
+				}
+				continue
+			}
+			return nil, fmt.Errorf("read subject directory: %w", err)
+		}
+		if err := m.row(s, res, fn); err != nil {
+			return nil, err
+		}
+	}
+	w := dir.Warnings()
+	res.warnedRows = w.Rows
+	for _, e := range w.First[:min(len(w.First), maxRowErrors)] {
+		res.rowWarnings = append(res.rowWarnings, e.Error())
+	}
+	return res, nil
+}
+
+// row matches one directory row against the incident.
+func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPerson) error) error {
+	m.gen++
+	if m.gen == 0 { // wrapped: reset every marker
+		for i := range m.systems {
+			m.systems[i].seen = 0
+		}
+		m.gen = 1
+	}
+	var records int64
+	unintelligible := true
+	m.person.Systems = m.person.Systems[:0]
+	for _, sid := range s.Systems {
+		si, ok := m.sysIndex[sid]
+		if !ok {
+			continue
+		}
+		as := &m.systems[si]
+		if as.seen == m.gen {
+			continue // listed twice
+		}
+		as.seen = m.gen
+		hit := false
+		for _, ei := range as.entries {
+			e := &m.entries[ei]
+			if e.subjects != nil {
+				k, ok := e.subjects[s.ID]
+				if !ok {
+					continue
+				}
+				e.found[k] = true
+			}
+			if !hit {
+				hit = true
+				if records == 0 {
+					m.all.clear()
+					m.clear.clear()
+				}
+			}
+			e.people++
+			m.all.or(e.cats)
+			if !e.unintelligible {
+				m.clear.or(e.cats)
+				unintelligible = false
+			}
+		}
+		if hit {
+			records++
+			as.people++
+			m.person.Systems = append(m.person.Systems, as.sys.ID)
+		}
+	}
+	if records == 0 {
+		return nil
+	}
+	pl := m.jurisdiction(s, res)
+	agg := pl.agg
+	agg.countState(pl.state)
+	contact := s.HasContact()
+	res.total++
+	res.records += records
+	agg.subjects++
+	agg.records += records
+	if s.Minor {
+		res.minors++
+		agg.minors++
+	}
+	if !contact {
+		res.withoutContact++
+		agg.withoutContact++
+	}
+	if unintelligible {
+		res.unintelligible++
+		agg.unintelligible++
+	}
+	res.cats.or(m.all)
+	res.clearCats.or(m.clear)
+	agg.cats.or(m.all)
+	agg.clearCats.or(m.clear)
+	if m.all.intersects(m.identifying) && m.all.intersects(m.usPI) {
+		agg.nameElemAny = true
+	}
+	if m.clear.intersects(m.identifying) && m.clear.intersects(m.usPI) {
+		agg.nameElemClear = true
+	}
+	hipaa := false
+	if h := res.hipaa; h != nil && m.all.intersects(m.health) {
+		hipaa = true
+		h.subjects++
+		h.countState(pl.state)
+		h.records += records
+		if s.Minor {
+			h.minors++
+		}
+		if !contact {
+			h.withoutContact++
+		}
+		if unintelligible {
+			h.unintelligible++
+		}
+		h.cats.or(m.all)
+		h.clearCats.or(m.clear)
+		if m.all.intersects(m.identifying) && m.all.intersects(m.usPI) {
+			h.nameElemAny = true
+		}
+		if m.clear.intersects(m.identifying) && m.clear.intersects(m.usPI) {
+			h.nameElemClear = true
+		}
+	}
+	if fn == nil {
+		return nil
+	}
+	m.person.Subject = s
+	m.person.Jurisdiction = agg.id
+	m.person.Categories = m.catIDs(m.all, m.person.Categories)
+	m.person.Unintelligible = unintelligible
+	m.person.HIPAA = hipaa
+	return fn(&m.person)
+}
+
+// unknownJurisdiction is used for people whose country maps to no known
+// jurisdiction.
+const unknownJurisdiction = "UNKNOWN"
+
+// hipaaJurisdiction is the id of the HIPAA rule, which applies in addition
+// to a person's own jurisdiction.
+const hipaaJurisdiction = "US-HIPAA"
+
+// jurisdiction returns the place of the person's (country, region): the
+// aggregate of their jurisdiction and their US State, if any. It caches by
+// (country, region) so that the hot path neither allocates nor builds
+// strings.
+func (m *matcher) jurisdiction(s *inventory.Subject, res *scanResult) place {
+	byRegion, ok := m.jurCache[s.Country]
+	if ok {
+		if p, ok := byRegion[s.Region]; ok {
+			return p
+		}
+	} else {
+		byRegion = map[string]place{}
+		m.jurCache[strings.Clone(s.Country)] = byRegion
+	}
+	id := inventory.Jurisdiction(s.Country, s.Region)
+	if id == "" {
+		id = unknownJurisdiction
+	}
+	agg, ok := res.byJur[id]
+	if !ok {
+		agg = m.newAgg(id)
+		res.byJur[id] = agg
+	}
+	p := place{agg: agg, state: usState(s.Country, s.Region)}
+	byRegion[strings.Clone(s.Region)] = p
+	return p
+}
+
+// usState returns the code of the US State (in HIPAA's sense, 45 CFR §
+// 160.103: the 50 states, the District of Columbia and the territories) a
+// person of country and region lives in, or "" outside them. Territories
+// may appear as US regions (US/PR) or as countries of their own (PR); the
+// uninhabited Minor Outlying Islands (UM) are not a State.
+func usState(country, region string) string {
+	switch country {
+	case "US":
+		if region != "UM" && inventory.ValidUSRegion(region) {
+			return strings.Clone(region)
+		}
+	case "PR", "VI", "GU", "AS", "MP":
+		return country
+	}
+	return ""
+}
+
+// unmatchedSubjects counts, per entry, the listed subjects that were not
+// found in the directory under the entry's system.
+func (m *matcher) unmatchedSubjects() []string {
+	var out []string
+	for _, e := range m.entries {
+		missing := 0
+		for _, f := range e.found {
+			if !f {
+				missing++
+			}
+		}
+		if missing > 0 {
+			out = append(out, fmt.Sprintf("affected[%d].subjects: %d of %d listed people were not found in the subject directory under system %q; they are not counted", e.index, missing, len(e.found), m.systems[e.system].sys.ID))
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/breach-notify/breach/internal/config"
+	"github.com/spf13/cobra"
+)
+
+// configFlags are the flags every long-running command shares: --config and
+// the overrides that sit on top of the file and the environment.
+type configFlags struct {
+	path      string
+	overrides []override
+}
+
+type override struct {
+	flag, key string
+	value     *string
+}
+
+func addConfigFlags(cmd *cobra.Command) *configFlags {
+	cf := &configFlags{}
+	cmd.Flags().StringVar(&cf.path, "config", "", "configuration file (YAML); defaults are embedded")
+	add := func(flag, key, usage string) {
+		cf.overrides = append(cf.overrides, override{flag, key, cmd.Flags().String(flag, "", usage+" (config "+key+")")})
+	}
+	add("data-dir", "data_dir", "data directory")
+	add("http-addr", "http.addr", "HTTP listen address")
+	add("nats-listen", "nats.listen", "embedded NATS listen address")
+	add("nats-url", "nats.url", "external NATS URLs, comma-separated")
+	add("inventory", "inventory", "data inventory YAML to assess incidents against")
+	add("log-level", "log.level", "log level: debug, info, warn, error")
+	add("log-format", "log.format", "log format: auto, json, text")
+	return cf
+}
+
+// load returns the effective configuration: defaults, file, environment,
+// then the flags that were set.
+func (cf *configFlags) load(cmd *cobra.Command) (config.Config, error) {
+	cfg, err := config.Load(cf.path, os.Environ())
+	if err != nil {
+		return cfg, usageError(err)
+	}
+	for _, o := range cf.overrides {
+		if !cmd.Flags().Changed(o.flag) {
+			continue
+		}
+		if err := cfg.Set(o.key, *o.value); err != nil {
+			return cfg, usageError(err)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageError(err)
+	}
+	return cfg, nil
+}
+
+func newCheckConfigCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check-config",
+		Short: "Validate the configuration and print the effective settings",
+		Args:  cobra.NoArgs,
+	}
+	cf := addConfigFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		cfg, err := cf.load(cmd)
+		if err != nil {
+			return err
+		}
+		out, err := cfg.YAML()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "# effective configuration (defaults < %s < BREACH_* environment < flags)\n%s",
+			orDefault(cf.path, "no file"), out)
+		return nil
+	}
+	return cmd
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/breach-notify/breach/app"
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/examples"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/regulators"
+	"github.com/breach-notify/breach/store"
+)
+
+func newDemoCmd() *cobra.Command {
+	var dataDir, incidentName, httpAddr, logLevel string
+	var exit bool
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole product on the example organisation: intake, assessment, campaign into the outbox",
+		Long: `demo needs no configuration and no external service. It writes the example
+organisation (Seestar Store) into a fresh data directory, starts the service
+with an embedded NATS server and SQLite, publishes a sample incident over
+NATS as a detector would, assesses it, approves it automatically (demo only),
+runs the notice campaign into the outbox, and prints a summary. With --exit
+it stops when the campaign is done; otherwise it keeps serving the API until
+Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), demoOptions{dataDir: dataDir, incident: incidentName,
+				httpAddr: httpAddr, logLevel: logLevel, exit: exit, timeout: timeout})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dataDir, "data-dir", "", "data directory (default: a fresh temporary directory)")
+	f.StringVar(&incidentName, "incident", "01-exfiltration-orders.json", "example incident to publish (see examples/incidents)")
+	f.StringVar(&httpAddr, "http-addr", "127.0.0.1:0", "HTTP API address (port 0 picks a free one)")
+	f.StringVar(&logLevel, "log-level", "warn", "service log level while the demo runs")
+	f.BoolVar(&exit, "exit", false, "stop when the campaign is done")
+	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up when the campaign is not done by then")
+	return cmd
+}
+
+type demoOptions struct {
+	dataDir, incident, httpAddr, logLevel string
+	exit                                  bool
+	timeout                               time.Duration
+}
+
+func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
+	paths, err := examples.Incidents()
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = path.Base(p)
+	}
+	if !slices.Contains(names, path.Base(o.incident)) {
+		return usageError(fmt.Errorf("--incident %q is not an example; choose one of %s", o.incident, strings.Join(names, ", ")))
+	}
+	if o.dataDir == "" {
+		if o.dataDir, err = os.MkdirTemp("", "breach-demo-"); err != nil {
+			return err
+		}
+	}
+	exDir := filepath.Join(o.dataDir, "examples")
+	if err := examples.WriteTo(exDir); err != nil {
+		return fmt.Errorf("write examples: %w", err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = o.dataDir
+	cfg.Inventory = filepath.Join(exDir, "inventory.yaml")
+	cfg.NATS.Listen = "" // in-process only: the demo never collides with a running service
+	cfg.HTTP.Addr = o.httpAddr
+	cfg.Campaign.AutoApprove = true
+	cfg.Log.Level = o.logLevel
+	if err := cfg.Validate(); err != nil {
+		return usageError(err)
+	}
+	logger, err := logging.New(errOut, cfg.Log.Level, "text")
+	if err != nil {
+		return usageError(err)
+	}
+	svc, err := app.Start(ctx, cfg, logger.WithField("service", "breach-demo"), app.Options{})
+	if err != nil {
+		return err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(runCtx) }()
+
+	raw, err := examples.FS.ReadFile("incidents/" + path.Base(o.incident))
+	if err != nil {
+		return err
+	}
+	in, err := incident.Decode(raw)
+	if err != nil {
+		return fmt.Errorf("example %s: %w", o.incident, err)
+	}
+	fmt.Fprintf(out, "breach demo — data directory %s\n", o.dataDir)
+	fmt.Fprintf(out, "Publishing example incident %s (%s) on NATS subject %s, as a detector would...\n",
+		in.ID, in.Title, svc.Bus().Subjects().IncidentSubmit())
+	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), in, raw); err != nil {
+		return err
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	a, err := waitAssessed(waitCtx, svc.Store(), in.ID)
+	if err != nil {
+		return err
+	}
+	counts, err := waitCampaign(waitCtx, svc, in.ID, a)
+	if err != nil {
+		return err
+	}
+	printDemoSummary(out, svc, cfg, in, a, counts)
+	if o.exit {
+		stop()
+		return <-done
+	}
+	fmt.Fprintf(out, "\nThe service keeps running (API http://%s). Press Ctrl-C to stop.\n", svc.HTTPAddr())
+	select {
+	case <-ctx.Done():
+		stop()
+		return <-done
+	case err := <-done:
+		return err
+	}
+}
+
+func waitAssessed(ctx context.Context, st store.Store, id string) (*assess.Assessment, error) {
+	for {
+		doc, _, err := st.GetAssessment(ctx, id)
+		if err == nil {
+			var a assess.Assessment
+			if err := json.Unmarshal(doc, &a); err != nil {
+				return nil, err
+			}
+			return &a, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("incident %s not assessed in time: %w", id, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// waitCampaign waits until every notice of the incident is final; it
+// returns at once when no law requires telling the people.
+func waitCampaign(ctx context.Context, svc *app.Service, id string, a *assess.Assessment) (notify.Counts, error) {
+	if !slices.ContainsFunc(a.Obligations, func(o regulators.Obligation) bool { return o.NotifyIndividuals }) {
+		return nil, nil
+	}
+	for {
+		counts, err := svc.Store().Ledger().Counts(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if counts.Complete() {
+			return counts, nil
+		}
+		open, total := counts.Open()
+		select {
+		case <-ctx.Done():
+			return counts, fmt.Errorf("campaign for %s not done in time (%d of %d notices still open): %w", id, open, total, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func printDemoSummary(out io.Writer, svc *app.Service, cfg config.Config, in *incident.Incident, a *assess.Assessment, counts notify.Counts) {
+	fmt.Fprintf(out, "\n== Who is affected ==\n%d people (%d minors, %d without usable contact), %d records\n",
+		a.Subjects.Total, a.Subjects.Minors, a.Subjects.WithoutContact, a.Records)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, j := range sortedKeys(a.Subjects.ByJurisdiction) {
+		fmt.Fprintf(tw, "  %s\t%d\n", j, a.Subjects.ByJurisdiction[j])
+	}
+	tw.Flush()
+	fmt.Fprintf(out, "Data involved: %s\n", strings.Join(a.Categories, ", "))
+	fmt.Fprintf(out, "\n== How severe ==\nENISA SE %.2f (%s); risk %q\n", a.Severity.Score, a.Severity.Level, a.Risk)
+	fmt.Fprintf(out, "\n== What each law requires ==\n")
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  JURISDICTION\tPEOPLE\tREGULATOR\tBY\tTELL PEOPLE\tPUBLIC NOTICE")
+	for _, ob := range a.Obligations {
+		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\n", ob.Jurisdiction, ob.Subjects, yesNoWord(ob.NotifyRegulator),
+			deadlineWord(ob.RegulatorDeadline, ob.NotifyRegulator), yesNoWord(ob.NotifyIndividuals), yesNoWord(ob.PublicNotice))
+	}
+	tw.Flush()
+	fmt.Fprintf(out, "\n== Notices ==\n")
+	if counts == nil {
+		fmt.Fprintln(out, "No law requires telling the people for this incident: no campaign.")
+	} else {
+		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CHANNEL\tSTATE\tCOUNT")
+		for _, ch := range sortedKeys(counts) {
+			for _, st := range notify.States {
+				if n := counts[ch][st]; n > 0 {
+					fmt.Fprintf(tw, "  %s\t%s\t%d\n", ch, st, n)
+				}
+			}
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(out, "\n== Where to look ==\n")
+	fmt.Fprintf(out, "  outbox (OUTBOX MODE: nothing was sent): %s\n", filepath.Join(cfg.DataDir, "outbox"))
+	fmt.Fprintf(out, "  ledger:     %s (SQLite; `breach serve --data-dir %s --inventory %s` serves it again)\n",
+		filepath.Join(cfg.DataDir, "breach.db"), cfg.DataDir, cfg.Inventory)
+	fmt.Fprintf(out, "  while the demo serves: breach incident show %s --server http://%s\n", in.ID, svc.HTTPAddr())
+	fmt.Fprintf(out, "                         breach notices status %s --server http://%s\n", in.ID, svc.HTTPAddr())
+	fmt.Fprintf(out, "  report:     breach assess --inventory %s --incident <file> --format text\n", cfg.Inventory)
+}
+
+func yesNoWord(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func deadlineWord(t *time.Time, required bool) string {
+	switch {
+	case !required:
+		return "-"
+	case t == nil:
+		return "no fixed time (see report)"
+	}
+	return t.UTC().Format("2006-01-02 15:04 MST")
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

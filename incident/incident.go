@@ -1,0 +1,137 @@
+// Package incident holds the Incident model of DESIGN §4, its strict decoder
+// (plain JSON or a CloudEvents 1.0 structured envelope) and its validation
+// rules. It does no I/O: intake, the HTTP API and the CLI all decode through
+// it, so a file rejected locally is rejected with the same words everywhere.
+package incident
+
+import (
+	"fmt"
+	"time"
+)
+
+// Schema is the value every incident document carries in its "schema" field.
+const Schema = "breach.incident/v1"
+
+// MaxDocumentBytes is the largest incident document (or CloudEvents envelope)
+// accepted. Anything larger is rejected before it is parsed.
+const MaxDocumentBytes = 1 << 20
+
+// Cause is what brought the breach about.
+type Cause string
+
+// The causes of DESIGN §4.
+const (
+	CauseRansomware         Cause = "ransomware"
+	CauseHacking            Cause = "hacking"
+	CauseExfiltration       Cause = "exfiltration"
+	CauseCredentialStuffing Cause = "credential_stuffing"
+	CauseLostDevice         Cause = "lost_device"
+	CauseTheft              Cause = "theft"
+	CauseMisdelivery        Cause = "misdelivery"
+	CauseMisconfiguration   Cause = "misconfiguration"
+	CauseInsider            Cause = "insider"
+	CauseSocialEngineering  Cause = "social_engineering"
+	CauseOther              Cause = "other"
+)
+
+// Causes lists every valid Cause in the order DESIGN §4 gives them.
+var Causes = []Cause{CauseRansomware, CauseHacking, CauseExfiltration, CauseCredentialStuffing,
+	CauseLostDevice, CauseTheft, CauseMisdelivery, CauseMisconfiguration, CauseInsider,
+	CauseSocialEngineering, CauseOther}
+
+// Confidentiality says who may have seen the data.
+type Confidentiality string
+
+// Confidentiality values; ConfidentialityPossible means exposed without
+// evidence of access.
+const (
+	ConfidentialityNone              Confidentiality = "none"
+	ConfidentialityPossible          Confidentiality = "possible"
+	ConfidentialityKnownRecipients   Confidentiality = "known_recipients"
+	ConfidentialityUnknownRecipients Confidentiality = "unknown_recipients"
+)
+
+// Integrity says whether the data was altered and whether it can be restored.
+type Integrity string
+
+// Integrity values.
+const (
+	IntegrityNone                 Integrity = "none"
+	IntegrityAlteredRecovered     Integrity = "altered_recovered"
+	IntegrityAlteredRecoverable   Integrity = "altered_recoverable"
+	IntegrityAlteredUnrecoverable Integrity = "altered_unrecoverable"
+)
+
+// Availability says whether the data could not be reached and for how long.
+type Availability string
+
+// Availability values.
+const (
+	AvailabilityNone        Availability = "none"
+	AvailabilityRecoverable Availability = "recoverable"
+	AvailabilityTemporary   Availability = "temporary"
+	AvailabilityPermanent   Availability = "permanent"
+)
+
+// Incident is one revision of a personal-data breach as reported by a
+// detector or a security team. Times are UTC.
+type Incident struct {
+	Schema        string     `json:"schema"`
+	ID            string     `json:"id"`
+	Revision      int        `json:"revision"`
+	Title         string     `json:"title"`
+	Description   string     `json:"description,omitempty"`
+	Source        string     `json:"source,omitempty"`
+	OccurredAt    *time.Time `json:"occurred_at,omitempty"`
+	OccurredUntil *time.Time `json:"occurred_until,omitempty"`
+	DiscoveredAt  time.Time  `json:"discovered_at"`
+	Cause         Cause      `json:"cause"`
+	Malicious     bool       `json:"malicious"`
+	Effects       Effects    `json:"effects"`
+	Affected      []Affected `json:"affected"`
+	Mitigation    Mitigation `json:"mitigation"`
+	Contact       *Contact   `json:"contact,omitempty"`
+}
+
+// Effects are the breach's effects on confidentiality, integrity and
+// availability; they map onto the ENISA circumstances of breach. An empty
+// value means the reporter did not say.
+type Effects struct {
+	Confidentiality Confidentiality `json:"confidentiality,omitempty"`
+	Integrity       Integrity       `json:"integrity,omitempty"`
+	Availability    Availability    `json:"availability,omitempty"`
+	OutageHours     float64         `json:"outage_hours,omitempty"`
+}
+
+// Affected names one system of the inventory whose data was involved,
+// optionally narrowed to some categories and some people, and optionally
+// overriding the system's encryption facts.
+type Affected struct {
+	System         string   `json:"system"`
+	Categories     []string `json:"categories,omitempty"`
+	Subjects       []string `json:"subjects,omitempty"`
+	Encrypted      *bool    `json:"encrypted,omitempty"`
+	KeyCompromised *bool    `json:"key_compromised,omitempty"`
+}
+
+// Mitigation is what the organisation did and offers.
+type Mitigation struct {
+	Contained        bool     `json:"contained"`
+	DataRecovered    bool     `json:"data_recovered"`
+	RecipientTrusted bool     `json:"recipient_trusted"`
+	Measures         []string `json:"measures,omitempty"`
+	Advice           []string `json:"advice,omitempty"`
+	Remedies         []string `json:"remedies,omitempty"`
+}
+
+// Contact is where affected people can reach the organisation about this
+// incident. When absent, the inventory's organisation contact is used.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Key is the identity of one revision, used as the NATS message id
+// ("<id>/<revision>") so a replayed revision is stored once.
+func (in *Incident) Key() string { return fmt.Sprintf("%s/%d", in.ID, in.Revision) }

@@ -1,0 +1,134 @@
+package compose
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
+)
+
+// The incident's free text (description, measures, advice, remedies) goes
+// into every notice as written. CheckFacts stops a campaign whose text
+// would carry leaked data or ask people for credentials (DESIGN §8), before
+// anything is sent.
+
+var (
+	emailInText = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}`)
+	digitRun    = regexp.MustCompile(`\d[\d \-]{11,}\d`)
+	phoneInText = regexp.MustCompile(`\+\d[\d\s().\-]{7,}\d`)
+	ibanInText  = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b`)
+	ssnInText   = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
+	// Phrases that ask the reader for a secret, in the five template
+	// locales. A notice may *say* we never ask for a password; it must not
+	// ask for one.
+	credentialAsks = []string{
+		"send us your password", "reply with your password", "confirm your password", "enter your password",
+		"provide your password", "verify your password", "your current password and", "reply with your card",
+		"send us your card", "confirm your card", "your pin", "your cvv", "security code of your card",
+		"log in here", "login here", "sign in here", "click here to verify",
+		"passwort bestätigen", "senden sie uns ihr passwort", "geben sie ihr passwort",
+		"confirmez votre mot de passe", "envoyez-nous votre mot de passe", "indiquez votre mot de passe",
+		"confirme su contraseña", "envíenos su contraseña", "introduzca su contraseña",
+		"请提供您的密码", "请回复您的密码", "请输入您的密码", "请确认您的密码",
+	}
+)
+
+// CheckFacts reports, naming the field, free text of the incident that must
+// not reach a notice: e-mail addresses or phone numbers other than the
+// organisation's contacts, card numbers (Luhn-valid digit runs), IBANs,
+// US social security numbers, and requests for passwords, PINs or card
+// details.
+func CheckFacts(in *incident.Incident, org inventory.Organization) error {
+	allowed := map[string]bool{}
+	for _, s := range []string{org.Contact.Email, org.Contact.Phone} {
+		allowed[normalize(s)] = true
+	}
+	if c := in.Contact; c != nil {
+		allowed[normalize(c.Email)] = true
+		allowed[normalize(c.Phone)] = true
+	}
+	var problems []string
+	check := func(field, text string) {
+		for _, e := range emailInText.FindAllString(text, -1) {
+			if !allowed[normalize(e)] {
+				problems = append(problems, field+" contains an e-mail address that is not the organisation's contact")
+				break
+			}
+		}
+		for _, p := range phoneInText.FindAllString(text, -1) {
+			if !allowed[normalize(p)] {
+				problems = append(problems, field+" contains a phone number that is not the organisation's contact")
+				break
+			}
+		}
+		for _, run := range digitRun.FindAllString(text, -1) {
+			if d := digitsOnly(run); len(d) >= 13 && len(d) <= 19 && luhn(d) && !allowed[normalize(run)] {
+				problems = append(problems, field+" contains what looks like a payment card number")
+				break
+			}
+		}
+		if ibanInText.MatchString(text) {
+			problems = append(problems, field+" contains what looks like an IBAN")
+		}
+		if ssnInText.MatchString(text) {
+			problems = append(problems, field+" contains what looks like a social security number")
+		}
+		low := strings.ToLower(text)
+		for _, ask := range credentialAsks {
+			if strings.Contains(low, ask) {
+				problems = append(problems, fmt.Sprintf("%s asks the reader for a secret (%q): notices never ask for passwords, PINs or card details", field, ask))
+				break
+			}
+		}
+	}
+	check("description", in.Description)
+	check("title", in.Title)
+	for name, list := range map[string][]string{"mitigation.measures": in.Mitigation.Measures, "mitigation.advice": in.Mitigation.Advice, "mitigation.remedies": in.Mitigation.Remedies} {
+		for i, s := range list {
+			check(fmt.Sprintf("%s[%d]", name, i), s)
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("the incident's text would put leaked data or a request for secrets into every notice; correct it in a new revision: %s",
+			strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func normalize(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if strings.ContainsRune(s, '@') {
+		return s
+	}
+	return digitsOnly(s)
+}
+
+func digitsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// luhn reports whether the digits pass the Luhn check of card numbers.
+func luhn(d string) bool {
+	sum := 0
+	double := false
+	for i := len(d) - 1; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if double {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		double = !double
+	}
+	return sum%10 == 0
+}

@@ -1,0 +1,223 @@
+package email
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/emersion/go-msgauth/dkim"
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/breach-notify/breach/notify"
+)
+
+// The headers every notice carries besides the standard ones.
+const (
+	HeaderIncident      = "X-Breach-Incident"
+	HeaderNotice        = "X-Breach-Notice"
+	HeaderAutoSubmitted = "Auto-Submitted"
+)
+
+// signedHeaders are covered by the DKIM signature; oversigned ones are
+// listed once more, so that a second instance added in transit breaks the
+// signature.
+var (
+	signedHeaders = []string{"From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version",
+		"Content-Type", HeaderIncident, HeaderNotice, HeaderAutoSubmitted}
+	oversignedHeaders = []string{"From", "To", "Reply-To", "Subject", "Date", "Message-ID"}
+)
+
+// ErrInvalidMessage marks a notice that cannot be turned into an e-mail
+// (no valid recipient address, no text, a missing key). Retrying cannot
+// help.
+var ErrInvalidMessage = errors.New("invalid e-mail notice")
+
+// Composer turns a notice into the exact RFC 5322 message the e-mail
+// channel sends; the outbox writes the same bytes to .eml files. It is
+// safe for concurrent use.
+type Composer struct {
+	from, replyTo *netmail.Address
+	domain        string
+	dkim          *dkimKey
+	now           func() time.Time
+}
+
+// NewComposer returns a Composer sending from from (and replyTo, which may
+// be empty), signing with dk when it is not nil, dating messages with
+// now (time.Now when nil).
+func NewComposer(from, replyTo string, dk *DKIMConfig, now func() time.Time) (*Composer, error) {
+	var errs []error
+	f, err := parseAddress(from)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("channels.email.from: %w", err))
+	}
+	var rt *netmail.Address
+	if replyTo != "" {
+		if rt, err = parseAddress(replyTo); err != nil {
+			errs = append(errs, fmt.Errorf("channels.email.reply_to: %w", err))
+		}
+	}
+	key, err := dk.parse()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	_, domain, _ := strings.Cut(f.Address, "@")
+	return &Composer{from: f, replyTo: rt, domain: strings.ToLower(domain), dkim: key, now: now}, nil
+}
+
+// MessageID returns the Message-ID of the notice with idempotency key key,
+// without angle brackets: a hash of the key at the sender's domain, so a
+// resent notice keeps its Message-ID and mail clients can fold duplicates.
+func (c *Composer) MessageID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16]) + "@" + c.domain
+}
+
+// Compose builds the message for m: From, To (with display name),
+// Reply-To, Subject, Date, Message-ID, X-Breach-Incident, X-Breach-Notice,
+// Auto-Submitted, a text/plain part then the HTML alternative (the last
+// part is the preferred one, RFC 2046 §5.1.4), DKIM-signed when
+// configured. Control characters in the display name and subject become
+// spaces, so no header can be injected. Errors for an unusable notice wrap
+// ErrInvalidMessage; no error contains the address or the content.
+func (c *Composer) Compose(m *notify.Message) (*gomail.Msg, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: no message", ErrInvalidMessage)
+	}
+	if m.Channel != "" && m.Channel != notify.ChannelEmail {
+		return nil, fmt.Errorf("%w: channel is %s, not email", ErrInvalidMessage, m.Channel)
+	}
+	if strings.TrimSpace(m.Key) == "" || hasControl(m.Key) {
+		return nil, fmt.Errorf("%w: notice key is empty or has control characters", ErrInvalidMessage)
+	}
+	if strings.TrimSpace(m.IncidentID) == "" || hasControl(m.IncidentID) {
+		return nil, fmt.Errorf("%w: incident id is empty or has control characters", ErrInvalidMessage)
+	}
+	to, err := recipient(m.To)
+	if err != nil {
+		return nil, fmt.Errorf("%w: recipient address %v", ErrInvalidMessage, err)
+	}
+	if strings.TrimSpace(m.Text) == "" {
+		return nil, fmt.Errorf("%w: no text body", ErrInvalidMessage)
+	}
+	subject := clean(m.Subject)
+	if subject == "" {
+		return nil, fmt.Errorf("%w: no subject", ErrInvalidMessage)
+	}
+
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	msg.FromMailAddress(c.from)
+	msg.AddToMailAddress(&netmail.Address{Name: clean(m.ToName), Address: to})
+	if c.replyTo != nil {
+		msg.ReplyToMailAddress(c.replyTo)
+	}
+	msg.Subject(subject)
+	msg.SetDateWithValue(c.now())
+	msg.SetMessageIDWithValue(c.MessageID(m.Key))
+	msg.SetGenHeader(gomail.Header(HeaderIncident), m.IncidentID)
+	msg.SetGenHeader(gomail.Header(HeaderNotice), m.Key)
+	msg.SetGenHeader(gomail.Header(HeaderAutoSubmitted), "auto-generated")
+	msg.SetGenHeader(gomail.Header("X-Auto-Response-Suppress"), "All")
+	if localeRe.MatchString(m.Locale) {
+		msg.SetGenHeader(gomail.Header("Content-Language"), m.Locale)
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if strings.TrimSpace(m.HTML) != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if c.dkim != nil {
+		if err := c.sign(msg); err != nil {
+			return nil, err
+		}
+	}
+	return msg, nil
+}
+
+// sign adds a DKIM-Signature (relaxed/relaxed) to msg. go-mail v0.8.1's
+// own signer folds a long h= tag inside header names, which breaks the
+// signature of relaxed verifiers, so the message is rendered once here,
+// signed with go-msgauth, and the signature added as a preformatted
+// header. Every later rendering (SMTP, outbox) is byte-identical apart
+// from that header: the Date, Message-ID and MIME boundary are fixed by
+// then.
+func (c *Composer) sign(msg *gomail.Msg) error {
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		return fmt.Errorf("render message for dkim: %w", err)
+	}
+	s, err := dkim.NewSigner(&dkim.SignOptions{
+		Domain:                 c.dkim.domain,
+		Selector:               c.dkim.selector,
+		Signer:                 c.dkim.signer,
+		HeaderCanonicalization: dkim.CanonicalizationRelaxed,
+		BodyCanonicalization:   dkim.CanonicalizationRelaxed,
+		HeaderKeys:             append(slices.Clone(signedHeaders), oversignedHeaders...),
+	})
+	if err != nil {
+		return fmt.Errorf("dkim signer: %w", err)
+	}
+	if _, err := s.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("dkim sign: %w", err)
+	}
+	if err := s.Close(); err != nil {
+		return fmt.Errorf("dkim sign: %w", err)
+	}
+	_, value, ok := strings.Cut(s.Signature(), ":")
+	if !ok {
+		return errors.New("dkim sign: malformed signature header")
+	}
+	msg.SetGenHeaderPreformatted(gomail.Header("DKIM-Signature"), strings.TrimSuffix(strings.TrimLeft(value, " "), "\r\n"))
+	return nil
+}
+
+var localeRe = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
+
+// recipient validates a bare recipient address.
+func recipient(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", errors.New("is empty")
+	}
+	if hasControl(s) {
+		return "", errors.New("has control characters")
+	}
+	a, err := netmail.ParseAddress(s)
+	if err != nil {
+		return "", errors.New("is not valid")
+	}
+	if a.Name != "" || !strings.EqualFold(a.Address, strings.Trim(s, "<>")) {
+		return "", errors.New("must be a bare address (the name goes in ToName)")
+	}
+	if local, domain, ok := strings.Cut(a.Address, "@"); !ok || local == "" || (!strings.Contains(domain, ".") && domain != "localhost") {
+		return "", errors.New("has no usable domain")
+	}
+	return a.Address, nil
+}
+
+// clean turns control characters (CR, LF, TAB, …) into spaces and trims.
+func clean(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsControl)
+}

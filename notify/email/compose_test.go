@@ -1,0 +1,51 @@
+package email
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/breach-notify/breach/notify"
+)
+
+// FuzzCompose feeds arbitrary names, subjects, addresses and bodies to the
+// composer: it must never panic, and whatever it accepts must parse as one
+// message to one recipient with no header beyond those it sets.
+// Run longer with: go test ./notify/email -run '^$' -fuzz FuzzCompose -fuzztime 30s
+func FuzzCompose(f *testing.F) {
+	f.Add("Zoë", "Notice", "a@example.net", "text", "<p>html</p>", "de")
+	f.Add("Eve\r\nBcc: x@evil.example", "S\r\n\r\nbody", "a@example.net", "t", "", "en")
+	f.Add("\"quoted\" <name>", "=?utf-8?q?x?=", "a+b@example.net", ".\r\n.\r\n", "</html>", "fr-CA")
+	f.Add("", "", "not an address", "", "", "")
+	c, err := NewComposer("Privacy <privacy@example.org>", "dpo@example.org", nil, clock)
+	if err != nil {
+		f.Fatal(err)
+	}
+	allowed := map[string]bool{"From": true, "To": true, "Reply-To": true, "Subject": true, "Date": true, "Message-Id": true,
+		"Mime-Version": true, "Content-Type": true, "X-Breach-Incident": true, "X-Breach-Notice": true,
+		"Auto-Submitted": true, "X-Auto-Response-Suppress": true, "Content-Language": true, "Content-Transfer-Encoding": true}
+	f.Fuzz(func(t *testing.T, name, subject, to, text, html, locale string) {
+		m := &notify.Message{Key: "INC-1/u-1/email/1", IncidentID: "INC-1", Channel: notify.ChannelEmail,
+			To: to, ToName: name, Subject: subject, Text: text, HTML: html, Locale: locale}
+		msg, err := c.Compose(m)
+		if err != nil {
+			if strings.Contains(to, "@") && strings.Contains(err.Error(), to) {
+				t.Errorf("error %q repeats the address", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if _, err := msg.WriteTo(&buf); err != nil {
+			t.Fatalf("WriteTo: %v", err)
+		}
+		pm := parse(t, buf.Bytes())
+		for k := range pm.Header {
+			if !allowed[k] {
+				t.Errorf("got unexpected header %q in\n%s", k, buf.Bytes())
+			}
+		}
+		if got := pm.Header["To"]; len(got) != 1 {
+			t.Errorf("got To headers %q, want one", got)
+		}
+	})
+}

@@ -1,0 +1,665 @@
+// Package email is the e-mail channel: a notify.Notifier that submits each
+// notice over SMTP (github.com/wneessen/go-mail) through a pool of reused
+// connections, and classifies every failure as permanent (the address or
+// the message was refused: try the person's next channel) or temporary
+// (deferral, lost connection, timeout, TLS or authentication trouble: try
+// again later). Returned errors and log lines carry SMTP codes and generic
+// reasons only, never an address, the content, the server's reply text or
+// a secret.
+package email
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/breach-notify/breach/notify"
+)
+
+// Sentinel errors wrapped by the delivery errors Notify returns; match
+// them with errors.Is.
+var (
+	// ErrRejected: the server refused the recipient or the message (5xx).
+	ErrRejected = errors.New("smtp server rejected the message")
+	// ErrDeferred: the server asked to try again later (4xx).
+	ErrDeferred = errors.New("smtp server deferred the message")
+	// ErrConnection: the connection could not be made or was lost.
+	ErrConnection = errors.New("smtp connection failed")
+	// ErrTimeout: the server did not answer within Config.Timeout.
+	ErrTimeout = errors.New("smtp server timed out")
+	// ErrTLS: the TLS handshake failed or STARTTLS is not offered.
+	ErrTLS = errors.New("smtp tls failed")
+	// ErrAuth: the server refused the credentials (a configuration
+	// problem, logged once).
+	ErrAuth = errors.New("smtp authentication failed")
+	// ErrSender: the server refused the sender at MAIL FROM (a
+	// configuration problem, logged once).
+	ErrSender = errors.New("smtp server refused the sender")
+	// ErrClosed: Notify was called after Close.
+	ErrClosed = errors.New("email notifier closed")
+)
+
+// Notifier sends notices by e-mail. It is safe for concurrent use; at most
+// Config.Connections messages are in flight at once.
+type Notifier struct {
+	cfg      Config
+	log      *logrus.Entry
+	now      func() time.Time
+	composer *Composer
+	client   *gomail.Client
+	tlsConf  *tls.Config
+
+	// slots bounds the messages in flight (and so the connections) to
+	// Config.Connections; idle holds connected, unused connections, the
+	// most recently used last, so that a light load keeps to one warm
+	// connection.
+	slots     chan struct{}
+	idleMu    sync.Mutex
+	idle      []*conn
+	quitting  sync.WaitGroup
+	done      chan struct{}
+	closed    atomic.Bool
+	closeOnce sync.Once
+
+	dials, sent, failed atomic.Int64
+
+	alertMu  sync.Mutex
+	alerts   map[string]bool
+	alerting atomic.Bool // some alert is active
+}
+
+var _ notify.Notifier = (*Notifier)(nil)
+
+// Option adjusts a Notifier.
+type Option func(*Notifier)
+
+// WithClock makes the Notifier date messages and measure idle connections
+// with now instead of time.Now (the DKIM t= tag keeps the wall clock:
+// go-msgauth offers no hook).
+func WithClock(now func() time.Time) Option {
+	return func(n *Notifier) {
+		if now != nil {
+			n.now = now
+		}
+	}
+}
+
+// conn is one pool slot: an SMTP connection or, before the first dial and
+// after a failure, none.
+type conn struct {
+	sc       *smtp.Client
+	raw      *rawConn
+	lastUsed time.Time
+}
+
+// Stats counts what a Notifier did since New.
+type Stats struct {
+	// Dials is the number of SMTP connections opened.
+	Dials int64
+	// Sent is the number of messages the server accepted.
+	Sent int64
+	// Failed is the number of Notify calls that returned an error.
+	Failed int64
+}
+
+// New validates cfg and returns a Notifier. No connection is made until
+// the first Notify. Errors name the configuration key.
+func New(cfg Config, log *logrus.Entry, opts ...Option) (*Notifier, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = logrus.NewEntry(logrus.New())
+	}
+	n := &Notifier{
+		cfg:    cfg,
+		log:    log.WithFields(logrus.Fields{"channel": "email", "smtp_host": cfg.Host, "smtp_port": cfg.Port}),
+		now:    time.Now,
+		slots:  make(chan struct{}, cfg.Connections),
+		done:   make(chan struct{}),
+		alerts: map[string]bool{},
+	}
+	for _, o := range opts {
+		o(n)
+	}
+	if n.composer, err = NewComposer(cfg.From, cfg.ReplyTo, cfg.DKIM, n.now); err != nil {
+		return nil, err
+	}
+	n.tlsConf = &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs,
+		InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // tests only, documented on Config
+	mopts := []gomail.Option{
+		gomail.WithPort(cfg.Port),
+		gomail.WithTimeout(cfg.Timeout),
+		gomail.WithTLSConfig(n.tlsConf),
+		gomail.WithDialContextFunc(n.dialContext),
+		// The pool checks connections itself: no NOOP before and no RSET
+		// after every message, two round trips saved per message.
+		gomail.WithoutNoop(),
+		gomail.WithoutRset(),
+	}
+	switch cfg.TLS {
+	case TLSStartTLS:
+		mopts = append(mopts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	default: // none, or implicit where dialContext already speaks TLS
+		mopts = append(mopts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if cfg.HeloName != "" {
+		mopts = append(mopts, gomail.WithHELO(cfg.HeloName))
+	}
+	if cfg.Username != "" {
+		auth := gomail.SMTPAuthPlain
+		if cfg.AuthMechanism == "login" {
+			auth = gomail.SMTPAuthLogin
+		}
+		mopts = append(mopts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.Username),
+			gomail.WithPassword(cfg.Password.Reveal()))
+	}
+	if n.client, err = gomail.NewClient(cfg.Host, mopts...); err != nil {
+		return nil, fmt.Errorf("channels.email: smtp client: %w", err)
+	}
+	if cfg.InsecureSkipVerify {
+		n.log.Warn("SMTP server certificate is not verified (insecure_skip_verify): use only in tests")
+	}
+	if cfg.DKIM != nil && !alignedDKIM(cfg.DKIM.Domain, n.composer.domain) {
+		n.log.WithField("dkim_domain", cfg.DKIM.Domain).Warn("DKIM domain is not the sender's domain or a parent of it: DMARC will not align")
+	}
+	return n, nil
+}
+
+// Composer returns the composer building this Notifier's messages, so an
+// outbox can write identical files.
+func (n *Notifier) Composer() *Composer { return n.composer }
+
+// Stats returns counters since New.
+func (n *Notifier) Stats() Stats {
+	return Stats{Dials: n.dials.Load(), Sent: n.sent.Load(), Failed: n.failed.Load()}
+}
+
+// Close waits for messages in flight, then closes every pooled connection
+// (QUIT). Later Notify calls fail with ErrClosed.
+func (n *Notifier) Close() error {
+	n.closeOnce.Do(func() {
+		n.closed.Store(true)
+		close(n.done)
+		for range n.cfg.Connections {
+			n.slots <- struct{}{} // wait for the messages in flight
+		}
+		n.idleMu.Lock()
+		idle := n.idle
+		n.idle = nil
+		n.idleMu.Unlock()
+		for _, c := range idle {
+			n.drop(c, true)
+		}
+		n.quitting.Wait()
+	})
+	return nil
+}
+
+// Notify sends m and returns its Message-ID (with angle brackets) as the
+// provider id. Failures are *notify.DeliveryError values: permanent for a
+// 5xx at RCPT TO or DATA and for a notice that cannot be composed,
+// temporary for everything else.
+func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error) {
+	id, err := n.notify(ctx, m)
+	if err != nil {
+		n.failed.Add(1)
+		return "", err
+	}
+	n.sent.Add(1)
+	return id, nil
+}
+
+func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
+	msg, err := n.composer.Compose(m)
+	if err != nil {
+		return "", ComposeFailure(err)
+	}
+	if n.closed.Load() {
+		return "", notify.Temporary("", "notifier closed", ErrClosed)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", notify.Temporary("", "cancelled before sending", err)
+	}
+	select {
+	case n.slots <- struct{}{}:
+	case <-n.done:
+		return "", notify.Temporary("", "notifier closed", ErrClosed)
+	case <-ctx.Done():
+		return "", notify.Temporary("", "cancelled waiting for a connection", ctx.Err())
+	}
+	c := n.acquire()
+	defer func() {
+		n.release(c)
+		<-n.slots
+	}()
+	if n.closed.Load() {
+		return "", notify.Temporary("", "notifier closed", ErrClosed)
+	}
+	for attempt := 0; ; attempt++ {
+		reused := c.sc != nil
+		if !reused {
+			if err := n.connect(ctx, c); err != nil {
+				return "", err
+			}
+		}
+		out := n.send(ctx, c, msg)
+		if out.retry && reused && attempt == 0 {
+			// The reused connection had died before the message was
+			// accepted (nothing reached the server past MAIL FROM): send
+			// it once more on a fresh connection.
+			continue
+		}
+		if out.err != nil {
+			return "", out.err
+		}
+		if n.alerting.Load() {
+			n.recovered(true)
+		}
+		n.log.WithFields(logrus.Fields{"incident": m.IncidentID, "notice": m.Key, "message_id": msg.GetMessageID(),
+			"conn_reused": reused}).Debug("e-mail accepted by the SMTP server")
+		return msg.GetMessageID(), nil
+	}
+}
+
+// acquire takes the most recently used idle connection, closing (QUIT, in
+// the background) those idle for longer than Config.IdleTimeout, or
+// returns an empty slot to dial. The caller holds a slot.
+func (n *Notifier) acquire() *conn {
+	now := n.now()
+	n.idleMu.Lock()
+	var stale []*conn
+	keep := n.idle[:0]
+	for _, c := range n.idle {
+		if now.Sub(c.lastUsed) > n.cfg.IdleTimeout {
+			stale = append(stale, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	clear(n.idle[len(keep):])
+	n.idle = keep
+	c := &conn{}
+	if k := len(n.idle); k > 0 {
+		c = n.idle[k-1]
+		n.idle[k-1] = nil
+		n.idle = n.idle[:k-1]
+	}
+	n.idleMu.Unlock()
+	for _, s := range stale {
+		n.quitting.Add(1)
+		go func() {
+			defer n.quitting.Done()
+			n.drop(s, true)
+		}()
+	}
+	return c
+}
+
+// release returns a still connected c to the idle list.
+func (n *Notifier) release(c *conn) {
+	if c.sc == nil {
+		return
+	}
+	n.idleMu.Lock()
+	n.idle = append(n.idle, c)
+	n.idleMu.Unlock()
+}
+
+// ComposeFailure classifies an error from Composer.Compose as a delivery
+// error: an invalid notice is permanent, anything else (DKIM signing)
+// temporary. The outbox uses it too.
+func ComposeFailure(err error) error {
+	if errors.Is(err, ErrInvalidMessage) {
+		return notify.Permanent("", strings.TrimPrefix(err.Error(), ErrInvalidMessage.Error()+": "), ErrInvalidMessage)
+	}
+	return notify.Temporary("", "cannot compose the message", err)
+}
+
+// connect dials a fresh SMTP connection into c: TCP (or TLS), EHLO,
+// STARTTLS and AUTH as configured.
+func (n *Notifier) connect(ctx context.Context, c *conn) error {
+	raw := &rawConn{}
+	stop := context.AfterFunc(ctx, raw.abort)
+	sc, err := n.client.DialToSMTPClientWithContext(context.WithValue(ctx, rawConnKey{}, raw))
+	stopped := stop()
+	if err != nil || !stopped {
+		raw.abort()
+		if ctx.Err() != nil {
+			return notify.Temporary("", "cancelled while connecting", ctx.Err())
+		}
+		return n.dialFailure(err)
+	}
+	n.dials.Add(1)
+	if n.alerting.Load() {
+		n.recovered(false)
+	}
+	c.sc, c.raw, c.lastUsed = sc, raw, n.now()
+	return nil
+}
+
+// outcome is the result of one send attempt.
+type outcome struct {
+	err   error
+	retry bool // the connection was dead before the transaction began
+}
+
+// send submits msg on c's connection and classifies the result. It drops
+// the connection whenever its state is in doubt.
+func (n *Notifier) send(ctx context.Context, c *conn, msg *gomail.Msg) outcome {
+	stop := context.AfterFunc(ctx, c.raw.abort)
+	err := n.client.SendWithSMTPClient(c.sc, msg)
+	interrupted := !stop()
+	c.lastUsed = n.now()
+
+	if msg.IsDelivered() {
+		// Accepted. A failure after that (none is expected with RSET
+		// off) only spoils the connection.
+		if err != nil || interrupted {
+			n.drop(c, false)
+		}
+		return outcome{}
+	}
+	if interrupted {
+		n.drop(c, false)
+		return outcome{err: notify.Temporary("", "cancelled while sending", ctx.Err())}
+	}
+	if err == nil {
+		// Not delivered yet no error: treat as a lost connection.
+		n.drop(c, false)
+		return outcome{err: notify.Temporary("", "smtp transaction did not complete", ErrConnection)}
+	}
+	var se *gomail.SendError
+	if !errors.As(err, &se) {
+		n.drop(c, false)
+		return outcome{err: notify.Temporary("", "smtp connection lost", ErrConnection)}
+	}
+	code := se.ErrorCode()
+	status := statusCode(code, se.EnhancedStatusCode())
+	beforeTransaction := se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPMailFrom
+
+	switch {
+	case code == 0:
+		// Not an SMTP reply: the connection broke or timed out.
+		n.drop(c, false)
+		if strings.Contains(se.Error(), "i/o timeout") {
+			return outcome{err: notify.Temporary("", "smtp server timed out", ErrTimeout), retry: beforeTransaction}
+		}
+		return outcome{err: notify.Temporary("", "smtp connection lost", ErrConnection), retry: beforeTransaction}
+	case code == 421:
+		// The server is closing the connection (shutting down, too many
+		// messages on this connection, …).
+		n.drop(c, false)
+		return outcome{err: notify.Temporary(status, "smtp service not available", ErrDeferred), retry: beforeTransaction}
+	case se.Reason == gomail.ErrSMTPMailFrom && code >= 500:
+		// Refusing the sender is not about this recipient: it is the
+		// configuration (sender address, account rights, authentication).
+		n.alert("sender", logrus.Fields{"smtp_code": status},
+			"SMTP server refused the sender at MAIL FROM: check channels.email.from and the account's rights; notices are retried")
+		return outcome{err: notify.Temporary(status, "smtp server refused the sender", ErrSender)}
+	case code >= 500:
+		n.afterRefusal(c, se.Reason)
+		return outcome{err: notify.Permanent(status, refusal(se.Reason, "rejected"), ErrRejected)}
+	case code >= 400:
+		n.afterRefusal(c, se.Reason)
+		return outcome{err: notify.Temporary(status, refusal(se.Reason, "deferred"), ErrDeferred)}
+	default:
+		n.drop(c, false)
+		return outcome{err: notify.Temporary(status, "unexpected smtp reply", ErrConnection)}
+	}
+}
+
+// afterRefusal keeps the connection usable after a 4xx/5xx reply: go-mail
+// resets after a refused recipient; after a refused DATA command the
+// transaction still needs a RSET.
+func (n *Notifier) afterRefusal(c *conn, stage gomail.SendErrReason) {
+	switch stage {
+	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPDataClose:
+		if !c.sc.HasConnection() {
+			n.drop(c, false)
+		}
+	default:
+		if err := c.sc.Reset(); err != nil {
+			n.drop(c, false)
+		}
+	}
+}
+
+func refusal(stage gomail.SendErrReason, verb string) string {
+	switch stage {
+	case gomail.ErrSMTPRcptTo:
+		return "recipient " + verb + " by smtp server"
+	default:
+		return "message " + verb + " by smtp server"
+	}
+}
+
+// statusCode renders "550 5.1.1" (or "550" without an enhanced code).
+func statusCode(code int, enhanced string) string {
+	if code == 0 {
+		return ""
+	}
+	s := strconv.Itoa(code)
+	if enhanced != "" {
+		s += " " + enhanced
+	}
+	return s
+}
+
+// dialFailure classifies an error from dialling (TCP, TLS, EHLO, AUTH).
+// Configuration problems are logged once until a dial succeeds again.
+func (n *Notifier) dialFailure(err error) error {
+	var tpe *textproto.Error
+	isReply := errors.As(err, &tpe)
+	switch {
+	case isAuthError(err):
+		code := ""
+		if isReply {
+			code = strconv.Itoa(tpe.Code)
+			if esc := enhancedRe(tpe.Msg); esc != "" {
+				code += " " + esc
+			}
+		}
+		n.alert("auth", logrus.Fields{"smtp_code": code},
+			"SMTP authentication failed: check channels.email.smtp.username and password_file; no e-mail can be sent until it is fixed")
+		return notify.Temporary(code, "smtp authentication failed", ErrAuth)
+	case isTLSError(err):
+		n.alert("tls", logrus.Fields{"error": err.Error()},
+			"TLS with the SMTP server failed: check channels.email.smtp.host, port and tls")
+		return notify.Temporary("", "tls with smtp server failed", ErrTLS)
+	case isTimeout(err):
+		n.alert("connect", logrus.Fields{"error": "timeout"}, "cannot reach the SMTP server; notices are retried")
+		return notify.Temporary("", "smtp server timed out", ErrTimeout)
+	case isReply:
+		code := strconv.Itoa(tpe.Code)
+		n.alert("connect", logrus.Fields{"smtp_code": code}, "the SMTP server refused the session; notices are retried")
+		return notify.Temporary(code, "smtp server refused the session", ErrConnection)
+	default:
+		fields := logrus.Fields{}
+		var op *net.OpError
+		if errors.As(err, &op) {
+			fields["error"] = op.Err.Error()
+		}
+		n.alert("connect", fields, "cannot connect to the SMTP server; notices are retried")
+		return notify.Temporary("", "cannot connect to smtp server", ErrConnection)
+	}
+}
+
+func isAuthError(err error) bool {
+	var tpe *textproto.Error
+	if errors.As(err, &tpe) && (tpe.Code == 535 || tpe.Code == 534 || tpe.Code == 538 || tpe.Code == 530) {
+		return true
+	}
+	return errors.Is(err, smtp.ErrUnencrypted) || errors.Is(err, smtp.ErrWrongHostname) ||
+		errors.Is(err, gomail.ErrPlainAuthNotSupported) || errors.Is(err, gomail.ErrLoginAuthNotSupported) ||
+		strings.Contains(err.Error(), "SMTP AUTH")
+}
+
+func isTLSError(err error) bool {
+	var (
+		cve *tls.CertificateVerificationError
+		rhe tls.RecordHeaderError
+		ae  tls.AlertError
+		uae x509.UnknownAuthorityError
+		he  x509.HostnameError
+		cie x509.CertificateInvalidError
+	)
+	return errors.As(err, &cve) || errors.As(err, &rhe) || errors.As(err, &ae) || errors.As(err, &uae) ||
+		errors.As(err, &he) || errors.As(err, &cie) || strings.Contains(err.Error(), "STARTTLS") ||
+		strings.HasPrefix(err.Error(), "tls: ")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// enhancedRe extracts an RFC 3463 status code ("5.7.8") from reply text.
+func enhancedRe(msg string) string {
+	f := strings.Fields(msg)
+	if len(f) == 0 {
+		return ""
+	}
+	parts := strings.Split(f[0], ".")
+	if len(parts) != 3 || (parts[0] != "2" && parts[0] != "4" && parts[0] != "5") {
+		return ""
+	}
+	for _, p := range parts[1:] {
+		if _, err := strconv.Atoi(p); err != nil || len(p) > 3 {
+			return ""
+		}
+	}
+	return f[0]
+}
+
+// alert logs a configuration or connectivity problem once, until a dial
+// succeeds again. Fields must not carry personal data.
+func (n *Notifier) alert(kind string, fields logrus.Fields, msg string) {
+	n.alertMu.Lock()
+	seen := n.alerts[kind]
+	n.alerts[kind] = true
+	n.alerting.Store(true)
+	n.alertMu.Unlock()
+	if seen {
+		return
+	}
+	e := n.log.WithFields(fields).WithField("problem", kind)
+	if kind == "connect" {
+		e.Warn(msg)
+		return
+	}
+	e.Error(msg)
+}
+
+// recovered clears the alerts, logging that the problem is gone: the
+// connection alerts after a successful dial, all of them (the sender's
+// too) after a delivered message.
+func (n *Notifier) recovered(delivered bool) {
+	n.alertMu.Lock()
+	var kinds []string
+	for k := range n.alerts {
+		if delivered || k != "sender" {
+			kinds = append(kinds, k)
+			delete(n.alerts, k)
+		}
+	}
+	slices.Sort(kinds)
+	n.alerting.Store(len(n.alerts) > 0)
+	n.alertMu.Unlock()
+	if len(kinds) > 0 {
+		n.log.WithField("problem", strings.Join(kinds, ",")).Info("SMTP connection works again")
+	}
+}
+
+// drop closes c's connection, politely (QUIT) when polite is set.
+func (n *Notifier) drop(c *conn, polite bool) {
+	if c.sc == nil {
+		return
+	}
+	if polite {
+		_ = c.sc.UpdateDeadline(2 * time.Second)
+		_ = c.sc.Quit()
+	}
+	c.raw.abort()
+	c.sc, c.raw = nil, nil
+}
+
+// rawConn holds the network connection under an SMTP client so that a
+// cancelled context can close it from another goroutine (go-mail's client
+// holds its lock during I/O).
+type rawConn struct {
+	mu      sync.Mutex
+	c       net.Conn
+	aborted bool
+}
+
+type rawConnKey struct{}
+
+// set records c; it reports false (and the caller closes c) when the
+// context was cancelled first.
+func (r *rawConn) set(c net.Conn) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.aborted {
+		return false
+	}
+	r.c = c
+	return true
+}
+
+func (r *rawConn) abort() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.aborted = true
+	if r.c != nil {
+		_ = r.c.Close()
+	}
+}
+
+// dialContext opens the TCP connection (TLS from the start for implicit)
+// and registers it with the rawConn carried by ctx.
+func (n *Notifier) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := &net.Dialer{Timeout: n.cfg.Timeout, KeepAlive: 30 * time.Second}
+	var (
+		c   net.Conn
+		err error
+	)
+	if n.cfg.TLS == TLSImplicit {
+		c, err = (&tls.Dialer{NetDialer: d, Config: n.tlsConf.Clone()}).DialContext(ctx, network, addr)
+	} else {
+		c, err = d.DialContext(ctx, network, addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := ctx.Value(rawConnKey{}).(*rawConn); ok && !r.set(c) {
+		_ = c.Close()
+		return nil, context.Canceled
+	}
+	return c, nil
+}
+
+// alignedDKIM reports whether the DKIM domain is the sender's domain or a
+// parent of it (relaxed DMARC alignment).
+func alignedDKIM(dkimDomain, fromDomain string) bool {
+	d := strings.ToLower(strings.TrimSuffix(dkimDomain, "."))
+	return fromDomain == d || strings.HasSuffix(fromDomain, "."+d)
+}

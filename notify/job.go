@@ -1,0 +1,69 @@
+package notify
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/breach-notify/breach/notify/verify"
+)
+
+// Job is one notice to send: the payload of a message on the NOTICES work
+// queue (subject <prefix>.notice.<channel>, Nats-Msg-Id = Key). It carries
+// what the worker needs to render and address the notice; the incident's
+// facts are read from the store when rendering.
+type Job struct {
+	Key          string   `json:"key"`
+	IncidentID   string   `json:"incident"`
+	Revision     int      `json:"revision"`
+	Version      int      `json:"version"`
+	SubjectID    string   `json:"subject"`
+	Route        Route    `json:"route"`
+	Fallback     []Route  `json:"fallback,omitempty"`
+	Locale       string   `json:"locale,omitempty"`
+	Jurisdiction string   `json:"jurisdiction,omitempty"`
+	Categories   []string `json:"categories,omitempty"`
+	PostalName   string   `json:"postal_name,omitempty"`
+	// Supplementary marks a notice sent alongside the person's main route
+	// (push accelerators, the extra SMS of a high-risk incident): its
+	// failure never triggers a fallback and never makes the person
+	// unreachable.
+	Supplementary bool `json:"supplementary,omitempty"`
+}
+
+// NewJob builds the job for one route of one person, with its idempotency
+// key.
+func NewJob(incidentID string, revision, version int, subjectID string, route Route, fallback []Route) Job {
+	return Job{
+		Key:        verify.Key(incidentID, subjectID, string(route.Channel), version),
+		IncidentID: incidentID, Revision: revision, Version: version, SubjectID: subjectID,
+		Route: route, Fallback: fallback,
+	}
+}
+
+// Next returns the job for the person's next fallback route, if any.
+func (j Job) Next() (Job, bool) {
+	if len(j.Fallback) == 0 || j.Supplementary {
+		return Job{}, false
+	}
+	n := NewJob(j.IncidentID, j.Revision, j.Version, j.SubjectID, j.Fallback[0], j.Fallback[1:])
+	n.Locale, n.Jurisdiction, n.Categories, n.PostalName = j.Locale, j.Jurisdiction, j.Categories, j.PostalName
+	return n, true
+}
+
+// Entry returns the pending ledger entry for the job.
+func (j Job) Entry() Entry {
+	return Entry{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: j.Route.Channel,
+		Version: j.Version, Guardian: j.Route.Guardian, State: StatePending}
+}
+
+// DecodeJob parses a NOTICES message body.
+func DecodeJob(data []byte) (Job, error) {
+	var j Job
+	if err := json.Unmarshal(data, &j); err != nil {
+		return j, fmt.Errorf("decode notice job: %w", err)
+	}
+	if j.Key == "" || j.IncidentID == "" || j.SubjectID == "" || !j.Route.Channel.Valid() || j.Route.To == "" {
+		return j, fmt.Errorf("decode notice job: key, incident, subject, route.channel and route.to are required")
+	}
+	return j, nil
+}

@@ -1,0 +1,130 @@
+package notify
+
+import (
+	"context"
+	"time"
+)
+
+// State is where one notice stands in the proof-of-notice ledger.
+type State string
+
+// Ledger states. A notice moves pending → sending → sent, or to
+// failed_temporary (and back to sending on retry), or to failed_permanent
+// (its person's next route is then planned). skipped means not sent on
+// purpose (duplicate route, superseded); unreachable marks a person with no
+// route left.
+const (
+	StatePending         State = "pending"
+	StateSending         State = "sending"
+	StateSent            State = "sent"
+	StateFailedTemporary State = "failed_temporary"
+	StateFailedPermanent State = "failed_permanent"
+	StateSkipped         State = "skipped"
+	StateUnreachable     State = "unreachable"
+)
+
+// States lists every state in lifecycle order.
+var States = []State{StatePending, StateSending, StateSent, StateFailedTemporary, StateFailedPermanent, StateSkipped, StateUnreachable}
+
+// Final reports whether no further attempt will be made in this state.
+func (s State) Final() bool {
+	return s == StateSent || s == StateFailedPermanent || s == StateSkipped || s == StateUnreachable
+}
+
+// Entry is one ledger row: one notice to one person on one channel for one
+// notice version of one incident.
+type Entry struct {
+	Key             string    `json:"key"`
+	IncidentID      string    `json:"incident"`
+	SubjectID       string    `json:"subject"`
+	Channel         Channel   `json:"channel"`
+	Version         int       `json:"version"`
+	Guardian        bool      `json:"guardian,omitempty"`
+	State           State     `json:"state"`
+	Attempts        int       `json:"attempts"`
+	ProviderID      string    `json:"provider_id,omitempty"`
+	Error           string    `json:"error,omitempty"`
+	TemplateVersion string    `json:"template_version,omitempty"`
+	ContentHash     string    `json:"content_hash,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	SentAt          time.Time `json:"sent_at,omitzero"`
+}
+
+// Outcome is the result of one delivery attempt, written after it.
+type Outcome struct {
+	State           State
+	ProviderID      string
+	Error           string
+	TemplateVersion string
+	ContentHash     string
+	At              time.Time
+}
+
+// ClaimLease is how long a notice claimed by Begin (state sending) belongs
+// to the worker that claimed it. It is longer than the notice consumer's
+// AckWait of 30 s (notify/queue), and a held notice is kept alive there
+// with InProgress, so a sending entry younger than the lease belongs to a
+// live worker; an older one was left by a crash mid-send and may be
+// claimed again.
+const ClaimLease = 45 * time.Second
+
+// Counts are ledger totals by channel and state.
+type Counts map[Channel]map[State]int
+
+// Totals sums the counts of every channel by state.
+func (c Counts) Totals() map[State]int {
+	t := map[State]int{}
+	for _, byState := range c {
+		for st, n := range byState {
+			t[st] += n
+		}
+	}
+	return t
+}
+
+// Open returns how many notices are not in a final state, and how many
+// there are in all.
+func (c Counts) Open() (open, total int) {
+	for st, n := range c.Totals() {
+		total += n
+		if !st.Final() {
+			open += n
+		}
+	}
+	return open, total
+}
+
+// Complete reports whether there is at least one notice and every notice
+// is final.
+func (c Counts) Complete() bool {
+	open, total := c.Open()
+	return total > 0 && open == 0
+}
+
+// Ledger is the proof-of-notice store the campaign engine needs. It is
+// checked before a send (Begin) and written after it (Finish).
+type Ledger interface {
+	// Plan inserts entries that do not exist yet (in their State, pending
+	// when empty; the first of repeated keys wins) and returns how many
+	// were new; existing keys are left untouched. open[i] reports whether
+	// entry i still needs a job: its key's state after Plan (the entry's
+	// own when it was created now) is not final — pending,
+	// failed_temporary or sending.
+	Plan(ctx context.Context, entries []Entry) (open []bool, created int, err error)
+	// Begin claims a notice for an attempt at time at: pending,
+	// failed_temporary, and sending last updated more than ClaimLease
+	// before at (a crash mid-send), move to sending with attempts+1 and
+	// proceed is true. A final state, or a sending entry within its lease
+	// (a live worker holds it), returns the entry unchanged and proceed
+	// false.
+	Begin(ctx context.Context, key string, at time.Time) (e Entry, proceed bool, err error)
+	// Finish records an attempt's outcome.
+	Finish(ctx context.Context, key string, o Outcome) error
+	// Get returns one entry.
+	Get(ctx context.Context, key string) (Entry, error)
+	// Counts totals an incident's entries by channel and state.
+	Counts(ctx context.Context, incidentID string) (Counts, error)
+	// Each streams an incident's entries in key order.
+	Each(ctx context.Context, incidentID string, fn func(Entry) error) error
+}

@@ -1,0 +1,129 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+)
+
+// ErrUnknownNotice is returned for a key the ledger has never planned.
+var ErrUnknownNotice = errors.New("notice not in the ledger")
+
+// MemoryLedger is a Ledger held in memory, for tests and benchmarks.
+type MemoryLedger struct {
+	mu      sync.Mutex
+	entries map[string]*Entry
+}
+
+var _ Ledger = (*MemoryLedger)(nil)
+
+// NewMemoryLedger returns an empty ledger.
+func NewMemoryLedger() *MemoryLedger { return &MemoryLedger{entries: map[string]*Entry{}} }
+
+// Plan implements Ledger.
+func (l *MemoryLedger) Plan(_ context.Context, entries []Entry) ([]bool, int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	open := make([]bool, len(entries))
+	n := 0
+	for i, e := range entries {
+		if cur, ok := l.entries[e.Key]; ok {
+			open[i] = !cur.State.Final()
+			continue
+		}
+		if e.State == "" {
+			e.State = StatePending
+		}
+		l.entries[e.Key] = &e
+		open[i] = !e.State.Final()
+		n++
+	}
+	return open, n, nil
+}
+
+// Begin implements Ledger.
+func (l *MemoryLedger) Begin(_ context.Context, key string, at time.Time) (Entry, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	if !ok {
+		return Entry{}, false, ErrUnknownNotice
+	}
+	if e.State.Final() || e.State == StateSending && !e.UpdatedAt.Before(at.Add(-ClaimLease)) {
+		return *e, false, nil
+	}
+	e.State, e.Attempts, e.UpdatedAt = StateSending, e.Attempts+1, at
+	return *e, true, nil
+}
+
+// Finish implements Ledger.
+func (l *MemoryLedger) Finish(_ context.Context, key string, o Outcome) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	if !ok {
+		return ErrUnknownNotice
+	}
+	e.State, e.ProviderID, e.Error, e.UpdatedAt = o.State, o.ProviderID, o.Error, o.At
+	e.TemplateVersion, e.ContentHash = o.TemplateVersion, o.ContentHash
+	if o.State == StateSent {
+		e.SentAt = o.At
+	}
+	return nil
+}
+
+// Get implements Ledger.
+func (l *MemoryLedger) Get(_ context.Context, key string) (Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.entries[key]; ok {
+		return *e, nil
+	}
+	return Entry{}, ErrUnknownNotice
+}
+
+// Counts implements Ledger.
+func (l *MemoryLedger) Counts(_ context.Context, incidentID string) (Counts, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := Counts{}
+	for _, e := range l.entries {
+		if e.IncidentID != incidentID {
+			continue
+		}
+		if c[e.Channel] == nil {
+			c[e.Channel] = map[State]int{}
+		}
+		c[e.Channel][e.State]++
+	}
+	return c, nil
+}
+
+// Each implements Ledger.
+func (l *MemoryLedger) Each(_ context.Context, incidentID string, fn func(Entry) error) error {
+	l.mu.Lock()
+	var es []Entry
+	for _, e := range l.entries {
+		if e.IncidentID == incidentID {
+			es = append(es, *e)
+		}
+	}
+	l.mu.Unlock()
+	slices.SortFunc(es, func(a, b Entry) int {
+		if a.Key < b.Key {
+			return -1
+		}
+		if a.Key > b.Key {
+			return 1
+		}
+		return 0
+	})
+	for _, e := range es {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

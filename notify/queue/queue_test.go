@@ -1,0 +1,532 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/time/rate"
+
+	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/store"
+)
+
+const testIncident = "INC-2026-0042"
+
+var fixedNow = func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC) }
+
+// startBus runs an in-process embedded server with its store in a
+// temporary directory.
+func startBus(t *testing.T) *natsbus.Bus {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := natsbus.Start(ctx, natsbus.Options{StoreDir: t.TempDir(), Listen: ""}, logging.Discard())
+	if err != nil {
+		t.Fatalf("start bus: %v", err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
+
+// sqliteLedger opens the SQLite store in a temporary directory.
+func sqliteLedger(t *testing.T) notify.Ledger {
+	t.Helper()
+	s, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "breach.db"), Log: logging.Discard()})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s.Ledger()
+}
+
+// plainRenderer renders a fixed text addressed to the job's route.
+type plainRenderer struct{}
+
+func (plainRenderer) Render(_ context.Context, j *notify.Job) (*notify.Message, notify.Rendering, error) {
+	return &notify.Message{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: j.Route.Channel,
+			To: j.Route.To, Text: "notice " + j.Key},
+		notify.Rendering{TemplateVersion: "t1", ContentHash: "h-" + j.Key}, nil
+}
+
+// countingNotifier counts sends per key. It fails the first failFirst
+// attempts of each key temporarily and takes delay per attempt.
+type countingNotifier struct {
+	delay     time.Duration
+	failFirst int
+
+	mu       sync.Mutex
+	attempts map[string]int
+	sent     map[string]int
+	started  int
+}
+
+func newCountingNotifier() *countingNotifier {
+	return &countingNotifier{attempts: map[string]int{}, sent: map[string]int{}}
+}
+
+func (n *countingNotifier) Notify(ctx context.Context, m *notify.Message) (string, error) {
+	n.mu.Lock()
+	n.started++
+	n.attempts[m.Key]++
+	attempt := n.attempts[m.Key]
+	n.mu.Unlock()
+	if n.delay > 0 {
+		// A provider call that does not honour cancellation: the worker
+		// must let it finish.
+		time.Sleep(n.delay)
+	}
+	if attempt <= n.failFirst {
+		return "", notify.Temporary("451", "try again later", nil)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sent[m.Key]++
+	return fmt.Sprintf("pid-%s-%d", m.Key, attempt), nil
+}
+
+func (n *countingNotifier) snapshot() (sent map[string]int, attempts map[string]int, started int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	sent, attempts = map[string]int{}, map[string]int{}
+	for k, v := range n.sent {
+		sent[k] = v
+	}
+	for k, v := range n.attempts {
+		attempts[k] = v
+	}
+	return sent, attempts, n.started
+}
+
+// makeJobs returns n e-mail jobs of testIncident and plans them in l.
+func makeJobs(t *testing.T, l notify.Ledger, n int) []notify.Job {
+	t.Helper()
+	jobs := make([]notify.Job, n)
+	entries := make([]notify.Entry, n)
+	for i := range jobs {
+		jobs[i] = notify.NewJob(testIncident, 1, 1, fmt.Sprintf("u-%03d", i),
+			notify.Route{Channel: notify.ChannelEmail, To: fmt.Sprintf("person.%03d@mail.example", i)}, nil)
+		entries[i] = jobs[i].Entry()
+		entries[i].CreatedAt, entries[i].UpdatedAt = fixedNow(), fixedNow()
+	}
+	if _, _, err := l.Plan(context.Background(), entries); err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	return jobs
+}
+
+// runConsumer starts Consume in the background and returns a function that
+// cancels it and waits for it to return, reporting how long that took.
+func runConsumer(t *testing.T, bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker) (stop func() time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Consume(ctx, bus, cfg, w, logging.Discard()) }()
+	var once sync.Once
+	var took time.Duration
+	stop = func() time.Duration {
+		once.Do(func() {
+			cancel()
+			start := time.Now()
+			select {
+			case err := <-done:
+				took = time.Since(start)
+				if err != nil {
+					t.Errorf("Consume: got %v, want nil after cancel", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatalf("Consume did not return 20s after its context was cancelled")
+			}
+		})
+		return took
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}
+
+// waitFor polls cond until it holds or timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func streamMsgs(t *testing.T, bus *natsbus.Bus, name string) uint64 {
+	t.Helper()
+	ctx := context.Background()
+	st, err := bus.JetStream().Stream(ctx, name)
+	if err != nil {
+		t.Fatalf("stream %s: %v", name, err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatalf("stream %s info: %v", name, err)
+	}
+	return info.State.Msgs
+}
+
+// allInState reports whether every job is in state in l.
+func allInState(t *testing.T, l notify.Ledger, jobs []notify.Job, state notify.State) bool {
+	t.Helper()
+	for _, j := range jobs {
+		e, err := l.Get(context.Background(), j.Key)
+		if err != nil {
+			t.Fatalf("ledger get: %v", err)
+		}
+		if e.State != state {
+			return false
+		}
+	}
+	return true
+}
+
+func onceEach(jobs []notify.Job) map[string]int {
+	want := map[string]int{}
+	for _, j := range jobs {
+		want[j.Key] = 1
+	}
+	return want
+}
+
+func TestEnqueueTwiceStoredAndSentOnce(t *testing.T) {
+	bus := startBus(t)
+	led := notify.NewMemoryLedger()
+	jobs := makeJobs(t, led, 5)
+	sink := NewSink(bus)
+	ctx := context.Background()
+	if err := sink.Enqueue(ctx, jobs...); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	// A replanned campaign enqueues the same notices again, plus one
+	// twice in the same call.
+	if err := sink.Enqueue(ctx, append(jobs, jobs[0])...); err != nil {
+		t.Fatalf("Enqueue again: %v", err)
+	}
+	if got, want := streamMsgs(t, bus, bus.Streams().Notices), uint64(len(jobs)); got != want {
+		t.Fatalf("NOTICES messages: got %d, want %d (Nats-Msg-Id dedup)", got, want)
+	}
+
+	n := newCountingNotifier()
+	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail, MaxDeliver: 3}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 2, AckWait: 5 * time.Second}, w)
+	waitFor(t, 15*time.Second, "every notice sent", func() bool { return allInState(t, led, jobs, notify.StateSent) })
+	waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
+	stop()
+
+	sent, _, _ := n.snapshot()
+	if diff := cmp.Diff(onceEach(jobs), sent); diff != "" {
+		t.Errorf("sends per notice (-want +got):\n%s", diff)
+	}
+}
+
+// TestHeldNoticesOutliveAckWait is the regression test for duplicate sends
+// under a slow provider: with a 1s AckWait and a 5/s rate limit, notices
+// wait for the limiter far longer than AckWait. JetStream must not
+// redeliver them while this process holds them.
+func TestHeldNoticesOutliveAckWait(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 6s")
+	}
+	bus := startBus(t)
+	led := sqliteLedger(t)
+	jobs := makeJobs(t, led, 30)
+	sink := NewSink(bus)
+	if err := sink.Enqueue(context.Background(), jobs...); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	n := newCountingNotifier()
+	n.delay = 50 * time.Millisecond
+	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail, MaxDeliver: 5, Limiter: rate.NewLimiter(5, 1)},
+		n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	start := time.Now()
+	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 4, AckWait: time.Second, MaxDeliver: 20}, w)
+	// NumRedelivered counts redelivered messages still pending, so it is
+	// sampled while the campaign runs.
+	redelivered := 0
+	waitFor(t, 30*time.Second, "every notice sent", func() bool {
+		c, err := bus.JetStream().Consumer(context.Background(), bus.Streams().Notices, "notify-email")
+		if err == nil { // not found until Consume has created it
+			if info, err := c.Info(context.Background()); err == nil {
+				redelivered = max(redelivered, info.NumRedelivered)
+			}
+		}
+		return allInState(t, led, jobs, notify.StateSent)
+	})
+	took := time.Since(start)
+	waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
+	// Leave time for a late redelivery to show up as a second send.
+	time.Sleep(1500 * time.Millisecond)
+	stop()
+
+	sent, attempts, _ := n.snapshot()
+	if diff := cmp.Diff(onceEach(jobs), sent); diff != "" {
+		t.Errorf("sends per notice (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(onceEach(jobs), attempts); diff != "" {
+		t.Errorf("provider calls per notice (-want +got):\n%s", diff)
+	}
+	if redelivered != 0 {
+		t.Errorf("consumer redelivered: got %d messages pending redelivery, want 0 (held notices must be kept alive)", redelivered)
+	}
+	for _, j := range jobs {
+		e, err := led.Get(context.Background(), j.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Attempts != 1 {
+			t.Errorf("ledger attempts of %s: got %d, want 1", j.SubjectID, e.Attempts)
+		}
+	}
+	// 30 notices at 5/s with a burst of 1: about 6s. Much faster means the
+	// limiter was bypassed; much slower means notices waited on AckWait.
+	if took < 5*time.Second || took > 12*time.Second {
+		t.Errorf("campaign took %s, want about 6s (30 notices at 5/s)", took)
+	}
+	t.Logf("30 notices at 5/s with AckWait 1s: %s, %d redeliveries", took.Round(10*time.Millisecond), redelivered)
+}
+
+// TestRetriesBeyondDefaultMaxDeliver is the regression test for a server
+// MaxDeliver below the worker's: a notice that fails 25 times must still be
+// sent on attempt 26 when the worker allows 30 attempts.
+func TestRetriesBeyondDefaultMaxDeliver(t *testing.T) {
+	bus := startBus(t)
+	led := notify.NewMemoryLedger()
+	jobs := makeJobs(t, led, 1)
+	sink := NewSink(bus)
+	if err := sink.Enqueue(context.Background(), jobs...); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	n := newCountingNotifier()
+	n.failFirst = 25
+	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail, MaxDeliver: 30,
+		Backoff: notify.Backoff{Base: 10 * time.Millisecond, Max: 20 * time.Millisecond, Factor: 2}},
+		n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 2, AckWait: 5 * time.Second, MaxDeliver: 60}, w)
+	waitFor(t, 30*time.Second, "the notice to be sent", func() bool { return allInState(t, led, jobs, notify.StateSent) })
+	waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
+	stop()
+
+	e, err := led.Get(context.Background(), jobs[0].Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Attempts != 26 {
+		t.Errorf("ledger attempts: got %d, want 26", e.Attempts)
+	}
+	sent, attempts, _ := n.snapshot()
+	if got := attempts[jobs[0].Key]; got != 26 {
+		t.Errorf("provider calls: got %d, want 26", got)
+	}
+	if got := sent[jobs[0].Key]; got != 1 {
+		t.Errorf("sends: got %d, want 1", got)
+	}
+	// The notice.sent event carries the delivery count JetStream reported.
+	ev := lastEvent(t, bus, testIncident, "notice.sent")
+	if got := ev["attempt"]; got != float64(26) {
+		t.Errorf("notice.sent attempt: got %v, want 26", got)
+	}
+	if got := streamMsgs(t, bus, bus.Streams().Deadletter); got != 0 {
+		t.Errorf("DEADLETTER messages: got %d, want 0", got)
+	}
+}
+
+func lastEvent(t *testing.T, bus *natsbus.Bus, incidentID, kind string) map[string]any {
+	t.Helper()
+	ctx := context.Background()
+	st, err := bus.JetStream().Stream(ctx, bus.Streams().Events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := st.GetLastMsgForSubject(ctx, bus.Subjects().Event(incidentID, kind))
+	if err != nil {
+		t.Fatalf("last %s event: %v", kind, err)
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(m.Data, &payload); err != nil {
+		t.Fatalf("decode %s event: %v", kind, err)
+	}
+	return payload
+}
+
+func TestUnreadableJobDeadLettered(t *testing.T) {
+	tests := []struct {
+		name      string
+		body      string
+		wantError string
+	}{
+		{"not JSON", `{"key": "notice/x`, "decode notice job: unexpected end of JSON input"},
+		{"no address", `{"key":"notice/INC-2026-0042/u-1/email/v1","incident":"INC-2026-0042","subject":"u-1","route":{"channel":"email"}}`,
+			"decode notice job: key, incident, subject, route.channel and route.to are required"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			bus := startBus(t)
+			led := notify.NewMemoryLedger()
+			sink := NewSink(bus)
+			ctx := context.Background()
+			subject := bus.Subjects().Notice(string(notify.ChannelEmail))
+			if _, err := bus.JetStream().PublishMsg(ctx, &nats.Msg{Subject: subject, Data: []byte(tc.body)}); err != nil {
+				t.Fatalf("publish: %v", err)
+			}
+			n := newCountingNotifier()
+			w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+			stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 1, AckWait: 5 * time.Second}, w)
+			waitFor(t, 10*time.Second, "a dead letter", func() bool { return streamMsgs(t, bus, bus.Streams().Deadletter) > 0 })
+			waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
+			stop()
+
+			st, err := bus.JetStream().Stream(ctx, bus.Streams().Deadletter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dl, err := st.GetLastMsgForSubject(ctx, bus.Subjects().Deadletter(string(notify.ChannelEmail)))
+			if err != nil {
+				t.Fatalf("dead letter on %s: %v", bus.Subjects().Deadletter("email"), err)
+			}
+			if got := string(dl.Data); got != tc.body {
+				t.Errorf("dead-letter body: got %q, want the original %q", got, tc.body)
+			}
+			if got := dl.Header.Get(natsbus.HeaderError); got != tc.wantError {
+				t.Errorf("%s: got %q, want %q", natsbus.HeaderError, got, tc.wantError)
+			}
+			if got := streamMsgs(t, bus, bus.Streams().Deadletter); got != 1 {
+				t.Errorf("DEADLETTER messages: got %d, want 1", got)
+			}
+			if _, _, started := n.snapshot(); started != 0 {
+				t.Errorf("provider calls: got %d, want 0", started)
+			}
+		})
+	}
+}
+
+func TestConsumeFinishesInFlightOnCancel(t *testing.T) {
+	bus := startBus(t)
+	led := notify.NewMemoryLedger()
+	jobs := makeJobs(t, led, 4)
+	sink := NewSink(bus)
+	if err := sink.Enqueue(context.Background(), jobs...); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	n := newCountingNotifier()
+	n.delay = 300 * time.Millisecond
+	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 4, AckWait: 5 * time.Second}, w)
+	waitFor(t, 10*time.Second, "four provider calls in flight", func() bool {
+		_, _, started := n.snapshot()
+		return started == len(jobs)
+	})
+	took := stop()
+
+	for _, j := range jobs {
+		e, err := led.Get(context.Background(), j.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.State != notify.StateSent {
+			t.Errorf("ledger state of %s after Consume returned: got %s, want %s", j.SubjectID, e.State, notify.StateSent)
+		}
+	}
+	if got := streamMsgs(t, bus, bus.Streams().Notices); got != 0 {
+		t.Errorf("NOTICES messages after Consume returned: got %d, want 0 (in-flight notices acknowledged)", got)
+	}
+	sent, _, _ := n.snapshot()
+	if diff := cmp.Diff(onceEach(jobs), sent); diff != "" {
+		t.Errorf("sends per notice (-want +got):\n%s", diff)
+	}
+	if took > 5*time.Second {
+		t.Errorf("Consume took %s to return after cancel, want well under 5s", took)
+	}
+}
+
+func TestSinkEventDedupsByKey(t *testing.T) {
+	bus := startBus(t)
+	sink := NewSink(bus)
+	ctx := context.Background()
+	publish := []struct {
+		kind    string
+		payload any
+	}{
+		{"notice.sent", map[string]any{"key": "notice/a", "attempt": 1}},
+		// The same notice again (a redelivery after a crash): same key,
+		// different attempt; stored once.
+		{"notice.sent", map[string]any{"key": "notice/a", "attempt": 2}},
+		{"notice.sent", map[string]any{"key": "notice/b", "attempt": 1}},
+		// Same key under another kind is another event.
+		{"notice.failed", map[string]any{"key": "notice/a", "error": "x"}},
+		// Without a key the payload's hash is the id.
+		{"campaign.done", map[string]any{"sent": 2}},
+		{"campaign.done", map[string]any{"sent": 2}},
+		{"campaign.done", map[string]any{"sent": 3}},
+		{"campaign.progress", struct{ Sent int }{1}},
+		{"campaign.progress", struct{ Sent int }{1}},
+	}
+	for _, p := range publish {
+		if err := sink.Event(ctx, testIncident, p.kind, p.payload); err != nil {
+			t.Fatalf("Event %s: %v", p.kind, err)
+		}
+	}
+	st, err := bus.JetStream().Stream(ctx, bus.Streams().Events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(bus.Subjects().Event(testIncident, ">")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]uint64{
+		bus.Subjects().Event(testIncident, "notice.sent"):       2,
+		bus.Subjects().Event(testIncident, "notice.failed"):     1,
+		bus.Subjects().Event(testIncident, "campaign.done"):     2,
+		bus.Subjects().Event(testIncident, "campaign.progress"): 1,
+	}
+	if diff := cmp.Diff(want, info.State.Subjects); diff != "" {
+		t.Errorf("events per subject (-want +got):\n%s", diff)
+	}
+	m, err := st.GetLastMsgForSubject(ctx, bus.Subjects().Event(testIncident, "notice.sent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Header.Get(jetstream.MsgIDHeader), testIncident+"/notice.sent/notice/b"; got != want {
+		t.Errorf("Nats-Msg-Id: got %q, want %q", got, want)
+	}
+}
+
+func TestEnqueueWithoutStreamFails(t *testing.T) {
+	bus := startBus(t)
+	ctx := context.Background()
+	if err := bus.JetStream().DeleteStream(ctx, bus.Streams().Notices); err != nil {
+		t.Fatalf("delete NOTICES: %v", err)
+	}
+	led := notify.NewMemoryLedger()
+	jobs := makeJobs(t, led, 3)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- NewSink(bus).Enqueue(ctx, jobs...) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatalf("Enqueue without a NOTICES stream: got nil, want an error")
+		}
+		if !errors.Is(err, jetstream.ErrNoStreamResponse) && !errors.Is(err, nats.ErrNoResponders) {
+			t.Logf("Enqueue error (not no-responders): %v", err)
+		}
+		t.Logf("Enqueue without a stream failed in %s: %v", time.Since(start).Round(time.Millisecond), err)
+	case <-time.After(15 * time.Second):
+		t.Fatalf("Enqueue without a NOTICES stream with a background context: still waiting after 15s, want an error")
+	}
+}

@@ -1,0 +1,264 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/time/rate"
+)
+
+// Renderer turns a job into the exact message to send.
+type Renderer interface {
+	Render(ctx context.Context, j *Job) (*Message, Rendering, error)
+}
+
+// Rendering identifies what was rendered: the template version and a hash
+// of the exact content, recorded in the ledger as proof.
+type Rendering struct {
+	TemplateVersion string
+	ContentHash     string
+}
+
+// Sink is where a worker sends what follows a delivery: fallback jobs,
+// lifecycle events, and dead letters.
+type Sink interface {
+	Enqueue(ctx context.Context, jobs ...Job) error
+	Event(ctx context.Context, incidentID, kind string, payload any) error
+	DeadLetter(ctx context.Context, stage string, data []byte, reason string) error
+}
+
+// Action is what to do with a work-queue message after a delivery attempt.
+type Action int
+
+// Actions.
+const (
+	// Ack removes the message: delivered, or finally failed and handled.
+	Ack Action = iota
+	// Retry redelivers the message after Decision.Delay.
+	Retry
+)
+
+// Decision is the outcome of Deliver for the transport.
+type Decision struct {
+	Action Action
+	Delay  time.Duration
+	Reason string
+}
+
+// WorkerConfig configures one channel's worker.
+type WorkerConfig struct {
+	Channel Channel
+	// MaxDeliver is how many attempts a notice gets before it is
+	// dead-lettered and its person's next route is tried.
+	MaxDeliver int
+	// GiveUpAfter, when set, also requires that much time since the notice
+	// was planned before giving up, so an outage of the provider longer
+	// than the backoff does not exhaust everyone's attempts.
+	GiveUpAfter time.Duration
+	Backoff     Backoff
+	// Limiter is the provider's token bucket (nil = unlimited).
+	Limiter *rate.Limiter
+}
+
+// Worker delivers the notices of one channel: the chain dedup (ledger
+// Begin, whose claim lease keeps two copies of a job from both sending) →
+// rate limit → render → send → record (ledger Finish) → fallback. It is
+// transport-free; the JetStream consumer maps its Decisions to
+// Ack and NakWithDelay.
+type Worker struct {
+	cfg      WorkerConfig
+	notifier Notifier
+	ledger   Ledger
+	render   Renderer
+	sink     Sink
+	log      *logrus.Entry
+	now      func() time.Time
+}
+
+// NewWorker returns a worker for one channel.
+func NewWorker(cfg WorkerConfig, n Notifier, l Ledger, r Renderer, s Sink, log *logrus.Entry, now func() time.Time) *Worker {
+	if cfg.MaxDeliver < 1 {
+		cfg.MaxDeliver = 8
+	}
+	if cfg.Backoff.Base == 0 {
+		cfg.Backoff = DefaultBackoff()
+	}
+	return &Worker{cfg: cfg, notifier: n, ledger: l, render: r, sink: s, now: now,
+		log: log.WithField("channel", string(cfg.Channel))}
+}
+
+// MaxDeliver is how many attempts a notice gets from this worker.
+func (w *Worker) MaxDeliver() int { return w.cfg.MaxDeliver }
+
+// GiveUpAfter is how long temporary failures are retried (0: attempts
+// alone decide).
+func (w *Worker) GiveUpAfter() time.Duration { return w.cfg.GiveUpAfter }
+
+// exhausted reports whether a notice that failed temporarily is given up:
+// it has had MaxDeliver real attempts (counted in the ledger, not in
+// transport redeliveries) and, with GiveUpAfter set, was first planned that
+// long ago. An outage of the provider therefore delays notices; it does not
+// make people "unreachable".
+func (w *Worker) exhausted(e Entry) bool {
+	if e.Attempts < w.cfg.MaxDeliver {
+		return false
+	}
+	if w.cfg.GiveUpAfter <= 0 || e.CreatedAt.IsZero() {
+		return true
+	}
+	return w.now().Sub(e.CreatedAt) >= w.cfg.GiveUpAfter
+}
+
+// Deliver makes one attempt at job, which has been delivered `delivered`
+// times by the transport (1 on the first attempt). It never loses a
+// notice: errors of its own collaborators (ledger, sink) answer Retry.
+func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int) Decision {
+	log := w.log.WithFields(logrus.Fields{"incident": job.IncidentID, "notice": job.Key, "attempt": delivered})
+	// The provider's token bucket is waited on before the notice is
+	// claimed, so a claim is never held through a long wait.
+	if w.cfg.Limiter != nil {
+		if err := w.cfg.Limiter.Wait(ctx); err != nil {
+			return w.retry(delivered, fmt.Errorf("rate limit: %w", err))
+		}
+	}
+	at := w.now()
+	entry, proceed, err := w.ledger.Begin(ctx, job.Key, at)
+	if err != nil {
+		return w.retry(delivered, fmt.Errorf("ledger begin: %w", err))
+	}
+	if !proceed && entry.State == StateSending {
+		// Another copy of this job is being delivered by a live worker.
+		// Acknowledging this one would lose the notice if that worker
+		// crashed: come back when its claim lease has run out, to find
+		// the notice sent, or left by the crash and claimable.
+		wait := max(entry.UpdatedAt.Add(ClaimLease).Sub(at), time.Second)
+		log.WithField("retry_in", wait.String()).Info("notice claimed by another worker; retrying after its lease")
+		return Decision{Action: Retry, Delay: wait, Reason: "claimed by another worker"}
+	}
+	if !proceed {
+		log.WithField("state", string(entry.State)).Debug("notice already final; skipped")
+		return Decision{Action: Ack, Reason: "already " + string(entry.State)}
+	}
+	msg, rendering, err := w.render.Render(ctx, &job)
+	if err != nil {
+		// A template or data error will not heal by retrying or by
+		// trying another channel with the same data: dead-letter it.
+		return w.finalFailure(ctx, log, job, raw, rendering, fmt.Errorf("render: %w", err), false)
+	}
+	if id, ok := w.reconcile(ctx, log, entry, msg); ok {
+		return w.sent(ctx, log, job, rendering, id, delivered)
+	}
+	providerID, sendErr := w.notifier.Notify(ctx, msg)
+	switch {
+	case sendErr == nil:
+		return w.sent(ctx, log, job, rendering, providerID, delivered)
+	case IsPermanent(sendErr):
+		return w.finalFailure(ctx, log, job, raw, rendering, sendErr, true)
+	case w.exhausted(entry):
+		return w.finalFailure(ctx, log, job, raw, rendering, fmt.Errorf("gave up after %d attempts: %w", entry.Attempts, sendErr), true)
+	default:
+		if err := w.ledger.Finish(ctx, job.Key, Outcome{State: StateFailedTemporary, Error: sendErr.Error(),
+			TemplateVersion: rendering.TemplateVersion, ContentHash: rendering.ContentHash, At: w.now()}); err != nil {
+			log.WithError(err).Warn("ledger finish after a temporary failure")
+		}
+		log.WithError(sendErr).Info("temporary delivery failure; will retry")
+		return Decision{Action: Retry, Delay: w.cfg.Backoff.Delay(delivered), Reason: sendErr.Error()}
+	}
+}
+
+// sent records a delivered notice.
+func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Rendering, providerID string, delivered int) Decision {
+	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: StateSent, ProviderID: providerID,
+		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
+		// Sent but not recorded: a retry re-sends (at most the in-flight
+		// window), which is better than no proof.
+		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
+	}
+	w.event(ctx, log, job, "notice.sent", map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
+	return Decision{Action: Ack, Reason: "sent"}
+}
+
+// reconcile asks a Reconciler, before a retry, whether an earlier attempt
+// went out after all.
+func (w *Worker) reconcile(ctx context.Context, log *logrus.Entry, e Entry, m *Message) (string, bool) {
+	rc, ok := w.notifier.(Reconciler)
+	if !ok || e.Attempts <= 1 {
+		return "", false
+	}
+	since := e.CreatedAt
+	if since.IsZero() {
+		since = w.now().Add(-24 * time.Hour)
+	}
+	id, err := rc.FindSent(ctx, m, since)
+	if err != nil {
+		log.WithError(err).Warn("could not check whether an earlier attempt was delivered; sending again")
+		return "", false
+	}
+	if id != "" {
+		log.Info("an earlier attempt was delivered after all; recorded without sending again")
+	}
+	return id, id != ""
+}
+
+// finalFailure records a notice that will not be sent, dead-letters its
+// job when it exhausted retries or could not render, and plans the
+// person's next route (or marks the person unreachable).
+func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, raw []byte, r Rendering, cause error, fallback bool) Decision {
+	next, hasNext := job.Next()
+	if !fallback {
+		hasNext = false
+	}
+	state := StateFailedPermanent
+	if fallback && !hasNext && !job.Supplementary {
+		// Every route of the person failed: unreachable. A notice that
+		// could not be rendered stays failed_permanent: the person may be
+		// reachable, the content is at fault.
+		state = StateUnreachable
+	}
+	if !IsPermanent(cause) {
+		if err := w.sink.DeadLetter(ctx, string(w.cfg.Channel), raw, cause.Error()); err != nil {
+			return w.retry(1, fmt.Errorf("dead-letter: %w", err))
+		}
+	}
+	if hasNext {
+		e := next.Entry()
+		e.CreatedAt, e.UpdatedAt = w.now().UTC(), w.now().UTC()
+		open, _, err := w.ledger.Plan(ctx, []Entry{e})
+		if err != nil {
+			return w.retry(1, fmt.Errorf("ledger plan fallback: %w", err))
+		}
+		// A fallback already finished (an earlier try of this failure
+		// planned it) needs no job.
+		if open[0] {
+			if err := w.sink.Enqueue(ctx, next); err != nil {
+				return w.retry(1, fmt.Errorf("enqueue fallback: %w", err))
+			}
+		}
+	}
+	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, Error: cause.Error(),
+		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
+		return w.retry(1, fmt.Errorf("ledger finish: %w", err))
+	}
+	payload := map[string]any{"key": job.Key, "channel": job.Route.Channel, "error": cause.Error(), "state": state}
+	if hasNext {
+		payload["fallback"] = next.Route.Channel
+	}
+	w.event(ctx, log, job, "notice.failed", payload)
+	log.WithError(cause).WithField("state", string(state)).Warn("notice failed permanently")
+	return Decision{Action: Ack, Reason: cause.Error()}
+}
+
+func (w *Worker) retry(delivered int, err error) Decision {
+	w.log.WithError(err).Warn("notice attempt interrupted; will retry")
+	return Decision{Action: Retry, Delay: w.cfg.Backoff.Delay(delivered), Reason: err.Error()}
+}
+
+func (w *Worker) event(ctx context.Context, log *logrus.Entry, job Job, kind string, payload map[string]any) {
+	payload["subject"] = job.SubjectID
+	if err := w.sink.Event(ctx, job.IncidentID, kind, payload); err != nil && !errors.Is(err, context.Canceled) {
+		log.WithError(err).Warn("publish event")
+	}
+}

@@ -1,0 +1,470 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/breach-notify/breach/notify"
+)
+
+// sqlLedger is the proof-of-notice ledger (notify.Ledger) kept in the
+// notices table of the store's database. Its semantics are those of
+// notify.MemoryLedger, the reference implementation, with two differences
+// of representation: times come back in UTC (exact to the nanosecond), and
+// a time outside the years 1678 to 2262 is refused with ErrInvalid rather
+// than stored inexactly. Writes go through the writer (one connection on
+// SQLite, so concurrent workers queue instead of meeting SQLITE_BUSY);
+// reads use the reader pool.
+type sqlLedger struct{ s *sqlStore }
+
+var _ notify.Ledger = sqlLedger{}
+
+// Ledger implements Store.
+func (s *sqlStore) Ledger() notify.Ledger { return sqlLedger{s: s} }
+
+// noticeColumns are the columns of the notices table, in insert and scan
+// order.
+const noticeColumns = `key, incident_id, subject_id, channel, version, guardian, state, attempts,
+    provider_id, error, template_version, content_hash, created_at, updated_at, sent_at`
+
+const noticeColumnCount = 15
+
+// noticeBatch is how many rows one INSERT of Plan carries: 15,000
+// parameters, under SQLite's 32,766 and PostgreSQL's 65,535.
+const noticeBatch = 1000
+
+// idleStates is the SQL list of the states Begin claims outright: those
+// neither final nor sending.
+var idleStates = func() string {
+	var q []string
+	for _, st := range notify.States {
+		if !st.Final() && st != notify.StateSending {
+			q = append(q, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(q, ", ")
+}()
+
+// Statements of the ledger, prepared once per database handle.
+var (
+	// noticeBegin claims an idle notice, or a sending one whose claim
+	// lease ran out before $2 ($3 is $2 - notify.ClaimLease).
+	noticeBegin = `UPDATE notices SET state = '` + string(notify.StateSending) + `', attempts = attempts + 1, updated_at = $2
+WHERE key = $1 AND (state IN (` + idleStates + `)
+    OR (state = '` + string(notify.StateSending) + `' AND (updated_at IS NULL OR updated_at < $3)))
+RETURNING ` + noticeColumns
+	noticeFinish = `UPDATE notices
+SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7
+WHERE key = $1`
+	noticeFinishSent = `UPDATE notices
+SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7, sent_at = $7
+WHERE key = $1`
+	noticeGet    = `SELECT ` + noticeColumns + ` FROM notices WHERE key = $1`
+	noticeCounts = `SELECT channel, state, COUNT(*) FROM notices WHERE incident_id = $1 GROUP BY channel, state`
+	noticeEach   = `SELECT ` + noticeColumns + ` FROM notices WHERE incident_id = $1 ORDER BY key`
+)
+
+// noticeInsert is a multi-row INSERT of n notices that skips keys already
+// in the ledger (and repeats of a key within the statement).
+func (d dialect) noticeInsert(n int) string {
+	return d.multiRowInsert("notices", noticeColumns, noticeColumnCount, n, "key")
+}
+
+// noticeStates is a SELECT of the key and state of n notices by key.
+func (d dialect) noticeStates(n int) string {
+	var b strings.Builder
+	b.Grow(60 + n*6)
+	b.WriteString("SELECT key, state FROM notices WHERE key IN (")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		d.param(&b, i+1)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Plan implements notify.Ledger: every entry in one transaction, in
+// multi-row INSERTs of noticeBatch rows, each followed by a SELECT of the
+// states of its keys (which says which entries are open). Entries are
+// inserted in key order (the first of repeated keys wins, as in
+// MemoryLedger), so concurrent planners lock keys in the same order and
+// cannot deadlock on PostgreSQL.
+func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, int, error) {
+	if len(entries) == 0 {
+		return []bool{}, 0, nil
+	}
+	// order holds the entries' indexes in key order.
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(entries[a].Key, entries[b].Key) })
+	args := make([]any, 0, noticeColumnCount*min(len(order), noticeBatch))
+	keys := make([]any, 0, min(len(order), noticeBatch))
+	// The full-batch statements are prepared before the transaction: on
+	// SQLite the transaction holds the only writer connection.
+	var full, fullStates *sql.Stmt
+	if len(order) >= noticeBatch {
+		var err error
+		full, err = l.s.stmts.get(ctx, l.s.w, "notice-insert-full", func() string { return l.s.d.noticeInsert(noticeBatch) })
+		if err == nil {
+			fullStates, err = l.s.stmts.get(ctx, l.s.w, "notice-states-full", func() string { return l.s.d.noticeStates(noticeBatch) })
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
+		}
+	}
+	open := make([]bool, len(entries))
+	states := make(map[string]notify.State, min(len(order), noticeBatch))
+	created := 0
+	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
+		created = 0
+		for start := 0; start < len(order); start += noticeBatch {
+			batch := order[start:min(start+noticeBatch, len(order))]
+			args, keys = args[:0], keys[:0]
+			for _, i := range batch {
+				var err error
+				if args, err = appendNotice(args, entries[i]); err != nil {
+					return err
+				}
+				keys = append(keys, entries[i].Key)
+			}
+			var res sql.Result
+			var rows *sql.Rows
+			var err error
+			if len(batch) == noticeBatch {
+				res, err = tx.StmtContext(ctx, full).ExecContext(ctx, args...)
+			} else {
+				res, err = tx.ExecContext(ctx, l.s.d.noticeInsert(len(batch)), args...)
+			}
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			created += int(n)
+			if len(batch) == noticeBatch {
+				rows, err = tx.StmtContext(ctx, fullStates).QueryContext(ctx, keys...)
+			} else {
+				rows, err = tx.QueryContext(ctx, l.s.d.noticeStates(len(batch)), keys...)
+			}
+			if err != nil {
+				return fmt.Errorf("read states: %w", err)
+			}
+			clear(states)
+			if err := scanStates(rows, states); err != nil {
+				return fmt.Errorf("read states: %w", err)
+			}
+			for _, i := range batch {
+				st, ok := states[entries[i].Key]
+				if !ok {
+					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(entries[i].Key))
+				}
+				open[i] = !st.Final()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
+	}
+	return open, created, nil
+}
+
+// scanStates reads rows of key and state into states and closes rows.
+func scanStates(rows *sql.Rows, states map[string]notify.State) error {
+	defer rows.Close()
+	for rows.Next() {
+		var key, state string
+		if err := rows.Scan(&key, &state); err != nil {
+			return err
+		}
+		states[key] = notify.State(state)
+	}
+	return rows.Err()
+}
+
+// appendNotice appends the insert parameters of e.
+func appendNotice(args []any, e notify.Entry) ([]any, error) {
+	created, err := nanos(e.CreatedAt)
+	if err != nil {
+		return args, fmt.Errorf("notice %s: created_at: %w", noticeRef(e.Key), err)
+	}
+	updated, err := nanos(e.UpdatedAt)
+	if err != nil {
+		return args, fmt.Errorf("notice %s: updated_at: %w", noticeRef(e.Key), err)
+	}
+	sent, err := nanos(e.SentAt)
+	if err != nil {
+		return args, fmt.Errorf("notice %s: sent_at: %w", noticeRef(e.Key), err)
+	}
+	state := e.State
+	if state == "" {
+		state = notify.StatePending
+	}
+	return append(args, e.Key, e.IncidentID, e.SubjectID, string(e.Channel), e.Version, e.Guardian, string(state),
+		e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, created, updated, sent), nil
+}
+
+// beginRetries bounds how often Begin re-claims a notice that a concurrent
+// Finish moved out of a final state between its two statements.
+const beginRetries = 8
+
+// Begin implements notify.Ledger with one conditional UPDATE … RETURNING:
+// it claims the notice unless its state is final or it is sending within
+// its claim lease. When nothing was claimed, the row is read to tell
+// those from an unknown key.
+func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.Entry, bool, error) {
+	ts, err := nanos(at)
+	if err != nil {
+		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	cutoff := at.Add(-notify.ClaimLease)
+	leaseEnd := int64(math.MinInt64) // no stored time is before it
+	if !cutoff.Before(minLedgerTime) {
+		leaseEnd = cutoff.UnixNano()
+	}
+	claim, err := l.s.stmts.get(ctx, l.s.w, "notice-begin", func() string { return noticeBegin })
+	if err != nil {
+		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	for range beginRetries {
+		e, err := scanNotice(claim.QueryRowContext(ctx, key, ts, leaseEnd))
+		if err == nil {
+			return e, true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+		}
+		e, err = l.get(ctx, key)
+		if err != nil {
+			return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+		}
+		if e.State.Final() || e.State == notify.StateSending && !e.UpdatedAt.Before(cutoff) {
+			return e, false, nil
+		}
+		// A concurrent Finish left a final state, or a lease ran out, in
+		// between: claim again.
+	}
+	return notify.Entry{}, false, fmt.Errorf("ledger begin %s: its state kept changing under concurrent updates", noticeRef(key))
+}
+
+// Finish implements notify.Ledger.
+func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) error {
+	ts, err := nanos(o.At)
+	if err != nil {
+		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
+	}
+	name, q := "notice-finish", noticeFinish
+	if o.State == notify.StateSent {
+		name, q = "notice-finish-sent", noticeFinishSent
+	}
+	st, err := l.s.stmts.get(ctx, l.s.w, name, func() string { return q })
+	if err != nil {
+		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
+	}
+	res, err := st.ExecContext(ctx, key, string(o.State), o.ProviderID, o.Error, o.TemplateVersion, o.ContentHash, ts)
+	if err != nil {
+		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
+	}
+	if n == 0 {
+		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), notify.ErrUnknownNotice)
+	}
+	return nil
+}
+
+// Get implements notify.Ledger.
+func (l sqlLedger) Get(ctx context.Context, key string) (notify.Entry, error) {
+	e, err := l.get(ctx, key)
+	if err != nil {
+		return notify.Entry{}, fmt.Errorf("ledger get %s: %w", noticeRef(key), err)
+	}
+	return e, nil
+}
+
+// get reads one entry from the reader pool; an unknown key is
+// notify.ErrUnknownNotice (not wrapped yet).
+func (l sqlLedger) get(ctx context.Context, key string) (notify.Entry, error) {
+	st, err := l.s.stmts.get(ctx, l.s.r, "notice-get", func() string { return noticeGet })
+	if err != nil {
+		return notify.Entry{}, err
+	}
+	e, err := scanNotice(st.QueryRowContext(ctx, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return notify.Entry{}, notify.ErrUnknownNotice
+	}
+	return e, err
+}
+
+// Counts implements notify.Ledger.
+func (l sqlLedger) Counts(ctx context.Context, incidentID string) (notify.Counts, error) {
+	rows, err := l.s.r.QueryContext(ctx, noticeCounts, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger counts of incident %s: %w", incidentID, err)
+	}
+	defer rows.Close()
+	c := notify.Counts{}
+	for rows.Next() {
+		var channel, state string
+		var n int
+		if err := rows.Scan(&channel, &state, &n); err != nil {
+			return nil, fmt.Errorf("ledger counts of incident %s: %w", incidentID, err)
+		}
+		ch := notify.Channel(channel)
+		if c[ch] == nil {
+			c[ch] = map[notify.State]int{}
+		}
+		c[ch][notify.State(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger counts of incident %s: %w", incidentID, err)
+	}
+	return c, nil
+}
+
+// Each implements notify.Ledger. It streams rows from one query (a
+// consistent snapshot, as MemoryLedger's copy is) without holding them
+// all; fn may call the ledger. fn's error is returned as is. The walk holds
+// one reader connection (and, on SQLite, a WAL snapshot that checkpoints
+// cannot pass) until it ends, so fn should not linger.
+func (l sqlLedger) Each(ctx context.Context, incidentID string, fn func(notify.Entry) error) error {
+	rows, err := l.s.r.QueryContext(ctx, noticeEach, incidentID)
+	if err != nil {
+		return fmt.Errorf("ledger entries of incident %s: %w", incidentID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanNotice(rows)
+		if err != nil {
+			return fmt.Errorf("ledger entries of incident %s: %w", incidentID, err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("ledger entries of incident %s: %w", incidentID, err)
+	}
+	return nil
+}
+
+// scanNotice reads one row of noticeColumns.
+func scanNotice(sc interface{ Scan(...any) error }) (notify.Entry, error) {
+	var (
+		e                      notify.Entry
+		channel, state         string
+		created, updated, sent sql.NullInt64
+	)
+	err := sc.Scan(&e.Key, &e.IncidentID, &e.SubjectID, &channel, &e.Version, &e.Guardian, &state, &e.Attempts,
+		&e.ProviderID, &e.Error, &e.TemplateVersion, &e.ContentHash, &created, &updated, &sent)
+	if err != nil {
+		return notify.Entry{}, err
+	}
+	e.Channel, e.State = notify.Channel(channel), notify.State(state)
+	e.CreatedAt, e.UpdatedAt, e.SentAt = fromNanos(created), fromNanos(updated), fromNanos(sent)
+	return e, nil
+}
+
+// Bounds of the times the ledger stores: those whose Unix nanoseconds fit
+// an int64 (years 1678 to 2262).
+var (
+	minLedgerTime = time.Unix(0, math.MinInt64)
+	maxLedgerTime = time.Unix(0, math.MaxInt64)
+)
+
+// nanos is how the ledger stores a time: Unix nanoseconds, nil (NULL) for
+// the zero time.
+func nanos(t time.Time) (any, error) {
+	if t.IsZero() {
+		return nil, nil
+	}
+	if t.Before(minLedgerTime) || t.After(maxLedgerTime) {
+		return nil, fmt.Errorf("time %s is outside the years 1678 to 2262 the ledger stores: %w", t.UTC().Format(time.RFC3339), ErrInvalid)
+	}
+	return t.UnixNano(), nil
+}
+
+func fromNanos(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+// noticeRef names a notice in an error message: its key, unless the key
+// carries what looks like contact data (a subject id that is an e-mail
+// address or a phone number), which stays out of messages.
+func noticeRef(key string) string {
+	if strings.ContainsRune(key, '@') || strings.Contains(key, "%40") || strings.Contains(key, "/+") || strings.Contains(key, "/%2B") {
+		return "(key withheld: it holds contact data)"
+	}
+	return fmt.Sprintf("%q", key)
+}
+
+// stmtCache prepares each statement once per database handle; the
+// *sql.Stmt then re-prepares itself on each connection it runs on.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[stmtKey]*sql.Stmt
+}
+
+type stmtKey struct {
+	db   *sql.DB
+	name string
+}
+
+// get returns the statement name prepared on db, preparing query() the
+// first time. The lock is not held while preparing: preparing needs a
+// connection, and the writer's only one may be in a transaction that is
+// itself waiting for a statement.
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, name string, query func() string) (*sql.Stmt, error) {
+	k := stmtKey{db, name}
+	c.mu.Lock()
+	st, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query())
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", name, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[k]; ok {
+		st.Close()
+		return prev, nil
+	}
+	if c.m == nil {
+		c.m = map[stmtKey]*sql.Stmt{}
+	}
+	c.m[k] = st
+	return st, nil
+}
+
+// close closes every prepared statement.
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for k, st := range c.m {
+		errs = append(errs, st.Close())
+		delete(c.m, k)
+	}
+	return errors.Join(errs...)
+}

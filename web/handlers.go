@@ -1,0 +1,347 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/breach-notify/breach/incident"
+)
+
+// handlerFunc is a handler that returns its error for writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (a *api) handle(f handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := f(w, r); err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+// apiRoute adds the token check and the request timeout of /api/ routes.
+func (a *api) apiRoute(f handlerFunc) http.Handler {
+	return a.apiRouteWithin(a.cfg.RequestTimeout, f)
+}
+
+// apiRouteWithin is apiRoute with its own time limit, for routes that
+// stream.
+func (a *api) apiRouteWithin(timeout time.Duration, f handlerFunc) http.Handler {
+	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if a.cfg.APIToken != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(a.cfg.APIToken)) != 1 {
+				return newError(KindUnauthorized, "this API needs the header \"Authorization: Bearer <token>\" with the configured API token")
+			}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		return f(w, r.WithContext(ctx))
+	})
+}
+
+// methodNotAllowed answers a known path asked with the wrong method.
+func (a *api) methodNotAllowed(allow ...string) http.Handler {
+	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return newError(KindMethodNotAllowed, "%s is not supported here; use %s", methodLabel(r.Method), strings.Join(allow, " or "))
+	})
+}
+
+func (a *api) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	get := []string{http.MethodGet, http.MethodHead}
+
+	mux.Handle("GET /healthz", a.handle(a.healthz))
+	mux.Handle("/healthz", a.methodNotAllowed(get...))
+	mux.Handle("GET /readyz", a.handle(a.readyz))
+	mux.Handle("/readyz", a.methodNotAllowed(get...))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.deps.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", a.methodNotAllowed(get...))
+
+	mux.Handle("POST /api/v1/incidents", a.apiRoute(a.submitIncident))
+	mux.Handle("GET /api/v1/incidents", a.apiRoute(a.listIncidents))
+	mux.Handle("/api/v1/incidents", a.methodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost))
+	mux.Handle("GET /api/v1/incidents/{id}", a.apiRoute(a.getIncident))
+	mux.Handle("/api/v1/incidents/{id}", a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/incidents/{id}/assessment", a.apiRoute(a.getAssessment))
+	mux.Handle("/api/v1/incidents/{id}/assessment", a.methodNotAllowed(get...))
+	mux.Handle("POST /api/v1/incidents/{id}/approve", a.apiRoute(a.approveIncident))
+	mux.Handle("/api/v1/incidents/{id}/approve", a.methodNotAllowed(http.MethodPost))
+	mux.Handle("GET /api/v1/incidents/{id}/notices", a.apiRoute(a.noticeStatus))
+	mux.Handle("/api/v1/incidents/{id}/notices", a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/incidents/{id}/notices/export", a.apiRouteWithin(a.cfg.ExportTimeout, a.exportNotices))
+	mux.Handle("/api/v1/incidents/{id}/notices/export", a.methodNotAllowed(get...))
+
+	mux.Handle("/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return newError(KindNotFound, "no such route; the API lives under /api/v1/incidents")
+	}))
+	return mux
+}
+
+func (a *api) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// CheckResult is one readiness check as /readyz reports it.
+type CheckResult struct {
+	Name  string `json:"name"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+}
+
+// Readiness is the body of /readyz.
+type Readiness struct {
+	Status string        `json:"status"` // "ready" or "unavailable"
+	Checks []CheckResult `json:"checks"`
+}
+
+func (a *api) readyz(w http.ResponseWriter, r *http.Request) error {
+	checks := a.deps.Readiness
+	res := make([]CheckResult, len(checks))
+	var wg sync.WaitGroup
+	for i, c := range checks {
+		wg.Go(func() {
+			res[i] = CheckResult{Name: c.Name, OK: true}
+			if err := a.runCheck(r.Context(), c); err != nil {
+				res[i].OK, res[i].Error = false, err.Error()
+			}
+		})
+	}
+	wg.Wait()
+	body := Readiness{Status: "ready", Checks: res}
+	status := http.StatusOK
+	for _, c := range res {
+		if !c.OK {
+			body.Status, status = "unavailable", http.StatusServiceUnavailable
+		}
+	}
+	if status != http.StatusOK {
+		w.Header().Set("Retry-After", "5")
+	}
+	writeJSON(w, status, body)
+	return nil
+}
+
+// runCheck runs one check under CheckTimeout, turning a panic or an
+// overrun into an error.
+func (a *api) runCheck(ctx context.Context, c Check) (err error) {
+	if c.Run == nil {
+		return errors.New("check has no function")
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.CheckTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fmt.Errorf("check panicked: %v", v)
+			}
+		}()
+		done <- c.Run(ctx)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("no answer within %s", a.cfg.CheckTimeout)
+	}
+}
+
+// SubmitResult is the body of a 202 answer to POST /api/v1/incidents.
+type SubmitResult struct {
+	ID        string `json:"id"`
+	Revision  int    `json:"revision"`
+	Duplicate bool   `json:"duplicate"`
+	// Assigned is true when the service gave the incident its id; later
+	// revisions must carry it.
+	Assigned bool `json:"assigned,omitempty"`
+}
+
+// acceptedTypes are the media types of an incident document.
+func acceptedType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
+	outcome := "error"
+	defer func() { a.metrics.submitted.WithLabelValues(outcome).Inc() }()
+	if !acceptedType(r.Header.Get("Content-Type")) {
+		outcome = "invalid"
+		return newError(KindUnsupportedMedia, "send the incident as JSON (Content-Type: application/json or application/cloudevents+json)")
+	}
+	if r.ContentLength > a.cfg.MaxBodyBytes {
+		outcome = "too_large"
+		return newError(KindTooLarge, "the incident document is %d bytes, larger than the %d-byte limit", r.ContentLength, a.cfg.MaxBodyBytes)
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			outcome = "too_large"
+			return newError(KindTooLarge, "the incident document is larger than the %d-byte limit", a.cfg.MaxBodyBytes)
+		}
+		return &Error{Kind: KindInvalid, Message: "the request body could not be read", Err: err}
+	}
+	sub, err := PrepareSubmission(raw, a.cfg.Now())
+	if err != nil {
+		var ve *incident.ValidationError
+		if errors.As(err, &ve) {
+			outcome = "invalid"
+		}
+		return err
+	}
+	if a.deps.Publisher == nil {
+		return newError(KindUnavailable, "incident submission is not configured on this server")
+	}
+	dup, err := a.deps.Publisher.PublishIncident(r.Context(), sub.Incident, sub.Raw)
+	if err != nil {
+		msg := "the incident could not be handed to the message bus; retry later"
+		if sub.Assigned {
+			msg += fmt.Sprintf(" with \"id\": %q in the document, so that a retry cannot create a second incident", sub.Incident.ID)
+		}
+		return &Error{Kind: KindUnavailable, Message: msg, Err: fmt.Errorf("publish incident %s: %w", sub.Incident.Key(), err)}
+	}
+	outcome = "accepted"
+	if dup {
+		outcome = "duplicate"
+	}
+	a.log.WithFields(requestFields(r)).WithFields(map[string]any{
+		"incident": sub.Incident.ID, "revision": sub.Incident.Revision, "duplicate": dup, "assigned": sub.Assigned,
+	}).Info("incident submitted")
+	w.Header().Set("Location", "/api/v1/incidents/"+url.PathEscape(sub.Incident.ID))
+	writeJSON(w, http.StatusAccepted, SubmitResult{ID: sub.Incident.ID, Revision: sub.Incident.Revision, Duplicate: dup, Assigned: sub.Assigned})
+	return nil
+}
+
+// IncidentList is the body of GET /api/v1/incidents.
+type IncidentList struct {
+	Incidents  []IncidentSummary `json:"incidents"`
+	NextCursor string            `json:"next_cursor,omitempty"`
+}
+
+func (a *api) listIncidents(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit := a.cfg.DefaultLimit
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > a.cfg.MaxLimit {
+			return &Error{Kind: KindInvalid, Message: fmt.Sprintf("limit must be a whole number from 1 to %d", a.cfg.MaxLimit),
+				Problems: []incident.Problem{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", a.cfg.MaxLimit)}}}
+		}
+		limit = n
+	}
+	cursor := q.Get("cursor")
+	if len(cursor) > 512 {
+		return &Error{Kind: KindInvalid, Message: "the cursor is not valid; start again without one",
+			Problems: []incident.Problem{{Field: "cursor", Message: "is too long"}}}
+	}
+	if a.deps.Incidents == nil {
+		return newError(KindUnavailable, "incident storage is not configured on this server")
+	}
+	list, next, err := a.deps.Incidents.ListIncidents(r.Context(), limit, cursor)
+	if err != nil {
+		return fmt.Errorf("list incidents: %w", err)
+	}
+	if list == nil {
+		list = []IncidentSummary{}
+	}
+	writeJSON(w, http.StatusOK, IncidentList{Incidents: list, NextCursor: next})
+	return nil
+}
+
+// pathID returns the {id} of the route, checked against incident.ValidID.
+func pathID(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	if !incident.ValidID(id) {
+		return "", &Error{Kind: KindInvalid, Message: fmt.Sprintf("%q is not an incident id (1-128 letters, digits, '-' or '_')", id),
+			Problems: []incident.Problem{{Field: "id", Message: "is not an incident id"}}}
+	}
+	return id, nil
+}
+
+func (a *api) getIncident(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if a.deps.Incidents == nil {
+		return newError(KindUnavailable, "incident storage is not configured on this server")
+	}
+	v, err := a.deps.Incidents.GetIncident(r.Context(), id)
+	if errors.Is(err, ErrNotFound) {
+		return notFoundIncident(id)
+	}
+	if err != nil {
+		return fmt.Errorf("get incident %s: %w", id, err)
+	}
+	if v.Revisions == nil {
+		v.Revisions = []RevisionInfo{}
+	}
+	v.Revisions = slices.Clone(v.Revisions)
+	slices.SortFunc(v.Revisions, func(x, y RevisionInfo) int { return x.Revision - y.Revision })
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func notFoundIncident(id string) *Error {
+	return newError(KindNotFound, "incident %s not found (a just-submitted incident appears once intake has stored it; retry in a moment)", id)
+}
+
+func (a *api) getAssessment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if a.deps.Incidents == nil {
+		return newError(KindUnavailable, "incident storage is not configured on this server")
+	}
+	doc, err := a.deps.Incidents.GetAssessment(r.Context(), id)
+	if errors.Is(err, ErrNotFound) {
+		// Tell "no such incident" from "not assessed yet".
+		_, gerr := a.deps.Incidents.GetIncident(r.Context(), id)
+		switch {
+		case errors.Is(gerr, ErrNotFound):
+			return notFoundIncident(id)
+		case gerr != nil:
+			return fmt.Errorf("get incident %s: %w", id, gerr)
+		}
+		return newError(KindNotAssessed, "incident %s has not been assessed yet; the assessment appears here once the service has run it", id)
+	}
+	if err != nil {
+		return fmt.Errorf("get assessment %s: %w", id, err)
+	}
+	if !json.Valid(doc) {
+		return fmt.Errorf("assessment of %s is not valid JSON", id)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(doc)
+	if len(doc) > 0 && doc[len(doc)-1] != '\n' {
+		w.Write([]byte{'\n'})
+	}
+	return nil
+}
