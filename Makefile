@@ -4,6 +4,9 @@ PKGS      ?= ./...
 NATS_URL  ?= nats://127.0.0.1:4222
 PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 BENCHTIME ?= 1x
+FUZZ_DECODE    ?= 300000x
+FUZZ_DIRECTORY ?= 100000x
+FUZZ_INVENTORY ?= 60000x
 
 .PHONY: help build test test-integration fuzz bench lint run clean
 
@@ -20,10 +23,12 @@ test-integration: ## everything, plus crash, fault and scale tests and the real 
 	BREACH_TEST_INTEGRATION=1 BREACH_TEST_NATS_URL=$(NATS_URL) BREACH_TEST_POSTGRES_DSN='$(PG_DSN)' \
 		$(GO) test -count=1 -timeout 40m $(PKGS)
 
-fuzz: ## run the input fuzz targets briefly (FUZZTIME per target)
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $${FUZZTIME:-20s} -fuzzminimizetime 5s ./incident
-	$(GO) test -run '^$$' -fuzz '^FuzzDirectoryCSV$$' -fuzztime $${FUZZTIME:-20s} -fuzzminimizetime 5s ./inventory
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $${FUZZTIME:-20s} -fuzzminimizetime 5s ./inventory
+fuzz: ## run the input fuzz targets for a fixed number of executions each (FUZZ_DECODE=300000x ...)
+	# Execution counts, not durations: a duration budget races Go's fuzz coordinator
+	# (go.dev/issue/75804, fixed in Go 1.27) and fails with a bare "context deadline exceeded".
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_DECODE) -fuzzminimizetime 2000x ./incident
+	$(GO) test -run '^$$' -fuzz '^FuzzDirectoryCSV$$' -fuzztime $(FUZZ_DIRECTORY) -fuzzminimizetime 2000x ./inventory
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_INVENTORY) -fuzzminimizetime 2000x ./inventory
 
 bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
