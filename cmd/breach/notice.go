@@ -18,6 +18,7 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -28,23 +29,45 @@ func newNoticeCmd() *cobra.Command {
 }
 
 func newNoticeRenderCmd() *cobra.Command {
-	var invPath, incPath, subject, channel, locale, dataDir, overrides string
+	var cfgPath, invPath, incPath, subject, channel, locale, dataDir, overrides string
 	var jsonOut bool
 	cmd := &cobra.Command{
 		Use:   "render",
 		Short: "Show exactly what one affected person would receive on one channel",
 		Long: `Render the notice one person would receive for an incident, using the same
-channel plan, templates and verification code as the campaign. With
---data-dir the code is derived from that service's notice key; without it a
-throw-away key is used and the code will not verify.`,
+channel policy, risk, templates, announcement address and verification code
+as the campaign. With --config (or BREACH_* variables) the service's
+configuration supplies the channel policy, campaign.announcement_url,
+campaign.templates_dir, the inventory and the data directory. The
+verification code is derived from the service's notice key
+(secrets.notice_key_file, or <data-dir>/notice.key when --data-dir or
+--config is given); otherwise a throw-away key is used and the code will not
+verify.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(cfgPath, os.Environ())
+			if err != nil {
+				return usageError(err)
+			}
+			if dataDir != "" {
+				cfg.DataDir = dataDir
+			}
+			if invPath == "" {
+				invPath = cfg.Inventory
+			}
+			if overrides == "" {
+				overrides = cfg.Campaign.TemplatesDir
+			}
 			if invPath == "" || incPath == "" || subject == "" || channel == "" {
-				return usageError(errors.New("--inventory, --incident, --subject and --channel are required"))
+				return usageError(errors.New("--inventory (or config inventory), --incident, --subject and --channel are required"))
 			}
 			ch, err := notify.ParseChannel(channel)
 			if err != nil {
 				return usageError(err)
+			}
+			policy, err := cfg.Campaign.Policy()
+			if err != nil {
+				return usageError(fmt.Errorf("config campaign.channels: %w", err))
 			}
 			inv, err := inventory.Load(invPath)
 			if err != nil {
@@ -65,15 +88,15 @@ throw-away key is used and the code will not verify.`,
 			if err != nil {
 				return err
 			}
-			key, warn := previewKey(dataDir)
+			key, warn := previewKey(cfg, dataDir != "" || cfgPath != "")
 			if warn != "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), "note:", warn)
 			}
-			job, err := findJob(cmd, inv, in, subject, ch, locale)
+			job, err := findJob(cmd.Context(), inv, in, policy, subject, ch, locale)
 			if err != nil {
 				return err
 			}
-			c, err := compose.New(compose.Config{Templates: set, Inventory: inv, Secret: key, Now: time.Now},
+			c, err := compose.New(compose.Config{Templates: set, Inventory: inv, Secret: key, AnnouncementURL: cfg.Campaign.AnnouncementURL, Now: time.Now},
 				compose.IncidentsFunc(func(context.Context, string, int) (*incident.Incident, error) { return in, nil }))
 			if err != nil {
 				return err
@@ -86,67 +109,67 @@ throw-away key is used and the code will not verify.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&invPath, "inventory", "", "data inventory YAML")
+	f.StringVar(&cfgPath, "config", "", "the service's configuration file (YAML): channel policy, announcement address, templates, data directory")
+	f.StringVar(&invPath, "inventory", "", "data inventory YAML (default: config inventory)")
 	f.StringVar(&incPath, "incident", "", "incident JSON")
 	f.StringVar(&subject, "subject", "", "subject id of the person")
 	f.StringVar(&channel, "channel", "email", "channel: email, sms, push, voice, letter")
 	f.StringVar(&locale, "locale", "", "override the person's locale")
 	f.StringVar(&dataDir, "data-dir", "", "service data directory whose notice key signs the verification code")
-	f.StringVar(&overrides, "templates", "", "directory of template overrides")
+	f.StringVar(&overrides, "templates", "", "directory of template overrides (default: config campaign.templates_dir)")
 	f.BoolVar(&jsonOut, "json", false, "print the message as JSON")
 	return cmd
 }
 
-// findJob builds the job the campaign would create for subject on channel.
-func findJob(cmd *cobra.Command, inv *inventory.Inventory, in *incident.Incident, subject string, ch notify.Channel, locale string) (*notify.Job, error) {
-	var job *notify.Job
-	var reason string
-	stop := errors.New("found")
-	err := assess.EachAffected(cmd.Context(), inv, in, func(p *assess.AffectedPerson) error {
-		if p.ID != subject {
-			return nil
+// findJob builds the job the campaign would create for subject on channel:
+// one assessment pass finds the person and the incident's risk, which the
+// policy needs (SMS as well as e-mail when the risk is high).
+func findJob(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, policy notify.Policy, subject string, ch notify.Channel, locale string) (*notify.Job, error) {
+	var r *notify.Recipient
+	a, err := assess.AssessEach(ctx, inv, in, time.Now(), func(p *assess.AffectedPerson) error {
+		if p.ID == subject {
+			r = &notify.Recipient{}
+			compose.Recipient(r, p)
+			r.Categories = slices.Clone(r.Categories)
 		}
-		var r notify.Recipient
-		compose.Recipient(&r, p)
-		r.Categories = slices.Clone(r.Categories)
-		plan := notify.DefaultPolicy().Plan(&r, true)
-		routes := slices.Concat(plan.Primary, plan.Fallback, plan.Accelerators)
-		i := slices.IndexFunc(routes, func(rt notify.Route) bool { return rt.Channel == ch })
-		if i < 0 {
-			reason = fmt.Sprintf("subject %s has no %s route (no address on that channel)", subject, ch)
-			return stop
-		}
-		j := notify.NewJob(in.ID, in.Revision, 1, r.ID, routes[i], nil)
-		j.Locale, j.Jurisdiction, j.Categories, j.PostalName = r.Locale, r.Jurisdiction, r.Categories, r.Name
-		if locale != "" {
-			j.Locale = locale
-		}
-		job = &j
-		return stop
+		return nil
 	})
-	if err != nil && !errors.Is(err, stop) {
+	if err != nil {
 		return nil, usageError(err)
 	}
-	if reason != "" {
-		return nil, usageError(errors.New(reason))
-	}
-	if job == nil {
+	if r == nil {
 		return nil, usageError(fmt.Errorf("subject %s is not affected by this incident (or not in the directory)", subject))
 	}
-	return job, nil
+	plan := policy.Plan(r, a.Risk == regulators.RiskHigh)
+	routes := slices.Concat(plan.Primary, plan.Fallback, plan.Accelerators)
+	i := slices.IndexFunc(routes, func(rt notify.Route) bool { return rt.Channel == ch })
+	if i < 0 {
+		return nil, usageError(fmt.Errorf("subject %s has no %s route (no address on that channel, or the channel policy leaves it out)", subject, ch))
+	}
+	job := notify.NewJob(in.ID, in.Revision, 1, r.ID, routes[i], nil)
+	job.Locale, job.Jurisdiction, job.Categories, job.PostalName = r.Locale, r.Jurisdiction, r.Categories, r.Name
+	if locale != "" {
+		job.Locale = locale
+	}
+	return &job, nil
 }
 
-func previewKey(dataDir string) ([]byte, string) {
-	if dataDir != "" {
-		if key, err := app.ReadNoticeKey(dataDir); err == nil {
-			return key, ""
-		}
-		return previewOnlyKey, "no readable notice.key in " + dataDir + "; the verification code shown will not verify"
-	}
-	if s, _ := config.ReadSecret("secrets.notice_key_file", "", "BREACH_NOTICE_KEY"); s.IsSet() {
+// previewKey returns the key the service signs verification codes with:
+// the configured secret, else the data directory's notice.key when the
+// caller named a data directory, else a throw-away key with a warning.
+func previewKey(cfg config.Config, useDataDir bool) ([]byte, string) {
+	if s, err := config.ReadSecret("secrets.notice_key_file", cfg.Secrets.NoticeKeyFile, "BREACH_NOTICE_KEY"); err == nil && s.IsSet() {
 		return []byte(s.Reveal()), ""
+	} else if err != nil {
+		return previewOnlyKey, err.Error() + "; the verification code shown will not verify"
 	}
-	return previewOnlyKey, "no --data-dir: the verification code shown is a preview and will not verify"
+	if !useDataDir {
+		return previewOnlyKey, "no --data-dir or --config: the verification code shown is a preview and will not verify"
+	}
+	if key, err := app.ReadNoticeKey(cfg.DataDir); err == nil {
+		return key, ""
+	}
+	return previewOnlyKey, "no readable notice.key in " + cfg.DataDir + "; the verification code shown will not verify"
 }
 
 var previewOnlyKey = []byte("preview-only-key-not-for-sending")

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,16 +19,54 @@ import (
 )
 
 // TestPreviewMatchesWhatIsSent runs a campaign on the example organisation
-// into the outbox, then renders the same person's notice with `breach
-// notice render --data-dir` and checks the preview's content hash is the
-// one the proof-of-notice ledger recorded for the notice sent.
+// into the outbox, then renders the same people's notices with `breach
+// notice render` and checks each preview's content hash is the one the
+// proof-of-notice ledger recorded for the notice sent: once on the embedded
+// defaults (--data-dir), once with a configuration file (--config) whose
+// channel policy, announcement address and template override all change
+// what is sent.
 func TestPreviewMatchesWhatIsSent(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		config string // YAML; "" = defaults
+	}{
+		{"defaults", ""},
+		{"configured", `campaign:
+  announcement_url: https://status.example.org/incident
+  channels: sms,email,letter
+  templates_dir: TEMPLATES
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testPreviewMatches(t, tc.config) })
+	}
+}
+
+func testPreviewMatches(t *testing.T, configYAML string) {
 	dir := t.TempDir()
 	ex := filepath.Join(dir, "examples")
 	if err := examples.WriteTo(ex); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
+	cfgPath := ""
+	if configYAML != "" {
+		tmpl := filepath.Join(dir, "templates")
+		if err := os.MkdirAll(filepath.Join(tmpl, "en"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		override := `{{define "sms"}}Notice {{.Reference}} from {{.Org.Name}}: data about you was involved in a security incident. Details: {{.AnnouncementURL}} Code {{.VerificationCode}}{{end}}` +
+			`{{define "sms_short"}}Notice {{.Reference}} code {{.VerificationCode}} {{.AnnouncementURL}}{{end}}`
+		if err := os.WriteFile(filepath.Join(tmpl, "en", "sms.tmpl"), []byte(override), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfgPath = filepath.Join(dir, "breach.yaml")
+		if err := os.WriteFile(cfgPath, []byte(strings.ReplaceAll(configYAML, "TEMPLATES", tmpl)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(cfgPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.DataDir, cfg.Inventory = filepath.Join(dir, "data"), filepath.Join(ex, "inventory.yaml")
 	cfg.NATS.Listen, cfg.HTTP.Addr, cfg.Campaign.AutoApprove = "", "127.0.0.1:0", true
 	ctx, cancel := context.WithCancel(context.Background())
@@ -51,40 +91,65 @@ func TestPreviewMatchesWhatIsSent(t *testing.T) {
 	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), in, raw); err != nil {
 		t.Fatal(err)
 	}
-	var sent notify.Entry
+	// The first person sent an SMS and, on the defaults, an e-mail too (the
+	// example incident is high risk, so the default policy sends both; the
+	// configured policy tries SMS first and e-mail only if that fails).
+	sent := map[string]map[notify.Channel]notify.Entry{}
+	var subject string
 	deadline := time.Now().Add(60 * time.Second)
-	for sent.Key == "" {
+	for subject == "" {
 		if time.Now().After(deadline) {
-			t.Fatal("no e-mail notice sent within 60s")
+			t.Fatal("nobody was sent the expected notices within 60s")
 		}
 		time.Sleep(100 * time.Millisecond)
 		_ = svc.Store().Ledger().Each(ctx, in.ID, func(e notify.Entry) error {
-			if e.Channel == notify.ChannelEmail && e.State == notify.StateSent && sent.Key == "" {
-				sent = e
+			if e.State != notify.StateSent || subject != "" {
+				return nil
+			}
+			if sent[e.SubjectID] == nil {
+				sent[e.SubjectID] = map[notify.Channel]notify.Entry{}
+			}
+			sent[e.SubjectID][e.Channel] = e
+			if _, sms := sent[e.SubjectID][notify.ChannelSMS]; sms && (cfgPath != "" || len(sent[e.SubjectID]) == 2) {
+				subject = e.SubjectID
 			}
 			return nil
 		})
 	}
-	code, stdout, stderr := runCLI(t, "notice", "render", "--inventory", cfg.Inventory, "--incident", file,
-		"--subject", sent.SubjectID, "--channel", "email", "--data-dir", cfg.DataDir, "--json")
-	if code != 0 {
-		t.Fatalf("notice render: exit %d: %s", code, stderr)
-	}
-	var preview struct {
-		ContentHash     string `json:"content_hash"`
-		TemplateVersion string `json:"template_version"`
-		Message         struct {
-			VerificationCode string `json:"VerificationCode"`
-		} `json:"message"`
-	}
-	if err := json.Unmarshal([]byte(stdout), &preview); err != nil {
-		t.Fatalf("preview JSON: %v\n%s", err, stdout)
-	}
-	if preview.ContentHash != sent.ContentHash || preview.TemplateVersion != sent.TemplateVersion {
-		t.Errorf("preview hash %s (templates %s), want the ledger's %s (%s) for notice %s",
-			preview.ContentHash, preview.TemplateVersion, sent.ContentHash, sent.TemplateVersion, sent.Key)
-	}
-	if preview.Message.VerificationCode == "" {
-		t.Error("the preview carries no verification code")
+	for ch, e := range sent[subject] {
+		args := []string{"notice", "render", "--incident", file, "--subject", subject, "--channel", string(ch), "--json"}
+		if cfgPath != "" {
+			args = append(args, "--config", cfgPath, "--data-dir", cfg.DataDir, "--inventory", cfg.Inventory)
+		} else {
+			args = append(args, "--data-dir", cfg.DataDir, "--inventory", cfg.Inventory)
+		}
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("notice render --channel %s: exit %d: %s", ch, code, stderr)
+		}
+		var preview struct {
+			ContentHash     string `json:"content_hash"`
+			TemplateVersion string `json:"template_version"`
+			Message         struct {
+				VerificationCode string `json:"VerificationCode"`
+				Text             string `json:"Text"`
+			} `json:"message"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &preview); err != nil {
+			t.Fatalf("preview JSON: %v\n%s", err, stdout)
+		}
+		if preview.ContentHash != e.ContentHash || preview.TemplateVersion != e.TemplateVersion {
+			t.Errorf("%s preview hash %s (templates %s), want the ledger's %s (%s) for notice %s",
+				ch, preview.ContentHash, preview.TemplateVersion, e.ContentHash, e.TemplateVersion, e.Key)
+		}
+		if preview.Message.VerificationCode == "" {
+			t.Errorf("the %s preview carries no verification code", ch)
+		}
+		if cfgPath != "" && !strings.Contains(preview.Message.Text, "https://status.example.org/incident") {
+			t.Errorf("the %s preview ignores campaign.announcement_url:\n%s", ch, preview.Message.Text)
+		}
+		if cfgPath != "" && ch == notify.ChannelSMS && !strings.HasPrefix(preview.Message.Text, "Notice ") {
+			t.Errorf("the SMS preview ignores campaign.templates_dir:\n%s", preview.Message.Text)
+		}
 	}
 }
