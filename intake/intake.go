@@ -112,7 +112,8 @@ type Config struct {
 	// it shares the work.
 	Durable string
 	// MaxDeliver bounds deliveries of one message (50). A message whose
-	// deliveries are used up stays in INCIDENTS and is counted in
+	// deliveries are used up (the store kept failing) is copied to
+	// DEADLETTER with the cause, for replay, and counted in
 	// Stats.Exhausted; it is never deleted.
 	MaxDeliver int
 	// NakDelay is the first redelivery delay after a store failure (1s); it
@@ -195,7 +196,7 @@ type Stats struct {
 	Stale       uint64 // revisions older than the stored one
 	Rejected    uint64 // documents dead-lettered
 	Retried     uint64 // deliveries handed back for redelivery
-	Exhausted   uint64 // messages left in INCIDENTS after MaxDeliver deliveries
+	Exhausted   uint64 // messages not stored after MaxDeliver deliveries (dead-lettered for replay)
 	IDsAssigned uint64 // documents without an id that were given one
 }
 
@@ -468,22 +469,38 @@ func (i *Intake) reject(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 }
 
 // retry hands m back for redelivery after a delay that doubles with each
-// delivery.
+// delivery. On the last delivery MaxDeliver allows, the message is copied
+// to DEADLETTER with the cause and terminated, so `breach deadletter
+// replay` can bring it back once the store works again; if even that
+// fails, it stays in INCIDENTS.
 func (i *Intake) retry(m jetstream.Msg, meta *jetstream.MsgMetadata, log *logrus.Entry, cause error) {
 	final := meta.NumDelivered >= uint64(i.cfg.MaxDeliver)
 	i.c.retried.Add(1)
 	if i.hooks.OnRetry != nil {
 		i.hooks.OnRetry(cause, final)
 	}
-	if final {
-		i.c.exhausted.Add(1)
-		log.WithError(cause).Error("incident not stored after the last delivery; it stays in the stream for replay")
-	} else {
+	if !final {
 		log.WithError(cause).Warn("incident not stored yet; will retry")
+		if err := m.NakWithDelay(i.backoff(meta.NumDelivered)); err != nil {
+			log.WithError(err).Warn("nak not sent; the server redelivers after the ack wait")
+		}
+		return
 	}
-	if err := m.NakWithDelay(i.backoff(meta.NumDelivered)); err != nil {
-		log.WithError(err).Warn("nak not sent; the server redelivers after the ack wait")
+	i.c.exhausted.Add(1)
+	reason := fmt.Sprintf("not stored after %d deliveries; the document was not judged invalid, replay it once the cause is fixed: %v", meta.NumDelivered, cause)
+	ctx, cancel := context.WithTimeout(context.Background(), i.cfg.HandleTimeout)
+	defer cancel()
+	if err := natsbus.PublishDeadletter(ctx, i.bus.JetStream(), i.bus.Subjects().Deadletter(Stage), m, reason); err != nil {
+		log.WithError(cause).WithField("deadletter_error", err.Error()).Error("incident not stored after the last delivery and not dead-lettered; it stays in INCIDENTS")
+		if err := m.NakWithDelay(i.backoff(meta.NumDelivered)); err != nil {
+			log.WithError(err).Warn("nak not sent; the server redelivers after the ack wait")
+		}
+		return
 	}
+	if err := i.bus.Term(m, termReason(reason)); err != nil {
+		log.WithError(err).Warn("term not sent after dead-lettering")
+	}
+	log.WithError(cause).Error("incident not stored after the last delivery; copied to DEADLETTER for replay")
 }
 
 func (i *Intake) backoff(delivered uint64) time.Duration {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/breach-notify/breach/incident"
@@ -399,15 +400,31 @@ func TestIntakeStoreOutageOutlastsDeliveries(t *testing.T) {
 	store.failFirst = 1 << 30
 	in := newIntake(t, bus, store, Hooks{}, Config{MaxDeliver: 3})
 	runIntake(t, in)
-	publishRaw(t, bus, doc("INC-outage", 1), "")
+	raw := doc("INC-outage", 1)
+	publishRaw(t, bus, raw, "")
 	waitFor(t, "deliveries used up", 20*time.Second, func() bool { return in.Stats().Exhausted == 1 })
-	if n := streamCount(t, bus, bus.Streams().Deadletter); n != 0 {
-		t.Errorf("DEADLETTER holds %d messages, want 0 (a store outage is not the document's fault)", n)
+	// The document is kept twice: in INCIDENTS (a limits stream) and, with
+	// the cause, in DEADLETTER where `breach deadletter replay` finds it.
+	waitFor(t, "dead-lettered for replay", 10*time.Second, func() bool { return streamCount(t, bus, bus.Streams().Deadletter) == 1 })
+	m := streamMsgs(t, bus, bus.Streams().Deadletter)[0]
+	if !bytes.Equal(m.Data, raw) {
+		t.Errorf("dead letter body differs from the document published")
+	}
+	if got := m.Header.Get(natsbus.HeaderError); !strings.Contains(got, "not stored after 3 deliveries") || !strings.Contains(got, "replay it") {
+		t.Errorf("%s = %q, want the cause and that it can be replayed", natsbus.HeaderError, got)
 	}
 	if n := streamCount(t, bus, bus.Streams().Incidents); n != 1 {
-		t.Errorf("INCIDENTS holds %d messages, want 1 (kept for replay)", n)
+		t.Errorf("INCIDENTS holds %d messages, want 1 (kept)", n)
 	}
-	if got, want := in.Stats(), (Stats{Received: 3, Retried: 3, Exhausted: 1}); got != want {
+	// Once the store works again a replay stores it.
+	store.mu.Lock()
+	store.failFirst = 0
+	store.mu.Unlock()
+	if _, err := bus.JetStream().PublishMsg(context.Background(), &nats.Msg{Subject: m.Header.Get(natsbus.HeaderOriginalSubject), Data: m.Data}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "stored after replay", 10*time.Second, func() bool { return in.Stats().Stored == 1 })
+	if got, want := in.Stats(), (Stats{Received: 4, Retried: 3, Exhausted: 1, Stored: 1}); got != want {
 		t.Errorf("Stats: got %+v, want %+v", got, want)
 	}
 }
