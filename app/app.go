@@ -57,30 +57,33 @@ type Options struct {
 
 // Start opens everything the configuration asks for and starts serving.
 // On error, what was opened is closed again.
-func Start(ctx context.Context, cfg config.Config, log *logrus.Entry, opts Options) (s *Service, err error) {
+func Start(ctx context.Context, cfg config.Config, log *logrus.Entry, opts Options) (*Service, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s = &Service{cfg: cfg, log: log, now: opts.Now, metrics: newServiceMetrics()}
-	defer func() {
-		if err != nil {
-			s.close()
-			s = nil
-		}
-	}()
+	s := &Service{cfg: cfg, log: log, now: opts.Now, metrics: newServiceMetrics()}
+	if err := s.start(ctx, cfg, log); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// start opens, in order, what s needs; the caller closes s on error.
+func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entry) (err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+		return fmt.Errorf("data directory: %w", err)
 	}
 	if cfg.Inventory != "" {
 		if s.inv, err = inventory.Load(cfg.Inventory); err != nil {
-			return nil, fmt.Errorf("inventory: %w", err)
+			return fmt.Errorf("inventory: %w", err)
 		}
 	}
 	if s.store, err = openStore(ctx, cfg, log); err != nil {
-		return nil, err
+		return err
 	}
 	if s.bus, err = natsbus.Start(ctx, busOptions(cfg), log.WithField("component", "nats")); err != nil {
-		return nil, fmt.Errorf("nats: %w", err)
+		return fmt.Errorf("nats: %w", err)
 	}
 	if s.bus.Embedded() {
 		log.WithField("nats_url", s.bus.ClientURL()).Info("embedded NATS JetStream running")
@@ -88,7 +91,7 @@ func Start(ctx context.Context, cfg config.Config, log *logrus.Entry, opts Optio
 	s.assess = newAssessor(s.store, s.bus, s.inv, log, s.now, s.metrics)
 	if s.inv != nil {
 		if err := s.startCampaigns(cfg, log); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	s.intake, err = intake.New(intake.Config{Workers: cfg.Intake.Workers, MaxDeliver: cfg.Intake.MaxDeliver, NakDelay: cfg.Intake.NakDelay, AckWait: cfg.Intake.AckWait, Now: s.now},
@@ -98,17 +101,17 @@ func Start(ctx context.Context, cfg config.Config, log *logrus.Entry, opts Optio
 			}
 		}}, log.WithField("component", "intake"))
 	if err != nil {
-		return nil, fmt.Errorf("intake: %w", err)
+		return fmt.Errorf("intake: %w", err)
 	}
 	s.metrics.registerIntake(s.intake)
 	token, err := config.ReadSecret("http.api_token_file", cfg.HTTP.APITokenFile, "BREACH_API_TOKEN")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !token.IsSet() && !loopback(cfg.HTTP.Addr) {
 		// The API approves mass mailings and exports the ledger: never
 		// open to a network without a token.
-		return nil, fmt.Errorf("config http.addr: %q is not a loopback address; set http.api_token_file (or BREACH_API_TOKEN) to serve the API beyond this machine", cfg.HTTP.Addr)
+		return fmt.Errorf("config http.addr: %q is not a loopback address; set http.api_token_file (or BREACH_API_TOKEN) to serve the API beyond this machine", cfg.HTTP.Addr)
 	}
 	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, APIToken: token.Reveal(), Now: s.now}, web.Deps{
 		Incidents: webIncidents{s.store},
@@ -121,9 +124,9 @@ func Start(ctx context.Context, cfg config.Config, log *logrus.Entry, opts Optio
 		},
 	}, log.WithField("component", "http"))
 	if s.httpLn, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
-		return nil, fmt.Errorf("http: listen on %s (config http.addr): %w", cfg.HTTP.Addr, err)
+		return fmt.Errorf("http: listen on %s (config http.addr): %w", cfg.HTTP.Addr, err)
 	}
-	return s, nil
+	return nil
 }
 
 // Run serves until ctx ends, then drains intake and the assessment and
