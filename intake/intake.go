@@ -260,7 +260,7 @@ func (i *Intake) consumerConfig() jetstream.ConsumerConfig {
 		AckWait:       i.cfg.AckWait,
 		MaxDeliver:    i.cfg.MaxDeliver,
 		MaxAckPending: i.cfg.Workers * i.cfg.Batch * 2,
-		FilterSubject: i.bus.Subjects().IncidentSubmit(),
+		FilterSubject: i.bus.Subjects().AllIncidents(),
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 	}
 }
@@ -380,6 +380,10 @@ func (i *Intake) handle(parent context.Context, m jetstream.Msg) {
 		}
 	}()
 
+	if submit := i.bus.Subjects().IncidentSubmit(); m.Subject() != submit {
+		i.reject(ctx, m, meta, log, fmt.Errorf("published on %s; incidents are accepted on %s only (`breach deadletter replay` sends it there)", m.Subject(), submit))
+		return
+	}
 	in, err := incident.Decode(m.Data())
 	if err != nil {
 		i.reject(ctx, m, meta, log, err)

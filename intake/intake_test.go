@@ -640,3 +640,31 @@ func TestRunFailsWhenConsumerDeleted(t *testing.T) {
 		t.Fatal("Run did not return 60s after its consumer was deleted")
 	}
 }
+
+// TestIntakeWrongSubject publishes a valid incident on a subject the
+// INCIDENTS stream captures but intake does not accept: it is not left
+// unread (acknowledged to the sender, never stored) but dead-lettered with
+// a reason naming both subjects.
+func TestIntakeWrongSubject(t *testing.T) {
+	bus := startBus(t, natsbus.Options{})
+	store := newMemStore()
+	in := newIntake(t, bus, store, Hooks{}, Config{})
+	runIntake(t, in)
+	raw := doc("INC-wrong", 1)
+	subject := strings.TrimSuffix(bus.Subjects().IncidentSubmit(), "submit") + "new"
+	if _, err := bus.JetStream().PublishMsg(context.Background(), &nats.Msg{Subject: subject, Data: raw}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "dead-lettered", 10*time.Second, func() bool { return streamCount(t, bus, bus.Streams().Deadletter) == 1 })
+	m := streamMsgs(t, bus, bus.Streams().Deadletter)[0]
+	reason := m.Header.Get(natsbus.HeaderError)
+	if !strings.Contains(reason, subject) || !strings.Contains(reason, bus.Subjects().IncidentSubmit()) {
+		t.Errorf("%s = %q, want both the subject used and the one to use", natsbus.HeaderError, reason)
+	}
+	if m.Header.Get(natsbus.HeaderOriginalSubject) != subject || !bytes.Equal(m.Data, raw) {
+		t.Errorf("dead letter lost the original subject or bytes")
+	}
+	if store.len() != 0 {
+		t.Errorf("stored %d incidents from the wrong subject, want 0", store.len())
+	}
+}

@@ -401,7 +401,8 @@ func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 		Use:   "replay SEQ [SEQ...]",
 		Short: "Republish dead letters to the subject they were first published to",
 		Long: "Republish the original bytes of each dead letter (by stream sequence, as `breach\n" +
-			"deadletter list` shows) to its Breach-Original-Subject, with the original Nats-Msg-Id\n" +
+			"deadletter list` shows) to its Breach-Original-Subject (an incident published on a\n" +
+			"wrong <prefix>.incident.* subject goes to <prefix>.incident.submit), with the original Nats-Msg-Id\n" +
 			"followed by /replay-<seq> so JetStream does not drop it as a duplicate of the first\n" +
 			"publication, and wait for the stream's acknowledgement. Every dead letter is checked\n" +
 			"before anything is published: one without an original subject, or whose subject is\n" +
@@ -478,6 +479,11 @@ func (c *deadletterConn) plan(ctx context.Context, seq uint64) (replayPlan, erro
 	case strings.HasPrefix(subject, c.subjects.Deadletter("")):
 		return replayPlan{}, fmt.Errorf("replay %s %d: its original subject %s is itself a dead-letter subject: %w",
 			c.name, seq, subject, errRefused)
+	}
+	if strings.HasPrefix(subject, c.prefix+".incident.") {
+		// An incident dead-lettered for its wrong subject goes back to
+		// the one intake accepts.
+		subject = c.subjects.IncidentSubmit()
 	}
 	id := m.Header.Get(natsbus.HeaderOriginalMsgID)
 	if id == "" {

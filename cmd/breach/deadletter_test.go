@@ -382,3 +382,31 @@ func TestDeadletterReplayRefuses(t *testing.T) {
 		t.Errorf("INCIDENTS after refused replays: got %+v, %v; want only the original message", info.State, err)
 	}
 }
+
+// TestDeadletterReplayWrongIncidentSubject replays an incident that intake
+// dead-lettered because it was published on a subject other than
+// breach.incident.submit: it goes to breach.incident.submit.
+func TestDeadletterReplayWrongIncidentSubject(t *testing.T) {
+	f := startDeadletterNATS(t)
+	ctx := context.Background()
+	msg := &nats.Msg{Subject: "breach.deadletter.intake", Data: []byte(dlIntakeBody), Header: nats.Header{}}
+	msg.Header.Set(natsbus.HeaderError, "published on breach.incident.new; incidents are accepted on breach.incident.submit only")
+	msg.Header.Set(natsbus.HeaderOriginalSubject, "breach.incident.new")
+	msg.Header.Set(natsbus.HeaderOriginalStream, "INCIDENTS")
+	ack, err := f.js.PublishMsg(ctx, msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := strconv.FormatUint(ack.Sequence, 10)
+	code, stdout, stderr := runDeadletter(t, 0, "replay", seq, "--nats-url", f.url)
+	if code != 0 || !strings.Contains(stdout, "to breach.incident.submit") {
+		t.Fatalf("replay %s: got exit %d, stdout %q, stderr %q; want it sent to breach.incident.submit", seq, code, stdout, stderr)
+	}
+	m, err := f.incidents.GetMsg(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "breach.incident.submit" || string(m.Data) != dlIntakeBody {
+		t.Errorf("replayed to %s with %d bytes, want breach.incident.submit with the original body", m.Subject, len(m.Data))
+	}
+}

@@ -323,7 +323,7 @@ func (b *Bus) StreamConfigs() []jetstream.StreamConfig {
 	}
 	s := b.subjects
 	return []jetstream.StreamConfig{
-		mk(b.streams.Incidents, s.allIncidents(), "breach incidents and revisions", jetstream.LimitsPolicy, dup),
+		mk(b.streams.Incidents, s.AllIncidents(), "breach incidents and revisions", jetstream.LimitsPolicy, dup),
 		mk(b.streams.Notices, s.allNotices(), "breach notices to send, one per person, channel and version", jetstream.WorkQueuePolicy, b.opts.NoticeDuplicateWindow),
 		mk(b.streams.Deadletter, s.allDeadletter(), "breach messages rejected by a stage, reason in Breach-Error", jetstream.LimitsPolicy, dup),
 		mk(b.streams.Events, s.allEvents(), "breach incident lifecycle events", jetstream.LimitsPolicy, dup),

@@ -47,8 +47,12 @@ func (s Subjects) Event(incidentID, kind string) string {
 	return s.p() + ".event." + incidentID + "." + kind
 }
 
+// AllIncidents matches every subject the INCIDENTS stream captures: intake
+// reads them all, so an incident published on a wrong subject under
+// <prefix>.incident. is dead-lettered with the reason, not kept unread.
+func (s Subjects) AllIncidents() string { return s.p() + ".incident.>" }
+
 // Wildcards for stream configuration.
-func (s Subjects) allIncidents() string  { return s.p() + ".incident.>" }
 func (s Subjects) allNotices() string    { return s.p() + ".notice.>" }
 func (s Subjects) allDeadletter() string { return s.p() + ".deadletter.>" }
 func (s Subjects) allEvents() string     { return s.p() + ".event.>" }
