@@ -62,6 +62,27 @@ func (a webIncidents) GetIncident(ctx context.Context, id string) (web.IncidentV
 	return v, nil
 }
 
+// ConflictsWithStored implements web.RevisionChecker.
+func (a webIncidents) ConflictsWithStored(ctx context.Context, in *incident.Incident) (bool, error) {
+	revs, err := a.s.IncidentRevisions(ctx, in.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	_, digest, err := store.EncodeIncident(in)
+	if err != nil {
+		return false, err
+	}
+	for _, rv := range revs {
+		if rv.Revision == in.Revision {
+			return rv.Digest != digest, nil
+		}
+	}
+	return false, nil
+}
+
 func (a webIncidents) ListIncidents(ctx context.Context, limit int, cursor string) ([]web.IncidentSummary, string, error) {
 	rows, next, err := a.s.ListIncidents(ctx, store.ListOptions{Limit: limit, After: cursor})
 	if err != nil {

@@ -70,15 +70,13 @@ func (s *sqlStore) SaveIncident(ctx context.Context, in *incident.Incident, raw 
 	if in.Revision < 1 {
 		return SaveResult{}, fmt.Errorf("save incident %s: revision %d is below 1: %w", in.ID, in.Revision, ErrInvalid)
 	}
-	doc, err := json.Marshal(in)
+	doc, digest, err := EncodeIncident(in)
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("save incident %s: encode: %w", in.ID, err)
 	}
 	if len(raw) == 0 {
 		raw = doc
 	}
-	sum := sha256.Sum256(doc)
-	digest := hex.EncodeToString(sum[:])
 	now := utc(s.now())
 	discovered := utc(in.DiscoveredAt)
 
@@ -521,4 +519,15 @@ func (s *sqlStore) Close() error {
 		return errors.Join(stmtErr, s.w.Close())
 	}
 	return errors.Join(stmtErr, s.r.Close(), s.w.Close())
+}
+
+// EncodeIncident returns the document stored for in and its digest (hex
+// SHA-256), which tells a replay from a conflicting resubmission.
+func EncodeIncident(in *incident.Incident) (doc []byte, digest string, err error) {
+	doc, err = json.Marshal(in)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(doc)
+	return doc, hex.EncodeToString(sum[:]), nil
 }

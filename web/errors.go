@@ -30,6 +30,7 @@ const (
 	KindUnsupportedMedia               // the body is not JSON
 	KindUnavailable                    // a dependency is down or slow; retry later
 	KindCampaignBlocked                // the campaign cannot start until the incident is corrected
+	KindRevisionConflict               // the same id and revision were received with other content
 )
 
 var kindTable = map[Kind]struct {
@@ -49,6 +50,7 @@ var kindTable = map[Kind]struct {
 	KindUnsupportedMedia:   {http.StatusUnsupportedMediaType, "unsupported_media_type"},
 	KindUnavailable:        {http.StatusServiceUnavailable, "unavailable"},
 	KindCampaignBlocked:    {http.StatusUnprocessableEntity, "campaign_blocked"},
+	KindRevisionConflict:   {http.StatusConflict, "revision_conflict"},
 }
 
 // Error is an API error: a kind and a message a person can act on. Err, when

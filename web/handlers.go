@@ -226,6 +226,17 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 	outcome = "accepted"
 	if dup {
 		outcome = "duplicate"
+		if rc, ok := a.deps.Incidents.(RevisionChecker); ok {
+			conflict, err := rc.ConflictsWithStored(r.Context(), sub.Incident)
+			if err != nil {
+				a.log.WithFields(requestFields(r)).WithError(err).Warn("could not compare a duplicate submission with the stored revision")
+			}
+			if conflict {
+				outcome = "conflict"
+				return newError(KindRevisionConflict, "incident %s revision %d was already received with different content; send the change as revision %d or higher",
+					sub.Incident.ID, sub.Incident.Revision, sub.Incident.Revision+1)
+			}
+		}
 	}
 	a.log.WithFields(requestFields(r)).WithFields(map[string]any{
 		"incident": sub.Incident.ID, "revision": sub.Incident.Revision, "duplicate": dup, "assigned": sub.Assigned,

@@ -50,6 +50,17 @@ type Incidents interface {
 	GetAssessment(ctx context.Context, id string) (json.RawMessage, error)
 }
 
+// RevisionChecker is implemented by an Incidents reader that can tell
+// whether a revision it stored differs from a document submitted again
+// under the same id and revision. JetStream drops such a resubmission as a
+// duplicate (its message id is id/revision), so without this check a
+// changed document would be silently ignored.
+type RevisionChecker interface {
+	// ConflictsWithStored reports whether in.ID's revision in.Revision is
+	// stored with other content; false when it is not stored (yet).
+	ConflictsWithStored(ctx context.Context, in *incident.Incident) (bool, error)
+}
+
 // Publisher hands a validated incident to the message bus, where intake
 // stores it exactly as it stores incidents from detectors. raw is the
 // document to publish; dup reports that the bus already had this id and

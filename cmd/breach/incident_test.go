@@ -162,6 +162,9 @@ func TestIncidentSubmit(t *testing.T) {
 	if code != 0 || stdout != "INC-2026-0042 duplicate\n" {
 		t.Fatalf("second submit: got exit %d, stdout %q, stderr %q; want 0 and \"INC-2026-0042 duplicate\"", code, stdout, stderr)
 	}
+	if !strings.Contains(stderr, "submit it as revision 2") {
+		t.Errorf("second submit: stderr %q, want advice to raise the revision if the document changed", stderr)
+	}
 	want := []storedMessage{{Subject: "breach.incident.submit", MsgID: "INC-2026-0042/1", Data: submitDoc}}
 	if diff := cmp.Diff(want, streamMessages(t, st)); diff != "" {
 		t.Errorf("stream (-want +got):\n%s", diff)

@@ -1,0 +1,54 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/breach-notify/breach/incident"
+)
+
+// TestResubmitSameRevision submits an incident through the API, then the
+// same id and revision twice more: unchanged (a harmless duplicate, 202)
+// and changed (409 naming the revision to use). JetStream drops both as
+// duplicates of id/revision, so without the comparison the change would be
+// silently lost.
+func TestResubmitSameRevision(t *testing.T) {
+	svc := startService(t, testConfig(t.TempDir(), ""))
+	in := testIncident("INC-RESUBMIT", 1, incident.Affected{System: "crm"})
+	doc, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(body []byte) (int, string) {
+		t.Helper()
+		resp, err := http.Post("http://"+svc.HTTPAddr()+"/api/v1/incidents", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post(doc); code != http.StatusAccepted {
+		t.Fatalf("first submission: %d %s", code, body)
+	}
+	eventually(t, "stored", func() error {
+		if code, _ := get(t, svc, "/api/v1/incidents/INC-RESUBMIT"); code != http.StatusOK {
+			return fmt.Errorf("GET returned %d", code)
+		}
+		return nil
+	})
+	if code, body := post(doc); code != http.StatusAccepted || !strings.Contains(strings.ReplaceAll(body, " ", ""), `"duplicate":true`) {
+		t.Errorf("same document again: got %d %s, want 202 and a duplicate", code, body)
+	}
+	changed := bytes.Replace(doc, []byte("Customer database copied by an intruder"), []byte("Customer database copied by an insider"), 1)
+	code, body := post(changed)
+	if code != http.StatusConflict || !strings.Contains(body, "revision_conflict") || !strings.Contains(body, "as revision 2") {
+		t.Errorf("changed document, same revision: got %d %s, want 409 revision_conflict asking for revision 2", code, body)
+	}
+}
