@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/breach-notify/breach/internal/config"
@@ -69,15 +70,30 @@ func newCheckConfigCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		secrets, err := cfg.CheckSecrets()
+		if err != nil {
+			return usageError(err)
+		}
 		out, err := cfg.YAML()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "# effective configuration (defaults < %s < BREACH_* environment < flags)\n%s",
+		w := cmd.OutOrStdout()
+		fmt.Fprintf(w, "# effective configuration (defaults < %s < BREACH_* environment < flags)\n%s",
 			orDefault(cf.path, "no file"), out)
+		printSecrets(w, secrets)
 		return nil
 	}
 	return cmd
+}
+
+// printSecrets lists each secret setting as <secret> or (not set), as YAML
+// comments so that the output still loads as a configuration file.
+func printSecrets(w io.Writer, secrets []config.SecretState) {
+	fmt.Fprintln(w, "# secrets (read now; values are never shown):")
+	for _, s := range secrets {
+		fmt.Fprintf(w, "#   %s: %s\n", s.Key, s)
+	}
 }
 
 func orDefault(s, def string) string {

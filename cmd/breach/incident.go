@@ -24,6 +24,7 @@ import (
 
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/web"
 )
@@ -150,6 +151,10 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 			out += " duplicate"
 		}
 		fmt.Fprintln(cmd.OutOrStdout(), out)
+		if dup {
+			fmt.Fprintf(cmd.ErrOrStderr(), "breach: %s revision %d was already submitted; if the document changed, submit it as revision %d (the stream keeps the first document of a revision)\n",
+				sub.Incident.ID, sub.Incident.Revision, sub.Incident.Revision+1)
+		}
 		if sub.Assigned {
 			fmt.Fprintf(cmd.ErrOrStderr(), "breach: %s had no id and was given %s; put \"id\": %q in it to submit later revisions\n",
 				name, sub.Incident.ID, sub.Incident.ID)
@@ -231,18 +236,8 @@ func connectNATS(natsURL, creds, client string, timeout time.Duration) (*nats.Co
 }
 
 // redactURLs hides the user information of each URL of a comma-separated
-// list, so a password never reaches an error message.
-func redactURLs(list string) string {
-	parts := strings.Split(list, ",")
-	for i, p := range parts {
-		u, err := url.Parse(strings.TrimSpace(p))
-		if err == nil && u.User != nil && u.Scheme != "" {
-			u.User = nil
-			parts[i] = strings.Replace(u.String(), "://", "://***@", 1)
-		}
-	}
-	return strings.Join(parts, ",")
-}
+// list, so a password never reaches an error message (config.RedactURLs).
+func redactURLs(list string) string { return config.RedactURLs(list) }
 
 // ---------------------------------------------------------------- HTTP client
 

@@ -303,7 +303,7 @@ func TestIncidentSubmitBusProblems(t *testing.T) {
 		url     string
 		wantErr []string
 	}{
-		{name: "nothing listening", url: deadURL, wantErr: []string{"connect to NATS at nats://***@127.0.0.1", "is `breach serve` running?"}},
+		{name: "nothing listening", url: deadURL, wantErr: []string{"connect to NATS at nats://<secret>@127.0.0.1", "is `breach serve` running?"}},
 		{name: "no stream", url: s.ClientURL(), wantErr: []string{"no JetStream stream", "breach.incident.submit"}},
 	}
 	for _, tc := range tests {

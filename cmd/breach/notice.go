@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,9 +93,12 @@ verify.`,
 			if warn != "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), "note:", warn)
 			}
-			job, err := findJob(cmd.Context(), inv, in, policy, subject, ch, locale)
+			job, told, err := findJob(cmd.Context(), inv, in, policy, cfg.Campaign.NotifyAllAffected, subject, ch, locale)
 			if err != nil {
 				return err
+			}
+			if told != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), "note:", told)
 			}
 			c, err := compose.New(compose.Config{Templates: set, Inventory: inv, Secret: key, AnnouncementURL: cfg.Campaign.AnnouncementURL, Now: time.Now},
 				compose.IncidentsFunc(func(context.Context, string, int) (*incident.Incident, error) { return in, nil }))
@@ -123,35 +127,42 @@ verify.`,
 
 // findJob builds the job the campaign would create for subject on channel:
 // one assessment pass finds the person and the incident's risk, which the
-// policy needs (SMS as well as e-mail when the risk is high).
-func findJob(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, policy notify.Policy, subject string, ch notify.Channel, locale string) (*notify.Job, error) {
+// policy needs (SMS as well as e-mail when the risk is high). notTold is a
+// note when the campaign would not tell this person at all.
+func findJob(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, policy notify.Policy, notifyAll bool, subject string, ch notify.Channel, locale string) (job *notify.Job, notTold string, err error) {
 	var r *notify.Recipient
+	var person assess.AffectedPerson
 	a, err := assess.AssessEach(ctx, inv, in, time.Now(), func(p *assess.AffectedPerson) error {
 		if p.ID == subject {
 			r = &notify.Recipient{}
 			compose.Recipient(r, p)
 			r.Categories = slices.Clone(r.Categories)
+			person = *p
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, usageError(err)
+		return nil, "", usageError(err)
 	}
 	if r == nil {
-		return nil, usageError(fmt.Errorf("subject %s is not affected by this incident (or not in the directory)", subject))
+		return nil, "", usageError(fmt.Errorf("subject %s is not affected by this incident (or not in the directory)", subject))
+	}
+	if to := app.NewAddressees(a, notifyAll); !to.Includes(&person) {
+		notTold = fmt.Sprintf("the campaign would not tell %s: no law requires individual notice in %s for this assessment (required in: %s; campaign.notify_all_affected is off)",
+			subject, person.Jurisdiction, orDefault(strings.Join(to.Jurisdictions(), ", "), "none"))
 	}
 	plan := policy.Plan(r, a.Risk == regulators.RiskHigh)
 	routes := slices.Concat(plan.Primary, plan.Fallback, plan.Accelerators)
 	i := slices.IndexFunc(routes, func(rt notify.Route) bool { return rt.Channel == ch })
 	if i < 0 {
-		return nil, usageError(fmt.Errorf("subject %s has no %s route (no address on that channel, or the channel policy leaves it out)", subject, ch))
+		return nil, "", usageError(fmt.Errorf("subject %s has no %s route (no address on that channel, or the channel policy leaves it out)", subject, ch))
 	}
-	job := notify.NewJob(in.ID, in.Revision, 1, r.ID, routes[i], nil)
-	job.Locale, job.Jurisdiction, job.Categories, job.PostalName = r.Locale, r.Jurisdiction, r.Categories, r.Name
+	j := notify.NewJob(in.ID, in.Revision, 1, r.ID, routes[i], nil)
+	j.Locale, j.Jurisdiction, j.Categories, j.PostalName = r.Locale, r.Jurisdiction, r.Categories, r.Name
 	if locale != "" {
-		job.Locale = locale
+		j.Locale = locale
 	}
-	return &job, nil
+	return &j, notTold, nil
 }
 
 // previewKey returns the key the service signs verification codes with:

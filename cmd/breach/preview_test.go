@@ -153,3 +153,32 @@ func testPreviewMatches(t *testing.T, configYAML string) {
 		}
 	}
 }
+
+// TestNoticeRenderSaysWhoIsNotTold previews offline, from the examples, the
+// notice of a person the campaign would tell and of one it would not: the
+// DESIGN §4 exfiltration of contact and order data requires individual
+// notice under GDPR (high risk) but under no US state law (no name plus a
+// statutory data element), so a Californian is affected yet not told.
+func TestNoticeRenderSaysWhoIsNotTold(t *testing.T) {
+	dir := t.TempDir()
+	if err := examples.WriteTo(dir); err != nil {
+		t.Fatal(err)
+	}
+	inv := filepath.Join(dir, "inventory.yaml")
+	inc := filepath.Join(dir, "incidents", "01-exfiltration-orders.json")
+	for _, tc := range []struct {
+		subject string
+		notTold bool
+	}{
+		{"ss-0002", false}, // AT: EU-GDPR
+		{"ss-0001", true},  // US
+	} {
+		code, stdout, stderr := runCLI(t, "notice", "render", "--inventory", inv, "--incident", inc, "--subject", tc.subject, "--channel", "email")
+		if code != 0 || !strings.Contains(stdout, "Code:") {
+			t.Fatalf("render %s: exit %d, stdout %q, stderr %q", tc.subject, code, stdout, stderr)
+		}
+		if got := strings.Contains(stderr, "the campaign would not tell "+tc.subject); got != tc.notTold {
+			t.Errorf("render %s: note that the campaign would not tell them = %v, want %v (stderr %q)", tc.subject, got, tc.notTold, stderr)
+		}
+	}
+}

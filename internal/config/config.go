@@ -25,6 +25,10 @@ type Config struct {
 	Campaign  Campaign `yaml:"campaign"`
 	Secrets   Secrets  `yaml:"secrets"`
 	Channels  Channels `yaml:"channels"`
+
+	// origin records where each value came from (file and line,
+	// environment, flag) for error messages; nil for defaults.
+	origin *origins
 }
 
 // Log configures logging.

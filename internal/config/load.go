@@ -2,9 +2,7 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"reflect"
 	"slices"
@@ -38,24 +36,6 @@ func Load(path string, environ []string) (Config, error) {
 	return cfg, nil
 }
 
-// KeyError is a configuration error naming the key (dotted path), and the
-// file and line when it came from a file.
-type KeyError struct {
-	File string
-	Line int
-	Key  string
-	Msg  string
-}
-
-func (e *KeyError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
-	}
-	fmt.Fprintf(&b, "%s: %s", e.Key, e.Msg)
-	return "config " + b.String()
-}
-
 func decodeYAML(data []byte, file string, cfg *Config) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -67,12 +47,16 @@ func decodeYAML(data []byte, file string, cfg *Config) error {
 	if len(doc.Content) == 0 {
 		return nil
 	}
-	return decodeNode(doc.Content[0], reflect.ValueOf(cfg).Elem(), "", file)
+	o := cfg.origin.clone()
+	o.file = file
+	cfg.origin = o
+	return decodeNode(doc.Content[0], reflect.ValueOf(cfg).Elem(), "", file, o.lines)
 }
 
 // decodeNode walks a mapping node against a struct, so an unknown key or a
-// bad value is reported with its dotted path and line.
-func decodeNode(n *yaml.Node, v reflect.Value, path, file string) error {
+// bad value is reported with its dotted path and line. It records the line
+// of every key in lines, for the errors Validate finds later.
+func decodeNode(n *yaml.Node, v reflect.Value, path, file string, lines map[string]int) error {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -81,7 +65,7 @@ func decodeNode(n *yaml.Node, v reflect.Value, path, file string) error {
 			return nil
 		}
 		if n.Kind != yaml.MappingNode {
-			return &KeyError{file, n.Line, orRoot(path), "must be a mapping of keys"}
+			return &KeyError{File: file, Line: n.Line, Key: orRoot(path), Msg: "must be a mapping of keys"}
 		}
 		fields := yamlFields(v.Type())
 		seen := map[string]bool{}
@@ -89,24 +73,25 @@ func decodeNode(n *yaml.Node, v reflect.Value, path, file string) error {
 			k, val := n.Content[i], n.Content[i+1]
 			key := join(path, k.Value)
 			if seen[k.Value] {
-				return &KeyError{file, k.Line, key, "is set twice"}
+				return &KeyError{File: file, Line: k.Line, Key: key, Msg: "is set twice"}
 			}
 			seen[k.Value] = true
+			lines[key] = k.Line
 			idx, ok := fields[k.Value]
 			if !ok {
-				return &KeyError{file, k.Line, key, fmt.Sprintf("unknown key (known keys here: %s)", strings.Join(sortedKeys(fields), ", "))}
+				return &KeyError{File: file, Line: k.Line, Key: key, Msg: fmt.Sprintf("unknown key (known keys here: %s)", strings.Join(sortedKeys(fields), ", "))}
 			}
-			if err := decodeNode(val, v.Field(idx), key, file); err != nil {
+			if err := decodeNode(val, v.Field(idx), key, file, lines); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return &KeyError{file, n.Line, path, fmt.Sprintf("must be a single %s value", kindName(v.Type()))}
+		return &KeyError{File: file, Line: n.Line, Key: path, Msg: fmt.Sprintf("must be a single %s value", kindName(v.Type()))}
 	}
 	if err := setScalar(v, n.Value, n.Tag == "!!null"); err != nil {
-		return &KeyError{file, n.Line, path, err.Error()}
+		return &KeyError{File: file, Line: n.Line, Key: path, Msg: err.Error()}
 	}
 	return nil
 }
@@ -232,6 +217,8 @@ func applyEnv(cfg *Config, environ []string) error {
 	if len(env) == 0 {
 		return nil
 	}
+	o := cfg.origin.clone()
+	cfg.origin = o
 	return leaves(reflect.ValueOf(cfg).Elem(), "", func(key string, v reflect.Value) error {
 		name := EnvName(key)
 		s, ok := env[name]
@@ -239,13 +226,15 @@ func applyEnv(cfg *Config, environ []string) error {
 			return nil
 		}
 		if err := setScalar(v, s, false); err != nil {
-			return &KeyError{Key: key, Msg: fmt.Sprintf("from environment %s: %v", name, err)}
+			return &KeyError{Key: key, From: "environment " + name, Msg: err.Error()}
 		}
+		o.env[key] = name
 		return nil
 	})
 }
 
-// Set applies one dotted-key override, as a command-line flag does.
+// Set applies one dotted-key override, as a command-line flag does; errors
+// about it say it came from a command-line flag.
 func (c *Config) Set(key, value string) error {
 	found := false
 	err := leaves(reflect.ValueOf(c).Elem(), "", func(k string, v reflect.Value) error {
@@ -254,127 +243,15 @@ func (c *Config) Set(key, value string) error {
 		}
 		found = true
 		if err := setScalar(v, value, false); err != nil {
-			return &KeyError{Key: key, Msg: err.Error()}
+			return &KeyError{Key: key, From: "command-line flag", Msg: err.Error()}
 		}
+		o := c.origin.clone()
+		o.flags[key] = true
+		c.origin = o
 		return nil
 	})
 	if err == nil && !found {
 		err = &KeyError{Key: key, Msg: "unknown key"}
 	}
 	return err
-}
-
-// Validate checks every value and names the first key at fault.
-func (c *Config) Validate() error {
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
-	oneOf := func(key, v string, allowed ...string) {
-		if !slices.Contains(allowed, v) {
-			bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
-		}
-	}
-	if strings.TrimSpace(c.DataDir) == "" {
-		bad("data_dir", "must not be empty")
-	}
-	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
-	oneOf("log.format", c.Log.Format, "auto", "json", "text")
-	if c.NATS.Listen != "" {
-		if err := loopbackAddr(c.NATS.Listen); err != nil {
-			bad("nats.listen", "%v", err)
-		}
-	}
-	for _, u := range strings.Split(c.NATS.URL, ",") {
-		if u = strings.TrimSpace(u); u != "" && !strings.Contains(u, "://") {
-			bad("nats.url", "%q needs a scheme, e.g. nats://host:4222", u)
-		}
-	}
-	if c.NATS.Prefix == "" || strings.ContainsAny(c.NATS.Prefix, " *>") || strings.HasPrefix(c.NATS.Prefix, ".") {
-		bad("nats.prefix", "%q must be a non-empty subject token without spaces or wildcards", c.NATS.Prefix)
-	}
-	if c.NATS.Replicas < 1 || c.NATS.Replicas > 5 {
-		bad("nats.replicas", "must be 1 to 5, got %d", c.NATS.Replicas)
-	}
-	if c.NATS.DuplicateWindow < time.Second {
-		bad("nats.duplicate_window", "must be at least 1s, got %s", c.NATS.DuplicateWindow)
-	}
-	if c.NATS.NoticeDuplicateWindow < time.Second {
-		bad("nats.notice_duplicate_window", "must be at least 1s, got %s", c.NATS.NoticeDuplicateWindow)
-	}
-	for key, name := range map[string]string{"nats.streams.incidents": c.NATS.Streams.Incidents, "nats.streams.notices": c.NATS.Streams.Notices,
-		"nats.streams.deadletter": c.NATS.Streams.Deadletter, "nats.streams.events": c.NATS.Streams.Events} {
-		if name == "" || strings.ContainsAny(name, " .*>/\\") {
-			bad(key, "%q is not a valid stream name", name)
-		}
-	}
-	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
-		bad("http.addr", "%q is not host:port", c.HTTP.Addr)
-	}
-	oneOf("store.driver", c.Store.Driver, "sqlite", "postgres")
-	if c.Store.Driver == "postgres" && c.Store.DSNFile == "" {
-		bad("store.dsn_file", "is required when store.driver is postgres")
-	}
-	if c.Intake.Workers < 1 {
-		bad("intake.workers", "must be at least 1, got %d", c.Intake.Workers)
-	}
-	if c.Intake.AckWait < time.Second {
-		bad("intake.ack_wait", "must be at least 1s, got %s", c.Intake.AckWait)
-	}
-	if c.Intake.MaxDeliver < 2 {
-		bad("intake.max_deliver", "must be at least 2, got %d", c.Intake.MaxDeliver)
-	}
-	if _, err := c.Campaign.Policy(); err != nil {
-		bad("campaign.channels", "%v", err)
-	}
-	if c.Campaign.GiveUpAfter < 0 {
-		bad("campaign.give_up_after", "must not be negative, got %s", c.Campaign.GiveUpAfter)
-	}
-	if c.Campaign.MaxAttempts < 1 {
-		bad("campaign.max_attempts", "must be at least 1, got %d", c.Campaign.MaxAttempts)
-	}
-	if u := c.Campaign.AnnouncementURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		bad("campaign.announcement_url", "%q must be an absolute http(s) URL", u)
-	}
-	e := c.Channels.Email
-	oneOf("channels.email.smtp.tls", e.SMTP.TLS, "none", "starttls", "implicit")
-	if e.SMTP.Port < 1 || e.SMTP.Port > 65535 {
-		bad("channels.email.smtp.port", "must be 1 to 65535, got %d", e.SMTP.Port)
-	}
-	if e.SMTP.Host != "" && e.From == "" {
-		bad("channels.email.from", "is required when channels.email.smtp.host is set")
-	}
-	if e.Connections < 1 {
-		bad("channels.email.connections", "must be at least 1, got %d", e.Connections)
-	}
-	if e.RatePerSec <= 0 {
-		bad("channels.email.rate_per_sec", "must be above 0, got %g", e.RatePerSec)
-	}
-	if sms := c.Channels.SMS; sms.AccountSID != "" && sms.From == "" && sms.MessagingServiceSID == "" {
-		bad("channels.sms.from", "is required (or channels.sms.messaging_service_sid) when channels.sms.account_sid is set")
-	}
-	if c.Channels.SMS.RatePerSec <= 0 {
-		bad("channels.sms.rate_per_sec", "must be above 0, got %g", c.Channels.SMS.RatePerSec)
-	}
-	if (e.DKIM.Domain != "" || e.DKIM.Selector != "" || e.DKIM.KeyFile != "") && (e.DKIM.Domain == "" || e.DKIM.Selector == "" || e.DKIM.KeyFile == "") {
-		bad("channels.email.dkim", "needs domain, selector and key_file together")
-	}
-	return errors.Join(errs...)
-}
-
-func loopbackAddr(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("%q is not host:port", addr)
-	}
-	if _, err := strconv.Atoi(port); err != nil {
-		return fmt.Errorf("%q has no numeric port", addr)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("%q must be a loopback address (the embedded server is for this machine only; use nats.url for a cluster)", addr)
-	}
-	return nil
 }
