@@ -245,7 +245,7 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	_ = c.bus.PublishEvent(ctx, id, EventCampaignPlanned, map[string]any{"id": id, "revision": in.Revision, "stats": st,
 		"jurisdictions": slices.Sorted(maps.Keys(required))}, natsbus.EventKey(fmt.Sprintf("%d-%d", in.Revision, st.New)))
 	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
-		"unreachable": st.Unreachable, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
+		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
 	return nil
 }
 

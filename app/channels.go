@@ -9,10 +9,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/email"
 	"github.com/breach-notify/breach/notify/outbox"
 	"github.com/breach-notify/breach/notify/sms"
+	"github.com/breach-notify/breach/templates"
 )
 
 // channel is one configured notice channel: its notifier, its provider's
@@ -106,4 +109,39 @@ func (c *channel) concurrency() int {
 		return 8
 	}
 	return 16
+}
+
+// CheckConfig builds, without connecting anywhere or writing anything,
+// what Start would build from cfg beyond NATS and the store: the inventory,
+// the notice templates with their overrides and each configured provider's
+// notifier. `breach check-config` runs it, so a setting serve would refuse
+// is refused there first, named.
+func CheckConfig(cfg config.Config) error {
+	if cfg.Inventory != "" {
+		if _, err := inventory.Load(cfg.Inventory); err != nil {
+			return fmt.Errorf("config inventory: %w", err)
+		}
+	}
+	if _, err := templates.New(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir}); err != nil {
+		return fmt.Errorf("config campaign.templates_dir: %w", err)
+	}
+	if _, err := cfg.Campaign.Policy(); err != nil {
+		return fmt.Errorf("config campaign.channels: %w", err)
+	}
+	log := logging.Discard()
+	if cfg.Channels.Email.SMTP.Host != "" {
+		c, err := emailChannel(cfg.Channels.Email, log)
+		if err != nil {
+			return err
+		}
+		_ = c.close()
+	}
+	if cfg.Channels.SMS.AccountSID != "" {
+		c, err := smsChannel(cfg.Channels.SMS, log)
+		if err != nil {
+			return err
+		}
+		_ = c.close()
+	}
+	return nil
 }

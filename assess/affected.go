@@ -127,6 +127,9 @@ type jurAgg struct {
 	records        int64
 	cats           catSet
 	clearCats      catSet
+	// nameElemClear and nameElemAny are set when one person's data held
+	// the name category together with a US data element (the matcher's
+	// identifying and usPI sets): in readable form, or in any form.
 	nameElemClear  bool
 	nameElemAny    bool
 	unintelligible int // people whose exposed data was all unintelligible
@@ -180,9 +183,19 @@ type matcher struct {
 	sysIndex map[string]int
 	entries  []entry
 
+	// identifying holds the "name" category (first name or initial and
+	// last name) and usPI the US data elements other than online
+	// credentials: a person's data holding both is the name-plus-element
+	// of the US state statutes. Other identifiers (e-mail, phone, ID
+	// numbers) are not a name; idents lists every identifying category for
+	// links.
 	identifying catSet
 	usPI        catSet
 	health      catSet
+	idents      []int
+	// links records per jurisdiction id what each identifier was exposed
+	// with (filled by AssessEach only).
+	links map[string]*catLinks
 
 	// per-row scratch, reused
 	gen        uint32
@@ -208,7 +221,8 @@ func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, erro
 	if in == nil {
 		return nil, errors.New("assess: no incident")
 	}
-	m := &matcher{inv: inv, in: in, catIndex: map[string]int{}, sysIndex: map[string]int{}, jurCache: map[string]map[string]place{}}
+	m := &matcher{inv: inv, in: in, catIndex: map[string]int{}, sysIndex: map[string]int{}, jurCache: map[string]map[string]place{},
+		links: map[string]*catLinks{}}
 	addCat := func(field, id string) (int, error) {
 		if i, ok := m.catIndex[id]; ok {
 			return i, nil
@@ -294,10 +308,13 @@ func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, erro
 	m.usPI = make(catSet, m.words)
 	m.health = make(catSet, m.words)
 	for i, c := range m.cats {
-		if c.Identifying {
+		if c.ID == "name" {
 			m.identifying.set(i)
 		}
-		if c.USPersonalInfo {
+		if c.Identifying {
+			m.idents = append(m.idents, i)
+		}
+		if c.USPersonalInfo && !c.Credentials {
 			m.usPI.set(i)
 		}
 		if c.Health {
@@ -491,6 +508,86 @@ func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPe
 	m.person.Unintelligible = unintelligible
 	m.person.HIPAA = hipaa
 	return fn(&m.person)
+}
+
+// catLinks records, for the people of one jurisdiction, the categories
+// exposed in the same person's data as each identifying category: any[i]
+// in any form, clear[i] in readable form (indexed by category; nil until
+// category i is seen).
+type catLinks struct {
+	any, clear []catSet
+}
+
+// linkPerson records what the identifiers of the current person (the
+// matcher's per-row sets) were exposed with, under their jurisdiction and,
+// for HIPAA, under US-HIPAA too. It is called back for every affected
+// person, after row has filled m.all and m.clear.
+func (m *matcher) linkPerson(p *AffectedPerson) {
+	if len(m.idents) == 0 {
+		return
+	}
+	m.linksOf(p.Jurisdiction).add(m)
+	if p.HIPAA {
+		m.linksOf(hipaaJurisdiction).add(m)
+	}
+}
+
+func (m *matcher) linksOf(id string) *catLinks {
+	l, ok := m.links[id]
+	if !ok {
+		l = &catLinks{any: make([]catSet, len(m.cats)), clear: make([]catSet, len(m.cats))}
+		m.links[id] = l
+	}
+	return l
+}
+
+func (l *catLinks) add(m *matcher) {
+	for _, i := range m.idents {
+		if m.all.has(i) {
+			l.any[i] = orInto(l.any[i], m.all, m.words)
+		}
+		if m.clear.has(i) {
+			l.clear[i] = orInto(l.clear[i], m.clear, m.words)
+		}
+	}
+}
+
+// orInto returns dst with the members of s added, allocating dst first.
+func orInto(dst, s catSet, words int) catSet {
+	if dst == nil {
+		dst = make(catSet, words)
+	}
+	dst.or(s)
+	return dst
+}
+
+// linked returns Facts.Linked of one jurisdiction: readable links, or any
+// when everything exposed was unintelligible. It is never nil (nil would
+// mean "unknown" to the rules): no entry means no identifier was exposed.
+func (m *matcher) linked(id string, unintelligible bool) map[string][]string {
+	out := map[string][]string{}
+	l, ok := m.links[id]
+	if !ok {
+		return out
+	}
+	sets := l.clear
+	if unintelligible {
+		sets = l.any
+	}
+	for i, s := range sets {
+		if s == nil {
+			continue
+		}
+		var ids []string
+		s.each(func(j int) {
+			if j != i {
+				ids = append(ids, m.cats[j].ID)
+			}
+		})
+		slices.Sort(ids)
+		out[m.cats[i].ID] = ids
+	}
+	return out
 }
 
 // unknownJurisdiction is used for people whose country maps to no known

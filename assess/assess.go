@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,6 +92,12 @@ type Assessment struct {
 	// UnintelligibleCategories lists categories exposed only in encrypted
 	// form; the rest of Categories were readable.
 	UnintelligibleCategories []string `json:"unintelligible_categories,omitempty"`
+	// RiskJurisdiction names the jurisdiction whose people face the highest
+	// risk. Severity and risk are decided per jurisdiction from its own
+	// people's data (each obligation carries its "risk"); Severity, Risk,
+	// RiskReasons and RiskSteps are those of this jurisdiction, so Risk is
+	// the highest. Empty when nobody is affected.
+	RiskJurisdiction string `json:"risk_jurisdiction,omitempty"`
 	// RiskReasons are the reasons of the risk rules that applied, in order;
 	// RiskSteps the same with rule names, levels and citations.
 	RiskReasons []string   `json:"risk_reasons"`
@@ -138,7 +145,13 @@ func AssessEach(ctx context.Context, inv *inventory.Inventory, in *incident.Inci
 	if err != nil {
 		return nil, err
 	}
-	res, err := m.scan(ctx, fn)
+	res, err := m.scan(ctx, func(p *AffectedPerson) error {
+		m.linkPerson(p)
+		if fn == nil {
+			return nil
+		}
+		return fn(p)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -178,24 +191,91 @@ func (m *matcher) openedClass(stuffing bool) inventory.Class {
 	return []inventory.Class{"", inventory.ClassSimple, inventory.ClassBehavioural, inventory.ClassFinancial, inventory.ClassSensitive}[best]
 }
 
-func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
-	in, inv := m.in, m.inv
-	circ := EffectiveCircumstances(in)
-	allCats := m.categories(res.cats)
-	clearCats := m.categories(res.clearCats)
-	unintelligible := res.total > 0 && res.unintelligible == res.total
-	opened := m.openedClass(in.Cause == incident.CauseCredentialStuffing)
+// groupRisk is the severity and risk decided for one group of people: a
+// jurisdiction's, or the whole incident's when nobody is affected.
+type groupRisk struct {
+	id       string // jurisdiction id; "" for the whole incident
+	subjects int
+	sev      Severity
+	risk     regulators.Risk
+	steps    []RiskStep
+	reasons  []string
+}
 
-	sev := ComputeSeverity(SeverityInput{Categories: allCats, Unintelligible: unintelligible, Minors: res.minors,
-		HIPAACoveredEntity: inv.Organization.HIPAACoveredEntity, OpenedClass: opened, Effects: circ})
-	risk, steps := DecideRisk(RiskInput{Severity: sev, Subjects: res.total, Minors: res.minors, Categories: allCats,
-		Clear: clearCats, Unintelligible: unintelligible, Effects: circ, Cause: in.Cause, Mitigation: in.Mitigation, OpenedClass: opened})
+// decideGroup scores the ENISA severity and decides the risk for the people
+// of agg from their own categories, minors, numbers and intelligibility.
+// The incident's effects, cause and mitigation are shared, and so is its
+// scale (total people), which the large-numbers rule reads: every person
+// of a breach faces the spread of the same disclosure. Leaked credentials
+// raise the score only where these people's readable data held them (or
+// for credential stuffing, where every account was opened).
+func (m *matcher) decideGroup(agg *jurAgg, total int, circ Circumstances, opened inventory.Class) groupRisk {
+	cats, clear := m.categories(agg.cats), m.categories(agg.clearCats)
+	unintelligible := agg.subjects > 0 && agg.unintelligible == agg.subjects
+	if m.in.Cause != incident.CauseCredentialStuffing && !anyCat(clear, usableCredentials) {
+		opened = ""
+	}
+	sev := ComputeSeverity(SeverityInput{Categories: cats, Unintelligible: unintelligible, Minors: agg.minors,
+		HIPAACoveredEntity: m.inv.Organization.HIPAACoveredEntity, OpenedClass: opened, Effects: circ})
+	risk, steps := DecideRisk(RiskInput{Severity: sev, Subjects: agg.subjects, TotalSubjects: total, Minors: agg.minors,
+		Categories: cats, Clear: clear, Unintelligible: unintelligible, Effects: circ, Cause: m.in.Cause,
+		Mitigation: m.in.Mitigation, OpenedClass: opened})
 	reasons := make([]string, len(steps))
 	for i, s := range steps {
 		reasons[i] = s.Reason
 	}
+	return groupRisk{id: agg.id, subjects: agg.subjects, sev: sev, risk: risk, steps: steps, reasons: reasons}
+}
 
-	fi := factsInput{inv: inv, in: in, effects: circ, risk: risk, riskReasons: reasons, level: sev.Level, total: res.total}
+// usableCredentials matches credentials that open an account as they are
+// (not password hashes).
+func usableCredentials(c inventory.Category) bool { return c.Credentials && c.ID != "password_hash" }
+
+// decideRisks decides the risk of every jurisdiction (and of the US-HIPAA
+// group) and returns them with the top-level one: the highest risk, ties
+// broken by the higher ENISA score, then the larger group, then the
+// jurisdiction id. With nobody affected, the top-level one is the whole
+// (empty) incident's.
+func (m *matcher) decideRisks(res *scanResult, circ Circumstances) (map[string]groupRisk, groupRisk) {
+	opened := m.openedClass(m.in.Cause == incident.CauseCredentialStuffing)
+	risks := map[string]groupRisk{}
+	for id, agg := range res.byJur {
+		risks[id] = m.decideGroup(agg, res.total, circ, opened)
+	}
+	if h := res.hipaa; h != nil && h.subjects > 0 {
+		risks[hipaaJurisdiction] = m.decideGroup(h, res.total, circ, opened)
+	}
+	if len(risks) == 0 {
+		all := &jurAgg{subjects: res.total, minors: res.minors, cats: res.cats, clearCats: res.clearCats, unintelligible: res.unintelligible}
+		return risks, m.decideGroup(all, res.total, circ, opened)
+	}
+	var top groupRisk
+	for _, id := range slices.Sorted(maps.Keys(risks)) {
+		r := risks[id]
+		if top.id == "" || higherRisk(r, top) {
+			top = r
+		}
+	}
+	return risks, top
+}
+
+// higherRisk reports whether a ranks above b for the top-level risk.
+func higherRisk(a, b groupRisk) bool {
+	switch {
+	case a.risk.Rank() != b.risk.Rank():
+		return a.risk.Rank() > b.risk.Rank()
+	case a.sev.Score != b.sev.Score:
+		return a.sev.Score > b.sev.Score
+	}
+	return a.subjects > b.subjects
+}
+
+func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
+	in, inv := m.in, m.inv
+	circ := EffectiveCircumstances(in)
+	risks, top := m.decideRisks(res, circ)
+
+	fi := factsInput{inv: inv, in: in, effects: circ, risks: risks, total: res.total}
 	obs := m.obligations(res, fi)
 
 	a := &Assessment{
@@ -208,13 +288,14 @@ func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 		DiscoveredAt: in.DiscoveredAt,
 		Subjects: Subjects{Total: res.total, ByJurisdiction: map[string]int{}, Minors: res.minors,
 			WithoutContact: res.withoutContact, Unintelligible: res.unintelligible},
-		Records:     res.records,
-		Categories:  m.catIDs(res.cats, nil),
-		Severity:    sev,
-		Risk:        risk,
-		RiskReasons: reasons,
-		RiskSteps:   steps,
-		Obligations: obs,
+		Records:          res.records,
+		Categories:       m.catIDs(res.cats, nil),
+		Severity:         top.sev,
+		Risk:             top.risk,
+		RiskJurisdiction: top.id,
+		RiskReasons:      top.reasons,
+		RiskSteps:        top.steps,
+		Obligations:      obs,
 		PublicNotice: decidePublicNotice(obs, func() map[string]*jurAgg {
 			all := maps.Clone(res.byJur)
 			if res.hipaa != nil {
@@ -284,8 +365,15 @@ func (m *matcher) explain(a *Assessment, res *scanResult) []string {
 		ex = append(ex, "Exposed only in encrypted form (key not compromised): "+strings.Join(a.UnintelligibleCategories, ", ")+".")
 	}
 	ex = append(ex, a.Effects.Inferred...)
-	ex = append(ex, fmt.Sprintf("ENISA severity: DPC %d x EI %.2f + CB %.2f = %.2f (%s).", a.Severity.DPC, a.Severity.EI, a.Severity.CB, a.Severity.Score, a.Severity.Level))
-	ex = append(ex, fmt.Sprintf("Risk %q: %s", a.Risk, a.RiskReasons[len(a.RiskReasons)-1]))
+	whose := ""
+	if len(a.Obligations) > 1 {
+		whose = fmt.Sprintf(" for the people of %s, whose risk is the highest", a.RiskJurisdiction)
+	}
+	ex = append(ex, fmt.Sprintf("ENISA severity%s: DPC %d x EI %.2f + CB %.2f = %.2f (%s).", whose, a.Severity.DPC, a.Severity.EI, a.Severity.CB, a.Severity.Score, a.Severity.Level))
+	ex = append(ex, fmt.Sprintf("Risk %q: %s", a.Risk, decisive(a.RiskSteps).Reason))
+	if line := riskByJurisdiction(a.Obligations); line != "" {
+		ex = append(ex, line)
+	}
 	var reg, ind []string
 	for _, ob := range a.Obligations {
 		if ob.NotifyRegulator {
@@ -307,6 +395,35 @@ func (m *matcher) explain(a *Assessment, res *scanResult) []string {
 	}
 	ex = append(ex, m.unmatchedSubjects()...)
 	return ex
+}
+
+// decisive returns the step that set the final level: the last one that
+// changed it, or the starting (ENISA) step when no rule did.
+func decisive(steps []RiskStep) RiskStep {
+	for i := len(steps) - 1; i > 0; i-- {
+		if steps[i].To != steps[i].From {
+			return steps[i]
+		}
+	}
+	if len(steps) == 0 {
+		return RiskStep{}
+	}
+	return steps[0]
+}
+
+// riskByJurisdiction lists each jurisdiction's risk when they differ, or
+// returns "".
+func riskByJurisdiction(obs []regulators.Obligation) string {
+	var parts []string
+	differ := false
+	for _, ob := range obs {
+		parts = append(parts, fmt.Sprintf("%s %s", ob.Jurisdiction, ob.Risk))
+		differ = differ || ob.Risk != obs[0].Risk
+	}
+	if !differ {
+		return ""
+	}
+	return "Risk by jurisdiction, each from its own people's data: " + strings.Join(parts, ", ") + "."
 }
 
 func listOrNone(s []string) string {

@@ -245,7 +245,7 @@ func TestFacts(t *testing.T) {
 			if agg == nil {
 				t.Fatalf("no people in %s", tt.jur)
 			}
-			f := m.facts(agg, factsInput{inv: inv, in: tt.in, effects: EffectiveCircumstances(tt.in), risk: regulators.RiskHigh, total: res.total})
+			f := m.facts(agg, factsInput{inv: inv, in: tt.in, effects: EffectiveCircumstances(tt.in), risks: map[string]groupRisk{tt.jur: {risk: regulators.RiskHigh}}, total: res.total})
 			var ids []string
 			for _, c := range f.Categories {
 				ids = append(ids, c.ID)
@@ -438,7 +438,7 @@ func TestHIPAAMediaNoticeByState(t *testing.T) {
 			if res.hipaa == nil {
 				t.Fatal("no HIPAA aggregate for a covered entity")
 			}
-			f := m.facts(res.hipaa, factsInput{inv: inv, in: in, effects: EffectiveCircumstances(in), risk: regulators.RiskHigh, total: res.total})
+			f := m.facts(res.hipaa, factsInput{inv: inv, in: in, effects: EffectiveCircumstances(in), risks: map[string]groupRisk{hipaaJurisdiction: {risk: regulators.RiskHigh}}, total: res.total})
 			if diff := cmp.Diff(tt.wantStates, f.SubjectsByState); diff != "" {
 				t.Errorf("SubjectsByState: got %v, want %v (-want +got)\n%s", f.SubjectsByState, tt.wantStates, diff)
 			}

@@ -45,18 +45,17 @@ func toRegCategories(cats []inventory.Category) []regulators.Category {
 
 // factsInput is what the obligations need beyond one jurisdiction's counts.
 type factsInput struct {
-	inv         *inventory.Inventory
-	in          *incident.Incident
-	effects     Circumstances
-	risk        regulators.Risk
-	riskReasons []string
-	level       string
-	total       int
+	inv     *inventory.Inventory
+	in      *incident.Incident
+	effects Circumstances
+	risks   map[string]groupRisk // by jurisdiction id
+	total   int
 }
 
 // facts builds the regulators.Facts of one jurisdiction.
 func (m *matcher) facts(agg *jurAgg, fi factsInput) regulators.Facts {
 	unintelligible := agg.subjects > 0 && agg.unintelligible == agg.subjects
+	r := fi.risks[agg.id]
 	f := regulators.Facts{
 		Jurisdiction:       agg.id,
 		Subjects:           agg.subjects,
@@ -65,10 +64,12 @@ func (m *matcher) facts(agg *jurAgg, fi factsInput) regulators.Facts {
 		WithoutContact:     agg.withoutContact,
 		Categories:         toRegCategories(m.categories(agg.cats)),
 		NameWithElement:    agg.nameElemClear || unintelligible && agg.nameElemAny,
+		Linked:             m.linked(agg.id, unintelligible),
+		EncryptedOnly:      m.encryptedOnly(agg),
 		Unintelligible:     unintelligible,
-		Risk:               fi.risk,
-		RiskReasons:        fi.riskReasons,
-		SeverityLevel:      fi.level,
+		Risk:               r.risk,
+		RiskReasons:        r.reasons,
+		SeverityLevel:      r.sev.Level,
 		Cause:              string(fi.in.Cause),
 		Malicious:          fi.effects.Malicious,
 		Confidentiality:    normalise(string(fi.effects.Confidentiality)),
@@ -91,6 +92,17 @@ func (m *matcher) facts(agg *jurAgg, fi factsInput) regulators.Facts {
 	return f
 }
 
+// encryptedOnly returns the ids of the categories exposed for the people of
+// agg only in unintelligible form, or nil.
+func (m *matcher) encryptedOnly(agg *jurAgg) []string {
+	enc := agg.cats.clone()
+	enc.andNot(agg.clearCats)
+	if enc.empty() {
+		return nil
+	}
+	return m.catIDs(enc, nil)
+}
+
 // normalise maps "none" to the empty value the Facts contract uses.
 func normalise(v string) string {
 	if v == "none" {
@@ -110,6 +122,7 @@ func decide(f regulators.Facts) regulators.Obligation {
 	}
 	ob.Jurisdiction = f.Jurisdiction
 	ob.Subjects = f.Subjects
+	ob.Risk, ob.RiskReasons = f.Risk, f.RiskReasons
 	if ob.Reasons == nil {
 		ob.Reasons = []string{}
 	}

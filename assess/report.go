@@ -75,6 +75,9 @@ func WriteText(w io.Writer, a *Assessment, now time.Time) error {
 	}
 
 	head("Risk: " + string(a.Risk))
+	if len(a.Obligations) > 1 && a.RiskJurisdiction != "" {
+		p("Decided for each jurisdiction from its own people's data; the highest is %s's, shown here and above. Each jurisdiction's own risk is under its duties.", a.RiskJurisdiction)
+	}
 	for _, st := range a.RiskSteps {
 		p("  [%s] %s -> %s: %s (%s)", st.Rule, orStart(string(st.From)), st.To, st.Reason, strings.Join(st.Citations, "; "))
 	}
@@ -87,6 +90,12 @@ func WriteText(w io.Writer, a *Assessment, now time.Time) error {
 		p("%s (%s)%s", ob.Jurisdiction, people(ob.Subjects), lawSuffix(ob.Law))
 		p("  report to regulator: %s%s%s", yesNo(ob.NotifyRegulator), when(ob.NotifyRegulator, ob.RegulatorDeadline, ob.RegulatorDeadlineText, now), to(ob.Regulator, ob.NotifyRegulator))
 		p("  tell the people:     %s%s", yesNo(ob.NotifyIndividuals), when(ob.NotifyIndividuals, ob.IndividualDeadline, ob.IndividualDeadlineText, now))
+		if ob.Risk != "" && ob.Risk != a.Risk {
+			p("  risk for them:       %s", ob.Risk)
+			for _, r := range ob.RiskReasons {
+				p("    %s", r)
+			}
+		}
 		if ob.PublicNotice || ob.PublicNoticeAllowed {
 			p("  public notice:       required %s, allowed %s", yesNo(ob.PublicNotice), yesNo(ob.PublicNotice || ob.PublicNoticeAllowed))
 		}

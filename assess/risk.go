@@ -26,9 +26,14 @@ const (
 // RiskInput is what the risk rules read.
 type RiskInput struct {
 	Severity Severity
-	// Subjects is the number of affected people; Minors among them.
+	// Subjects is the number of affected people assessed (one
+	// jurisdiction's); Minors among them.
 	Subjects int
 	Minors   int
+	// TotalSubjects is the number of people the whole breach affects, in
+	// every jurisdiction: the scale the large-numbers rule reads. Zero
+	// means Subjects.
+	TotalSubjects int
 	// Categories are every exposed category; Clear those exposed without
 	// effective encryption.
 	Categories []inventory.Category
@@ -163,12 +168,13 @@ func ruleAvailabilityRestored(in *RiskInput, cur regulators.Risk) (regulators.Ri
 	if anyCat(in.Categories, func(c inventory.Category) bool { return c.Special || c.Health }) && e.OutageHours > 4 {
 		return cur, "", false // health data unavailable for more than a few hours: see availability-lost
 	}
-	in.mitigated = true
-	hours := "a short time"
-	if e.OutageHours > 0 {
-		hours = fmt.Sprintf("%g hours", e.OutageHours)
+	if e.OutageHours <= 0 {
+		// EDPB Case 01 lowers the risk for a restore "within a few hours":
+		// a fact that must be reported, not assumed.
+		return cur, fmt.Sprintf("only availability was affected and the data was restored from backup, but effects.outage_hours was not reported: the outage duration is unknown, so it is not taken as short and the risk stays %q; report the duration to reassess", cur), true
 	}
-	return regulators.RiskLow, fmt.Sprintf("only availability was affected, nobody saw or altered the data, and it was restored from backup after %s: unlikely to result in a risk; document it", hours), true
+	in.mitigated = true
+	return regulators.RiskLow, fmt.Sprintf("only availability was affected, nobody saw or altered the data, and it was restored from backup after %g hours: unlikely to result in a risk; document it", e.OutageHours), true
 }
 
 func ruleAvailabilityLost(in *RiskInput, cur regulators.Risk) (regulators.Risk, string, bool) {
@@ -309,11 +315,16 @@ func ruleLargeNumbers(in *RiskInput, cur regulators.Risk) (regulators.Risk, stri
 	if in.mitigated || !in.Effects.ConfidentialityLost() && !in.Effects.AvailabilityOnly() {
 		return cur, "", false
 	}
+	scale := max(in.Subjects, in.TotalSubjects)
+	people := fmt.Sprintf("%d people", scale)
+	if scale != in.Subjects {
+		people = fmt.Sprintf("%d people (%d of them here)", scale, in.Subjects)
+	}
 	switch {
-	case in.Subjects >= VeryLargeScale && in.Effects.Confidentiality == incident.ConfidentialityUnknownRecipients && len(in.Clear) > 0 && cur == regulators.RiskRisk:
-		return regulators.RiskHigh, fmt.Sprintf("%d people's readable data reached an unknown number of recipients (≥ %d): large-scale exposure makes harm to many of them likely", in.Subjects, VeryLargeScale), true
-	case in.Subjects >= LargeScale && cur.Rank() < regulators.RiskRisk.Rank():
-		return regulators.RiskRisk, fmt.Sprintf("%d people are affected (≥ %d): a breach of this scale is likely to result in a risk to some of them", in.Subjects, LargeScale), true
+	case scale >= VeryLargeScale && in.Effects.Confidentiality == incident.ConfidentialityUnknownRecipients && len(in.Clear) > 0 && cur == regulators.RiskRisk:
+		return regulators.RiskHigh, fmt.Sprintf("%s' readable data reached an unknown number of recipients (≥ %d): large-scale exposure makes harm to many of them likely", people, VeryLargeScale), true
+	case scale >= LargeScale && cur.Rank() < regulators.RiskRisk.Rank():
+		return regulators.RiskRisk, fmt.Sprintf("%s are affected by the breach (≥ %d): a breach of this scale is likely to result in a risk to some of them", people, LargeScale), true
 	}
 	return cur, "", false
 }

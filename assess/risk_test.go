@@ -102,7 +102,29 @@ func TestRuleAvailabilityRestored(t *testing.T) {
 			in: RiskInput{Categories: simple, Effects: circ(incident.ConfidentialityPossible, incident.IntegrityNone, incident.AvailabilityRecoverable, true)}, cur: regulators.RiskRisk},
 		{name: "health data unavailable for two days is not short (EDPB 01/2021 Case 03)",
 			in: RiskInput{Categories: health, Effects: outage(incident.AvailabilityRecoverable, 10, true)}, cur: regulators.RiskHigh},
+		// EDPB 01/2021 Case 01 lowers the risk only for a restore "within a
+		// few hours", and Case 03 treats a hospital's lost availability as
+		// notifiable: with outage_hours left out, nothing shows the outage
+		// was short, so the level is kept and the reason says why.
+		{name: "temporary, data recovered, no outage_hours, health: level kept",
+			in:  RiskInput{Categories: health, Effects: outage(incident.AvailabilityTemporary, 0, true), Mitigation: incident.Mitigation{DataRecovered: true}},
+			cur: regulators.RiskHigh, applies: true, want: regulators.RiskHigh, reason: "outage duration is unknown"},
+		{name: "recoverable, no outage_hours, ordinary data: level kept",
+			in:  RiskInput{Categories: simple, Effects: outage(incident.AvailabilityRecoverable, 0, false)},
+			cur: regulators.RiskRisk, applies: true, want: regulators.RiskRisk, reason: "not taken as short"},
 	})
+}
+
+// TestUnknownOutageDoesNotMitigate checks that a restore of unknown
+// duration does not shield the breach from the raising rules the way a
+// short restore does (EDPB 01/2021 Case 01 needs the hours).
+func TestUnknownOutageDoesNotMitigate(t *testing.T) {
+	c := cats(t, "name", "email")
+	got, steps := DecideRisk(RiskInput{Severity: Severity{Level: LevelLow, Score: 1.5}, Subjects: 50000, Categories: c, Clear: c,
+		Effects: outage(incident.AvailabilityRecoverable, 0, true)})
+	if got != regulators.RiskRisk {
+		t.Errorf("risk: got %q, want risk from large numbers (steps %+v)", got, steps)
+	}
 }
 
 func TestRuleAvailabilityLost(t *testing.T) {
@@ -242,6 +264,12 @@ func TestRuleLargeNumbers(t *testing.T) {
 			in: RiskInput{Subjects: 20, Categories: c, Clear: c, Effects: leakUnknown}, cur: regulators.RiskLow},
 		{name: "mitigated by encryption",
 			in: RiskInput{Subjects: 50000, Categories: c, Effects: leakUnknown, mitigated: true}, cur: regulators.RiskLow},
+		// The scale is the breach's: each of 500 people in one jurisdiction
+		// had their address sent to the same 2,500 recipients as everyone
+		// else (Recital 75, EDPB Guidelines 9/2022 "number of affected
+		// individuals" is a property of the breach).
+		{name: "a few hundred here in a breach of thousands",
+			in: RiskInput{Subjects: 500, TotalSubjects: 2500, Categories: c, Clear: c, Effects: leakUnknown}, cur: regulators.RiskLow, applies: true, want: regulators.RiskRisk, reason: "2500 people (500 of them here)"},
 	})
 }
 

@@ -29,10 +29,39 @@ func codeSet(list string) map[string]bool {
 	return m
 }
 
+// euTerritories maps the parts of EU member states that have an ISO
+// 3166-1 code of their own to their member state. The Treaties, and so the
+// GDPR, apply there as in the rest of the member state: the outermost
+// regions GP, GF, MQ, RE, YT and MF (TEU Art. 52(2), TFEU Arts. 349 and
+// 355(1)) and the Åland Islands (TFEU Art. 355(4), Protocol No 2 to the 1994
+// Act of Accession, which derogates only on indirect taxation). The other
+// outermost regions (the Canary Islands, the Azores, Madeira) have no code of
+// their own and are written ES or PT. Not in the EU, and so not here: the
+// overseas countries and territories of Annex II TFEU (BL, PM, NC, PF, WF,
+// TF, AW, CW, SX, BQ, GL), the Faroe Islands (FO, Art. 355(5)(a)), and
+// Svalbard (SJ, outside the EEA Agreement by its Protocol 40).
+var euTerritories = map[string]string{
+	"GP": "FR", // Guadeloupe
+	"GF": "FR", // French Guiana
+	"MQ": "FR", // Martinique
+	"RE": "FR", // Réunion
+	"YT": "FR", // Mayotte
+	"MF": "FR", // Saint-Martin
+	"AX": "FI", // Åland Islands
+}
+
+// usTerritories lists the inhabited US territories, which ISO 3166-1 also
+// codes as countries of their own (and ISO 3166-2:US as regions of the US):
+// American Samoa, Guam, the Northern Mariana Islands, Puerto Rico and the
+// US Virgin Islands. The uninhabited Minor Outlying Islands (UM) are left
+// out.
+const usTerritories = "AS GU MP PR VI"
+
 var (
-	countrySet  = codeSet(iso3166)
-	eeaSet      = codeSet(eea)
-	usRegionSet = codeSet(usRegions)
+	countrySet     = codeSet(iso3166)
+	eeaSet         = codeSet(eea)
+	usRegionSet    = codeSet(usRegions)
+	usTerritorySet = codeSet(usTerritories)
 )
 
 // ValidCountry reports whether code is an ISO 3166-1 alpha-2 country code in
@@ -41,6 +70,17 @@ func ValidCountry(code string) bool { return countrySet[code] }
 
 // InEEA reports whether the country is an EU or EEA member state.
 func InEEA(country string) bool { return eeaSet[country] }
+
+// EUMemberState returns the EU or EEA member state of code: code itself for
+// a member state, the member state of a territory with a code of its own
+// that is part of the EU (RE → FR, AX → FI; see euTerritories), or "" when
+// the GDPR does not apply there as the law of a member state.
+func EUMemberState(code string) string {
+	if eeaSet[code] {
+		return code
+	}
+	return euTerritories[code]
+}
 
 // ValidUSRegion reports whether region is an ISO 3166-2:US subdivision code
 // without its "US-" prefix, such as "CA" or "DC".
@@ -52,6 +92,11 @@ func ValidUSRegion(region string) bool { return usRegionSet[region] }
 // region "US-<region>" (without one "US"), CA "CA-PIPEDA", AU "AU-NDB", SG
 // "SG-PDPA", BR "BR-LGPD", JP "JP-APPI", IN "IN-DPDP"; any other country is
 // its own code, such as "MX".
+//
+// A territory with a country code of its own counts where its law comes
+// from: the EU's outermost regions and Åland (RE, GP, MQ, GF, YT, MF, AX)
+// are "EU-GDPR", and the US territories (PR, GU, VI, AS, MP) are
+// "US-<code>", the same as country US with that region.
 func Jurisdiction(country, region string) string {
 	switch country {
 	case "GB":
@@ -76,7 +121,10 @@ func Jurisdiction(country, region string) string {
 	case "IN":
 		return "IN-DPDP"
 	}
-	if InEEA(country) {
+	if usTerritorySet[country] {
+		return "US-" + country
+	}
+	if EUMemberState(country) != "" {
 		return "EU-GDPR"
 	}
 	return country

@@ -124,7 +124,11 @@ func TestDirectoryHeaderErrors(t *testing.T) {
 		{"repeated column", "id,country,systems,id\n", `subjects.csv:1: header: column "id" appears twice (the columns are ` + strings.Join(Columns, ",") + ")"},
 		{"empty column", "id,,country,systems\n", `subjects.csv:1: header: column 2 has no name (the columns are ` + strings.Join(Columns, ",") + ")"},
 		{"missing required", "name,email\n", `subjects.csv:1: header: required column "id" is missing; required column "country" is missing; required column "systems" is missing (the columns are ` + strings.Join(Columns, ",") + ")"},
-		{"malformed", "id,\"country\n", `subjects.csv:1: header: malformed CSV: extraneous or missing " in quoted-field`},
+		// The reason now also says that the quote is never closed: the
+		// CSV records are split (and bounded) before encoding/csv parses
+		// them, and an unclosed quote is named as such.
+		{"malformed", "id,\"country\n", `subjects.csv:1: header: malformed CSV: extraneous or missing " in quoted-field: a quoted field that starts on this row is never closed`},
+		{"header longer than MaxRecordBytes", "id,country,systems," + strings.Repeat("x", MaxRecordBytes) + "\nu-1,DE,app\n", "subjects.csv:1: header: the row is longer than 65536 bytes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,6 +232,11 @@ func TestJurisdiction(t *testing.T) {
 		{"US", "CA", "US-CA"}, {"US", "NY", "US-NY"}, {"US", "", "US"},
 		{"CA", "QC", "CA-PIPEDA"}, {"AU", "NSW", "AU-NDB"}, {"SG", "", "SG-PDPA"}, {"BR", "SP", "BR-LGPD"},
 		{"JP", "", "JP-APPI"}, {"IN", "MH", "IN-DPDP"}, {"MX", "", "MX"}, {"TR", "", "TR"},
+		// US territories coded as countries are the same place as US with
+		// that region (and usState already treats them as US States for
+		// HIPAA); the uninhabited Minor Outlying Islands are not.
+		{"PR", "", "US-PR"}, {"GU", "", "US-GU"}, {"VI", "", "US-VI"}, {"AS", "", "US-AS"}, {"MP", "", "US-MP"},
+		{"US", "PR", "US-PR"}, {"UM", "", "UM"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.country+"-"+tc.region, func(t *testing.T) {
@@ -236,14 +245,54 @@ func TestJurisdiction(t *testing.T) {
 			}
 		})
 	}
+	// 37, not 30: the 27 EU and 3 other EEA member states, and the seven
+	// parts of member states that have an ISO code of their own (see
+	// TestEUTerritories).
 	eu := 0
 	for _, c := range strings.Fields(iso3166) {
 		if Jurisdiction(c, "") == "EU-GDPR" {
 			eu++
 		}
 	}
-	if eu != 30 {
-		t.Errorf("got %d countries under EU-GDPR, want 30 (27 EU + IS, LI, NO)", eu)
+	if eu != 37 {
+		t.Errorf("got %d countries under EU-GDPR, want 37 (27 EU + IS, LI, NO + GP, GF, MQ, RE, YT, MF, AX)", eu)
+	}
+}
+
+// TestEUTerritories: the GDPR applies wherever the Treaties do, which
+// includes territories that ISO 3166-1 codes as countries of their own; a
+// resident of Réunion is a data subject in France, not a person of an
+// unknown jurisdiction with no duty to notify.
+func TestEUTerritories(t *testing.T) {
+	tests := []struct {
+		code, law, wantJur, wantState string
+	}{
+		{"RE", "Réunion: outermost region, TEU Art. 52(2), TFEU Arts. 349, 355(1)", "EU-GDPR", "FR"},
+		{"GP", "Guadeloupe: outermost region, TFEU Arts. 349, 355(1)", "EU-GDPR", "FR"},
+		{"MQ", "Martinique: outermost region, TFEU Arts. 349, 355(1)", "EU-GDPR", "FR"},
+		{"GF", "French Guiana: outermost region, TFEU Arts. 349, 355(1)", "EU-GDPR", "FR"},
+		{"YT", "Mayotte: outermost region since 2014, TFEU Arts. 349, 355(1)", "EU-GDPR", "FR"},
+		{"MF", "Saint-Martin: outermost region, TFEU Arts. 349, 355(1)", "EU-GDPR", "FR"},
+		{"AX", "Åland: TFEU Art. 355(4), Protocol No 2 of the 1994 Act of Accession (tax derogations only)", "EU-GDPR", "FI"},
+		{"FR", "a member state is its own member state", "EU-GDPR", "FR"},
+		{"NO", "EEA member state (EEA Agreement, GDPR incorporated 2018)", "EU-GDPR", "NO"},
+		{"BL", "Saint-Barthélemy: an overseas country and territory since 2012 (Annex II TFEU), not EU", "BL", ""},
+		{"PM", "Saint Pierre and Miquelon: overseas country and territory (Annex II TFEU)", "PM", ""},
+		{"NC", "New Caledonia: overseas country and territory (Annex II TFEU)", "NC", ""},
+		{"GL", "Greenland: overseas country and territory (Annex II TFEU)", "GL", ""},
+		{"FO", "Faroe Islands: TFEU Art. 355(5)(a), the Treaties do not apply", "FO", ""},
+		{"SJ", "Svalbard: outside the EEA Agreement (its Protocol 40)", "SJ", ""},
+		{"GI", "Gibraltar: left the EU with the United Kingdom", "GI", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.code, func(t *testing.T) {
+			if got := Jurisdiction(tc.code, ""); got != tc.wantJur {
+				t.Errorf("%s: Jurisdiction(%q) got %q, want %q", tc.law, tc.code, got, tc.wantJur)
+			}
+			if got := EUMemberState(tc.code); got != tc.wantState {
+				t.Errorf("%s: EUMemberState(%q) got %q, want %q", tc.law, tc.code, got, tc.wantState)
+			}
+		})
 	}
 }
 

@@ -25,8 +25,10 @@ type Job struct {
 	PostalName   string   `json:"postal_name,omitempty"`
 	// Supplementary marks a notice sent alongside the person's main route
 	// (push accelerators, the extra SMS of a high-risk incident): its
-	// failure never triggers a fallback and never makes the person
-	// unreachable.
+	// failure never triggers a fallback. The extra SMS is still a
+	// legal-notice route: when it fails last, with the main route and its
+	// fallbacks failed, the person is unreachable (Ledger.Settle); a push
+	// never counts either way.
 	Supplementary bool `json:"supplementary,omitempty"`
 }
 
@@ -48,6 +50,20 @@ func (j Job) Next() (Job, bool) {
 	n := NewJob(j.IncidentID, j.Revision, j.Version, j.SubjectID, j.Fallback[0], j.Fallback[1:])
 	n.Locale, n.Jurisdiction, n.Categories, n.PostalName = j.Locale, j.Jurisdiction, j.Categories, j.PostalName
 	return n, true
+}
+
+// RouteKeys returns the keys of the person's other legal-notice routes:
+// one per legal channel other than the job's own, for the same incident
+// and notice version (a person has at most one route per channel).
+// Ledger.Settle reads them to tell whether the person is still reachable.
+func (j Job) RouteKeys() []string {
+	keys := make([]string, 0, len(legalChannels)-1)
+	for _, c := range legalChannels {
+		if c != j.Route.Channel {
+			keys = append(keys, verify.Key(j.IncidentID, j.SubjectID, string(c), j.Version))
+		}
+	}
+	return keys
 }
 
 // Entry returns the pending ledger entry for the job.

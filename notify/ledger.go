@@ -12,7 +12,9 @@ type State string
 // failed_temporary (and back to sending on retry), or to failed_permanent
 // (its person's next route is then planned). skipped means not sent on
 // purpose (duplicate route, superseded); unreachable marks a person with no
-// route left.
+// legal-notice route left: it is the state of the last of their routes to
+// fail (see Ledger.Settle), or of a ChannelNone entry for a person planned
+// without any route.
 const (
 	StatePending         State = "pending"
 	StateSending         State = "sending"
@@ -30,6 +32,12 @@ var States = []State{StatePending, StateSending, StateSent, StateFailedTemporary
 func (s State) Final() bool {
 	return s == StateSent || s == StateFailedPermanent || s == StateSkipped || s == StateUnreachable
 }
+
+// Live reports whether a legal-notice route in this state still counts
+// for its person: sent, open (pending, sending, failed_temporary), or the
+// person's unreachable mark itself. A person is unreachable only when none
+// of their legal-notice routes is live.
+func (s State) Live() bool { return s == StateSent || s == StateUnreachable || !s.Final() }
 
 // Entry is one ledger row: one notice to one person on one channel for one
 // notice version of one incident.
@@ -121,6 +129,18 @@ type Ledger interface {
 	Begin(ctx context.Context, key string, at time.Time) (e Entry, proceed bool, err error)
 	// Finish records an attempt's outcome.
 	Finish(ctx context.Context, key string, o Outcome) error
+	// Settle records that the legal-notice route key of a person failed
+	// for good (o.State failed_permanent) with no fallback left. others
+	// are the keys of the person's other legal-notice routes for the same
+	// incident and notice version (RouteKeys); keys never planned are
+	// ignored. When none of them is sent, still open, or already
+	// unreachable, the route is recorded unreachable instead, marking the
+	// person; otherwise o is recorded as is. Settles that share keys run
+	// one after the other (row locks taken in key order), so however the
+	// workers of a person's channels interleave, the person is marked
+	// exactly once, when the last of their routes fails. It returns the
+	// state recorded; an unknown key is ErrUnknownNotice.
+	Settle(ctx context.Context, key string, others []string, o Outcome) (State, error)
 	// Get returns one entry.
 	Get(ctx context.Context, key string) (Entry, error)
 	// Counts totals an incident's entries by channel and state.

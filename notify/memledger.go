@@ -66,12 +66,43 @@ func (l *MemoryLedger) Finish(_ context.Context, key string, o Outcome) error {
 	if !ok {
 		return ErrUnknownNotice
 	}
+	record(e, o)
+	return nil
+}
+
+// record writes outcome o into e.
+func record(e *Entry, o Outcome) {
 	e.State, e.ProviderID, e.Error, e.UpdatedAt = o.State, o.ProviderID, o.Error, o.At
 	e.TemplateVersion, e.ContentHash = o.TemplateVersion, o.ContentHash
 	if o.State == StateSent {
 		e.SentAt = o.At
 	}
-	return nil
+}
+
+// Settle implements Ledger.
+func (l *MemoryLedger) Settle(_ context.Context, key string, others []string, o Outcome) (State, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	if !ok {
+		return "", ErrUnknownNotice
+	}
+	if o.State == StateFailedPermanent && !l.anyLive(key, others) {
+		o.State = StateUnreachable
+	}
+	record(e, o)
+	return o.State, nil
+}
+
+// anyLive reports whether an entry of keys other than key is live; l.mu
+// is held.
+func (l *MemoryLedger) anyLive(key string, keys []string) bool {
+	for _, k := range keys {
+		if e, ok := l.entries[k]; ok && k != key && e.State.Live() {
+			return true
+		}
+	}
+	return false
 }
 
 // Get implements Ledger.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -128,6 +129,15 @@ func (c Channel) Valid() bool {
 	}
 	return false
 }
+
+// legalChannels are the channels that carry the legal notice; push is an
+// accelerator only.
+var legalChannels = []Channel{ChannelEmail, ChannelSMS, ChannelVoice, ChannelLetter}
+
+// Legal reports whether c carries the legal notice (every channel but push
+// and none): whether its notices count in telling whether a person was
+// reached.
+func (c Channel) Legal() bool { return slices.Contains(legalChannels, c) }
 
 // ParseChannel parses a channel name.
 func ParseChannel(s string) (Channel, error) {

@@ -39,6 +39,7 @@ func TestPolicyPlan(t *testing.T) {
 		Devices: []Device{{Platform: "fcm", Token: "tok"}}}
 	minor := &Recipient{ID: "u2", Name: "Kid", Email: "kid@example.org", Minor: true, GuardianEmail: "parent@example.org", GuardianPhone: "+15555550101"}
 	minorNoGuardian := &Recipient{ID: "u3", Minor: true, Email: "kid2@example.org"}
+	minorWithHome := &Recipient{ID: "u6", Name: "Kid", Minor: true, GuardianEmail: "parent@example.org", PostalAddress: "1 High St"}
 	phoneOnly := &Recipient{ID: "u4", Phone: "+15555550102"}
 	nobody := &Recipient{ID: "u5"}
 	tests := []struct {
@@ -58,6 +59,12 @@ func TestPolicyPlan(t *testing.T) {
 		{"minor reached through guardian", minor, false, Plan{
 			Primary:  []Route{{Channel: ChannelEmail, To: "parent@example.org", Guardian: true}},
 			Fallback: []Route{{Channel: ChannelSMS, To: "+15555550101", Guardian: true}, {Channel: ChannelVoice, To: "+15555550101", Guardian: true}}}},
+		// The letter goes to the child's home, in the guardian variant
+		// ("to the parent or guardian of …"), as every route of a minor
+		// with guardian contacts.
+		{"minor's letter fallback is the guardian variant", minorWithHome, false, Plan{
+			Primary:  []Route{{Channel: ChannelEmail, To: "parent@example.org", Guardian: true}},
+			Fallback: []Route{{Channel: ChannelLetter, To: "1 High St", Guardian: true}}}},
 		{"minor without guardian contact reached directly", minorNoGuardian, false, Plan{
 			Primary: []Route{{Channel: ChannelEmail, To: "kid2@example.org"}}}},
 		{"no e-mail: SMS first", phoneOnly, false, Plan{

@@ -2,8 +2,12 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/breach-notify/breach/templates"
 )
 
 // Campaign identifies one notice campaign: an incident revision and the
@@ -23,10 +27,15 @@ type PlanStats struct {
 	New     int `json:"new"`
 	// Queued counts the jobs enqueued: those of notices not finished yet
 	// (a re-run does not queue notices already sent or given up).
-	Queued        int             `json:"queued"`
-	Supplementary int             `json:"supplementary"`
-	Unreachable   int             `json:"unreachable"`
-	ByChannel     map[Channel]int `json:"by_channel"`
+	Queued        int `json:"queued"`
+	Supplementary int `json:"supplementary"`
+	Unreachable   int `json:"unreachable"`
+	// Failed counts the notices that could not be rendered because of
+	// their person's own data (a name with a link, say). Each is recorded
+	// failed_permanent, or unreachable when it was the person's last
+	// legal-notice route, and the person's next route is planned instead.
+	Failed    int             `json:"failed"`
+	ByChannel map[Channel]int `json:"by_channel"`
 }
 
 // Planner turns the stream of affected people into ledger entries and
@@ -35,10 +44,15 @@ type Planner struct {
 	Policy Policy
 	Ledger Ledger
 	Sink   Sink
-	// Render, when set, renders every notice while planning: a notice that
-	// cannot be rendered stops the campaign before anything is queued for
-	// it, and the ledger records the template version and content hash of
-	// what is planned (the worker records what it sends).
+	// Render, when set, renders every notice while planning, and the
+	// ledger records the template version and content hash of what is
+	// planned (the worker records what it sends). A notice that cannot be
+	// rendered because of the incident or the templates stops the
+	// campaign before anything is queued for it. One that cannot be
+	// rendered because of its person's own data (a
+	// *templates.ValidationError about Recipient fields only) is recorded
+	// as a permanent failure of that route, published as a notice.failed
+	// event, and the person's next route is tried; the campaign goes on.
 	Render Renderer
 	// BatchSize is how many jobs are planned and enqueued together.
 	BatchSize int
@@ -57,118 +71,280 @@ type People func(fn func(*Recipient) error) error
 // Enqueue is queued again. A job queued twice is sent once: the queue
 // deduplicates by key, and the ledger's claim lease stops a second copy.
 func (p *Planner) Run(ctx context.Context, c Campaign, people People) (PlanStats, error) {
+	run := newPlanRun(p, c)
+	err := people(func(r *Recipient) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := run.person(ctx, r); err != nil {
+			return err
+		}
+		if len(run.jobs) >= run.size || len(run.entries) >= run.size {
+			return run.flush(ctx)
+		}
+		return nil
+	})
+	if err != nil {
+		return run.st, err
+	}
+	return run.st, run.flush(ctx)
+}
+
+// planRun is the state of one Run: the stats and the batch being built.
+type planRun struct {
+	p    *Planner
+	c    Campaign
+	size int
+	now  func() time.Time
+	st   PlanStats
+	// jobs and entries are the batch; jobEntry[k] is the index in entries
+	// of jobs[k]'s entry (entries also holds the unreachable markers,
+	// which have no job).
+	jobs     []Job
+	entries  []Entry
+	jobEntry []int
+	queue    []Job
+}
+
+// routeFailure is a notice that could not be rendered for its person.
+type routeFailure struct {
+	job    Job
+	reason string
+	// next is the fallback planned instead, "" when none was left.
+	next Channel
+}
+
+func newPlanRun(p *Planner, c Campaign) *planRun {
 	size := p.BatchSize
 	if size <= 0 {
 		size = 1000
-	}
-	st := PlanStats{ByChannel: map[Channel]int{}}
-	jobs := make([]Job, 0, size)
-	entries := make([]Entry, 0, size)
-	// jobEntry[k] is the index in entries of jobs[k]'s entry (entries
-	// also holds the unreachable markers, which have no job).
-	jobEntry := make([]int, 0, size)
-	queue := make([]Job, 0, size)
-	flush := func() error {
-		if len(jobs) == 0 && len(entries) == 0 {
-			return nil
-		}
-		open, n, err := p.Ledger.Plan(ctx, entries)
-		if err != nil {
-			return fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
-		}
-		if len(open) != len(entries) {
-			return fmt.Errorf("plan campaign %s: ledger answered for %d of %d entries", c.IncidentID, len(open), len(entries))
-		}
-		st.New += n
-		queue = queue[:0]
-		for k, j := range jobs {
-			if open[jobEntry[k]] {
-				queue = append(queue, j)
-			}
-		}
-		if len(queue) > 0 {
-			if err := p.Sink.Enqueue(ctx, queue...); err != nil {
-				return fmt.Errorf("plan campaign %s: enqueue: %w", c.IncidentID, err)
-			}
-			st.Queued += len(queue)
-		}
-		jobs, entries, jobEntry = jobs[:0], entries[:0], jobEntry[:0]
-		return nil
 	}
 	now := time.Now
 	if p.Now != nil {
 		now = p.Now
 	}
-	stamp := func(e Entry) Entry {
-		e.CreatedAt = now().UTC()
-		e.UpdatedAt = e.CreatedAt
-		return e
+	return &planRun{p: p, c: c, size: size, now: now, st: PlanStats{ByChannel: map[Channel]int{}},
+		jobs: make([]Job, 0, size), entries: make([]Entry, 0, size), jobEntry: make([]int, 0, size), queue: make([]Job, 0, size)}
+}
+
+// stamp sets the planning time of e.
+func (run *planRun) stamp(e Entry) Entry {
+	e.CreatedAt = run.now().UTC()
+	e.UpdatedAt = e.CreatedAt
+	return e
+}
+
+// person plans every route of one person: the primary routes (each
+// followed down its fallbacks while the person's own data keeps it from
+// rendering), then the accelerators.
+func (run *planRun) person(ctx context.Context, r *Recipient) error {
+	c := run.c
+	run.st.People++
+	plan := run.p.Policy.Plan(r, c.HighRisk)
+	decorate := func(j Job) Job {
+		j.Locale, j.Jurisdiction, j.PostalName = r.Locale, r.Jurisdiction, r.Name
+		j.Categories = append([]string(nil), r.Categories...)
+		return j
 	}
-	add := func(j Job) error {
-		e := stamp(j.Entry())
-		if p.Render != nil {
-			_, r, err := p.Render.Render(ctx, &j)
-			if err != nil {
-				return fmt.Errorf("plan campaign %s: %w", c.IncidentID, err)
-			}
-			e.TemplateVersion, e.ContentHash = r.TemplateVersion, r.ContentHash
+	if !plan.Reachable() {
+		run.st.Unreachable++
+		j := NewJob(c.IncidentID, c.Revision, c.Version, r.ID, Route{Channel: ChannelNone}, nil)
+		e := run.stamp(j.Entry())
+		e.State = StateUnreachable
+		run.entries = append(run.entries, e)
+		run.st.ByChannel[ChannelNone]++
+	}
+	var failed []routeFailure
+	reached := false
+	for i, route := range plan.Primary {
+		var fb []Route
+		if i == 0 {
+			fb = plan.Fallback
 		}
-		jobs = append(jobs, j)
-		jobEntry = append(jobEntry, len(entries))
-		entries = append(entries, e)
-		st.Notices++
-		st.ByChannel[j.Route.Channel]++
-		return nil
-	}
-	err := people(func(r *Recipient) error {
-		if err := ctx.Err(); err != nil {
+		j := decorate(NewJob(c.IncidentID, c.Revision, c.Version, r.ID, route, fb))
+		j.Supplementary = i > 0
+		if j.Supplementary {
+			run.st.Supplementary++
+		}
+		ok, err := run.route(ctx, j, &failed)
+		if err != nil {
 			return err
 		}
-		st.People++
-		plan := p.Policy.Plan(r, c.HighRisk)
-		decorate := func(j Job) Job {
-			j.Locale, j.Jurisdiction, j.PostalName = r.Locale, r.Jurisdiction, r.Name
-			j.Categories = append([]string(nil), r.Categories...)
-			return j
-		}
-		if !plan.Reachable() {
-			st.Unreachable++
-			j := NewJob(c.IncidentID, c.Revision, c.Version, r.ID, Route{Channel: ChannelNone}, nil)
-			e := stamp(j.Entry())
-			e.State = StateUnreachable
-			entries = append(entries, e)
-			st.ByChannel[ChannelNone]++
-		}
-		for i, route := range plan.Primary {
-			var fb []Route
-			if i == 0 {
-				fb = plan.Fallback
-			}
-			j := decorate(NewJob(c.IncidentID, c.Revision, c.Version, r.ID, route, fb))
-			j.Supplementary = i > 0
-			if j.Supplementary {
-				st.Supplementary++
-			}
-			if err := add(j); err != nil {
-				return err
-			}
-		}
-		for d, route := range plan.Accelerators {
-			j := decorate(NewJob(c.IncidentID, c.Revision, c.Version, r.ID, route, nil))
-			j.Key += fmt.Sprintf("/d%d", d) // one push per device
-			j.Supplementary = true
-			st.Supplementary++
-			if err := add(j); err != nil {
-				return err
-			}
-		}
-		if len(jobs) >= size || len(entries) >= size {
-			return flush()
-		}
-		return nil
-	})
-	if err != nil {
-		return st, err
+		reached = reached || ok
 	}
-	return st, flush()
+	if err := run.recordFailures(ctx, failed, reached); err != nil {
+		return err
+	}
+	for d, route := range plan.Accelerators {
+		j := decorate(NewJob(c.IncidentID, c.Revision, c.Version, r.ID, route, nil))
+		j.Key += fmt.Sprintf("/d%d", d) // one push per device
+		j.Supplementary = true
+		run.st.Supplementary++
+		reason, err := run.add(ctx, j)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			// A push that cannot render is not a route to fall back
+			// from, and never makes the person unreachable.
+			if err := run.recordFailures(ctx, []routeFailure{{job: j, reason: reason}}, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// route adds job j to the batch, or, when the person's own data keeps it
+// from rendering, notes the failure in failed and tries the person's next
+// route in its place. It reports whether a route was planned.
+func (run *planRun) route(ctx context.Context, j Job, failed *[]routeFailure) (bool, error) {
+	for {
+		reason, err := run.add(ctx, j)
+		if err != nil || reason == "" {
+			return err == nil, err
+		}
+		f := routeFailure{job: j, reason: reason}
+		next, ok := j.Next()
+		if ok {
+			f.next = next.Route.Channel
+		}
+		*failed = append(*failed, f)
+		if !ok {
+			return false, nil
+		}
+		j = next
+	}
+}
+
+// add renders j (when the planner renders) and adds it to the batch. It
+// returns the reason, free of personal data, when the person's own data
+// keeps j from rendering (j is then not added), and an error when
+// anything else does.
+func (run *planRun) add(ctx context.Context, j Job) (string, error) {
+	e := run.stamp(j.Entry())
+	if run.p.Render != nil {
+		_, r, err := run.p.Render.Render(ctx, &j)
+		if err != nil {
+			if reason, ok := personalProblem(err); ok {
+				return reason, nil
+			}
+			return "", fmt.Errorf("plan campaign %s: %w", run.c.IncidentID, err)
+		}
+		e.TemplateVersion, e.ContentHash = r.TemplateVersion, r.ContentHash
+	}
+	run.jobs = append(run.jobs, j)
+	run.jobEntry = append(run.jobEntry, len(run.entries))
+	run.entries = append(run.entries, e)
+	run.st.Notices++
+	run.st.ByChannel[j.Route.Channel]++
+	return "", nil
+}
+
+// recordFailures records a person's notices that could not be rendered.
+// When reached is false, none of the person's legal-notice routes could
+// be planned: the last failure marks the person unreachable.
+func (run *planRun) recordFailures(ctx context.Context, failed []routeFailure, reached bool) error {
+	for i, f := range failed {
+		state := StateFailedPermanent
+		if !reached && i == len(failed)-1 {
+			state = StateUnreachable
+			run.st.Unreachable++
+		}
+		if err := run.recordFailure(ctx, f, state); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordFailure writes one notice that could not be rendered to the
+// ledger in state, at once rather than in the batch, and publishes its
+// notice.failed event the first time it is recorded (a re-run finds it in
+// the ledger and publishes nothing). An entry an earlier run left open
+// (the person's data changed since) has its job queued again, so that
+// every open notice has a job; the worker then records the failure.
+func (run *planRun) recordFailure(ctx context.Context, f routeFailure, state State) error {
+	c := run.c
+	e := run.stamp(f.job.Entry())
+	e.State, e.Error = state, f.reason
+	run.st.Failed++
+	run.st.Notices++
+	run.st.ByChannel[e.Channel]++
+	_, err := run.p.Ledger.Get(ctx, e.Key)
+	switch {
+	case errors.Is(err, ErrUnknownNotice):
+		payload := map[string]any{"key": e.Key, "channel": e.Channel, "error": e.Error, "state": state, "subject": e.SubjectID}
+		if f.next != "" {
+			payload["fallback"] = f.next
+		}
+		if err := run.p.Sink.Event(ctx, c.IncidentID, "notice.failed", payload); err != nil {
+			return fmt.Errorf("plan campaign %s: publish notice.failed: %w", c.IncidentID, err)
+		}
+	case err != nil:
+		return fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
+	}
+	open, n, err := run.p.Ledger.Plan(ctx, []Entry{e})
+	if err != nil {
+		return fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
+	}
+	run.st.New += n
+	if len(open) == 1 && open[0] {
+		if err := run.p.Sink.Enqueue(ctx, f.job); err != nil {
+			return fmt.Errorf("plan campaign %s: enqueue: %w", c.IncidentID, err)
+		}
+		run.st.Queued++
+	}
+	return nil
+}
+
+// flush plans the batch in the ledger and enqueues the jobs of the
+// entries still open.
+func (run *planRun) flush(ctx context.Context) error {
+	if len(run.jobs) == 0 && len(run.entries) == 0 {
+		return nil
+	}
+	c := run.c
+	open, n, err := run.p.Ledger.Plan(ctx, run.entries)
+	if err != nil {
+		return fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
+	}
+	if len(open) != len(run.entries) {
+		return fmt.Errorf("plan campaign %s: ledger answered for %d of %d entries", c.IncidentID, len(open), len(run.entries))
+	}
+	run.st.New += n
+	run.queue = run.queue[:0]
+	for k, j := range run.jobs {
+		if open[run.jobEntry[k]] {
+			run.queue = append(run.queue, j)
+		}
+	}
+	if len(run.queue) > 0 {
+		if err := run.p.Sink.Enqueue(ctx, run.queue...); err != nil {
+			return fmt.Errorf("plan campaign %s: enqueue: %w", c.IncidentID, err)
+		}
+		run.st.Queued += len(run.queue)
+	}
+	run.jobs, run.entries, run.jobEntry = run.jobs[:0], run.entries[:0], run.jobEntry[:0]
+	return nil
+}
+
+// personalProblem reports whether a render error is about one person's
+// own data rather than the incident or the templates: a
+// *templates.ValidationError whose every problem is in a Recipient field
+// (their name, their child's name, their postal address). The reason it
+// returns names the fields and the rules they break, never their values.
+func personalProblem(err error) (string, bool) {
+	var ve *templates.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(ve.Problems))
+	for i, p := range ve.Problems {
+		if !strings.HasPrefix(p.Field, "Recipient.") {
+			return "", false
+		}
+		parts[i] = p.String()
+	}
+	return "notice cannot be rendered for this person: " + strings.Join(parts, "; "), true
 }

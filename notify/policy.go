@@ -118,7 +118,10 @@ func (p Policy) Plan(r *Recipient, highRisk bool) Plan {
 		if guardian {
 			name = "" // the guardian's name is not in the directory
 		}
-		routes = append(routes, Route{Channel: c, To: to, ToName: name, Guardian: guardian && c != ChannelLetter})
+		// A letter to a minor goes to their home address but is the
+		// guardian variant, addressed to the parent or guardian of the
+		// child, like every other route of a minor with guardian contacts.
+		routes = append(routes, Route{Channel: c, To: to, ToName: name, Guardian: guardian})
 	}
 	var plan Plan
 	if len(routes) > 0 {
@@ -157,7 +160,7 @@ func address(r *Recipient, c Channel, guardian bool) string {
 		}
 		return r.Phone
 	case ChannelLetter:
-		return r.PostalAddress // a letter to a minor's home reaches the household
+		return r.PostalAddress // a letter to a minor's home reaches the household (their guardian, in the guardian variant)
 	}
 	return ""
 }

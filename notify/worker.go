@@ -205,18 +205,12 @@ func (w *Worker) reconcile(ctx context.Context, log *logrus.Entry, e Entry, m *M
 
 // finalFailure records a notice that will not be sent, dead-letters its
 // job when it exhausted retries or could not render, and plans the
-// person's next route (or marks the person unreachable).
+// person's next route (or, with none left, lets the ledger settle whether
+// the person is unreachable).
 func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, raw []byte, r Rendering, cause error, fallback bool) Decision {
 	next, hasNext := job.Next()
 	if !fallback {
 		hasNext = false
-	}
-	state := StateFailedPermanent
-	if fallback && !hasNext && !job.Supplementary {
-		// Every route of the person failed: unreachable. A notice that
-		// could not be rendered stays failed_permanent: the person may be
-		// reachable, the content is at fault.
-		state = StateUnreachable
 	}
 	if !IsPermanent(cause) {
 		if err := w.sink.DeadLetter(ctx, string(w.cfg.Channel), raw, cause.Error()); err != nil {
@@ -238,9 +232,14 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 			}
 		}
 	}
-	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, Error: cause.Error(),
-		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
-		return w.retry(1, fmt.Errorf("ledger finish: %w", err))
+	o := Outcome{State: StateFailedPermanent, Error: cause.Error(),
+		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}
+	// A route that failed with no fallback left may be the person's last
+	// live one. A notice that could not be rendered stays failed_permanent:
+	// the person may be reachable, the content is at fault.
+	state, err := w.recordFailure(ctx, job, o, fallback && !hasNext)
+	if err != nil {
+		return w.retry(1, err)
 	}
 	payload := map[string]any{"key": job.Key, "channel": job.Route.Channel, "error": cause.Error(), "state": state}
 	if hasNext {
@@ -249,6 +248,29 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 	w.event(ctx, log, job, "notice.failed", payload)
 	log.WithError(cause).WithField("state", string(state)).Warn("notice failed permanently")
 	return Decision{Action: Ack, Reason: cause.Error()}
+}
+
+// recordFailure writes the final failure o of job to the ledger and
+// returns the state recorded. When last is set and the job is a
+// legal-notice route, the ledger settles it (Ledger.Settle): the person
+// is unreachable only when none of their legal-notice routes — the
+// primary one with its fallbacks and the extra SMS of a high-risk
+// incident; never push — was sent or is still open. Recording the failure
+// and reading the person's other routes is one step of the ledger, so
+// workers of two channels failing at once cannot both see the other's
+// route still open and leave the person unmarked.
+func (w *Worker) recordFailure(ctx context.Context, job Job, o Outcome, last bool) (State, error) {
+	if !last || !job.Route.Channel.Legal() {
+		if err := w.ledger.Finish(ctx, job.Key, o); err != nil {
+			return "", fmt.Errorf("ledger finish: %w", err)
+		}
+		return o.State, nil
+	}
+	state, err := w.ledger.Settle(ctx, job.Key, job.RouteKeys(), o)
+	if err != nil {
+		return "", fmt.Errorf("ledger settle: %w", err)
+	}
+	return state, nil
 }
 
 func (w *Worker) retry(delivered int, err error) Decision {

@@ -58,6 +58,25 @@ var eeaAuthorities = map[string]string{
 	"NO": "Datatilsynet (Norway)",
 }
 
+// euTerritories maps the parts of member states with an ISO 3166-1 code of
+// their own, where the Treaties and so the GDPR apply, to their member
+// state, with the provision that says so: the outermost regions (TEU Art.
+// 52(2), TFEU Arts. 349 and 355(1)) and Åland (TFEU Art. 355(4)). The
+// member state's supervisory authority is theirs (GDPR Art. 51(1): one or
+// more authorities per member state, for its whole territory).
+var euTerritories = map[string]struct{ state, citation string }{
+	"GP": {"FR", "TFEU Art. 355(1)"}, // Guadeloupe
+	"GF": {"FR", "TFEU Art. 355(1)"}, // French Guiana
+	"MQ": {"FR", "TFEU Art. 355(1)"}, // Martinique
+	"RE": {"FR", "TFEU Art. 355(1)"}, // Réunion
+	"YT": {"FR", "TFEU Art. 355(1)"}, // Mayotte
+	"MF": {"FR", "TFEU Art. 355(1)"}, // Saint-Martin
+	"AX": {"FI", "TFEU Art. 355(4)"}, // Åland Islands
+}
+
+// alandNote qualifies Finland's authority for an establishment in Åland.
+const alandNote = "; for the Åland Government and municipalities, Datainspektionen (the Åland Data Protection Authority)"
+
 // gdprText holds what differs between the EU GDPR and the UK GDPR.
 type gdprText struct {
 	prefix    string // "GDPR" or "UK GDPR"
@@ -69,7 +88,15 @@ type gdprText struct {
 func DecideEUGDPR(f Facts) Obligation {
 	b := newBuilder(euGDPRID, euGDPRLaw, euGDPRReg, f)
 	est := strings.ToUpper(f.Establishment)
-	if name, ok := eeaAuthorities[est]; ok {
+	if t, ok := euTerritories[est]; ok {
+		name := eeaAuthorities[t.state]
+		if est == "AX" {
+			name += alandNote
+			b.unverified("Åland: which bodies Datainspektionen rather than Finland's Data Protection Ombudsman supervises")
+		}
+		b.o.Regulator = name
+		b.because(fmt.Sprintf("The main establishment is in %s, which is part of %s and of the European Union, so the GDPR applies there and %s's supervisory authority, %s, is the lead supervisory authority for this cross-border processing.", est, t.state, t.state, name), "TEU Art. 52(2)", t.citation, "GDPR Art. 56(1)")
+	} else if name, ok := eeaAuthorities[est]; ok {
 		b.o.Regulator = name
 		b.because(fmt.Sprintf("The main establishment is in %s, so its supervisory authority, %s, is the lead supervisory authority for this cross-border processing.", est, name), "GDPR Art. 56(1)")
 	} else {

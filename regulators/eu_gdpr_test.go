@@ -87,6 +87,53 @@ func TestEUGDPRRegulatorName(t *testing.T) {
 	}
 }
 
+// TestEUGDPRTerritories: an organisation established in an outermost
+// region or in Åland is established in the EU (the Treaties apply there:
+// TEU Art. 52(2), TFEU Art. 355(1) and (4)), so the one-stop-shop applies
+// and its lead authority is that of the member state the territory belongs
+// to (GDPR Arts. 51(1), 56(1)), not "each Member State" as for a company
+// outside the EU.
+func TestEUGDPRTerritories(t *testing.T) {
+	cases := []struct {
+		est, law, want, cite string
+	}{
+		{"RE", "Réunion is France: TFEU Art. 355(1), outermost region", "CNIL", "TFEU Art. 355(1)"},
+		{"GP", "Guadeloupe is France: TFEU Art. 355(1)", "CNIL", "TFEU Art. 355(1)"},
+		{"MQ", "Martinique is France: TFEU Art. 355(1)", "CNIL", "TFEU Art. 355(1)"},
+		{"GF", "French Guiana is France: TFEU Art. 355(1)", "CNIL", "TFEU Art. 355(1)"},
+		{"YT", "Mayotte is France: TFEU Art. 355(1)", "CNIL", "TFEU Art. 355(1)"},
+		{"mf", "Saint-Martin is France: TFEU Art. 355(1); the code is read in any case", "CNIL", "TFEU Art. 355(1)"},
+		{"AX", "Åland is Finland: TFEU Art. 355(4)", "Office of the Data Protection Ombudsman (Finland)", "TFEU Art. 355(4)"},
+	}
+	for _, c := range cases {
+		t.Run(c.est, func(t *testing.T) {
+			o := DecideEUGDPR(facts("EU-GDPR", 10, est(c.est)))
+			if !strings.Contains(o.Regulator, c.want) {
+				t.Errorf("%s: Regulator got %q, want it to contain %q", c.law, o.Regulator, c.want)
+			}
+			for _, cite := range []string{"TEU Art. 52(2)", c.cite, "GDPR Art. 56(1)"} {
+				if !contains(o.Citations, cite) {
+					t.Errorf("%s: citations %v lack %q", c.law, o.Citations, cite)
+				}
+			}
+			if contains(o.Citations, "GDPR Art. 27") {
+				t.Errorf("%s: treated as established outside the EU (cites Art. 27)", c.law)
+			}
+			if !o.NotifyRegulator {
+				t.Errorf("%s: high risk in the EU must be notified (Art. 33(1))", c.law)
+			}
+		})
+	}
+	// Outside the EU although French or Danish: overseas countries and
+	// territories (Annex II TFEU) and the Faroe Islands (Art. 355(5)(a)).
+	for _, e := range []string{"BL", "PM", "NC", "PF", "GL", "FO"} {
+		o := DecideEUGDPR(facts("EU-GDPR", 10, est(e)))
+		if !strings.Contains(o.Regulator, "each Member State") {
+			t.Errorf("establishment %s (not part of the EU): Regulator got %q, want each Member State's authority", e, o.Regulator)
+		}
+	}
+}
+
 func TestEUGDPRChildren(t *testing.T) {
 	o := DecideEUGDPR(facts("EU-GDPR", 10, minors(3)))
 	if !strings.Contains(strings.Join(o.Reasons, " "), "children") || !contains(o.Citations, "GDPR Art. 12(1)") {

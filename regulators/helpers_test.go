@@ -1,6 +1,8 @@
 package regulators
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +18,7 @@ var disc = time.Date(2026, time.November, 20, 9, 0, 0, 0, time.UTC)
 var (
 	catName  = Category{ID: "name", Label: "Name", Class: "simple", Identifying: true}
 	catEmail = Category{ID: "email", Label: "E-mail", Class: "simple", Identifying: true}
-	catSSN   = Category{ID: "national_id", Label: "National id", Class: "sensitive", USPersonalInfo: true}
+	catSSN   = Category{ID: "national_id", Label: "National id", Class: "sensitive", USPersonalInfo: true, Identifying: true}
 	catCard  = Category{ID: "payment_card", Label: "Card", Class: "financial", USPersonalInfo: true, Financial: true}
 	catHlth  = Category{ID: "health", Label: "Health", Class: "sensitive", Special: true, USPersonalInfo: true, Health: true}
 	catCreds = Category{ID: "credentials", Label: "Credentials", Class: "sensitive", USPersonalInfo: true, Credentials: true}
@@ -34,6 +36,7 @@ func facts(j string, n int, mods ...func(*Facts)) Facts {
 		TotalSubjects:   n,
 		Categories:      []Category{catName, catEmail, catSSN},
 		NameWithElement: true,
+		Linked:          map[string][]string{"name": {"email", "national_id"}, "email": {"name", "national_id"}, "national_id": {"email", "name"}},
 		Risk:            RiskHigh,
 		SeverityLevel:   "high",
 		Cause:           "exfiltration",
@@ -62,21 +65,51 @@ func discovered(t time.Time) func(*Facts) { return func(f *Facts) { f.Discovered
 func encrypted(f *Facts)   { f.Unintelligible = true }
 func accidental(f *Facts)  { f.Malicious = false }
 func hipaaEntity(f *Facts) { f.HIPAACoveredEntity = true }
-func nameNoElem(f *Facts)  { f.NameWithElement = false }
-func recovered(f *Facts)   { f.Contained, f.DataRecovered = true, true }
-func noEffect(f *Facts)    { f.Confidentiality, f.Integrity, f.Availability = "none", "none", "none" }
+func nameNoElem(f *Facts) {
+	f.NameWithElement = false
+	f.Linked = maps.Clone(f.Linked)
+	f.Linked["name"] = slices.DeleteFunc(slices.Clone(f.Linked["name"]), func(id string) bool {
+		return slices.ContainsFunc(f.Categories, func(c Category) bool { return c.ID == id && c.USPersonalInfo })
+	})
+}
+func recovered(f *Facts) { f.Contained, f.DataRecovered = true, true }
+func noEffect(f *Facts)  { f.Confidentiality, f.Integrity, f.Availability = "none", "none", "none" }
 
-// cats replaces the exposed categories; NameWithElement is recomputed the
-// way assess does it: a name with a US personal-information element.
-func cats(cs ...Category) func(*Facts) {
+// cats replaces the exposed categories, every person's data holding all of
+// them; NameWithElement and Linked are recomputed the way assess does it.
+func cats(cs ...Category) func(*Facts) { return people(cs) }
+
+// people replaces the exposed categories with those of groups of people,
+// each group's data holding its categories together, and recomputes
+// NameWithElement (a name with a non-credential US element in one
+// person's data) and Linked (what each identifier was exposed with) the
+// way assess does it.
+func people(groups ...[]Category) func(*Facts) {
 	return func(f *Facts) {
-		f.Categories = cs
-		var name, elem bool
-		for _, c := range cs {
-			name = name || c.ID == "name"
-			elem = elem || (c.USPersonalInfo && !c.Credentials)
+		f.Categories, f.NameWithElement, f.Linked = nil, false, map[string][]string{}
+		for _, g := range groups {
+			var name, elem bool
+			for _, c := range g {
+				if !slices.ContainsFunc(f.Categories, func(o Category) bool { return o.ID == c.ID }) {
+					f.Categories = append(f.Categories, c)
+				}
+				name = name || c.ID == "name"
+				elem = elem || (c.USPersonalInfo && !c.Credentials)
+				if !c.Identifying {
+					continue
+				}
+				for _, o := range g {
+					if o.ID != c.ID {
+						f.Linked[c.ID] = append(f.Linked[c.ID], o.ID)
+					}
+				}
+			}
+			f.NameWithElement = f.NameWithElement || name && elem
 		}
-		f.NameWithElement = name && elem
+		for id, l := range f.Linked {
+			slices.Sort(l)
+			f.Linked[id] = slices.Compact(l)
+		}
 	}
 }
 

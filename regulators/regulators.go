@@ -42,6 +42,7 @@
 package regulators
 
 import (
+	"slices"
 	"time"
 )
 
@@ -118,18 +119,36 @@ type Facts struct {
 	WithoutContact int
 	// Categories exposed for the people of this jurisdiction.
 	Categories []Category
-	// NameWithElement is true when at least one person's exposed data
-	// combines a name (or other identifier) with a USPersonalInfo element,
-	// the usual trigger of US state laws.
+	// NameWithElement is true when at least one person's readable exposed
+	// data combines the "name" category (first name or first initial and
+	// last name) with a USPersonalInfo element other than online
+	// credentials: the usual trigger of US state laws (e.g. Cal. Civ. Code
+	// § 1798.82(h)(1)). Another identifier (e-mail, phone, an ID number)
+	// is not a name; see Linked.
 	NameWithElement bool
+	// Linked maps each identifying category exposed for these people
+	// ("name", "email", "national_id"...) to the ids of the other
+	// categories exposed in the same person's data, sorted: readable data
+	// only, unless everything was unintelligible. US state rules read it to
+	// tell which data elements went with a name and which only with another
+	// identifier. Nil means unknown: every exposed category is then taken
+	// as exposed together, a name only when NameWithElement is set.
+	Linked map[string][]string
+	// EncryptedOnly lists the ids of the categories exposed for these
+	// people only in encrypted (or hashed) form with an uncompromised key;
+	// the rest of Categories were readable for someone.
+	EncryptedOnly []string
 	// Unintelligible is true when all data exposed for these people was
 	// encrypted (or hashed) to the state of the art and the key was not
 	// compromised.
 	Unintelligible bool
-	// Risk is the assessment's risk level and RiskReasons its explanation.
+	// Risk is the assessment's risk level for the people of this
+	// jurisdiction (from their own categories, minors and numbers; the
+	// incident's effects are shared), and RiskReasons its explanation.
 	Risk        Risk
 	RiskReasons []string
-	// SeverityLevel is the ENISA level: low, medium, high, very_high.
+	// SeverityLevel is the ENISA level of this jurisdiction's people: low,
+	// medium, high, very_high.
 	SeverityLevel string
 
 	Cause            string // incident.Cause
@@ -165,6 +184,25 @@ func (f Facts) Has(id string) bool {
 		}
 	}
 	return false
+}
+
+// LinkedTo returns the ids of the categories exposed in the same person's
+// data as the identifying category id (see Linked), sorted.
+func (f Facts) LinkedTo(id string) []string {
+	if f.Linked != nil {
+		return f.Linked[id]
+	}
+	if !f.Has(id) || id == "name" && !f.NameWithElement {
+		return nil
+	}
+	var out []string
+	for _, c := range f.Categories {
+		if c.ID != id {
+			out = append(out, c.ID)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Any reports whether any exposed category satisfies pred.
@@ -205,6 +243,11 @@ type Obligation struct {
 	Reasons            []string   `json:"reasons"`
 	Citations          []string   `json:"citations"`
 
+	// Risk is the risk level for this jurisdiction's people (Facts.Risk)
+	// and RiskReasons its reasons; the assessment's top-level risk is the
+	// highest of them.
+	Risk        Risk     `json:"risk,omitempty"`
+	RiskReasons []string `json:"risk_reasons,omitempty"`
 	// Law names the instrument, e.g. "GDPR (Regulation (EU) 2016/679)".
 	Law string `json:"law,omitempty"`
 	// RegulatorDeadlineText / IndividualDeadlineText quote the law's

@@ -3,6 +3,7 @@ package regulators
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // usScope describes what a US state statute protects and what event
@@ -14,8 +15,9 @@ type usScope struct {
 	// combined with a name (SSN, licence, account number...).
 	elements []string
 	// identified are category ids that are covered when combined with any
-	// information identifying the person, not only a name (Texas health
-	// information).
+	// information identifying the person, not only a name (New York's
+	// "personal information ... because of name, number, personal mark, or
+	// other identifier"; Texas health information).
 	identified []string
 	// withoutName says the elements are covered even without a name when
 	// they would enable identity theft (Washington).
@@ -56,37 +58,40 @@ func usTriggered(b *builder, f Facts, s usScope) bool {
 		return false
 	}
 	elems := categoryIDs(f, idIn(s.elements...))
-	// NameWithElement is computed per person by assess from the generic
-	// USPersonalInfo flag. An element only this state protects (Washington's
-	// date of birth) is not flagged, so for it a name exposed in the same
-	// incident is taken as combined with it.
-	stateOnly := categoryIDs(f, func(c Category) bool { return idIn(s.elements...)(c) && !c.USPersonalInfo })
-	nameElem := len(elems) > 0 && (f.NameWithElement || (len(stateOnly) > 0 && hasAny(f, "name")))
+	named := linkedElements(f, "name", s.elements)
 	creds := s.credentials && hasCredentials(f)
-	if idElems := categoryIDs(f, idIn(s.identified...)); !nameElem && len(idElems) > 0 && f.Any(func(c Category) bool { return c.Identifying }) {
-		nameElem = true
-		elems = idElems
-		b.because(fmt.Sprintf("%s was exposed with information identifying the person; %s law covers it with any identifier, not only a name.", list(idElems), s.state), s.definition)
+	var via string
+	switch {
+	case len(named) > 0:
+		via = "name"
+	case len(s.identified) > 0:
+		// A definition that accepts any identifier (New York's
+		// "personal information"; Texas health information): name the
+		// identifiers that were actually exposed with the elements.
+		var ids []string
+		named, ids = identifiedElements(f, s.identified)
+		if len(named) > 0 {
+			via = "identifier"
+			b.because(fmt.Sprintf("%s was exposed together with %s, which identifies the person; %s law covers it with any identifier, not only a name.", list(named), list(ids), s.state), s.definition)
+		}
 	}
-	if !nameElem && s.withoutName && len(elems) > 0 {
-		nameElem = true
+	if via == "" && s.withoutName && len(elems) > 0 {
+		via, named = "alone", elems
 		b.because(fmt.Sprintf("%s was exposed without a linked name; %s law covers such data elements on their own when they are not rendered unusable and would enable identity theft, which is assumed here.", list(elems), s.state), s.definition)
-	} else if nameElem && !f.NameWithElement {
-		b.because(fmt.Sprintf("%s is a data element under %s law but not in the general US list the assessment links to names person by person; since names were exposed in the same incident, they are treated as combined with it.", list(stateOnly), s.state), s.definition)
 	}
 	switch {
-	case nameElem && creds:
-		b.because(fmt.Sprintf("A name was exposed together with %s, and online-account credentials were exposed: both are personal information under %s law.", list(elems), s.state), s.definition)
-	case nameElem:
-		b.because(fmt.Sprintf("A name was exposed together with %s, which is personal information under %s law.", list(elems), s.state), s.definition)
+	case via == "name" && creds:
+		b.because(fmt.Sprintf("A name (first name or initial and last name) was exposed together with %s, and online-account credentials were exposed: both are personal information under %s law.", list(named), s.state), s.definition)
+	case via == "name":
+		b.because(fmt.Sprintf("A name (first name or initial and last name) was exposed together with %s in the same person's data, which is personal information under %s law.", list(named), s.state), s.definition)
+	case via != "":
+		if creds {
+			b.because(fmt.Sprintf("A user name or e-mail address was also exposed with a password or security answer permitting access to an online account, which is personal information under %s law on its own.", s.state), s.definition)
+		}
 	case creds:
 		b.because(fmt.Sprintf("A user name or e-mail address was exposed with a password or security answer permitting access to an online account, which is personal information under %s law on its own.", s.state), s.definition)
 	default:
-		why := "no exposed category is one of its data elements"
-		if len(elems) > 0 {
-			why = fmt.Sprintf("%s was exposed but not combined with a name", list(elems))
-		}
-		b.because(fmt.Sprintf("The exposed data is not personal information as %s law defines it (%s), so the statute is not triggered.", s.state, why), s.definition)
+		b.because(fmt.Sprintf("The exposed data is not personal information as %s law defines it (%s), so the statute is not triggered.", s.state, notPersonalInfo(f, elems)), s.definition)
 		return false
 	}
 	return true
@@ -154,4 +159,64 @@ func totalOr(f Facts) int {
 // has reports whether any of ids was exposed.
 func hasAny(f Facts, ids ...string) bool {
 	return f.Any(func(c Category) bool { return slices.Contains(ids, c.ID) })
+}
+
+// linkedElements returns the elements (category ids) exposed in the same
+// person's data as the identifying category id, sorted.
+func linkedElements(f Facts, id string, elements []string) []string {
+	var out []string
+	for _, c := range f.LinkedTo(id) {
+		if slices.Contains(elements, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// identifiedElements returns the elements exposed in the same person's data
+// as an identifier other than themselves, and those identifiers, each
+// sorted.
+func identifiedElements(f Facts, elements []string) (elems, ids []string) {
+	for _, id := range exposedIdentifiers(f) {
+		if e := linkedElements(f, id, elements); len(e) > 0 {
+			ids = append(ids, id)
+			elems = append(elems, e...)
+		}
+	}
+	slices.Sort(elems)
+	return slices.Compact(elems), ids
+}
+
+// exposedIdentifiers returns the ids of the identifying categories exposed,
+// sorted.
+func exposedIdentifiers(f Facts) []string {
+	return categoryIDs(f, func(c Category) bool { return c.Identifying })
+}
+
+// notPersonalInfo says why the exposed elements are not personal
+// information under a name-plus-element definition.
+func notPersonalInfo(f Facts, elems []string) string {
+	if len(elems) == 0 {
+		return "no exposed category is one of its data elements"
+	}
+	all := elems
+	var why []string
+	if enc := slices.DeleteFunc(slices.Clone(elems), func(id string) bool { return !slices.Contains(f.EncryptedOnly, id) }); len(enc) > 0 {
+		why = append(why, fmt.Sprintf("%s was exposed only encrypted with an uncompromised key", list(enc)))
+		elems = slices.DeleteFunc(slices.Clone(elems), func(id string) bool { return slices.Contains(enc, id) })
+	}
+	switch {
+	case len(elems) == 0:
+	case hasAny(f, "name"):
+		why = append(why, fmt.Sprintf("%s was exposed, but not in the same person's readable data as their first name or first initial and last name", list(elems)))
+	default:
+		why = append(why, fmt.Sprintf("%s was exposed without the person's first name or first initial and last name", list(elems)))
+	}
+	ids := slices.DeleteFunc(exposedIdentifiers(f), func(id string) bool {
+		return id == "name" || slices.Contains(all, id) || slices.Contains(f.EncryptedOnly, id)
+	})
+	if len(elems) > 0 && len(ids) > 0 {
+		why = append(why, fmt.Sprintf("the other identifiers exposed (%s) are not a name under this definition", list(ids)))
+	}
+	return strings.Join(why, "; ")
 }

@@ -66,6 +66,10 @@ WHERE key = $1`
 	noticeFinishSent = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7, sent_at = $7
 WHERE key = $1`
+	// noticeLock takes the row lock of one notice (PostgreSQL) without
+	// changing it; on SQLite the write transaction already excludes every
+	// other writer.
+	noticeLock   = `UPDATE notices SET state = state WHERE key = $1`
 	noticeGet    = `SELECT ` + noticeColumns + ` FROM notices WHERE key = $1`
 	noticeCounts = `SELECT channel, state, COUNT(*) FROM notices WHERE incident_id = $1 GROUP BY channel, state`
 	noticeEach   = `SELECT ` + noticeColumns + ` FROM notices WHERE incident_id = $1 ORDER BY key`
@@ -286,6 +290,93 @@ func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) err
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), notify.ErrUnknownNotice)
 	}
 	return nil
+}
+
+// Settle implements notify.Ledger in one write transaction: it locks the
+// rows of key and others in key order (so that two settles of one person
+// wait for each other instead of each reading the other's route as still
+// open, and cannot deadlock), reads the states of others, and records the
+// outcome, unreachable when none of others is live.
+func (l sqlLedger) Settle(ctx context.Context, key string, others []string, o notify.Outcome) (notify.State, error) {
+	ts, err := nanos(o.At)
+	if err != nil {
+		return "", fmt.Errorf("ledger settle %s: %w", noticeRef(key), err)
+	}
+	locks := append([]string{key}, others...)
+	slices.Sort(locks)
+	locks = slices.Compact(locks)
+	others = slices.DeleteFunc(slices.Clone(locks), func(k string) bool { return k == key })
+	// Prepared before the transaction: on SQLite it holds the only writer
+	// connection.
+	lock, err := l.s.stmts.get(ctx, l.s.w, "notice-lock", func() string { return noticeLock })
+	if err != nil {
+		return "", fmt.Errorf("ledger settle %s: %w", noticeRef(key), err)
+	}
+	name, q := "notice-finish", noticeFinish
+	if o.State == notify.StateSent {
+		name, q = "notice-finish-sent", noticeFinishSent
+	}
+	finish, err := l.s.stmts.get(ctx, l.s.w, name, func() string { return q })
+	if err != nil {
+		return "", fmt.Errorf("ledger settle %s: %w", noticeRef(key), err)
+	}
+	state := o.State
+	err = l.s.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, k := range locks {
+			if _, err := tx.StmtContext(ctx, lock).ExecContext(ctx, k); err != nil {
+				return fmt.Errorf("lock: %w", err)
+			}
+		}
+		state = o.State
+		if state == notify.StateFailedPermanent {
+			live, err := anyLive(ctx, tx, l.s.d, others)
+			if err != nil {
+				return err
+			}
+			if !live {
+				state = notify.StateUnreachable
+			}
+		}
+		res, err := tx.StmtContext(ctx, finish).ExecContext(ctx, key, string(state), o.ProviderID, o.Error, o.TemplateVersion, o.ContentHash, ts)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err == nil && n == 0 {
+			err = notify.ErrUnknownNotice
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("ledger settle %s: %w", noticeRef(key), err)
+	}
+	return state, nil
+}
+
+// anyLive reports whether any of the notices keys is live
+// (notify.State.Live); keys not in the ledger are not.
+func anyLive(ctx context.Context, tx *sql.Tx, d dialect, keys []string) (bool, error) {
+	if len(keys) == 0 {
+		return false, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := tx.QueryContext(ctx, d.noticeStates(len(keys)), args...)
+	if err != nil {
+		return false, fmt.Errorf("read states: %w", err)
+	}
+	states := make(map[string]notify.State, len(keys))
+	if err := scanStates(rows, states); err != nil {
+		return false, fmt.Errorf("read states: %w", err)
+	}
+	for _, st := range states {
+		if st.Live() {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Get implements notify.Ledger.

@@ -84,12 +84,15 @@ type DuplicateError struct {
 }
 
 // Error names the row and the id, unless the id looks like an e-mail
-// address or a phone number (personal data stays out of messages).
+// address or a phone number (personal data stays out of messages). Row is
+// a position among the rows given to the import, not a file line: a
+// directory file read with inventory.OpenDirectory never gets here, its
+// reader rejects a repeated id itself as FILE:LINE.
 func (e *DuplicateError) Error() string {
 	if strings.ContainsRune(e.ID, '@') || strings.HasPrefix(e.ID, "+") {
-		return fmt.Sprintf("directory row %d: its subject id repeats an earlier row (the first one is kept)", e.Row)
+		return fmt.Sprintf("directory row %d (in the order read, not a file line): its subject id repeats an earlier row (the first one is kept)", e.Row)
 	}
-	return fmt.Sprintf("directory row %d: subject id %q repeats an earlier row (the first one is kept)", e.Row, e.ID)
+	return fmt.Sprintf("directory row %d (in the order read, not a file line): subject id %q repeats an earlier row (the first one is kept)", e.Row, e.ID)
 }
 
 // ImportSubjects implements Store.

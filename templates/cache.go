@@ -584,10 +584,55 @@ func (s *Set) fill(channel string, n *Notice, p *person, postal, nAddr int) *ent
 	case ChannelSMS:
 		ok = e.fillSMS(ls, v)
 	}
-	if !ok {
+	if !ok || !e.carriesIDs(channel, v) {
 		return full
 	}
 	return e
+}
+
+// carriesIDs reports whether every output of e a notice is sent from
+// shows the incident reference, as constant text (as written or spelled),
+// and the verification code, as its slot (push: the reference only). Then every notice filled
+// in from e passes missingIdentifier, since filling in and finishing a
+// line change only white space around them; otherwise notices of e are
+// rendered in full, which reports the missing one.
+func (e *entry) carriesIDs(channel string, v *view) bool {
+	outs := []*output{&e.text}
+	switch channel {
+	case ChannelEmail:
+		outs = append(outs, &e.html)
+	case ChannelSMS:
+		outs = []*output{&e.sms, &e.smsShort}
+	}
+	if v.Reference == "" {
+		return false
+	}
+	for _, o := range outs {
+		text := dropSpace(o.constText())
+		shown := false
+		for _, ref := range []string{v.Reference, e.cat.spell(v.Reference)} {
+			if o.kind == lineHTML {
+				ref = escapeHTMLText(ref)
+			}
+			shown = shown || strings.Contains(text, dropSpace(ref))
+		}
+		if !shown || channel != ChannelPush && !o.hasSlot(slotCode) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasSlot reports whether slot occurs in o.
+func (o *output) hasSlot(slot int) bool {
+	for _, sg := range o.segs {
+		for _, p := range sg.pieces {
+			if int(p.slot) == slot {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // holdsSentinel reports whether any text of n holds a sentinel delimiter,

@@ -51,7 +51,9 @@ func incidents() map[string]Notice {
 	n.Jurisdiction = "us-ca"
 	n.Incident.Categories = append(n.Incident.Categories, "observation_log", "national_id")
 	n.CategoryLabels = map[string]string{"observation_log": "Observation logs", "unused": "Unused", "b": "B"}
-	n.Incident.Description = "Details are at https://store.example/security/INC-2026-0042 and www.store.example/help."
+	// Links to the announcement page and the website's main page; other
+	// pages of the site are refused since the review of issue 4 (finding 6).
+	n.Incident.Description = "Details are at https://store.example/security/INC-2026-0042 and www.store.example."
 	out["follow-up"] = n
 	n = fixture()
 	n.Incident.Title = "Title & <script>"
@@ -212,21 +214,35 @@ func TestCacheNeverLeaksAnotherPerson(t *testing.T) {
 // TestOpaqueUseOnly checks that templates using a personal value as more
 // than text are rendered in full, and that the result is still right.
 func TestOpaqueUseOnly(t *testing.T) {
+	// Every override carries the reference and the code, and an e-mail
+	// override keeps the required sections (the embedded template with one
+	// construct changed): since the review of issue 4 (finding 5) New
+	// refuses an override that drops any of them, which is not what these
+	// cases are about. "name in a link" puts the name in the fragment of
+	// the announcement link: a query there is now a link to another page.
+	html := func(old, new string) string {
+		b, err := embedded.ReadFile("files/email.html.tmpl")
+		if err != nil || !strings.Contains(string(b), old) {
+			t.Fatalf("email.html.tmpl: %v, or no %q in it", err, old)
+		}
+		return strings.Replace(string(b), old, new, 1)
+	}
+	const greeting = `<p>{{template "greeting" .}}</p>`
 	cases := []struct {
 		name, file, content, channel string
 		cached                       bool // whether the analysis may keep the cache on
 	}{
-		{"measured", "en/sms.tmpl", `{{define "sms"}}{{len .Recipient.Name}} {{.Reference}} {{.VerificationCode}} {{.AnnouncementURL}}{{end}}{{define "sms_short"}}{{.Reference}}{{end}}`, ChannelSMS, false},
-		{"sliced", "en/sms.tmpl", `{{define "sms"}}Hi {{printf "%.3s" .Recipient.Name}} {{.Reference}} {{.VerificationCode}}{{end}}{{define "sms_short"}}{{.Reference}}{{end}}`, ChannelSMS, false},
-		{"compared", "en/voice.tmpl", `{{define "voice"}}{{if eq .VerificationCode "ZZZZZ-00000"}}lucky{{end}} {{.Reference}}{{end}}`, ChannelVoice, false},
-		{"variable", "en/voice.tmpl", `{{define "voice"}}{{$n := .Recipient.Name}}{{$n}} {{.Reference}}{{end}}`, ChannelVoice, false},
+		{"measured", "en/sms.tmpl", `{{define "sms"}}{{len .Recipient.Name}} {{.Reference}} {{.VerificationCode}} {{.AnnouncementURL}}{{end}}{{define "sms_short"}}{{.Reference}} {{.VerificationCode}}{{end}}`, ChannelSMS, false},
+		{"sliced", "en/sms.tmpl", `{{define "sms"}}Hi {{printf "%.3s" .Recipient.Name}} {{.Reference}} {{.VerificationCode}}{{end}}{{define "sms_short"}}{{.Reference}} {{.VerificationCode}}{{end}}`, ChannelSMS, false},
+		{"compared", "en/voice.tmpl", `{{define "voice"}}{{if eq .VerificationCode "ZZZZZ-00000"}}lucky{{end}} {{.Reference}} {{spell .VerificationCode}}{{end}}`, ChannelVoice, false},
+		{"variable", "en/voice.tmpl", `{{define "voice"}}{{$n := .Recipient.Name}}{{$n}} {{.Reference}} {{.VerificationCode}}{{end}}`, ChannelVoice, false},
 		{"whole view", "en/voice.tmpl", `{{define "voice"}}{{printf "%v" .}}{{end}}`, ChannelVoice, false},
-		{"postal printed", "en/voice.tmpl", `{{define "voice"}}{{.Recipient.PostalAddress}} {{.Reference}}{{end}}`, ChannelVoice, false},
-		{"passed on", "en/voice.tmpl", `{{define "voice"}}{{template "x" .Recipient.Name}} {{.Reference}}{{end}}{{define "x"}}{{.}}!{{end}}`, ChannelVoice, true},
-		{"name in a link", "email.html.tmpl", `<p>{{template "title" .}}</p><a href="{{.AnnouncementURL}}?n={{.Recipient.Name}}">{{.AnnouncementURL}}</a>{{.Reference}}`, ChannelEmail, true},
-		{"name in an attribute", "email.html.tmpl", `<p title="{{.Recipient.Name}}">{{template "title" .}}</p>{{.Reference}}`, ChannelEmail, true},
-		{"name in a style", "email.html.tmpl", `<style>p { content: "{{.Recipient.Name}}"; }</style><p>{{template "title" .}}</p>`, ChannelEmail, true},
-		{"name in the title", "email.html.tmpl", `<html><head><title>{{.Recipient.Name}}</title></head><body><p>{{template "title" .}}</p></body></html>`, ChannelEmail, true},
+		{"postal printed", "en/voice.tmpl", `{{define "voice"}}{{.Recipient.PostalAddress}} {{.Reference}} {{.VerificationCode}}{{end}}`, ChannelVoice, false},
+		{"passed on", "en/voice.tmpl", `{{define "voice"}}{{template "x" .Recipient.Name}} {{.Reference}} {{.VerificationCode}}{{end}}{{define "x"}}{{.}}!{{end}}`, ChannelVoice, true},
+		{"name in a link", "email.html.tmpl", html(greeting, `<p><a href="{{.AnnouncementURL}}#{{.Recipient.Name}}">{{.AnnouncementURL}}</a></p>`), ChannelEmail, true},
+		{"name in an attribute", "email.html.tmpl", html(greeting, `<p title="{{.Recipient.Name}}">{{template "greeting" .}}</p>`), ChannelEmail, true},
+		{"name in a style", "email.html.tmpl", html(".pre { white-space: pre-line; }", `.pre { white-space: pre-line; } p { content: "{{.Recipient.Name}}"; }`), ChannelEmail, true},
+		{"name in the title", "email.html.tmpl", html(`<title>{{template "title" .}}</title>`, `<title>{{.Recipient.Name}}</title>`), ChannelEmail, true},
 	}
 	people := []Recipient{{Name: "Jane"}, {Name: "Bo O'Neill <x>"}, {Name: ""}, {Name: "ZZZZZ"}}
 	for _, tc := range cases {
@@ -335,7 +351,9 @@ func TestLinksAfterCaseChangingCharacters(t *testing.T) {
 	}
 	s := newSet(t)
 	n := fixture()
-	n.Recipient.PostalAddress = "O'Neill_İ=https://store.example/x\"Lüdenscheidt"
+	// The link is the website itself: since the review of issue 4 (finding
+	// 6) another page of the site, such as /x, makes the notice invalid.
+	n.Recipient.PostalAddress = "O'Neill_İ=https://store.example\"Lüdenscheidt"
 	n.Recipient.Name = "İsmail"
 	done := make(chan error, 1)
 	go func() {

@@ -187,7 +187,8 @@ func (n *Notice) validate(channel string) []Problem {
 		allowed = append(allowed, u)
 	}
 	// Free text must not carry links of its own: a notice links to the
-	// announcement page and the organisation, nothing else, so it cannot be
+	// announcement page and the organisation's website, nothing else (not
+	// even another page of that site, see linkAllowed), so it cannot be
 	// mistaken for (or turned into) a phishing message.
 	check := func(field, v string) {
 		if !mayHaveLink(v) {
@@ -195,7 +196,7 @@ func (n *Notice) validate(channel string) []Problem {
 		}
 		for _, m := range urlInText.FindAllString(v, -1) {
 			if !linkAllowed(m, allowed) {
-				probs = append(probs, Problem{field, "contains a link; only AnnouncementURL and Org.Website may appear in a notice"})
+				probs = append(probs, Problem{field, "contains a link; only AnnouncementURL and Org.Website may appear in a notice (exactly those pages, not other pages of the site)"})
 				return
 			}
 		}
@@ -247,25 +248,46 @@ func parseLink(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// linkAllowed reports whether a link found in text points at one of the
-// allowed pages (same scheme and host, path at or below the allowed one).
+// linkAllowed reports whether a link found in text or HTML is one of the
+// allowed pages: the announcement page or the organisation's website as
+// the inventory gives it (its main page, or whichever page, such as a
+// contact page, the inventory names). A link is such a page when it has
+// the same host (a leading "www." aside; the port counts), the same path
+// (a trailing "/" aside) and the same query; any fragment is allowed, and
+// https may stand for http, not the reverse.
+//
+// Other pages of the same site are refused, however harmless their path
+// looks: a notice says it does not ask anyone to sign in, and a link to
+// the site's /account, /login or payment pages is exactly what a phishing
+// copy of a notice uses (DESIGN §8: notices never ask for credentials).
+// Incident texts that need more than these two pages say so on the
+// announcement page.
 func linkAllowed(link string, allowed []*url.URL) bool {
 	link = strings.TrimRight(link, ".,;:!?)]}»”’")
-	if strings.HasPrefix(strings.ToLower(link), "www.") {
+	if hasPrefixFold(link, "www.") {
 		link = "https://" + link
 	}
 	u, err := url.Parse(link)
-	if err != nil || u.User != nil {
+	if err != nil || u.User != nil || u.Opaque != "" {
 		return false
 	}
 	for _, a := range allowed {
-		if strings.EqualFold(bareHost(u.Host), bareHost(a.Host)) && strings.HasPrefix(u.Path, strings.TrimSuffix(a.Path, "/")) {
-			if u.Scheme == a.Scheme || (u.Scheme == "https" && a.Scheme == "http") {
-				return true
-			}
+		if samePage(u, a) {
+			return true
 		}
 	}
 	return false
+}
+
+// samePage reports whether link u is the allowed page a (see linkAllowed).
+func samePage(u, a *url.URL) bool {
+	if !strings.EqualFold(bareHost(u.Host), bareHost(a.Host)) {
+		return false
+	}
+	if u.Scheme != a.Scheme && (u.Scheme != "https" || a.Scheme != "http") {
+		return false
+	}
+	return strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(a.Path, "/") && u.RawQuery == a.RawQuery
 }
 
 // bareHost drops a leading "www." so that www.store.example and

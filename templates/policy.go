@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // The rules every rendered notice obeys, whatever template produced it
@@ -162,8 +163,9 @@ func significant(s string) bool {
 	return n >= 3 || (w && n >= 2)
 }
 
-// checkOutput reports the first rule r breaks for notice v, or "".
-func checkOutput(r *Rendered, v *view) string {
+// checkOutput reports the first rule r breaks for notice v, or "". spell
+// is the locale's spelling of a code for text-to-speech.
+func checkOutput(r *Rendered, v *view, spell func(string) string) string {
 	var allowed []*url.URL
 	for _, s := range []string{v.AnnouncementURL, v.Org.Website} {
 		if u, err := parseLink(s); err == nil {
@@ -185,7 +187,72 @@ func checkOutput(r *Rendered, v *view) string {
 			return fmt.Sprintf("push notice contains %s; push payloads pass through Apple and Google and carry no personal data or breach details", what)
 		}
 	}
+	return missingIdentifier(r, v, spell)
+}
+
+// missingIdentifier reports, or returns "", the identifier that r does not
+// show. DESIGN §8: every notice carries the incident reference and the
+// verification code the announcement page confirms, so that a person can
+// tell a genuine notice from a copy and quote it when they call; an
+// override that drops either is refused. A push, relayed by Apple and
+// Google, carries the reference only: the code is the person's own and
+// push payloads carry no personal data (privateParts). The e-mail shows
+// both in its text and in its HTML part, since a mail program shows one of
+// them.
+func missingIdentifier(r *Rendered, v *view, spell func(string) string) string {
+	ids := []struct{ what, v string }{{"the incident reference", v.Reference}, {"the verification code", v.VerificationCode}}
+	if r.Channel == ChannelPush {
+		ids = ids[:1]
+	}
+	for _, id := range ids {
+		if !shows(r.Text, id.v, spell, r.Channel == ChannelSMS, false) {
+			return fmt.Sprintf("the %s notice does not show %s; every notice carries the incident reference and the verification code (push: the reference)", r.Channel, id.what)
+		}
+		if r.Channel == ChannelEmail && !shows(r.HTML, id.v, spell, false, true) {
+			return fmt.Sprintf("the HTML part of the email notice does not show %s; every notice carries the incident reference and the verification code", id.what)
+		}
+	}
 	return ""
+}
+
+// shows reports whether out holds id as written or as spell spells it for
+// text-to-speech, in the form the channel writes it: GSM-7 folded in an
+// SMS, escaped in HTML. Line breaks and spaces that wrapping and CJK
+// spacing add do not count. An empty id is never shown.
+func shows(out, id string, spell func(string) string, sms, inHTML bool) bool {
+	if id == "" {
+		return false
+	}
+	form := func(s string) string {
+		if inHTML {
+			return escapeHTMLText(s)
+		}
+		return s
+	}
+	if strings.Contains(out, form(id)) {
+		return true // the usual case, without further work
+	}
+	forms := []string{id, spell(id)}
+	if sms {
+		forms = append(forms, gsmFold.Replace(id), gsmFold.Replace(forms[1]))
+	}
+	flat := dropSpace(out)
+	for _, f := range forms {
+		if f = dropSpace(form(f)); f != "" && strings.Contains(flat, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropSpace returns s without any white space.
+func dropSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // checkHTML reports the first forbidden element, attribute or link of an

@@ -41,6 +41,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
 	htemplate "html/template"
 	"io/fs"
 	"os"
@@ -487,7 +488,7 @@ func (ls *localeSet) render(channel string, v *view) (Rendered, error) {
 		h.Write([]byte{0})
 	}
 	r.ContentHash = hex.EncodeToString(h.Sum(nil))
-	if msg := checkOutput(&r, v); msg != "" {
+	if msg := checkOutput(&r, v, ls.cat.spell); msg != "" {
 		return r, errors.New(msg)
 	}
 	return r, nil
@@ -692,7 +693,10 @@ func appendNew(xs []string, ys ...string) []string {
 
 // selfCheck renders every channel, locale and variant with sample notices,
 // one with every optional field and one with none, so a template that
-// refers to a missing field or template fails New.
+// refers to a missing field or template fails New, and so does one that
+// drops what every notice must show: the reference and the code (Render
+// checks them in every notice) and, in an e-mail or letter, the required
+// sections (checked here, on the distinct facts of the samples).
 func (s *Set) selfCheck() error {
 	for _, loc := range Locales {
 		ls := s.locales[loc]
@@ -707,12 +711,105 @@ func (s *Set) selfCheck() error {
 					if len(probs) > 0 {
 						return fmt.Errorf("check templates: sample notice: %v", (&ValidationError{Problems: probs}).Error())
 					}
-					if _, err := ls.render(ch, v); err != nil {
+					if err := ls.checkSample(ch, v); err != nil {
 						if o := ls.origins[ch]; len(o) > 0 {
 							return fmt.Errorf("check %s templates in %s (overridden by %s): %w", ch, loc, strings.Join(o, ", "), err)
 						}
 						return fmt.Errorf("check %s templates in %s: %w", ch, loc, err)
 					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkSample renders the sample notice v for channel ch and checks what
+// Render alone cannot: both forms of an SMS (the short one is used only
+// when the long one is too long) and the sections of an e-mail or letter.
+func (ls *localeSet) checkSample(ch string, v *view) error {
+	r, err := ls.render(ch, v)
+	if err != nil {
+		return err
+	}
+	switch ch {
+	case ChannelSMS:
+		for _, name := range []string{"sms", "sms_short"} {
+			text, err := execText(ls.sms, name, v)
+			if err != nil {
+				return err
+			}
+			form := Rendered{Channel: ChannelSMS, Locale: r.Locale, Text: cjkSpace(oneLine(text))}
+			if msg := checkOutput(&form, v, ls.cat.spell); msg != "" {
+				return fmt.Errorf("template %s: %s", name, msg)
+			}
+		}
+	case ChannelEmail:
+		return ls.checkSections(ls.emailText, &r, v)
+	case ChannelLetter:
+		return ls.checkSections(ls.letter, &r, v)
+	}
+	return nil
+}
+
+// requiredSections are the sections every e-mail and letter keeps (DESIGN
+// §8, GDPR Art. 34(2), Cal. Civ. Code § 1798.82(d)), by the template that
+// writes the heading of each. The likely consequences and what we offer
+// are left out: the California variant puts them under other headings.
+var requiredSections = []struct{ heading, what string }{
+	{"h_happened", "what happened"},
+	{"h_information", "what information was involved"},
+	{"h_measures", "what we did"},
+	{"h_advice", "what you can do"},
+	{"h_contact", "how to reach us"},
+}
+
+// sectionFacts returns the facts of the sample notice v that each required
+// section shows, by heading template.
+func sectionFacts(v *view) map[string][]string {
+	happened := v.Description
+	if len(happened) == 0 {
+		happened = []string{v.Title}
+	}
+	var contact []string
+	for _, c := range []string{v.Org.ContactEmail, v.Org.ContactPhone} {
+		if c != "" {
+			contact = append(contact, c)
+		}
+	}
+	return map[string][]string{"h_happened": happened, "h_information": v.Categories,
+		"h_measures": v.Measures, "h_advice": v.Advice, "h_contact": contact}
+}
+
+// checkSections reports the first required section the e-mail or letter r,
+// rendered from the sample notice v, lacks: its heading (rendered by t, so
+// in the notice's language), or a fact of the sample after the heading.
+// The sample facts are distinct enough not to turn up by chance, so an
+// override that drops a section, or a heading that renders empty, is
+// refused when the templates are loaded, naming its file.
+func (ls *localeSet) checkSections(t *ttemplate.Template, r *Rendered, v *view) error {
+	parts := []struct{ name, text string }{{"text", r.Text}}
+	if r.Channel == ChannelEmail {
+		parts = append(parts, struct{ name, text string }{"HTML part", html.UnescapeString(r.HTML)})
+	}
+	facts := sectionFacts(v)
+	for _, sec := range requiredSections {
+		h, err := execText(t, sec.heading, v)
+		if err != nil {
+			return fmt.Errorf("the %q section has no heading: %w", sec.what, err)
+		}
+		if h = dropSpace(h); h == "" {
+			return fmt.Errorf("the heading of the %q section (template %s) is empty", sec.what, sec.heading)
+		}
+		for _, p := range parts {
+			flat := dropSpace(p.text)
+			i := strings.Index(flat, h)
+			if i < 0 {
+				return fmt.Errorf("the %s of the %s notice has no %q section (heading template %s); every %s notice keeps it", p.name, r.Channel, sec.what, sec.heading, r.Channel)
+			}
+			for _, f := range facts[sec.heading] {
+				if !strings.Contains(flat[i+len(h):], dropSpace(f)) {
+					return fmt.Errorf("the %s of the %s notice does not show %q under its %q section (heading template %s)", p.name, r.Channel, f, sec.what, sec.heading)
 				}
 			}
 		}
@@ -733,15 +830,17 @@ func sampleNotices() []Notice {
 		Incident: IncidentFacts{Reference: "INC-SAMPLE", Title: "Sample incident title", Description: "First paragraph.\n\nSecond paragraph.",
 			OccurredAt: &at, OccurredUntil: &until, DiscoveredAt: until,
 			Categories:   slices.Clone(BuiltinCategories),
-			Consequences: []string{"c"}, Measures: []string{"m"}, Advice: []string{"a"}, Remedies: []string{"r"},
+			Consequences: []string{"Sample consequence"}, Measures: []string{"Sample measure taken"},
+			Advice: []string{"Sample advice to follow"}, Remedies: []string{"Sample remedy offered"},
 			DelayedByLawEnforcement: &delayed},
 		VerificationCode: "AAAAA-AAAAA", AnnouncementURL: "https://org.example/notice", NoticeVersion: 2, Date: until,
 	}
 	minimal := Notice{
-		Recipient:        Recipient{PostalAddress: "Somewhere"},
-		Org:              Org{Name: "O", ContactPhone: "1"},
-		Incident:         IncidentFacts{Reference: "R", Title: "T", DiscoveredAt: at, Categories: []string{"email"}, Measures: []string{"m"}},
-		VerificationCode: "C", AnnouncementURL: "http://o.example", Date: at,
+		Recipient: Recipient{PostalAddress: "Somewhere"},
+		Org:       Org{Name: "O", ContactPhone: "+1 555 0199"},
+		Incident: IncidentFacts{Reference: "INC-MINIMAL", Title: "Minimal sample title", DiscoveredAt: at,
+			Categories: []string{"email"}, Measures: []string{"Minimal sample measure"}},
+		VerificationCode: "BBBBB-BBBBB", AnnouncementURL: "http://o.example", Date: at,
 	}
 	return []Notice{full, minimal}
 }

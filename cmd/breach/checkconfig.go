@@ -5,8 +5,10 @@ import (
 	"io"
 	"os"
 
-	"github.com/breach-notify/breach/internal/config"
 	"github.com/spf13/cobra"
+
+	"github.com/breach-notify/breach/app"
+	"github.com/breach-notify/breach/internal/config"
 )
 
 // configFlags are the flags every long-running command shares: --config and
@@ -72,6 +74,9 @@ func newCheckConfigCmd() *cobra.Command {
 		}
 		secrets, err := cfg.CheckSecrets()
 		if err != nil {
+			return usageError(err)
+		}
+		if err := app.CheckConfig(cfg); err != nil {
 			return usageError(err)
 		}
 		out, err := cfg.YAML()

@@ -412,3 +412,42 @@ func TestRecipient(t *testing.T) {
 		t.Errorf("Recipient devices: got %d in a new array, want 3 in r's reused array", len(r.Devices))
 	}
 }
+
+// TestFreeTextLinks: the incident's free text may link to the announcement
+// page and to the organisation's website as the inventory gives it, not to
+// other pages of the site such as /account or /login, which is what a
+// request for credentials links to (review of issue 4, finding 6).
+func TestFreeTextLinks(t *testing.T) {
+	inv := exampleInventory(t)
+	site := strings.TrimSuffix(inv.Organization.Website, "/")
+	tests := []struct {
+		advice string
+		ok     bool
+	}{
+		{"Read the updates at " + site + "/security-notice.", true},
+		{"See " + site + " for our opening hours.", true},
+		{"Read the updates at " + site + "/security-notice/faq.", false},
+		{"Check your orders at " + site + "/account.", false},
+		{"Sign-in help: " + site + "/login", false},
+		{"See " + site + "/?next=/account", false},
+	}
+	for _, tc := range tests {
+		in := exampleIncident(t)
+		in.Mitigation.Advice = []string{tc.advice}
+		src := &incidents{byRev: map[int]*incident.Incident{in.Revision: in}}
+		c, err := New(Config{Templates: templateSet(t), Inventory: inv, Secret: testSecret, Now: fixedNow,
+			AnnouncementURL: site + "/security-notice"}, IncidentsFunc(src.get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := notify.NewJob(in.ID, in.Revision, 1, "s-1", notify.Route{Channel: notify.ChannelEmail, To: "a@mail.example"}, nil)
+		j.Categories = []string{"email"}
+		_, _, err = c.Render(context.Background(), &j)
+		if tc.ok && err != nil {
+			t.Errorf("%q: got %v, want the notice rendered", tc.advice, err)
+		}
+		if !tc.ok && (err == nil || !strings.Contains(err.Error(), "Incident.Advice[0]: contains a link")) {
+			t.Errorf("%q: got %v, want the link refused naming Incident.Advice[0]", tc.advice, err)
+		}
+	}
+}

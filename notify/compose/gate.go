@@ -3,6 +3,7 @@ package compose
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -21,26 +22,19 @@ var (
 	phoneInText = regexp.MustCompile(`\+\d[\d\s().\-]{7,}\d`)
 	ibanInText  = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b`)
 	ssnInText   = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
-	// Phrases that ask the reader for a secret, in the five template
-	// locales. A notice may *say* we never ask for a password; it must not
-	// ask for one.
-	credentialAsks = []string{
-		"send us your password", "reply with your password", "confirm your password", "enter your password",
-		"provide your password", "verify your password", "your current password and", "reply with your card",
-		"send us your card", "confirm your card", "your pin", "your cvv", "security code of your card",
-		"log in here", "login here", "sign in here", "click here to verify",
-		"passwort bestätigen", "senden sie uns ihr passwort", "geben sie ihr passwort",
-		"confirmez votre mot de passe", "envoyez-nous votre mot de passe", "indiquez votre mot de passe",
-		"confirme su contraseña", "envíenos su contraseña", "introduzca su contraseña",
-		"请提供您的密码", "请回复您的密码", "请输入您的密码", "请确认您的密码",
-	}
+	// signInPrompts are phishing prompts refused even without a secret
+	// word; requests for secrets are found by credentialAsk.
+	signInPrompts = []string{"log in here", "login here", "sign in here", "click here to verify"}
 )
 
 // CheckFacts reports, naming the field, free text of the incident that must
 // not reach a notice: e-mail addresses or phone numbers other than the
 // organisation's contacts, card numbers (Luhn-valid digit runs), IBANs,
 // US social security numbers, and requests for passwords, PINs or card
-// details.
+// details (a sentence pairing a secret with a request, see credentialAsk).
+// Links are checked when a notice is rendered (the campaign's preflight
+// renders one before anything is sent): only the announcement page and the
+// organisation's website itself may appear, no other page of the site.
 func CheckFacts(in *incident.Incident, org inventory.Organization) error {
 	allowed := map[string]bool{}
 	for _, s := range []string{org.Contact.Email, org.Contact.Phone} {
@@ -76,12 +70,10 @@ func CheckFacts(in *incident.Incident, org inventory.Organization) error {
 		if ssnInText.MatchString(text) {
 			problems = append(problems, field+" contains what looks like a social security number")
 		}
-		low := strings.ToLower(text)
-		for _, ask := range credentialAsks {
-			if strings.Contains(low, ask) {
-				problems = append(problems, fmt.Sprintf("%s asks the reader for a secret (%q): notices never ask for passwords, PINs or card details", field, ask))
-				break
-			}
+		if secret, request, ok := credentialAsk(text); ok {
+			problems = append(problems, fmt.Sprintf("%s asks the reader for a secret (%q with %q in one sentence): notices never ask for passwords, PINs or card details; reword it, e.g. as a warning that we never ask for them", field, request, secret))
+		} else if low := strings.ToLower(text); slices.ContainsFunc(signInPrompts, func(p string) bool { return strings.Contains(low, p) }) {
+			problems = append(problems, field+" asks the reader to sign in: notices never ask anyone to sign in")
 		}
 	}
 	check("description", in.Description)

@@ -1,8 +1,13 @@
 package compose
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/breach-notify/breach/examples"
 	"github.com/breach-notify/breach/incident"
@@ -73,6 +78,144 @@ func TestExampleIncidentsPassTheGate(t *testing.T) {
 		}
 		if err := CheckFacts(in, inv.Organization); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestCredentialRequests: DESIGN §8, notices never ask for credentials. A
+// sentence of the incident's free text that pairs a secret (password, PIN,
+// card number, CVV, one-time code, login, account number…) with a request
+// (log in, reply, send, enter, provide, verify, confirm, type, share…) is
+// refused; the advice notices usually give about the same secrets is not.
+// The first two refused sentences passed the gate until the review of
+// issue 4 (finding 6).
+func TestCredentialRequests(t *testing.T) {
+	org := inventory.Organization{Website: "https://store.example", Contact: inventory.Contact{Email: "privacy@store.example"}}
+	refused := []string{
+		"Log in at https://store.example/account with your password and card number to verify your identity",
+		"Reply to this e-mail with your password so we can check your account",
+		"Send us your password and the card number so we can secure your account",
+		"Please type your PIN and card number at https://store.example/verify",
+		"Reply with your current password and card number",
+		"Confirm your card number and CVV on our website.",
+		"To keep your account, enter the one-time code we sent you.",
+		"Re-enter your login details at www.store.example",
+		"Provide your account number to receive the refund",
+		"Share your passcode with our support agent when they call",
+		"Do not worry, please send us your password.",
+		"No need to worry: reply with your PIN.",
+		"We have reset the system, so sign in with your old password",
+		"We need your password to verify your account",
+		"We ask for your card number and security code",
+		"We need you to confirm your PIN",
+		"Geben Sie Ihr Passwort und Ihre Kartennummer auf https://store.example/konto ein",
+		"Bitte bestätigen Sie Ihre PIN per Antwort auf diese E-Mail.",
+		"Senden Sie uns Ihr Einmalpasswort.",
+		"Envoyez-nous votre mot de passe pour vérifier votre compte.",
+		"Veuillez saisir votre code PIN et votre numéro de carte.",
+		"Envíenos su contraseña para verificar su cuenta.",
+		"Introduzca su PIN en el enlace.",
+		"请回复您的密码",
+		"请登录以下网址并输入您的银行卡号。",
+		"请提供您的PIN码以核实身份",
+	}
+	accepted := []string{
+		"Change your password",
+		"Change your password for your account with us, and anywhere else you used the same password.",
+		"We will never ask for your password",
+		"We will never ask you for your password, your card details or any other credentials by email, text message or phone, and this notice does not ask you to sign in anywhere.",
+		"We will never ask you to log in, confirm your password or send your card number by e-mail.",
+		"We reset your password",
+		"Use a unique password for every website",
+		"Passwords were hashed",
+		"The passwords were stored in hashed form; card numbers were not affected.",
+		"Do not share your PIN with anyone, not even with us.",
+		"Never reply to messages that ask for your password or card number.",
+		"Be careful with e-mails that ask you to confirm your card number or send your password.",
+		"If you receive an e-mail asking you to confirm your password, do not reply and delete it.",
+		"Messages asking you to enter your PIN are fake.",
+		"Set a new password when you next log in, and change it anywhere else you used the same one",
+		"Attackers used passwords stolen from other websites to log in to 12 accounts.",
+		"Someone could sign in to your account with your password.",
+		"We will send you a new PIN by post.",
+		"We have asked our bank to send new card numbers to affected customers.",
+		"Turn on two-step verification and choose a new password.",
+		"Check your card statements and tell your bank about payments you do not recognise.",
+		"You can check this notice on our announcement page with the reference and verification code.",
+		"Geben Sie Ihr Passwort niemals weiter.",
+		"Wir werden Sie niemals nach Ihrem Passwort fragen.",
+		"Wir senden Ihnen eine neue PIN per Post.",
+		"Ändern Sie Ihr Passwort und verwenden Sie es nirgends sonst.",
+		"Ne communiquez jamais votre mot de passe.",
+		"Nous ne vous demanderons jamais de confirmer votre mot de passe.",
+		"Changez votre mot de passe.",
+		"No comparta su contraseña con nadie.",
+		"Nunca le pediremos que confirme su contraseña.",
+		"Cambie su contraseña.",
+		"请修改您的密码。",
+		"我们绝不会要求您提供密码或银行卡号。",
+		"请勿回复您的密码。",
+		"我们会通过邮寄向您发送新的PIN码。",
+	}
+	run := func(text string) error {
+		in := &incident.Incident{Title: "Order database copied", Description: "An intruder copied the order database.",
+			Mitigation: incident.Mitigation{Measures: []string{"Closed the access path"}, Advice: []string{text}}}
+		return CheckFacts(in, org)
+	}
+	for _, s := range refused {
+		if err := run(s); err == nil || !strings.Contains(err.Error(), "mitigation.advice[0] asks the reader for a secret") {
+			t.Errorf("%q: got %v, want it refused as a request for a secret", s, err)
+		}
+	}
+	for _, s := range accepted {
+		if err := run(s); err != nil {
+			t.Errorf("%q: got %v, want it accepted", s, err)
+		}
+	}
+}
+
+// TestNoticeTextsPassTheCredentialRule: the default advice of every
+// locale's catalog (used when the incident gives none) and the templates'
+// own warning about passwords must pass the rule, or an operator who
+// copies them into an incident would be refused.
+func TestNoticeTextsPassTheCredentialRule(t *testing.T) {
+	defines := regexp.MustCompile(`\{\{define "(never_password|verify_hint|sms)"\}\}(.*?)\{\{end\}\}`)
+	for _, loc := range []string{"en", "de", "fr", "es", "zh-CN"} {
+		dir := filepath.Join("..", "..", "templates", "files", loc)
+		raw, err := os.ReadFile(filepath.Join(dir, "catalog.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cat struct {
+			Advice         map[string]string `yaml:"advice"`
+			GuardianAdvice map[string]string `yaml:"guardian_advice"`
+		}
+		if err := yaml.Unmarshal(raw, &cat); err != nil {
+			t.Fatal(err)
+		}
+		texts := map[string]string{}
+		for k, v := range cat.Advice {
+			texts["advice."+k] = v
+		}
+		for k, v := range cat.GuardianAdvice {
+			texts["guardian_advice."+k] = v
+		}
+		if len(cat.Advice) == 0 || len(cat.GuardianAdvice) == 0 {
+			t.Fatalf("%s: got no advice from the catalog", loc)
+		}
+		for _, f := range []string{"notice.tmpl", "sms.tmpl"} {
+			src, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range defines.FindAllStringSubmatch(string(src), -1) {
+				texts[f+":"+m[1]] = regexp.MustCompile(`\{\{.*?\}\}`).ReplaceAllString(m[2], "X")
+			}
+		}
+		for name, text := range texts {
+			if secret, request, ok := credentialAsk(text); ok {
+				t.Errorf("%s %s: got %q refused (%q with %q), want it accepted", loc, name, text, request, secret)
+			}
 		}
 	}
 }

@@ -581,6 +581,11 @@ func testLedgerMatchesMemory(t *testing.T, s store.Store) {
 	finish := func(key string, o notify.Outcome) {
 		compare("Finish "+key, errKind(mem.Finish(ctx, key, o)), errKind(sqlL.Finish(ctx, key, o)))
 	}
+	settle := func(key string, others []string, o notify.Outcome) {
+		s1, err1 := mem.Settle(ctx, key, others, o)
+		s2, err2 := sqlL.Settle(ctx, key, others, o)
+		compare("Settle "+key, fmt.Sprint(s1, " ", errKind(err1)), fmt.Sprint(s2, " ", errKind(err2)))
+	}
 	get := func(key string) {
 		e1, err1 := mem.Get(ctx, key)
 		e2, err2 := sqlL.Get(ctx, key)
@@ -650,6 +655,32 @@ func testLedgerMatchesMemory(t *testing.T, s store.Store) {
 			all()
 		}
 	}
+	all()
+
+	// Random settles, mixed with claims and finishes: a settle reads the
+	// states of a few other keys (some never planned), and may meet the
+	// key itself among them.
+	for step = 601; step <= 900; step++ {
+		key := keys[r.IntN(len(keys))]
+		switch op := r.IntN(4); {
+		case op < 2:
+			others := []string{"notice/INC-M1/u-missing/letter/v1"}
+			for range r.IntN(4) {
+				others = append(others, keys[r.IntN(len(keys))])
+			}
+			st := notify.StateFailedPermanent
+			if r.IntN(5) == 0 {
+				st = notify.States[r.IntN(len(notify.States))]
+			}
+			settle(key, others, notify.Outcome{State: st, Error: fmt.Sprint("e-", step), At: clock()})
+			get(key)
+		case op < 3:
+			begin(key)
+		default:
+			finish(key, notify.Outcome{State: notify.States[r.IntN(len(notify.States))], At: clock()})
+		}
+	}
+	settle("notice/INC-M1/u-missing/sms/v1", nil, notify.Outcome{State: notify.StateFailedPermanent, At: clock()})
 	all()
 }
 
@@ -755,5 +786,139 @@ func testLedgerConcurrent(t *testing.T, s store.Store) {
 	}
 	if sum != keys {
 		t.Errorf("e-mail notices counted: got %d, want %d", sum, keys)
+	}
+}
+
+// testLedgerSettle checks Settle: a legal-notice route that failed with no
+// fallback left marks its person unreachable only when none of the
+// person's other routes is sent, still open, or already the mark (the
+// unreachable count drives the public announcement, so a person who was
+// told, or may still be, must not be counted).
+func testLedgerSettle(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	ctx := t.Context()
+	at := base.Add(time.Hour)
+	o := notify.Outcome{State: notify.StateFailedPermanent, Error: "permanent delivery failure 550 5.1.1", TemplateVersion: "t", ContentHash: "h", At: at}
+	tests := []struct {
+		name   string
+		others []notify.State // the person's other routes: SMS, voice, letter
+		want   notify.State
+	}{
+		{"no other route", nil, notify.StateUnreachable},
+		{"SMS sent", []notify.State{notify.StateSent}, notify.StateFailedPermanent},
+		{"SMS pending", []notify.State{notify.StatePending}, notify.StateFailedPermanent},
+		{"SMS sending", []notify.State{notify.StateSending}, notify.StateFailedPermanent},
+		{"SMS failed temporarily", []notify.State{notify.StateFailedTemporary}, notify.StateFailedPermanent},
+		{"SMS already the mark", []notify.State{notify.StateUnreachable}, notify.StateFailedPermanent},
+		{"every other route failed", []notify.State{notify.StateFailedPermanent, notify.StateFailedPermanent}, notify.StateUnreachable},
+		{"others failed or skipped, letter sent", []notify.State{notify.StateFailedPermanent, notify.StateSkipped, notify.StateSent}, notify.StateFailedPermanent},
+	}
+	others := []notify.Channel{notify.ChannelSMS, notify.ChannelVoice, notify.ChannelLetter}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			subject := fmt.Sprintf("u-%d", i)
+			mail := notice("INC-S1", subject, notify.ChannelEmail, 1)
+			mail.State = notify.StateSending
+			entries := []notify.Entry{mail}
+			for k, st := range tc.others {
+				e := notice("INC-S1", subject, others[k], 1)
+				e.State = st
+				entries = append(entries, e)
+			}
+			// A push sent, and the same person's route in another
+			// incident and another notice version, never count.
+			push := notice("INC-S1", subject, notify.ChannelPush, 1)
+			push.State = notify.StateSent
+			elsewhere := notice("INC-S2", subject, notify.ChannelSMS, 1)
+			elsewhere.State = notify.StateSent
+			mustPlan(t, l, append(entries, push, elsewhere, notice("INC-S1", subject, notify.ChannelSMS, 2))...)
+			job := notify.NewJob("INC-S1", 1, 1, subject, notify.Route{Channel: notify.ChannelEmail, To: "x"}, nil)
+			got, err := l.Settle(ctx, mail.Key, job.RouteKeys(), o)
+			if err != nil {
+				t.Fatalf("Settle: got error %v, want nil", err)
+			}
+			if got != tc.want {
+				t.Errorf("Settle: got state %q, want %q", got, tc.want)
+			}
+			want := mail
+			want.State, want.Error, want.TemplateVersion, want.ContentHash, want.UpdatedAt = tc.want, o.Error, o.TemplateVersion, o.ContentHash, at
+			if diff := cmp.Diff(want, mustGet(t, l, mail.Key)); diff != "" {
+				t.Errorf("entry after Settle (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("unknown key", func(t *testing.T) {
+		if _, err := l.Settle(ctx, "notice/INC-S1/u-none/email/v1", nil, o); !errors.Is(err, notify.ErrUnknownNotice) {
+			t.Errorf("got %v, want ErrUnknownNotice", err)
+		}
+	})
+}
+
+// testLedgerSettleConcurrent has the e-mail and SMS workers of each person
+// settle their failures at the same moment: whatever the interleaving,
+// each person is marked unreachable exactly once, never zero times (both
+// seeing the other still open) and never twice.
+func testLedgerSettleConcurrent(t *testing.T, s store.Store) {
+	const people = 60
+	l := s.Ledger()
+	ctx := context.Background()
+	channels := []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter}
+	var jobs [][]notify.Job
+	for i := range people {
+		var js []notify.Job
+		for _, ch := range channels {
+			j := notify.NewJob("INC-S3", 1, 1, fmt.Sprintf("u-%03d", i), notify.Route{Channel: ch, To: "x"}, nil)
+			e := j.Entry()
+			e.State, e.CreatedAt = notify.StateSending, base
+			mustPlan(t, l, e)
+			js = append(js, j)
+		}
+		jobs = append(jobs, js)
+	}
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		mu    sync.Mutex
+		marks = map[string]int{}
+		errs  []error
+	)
+	for _, js := range jobs {
+		for _, j := range js {
+			wg.Go(func() {
+				<-start
+				st, err := l.Settle(ctx, j.Key, j.RouteKeys(), notify.Outcome{State: notify.StateFailedPermanent, Error: "permanent", At: base})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, err)
+				}
+				if st == notify.StateUnreachable {
+					marks[j.SubjectID]++
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		t.Errorf("Settle: %v", err)
+	}
+	for _, js := range jobs {
+		stored := 0
+		for _, j := range js {
+			if mustGet(t, l, j.Key).State == notify.StateUnreachable {
+				stored++
+			}
+		}
+		if id := js[0].SubjectID; stored != 1 || marks[id] != 1 {
+			t.Errorf("%s: got %d entries unreachable (%d settles answered unreachable), want exactly 1", id, stored, marks[id])
+		}
+	}
+	c, err := l.Counts(ctx, "INC-S3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Totals()[notify.StateUnreachable]; got != people {
+		t.Errorf("people unreachable: got %d, want %d", got, people)
 	}
 }

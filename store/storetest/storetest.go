@@ -60,6 +60,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LedgerTimes", testLedgerTimes},
 		{"LedgerMatchesMemory", testLedgerMatchesMemory},
 		{"LedgerConcurrent", testLedgerConcurrent},
+		{"LedgerSettle", testLedgerSettle},
+		{"LedgerSettleConcurrent", testLedgerSettleConcurrent},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(t.Context()); err != nil {
 				t.Fatalf("Ping: got %v, want nil", err)
