@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/regulators"
 )
 
 // Addressees decides whom a campaign tells, from an assessment: the people
@@ -15,15 +16,19 @@ import (
 // told.
 type Addressees struct {
 	required map[string]bool
+	high     map[string]bool // jurisdictions whose own risk is high
 	all      bool
 }
 
 // NewAddressees reads the individual-notice duties of a.
 func NewAddressees(a *assess.Assessment, notifyAll bool) Addressees {
-	s := Addressees{required: map[string]bool{}, all: notifyAll}
+	s := Addressees{required: map[string]bool{}, high: map[string]bool{}, all: notifyAll}
 	for _, ob := range a.Obligations {
 		if ob.NotifyIndividuals {
 			s.required[ob.Jurisdiction] = true
+		}
+		if ob.Risk == regulators.RiskHigh || (ob.Risk == "" && a.Risk == regulators.RiskHigh) {
+			s.high[ob.Jurisdiction] = true
 		}
 	}
 	return s
@@ -41,4 +46,12 @@ func (s Addressees) Includes(p *assess.AffectedPerson) bool {
 		return false
 	}
 	return s.all || s.required[p.Jurisdiction] || (p.HIPAA && s.required["US-HIPAA"])
+}
+
+// HighRisk reports whether p's own jurisdiction (or, for a patient, the
+// US-HIPAA assessment) is high risk: the channel policy then sends an SMS
+// as well as the e-mail. Risk is decided per jurisdiction, so a person is
+// not texted because someone elsewhere had more sensitive data exposed.
+func (s Addressees) HighRisk(p *assess.AffectedPerson) bool {
+	return s.high[p.Jurisdiction] || (p.HIPAA && s.high["US-HIPAA"])
 }

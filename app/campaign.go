@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"sync"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/compose"
-	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -208,13 +206,8 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 		c.log.WithFields(logrus.Fields{"incident": id, "revision": rec.Revision}).Warn("revision not approved: campaign waits for approval (breach incident approve)")
 		return nil
 	}
-	required := map[string]bool{}
-	for _, ob := range a.Obligations {
-		if ob.NotifyIndividuals {
-			required[ob.Jurisdiction] = true
-		}
-	}
-	if len(required) == 0 {
+	to := NewAddressees(a, c.notifyAll)
+	if to.None() {
 		_ = c.bus.PublishEvent(ctx, id, EventCampaignSkipped, map[string]any{"id": id, "revision": in.Revision, "risk": a.Risk,
 			"reason": "no jurisdiction requires telling the people for this assessment"}, natsbus.EventKey(fmt.Sprint(in.Revision)))
 		c.log.WithField("incident", id).Info("no law requires individual notice; no campaign")
@@ -226,16 +219,16 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	people := func(fn func(*notify.Recipient) error) error {
 		var r notify.Recipient
 		return assess.EachAffected(ctx, c.inv, in, func(p *assess.AffectedPerson) error {
-			// HIPAA applies on top of the person's own jurisdiction.
-			if !c.notifyAll && !required[p.Jurisdiction] && !(p.HIPAA && required["US-HIPAA"]) {
+			if !to.Includes(p) {
 				return nil
 			}
 			compose.Recipient(&r, p)
+			r.HighRisk = to.HighRisk(p)
 			return fn(&r)
 		})
 	}
 	began := time.Now()
-	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1, HighRisk: a.Risk == regulators.RiskHigh}, people)
+	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people)
 	if err != nil {
 		return err
 	}
@@ -243,7 +236,7 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	c.active[id] = in.Revision
 	c.mu.Unlock()
 	_ = c.bus.PublishEvent(ctx, id, EventCampaignPlanned, map[string]any{"id": id, "revision": in.Revision, "stats": st,
-		"jurisdictions": slices.Sorted(maps.Keys(required))}, natsbus.EventKey(fmt.Sprintf("%d-%d", in.Revision, st.New)))
+		"jurisdictions": to.Jurisdictions()}, natsbus.EventKey(fmt.Sprintf("%d-%d", in.Revision, st.New)))
 	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
 		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
 	return nil

@@ -42,6 +42,15 @@ func NewJob(incidentID string, revision, version int, subjectID string, route Ro
 	}
 }
 
+// NewJob returns the job of one route of r's plan: the route's key and
+// the person's locale, jurisdiction, categories (copied) and postal name.
+func (r *Recipient) NewJob(incidentID string, revision, version int, route Route, fallback []Route) Job {
+	j := NewJob(incidentID, revision, version, r.ID, route, fallback)
+	j.Locale, j.Jurisdiction, j.PostalName = r.Locale, r.Jurisdiction, r.Name
+	j.Categories = append([]string(nil), r.Categories...)
+	return j
+}
+
 // Next returns the job for the person's next fallback route, if any.
 func (j Job) Next() (Job, bool) {
 	if len(j.Fallback) == 0 || j.Supplementary {

@@ -16,7 +16,8 @@ type Campaign struct {
 	IncidentID string
 	Revision   int
 	Version    int
-	// HighRisk adds SMS alongside e-mail (DefaultPolicy).
+	// HighRisk adds SMS alongside e-mail (DefaultPolicy) for everyone;
+	// Recipient.HighRisk does it for one person.
 	HighRisk bool
 }
 
@@ -140,12 +141,7 @@ func (run *planRun) stamp(e Entry) Entry {
 func (run *planRun) person(ctx context.Context, r *Recipient) error {
 	c := run.c
 	run.st.People++
-	plan := run.p.Policy.Plan(r, c.HighRisk)
-	decorate := func(j Job) Job {
-		j.Locale, j.Jurisdiction, j.PostalName = r.Locale, r.Jurisdiction, r.Name
-		j.Categories = append([]string(nil), r.Categories...)
-		return j
-	}
+	plan := run.p.Policy.Plan(r, c.HighRisk || r.HighRisk)
 	if !plan.Reachable() {
 		run.st.Unreachable++
 		j := NewJob(c.IncidentID, c.Revision, c.Version, r.ID, Route{Channel: ChannelNone}, nil)
@@ -161,7 +157,7 @@ func (run *planRun) person(ctx context.Context, r *Recipient) error {
 		if i == 0 {
 			fb = plan.Fallback
 		}
-		j := decorate(NewJob(c.IncidentID, c.Revision, c.Version, r.ID, route, fb))
+		j := r.NewJob(c.IncidentID, c.Revision, c.Version, route, fb)
 		j.Supplementary = i > 0
 		if j.Supplementary {
 			run.st.Supplementary++
@@ -176,7 +172,7 @@ func (run *planRun) person(ctx context.Context, r *Recipient) error {
 		return err
 	}
 	for d, route := range plan.Accelerators {
-		j := decorate(NewJob(c.IncidentID, c.Revision, c.Version, r.ID, route, nil))
+		j := r.NewJob(c.IncidentID, c.Revision, c.Version, route, nil)
 		j.Key += fmt.Sprintf("/d%d", d) // one push per device
 		j.Supplementary = true
 		run.st.Supplementary++

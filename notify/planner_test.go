@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/templates"
 )
@@ -267,5 +269,33 @@ func TestPlannerMinorLetterFallbackIsGuardianVariant(t *testing.T) {
 	}
 	if e, err := led.Get(ctx, letter.Key); err != nil || !e.Guardian {
 		t.Errorf("got ledger entry %+v (%v), want the letter booked as a guardian notice", e, err)
+	}
+}
+
+// TestPlannerHighRiskPerPerson: risk is decided per jurisdiction, so the
+// extra high-risk SMS goes to the person whose own assessment is high,
+// not to everyone in a campaign where someone else's risk was high.
+func TestPlannerHighRiskPerPerson(t *testing.T) {
+	ctx := context.Background()
+	sink := &recordingSink{}
+	p := &Planner{Policy: DefaultPolicy(), Ledger: NewMemoryLedger(), Sink: sink, Now: fixedNow}
+	high := Recipient{ID: "ca-1", Email: "ca@example.org", Phone: "+15555550100", Jurisdiction: "US-CA", HighRisk: true}
+	low := Recipient{ID: "de-1", Email: "de@example.org", Phone: "+4915112345678", Jurisdiction: "EU-GDPR"}
+	people := func(fn func(*Recipient) error) error {
+		if err := fn(&high); err != nil {
+			return err
+		}
+		return fn(&low)
+	}
+	if _, err := p.Run(ctx, Campaign{IncidentID: "INC-1", Revision: 1, Version: 1}, people); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]Channel{}
+	for _, j := range sink.jobs {
+		got[j.SubjectID] = append(got[j.SubjectID], j.Route.Channel)
+	}
+	want := map[string][]Channel{"ca-1": {ChannelEmail, ChannelSMS}, "de-1": {ChannelEmail}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("channels per person (-want +got):\n%s", diff)
 	}
 }

@@ -21,6 +21,9 @@ type Recipient struct {
 	Devices       []Device
 	// Categories are the data categories exposed for this person.
 	Categories []string
+	// HighRisk marks a person whose own jurisdiction's assessment is high
+	// risk; the campaign's HighRisk applies to everyone on top.
+	HighRisk bool
 }
 
 // Device is a push endpoint of a person.

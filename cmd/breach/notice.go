@@ -19,7 +19,6 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/compose"
-	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -147,18 +146,18 @@ func findJob(ctx context.Context, inv *inventory.Inventory, in *incident.Inciden
 	if r == nil {
 		return nil, "", usageError(fmt.Errorf("subject %s is not affected by this incident (or not in the directory)", subject))
 	}
-	if to := app.NewAddressees(a, notifyAll); !to.Includes(&person) {
+	to := app.NewAddressees(a, notifyAll)
+	if !to.Includes(&person) {
 		notTold = fmt.Sprintf("the campaign would not tell %s: no law requires individual notice in %s for this assessment (required in: %s; campaign.notify_all_affected is off)",
 			subject, person.Jurisdiction, orDefault(strings.Join(to.Jurisdictions(), ", "), "none"))
 	}
-	plan := policy.Plan(r, a.Risk == regulators.RiskHigh)
+	plan := policy.Plan(r, to.HighRisk(&person))
 	routes := slices.Concat(plan.Primary, plan.Fallback, plan.Accelerators)
 	i := slices.IndexFunc(routes, func(rt notify.Route) bool { return rt.Channel == ch })
 	if i < 0 {
 		return nil, "", usageError(fmt.Errorf("subject %s has no %s route (no address on that channel, or the channel policy leaves it out)", subject, ch))
 	}
-	j := notify.NewJob(in.ID, in.Revision, 1, r.ID, routes[i], nil)
-	j.Locale, j.Jurisdiction, j.Categories, j.PostalName = r.Locale, r.Jurisdiction, r.Categories, r.Name
+	j := r.NewJob(in.ID, in.Revision, 1, routes[i], nil)
 	if locale != "" {
 		j.Locale = locale
 	}

@@ -50,13 +50,15 @@ func testPreviewMatches(t *testing.T, configYAML string) {
 	cfgPath := ""
 	if configYAML != "" {
 		tmpl := filepath.Join(dir, "templates")
-		if err := os.MkdirAll(filepath.Join(tmpl, "en"), 0o755); err != nil {
-			t.Fatal(err)
-		}
 		override := `{{define "sms"}}Notice {{.Reference}} from {{.Org.Name}}: data about you was involved in a security incident. Details: {{.AnnouncementURL}} Code {{.VerificationCode}}{{end}}` +
 			`{{define "sms_short"}}Notice {{.Reference}} code {{.VerificationCode}} {{.AnnouncementURL}}{{end}}`
-		if err := os.WriteFile(filepath.Join(tmpl, "en", "sms.tmpl"), []byte(override), 0o644); err != nil {
-			t.Fatal(err)
+		for _, locale := range []string{"en", "de", "fr", "es", "zh-CN"} {
+			if err := os.MkdirAll(filepath.Join(tmpl, locale), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(tmpl, locale, "sms.tmpl"), []byte(override), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		cfgPath = filepath.Join(dir, "breach.yaml")
 		if err := os.WriteFile(cfgPath, []byte(strings.ReplaceAll(configYAML, "TEMPLATES", tmpl)), 0o644); err != nil {
