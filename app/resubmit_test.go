@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/incident"
 )
@@ -18,7 +19,18 @@ import (
 // duplicates of id/revision, so without the comparison the change would be
 // silently lost.
 func TestResubmitSameRevision(t *testing.T) {
-	svc := startService(t, testConfig(t.TempDir(), ""))
+	t.Run("within the dedup window", func(t *testing.T) { testResubmit(t, 0) })
+	// After the window JetStream no longer drops the copy; the API must
+	// still refuse the change rather than let intake dead-letter it.
+	t.Run("after the dedup window", func(t *testing.T) { testResubmit(t, 300*time.Millisecond) })
+}
+
+func testResubmit(t *testing.T, window time.Duration) {
+	cfg := testConfig(t.TempDir(), "")
+	if window > 0 {
+		cfg.NATS.DuplicateWindow = window
+	}
+	svc := startService(t, cfg)
 	in := testIncident("INC-RESUBMIT", 1, incident.Affected{System: "crm"})
 	doc, err := json.Marshal(in)
 	if err != nil {
@@ -43,8 +55,11 @@ func TestResubmitSameRevision(t *testing.T) {
 		}
 		return nil
 	})
-	if code, body := post(doc); code != http.StatusAccepted || !strings.Contains(strings.ReplaceAll(body, " ", ""), `"duplicate":true`) {
-		t.Errorf("same document again: got %d %s, want 202 and a duplicate", code, body)
+	if window > 0 {
+		time.Sleep(2 * window)
+	}
+	if code, body := post(doc); code != http.StatusAccepted || (window == 0 && !strings.Contains(strings.ReplaceAll(body, " ", ""), `"duplicate":true`)) {
+		t.Errorf("same document again: got %d %s, want 202 (a duplicate within the window)", code, body)
 	}
 	changed := bytes.Replace(doc, []byte("Customer database copied by an intruder"), []byte("Customer database copied by an insider"), 1)
 	code, body := post(changed)

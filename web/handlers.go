@@ -215,6 +215,20 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Publisher == nil {
 		return newError(KindUnavailable, "incident submission is not configured on this server")
 	}
+	// A changed document under a revision already stored would be dropped
+	// by JetStream as a duplicate (within its window) or dead-lettered by
+	// intake (after it): tell the submitter now, before publishing.
+	if rc, ok := a.deps.Incidents.(RevisionChecker); ok && !sub.Assigned {
+		conflict, err := rc.ConflictsWithStored(r.Context(), sub.Incident)
+		if err != nil {
+			a.log.WithFields(requestFields(r)).WithError(err).Warn("could not compare the submission with the stored revision")
+		}
+		if conflict {
+			outcome = "conflict"
+			return newError(KindRevisionConflict, "incident %s revision %d was already received with different content; send the change as revision %d or higher",
+				sub.Incident.ID, sub.Incident.Revision, sub.Incident.Revision+1)
+		}
+	}
 	dup, err := a.deps.Publisher.PublishIncident(r.Context(), sub.Incident, sub.Raw)
 	if err != nil {
 		msg := "the incident could not be handed to the message bus; retry later"
@@ -226,17 +240,6 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 	outcome = "accepted"
 	if dup {
 		outcome = "duplicate"
-		if rc, ok := a.deps.Incidents.(RevisionChecker); ok {
-			conflict, err := rc.ConflictsWithStored(r.Context(), sub.Incident)
-			if err != nil {
-				a.log.WithFields(requestFields(r)).WithError(err).Warn("could not compare a duplicate submission with the stored revision")
-			}
-			if conflict {
-				outcome = "conflict"
-				return newError(KindRevisionConflict, "incident %s revision %d was already received with different content; send the change as revision %d or higher",
-					sub.Incident.ID, sub.Incident.Revision, sub.Incident.Revision+1)
-			}
-		}
 	}
 	a.log.WithFields(requestFields(r)).WithFields(map[string]any{
 		"incident": sub.Incident.ID, "revision": sub.Incident.Revision, "duplicate": dup, "assigned": sub.Assigned,
