@@ -13,28 +13,41 @@ import (
 // to this e-mail with your password"), so the rule has two parts: a
 // sentence that names a secret (password, PIN, card number, CVV, one-time
 // code, login, account number…) and holds a request (log in, sign in,
-// reply, send, enter, provide, verify, confirm, type, share…) asks for the
-// secret, unless the request is one the sentence does not make of the
-// reader:
+// reply, send, enter, provide, verify, confirm, type, share, tell us…) or
+// a demand (we ask for, we need your…) asks for the secret. The danger is
+// the reader giving a secret to someone, so a request is not one the
+// sentence makes of the reader when:
 //
 //   - it is negated or described as a scam: "we will never ask you to
 //     confirm your password", "do not share your PIN", "be careful with
 //     e-mails that ask you to send your password". The negation or warning
 //     holds to the end of the sentence, unless a word such as "but",
-//     "instead" or "please" starts a new request after it ("do not worry,
-//     please send your password" is refused);
+//     "instead", "please" or a colon starts a new request after it ("do not
+//     worry, please send your password" is refused), or it governs another
+//     verb and a comma is followed by the request ("don't delay, reply with
+//     your password", "to avoid losing access, reply…" are refused; "never
+//     ask you to log in, confirm your password or…" and "never, under any
+//     circumstances, reply…" stay negated);
 //   - its subject, in the same clause, is someone else: "we will send you
 //     a new PIN", "attackers used stolen passwords to log in" (unless the
 //     reader is asked in between: "we need you to confirm your password"
-//     is refused; and "we ask for your password" is a request whoever
-//     asks);
+//     is refused). A demand is ours whoever is asked, but not the reader's
+//     own ("you will need your card number when you call your bank", "ask
+//     for a new card number");
 //   - it is the condition of the clause it is in: "set a new password when
 //     you next log in", "if an e-mail asks you to confirm your password,
-//     delete it".
+//     delete it";
+//   - it logs in (on our own site: links are restricted to the site root
+//     and the announcement page when a notice is rendered) and the only
+//     secrets are passwords or PINs the reader changes or chooses: "sign in
+//     and change your password". Logging in through a link, "here" or
+//     "below" stays a request;
+//   - it needs its object (give, tell us, let us know, update…) and no
+//     secret follows it within three words, or that secret is one the
+//     reader changes ("update your password").
 //
-// A colon also ends a negation or warning ("no need to worry: reply with
-// your PIN"). The words are listed for the five notice languages (en, de,
-// fr, es, zh-CN); Latin-script words match whole words (a hyphen separates words,
+// The words are listed for the five notice languages (en, de, fr, es,
+// zh-CN); Latin-script words match whole words (a hyphen separates words,
 // so "PIN-Code" holds "PIN"; German secrets also match inside compounds),
 // Chinese ones anywhere. The rule is a heuristic for honest mistakes, not
 // a parser: the error names the field, the secret and the request, and
@@ -54,11 +67,15 @@ const (
 	kindActor                     // a subject other than the reader
 	kindReader                    // the reader as the one asked
 	kindCondition                 // makes the rest of its clause a condition
+	kindChange                    // the reader changes or chooses their own secret
+	kindPlace                     // a link or a place in the message ("here", "below")
 	numKinds
 )
 
 // credentialWords lists, in lower case, the words of each kind. A leading
-// "~" matches inside a word (German compounds: "Einmalpasswort").
+// "~" matches inside a word (German compounds: "Einmalpasswort"); a
+// request with a trailing "*" needs a secret as its object (see
+// objectWords).
 var credentialWords = [numKinds][]string{
 	kindSecret: {
 		// en
@@ -99,6 +116,11 @@ var credentialWords = [numKinds][]string{
 		"请回复", "回复您的", "回复本", "回复此", "请发送", "发送给我们", "发给我们", "发送您的", "请输入", "输入您的",
 		"请提供", "提供您的", "请确认", "确认您的", "请验证", "验证您的", "请登录", "登录您的", "立即登录", "请填写",
 		"填写您的", "请提交", "提交您的", "请点击", "点击链接", "告诉我们您的", "告知我们您的", "分享您的",
+		// requests that need their object: "give your PIN", not "give your bank a call"
+		"give*", "tell us*", "tell our*", "let us know*", "mail us*", "mail your*", "text your*", "message us*",
+		"update*", "mail it", "email it", "text it", "hand it", "hand over*",
+		"sagen sie uns*", "aktualisieren*", "dites-nous*", "mettez à jour*", "díganos*", "actualice*",
+		"登录",
 	},
 	kindDemand: {
 		"ask for", "asks for", "ask you for", "asks you for", "request your", "requests your", "require your",
@@ -106,6 +128,9 @@ var credentialWords = [numKinds][]string{
 		"bitten sie um", "bitten wir sie um",
 		"demandons votre", "vous demandons votre",
 		"le pedimos su", "le solicitamos su", "solicitamos su",
+		"need your", "needs your", "wir benötigen ihr", "wir benötigen ihre", "benötigen wir ihr",
+		"benötigen wir ihre", "wir brauchen ihr", "wir brauchen ihre", "brauchen wir ihr", "brauchen wir ihre",
+		"avons besoin de votre", "necesitamos su", "我们需要您的",
 	},
 	kindNegation: {
 		"never", "not", "no", "nor", "don't", "doesn't", "won't", "can't", "cannot", "shouldn't", "avoid",
@@ -127,7 +152,7 @@ var credentialWords = [numKinds][]string{
 		"警惕", "小心", "谨防", "提防", "诈骗", "索要", "冒充", "钓鱼",
 	},
 	kindReset: {
-		":", "：", "but", "instead", "however", "rather", "please", "simply", "just",
+		":", "：", "but", "instead", "however", "rather", "please", "simply", "just", "other than", "except",
 		"aber", "sondern", "stattdessen", "jedoch", "bitte",
 		"mais", "plutôt", "cependant", "veuillez", "merci de",
 		"pero", "sino", "en cambio", "por favor",
@@ -156,7 +181,86 @@ var credentialWords = [numKinds][]string{
 		"cuando", "antes de", "después de", "en cuanto",
 		"如果", "如", "当", "一旦",
 	},
+	kindChange: {
+		"change", "reset", "choose", "set", "update", "create", "pick",
+		"ändern", "zurücksetzen", "zurückzusetzen", "wählen", "vergeben", "erneuern", "aktualisieren",
+		"changez", "changer", "modifiez", "modifier", "réinitialisez", "réinitialiser", "choisissez", "choisir",
+		"définissez", "définir", "mettez à jour", "mettre à jour",
+		"cambie", "cambiar", "modifique", "modificar", "restablezca", "restablecer", "elija", "elegir",
+		"actualice", "actualizar",
+		"修改", "更改", "更换", "重置", "设置", "设定",
+	},
+	kindPlace: {
+		"://", "www", "here", "below", "link", "links", "url",
+		"hier", "unten", "folgenden",
+		"ici", "lien", "ci-dessous",
+		"aquí", "enlace", "abajo",
+		"链接", "网址", "下方", "以下", "此处", "这里",
+	},
 }
+
+// loginWords are the requests that log in. Logging in on our own site to
+// change one's password is advice, not a request for the password.
+var loginWords = []string{
+	"log in", "log on", "sign in", "sign on", "anmelden", "anzumelden", "einloggen", "einzuloggen",
+	"loggen sie sich", "melden sie sich", "connectez", "connecter", "identifiez", "inicie sesión",
+	"iniciar sesión", "acceda", "acceder", "请登录", "登录您的", "立即登录", "登录",
+}
+
+// ownSecrets are the secrets the reader chooses and may change: a
+// password or PIN, not a card number, CVV or one-time code.
+var ownSecrets = []string{
+	"password", "passwords", "passcode", "passcodes", "passphrase", "pin", "pins", "pin code", "pin number",
+	"passwort", "passwört", "kennwort", "kennwört", "geheimzahl", "geheimnummer",
+	"mot de passe", "mots de passe", "code pin", "code secret", "code confidentiel",
+	"contraseña", "contraseñas", "clave", "claves", "número pin",
+	"密码", "口令",
+}
+
+// objectWords is how many words a request marked "*" may stand before its
+// secret: "give our agent your PIN".
+const objectWords = 3
+
+// readerDemands are the demands the reader may make themselves ("ask for
+// a new card number", "you will need your card number").
+var readerDemands = []string{"ask for", "need your", "request your", "require your", "bitten sie um"}
+
+// readerWords are the words before a demand that make it the reader's:
+// "you", or the start of the clause, "and", "or", "to" or "please" before
+// an imperative ("call your bank and ask for…"); auxiliaryWords may stand
+// between ("you will need your").
+var (
+	readerWords    = []string{"you", "you'll", "you'd", "you've", "", "and", "or", "to", "please"}
+	auxiliaryWords = []string{"will", "would", "can", "could", "may", "might", "must", "should", "also", "then", "just", "only", "still", "simply"}
+)
+
+// freshWords before a secret make it a new one issued to the reader ("ask
+// for a new card number"); yourWords make it the reader's own.
+var (
+	freshWords = []string{"new", "replacement", "neue", "neuen", "neues", "nouveau", "nouvelle", "nuevo", "nueva", "新"}
+	yourWords  = []string{"your", "ihr", "ihre", "ihren", "votre", "vos", "su", "sus", "您的"}
+)
+
+// scopeBreaks end a negation or warning that governs another verb when a
+// request follows ("don't delay, reply…"); an enumeration comma (、) or a
+// parenthesis does not.
+const scopeBreaks = ",，–—"
+
+// afterVerbNegations are the French negations that follow their verb.
+var afterVerbNegations = []string{"pas", "jamais"}
+
+// connectorWords may stand between such a break and the request: "fake
+// charges may appear, so confirm your card number".
+var connectorWords = []string{
+	"so", "and", "then", "now", "today", "also", "therefore",
+	"und", "dann", "also", "jetzt", "et", "alors", "donc", "maintenant", "y", "así", "que", "entonces", "ahora",
+	"所以", "因此", "那么", "然后", "现在", "并",
+}
+
+// separableParticles are the particles a German request needs later in its
+// clause: "melden Sie sich … an" logs in, "melden Sie sich bei Ihrer Bank"
+// contacts the bank.
+var separableParticles = map[string]string{"melden sie sich": "an"}
 
 // passiveAsking are the words before "asking" that make it our own request
 // ("we are asking you to…") rather than a description of a scam
@@ -168,6 +272,7 @@ type hit struct {
 	kind     wordKind
 	pos, end int
 	word     string
+	object   bool // a request that needs a secret as its object
 }
 
 // credentialAsk returns the secret and the request of the first sentence of
@@ -221,21 +326,211 @@ func sentenceAsk(s string) (secret, request string, ok bool) {
 	hits[kindWarning] = slices.DeleteFunc(hits[kindWarning], func(h hit) bool {
 		return h.word == "asking" && slices.Contains(passiveAsking, previousWord(s, h.pos))
 	})
+	hits[kindRequest] = slices.DeleteFunc(hits[kindRequest], func(h hit) bool { return missingParticle(s, h) })
 	clauses := clauseHits(s)
 	opens := append(append(slices.Clone(hits[kindNegation]), hits[kindPostNeg]...), hits[kindWarning]...)
-	for _, r := range append(slices.Clone(hits[kindRequest]), hits[kindDemand]...) {
-		if inScope(opens, hits[kindReset], nil, r.pos) || negatedAfter(s, hits[kindPostNeg], r) {
+	requests := append(slices.Clone(hits[kindRequest]), hits[kindDemand]...)
+	for _, r := range requests {
+		if negated(s, opens, hits[kindReset], requests, r) || negatedAfter(s, hits[kindPostNeg], r) {
 			continue
 		}
-		if r.kind == kindRequest && inScope(hits[kindActor], hits[kindReset], append(clauses, hits[kindReader]...), r.pos) {
+		if r.kind == kindRequest && inScope(hits[kindActor], hits[kindReset], append(slices.Clone(clauses), hits[kindReader]...), r.pos) {
+			continue
+		}
+		if r.kind == kindDemand && readerDemand(s, &hits, clauses, r) {
 			continue
 		}
 		if conditional(s, hits[kindCondition], r.pos) {
 			continue
 		}
-		return hits[kindSecret][0].word, r.word, true
+		if secret, ok := askedSecret(s, &hits, requests, r); ok {
+			return secret, r.word, true
+		}
 	}
 	return "", "", false
+}
+
+// negated reports whether request r is in the scope of a negation or
+// warning. A scope ends at a reset word, and at a comma that a request
+// follows (after connectors such as "so") when no request stands between
+// the opening word and the comma ("don't delay, reply…"). A negation right
+// before a comma ("never, under any circumstances, reply…") governs the
+// verb after the parenthesis.
+func negated(s string, opens, resets, requests []hit, r hit) bool {
+	for _, o := range opens {
+		if o.pos >= r.pos || slices.ContainsFunc(resets, func(c hit) bool { return c.pos > o.pos && c.pos <= r.pos }) {
+			continue
+		}
+		if !floating(s, o) && endsAtBreak(s, o, requests, r) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// floating reports whether a comma follows the opening word o at once and
+// o stands before the verb it negates ("never, …"), unlike a negation
+// after its verb ("ne tardez pas, …", "zögern Sie nicht, …").
+func floating(s string, o hit) bool {
+	next, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[o.end:], " "))
+	return strings.ContainsRune(scopeBreaks, next) && o.kind != kindPostNeg && !slices.Contains(afterVerbNegations, o.word)
+}
+
+// endsAtBreak reports whether the first scope break between o and r
+// closes o's scope before r: no request between o and the break, and a
+// request, after connectors only, right after it. Later breaks do not: in
+// "be careful with calls, texts or e-mails that ask you to pay, confirm a
+// delivery or give a password" the warning governs the whole list.
+func endsAtBreak(s string, o hit, requests []hit, r hit) bool {
+	i := strings.IndexAny(s[o.end:r.pos], scopeBreaks)
+	if i < 0 {
+		return false
+	}
+	b := o.end + i
+	if slices.ContainsFunc(requests, func(q hit) bool { return q.pos > o.pos && q.pos < b }) {
+		return false
+	}
+	_, size := utf8.DecodeRuneInString(s[b:])
+	after := b + size
+	j := slices.IndexFunc(requests, func(q hit) bool { return q.pos >= after && q.pos <= r.pos })
+	return j >= 0 && onlyConnectors(s[after:requests[j].pos])
+}
+
+// onlyConnectors reports whether text holds only connector words.
+func onlyConnectors(text string) bool {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) {
+		if !slices.Contains(connectorWords, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// readerDemand reports whether demand r is the reader's own or asks for
+// nothing the reader has: "ask for a new card number", "you will need
+// your card number when you call your bank". A demand of someone else in
+// the clause ("we will call you and ask for your PIN") stays a demand.
+func readerDemand(s string, hits *[numKinds][]hit, clauses []hit, r hit) bool {
+	if sec, ok := nextSecret(hits[kindSecret], r); ok && fresh(s[r.pos:sec.pos]) {
+		return true
+	}
+	if !slices.Contains(readerDemands, r.word) {
+		return false
+	}
+	if inScope(hits[kindActor], hits[kindReset], clauses, r.pos) {
+		return false
+	}
+	clause := s[:r.pos]
+	if i := strings.LastIndexAny(clause, clauseBreaks); i >= 0 {
+		clause = clause[i+1:]
+	}
+	words := strings.Fields(clause)
+	for len(words) > 0 && slices.Contains(auxiliaryWords, words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	subject := ""
+	if len(words) > 0 {
+		subject = words[len(words)-1]
+	}
+	return slices.Contains(readerWords, subject)
+}
+
+// fresh reports whether the words before a secret make it a new one
+// ("a new card number") rather than the reader's ("your new password").
+func fresh(between string) bool {
+	words := strings.Fields(between)
+	isFresh := slices.ContainsFunc(freshWords, func(f string) bool {
+		return slices.Contains(words, f) || (strings.ContainsFunc(f, isHan) && strings.Contains(between, f))
+	})
+	isYours := slices.ContainsFunc(yourWords, func(y string) bool {
+		return slices.Contains(words, y) || (strings.ContainsFunc(y, isHan) && strings.Contains(between, y))
+	})
+	return isFresh && !isYours
+}
+
+// nextSecret returns the first secret after r.
+func nextSecret(secrets []hit, r hit) (hit, bool) {
+	i := slices.IndexFunc(secrets, func(h hit) bool { return h.pos >= r.end })
+	if i < 0 {
+		return hit{}, false
+	}
+	return secrets[i], true
+}
+
+// askedSecret returns the secret request r asks for: for a request that
+// needs its object, the secret right after it unless the reader changes
+// it; for a log-in without a link or "here", a secret other than those the
+// reader changes; else the first secret of the sentence.
+func askedSecret(s string, hits *[numKinds][]hit, requests []hit, r hit) (string, bool) {
+	secrets := hits[kindSecret]
+	own := func(sec hit) bool { return ownChange(s, hits[kindChange], requests, sec) }
+	switch {
+	case r.object:
+		sec, ok := nextSecret(secrets, r)
+		if !ok || len(strings.Fields(s[r.end:sec.pos])) > objectWords || own(sec) {
+			return "", false
+		}
+		return sec.word, true
+	case slices.Contains(loginWords, r.word) && len(hits[kindPlace]) == 0:
+		i := slices.IndexFunc(secrets, func(sec hit) bool { return !own(sec) })
+		if i < 0 {
+			return "", false
+		}
+		return secrets[i].word, true
+	}
+	return secrets[0].word, true
+}
+
+// ownChange reports whether secret sec is a password or PIN the reader
+// changes or chooses: the nearest verb before it in its clause is a change
+// ("sign in and change your password"), or, with no verb before it, a
+// change follows within two words ("um Ihr Passwort zu ändern").
+func ownChange(s string, changes, requests []hit, sec hit) bool {
+	if !slices.Contains(ownSecrets, sec.word) {
+		return false
+	}
+	clause := func(a, b int) bool { return !strings.ContainsAny(s[a:b], clauseBreaks) }
+	var before hit
+	found := false
+	for _, v := range append(slices.Clone(requests), changes...) {
+		if v.end <= sec.pos && clause(v.end, sec.pos) && (!found || v.pos > before.pos || (v.pos == before.pos && v.kind == kindChange)) {
+			before, found = v, true
+		}
+	}
+	if found {
+		return before.kind == kindChange
+	}
+	for _, c := range changes {
+		if c.pos >= sec.end && clause(sec.end, c.pos) {
+			between := strings.Fields(s[sec.end:c.pos])
+			return len(between) <= 2 && !slices.ContainsFunc(between, func(w string) bool {
+				return slices.Contains([]string{"and", "or", "und", "oder", "et", "ou", "y", "o"}, w)
+			})
+		}
+	}
+	return false
+}
+
+// missingParticle reports whether German request h lacks the particle it
+// needs at the end of its clause ("melden Sie sich bei Ihrer Bank" without
+// "an").
+func missingParticle(s string, h hit) bool {
+	particle, ok := separableParticles[h.word]
+	if !ok {
+		return false
+	}
+	rest := s[h.end:]
+	if i := strings.IndexAny(rest, clauseBreaks+".!?"); i >= 0 {
+		rest = rest[:i]
+	}
+	words := strings.FieldsFunc(rest, func(r rune) bool { return !isWordRune(r) })
+	for i, w := range words {
+		if w == particle && (i == len(words)-1 || words[i+1] == "und" || words[i+1] == "oder") {
+			return false
+		}
+	}
+	return true
 }
 
 // inScope reports whether an opening word comes before pos with no closing
@@ -294,8 +589,8 @@ func conditional(s string, conds []hit, pos int) bool {
 func findWords(s string, k wordKind) []hit {
 	var out []hit
 	for _, w := range credentialWords[k] {
-		infix := strings.HasPrefix(w, "~")
-		w = strings.TrimPrefix(w, "~")
+		infix, object := strings.HasPrefix(w, "~"), strings.HasSuffix(w, "*")
+		w = strings.TrimSuffix(strings.TrimPrefix(w, "~"), "*")
 		// Latin-script words match whole words; an elided one ("n'",
 		// "lorsqu'") is followed by the next word at once.
 		whole := !infix && !strings.ContainsFunc(w, isHan) && strings.ContainsFunc(w, isWordRune)
@@ -307,7 +602,7 @@ func findWords(s string, k wordKind) []hit {
 			}
 			pos, end := i+j, i+j+len(w)
 			if !whole || (wordBoundaryBefore(s, pos) && (elided || wordBoundaryAfter(s, end))) {
-				out = append(out, hit{kind: k, pos: pos, end: end, word: w})
+				out = append(out, hit{kind: k, pos: pos, end: end, word: w, object: object})
 			}
 			i = pos + 1
 		}

@@ -88,7 +88,9 @@ func TestExampleIncidentsPassTheGate(t *testing.T) {
 // (log in, reply, send, enter, provide, verify, confirm, type, share…) is
 // refused; the advice notices usually give about the same secrets is not.
 // The first two refused sentences passed the gate until the review of
-// issue 4 (finding 6).
+// issue 4 (finding 6); the sentences marked "review diff2" were wrongly
+// accepted (finding 2) or refused (finding 3) until that review. No
+// earlier row changed.
 func TestCredentialRequests(t *testing.T) {
 	org := inventory.Organization{Website: "https://store.example", Contact: inventory.Contact{Email: "privacy@store.example"}}
 	refused := []string{
@@ -118,6 +120,45 @@ func TestCredentialRequests(t *testing.T) {
 		"请回复您的密码",
 		"请登录以下网址并输入您的银行卡号。",
 		"请提供您的PIN码以核实身份",
+		// Review diff2, finding 2: these passed the gate. A negation or a
+		// warning that governs another verb ("delay", "losing access",
+		// "fake charges") ends at the comma; the request after it is made.
+		"Don't delay, reply with your password today.",
+		"To avoid losing access, reply with your password.",
+		"Fake charges may appear, so confirm your card number with us.",
+		"No action is needed other than to confirm your password.",
+		"Without your password we cannot restore access, so email it to privacy@store.example.",
+		// We need (require) the reader's secret: a demand with no request verb.
+		"We need your current password to restore your account.",
+		"We require your PIN to unblock the card.",
+		"Wir benötigen Ihr Passwort, um Ihr Konto wiederherzustellen.",
+		// Request verbs the list missed.
+		"Call us and tell us your PIN.",
+		"Let us know your card number so we can block it.",
+		"Mail us your password.",
+		"Text us your PIN.",
+		"Message us your one-time code.",
+		"Call us with your card number.",
+		"Give your PIN to our agent when they call.",
+		"Give our agent your card number.",
+		"Submit your password on our website.",
+		"Update your card number on our website.",
+		"Sagen Sie uns Ihre PIN.",
+		"Write down your password and hand it to our staff.",
+		"We will call you and ask for your PIN.",
+		"We need your new password.",
+		// A negation after its verb ends at the comma too.
+		"Zögern Sie nicht, senden Sie uns Ihr Passwort.",
+		"Ne tardez pas, envoyez-nous votre mot de passe.",
+		"No espere, envíenos su contraseña.",
+		"不用担心，回复您的密码即可。",
+		// Logging in through a link or "here/below" is what phishing asks
+		// for, even to change the password.
+		"Sign in here and change your password.",
+		"Sign in at https://store.example and change your password.",
+		"Sign in with your password and change it.",
+		"Choose a new password and send it to us.",
+		"请点击下方链接登录并修改密码。",
 	}
 	accepted := []string{
 		"Change your password",
@@ -156,6 +197,43 @@ func TestCredentialRequests(t *testing.T) {
 		"我们绝不会要求您提供密码或银行卡号。",
 		"请勿回复您的密码。",
 		"我们会通过邮寄向您发送新的PIN码。",
+		// Review diff2, finding 3: ordinary advice that was refused. The
+		// danger is the reader giving a secret to someone; choosing or
+		// changing one's own password after logging in on our own site is
+		// the usual advice after a breach.
+		"Choose a new password the next time you sign in.",
+		"We have reset your password and you will need to choose a new password the next time you sign in.",
+		"Sign in and change your password.",
+		"Sign in to your account on our website and change your password.",
+		"Log in to your account and update your password.",
+		"登录并更改您的密码。",
+		"请登录您的账户并修改密码。",
+		"Melden Sie sich an und ändern Sie Ihr Passwort.",
+		"Connectez-vous à votre compte et changez votre mot de passe.",
+		"Inicie sesión en su cuenta y cambie su contraseña.",
+		// The reader asks the bank: "ask for" is a demand only when we (or
+		// someone else) ask.
+		"Ask your bank for a new card number.",
+		"Ask for a new card number.",
+		"Call your bank to cancel the card and ask for a new card number.",
+		"You can ask for a new PIN at any branch.",
+		"You will need your card number when you call your bank.",
+		// "sich bei … melden" is "contact", not "log in" ("sich … anmelden").
+		"Melden Sie sich bei Ihrer Bank und lassen Sie Ihre Kartennummer sperren.",
+		// A negation still governs its request verbs across a comma: a list
+		// of what we never ask, or a parenthesis after the negation.
+		"We will never ask you to reply with your password.",
+		"Never, under any circumstances, reply with your password.",
+		"Do not reply, click links or send your password to anyone who asks.",
+		"Ignore any e-mail, text or call telling you to send your password.",
+		"Tell your bank about any payment you do not recognise and ask for a new card number.",
+		"Let us know if you notice payments you do not recognise; your card number was not affected.",
+		"不要回复、转发或提供您的密码。",
+		// A warning governs a list of requests across later commas
+		// (examples/incidents/01).
+		"Be careful with calls, text messages or e-mails that mention your order and ask you to pay, confirm a delivery or give a password",
+		"Ne répondez jamais, sous aucun prétexte, avec votre mot de passe.",
+		"Melden Sie sich an, um Ihr Passwort zu ändern.",
 	}
 	run := func(text string) error {
 		in := &incident.Incident{Title: "Order database copied", Description: "An intruder copied the order database.",
