@@ -108,7 +108,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	if err != nil {
 		return err
 	}
-	if !token.IsSet() && !loopback(cfg.HTTP.Addr) {
+	if !token.IsSet() && !config.LoopbackAddr(cfg.HTTP.Addr) {
 		// The API approves mass mailings and exports the ledger: never
 		// open to a network without a token.
 		return fmt.Errorf("config http.addr: %q is not a loopback address; set http.api_token_file (or BREACH_API_TOKEN) to serve the API beyond this machine", cfg.HTTP.Addr)
@@ -345,17 +345,4 @@ func (s *Service) webCampaigns() web.Campaigns {
 		return nil
 	}
 	return webCampaigns{s}
-}
-
-// loopback reports whether addr listens on this machine only.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -151,7 +151,7 @@ func (c Config) CheckSecrets() ([]SecretState, error) {
 		switch {
 		case s.Key == "secrets.notice_key_file" && s.Value.IsSet() && len(s.Value.Reveal()) < verify.MinSecretBytes:
 			errs = append(errs, c.origin.keyError(s.Key, nil, fmt.Sprintf("the key must be at least %d bytes", verify.MinSecretBytes)))
-		case s.Key == "http.api_token_file" && !s.Value.IsSet() && !loopbackHost(c.HTTP.Addr):
+		case s.Key == "http.api_token_file" && !s.Value.IsSet() && !LoopbackAddr(c.HTTP.Addr):
 			errs = append(errs, c.origin.keyError("http.addr", nil, fmt.Sprintf(
 				"%q is not a loopback address; set http.api_token_file (or %s) to serve the API beyond this machine", c.HTTP.Addr, EnvAPIToken)))
 		}
@@ -159,9 +159,9 @@ func (c Config) CheckSecrets() ([]SecretState, error) {
 	return states, errors.Join(errs...)
 }
 
-// loopbackHost reports whether addr (host:port) listens on this machine
+// LoopbackAddr reports whether addr (host:port) listens on this machine
 // only.
-func loopbackHost(addr string) bool {
+func LoopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false
