@@ -104,7 +104,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return fmt.Errorf("intake: %w", err)
 	}
 	s.metrics.registerIntake(s.intake)
-	token, err := config.ReadSecret("http.api_token_file", cfg.HTTP.APITokenFile, "BREACH_API_TOKEN")
+	token, err := cfg.Secret("http.api_token_file")
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func openStore(ctx context.Context, cfg config.Config, log *logrus.Entry) (store
 		_ = f.Close()
 	}
 	if cfg.Store.Driver == store.DriverPostgres {
-		dsn, err := config.ReadSecret("store.dsn_file", cfg.Store.DSNFile, "BREACH_STORE_DSN")
+		dsn, err := cfg.Secret("store.dsn_file")
 		if err != nil {
 			return nil, err
 		}

@@ -47,9 +47,9 @@ func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
 		var err error
 		switch {
 		case name == notify.ChannelEmail && cfg.Channels.Email.SMTP.Host != "":
-			c, err = emailChannel(cfg.Channels.Email, clog)
+			c, err = emailChannel(cfg, clog)
 		case name == notify.ChannelSMS && cfg.Channels.SMS.AccountSID != "":
-			c, err = smsChannel(cfg.Channels.SMS, clog)
+			c, err = smsChannel(cfg, clog)
 		default:
 			var n *outbox.Notifier
 			n, err = outbox.New(dir, name, clog)
@@ -66,8 +66,9 @@ func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
 	return out, nil
 }
 
-func smsChannel(c config.SMS, log *logrus.Entry) (*channel, error) {
-	token, err := config.ReadSecret("channels.sms.auth_token_file", c.AuthTokenFile, "BREACH_TWILIO_AUTH_TOKEN")
+func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	c := cfg.Channels.SMS
+	token, err := cfg.Secret("channels.sms.auth_token_file")
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +81,9 @@ func smsChannel(c config.SMS, log *logrus.Entry) (*channel, error) {
 		close: func() error { return nil }}, nil
 }
 
-func emailChannel(e config.Email, log *logrus.Entry) (*channel, error) {
-	pw, err := config.ReadSecret("channels.email.smtp.password_file", e.SMTP.PasswordFile, "BREACH_SMTP_PASSWORD")
+func emailChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	e := cfg.Channels.Email
+	pw, err := cfg.Secret("channels.email.smtp.password_file")
 	if err != nil {
 		return nil, err
 	}
@@ -130,14 +132,14 @@ func CheckConfig(cfg config.Config) error {
 	}
 	log := logging.Discard()
 	if cfg.Channels.Email.SMTP.Host != "" {
-		c, err := emailChannel(cfg.Channels.Email, log)
+		c, err := emailChannel(cfg, log)
 		if err != nil {
 			return err
 		}
 		_ = c.close()
 	}
 	if cfg.Channels.SMS.AccountSID != "" {
-		c, err := smsChannel(cfg.Channels.SMS, log)
+		c, err := smsChannel(cfg, log)
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ import (
 // <data>/notice.key, created with 32 random bytes on first use. Losing it
 // makes earlier codes unverifiable, so it is never regenerated.
 func noticeKey(cfg config.Config) ([]byte, error) {
-	s, err := config.ReadSecret("secrets.notice_key_file", cfg.Secrets.NoticeKeyFile, "BREACH_NOTICE_KEY")
+	s, err := cfg.Secret("secrets.notice_key_file")
 	if err != nil {
 		return nil, err
 	}

@@ -54,17 +54,7 @@ g,Gus,gus@mail.example,,en,DE,,false,,,,vault
 // fixture writes the test inventory and returns it loaded.
 func fixture(t *testing.T) *inventory.Inventory {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range map[string]string{"inventory.yaml": testInventory, "subjects.csv": testSubjects} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	inv, err := inventory.Load(filepath.Join(dir, "inventory.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return inv
+	return loadInventory(t, testInventory, testSubjects)
 }
 
 func boolp(b bool) *bool { return &b }

@@ -38,7 +38,7 @@ const (
 	envNATSCreds     = "BREACH_NATS_CREDS"
 	envNATSPrefix    = "BREACH_NATS_PREFIX"
 	envServer        = "BREACH_SERVER"
-	envAPIToken      = "BREACH_API_TOKEN"
+	envAPIToken      = config.EnvAPIToken
 )
 
 // incidentEnv is what the incident commands take from the process: the

@@ -168,7 +168,7 @@ func findJob(ctx context.Context, inv *inventory.Inventory, in *incident.Inciden
 // the configured secret, else the data directory's notice.key when the
 // caller named a data directory, else a throw-away key with a warning.
 func previewKey(cfg config.Config, useDataDir bool) ([]byte, string) {
-	if s, err := config.ReadSecret("secrets.notice_key_file", cfg.Secrets.NoticeKeyFile, "BREACH_NOTICE_KEY"); err == nil && s.IsSet() {
+	if s, err := cfg.Secret("secrets.notice_key_file"); err == nil && s.IsSet() {
 		return []byte(s.Reveal()), ""
 	} else if err != nil {
 		return previewOnlyKey, err.Error() + "; the verification code shown will not verify"

@@ -148,7 +148,9 @@ func TestSecretNeverPrints(t *testing.T) {
 	if err := os.WriteFile(p, []byte("hunter2\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := ReadSecret("channels.email.smtp.password_file", p, "")
+	cfg := Default()
+	cfg.Channels.Email.SMTP.PasswordFile = p
+	s, err := cfg.Secret("channels.email.smtp.password_file")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,9 +173,13 @@ func TestSecretNeverPrints(t *testing.T) {
 	if string(b) != `"<secret>"` {
 		t.Errorf("got JSON %s, want \"<secret>\"", b)
 	}
-	_, err = ReadSecret("k", filepath.Join(dir, "missing"), "")
-	if err == nil || !strings.Contains(err.Error(), "config k") {
+	cfg.Channels.Email.SMTP.PasswordFile = filepath.Join(dir, "missing")
+	_, err = cfg.Secret("channels.email.smtp.password_file")
+	if err == nil || !strings.Contains(err.Error(), "channels.email.smtp.password_file") {
 		t.Errorf("got %v, want an error naming the key", err)
+	}
+	if _, err := cfg.Secret("log.level"); err == nil {
+		t.Error("Secret(log.level): got no error for a setting that is not a secret")
 	}
 }
 

@@ -48,17 +48,10 @@ func (s Secret) MarshalYAML() (any, error) { return masked, nil }
 
 var _ yaml.Marshaler = Secret{}
 
-// ReadSecret reads a secret for the setting key: from the file at path when
-// path is set, else from the environment variable env when set. The error
-// names the key and the file, never the content.
-func ReadSecret(key, path, env string) (Secret, error) {
-	s, err := readSecret(path, env)
-	if err != nil {
-		return Secret{}, fmt.Errorf("config %s: %w", key, err)
-	}
-	return s, nil
-}
-
+// readSecret returns the secret in the file at path when path is set, else
+// in the environment variable env when set, else an unset Secret. Errors
+// name the file, never the content, and no key: Config.Secret adds it with
+// where it was set.
 func readSecret(path, env string) (Secret, error) {
 	if path != "" {
 		b, err := os.ReadFile(path)
@@ -110,6 +103,24 @@ func (c Config) SecretSettings() []SecretSetting {
 		{"channels.email.dkim.key_file", c.Channels.Email.DKIM.KeyFile, ""},
 		{"channels.sms.auth_token_file", c.Channels.SMS.AuthTokenFile, EnvTwilioAuthToken},
 	}
+}
+
+// Secret reads the secret of one setting of SecretSettings (its file, or
+// else its environment variable), as serve does; an error names the key
+// and where it was set. Unset is not an error: the returned Secret is
+// empty.
+func (c Config) Secret(key string) (Secret, error) {
+	for _, set := range c.SecretSettings() {
+		if set.Key != key {
+			continue
+		}
+		v, err := readSecret(set.File, set.Env)
+		if err != nil {
+			return Secret{}, c.origin.keyError(key, nil, err.Error())
+		}
+		return v, nil
+	}
+	return Secret{}, fmt.Errorf("config %s: not a secret setting", key)
 }
 
 // SecretState is what CheckSecrets found for one setting.
