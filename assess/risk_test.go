@@ -60,7 +60,6 @@ func runRule(t *testing.T, ruleName string, cases []riskCase) {
 }
 
 var (
-	noEffects   = circ(incident.ConfidentialityNone, incident.IntegrityNone, incident.AvailabilityNone, false)
 	leakUnknown = circ(incident.ConfidentialityUnknownRecipients, incident.IntegrityNone, incident.AvailabilityNone, true)
 	leakKnown   = circ(incident.ConfidentialityKnownRecipients, incident.IntegrityNone, incident.AvailabilityNone, false)
 	leakMaybe   = circ(incident.ConfidentialityPossible, incident.IntegrityNone, incident.AvailabilityNone, false)
