@@ -1,4 +1,4 @@
-package app
+package workflow
 
 import (
 	"testing"
@@ -27,7 +27,7 @@ func TestDueWarnings(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 	w := dueWarnings(a, now)[0]
-	if w.key() != "UK-GDPR/regulator/2026-11-23T09:00:00Z/24h" {
-		t.Errorf("got key %q; a warning must be keyed by deadline and threshold so it is published once", w.key())
+	if w.EventKey() != "UK-GDPR/regulator/2026-11-23T09:00:00Z/24h" {
+		t.Errorf("got key %q; a warning must be keyed by deadline and threshold so it is published once", w.EventKey())
 	}
 }

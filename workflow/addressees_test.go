@@ -1,11 +1,11 @@
-package app_test
+package workflow_test
 
 import (
 	"testing"
 
-	"github.com/breach-notify/breach/app"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/regulators"
+	"github.com/breach-notify/breach/workflow"
 )
 
 // TestAddressees: who a campaign tells and who also gets the high-risk SMS,
@@ -34,7 +34,7 @@ func TestAddressees(t *testing.T) {
 		{"patient elsewhere, HIPAA on top", assess.AffectedPerson{Jurisdiction: "US-OR", HIPAA: true}, false, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			to := app.NewAddressees(a, tc.notifyAll)
+			to := workflow.NewAddressees(a, tc.notifyAll)
 			if got := to.Includes(&tc.p); got != tc.told {
 				t.Errorf("Includes = %v, want %v", got, tc.told)
 			}
@@ -43,7 +43,7 @@ func TestAddressees(t *testing.T) {
 			}
 		})
 	}
-	none := app.NewAddressees(&assess.Assessment{Obligations: []regulators.Obligation{{Jurisdiction: "EU-GDPR"}}}, true)
+	none := workflow.NewAddressees(&assess.Assessment{Obligations: []regulators.Obligation{{Jurisdiction: "EU-GDPR"}}}, true)
 	if !none.None() || none.Includes(&assess.AffectedPerson{Jurisdiction: "EU-GDPR"}) {
 		t.Error("with no duty to tell anyone, notify_all_affected must not start a campaign")
 	}

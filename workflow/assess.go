@@ -1,135 +1,93 @@
-package app
+package workflow
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
+	"github.com/nats-io/nats.go/jetstream"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/store"
 )
 
-// Lifecycle events of the assessment.
-const (
-	EventAssessed         = "assessed"
-	EventAssessmentFailed = "assessment.failed"
-)
-
-// assessor assesses every stored incident revision against the inventory,
-// one at a time, in the background. Intake hands it incident ids; at start
-// it picks up every incident whose current revision has no assessment yet,
-// so a crash between storing and assessing loses nothing.
+// assessor assesses stored incident revisions against the inventory. It
+// is driven by the "received" and "assessment.requested" events through a
+// durable consumer, so any replica may do the work; at start it requests
+// the assessment of every revision left unassessed, so a crash between
+// storing and assessing loses nothing.
 type assessor struct {
 	store   store.Store
-	bus     *natsbus.Bus
+	events  Publisher
 	inv     *inventory.Inventory
 	log     *logrus.Entry
 	now     func() time.Time
-	onDone  func(id string, a *assess.Assessment)
-	metrics *serviceMetrics
-
-	more bool // the backlog had a full page: list again when idle
-
-	mu      sync.Mutex
-	pending map[string]bool
-	wake    chan struct{}
+	metrics *metrics
+	runner  *natsbus.Runner
 }
 
-func newAssessor(s store.Store, b *natsbus.Bus, inv *inventory.Inventory, log *logrus.Entry, now func() time.Time, m *serviceMetrics) *assessor {
-	return &assessor{store: s, bus: b, inv: inv, log: log.WithField("component", "assess"), now: now, metrics: m,
-		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
-}
-
-// enqueue asks for incident id to be (re)assessed.
-func (a *assessor) enqueue(id string) {
-	a.mu.Lock()
-	a.pending[id] = true
-	a.mu.Unlock()
-	select {
-	case a.wake <- struct{}{}:
-	default:
+// handle assesses the incident an event names.
+func (a *assessor) handle(ctx context.Context, m jetstream.Msg) {
+	var ev struct {
+		ID       string `json:"id"`
+		Revision int    `json:"revision"`
 	}
-}
-
-func (a *assessor) next() (string, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for id := range a.pending {
-		delete(a.pending, id)
-		return id, true
-	}
-	return "", false
-}
-
-// run works until ctx is cancelled.
-func (a *assessor) run(ctx context.Context) {
-	if a.inv == nil {
-		a.log.Warn("no inventory configured (config inventory: or serve --inventory): incidents are stored but not assessed")
+	if err := json.Unmarshal(m.Data(), &ev); err != nil || !incident.ValidID(ev.ID) {
+		a.runner.Fail(ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
 		return
 	}
-	a.more = a.backlog(ctx)
-	for {
-		id, ok := a.next()
-		if !ok {
-			select {
-			case <-ctx.Done():
-				return
-			case <-a.wake:
-				continue
-			}
+	if a.inv == nil {
+		_ = m.Ack() // nothing to assess against; logged once at start
+		return
+	}
+	err := a.safeAssess(ctx, ev.ID)
+	var in *inputFailure
+	switch {
+	case err == nil:
+	case errors.As(err, &in):
+		a.metrics.assessFailures.Inc()
+		// Kept as an event with its reason, so it is on record beyond
+		// this log line; a new revision is assessed anew.
+		fail := incident.AssessmentFailed{ID: ev.ID, Revision: ev.Revision, Reason: logging.Scrub(err.Error())}
+		if perr := a.events.Publish(ctx, fail); perr != nil {
+			a.runner.Fail(ctx, m, perr, false)
+			return
 		}
-		if err := a.safeAssess(ctx, id); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			a.metrics.assessFailures.Inc()
-			var in *inputFailure
-			if errors.As(err, &in) {
-				// Kept as an event with its reason, so it is on record
-				// beyond this log line; a new revision is assessed anew.
-				_ = a.bus.PublishEvent(ctx, id, EventAssessmentFailed, map[string]any{"id": id, "reason": logging.Scrub(err.Error())})
-				a.log.WithError(err).WithField("incident", id).Error("incident cannot be assessed against the inventory; send a corrected revision")
-				continue
-			}
-			a.log.WithError(err).WithField("incident", id).Warn("assessment failed; retrying in 5s")
-			time.AfterFunc(5*time.Second, func() { a.enqueue(id) })
-		}
-		if a.more && a.idle() {
-			a.more = a.backlog(ctx)
-		}
+		a.log.WithError(err).WithField("incident", ev.ID).Error("incident cannot be assessed against the inventory; send a corrected revision")
+	default:
+		a.metrics.assessFailures.Inc()
+		a.log.WithError(err).WithField("incident", ev.ID).Warn("assessment failed; will retry")
+		a.runner.Fail(ctx, m, err, false)
+		return
+	}
+	if err := m.DoubleAck(ctx); err != nil {
+		a.log.WithError(err).WithField("incident", ev.ID).Warn("ack not confirmed; the assessment event may be redelivered (harmless)")
 	}
 }
 
-// backlog queues incidents stored but not assessed (a crash between the
-// two, or a service run without inventory). It reports whether there may
-// be more than one page; run lists again once the queue is empty.
-func (a *assessor) backlog(ctx context.Context) bool {
+// backlog requests the assessment of every revision stored but not
+// assessed (a crash between the two, or a service run without inventory).
+func (a *assessor) backlog(ctx context.Context, nonce string) error {
 	rows, err := a.store.ListUnassessed(ctx, store.MaxListLimit)
 	if err != nil {
-		a.log.WithError(err).Error("list incidents awaiting assessment")
-		return false
+		return fmt.Errorf("list incidents awaiting assessment: %w", err)
 	}
 	for _, r := range rows {
-		a.enqueue(r.ID)
+		if err := a.events.Publish(ctx, incident.AssessmentRequested{ID: r.ID, Revision: r.Revision, Nonce: nonce}); err != nil {
+			return err
+		}
 	}
 	if len(rows) > 0 {
 		a.log.WithField("count", len(rows)).Info("assessing incidents left from before the restart")
 	}
-	return len(rows) == store.MaxListLimit
-}
-
-func (a *assessor) idle() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.pending) == 0
+	return nil
 }
 
 // safeAssess is assessOne with a panic turned into an input failure, so one
@@ -193,10 +151,10 @@ func (a *assessor) assessOne(ctx context.Context, id string) error {
 	// The event goes first: if it cannot be published the assessment is
 	// not saved and the whole step is retried; its key (the revision) makes
 	// a replay harmless.
-	ev := map[string]any{"id": id, "revision": in.Revision, "risk": res.Risk, "level": res.Severity.Level,
-		"subjects": res.Subjects.Total, "newly_affected": newly, "by_jurisdiction": res.Subjects.ByJurisdiction}
-	if err := a.bus.PublishEvent(ctx, id, EventAssessed, ev, natsbus.EventKey(fmt.Sprint(in.Revision))); err != nil {
-		return fmt.Errorf("publish assessed event of %s: %w", id, err)
+	ev := incident.Assessed{ID: id, Revision: in.Revision, Risk: string(res.Risk), Level: res.Severity.Level,
+		Subjects: res.Subjects.Total, NewlyAffected: newly, ByJurisdiction: res.Subjects.ByJurisdiction}
+	if err := a.events.Publish(ctx, ev); err != nil {
+		return err
 	}
 	if err := a.store.SaveAssessment(ctx, id, in.Revision, res.AssessedAt, doc,
 		store.AssessmentSummary{Risk: string(res.Risk), Level: res.Severity.Level, Subjects: res.Subjects.Total}); err != nil {
@@ -205,9 +163,6 @@ func (a *assessor) assessOne(ctx context.Context, id string) error {
 	a.metrics.assessSeconds.Observe(time.Since(began).Seconds())
 	a.log.WithFields(logrus.Fields{"incident": id, "revision": in.Revision, "risk": res.Risk, "subjects": res.Subjects.Total,
 		"newly_affected": newly, "took": time.Since(began).Round(time.Millisecond).String()}).Info("incident assessed")
-	if a.onDone != nil {
-		a.onDone(id, res)
-	}
 	return nil
 }
 

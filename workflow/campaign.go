@@ -1,4 +1,4 @@
-package app
+package workflow
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/assess"
@@ -20,15 +21,6 @@ import (
 	"github.com/breach-notify/breach/store"
 )
 
-// Campaign lifecycle events.
-const (
-	EventApproved          = "approved"
-	EventCampaignPlanned   = "campaign.planned"
-	EventCampaignCompleted = "campaign.completed"
-	EventCampaignSkipped   = "campaign.not_required"
-	EventAwaitingApproval  = "campaign.awaiting_approval"
-)
-
 // ErrNotAssessed means an incident cannot be approved before it is
 // assessed.
 var ErrNotAssessed = errors.New("incident not assessed yet")
@@ -37,12 +29,17 @@ var ErrNotAssessed = errors.New("incident not assessed yet")
 // stands; the error names what to correct.
 var ErrCampaignBlocked = errors.New("campaign blocked")
 
+// ErrAlreadyApproved means someone else approved the current revision
+// first; the first approval stands.
+var ErrAlreadyApproved = errors.New("already approved")
+
 // campaigner starts notice campaigns for approved incidents and watches
-// them until every notice is final.
+// them until every notice is final. It is driven by the "assessed",
+// "approved" and "campaign.requested" events through a durable consumer.
 type campaigner struct {
 	store       store.Store
 	ledger      notify.Ledger
-	bus         *natsbus.Bus
+	events      Publisher
 	inv         *inventory.Inventory
 	composer    *compose.Composer
 	planner     *notify.Planner
@@ -50,11 +47,10 @@ type campaigner struct {
 	notifyAll   bool
 	log         *logrus.Entry
 	now         func() time.Time
+	runner      *natsbus.Runner
 
-	mu      sync.Mutex
-	active  map[string]int  // incident → revision being watched
-	pending map[string]bool // incidents waiting to be planned
-	wake    chan struct{}
+	mu     sync.Mutex
+	active map[string]int // incident → revision being watched by this replica
 }
 
 func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval, error) {
@@ -76,98 +72,106 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 	}
 	at := c.now().UTC()
 	if err := c.store.SetApproval(ctx, id, by, at); err != nil {
-		// Already approved for this revision (by someone else): approval
-		// is idempotent, the first one stands.
 		if existing, gerr := c.store.GetApproval(ctx, id); errors.Is(err, store.ErrConflict) && gerr == nil && existing.Revision == rec.Revision {
-			return existing, nil
+			return existing, fmt.Errorf("approve %s revision %d: %w (the first approval stands)", id, rec.Revision, ErrAlreadyApproved)
 		}
 		return store.Approval{}, err
 	}
-	_ = c.bus.PublishEvent(ctx, id, EventApproved, map[string]any{"id": id, "revision": rec.Revision, "by": by, "at": at},
-		natsbus.EventKey(fmt.Sprint(rec.Revision)))
-	c.trigger(id)
+	// The approval is stored; the event starts the campaign on whichever
+	// replica takes it. Should it not be published, the campaign starts
+	// at the next start of the service (resume), and the caller is told.
+	if err := c.events.Publish(ctx, incident.Approved{ID: id, Revision: rec.Revision, At: at}); err != nil {
+		return store.Approval{}, fmt.Errorf("approve %s: approved, but the campaign could not be started yet (it starts when the service restarts): %w", id, err)
+	}
 	return c.store.GetApproval(ctx, id)
 }
 
-// trigger asks for the campaign of id to be (re)planned.
-func (c *campaigner) trigger(id string) {
-	c.mu.Lock()
-	c.pending[id] = true
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// handle reacts to one event of the campaign consumer.
+func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
+	var ev struct {
+		ID       string `json:"id"`
+		Revision int    `json:"revision"`
 	}
-}
-
-func (c *campaigner) nextPending() (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for id := range c.pending {
-		delete(c.pending, id)
-		return id, true
+	if err := json.Unmarshal(m.Data(), &ev); err != nil || !incident.ValidID(ev.ID) {
+		c.runner.Fail(ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
+		return
 	}
-	return "", false
+	kind := incident.EventKind(m.Headers().Get(natsbus.HeaderEventKind))
+	var err error
+	switch kind {
+	case incident.EventAssessed:
+		err = c.onAssessed(ctx, ev.ID)
+	default: // approved, campaign.requested
+		err = c.safePlan(ctx, ev.ID)
+	}
+	if err != nil {
+		c.log.WithError(err).WithFields(logrus.Fields{"incident": ev.ID, "event": string(kind)}).Error("campaign step failed; will retry")
+		c.runner.Fail(ctx, m, err, false)
+		return
+	}
+	if err := m.DoubleAck(ctx); err != nil {
+		c.log.WithError(err).WithField("incident", ev.ID).Warn("ack not confirmed; the event may be redelivered (harmless)")
+	}
 }
 
 // onAssessed runs after each assessment: with auto-approval the campaign
 // starts at once; an incident approved earlier is re-planned so that people
 // newly affected by a new revision are told too.
-func (c *campaigner) onAssessed(ctx context.Context, id string) {
+func (c *campaigner) onAssessed(ctx context.Context, id string) error {
 	if c.autoApprove {
-		if _, err := c.approve(ctx, id, "auto-approve (campaign.auto_approve)"); err != nil {
-			c.log.WithError(err).WithField("incident", id).Error("auto-approve")
+		_, err := c.approve(ctx, id, "auto-approve (campaign.auto_approve)")
+		if errors.Is(err, ErrAlreadyApproved) {
+			return nil
 		}
-		return
+		if errors.Is(err, ErrCampaignBlocked) {
+			c.log.WithError(err).WithField("incident", id).Error("auto-approve refused")
+			return nil
+		}
+		return err
 	}
 	if _, err := c.store.GetApproval(ctx, id); err == nil {
-		c.trigger(id)
+		return c.safePlan(ctx, id)
+	}
+	return nil
+}
+
+// resume requests the planning of every approved incident: planning is
+// idempotent, so a crash in the middle of planning loses nobody.
+func (c *campaigner) resume(ctx context.Context, nonce string) error {
+	cursor := ""
+	for {
+		rows, next, err := c.store.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
+		if err != nil {
+			return fmt.Errorf("list incidents to resume campaigns: %w", err)
+		}
+		for _, r := range rows {
+			if r.Status == store.StatusApproved {
+				if err := c.events.Publish(ctx, incident.CampaignRequested{ID: r.ID, Revision: r.Revision, Nonce: nonce}); err != nil {
+					return err
+				}
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
 	}
 }
 
-// run plans campaigns as they are triggered and reports completion. At
-// start it re-plans every approved incident: planning is idempotent, so a
-// crash in the middle of planning loses nobody.
-func (c *campaigner) run(ctx context.Context) {
-	go c.resume(ctx)
+// watch publishes campaign.completed for the campaigns this replica
+// planned, every interval, until ctx ends.
+func (c *campaigner) watch(ctx context.Context, interval time.Duration) {
 	// Completion is a GROUP BY over each active campaign's ledger rows: a
 	// few seconds' delay in the event keeps it off a big campaign's path.
-	tick := time.NewTicker(5 * time.Second)
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-c.wake:
-			for id, ok := c.nextPending(); ok && ctx.Err() == nil; id, ok = c.nextPending() {
-				if err := c.safePlan(ctx, id); err != nil && ctx.Err() == nil {
-					c.log.WithError(err).WithField("incident", id).Error("campaign not planned; retrying in 30s")
-					time.AfterFunc(30*time.Second, func() { c.trigger(id) })
-				}
-			}
 		case <-tick.C:
 			c.checkCompleted(ctx)
 		}
-	}
-}
-
-func (c *campaigner) resume(ctx context.Context) {
-	cursor := ""
-	for {
-		rows, next, err := c.store.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
-		if err != nil {
-			c.log.WithError(err).Error("list incidents to resume campaigns")
-			return
-		}
-		for _, r := range rows {
-			if r.Status == store.StatusApproved {
-				c.trigger(r.ID)
-			}
-		}
-		if next == "" {
-			return
-		}
-		cursor = next
 	}
 }
 
@@ -201,15 +205,21 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	if ap, err := c.store.GetApproval(ctx, id); err != nil || ap.Revision != rec.Revision {
 		// Approving one revision does not approve the next: its facts and
 		// its people are read by a person first.
-		_ = c.bus.PublishEvent(ctx, id, EventAwaitingApproval, map[string]any{"id": id, "revision": rec.Revision,
-			"reason": "the current revision has not been approved"}, natsbus.EventKey(fmt.Sprint(rec.Revision)))
+		note := incident.CampaignNote{Kind: incident.EventAwaitingApproval, ID: id, Revision: rec.Revision,
+			Reason: "the current revision has not been approved"}
+		if err := c.events.Publish(ctx, note); err != nil {
+			return err
+		}
 		c.log.WithFields(logrus.Fields{"incident": id, "revision": rec.Revision}).Warn("revision not approved: campaign waits for approval (breach incident approve)")
 		return nil
 	}
 	to := NewAddressees(a, c.notifyAll)
 	if to.None() {
-		_ = c.bus.PublishEvent(ctx, id, EventCampaignSkipped, map[string]any{"id": id, "revision": in.Revision, "risk": a.Risk,
-			"reason": "no jurisdiction requires telling the people for this assessment"}, natsbus.EventKey(fmt.Sprint(in.Revision)))
+		note := incident.CampaignNote{Kind: incident.EventCampaignSkipped, ID: id, Revision: in.Revision, Risk: string(a.Risk),
+			Reason: "no jurisdiction requires telling the people for this assessment"}
+		if err := c.events.Publish(ctx, note); err != nil {
+			return err
+		}
 		c.log.WithField("incident", id).Info("no law requires individual notice; no campaign")
 		return nil
 	}
@@ -235,8 +245,14 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	c.mu.Lock()
 	c.active[id] = in.Revision
 	c.mu.Unlock()
-	_ = c.bus.PublishEvent(ctx, id, EventCampaignPlanned, map[string]any{"id": id, "revision": in.Revision, "stats": st,
-		"jurisdictions": to.Jurisdictions()}, natsbus.EventKey(fmt.Sprintf("%d-%d", in.Revision, st.New)))
+	planned := incident.CampaignPlanned{ID: id, Revision: in.Revision, People: st.People, Notices: st.Notices, New: st.New,
+		Queued: st.Queued, Unreachable: st.Unreachable, Failed: st.Failed, ByChannel: map[string]int{}, Jurisdictions: to.Jurisdictions()}
+	for ch, n := range st.ByChannel {
+		planned.ByChannel[string(ch)] = n
+	}
+	if err := c.events.Publish(ctx, planned); err != nil {
+		return err
+	}
 	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
 		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
 	return nil
@@ -289,11 +305,26 @@ func (c *campaigner) checkCompleted(ctx context.Context) {
 			continue
 		}
 		totals := counts.Totals()
+		done := incident.CampaignCompleted{ID: id, Revision: rev, Counts: map[string]map[string]int{}, Totals: map[string]int{}}
+		for ch, byState := range counts {
+			m := map[string]int{}
+			for st, n := range byState {
+				m[string(st)] = n
+			}
+			done.Counts[string(ch)] = m
+		}
+		for st, n := range totals {
+			done.Totals[string(st)] = n
+		}
+		// The campaign stays watched until its event is out: a failed
+		// publication is tried again at the next check, never lost.
+		if err := c.events.Publish(ctx, done); err != nil {
+			c.log.WithError(err).WithField("incident", id).Warn("publish campaign.completed; retrying at the next check")
+			continue
+		}
 		c.mu.Lock()
 		delete(c.active, id)
 		c.mu.Unlock()
-		_ = c.bus.PublishEvent(ctx, id, EventCampaignCompleted, map[string]any{"id": id, "revision": rev, "counts": counts, "totals": totals},
-			natsbus.EventKey(fmt.Sprintf("%d-%d", rev, totals[notify.StateSent])))
 		c.log.WithFields(logrus.Fields{"incident": id, "sent": totals[notify.StateSent], "unreachable": totals[notify.StateUnreachable],
 			"failed": totals[notify.StateFailedPermanent]}).Info("campaign completed")
 	}
