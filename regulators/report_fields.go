@@ -147,7 +147,7 @@ func gdprForm(id, prefix string, verified bool) ReportForm {
 
 // reportForms holds the forms of every encoded jurisdiction.
 var reportForms = map[string][]ReportForm{
-	euGDPRID: {gdprForm(euGDPRID, "GDPR", true)},
+	euGDPRID:  {gdprForm(euGDPRID, "GDPR", true)},
 	"UK-GDPR": {gdprForm("UK-GDPR", "UK GDPR", false)},
 	cnPIPLID: {
 		{
