@@ -118,7 +118,9 @@ func TestEveryRequiredFieldPresent(t *testing.T) {
 				}
 				forms := regulators.ReportForms(ob.Jurisdiction)
 				for _, f := range d.Filings {
-					form := forms[slices.IndexFunc(forms, func(fm regulators.ReportForm) bool { return f.ID == fm.ID || strings.HasPrefix(f.ID, fm.ID+"/") && f.Place != "" })]
+					form := forms[slices.IndexFunc(forms, func(fm regulators.ReportForm) bool {
+						return f.ID == fm.ID || strings.HasPrefix(f.ID, fm.ID+"/") && f.Place != ""
+					})]
 					checkFiling(t, c.name+" "+f.ID, form, f)
 				}
 			}

@@ -11,9 +11,9 @@ import (
 var htmlPage = template.Must(template.New("draft").Option("missingkey=error").Funcs(template.FuncMap{
 	"deadline": deadlineLine, "timeLeft": timeLeftLine, "overdue": overdueNote, "missing": missingLines,
 	"unverified": unverifiedLabels, "heading": filingHeading, "yes": yes, "join": strings.Join,
-	"date": func(d *Draft) string { return d.GeneratedAt.UTC().Format(timeFormat) },
+	"date":       func(d *Draft) string { return d.GeneratedAt.UTC().Format(timeFormat) },
 	"discovered": func(d *Draft) string { return d.DiscoveredAt.UTC().Format(timeFormat) },
-	"add1": func(i int) int { return i + 1 }, "sample": func() string { return SampleCode },
+	"add1":       func(i int) int { return i + 1 }, "sample": func() string { return SampleCode },
 	"lang": func(d *Draft) string {
 		if len(d.Filings) > 0 {
 			return d.Filings[0].Language
