@@ -56,6 +56,8 @@ func deadlineLine(f *Filing) string {
 // timeLeftLine says the time left, or that the deadline has passed.
 func timeLeftLine(f *Filing) string {
 	switch {
+	case !f.Required:
+		return "not required on the assessed facts"
 	case f.Deadline == nil:
 		return "no fixed deadline"
 	case f.Overdue:

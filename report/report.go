@@ -139,7 +139,9 @@ type Draft struct {
 type Filing struct {
 	// ID is the form id, with the member state or State appended where
 	// the report is split, e.g. "EU-GDPR/FR".
-	ID        string `json:"id"`
+	ID string `json:"id"`
+	// Form is the id of the regulators.ReportForm the filing follows.
+	Form      string `json:"form"`
 	Title     string `json:"title"`
 	Regulator string `json:"regulator"`
 	// Place is the member state or US State this filing covers, if split.
@@ -308,7 +310,7 @@ func (b *builder) places(form regulators.ReportForm) []place {
 
 // filing drafts one report to one addressee.
 func (b *builder) filing(form regulators.ReportForm, notice *regulators.Notice, p place) (Filing, error) {
-	f := Filing{ID: form.ID, Title: form.Title, Regulator: b.ob.Regulator, Place: p.code, Language: form.Language,
+	f := Filing{ID: form.ID, Form: form.ID, Title: form.Title, Regulator: b.ob.Regulator, Place: p.code, Language: form.Language,
 		Subjects: p.subjects, Source: form.Source, Missing: []string{}, Unverified: []string{}, LegalBasis: []string{}}
 	if form.To != "" {
 		f.Regulator = form.To
@@ -344,8 +346,10 @@ func (b *builder) filing(form regulators.ReportForm, notice *regulators.Notice, 
 		if rf.OnlyIfLate && !late {
 			continue
 		}
-		if !slices.Contains(f.LegalBasis, rf.Citation) {
-			f.LegalBasis = append(f.LegalBasis, rf.Citation)
+		for _, c := range strings.Split(rf.Citation, "; ") {
+			if !slices.Contains(f.LegalBasis, c) {
+				f.LegalBasis = append(f.LegalBasis, c)
+			}
 		}
 		fl := Field{ID: rf.ID, Label: rf.Label, LabelEn: rf.LabelEn, Citation: rf.Citation, Phased: rf.Phased, Verified: rf.Verified}
 		if rf.Fact == regulators.FactFollowUp {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/breach-notify/breach/regulators"
 )
 
 const (
@@ -310,5 +313,55 @@ func TestPDFMissingFont(t *testing.T) {
 				t.Errorf("got %v, want a FontError naming %s and the path", err, tt.setting)
 			}
 		})
+	}
+}
+
+// TestHIPAAMediaNoticePerState checks that a covered entity whose breach
+// affects more than 500 residents of one State gets a media filing for
+// that State only, with its count and the notice text.
+func TestHIPAAMediaNoticePerState(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,name,email,phone,locale,country,region,minor,guardian_email,guardian_phone,postal_address,systems\n")
+	for i := range 520 {
+		state := "TX"
+		if i%40 == 0 {
+			state = "OK"
+		}
+		fmt.Fprintf(&csv, "p%d,Patient %d,p%d@example.org,,en,US,%s,false,,,,ehr\n", i, i, i, state)
+	}
+	writeFile(t, dir, "subjects.csv", csv.String())
+	inv := writeFile(t, dir, "inventory.yaml", `schema: breach.inventory/v1
+organization:
+  name: Example Clinic
+  website: https://clinic.example
+  establishment: US
+  hipaa_covered_entity: true
+  contact: { name: Privacy Office, email: privacy@clinic.example, phone: "+1 800 555 0100" }
+systems:
+  - id: ehr
+    name: Health records
+    categories: [name, date_of_birth, health, national_id]
+subjects: subjects.csv
+`)
+	now := discoveredAt(t, exampleIncident).Add(48 * time.Hour)
+	x := assessFiles(t, inv, "../cmd/breach/testdata/assess/health-hipaa/incident.json", now)
+	x.in.Mitigation.Measures = []string{"Reset every clinician password"}
+	d, err := Build(x.input(t, "US-HIPAA", now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	forms := regulators.ReportForms("US-HIPAA")
+	for _, f := range d.Filings {
+		got[f.ID] = f.Subjects
+		if f.Place != "" && (f.NoticeCopy == nil || f.NoticeCopy.Error != "") {
+			t.Errorf("%s: got notice copy %+v, want the notice text", f.ID, f.NoticeCopy)
+		}
+		checkFiling(t, f.ID, forms[slices.IndexFunc(forms, func(fm regulators.ReportForm) bool { return fm.ID == f.Form })], f)
+	}
+	want := map[string]int{"US-HIPAA": 520, "US-HIPAA/media/TX": 507}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("filings (-want +got):\n%s", diff)
 	}
 }
