@@ -44,11 +44,7 @@ func assessFiles(t *testing.T, invPath, incPath string, now time.Time) assessed 
 	if in.ID == "" {
 		in.ID = "INC-TEST"
 	}
-	people := NewTally()
-	a, err := assess.AssessEach(context.Background(), inv, in, now, func(p *assess.AffectedPerson) error {
-		people.Add(p)
-		return nil
-	})
+	a, people, err := AssessAndCount(context.Background(), inv, in, now)
 	if err != nil {
 		t.Fatalf("assess %s: %v", incPath, err)
 	}

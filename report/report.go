@@ -328,6 +328,9 @@ func (b *builder) filing(form regulators.ReportForm, notice *regulators.Notice, 
 	} else {
 		f.Required, f.Deadline, f.DeadlineText = b.ob.NotifyRegulator, b.ob.RegulatorDeadline, b.ob.RegulatorDeadlineText
 		f.Why = b.regulatorReasons()
+		if form.ID == "EU-GDPR" && p.code == "" && !regulators.HasEUEstablishment(b.in.Organization.Establishment) {
+			f.Why = append(f.Why, "The people were not counted per member state, so this draft is not split: file one report with the authority of each member state where affected people live, each with that state's count.")
+		}
 	}
 	late := false
 	if f.Deadline != nil {

@@ -233,18 +233,20 @@ func TestPDFText(t *testing.T) {
 			t.Skipf("font %s not installed (Debian fonts-dejavu-core, fonts-droid-fallback): %v", font, err)
 		}
 	}
-	now := discoveredAt(t, exampleIncident).Add(80 * time.Hour)
-	x := assessFiles(t, exampleInventory, exampleIncident, now)
+	const multi = "../cmd/breach/testdata/assess/multi-jurisdiction/"
 	tests := []struct {
-		jurisdiction string
-		want         []string
+		inventory, incident, jurisdiction string
+		want                              []string
 	}{
-		{"CN-PIPL", []string{"个人信息处理者的联系方式", "可能造成的危害", "原因", "Revoked the leaked API key", "privacy@store.example"}},
-		{"EU-GDPR", []string{"Nature of the personal data breach", "Reasons for the delay", "MISSING:", "OVERDUE by 8h", "Datenschutzbehörde"}},
-		{"US-CA", []string{"A single sample copy of the notice", "Notice of Data Breach", "XXXXX-XXXXX"}},
+		{exampleInventory, exampleIncident, "CN-PIPL", []string{"个人信息处理者的联系方式", "可能造成的危害", "原因", "Revoked the leaked API key", "privacy@store.example"}},
+		{exampleInventory, exampleIncident, "EU-GDPR", []string{"Nature of the personal data breach", "Reasons for the delay", "MISSING:", "OVERDUE by 8h", "Datenschutzbehörde"}},
+		{exampleInventory, exampleIncident, "US-CA", []string{"A single sample copy of the notice", "Notice of Data Breach", "XXXXX-XXXXX"}},
+		{multi + "inventory.yaml", multi + "incident.json", "JP-APPI", []string{"概要", "再発防止のための措置", "確報 final report"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.jurisdiction, func(t *testing.T) {
+			now := discoveredAt(t, tt.incident).Add(80 * time.Hour)
+			x := assessFiles(t, tt.inventory, tt.incident, now)
 			d, err := Build(x.input(t, tt.jurisdiction, now))
 			if err != nil {
 				t.Fatal(err)
@@ -259,15 +261,17 @@ func TestPDFText(t *testing.T) {
 			if err != nil {
 				t.Fatalf("pdftotext: %v", err)
 			}
-			text := strings.Join(strings.Fields(string(out)), " ")
+			// Lines wrap anywhere in CJK text, so whitespace is ignored.
+			squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
+			text := squash(string(out))
 			for _, w := range tt.want {
-				if !strings.Contains(text, strings.Join(strings.Fields(w), " ")) {
+				if !strings.Contains(text, squash(w)) {
 					t.Errorf("PDF text lacks %q", w)
 				}
 			}
 			for _, f := range d.Filings {
 				for _, fl := range f.Fields {
-					if !strings.Contains(text, strings.Join(strings.Fields(fl.Label), " ")) {
+					if !strings.Contains(text, squash(fl.Label)) {
 						t.Errorf("PDF text lacks the label of field %s: %q", fl.ID, fl.Label)
 					}
 				}

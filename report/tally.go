@@ -1,10 +1,14 @@
 package report
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
 )
 
 // hipaaJurisdiction is the jurisdiction id under which the people whose
@@ -114,4 +118,18 @@ func (t *Tally) count(jurisdiction string) *Count {
 		return nil
 	}
 	return t.by[strings.ToUpper(jurisdiction)]
+}
+
+// AssessAndCount assesses an incident as assess.Assess does and counts its
+// people for the drafts in the same walk over the subject directory.
+func AssessAndCount(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, now time.Time) (*assess.Assessment, *Tally, error) {
+	people := NewTally()
+	a, err := assess.AssessEach(ctx, inv, in, now, func(p *assess.AffectedPerson) error {
+		people.Add(p)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, people, nil
 }

@@ -103,11 +103,7 @@ func runReportDraft(cmd *cobra.Command, o *reportDraftOptions, clock time.Time) 
 	if in.ID == "" {
 		in.ID = incident.NewID(in.DiscoveredAt)
 	}
-	people := report.NewTally()
-	a, err := assess.AssessEach(cmd.Context(), inv, in, now, func(p *assess.AffectedPerson) error {
-		people.Add(p)
-		return nil
-	})
+	a, people, err := report.AssessAndCount(cmd.Context(), inv, in, now)
 	if err != nil {
 		if errors.Is(err, assess.ErrInput) {
 			return usageError(fmt.Errorf("report draft: incident %s: %w", o.incident, err))
