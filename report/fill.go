@@ -216,34 +216,47 @@ func (b *builder) subjects(f *Filing, p place) string {
 	if c != nil && c.Minors > 0 {
 		v += fmt.Sprintf(" Of them %d are minors (children).", c.Minors)
 	}
-	if c != nil && len(c.Regions) > 0 && p.code == "" {
+	if c != nil && len(c.Regions) > 1 && p.code == "" {
 		var parts []string
 		for _, s := range sortedKeys(c.Regions) {
 			parts = append(parts, fmt.Sprintf("%s %d", s, c.Regions[s].Subjects))
 		}
 		v += " By State: " + strings.Join(parts, ", ") + "."
 	}
-	return v + " Categories of people: customers and users whose records were in the affected systems."
+	if names := b.systemNames(); names != "" {
+		v += " They are the people whose records are held in " + names + "."
+	}
+	return v
+}
+
+// systemNames lists the affected systems that held anyone's data, by name.
+func (b *builder) systemNames() string {
+	var names []string
+	for _, id := range sortedKeys(b.in.Assessment.Systems) {
+		if b.in.Assessment.Systems[id] > 0 {
+			names = append(names, b.systemName(id))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// systemName is a system's name from the inventory with its id.
+func (b *builder) systemName(id string) string {
+	if b.in.Inventory != nil {
+		if i := slices.IndexFunc(b.in.Inventory.Systems, func(s inventory.System) bool { return s.ID == id }); i >= 0 && b.in.Inventory.Systems[i].Name != "" {
+			return b.in.Inventory.Systems[i].Name + " (" + id + ")"
+		}
+	}
+	return id
 }
 
 // systems lists the affected systems that held these people's data.
 func (b *builder) systems() string {
-	var ids []string
-	for id, n := range b.in.Assessment.Systems {
-		if n > 0 {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
 	var parts []string
-	for _, id := range ids {
-		name := id
-		if b.in.Inventory != nil {
-			if i := slices.IndexFunc(b.in.Inventory.Systems, func(s inventory.System) bool { return s.ID == id }); i >= 0 && b.in.Inventory.Systems[i].Name != "" {
-				name = b.in.Inventory.Systems[i].Name + " (" + id + ")"
-			}
+	for _, id := range sortedKeys(b.in.Assessment.Systems) {
+		if n := b.in.Assessment.Systems[id]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s: %s affected", b.systemName(id), people(n)))
 		}
-		parts = append(parts, fmt.Sprintf("%s: %s affected", name, people(b.in.Assessment.Systems[id])))
 	}
 	org := b.in.Organization.Name
 	if org != "" && len(parts) > 0 {
