@@ -204,6 +204,9 @@ func Build(in Input) (*Draft, error) {
 	if in.Incident == nil || in.Assessment == nil {
 		return nil, errors.New("build report: incident and assessment are required")
 	}
+	if in.Now.IsZero() {
+		return nil, errors.New("build report: the drafting time (Now) is required")
+	}
 	id := strings.ToUpper(strings.TrimSpace(in.Jurisdiction))
 	i := slices.IndexFunc(in.Assessment.Obligations, func(o regulators.Obligation) bool { return o.Jurisdiction == id })
 	if i < 0 {
