@@ -93,8 +93,9 @@ type Campaign struct {
 
 // Input is everything a draft is built from.
 type Input struct {
-	Incident     *incident.Incident
-	Assessment   *assess.Assessment
+	Incident   *incident.Incident
+	Assessment *assess.Assessment
+	// Organization is the controller; when empty, Inventory's is used.
 	Organization inventory.Organization
 	// Inventory, when set, labels the systems and declared categories.
 	Inventory *inventory.Inventory
@@ -203,6 +204,9 @@ type NoticeCopy struct {
 func Build(in Input) (*Draft, error) {
 	if in.Incident == nil || in.Assessment == nil {
 		return nil, errors.New("build report: incident and assessment are required")
+	}
+	if in.Organization == (inventory.Organization{}) && in.Inventory != nil {
+		in.Organization = in.Inventory.Organization
 	}
 	if in.Now.IsZero() {
 		return nil, errors.New("build report: the drafting time (Now) is required")
