@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/regulators"
 )
 
@@ -367,5 +368,33 @@ subjects: subjects.csv
 	want := map[string]int{"US-HIPAA": 520, "US-HIPAA/media/TX": 507}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("filings (-want +got):\n%s", diff)
+	}
+}
+
+// TestOrganisationFromInventory checks that the inventory's organisation
+// fills the draft when Input.Organization is empty, and that with no
+// organisation at all the contact is missing.
+func TestOrganisationFromInventory(t *testing.T) {
+	now := discoveredAt(t, exampleIncident).Add(time.Hour)
+	x := assessFiles(t, exampleInventory, exampleIncident, now)
+	contact := func(in Input) Field {
+		t.Helper()
+		d, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := d.Filings[0]
+		return f.Fields[slices.IndexFunc(f.Fields, func(fl Field) bool { return fl.ID == "contact" })]
+	}
+	noContact := *x.in
+	noContact.Contact = nil
+	in := x.input(t, "CN-PIPL", now)
+	in.Incident, in.Organization = &noContact, inventory.Organization{}
+	if got := contact(in); !strings.Contains(got.Value, "privacy@store.example") {
+		t.Errorf("from the inventory: got %q (missing %q), want the inventory's contact", got.Value, got.Missing)
+	}
+	in.Inventory = nil
+	if got := contact(in); got.Value != "" || !strings.Contains(got.Missing, "neither the incident nor the inventory") {
+		t.Errorf("with no organisation: got %q (missing %q), want it missing", got.Value, got.Missing)
 	}
 }
