@@ -28,8 +28,24 @@ type channel struct {
 	close    func() error
 }
 
-// legalChannels are planned in this order; push is an accelerator.
-var legalChannels = []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelPush, notify.ChannelVoice, notify.ChannelLetter}
+// provider is one row of the channel registry: a channel, whether the
+// configuration gives it a real provider, and how to build it.
+type provider struct {
+	name       notify.Channel
+	configured func(config.Config) bool
+	build      func(config.Config, *logrus.Entry) (*channel, error)
+}
+
+// providers is the channel registry, in planning order (push is an
+// accelerator). A channel whose provider is not configured writes to the
+// outbox.
+var providers = []provider{
+	{notify.ChannelEmail, func(c config.Config) bool { return c.Channels.Email.SMTP.Host != "" }, emailChannel},
+	{notify.ChannelSMS, func(c config.Config) bool { return c.Channels.SMS.AccountSID != "" }, smsChannel},
+	{notify.ChannelPush, func(config.Config) bool { return false }, nil},
+	{notify.ChannelVoice, func(config.Config) bool { return false }, nil},
+	{notify.ChannelLetter, func(config.Config) bool { return false }, nil},
+}
 
 // buildChannels wires each channel to its provider, or to the outbox under
 // <data>/outbox when none is configured (with a loud warning).
@@ -41,20 +57,17 @@ func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
 			_ = c.close()
 		}
 	}
-	for _, name := range legalChannels {
-		clog := log.WithField("channel", string(name))
+	for _, p := range providers {
+		clog := log.WithField("channel", string(p.name))
 		var c *channel
 		var err error
-		switch {
-		case name == notify.ChannelEmail && cfg.Channels.Email.SMTP.Host != "":
-			c, err = emailChannel(cfg, clog)
-		case name == notify.ChannelSMS && cfg.Channels.SMS.AccountSID != "":
-			c, err = smsChannel(cfg, clog)
-		default:
+		if p.configured(cfg) {
+			c, err = p.build(cfg, clog)
+		} else {
 			var n *outbox.Notifier
-			n, err = outbox.New(dir, name, clog)
+			n, err = outbox.New(dir, p.name, clog)
 			if err == nil {
-				c = &channel{name: name, notifier: n, outbox: true, close: n.Close}
+				c = &channel{name: p.name, notifier: n, outbox: true, close: n.Close}
 			}
 		}
 		if err != nil {
@@ -131,15 +144,11 @@ func CheckConfig(cfg config.Config) error {
 		return fmt.Errorf("config campaign.channels: %w", err)
 	}
 	log := logging.Discard()
-	if cfg.Channels.Email.SMTP.Host != "" {
-		c, err := emailChannel(cfg, log)
-		if err != nil {
-			return err
+	for _, p := range providers {
+		if !p.configured(cfg) {
+			continue
 		}
-		_ = c.close()
-	}
-	if cfg.Channels.SMS.AccountSID != "" {
-		c, err := smsChannel(cfg, log)
+		c, err := p.build(cfg, log)
 		if err != nil {
 			return err
 		}
