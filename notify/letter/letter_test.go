@@ -52,14 +52,24 @@ func needTool(t testing.TB, name string) string {
 // rendered returns a real letter text from the notice templates.
 func rendered(t testing.TB, locale, name, address string) string {
 	t.Helper()
-	set, err := templates.New(templates.Options{})
+	return renderedNotice(t, templates.Notice{Locale: locale, Recipient: templates.Recipient{Name: name, PostalAddress: address}})
+}
+
+// templateSet parses the notice templates once for every test.
+var templateSet = sync.OnceValues(func() (*templates.Set, error) { return templates.New(templates.Options{}) })
+
+// renderedNotice renders the letter of n with the test incident's facts.
+func renderedNotice(t testing.TB, n templates.Notice) string {
+	t.Helper()
+	set, err := templateSet()
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	out, err := set.Render(templates.ChannelLetter, templates.Notice{
-		Locale:    locale,
-		Recipient: templates.Recipient{Name: name, PostalAddress: address},
+		Locale:    n.Locale,
+		Guardian:  n.Guardian,
+		Recipient: n.Recipient,
 		Org: templates.Org{Name: "Seestar Store", Website: "https://store.example", ContactName: "Data Protection Officer",
 			ContactEmail: "privacy@store.example", ContactPhone: "+1 800 555 0100"},
 		Incident: templates.IncidentFacts{Reference: testRef, Title: "Order database copied by an intruder",
@@ -192,6 +202,29 @@ func TestLatinLetterEmbedsOnlyTheMainFont(t *testing.T) {
 	}
 	if got := fonts(t, path); len(got) != 1 {
 		t.Errorf("got embedded fonts %q, want only the main font", got)
+	}
+}
+
+func TestGuardianLetterIsAddressedToTheParent(t *testing.T) {
+	needTool(t, "pdftotext")
+	dir := t.TempDir()
+	n, _ := newNotifier(t, dir)
+	address := "12 Harbour Road;Springfield 12345;Exampleland"
+	text := renderedNotice(t, templates.Notice{Locale: "en", Guardian: true,
+		Recipient: templates.Recipient{ChildName: "Sam Doe", PostalAddress: address}})
+	id, err := n.Notify(t.Context(), message("k-guardian", "en", "", address, text))
+	if err != nil {
+		t.Fatalf("Notify: %v", err)
+	}
+	window := pdfText(t, filepath.Join(dir, strings.TrimPrefix(id, ProviderPrefix)), windowX, addressY, windowW, addressH)
+	for _, want := range []string{"Parent or guardian of Sam Doe", "12 Harbour Road", "Exampleland"} {
+		if !strings.Contains(window, want) {
+			t.Errorf("envelope window lacks %q; it shows:\n%s", want, window)
+		}
+	}
+	rows := readCSV(t, filepath.Join(dir, testRef, ManifestName))
+	if len(rows) != 2 || rows[1][2] != "Parent or guardian of Sam Doe" {
+		t.Errorf("got manifest %q, want the parent as recipient", rows)
 	}
 }
 
