@@ -1,6 +1,6 @@
 // Package twiliotest is a faithful stand-in for api.twilio.com in tests:
 // an httptest server for the Messages and Calls resources (API version
-// 2010-04-01) that checks every request it receives against Twilio's own
+// 2010-04-01: create, and list filtered by To and From) that checks every request it receives against Twilio's own
 // OpenAPI description (testdata/twilio_api_v2010.json, validated with
 // kin-openapi's openapi3filter), checks HTTP Basic credentials, answers
 // like Twilio (201 with the resource, or Twilio's error document
@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +33,8 @@ import (
 const (
 	OpCreateMessage = "CreateMessage"
 	OpCreateCall    = "CreateCall"
+	OpListMessage   = "ListMessage"
+	OpListCall      = "ListCall"
 )
 
 // Failure is a scripted Twilio refusal.
@@ -80,6 +83,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	reqs     []Request
+	created  map[string][]map[string]any // list key ("messages", "calls") → resources, oldest first
 	byNumber map[string]Failure
 	next     []Failure
 	seq      int
@@ -106,7 +110,7 @@ func New(tb testing.TB, accountSID, authToken string, opts ...Option) *Server {
 	if _, err := router(); err != nil {
 		tb.Fatalf("twiliotest: %v", err)
 	}
-	s := &Server{AccountSID: accountSID, AuthToken: authToken, byNumber: map[string]Failure{},
+	s := &Server{AccountSID: accountSID, AuthToken: authToken, byNumber: map[string]Failure{}, created: map[string][]map[string]any{},
 		now: func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }}
 	for _, o := range opts {
 		o(s)
@@ -162,6 +166,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	user, pass, hasAuth := r.BasicAuth()
 	form, _ := url.ParseQuery(string(body))
+	if r.Method == http.MethodGet {
+		form = r.URL.Query()
+	}
 	op, status, verr := validate(r, body)
 	if verr == nil && op == OpCreateCall && form.Get("Url") == "" && form.Get("Twiml") == "" && form.Get("ApplicationSid") == "" {
 		// Not expressible in the description, documented beside it.
@@ -189,9 +196,48 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, Failure{Status: status, Code: 21200, Message: "Invalid parameter: " + verr.Error()}, "")
 	case !strings.Contains(r.URL.Path, "/Accounts/"+s.AccountSID+"/"):
 		writeError(w, Failure{Status: 404, Code: 20404, Message: "The requested resource " + r.URL.Path + " was not found"}, "")
+	case op == OpListMessage || op == OpListCall:
+		s.list(w, op, form)
 	default:
 		s.answer(w, op, form)
 	}
+}
+
+// list answers a list request with the resources created so far, newest
+// first, filtered by To and From, at most PageSize (default 50).
+func (s *Server) list(w http.ResponseWriter, op string, q url.Values) {
+	key := "messages"
+	if op == OpListCall {
+		key = "calls"
+	}
+	size := 50
+	if n, err := strconv.Atoi(q.Get("PageSize")); err == nil && n > 0 {
+		size = n
+	}
+	s.mu.Lock()
+	all := s.created[key]
+	var out []map[string]any
+	for i := len(all) - 1; i >= 0 && len(out) < size; i-- {
+		res := all[i]
+		if (q.Get("To") == "" || res["to"] == q.Get("To")) && (q.Get("From") == "" || res["from"] == q.Get("From")) {
+			out = append(out, res)
+		}
+	}
+	s.mu.Unlock()
+	if out == nil {
+		out = []map[string]any{}
+	}
+	uri := fmt.Sprintf("/2010-04-01/Accounts/%s/%s.json", s.AccountSID, map[string]string{"messages": "Messages", "calls": "Calls"}[key])
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{key: out, "page": 0, "page_size": size, "start": 0, "end": len(out),
+		"uri": uri, "first_page_uri": uri, "next_page_uri": nil, "previous_page_uri": nil})
+}
+
+// Created returns how many resources the fake created (messages and calls).
+func (s *Server) Created() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.created["messages"]) + len(s.created["calls"])
 }
 
 // answer replies to a valid request: a scripted failure or the created
@@ -214,24 +260,30 @@ func (s *Server) answer(w http.ResponseWriter, op string, form url.Values) {
 		return
 	}
 	created := s.now().UTC().Format(time.RFC1123Z)
+	key := ""
 	res := map[string]any{
 		"account_sid": s.AccountSID, "api_version": "2010-04-01", "to": to, "from": form.Get("From"),
 		"status": "queued", "direction": "outbound-api", "date_created": created, "date_updated": created,
 	}
 	switch op {
 	case OpCreateMessage:
+		key = "messages"
 		res["sid"] = fmt.Sprintf("SM%032x", seq)
 		res["body"] = form.Get("Body")
 		res["num_segments"] = "1"
 		res["messaging_service_sid"] = nilIfEmpty(form.Get("MessagingServiceSid"))
 		res["uri"] = fmt.Sprintf("/2010-04-01/Accounts/%s/Messages/%s.json", s.AccountSID, res["sid"])
 	case OpCreateCall:
+		key = "calls"
 		res["sid"] = fmt.Sprintf("CA%032x", seq)
 		res["uri"] = fmt.Sprintf("/2010-04-01/Accounts/%s/Calls/%s.json", s.AccountSID, res["sid"])
 	default:
 		writeError(w, Failure{Status: 404, Code: 20404, Message: "twiliotest serves Messages and Calls only"}, "")
 		return
 	}
+	s.mu.Lock()
+	s.created[key] = append(s.created[key], res)
+	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(res)

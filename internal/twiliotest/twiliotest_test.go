@@ -244,3 +244,41 @@ func TestFailNextComesFirstInOrder(t *testing.T) {
 		t.Errorf("got statuses %v, want %v", got, want)
 	}
 }
+
+func TestListsWhatWasCreated(t *testing.T) {
+	s := New(t, sid, token)
+	svc := client(s, sid, token)
+	for _, number := range []string{to, "+447700900999", to} {
+		if _, err := svc.CreateMessage((&api.CreateMessageParams{}).SetTo(number).SetFrom(from).SetBody("hi " + number)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.CreateCall((&api.CreateCallParams{}).SetTo(to).SetFrom(from).SetTwiml("<Response/>")); err != nil {
+		t.Fatal(err)
+	}
+	s.Fail("+447700900888", InvalidNumber)
+	_, _ = svc.CreateMessage((&api.CreateMessageParams{}).SetTo("+447700900888").SetFrom(from).SetBody("x"))
+
+	msgs, err := svc.PageMessage((&api.ListMessageParams{}).SetTo(to).SetFrom(from).SetPageSize(50), "", "")
+	if err != nil {
+		t.Fatalf("PageMessage: %v", err)
+	}
+	var got []string
+	for _, m := range msgs.Messages {
+		got = append(got, *m.Sid+" "+*m.To)
+	}
+	want := []string{fmt.Sprintf("SM%032x %s", 3, to), fmt.Sprintf("SM%032x %s", 1, to)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("messages (-want +got):\n%s", diff)
+	}
+	calls, err := svc.PageCall((&api.ListCallParams{}).SetTo(to).SetPageSize(1), "", "")
+	if err != nil {
+		t.Fatalf("PageCall: %v", err)
+	}
+	if len(calls.Calls) != 1 || *calls.Calls[0].Sid != fmt.Sprintf("CA%032x", 4) {
+		t.Errorf("got calls %+v, want the one call", calls.Calls)
+	}
+	if got := s.Created(); got != 4 {
+		t.Errorf("got %d created, want 4 (a refused message is not created)", got)
+	}
+}

@@ -15,7 +15,8 @@
 // malformed), temporary for throttling (429/20429), 5xx, network trouble
 // and bad credentials. The Calls API has no idempotency key: a request
 // that was sent but got no reply is a temporary failure wrapping
-// ErrAmbiguous (a retry may ring the person twice). Errors and log lines
+// ErrAmbiguous (a retry may ring the person twice); FindSent
+// (notify.Reconciler) looks the call up before a retry. Errors and log lines
 // carry Twilio codes and SIDs only, never the number, the script, Twilio's
 // message (which echoes the number) or the token.
 package voice
@@ -128,8 +129,7 @@ func New(cfg Config, token Secret, log *logrus.Entry, opts ...Option) (*Notifier
 // RatePerSec is the configured call rate, for the campaign's limiter.
 func (n *Notifier) RatePerSec() float64 { return n.st.cfg.RatePerSec }
 
-// Placed and Failed count the calls Twilio queued and the Notify calls
-// that failed since New.
+// Placed counts the calls Twilio queued since New.
 func (n *Notifier) Placed() int64 { return n.placed.Load() }
 
 // Failed counts the Notify calls that returned an error since New.
