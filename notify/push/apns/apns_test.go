@@ -46,7 +46,8 @@ func newSetup(t *testing.T) *setup {
 	if err := os.WriteFile(keyFile, fake.KeyPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := &setup{fake: fake, key: string(fake.KeyPEM()), log: notifytest.NewLog()}
+	// A leak of the key would show a line of its PEM.
+	s := &setup{fake: fake, key: strings.Split(string(fake.KeyPEM()), "\n")[2], log: notifytest.NewLog()}
 	s.cfg = apns.Config{
 		KeyFile: keyFile, KeyID: keyID, TeamID: teamID, Topic: topic, BaseURL: fake.Server.URL,
 		Content:    pushmsg.Content{NoticeURL: "https://status.example.org/notices/{reference}"},
