@@ -109,16 +109,9 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 // *notify.DeliveryError values classified as the package documentation
 // says.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil || strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no push device", notify.ErrNoAddress)
-	}
-	dev, err := pushmsg.Parse(m.To)
+	dev, p, err := pushmsg.Prepare(m, n.cfg.Content)
 	if err != nil {
-		return "", notify.Permanent("invalid-device", "unusable push device address", err)
-	}
-	p, err := pushmsg.Build(m, n.cfg.Content)
-	if err != nil {
-		return "", notify.Permanent("", "cannot build the push payload", err)
+		return "", err
 	}
 	return n.Send(ctx, m, dev, p)
 }

@@ -103,7 +103,7 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 	if cfg.BaseURL != "" {
 		base = strings.TrimRight(cfg.BaseURL, "/")
 	}
-	client := &http.Client{}
+	client := &http.Client{Transport: pushmsg.Transport()}
 	if cfg.HTTPClient != nil {
 		client.Transport = cfg.HTTPClient.Transport
 	}
@@ -182,16 +182,9 @@ func rsaKey(s string) bool {
 // ("projects/…/messages/…"). Failures are *notify.DeliveryError values
 // classified as the package documentation says.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil || strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no push device", notify.ErrNoAddress)
-	}
-	dev, err := pushmsg.Parse(m.To)
+	dev, p, err := pushmsg.Prepare(m, n.cfg.Content)
 	if err != nil {
-		return "", notify.Permanent("invalid-device", "unusable push device address", err)
-	}
-	p, err := pushmsg.Build(m, n.cfg.Content)
-	if err != nil {
-		return "", notify.Permanent("", "cannot build the push payload", err)
+		return "", err
 	}
 	return n.Send(ctx, m, dev, p)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -72,4 +73,19 @@ func CheckTimeout(key string, d time.Duration) error {
 		return fmt.Errorf("%s: must not be negative, got %s", key, d)
 	}
 	return nil
+}
+
+// MaxIdleConnsPerHost is how many idle connections a sender keeps per push
+// service host: enough for the campaign worker's concurrent sends, so that
+// no TLS handshake is repeated per push (net/http's default keeps two).
+const MaxIdleConnsPerHost = 32
+
+// Transport returns the HTTP transport a sender uses when none is
+// configured: net/http's default one with MaxIdleConnsPerHost idle
+// connections per host.
+func Transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	t.IdleConnTimeout = 90 * time.Second
+	return t
 }

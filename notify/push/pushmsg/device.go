@@ -75,9 +75,9 @@ func Parse(to string) (Device, error) {
 	}
 	var d Device
 	if to[0] == '{' {
-		dec := json.NewDecoder(strings.NewReader(to))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
+		// Unknown fields are ignored: the directory may add some (an app
+		// id, a last-seen time) and a device must not turn invalid.
+		if err := json.Unmarshal([]byte(to), &d); err != nil {
 			// The decoder's message can quote the input: do not keep it.
 			return Device{}, fmt.Errorf("%w: address is not a device JSON object", ErrInvalidDevice)
 		}

@@ -154,3 +154,21 @@ func collapseKey(ref string) string {
 	sum := sha256.Sum256([]byte(ref))
 	return "breach-" + hex.EncodeToString(sum[:12])
 }
+
+// Prepare reads the device of m and builds its payload: what every sender's
+// Notify and the notify/push dispatcher do first. Its errors are permanent
+// delivery errors (no address, an unusable device, no reference).
+func Prepare(m *notify.Message, c Content) (Device, Payload, error) {
+	if m == nil || strings.TrimSpace(m.To) == "" {
+		return Device{}, Payload{}, notify.Permanent("", "no push device", notify.ErrNoAddress)
+	}
+	dev, err := Parse(m.To)
+	if err != nil {
+		return Device{}, Payload{}, notify.Permanent("invalid-device", "unusable push device address", err)
+	}
+	p, err := Build(m, c)
+	if err != nil {
+		return Device{}, Payload{}, notify.Permanent("", "cannot build the push payload", err)
+	}
+	return dev, p, nil
+}

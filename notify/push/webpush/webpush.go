@@ -89,7 +89,7 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 	n.alerts.Log = n.log
 	client := cfg.HTTPClient
 	if client == nil {
-		client = &http.Client{}
+		client = &http.Client{Transport: pushmsg.Transport()}
 	}
 	// A push service answers; it does not redirect. Following a redirect
 	// would resend the VAPID token elsewhere.
@@ -138,30 +138,19 @@ func parseSubscription(raw json.RawMessage) (*wp.Subscription, error) {
 // *notify.DeliveryError values classified as the package documentation
 // says.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil || strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no push device", notify.ErrNoAddress)
-	}
-	dev, err := pushmsg.Parse(m.To)
+	dev, p, err := pushmsg.Prepare(m, n.cfg.Content)
 	if err != nil {
-		return "", notify.Permanent("invalid-device", "unusable push device address", err)
+		return "", err
 	}
-	if dev.Platform != pushmsg.PlatformWebPush {
-		return "", notify.Permanent("wrong-platform", "not a webpush device", pushmsg.ErrInvalidDevice)
-	}
-	sub, err := parseSubscription(dev.Subscription)
-	if err != nil {
-		return "", notify.Permanent("invalid-device", "unusable webpush subscription", err)
-	}
-	p, err := pushmsg.Build(m, n.cfg.Content)
-	if err != nil {
-		return "", notify.Permanent("", "cannot build the push payload", err)
-	}
-	return n.send(ctx, m, sub, p)
+	return n.Send(ctx, m, dev, p)
 }
 
 // Send sends payload p to the subscription of dev; the dispatcher of
 // notify/push calls it with the payload it built once.
 func (n *Notifier) Send(ctx context.Context, m *notify.Message, dev pushmsg.Device, p pushmsg.Payload) (string, error) {
+	if dev.Platform != pushmsg.PlatformWebPush {
+		return "", notify.Permanent("wrong-platform", "not a webpush device", pushmsg.ErrInvalidDevice)
+	}
 	sub, err := parseSubscription(dev.Subscription)
 	if err != nil {
 		return "", notify.Permanent("invalid-device", "unusable webpush subscription", err)
