@@ -248,10 +248,23 @@ func (n *Notifier) accessToken() (string, error) {
 			status = re.Response.StatusCode
 		}
 		code := "oauth2-" + strconv.Itoa(status)
+		oauthCode := re.ErrorCode
+		if oauthCode == "" {
+			// The JWT flow leaves ErrorCode empty: read the RFC 6749
+			// error code ("invalid_grant"), not the description.
+			var body struct {
+				Error string `json:"error"`
+			}
+			_ = json.Unmarshal(re.Body, &body)
+			oauthCode = body.Error
+		}
+		if len(oauthCode) > 64 {
+			oauthCode = oauthCode[:64]
+		}
 		if status >= 500 || status == http.StatusTooManyRequests {
 			return "", pushmsg.Temporary(code, "the oauth2 token endpoint is unavailable", 0, pushmsg.ErrUnavailable)
 		}
-		n.alerts.Alert("oauth2", logrus.Fields{"http_status": status, "oauth2_error": re.ErrorCode},
+		n.alerts.Alert("oauth2", logrus.Fields{"http_status": status, "oauth2_error": oauthCode},
 			"the oauth2 token endpoint refused the service account: check channels.push.fcm.credentials_file (revoked or deleted key?); pushes are retried")
 		return "", pushmsg.Temporary(code, "the oauth2 token endpoint refused the service account", 0, pushmsg.ErrCredentials)
 	}

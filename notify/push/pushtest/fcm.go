@@ -52,10 +52,35 @@ type FCM struct {
 // FCMMessage is one message the fake accepted: the "message" object.
 type FCMMessage map[string]any
 
-// NewFCM starts the fake with a fresh service-account key; it is closed
-// when the test ends.
+// rsaKeys are the service-account keys of the fakes: generating a 2048-bit
+// key takes long on a busy machine, so two are made once and fakes take
+// them in turn: two fakes started one after the other have different
+// keys.
+var rsaKeys struct {
+	sync.Mutex
+	keys [2]*rsa.PrivateKey
+	next int
+}
+
+func serviceAccountKey() (*rsa.PrivateKey, error) {
+	rsaKeys.Lock()
+	defer rsaKeys.Unlock()
+	i := rsaKeys.next % len(rsaKeys.keys)
+	rsaKeys.next++
+	if rsaKeys.keys[i] == nil {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, err
+		}
+		rsaKeys.keys[i] = k
+	}
+	return rsaKeys.keys[i], nil
+}
+
+// NewFCM starts the fake with a service-account key different from the
+// previous fake's; it is closed when the test ends.
 func NewFCM(t interface{ Cleanup(func()) }, project string) (*FCM, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := serviceAccountKey()
 	if err != nil {
 		return nil, err
 	}
