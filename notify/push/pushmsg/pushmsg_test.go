@@ -3,6 +3,7 @@ package pushmsg_test
 import (
 	"encoding/json"
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,19 @@ func TestAlertsLogOnceUntilOK(t *testing.T) {
 	}
 	if got := strings.Count(log.String(), "accepts notices again"); got != 1 {
 		t.Errorf("got %d recovery lines, want 1", got)
+	}
+}
+
+func TestIsPublic(t *testing.T) {
+	cases := map[string]bool{
+		"142.250.185.74": true, "2a00:1450:4001:82b::200a": true,
+		"127.0.0.1": false, "::1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false,
+		"169.254.169.254": false, "100.64.0.1": false, "0.0.0.0": false, "fd00::1": false, "fe80::1": false,
+		"224.0.0.1": false, "::ffff:10.0.0.1": false,
+	}
+	for in, want := range cases {
+		if got := pushmsg.IsPublic(netip.MustParseAddr(in)); got != want {
+			t.Errorf("IsPublic(%s): got %v, want %v", in, got, want)
+		}
 	}
 }

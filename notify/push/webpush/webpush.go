@@ -89,7 +89,8 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 	n.alerts.Log = n.log
 	client := cfg.HTTPClient
 	if client == nil {
-		client = &http.Client{Transport: pushmsg.Transport()}
+		// Endpoints come from browsers: dial public addresses only.
+		client = &http.Client{Transport: pushmsg.PublicTransport()}
 	}
 	// A push service answers; it does not redirect. Following a redirect
 	// would resend the VAPID token elsewhere.
@@ -179,6 +180,10 @@ func (n *Notifier) send(ctx context.Context, m *notify.Message, sub *wp.Subscrip
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			_ = resp.Body.Close()
+		}
+		if errors.Is(err, pushmsg.ErrNotPublic) {
+			return "", notify.Permanent("endpoint-not-public", "subscription endpoint is not a public internet address",
+				fmt.Errorf("%w: %w", pushmsg.ErrInvalidDevice, pushmsg.ErrNotPublic))
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -265,3 +265,25 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		})
 	}
 }
+
+// Without a configured client, endpoints inside the network are refused:
+// subscriptions come from browsers, and anyone could register one that
+// points at an internal service.
+func TestNotifyRefusesEndpointsThatAreNotPublic(t *testing.T) {
+	s := newSetup(t, "mailto:security@example.org")
+	cfg := s.cfg
+	cfg.HTTPClient = nil
+	n, err := webpush.New(cfg, s.log.Entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _, m := s.device(t) // https://127.0.0.1:<port>/…
+	_, err = n.Notify(context.Background(), m)
+	if !notify.IsPermanent(err) || !errors.Is(err, pushmsg.ErrNotPublic) || !errors.Is(err, pushmsg.ErrInvalidDevice) {
+		t.Fatalf("got %v, want a permanent ErrNotPublic that deactivates the device", err)
+	}
+	if got := len(s.fake.Received()) + len(s.fake.Problems()); got != 0 {
+		t.Errorf("got %d requests at the endpoint, want 0", got)
+	}
+	notifytest.AssertNoLeak(t, []string{s.private}, []string{sub.Endpoint, "127.0.0.1"}, []error{err}, s.log.String())
+}
