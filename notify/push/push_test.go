@@ -283,6 +283,16 @@ apns:    { key_file: /etc/breach/AuthKey.p8, key_id: ABC123DEFG, team_id: DEF123
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("decoded config (-want +got):\n%s", d)
 	}
+	// check-config prints the effective configuration: it must marshal
+	// and read back.
+	out, err := yaml.Marshal(got)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	var again push.Config
+	if err := yaml.Unmarshal(out, &again); err != nil || !cmp.Equal(again, got) {
+		t.Errorf("marshalled config does not read back (%v):\n%s", err, out)
+	}
 }
 
 func TestConfigErrorsNameTheKey(t *testing.T) {
