@@ -1,8 +1,10 @@
 package push
 
 import (
+	"context"
 	"errors"
 
+	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/push/apns"
 	"github.com/breach-notify/breach/notify/push/fcm"
 	"github.com/breach-notify/breach/notify/push/pushmsg"
@@ -31,6 +33,12 @@ type Config struct {
 	// message has no rendered push text (the inventory's
 	// organization.name); optional.
 	Organization string `yaml:"-"`
+	// OnDeviceGone, when set, is called after a push whose failure
+	// ShouldDeactivate matches, with the message (m.SubjectID and m.To
+	// name the person and the device), before Notify returns the failure:
+	// the place to mark the device inactive for later campaigns. Its error
+	// is logged; the delivery failure is returned either way.
+	OnDeviceGone func(ctx context.Context, m *notify.Message, cause error) error `yaml:"-"`
 }
 
 // Enabled reports whether any platform is configured.

@@ -97,6 +97,7 @@ type Sender interface {
 // is safe for concurrent use.
 type Notifier struct {
 	senders map[string]Sender
+	gone    func(context.Context, *notify.Message, error) error
 	content pushmsg.Content
 	log     *logrus.Entry
 	alerts  pushmsg.Alerts
@@ -115,7 +116,8 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 	if log == nil {
 		log = logging.Discard()
 	}
-	n := &Notifier{senders: map[string]Sender{}, content: cfg.content(), log: log.WithField("channel", string(notify.ChannelPush))}
+	n := &Notifier{senders: map[string]Sender{}, gone: cfg.OnDeviceGone, content: cfg.content(),
+		log: log.WithField("channel", string(notify.ChannelPush))}
 	n.alerts.Log = n.log
 	var errs []error
 	if cfg.WebPush.Enabled() {
@@ -167,8 +169,21 @@ func (n *Notifier) Platforms() []string {
 // Notify sends the push of m to the device in m.To through its platform's
 // sender and returns the provider's message id. A device whose platform
 // has no sender fails permanently with ErrPlatformNotConfigured (logged
-// once per platform).
+// once per platform). A failure that ShouldDeactivate matches is passed
+// to Config.OnDeviceGone first.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error) {
+	id, err := n.notify(ctx, m)
+	if err != nil && n.gone != nil && m != nil && ShouldDeactivate(err) {
+		if gerr := n.gone(ctx, m, err); gerr != nil {
+			// The hook's error may quote the address: log its type only.
+			n.log.WithFields(logrus.Fields{"notice": m.Key, "error_type": fmt.Sprintf("%T", gerr)}).
+				Error("cannot record a gone push device; it stays active")
+		}
+	}
+	return id, err
+}
+
+func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
 	dev, p, err := pushmsg.Prepare(m, n.content)
 	if err != nil {
 		return "", err

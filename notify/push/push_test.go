@@ -196,6 +196,15 @@ func TestDeviceGoneOnEveryPlatform(t *testing.T) {
 	f.fcm.Reply = func(string, int) pushtest.Reply { return pushtest.Reply{Reason: "UNREGISTERED"} }
 	f.apns.Reply = func(string, int) pushtest.Reply { return pushtest.Reply{Status: 410, Reason: "Unregistered"} }
 	log := notifytest.NewLog()
+	var gone []string
+	f.cfg.OnDeviceGone = func(_ context.Context, m *notify.Message, cause error) error {
+		if !errors.Is(cause, push.ErrDeviceGone) {
+			t.Errorf("OnDeviceGone got %v, want ErrDeviceGone", cause)
+		}
+		gone = append(gone, m.SubjectID+" "+m.To)
+		// A store error that quotes the device must not reach the log.
+		return fmt.Errorf("store: deactivate %s: database is locked", m.To)
+	}
 	n, err := push.New(f.cfg, log.Entry)
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +218,17 @@ func TestDeviceGoneOnEveryPlatform(t *testing.T) {
 		if !notify.IsPermanent(err) || !errors.Is(err, push.ErrDeviceGone) || !push.ShouldDeactivate(err) {
 			t.Errorf("got %v, want a permanent failure wrapping ErrDeviceGone", err)
 		}
+	}
+	if want := []string{"u-17 " + web, "u-17 " + fcmTo, "u-17 " + apnsTo}; !cmp.Equal(gone, want) {
+		t.Errorf("OnDeviceGone got %d calls, want one per device in order", len(gone))
+	}
+	if got := log.Count(logrus.ErrorLevel, "cannot record a gone push device"); got != 3 {
+		t.Errorf("got %d hook failures logged, want 3", got)
+	}
+	// A temporary failure keeps the device.
+	f.fcm.Reply = func(string, int) pushtest.Reply { return pushtest.Reply{Reason: "UNAVAILABLE"} }
+	if _, err := n.Notify(context.Background(), message(fcmTo)); push.ShouldDeactivate(err) || len(gone) != 3 {
+		t.Errorf("got %v and %d deactivations, want a temporary failure and no call", err, len(gone))
 	}
 	notifytest.AssertNoLeak(t, f.secrets, []string{web, fcmTo, apnsTo}, errs, log.String())
 }

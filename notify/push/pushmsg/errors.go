@@ -57,6 +57,11 @@ func (e *RetryAfterError) Error() string {
 // Unwrap returns the cause (ErrThrottled or ErrUnavailable).
 func (e *RetryAfterError) Unwrap() error { return e.Err }
 
+// RetryDelay returns After. It lets code that cannot import this package
+// (the notify worker) find the delay with errors.As and
+// interface{ RetryDelay() time.Duration }.
+func (e *RetryAfterError) RetryDelay() time.Duration { return e.After }
+
 // Temporary returns a temporary delivery error wrapping cause; after > 0
 // adds "retry after <after>" to the reason and a *RetryAfterError that
 // RetryAfter finds.

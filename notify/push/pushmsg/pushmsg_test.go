@@ -178,6 +178,12 @@ func TestTemporaryCarriesRetryAfter(t *testing.T) {
 	if want := "temporary delivery failure http-429: throttled; retry after 1m30s"; err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}
+	// The notify worker cannot import this package: it finds the delay
+	// through an interface.
+	var delayed interface{ RetryDelay() time.Duration }
+	if !errors.As(err, &delayed) || delayed.RetryDelay() != 90*time.Second {
+		t.Errorf("errors.As found no RetryDelay of 1m30s in %v", err)
+	}
 	if _, ok := pushmsg.RetryAfter(pushmsg.Temporary("", "x", 0, pushmsg.ErrUnavailable)); ok {
 		t.Error("got a retry-after for a failure without one")
 	}
