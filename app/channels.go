@@ -13,8 +13,11 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/email"
+	"github.com/breach-notify/breach/notify/letter"
 	"github.com/breach-notify/breach/notify/outbox"
+	"github.com/breach-notify/breach/notify/push"
 	"github.com/breach-notify/breach/notify/sms"
+	"github.com/breach-notify/breach/notify/voice"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -42,9 +45,49 @@ type provider struct {
 var providers = []provider{
 	{notify.ChannelEmail, func(c config.Config) bool { return c.Channels.Email.SMTP.Host != "" }, emailChannel},
 	{notify.ChannelSMS, func(c config.Config) bool { return c.Channels.SMS.AccountSID != "" }, smsChannel},
-	{notify.ChannelPush, func(config.Config) bool { return false }, nil},
-	{notify.ChannelVoice, func(config.Config) bool { return false }, nil},
-	{notify.ChannelLetter, func(config.Config) bool { return false }, nil},
+	{notify.ChannelPush, func(c config.Config) bool { return c.Channels.Push.Enabled() }, pushChannel},
+	{notify.ChannelVoice, func(c config.Config) bool { return c.Channels.Voice.AccountSID != "" }, voiceChannel},
+	{notify.ChannelLetter, func(c config.Config) bool { return c.Channels.Letter.Dir != "" }, letterChannel},
+}
+
+// pushChannel sends Web Push, FCM and APNs notifications. A push carries a
+// generic alert, the notice reference and a link, never personal data;
+// it accelerates the legal notice and never replaces it.
+func pushChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	pc := cfg.Channels.Push
+	if pc.NoticeURL == "" && cfg.Campaign.AnnouncementURL != "" {
+		pc.NoticeURL = cfg.Campaign.AnnouncementURL
+	}
+	n, err := push.New(pc, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelPush, notifier: n, limiter: rate.NewLimiter(rate.Inf, 1), close: n.Close}, nil
+}
+
+// voiceChannel calls people through Twilio's Calls API with a short
+// spoken notice in their language.
+func voiceChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	token, err := cfg.Secret("channels.voice.auth_token_file")
+	if err != nil {
+		return nil, err
+	}
+	n, err := voice.New(cfg.Channels.Voice, token, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelVoice, notifier: n, limiter: rate.NewLimiter(rate.Limit(n.RatePerSec()), 1),
+		close: func() error { return nil }}, nil
+}
+
+// letterChannel writes a print-ready PDF per person and a mail-house
+// manifest per campaign into channels.letter.dir.
+func letterChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	n, err := letter.New(cfg.Channels.Letter, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelLetter, notifier: n, close: n.Close}, nil
 }
 
 // buildChannels wires each channel to its provider, or to the outbox under

@@ -77,7 +77,7 @@ type Config struct {
 	RatePerSec float64 `yaml:"rate_per_sec"`
 	// Voices overrides DefaultVoices per notice locale ("en", "zh-CN",
 	// "de", "fr", "es").
-	Voices map[string]Voice `yaml:"voices"`
+	Voices map[string]Voice `yaml:"-"`
 	// Timeout bounds one request to Twilio (default 15s).
 	Timeout time.Duration `yaml:"timeout"`
 }
