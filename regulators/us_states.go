@@ -37,8 +37,10 @@ type usLaw struct {
 	// notes are further points of the statute, each with its citation.
 	notes []usNote
 	// verified lists the fields (fieldDefinition...) read in the statute
-	// text; every other field comes from secondary sources.
+	// text; every other field comes from secondary sources. read lists
+	// where that text was read.
 	verified []string
+	read     []string
 }
 
 // usNotice is a threshold notice: to the attorney general (or another state
@@ -69,8 +71,11 @@ type usNotice struct {
 // thresholds.
 type usSub struct {
 	cost, size int
-	cite       string
-	components []string
+	// noContactGround says insufficient contact information is not itself
+	// a ground for substitute notice.
+	noContactGround bool
+	cite            string
+	components      []string
 }
 
 // usNote is a further point of a statute with its citation. A judgment
@@ -259,13 +264,17 @@ func (l usLaw) substitute(b *builder, f Facts) {
 	}
 	b.o.PublicNoticeConditions = append(b.o.PublicNoticeConditions,
 		fmt.Sprintf("the cost of providing notice would exceed $%s (cost is not known to this assessment)", thousands(s.cost)),
-		fmt.Sprintf("the affected class exceeds %s persons (here %d)", thousands(s.size), f.Subjects),
-		fmt.Sprintf("insufficient contact information (here %s without usable contact)", plural(f.WithoutContact)),
-		"substitute notice consists of all of: "+list(components))
+		fmt.Sprintf("the affected class exceeds %s persons (here %d)", thousands(s.size), f.Subjects))
+	if !s.noContactGround {
+		b.o.PublicNoticeConditions = append(b.o.PublicNoticeConditions, fmt.Sprintf("insufficient contact information (here %s without usable contact)", plural(f.WithoutContact)))
+	}
+	b.o.PublicNoticeConditions = append(b.o.PublicNoticeConditions, "substitute notice consists of all of: "+list(components))
 	switch {
 	case f.Subjects > s.size:
 		b.o.PublicNoticeAllowed = true
 		b.because(fmt.Sprintf("More than %s residents are affected (%d), so substitute notice is allowed in place of individual notice.", thousands(s.size), f.Subjects), s.cite)
+	case f.WithoutContact > 0 && s.noContactGround:
+		b.because(fmt.Sprintf("%s cannot be reached with the contact information held, but %s law does not make insufficient contact information a ground for substitute notice; another direct method is needed for them.", plural(f.WithoutContact), l.name), s.cite)
 	case f.WithoutContact > 0:
 		b.o.PublicNoticeAllowed = true
 		b.because(fmt.Sprintf("%s cannot be reached with the contact information held, so substitute notice is allowed for want of sufficient contact information.", plural(f.WithoutContact)), s.cite)
@@ -309,9 +318,12 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "health", "genetic"), credentials: true, definition: "Ala. Code § 8-38-2(6)", trigger: "Ala. Code § 8-38-2(1)", encryption: "Ala. Code § 8-38-2(6)"},
 		harm:  "after a good-faith and prompt investigation the covered entity determines that the breach is not reasonably likely to cause substantial harm to the individuals", harmCite: "Ala. Code § 8-38-5(a)",
 		days: 45, deadlineText: "as expeditiously as possible and without unreasonable delay, and no later than 45 days after determining that a breach occurred and is reasonably likely to cause substantial harm", deadlineCite: "Ala. Code § 8-38-5(b)",
-		ag:  usNotice{to: "Alabama Attorney General", over: 1000, days: 45, text: "as expeditiously as possible and without unreasonable delay, and no later than 45 days after the determination", cite: "Ala. Code § 8-38-6(a)"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay", cite: "Ala. Code § 8-38-7"},
-		sub: usSub{cost: 500000, size: 100000, cite: "Ala. Code § 8-38-5(e)"},
+		ag:       usNotice{to: "Alabama Attorney General", over: 1000, days: 45, text: "in writing, as expeditiously as possible and without unreasonable delay, and within 45 days after receiving notice of the breach from a third-party agent or determining that a breach occurred and is reasonably likely to cause substantial harm", cite: "Ala. Code § 8-38-6(a)"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay", cite: "Ala. Code § 8-38-7"},
+		sub:      usSub{cost: 500000, size: 100000, cite: "Ala. Code § 8-38-5(e)"},
+		notes:    []usNote{{text: "The notice to the Attorney General must give a synopsis of the events, the approximate number of Alabama residents affected, the free services offered and how to use them, and a contact person's name, address, telephone number and e-mail address.", cite: "Ala. Code § 8-38-6(b)"}},
+		verified: []string{fieldRegulator},
+		read:     []string{"http://alisondb.legislature.state.al.us/alison/codeofalabama/1975/8-38-6.htm"},
 	},
 	{
 		code: "AR", name: "Arkansas", law: "Personal Information Protection Act, Ark. Code §§ 4-110-101 to 4-110-108", regulator: "Arkansas Attorney General",
@@ -327,17 +339,19 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "A.R.S. § 18-551(7), (11)", trigger: "A.R.S. § 18-551(1)", encryption: "A.R.S. § 18-551(1)(a), (3)"},
 		harm:  "an independent third-party forensic auditor or a law-enforcement agency determines, after a reasonable investigation, that the breach has not resulted in or is not reasonably likely to result in substantial economic loss to affected individuals", harmCite: "A.R.S. § 18-552(J)",
 		days: 45, deadlineText: "within 45 days after the determination that there has been a security system breach", deadlineCite: "A.R.S. § 18-552(B)",
-		ag:  usNotice{to: "Arizona Attorney General", over: 1000, days: 45, withIndividuals: true, text: "within 45 days after the determination, in the form prescribed by the Attorney General or on its online form", cite: "A.R.S. § 18-552(B)(2)"},
+		ag:  usNotice{to: "Arizona Attorney General and Director of the Arizona Department of Homeland Security", over: 1000, days: 45, withIndividuals: true, text: "within 45 days after the determination, in the form prescribed by the Attorney General or on its online form (the Department of Homeland Security since 22 July 2022)", cite: "A.R.S. § 18-552(B)(2)"},
 		cra: usNotice{to: usCRA, over: 1000, text: "within 45 days after the determination", cite: "A.R.S. § 18-552(B)(2)"},
 		sub: usSub{cost: 50000, size: 100000, cite: "A.R.S. § 18-552(F)(4)", components: []string{
 			"a written letter to the Attorney General demonstrating the facts necessary for substitute notice",
 			"conspicuous posting of the notice for at least 45 days on the web site of the person, if any",
 		}},
-		notes: []usNote{{text: "A covered entity or business associate under HIPAA, or a financial institution subject to the Gramm-Leach-Bliley Act, that complies with those laws is deemed to comply with the Arizona statute.", cite: "A.R.S. § 18-552(L)"}},
+		notes:    []usNote{{text: "A covered entity or business associate under HIPAA, or a financial institution subject to the Gramm-Leach-Bliley Act, that complies with those laws is deemed to comply with the Arizona statute; whether that exemption applies is for counsel.", cite: "A.R.S. § 18-552", judgment: true}},
+		verified: []string{fieldEncryption},
+		read:     []string{"https://cliclaw.com/node/384 (A.R.S. § 18-551(1), (3))"},
 	},
 	{
 		code: "CO", name: "Colorado", law: "C.R.S. § 6-1-716 (notification of security breach)", regulator: "Colorado Attorney General",
-		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "C.R.S. § 6-1-716(1)(g)", trigger: "C.R.S. § 6-1-716(1)(h)", encryption: "C.R.S. § 6-1-716(1)(g)"},
+		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "C.R.S. § 6-1-716(1)(g)", trigger: "C.R.S. § 6-1-716(1)(h)", encryption: "C.R.S. § 6-1-716(1)(d), (g)"},
 		harm:  "after a good-faith, prompt and reasonable investigation the covered entity determines that misuse of the information about a Colorado resident has not occurred and is not reasonably likely to occur", harmCite: "C.R.S. § 6-1-716(2)(a)",
 		days: 30, deadlineText: "in the most expedient time possible and without unreasonable delay, but not later than 30 days after the date of determination that a security breach occurred", deadlineCite: "C.R.S. § 6-1-716(2)(a)",
 		ag:  usNotice{to: "Colorado Attorney General", over: 499, days: 30, text: "in the most expedient time possible and without unreasonable delay, but not later than 30 days after the determination, when 500 or more Colorado residents are affected", cite: "C.R.S. § 6-1-716(2)(f)"},
@@ -379,10 +393,12 @@ var usLaws = []usLaw{
 		scope:        usScope{elements: usBase, credentials: true, withoutName: true, definition: "O.C.G.A. § 10-1-911(6)", trigger: "O.C.G.A. § 10-1-911(1)", encryption: "O.C.G.A. § 10-1-911(6)"},
 		harmCite:     "O.C.G.A. § 10-1-911(1)",
 		deadlineText: "in the most expedient time possible and without unreasonable delay", deadlineCite: "O.C.G.A. § 10-1-912(a)",
-		ag:    usNotice{cite: "O.C.G.A. § 10-1-912"},
-		cra:   usNotice{to: usCRA, over: 10000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "O.C.G.A. § 10-1-912(d)"},
-		sub:   usSub{cost: 50000, size: 100000, cite: "O.C.G.A. § 10-1-911(4)"},
-		notes: []usNote{{text: "The Georgia duty falls on information brokers, data collectors (government bodies) and those maintaining data on their behalf; whether this organisation is within it is for counsel, and notice is planned until that is settled.", cite: "O.C.G.A. § 10-1-912(a), (b)", judgment: true}},
+		ag:       usNotice{cite: "O.C.G.A. § 10-1-912"},
+		cra:      usNotice{to: usCRA, over: 10000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "O.C.G.A. § 10-1-912(d)"},
+		sub:      usSub{cost: 50000, size: 100000, cite: "O.C.G.A. § 10-1-911(4)"},
+		notes:    []usNote{{text: "The Georgia duty falls on information brokers (those who collect and assemble information about individuals for fees, primarily to furnish it to nonaffiliated third parties), data collectors (government bodies) and those maintaining data on their behalf; whether this organisation is within it is for counsel, and notice is planned until that is settled.", cite: "O.C.G.A. §§ 10-1-911(2), (3), 10-1-912(a), (b)", judgment: true}},
+		verified: []string{fieldHarm, fieldDeadline, fieldRegulator},
+		read:     []string{"https://law.justia.com/codes/georgia/2016/title-10/chapter-1/article-34/section-10-1-912", "http://www.laws9.com/statutes/georgia/title-10/chapter-1/article-34/10-1-911"},
 	},
 	{
 		code: "GU", name: "Guam", law: "Notification of Breaches of Personal Information, 9 G.C.A. Chapter 48 (P.L. 30-021)", regulator: "Guam Attorney General",
@@ -422,13 +438,18 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "IN", name: "Indiana", law: "Ind. Code art. 24-4.9 (Disclosure of Security Breach)", regulator: "Indiana Attorney General",
-		scope: usScope{elements: usBase, identified: []string{"national_id"}, definition: "Ind. Code § 24-4.9-2-10", trigger: "Ind. Code § 24-4.9-2-2", encryption: "Ind. Code § 24-4.9-2-2(b)"},
-		harm:  "the data-base owner does not know and should not have known that the breach resulted or could result in identity deception, identity theft or fraud affecting the resident", harmCite: "Ind. Code § 24-4.9-3-1(a)",
-		days: 45, deadlineText: "without unreasonable delay, and not more than 45 days after the discovery of the breach", deadlineCite: "Ind. Code § 24-4.9-3-3",
-		ag:    usNotice{to: "Indiana Attorney General", withIndividuals: true, text: "when residents are notified", cite: "Ind. Code § 24-4.9-3-1(c)"},
-		cra:   usNotice{to: usCRA, over: 1000, text: "with the notice to residents", cite: "Ind. Code § 24-4.9-3-1(b)"},
-		sub:   usSub{cost: 250000, size: 500000, cite: "Ind. Code § 24-4.9-3-4"},
-		notes: []usNote{{text: "A Social Security number is personal information in Indiana even without a name.", cite: "Ind. Code § 24-4.9-2-10"}},
+		scope: usScope{elements: usBase, identified: []string{"national_id"}, definition: "Ind. Code § 24-4.9-2-10", trigger: "Ind. Code § 24-4.9-3-1(a)", encryption: "Ind. Code § 24-4.9-3-1(a)"},
+		harm:  "the data-base owner does not know, and should not have known, that the unauthorised acquisition has resulted in or could result in identity deception, identity theft or fraud affecting the resident", harmCite: "Ind. Code § 24-4.9-3-1(a)",
+		days: 45, deadlineText: "without unreasonable delay, but not more than 45 days after the discovery of the breach (delay is reasonable only to restore the system, discover the scope, or at the request of the Attorney General or law enforcement)", deadlineCite: "Ind. Code § 24-4.9-3-3(a)",
+		ag:  usNotice{to: "Indiana Attorney General", withIndividuals: true, text: "when residents are notified", cite: "Ind. Code § 24-4.9-3-1(c)"},
+		cra: usNotice{to: usCRA, over: 1000, text: "with the notice to residents: information necessary to assist the agency in preventing fraud", cite: "Ind. Code § 24-4.9-3-1(b)"},
+		sub: usSub{cost: 250000, size: 500000, noContactGround: true, cite: "Ind. Code § 24-4.9-3-4(b)", components: []string{
+			"conspicuous posting of the notice on the data base owner's web site",
+			"notice to major news reporting media in the areas where the affected residents live",
+		}},
+		notes:    []usNote{{text: "A Social Security number is personal information in Indiana even without a name.", cite: "Ind. Code § 24-4.9-2-10"}},
+		verified: []string{fieldEncryption, fieldHarm, fieldDeadline, fieldRegulator, fieldCRA, fieldSubstitute},
+		read:     []string{"https://instalawyer.io/laws/indiana-code/24-49-3-1-disclosure-of-breach", "https://lawserver.com/law/state/indiana/in-code/indiana_code_24-4-9-3-3", "https://law.counselstack.com/statute/in/24-4.9-3-4"},
 	},
 	{
 		code: "KS", name: "Kansas", law: "K.S.A. §§ 50-7a01 to 50-7a04", regulator: "Kansas Attorney General",
@@ -459,12 +480,14 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "MD", name: "Maryland", law: "Maryland Personal Information Protection Act, Md. Code, Com. Law §§ 14-3501 to 14-3508", regulator: "Maryland Attorney General",
-		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "Md. Code, Com. Law § 14-3501(e)", trigger: "Md. Code, Com. Law § 14-3504(a)", encryption: "Md. Code, Com. Law § 14-3501(e)"},
-		harm:  "after a reasonable and prompt investigation the business determines that the breach does not create a likelihood that personal information has been or will be misused (the determination must be documented in writing and kept three years)", harmCite: "Md. Code, Com. Law § 14-3504(b)",
-		days: 45, deadlineText: "as soon as reasonably practicable, but not later than 45 days after the business discovers or is notified of the breach", deadlineCite: "Md. Code, Com. Law § 14-3504(c)",
-		ag:  usNotice{to: "Maryland Attorney General", withIndividuals: true, text: "before notifying the individuals", cite: "Md. Code, Com. Law § 14-3504(h)"},
-		cra: usNotice{to: usCRA, over: 999, text: "without unreasonable delay, of the timing, distribution and content of the notices, when 1,000 or more individuals are notified", countAll: true, cite: "Md. Code, Com. Law § 14-3506"},
-		sub: usSub{cost: 100000, size: 175000, cite: "Md. Code, Com. Law § 14-3504(e)"},
+		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "Md. Code, Com. Law § 14-3501(e)", trigger: "Md. Code, Com. Law § 14-3504(a)(1)", encryption: "Md. Code, Com. Law § 14-3501(e)"},
+		harm:  "after a reasonable and prompt investigation the business reasonably determines that the breach does not create a likelihood that personal information has been or will be misused (records of the determination must be kept three years)", harmCite: "Md. Code, Com. Law § 14-3504(b)(1), (2), (4)",
+		days: 45, deadlineText: "as soon as reasonably practicable, but not later than 45 days after the business discovers or is notified of the breach", deadlineCite: "Md. Code, Com. Law § 14-3504(b)(3)",
+		ag:       usNotice{to: "Maryland Attorney General", withIndividuals: true, text: "before notifying the individuals", cite: "Md. Code, Com. Law § 14-3504(h)"},
+		cra:      usNotice{to: usCRA, over: 999, text: "without unreasonable delay, of the timing, distribution and content of the notices, when 1,000 or more individuals are notified", countAll: true, cite: "Md. Code, Com. Law § 14-3506"},
+		sub:      usSub{cost: 100000, size: 175000, cite: "Md. Code, Com. Law § 14-3504(e)"},
+		verified: []string{fieldHarm, fieldDeadline},
+		read:     []string{"https://lexace.ai/us/statute/maryland/CL-14-3504"},
 	},
 	{
 		code: "ME", name: "Maine", law: "Notice of Risk to Personal Data Act, 10 M.R.S. §§ 1346-1350-B", regulator: "Maine Attorney General",
@@ -526,9 +549,12 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "biometric"), definition: "N.C. Gen. Stat. § 75-61(10)", trigger: "N.C. Gen. Stat. § 75-61(14)", encryption: "N.C. Gen. Stat. § 75-61(14)"},
 		harm:  "illegal use of the personal information has not occurred, is not reasonably likely to occur and creates no material risk of harm to a consumer (the statute's definition of security breach)", harmCite: "N.C. Gen. Stat. § 75-61(14)",
 		deadlineText: "without unreasonable delay", deadlineCite: "N.C. Gen. Stat. § 75-65(a)",
-		ag:  usNotice{to: "North Carolina Attorney General (Consumer Protection Division)", withIndividuals: true, text: "without unreasonable delay, describing the breach, the number of residents affected, the steps taken and the notice sent", cite: "N.C. Gen. Stat. § 75-65(e1)"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice", countAll: true, cite: "N.C. Gen. Stat. § 75-65(f)"},
-		sub: usSub{cost: 250000, size: 500000, cite: "N.C. Gen. Stat. § 75-65(e)(4)"},
+		ag:       usNotice{to: "North Carolina Attorney General (Consumer Protection Division)", withIndividuals: true, text: "without unreasonable delay, describing the breach, the number of residents affected, the steps taken and the notice sent", cite: "N.C. Gen. Stat. § 75-65(e1)"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice", countAll: true, cite: "N.C. Gen. Stat. § 75-65(f)"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "N.C. Gen. Stat. § 75-65(e)(4)"},
+		notes:    []usNote{{text: "E-mail addresses, Internet account numbers or identification names and passwords are not personal information unless they would permit access to a person's financial account or resources.", cite: "N.C. Gen. Stat. § 75-65(a)"}},
+		verified: []string{fieldDeadline},
+		read:     []string{"https://law.onecle.com/north-carolina/75-monopolies-trusts-and-consumer-protection/75-65.html"},
 	},
 	{
 		code: "ND", name: "North Dakota", law: "N.D. Cent. Code ch. 51-30 (Notice of Security Breach for Personal Information)", regulator: "North Dakota Attorney General",
@@ -562,9 +588,11 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usBase, credentials: true, access: true, definition: "N.J.S.A. 56:8-161", trigger: "N.J.S.A. 56:8-161", encryption: "N.J.S.A. 56:8-161"},
 		harm:  "the business establishes that misuse of the information is not reasonably possible (the determination must be documented in writing and kept five years)", harmCite: "N.J.S.A. 56:8-163(a)",
 		deadlineText: "in the most expedient time possible and without unreasonable delay", deadlineCite: "N.J.S.A. 56:8-163(a)",
-		ag:  usNotice{to: "New Jersey Division of State Police (Department of Law and Public Safety)", withIndividuals: true, text: "before the disclosure to customers", cite: "N.J.S.A. 56:8-163(c)(1)"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "N.J.S.A. 56:8-163(f)"},
-		sub: usSub{cost: 250000, size: 500000, cite: "N.J.S.A. 56:8-163(d)"},
+		ag:       usNotice{to: "New Jersey Division of State Police (Department of Law and Public Safety)", withIndividuals: true, text: "before the disclosure to customers", cite: "N.J.S.A. 56:8-163(c)(1)"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "N.J.S.A. 56:8-163(f)"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "N.J.S.A. 56:8-163(d)"},
+		verified: []string{fieldRegulator},
+		read:     []string{"https://www.cyber.nj.gov/data-breach-notifications/ (N.J.S.A. 56:8-163(c)(1) quoted by the New Jersey Cybersecurity and Communications Integration Cell)"},
 	},
 	{
 		code: "NM", name: "New Mexico", law: "Data Breach Notification Act, N.M. Stat. §§ 57-12C-1 to 57-12C-12", regulator: "New Mexico Attorney General",
@@ -589,9 +617,12 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usBase, definition: "Ohio Rev. Code § 1349.19(A)(7)", trigger: "Ohio Rev. Code § 1349.19(A)(1)", encryption: "Ohio Rev. Code § 1349.19(A)(7)"},
 		harm:  "the access and acquisition has not caused and is not reasonably believed to cause a material risk of identity theft or other fraud to the resident (the statute's definition of breach)", harmCite: "Ohio Rev. Code § 1349.19(A)(1)(a)",
 		days: 45, deadlineText: "in the most expedient time possible but not later than 45 days following discovery or notification of the breach", deadlineCite: "Ohio Rev. Code § 1349.19(B)(2)",
-		ag:  usNotice{cite: "Ohio Rev. Code § 1349.19"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "Ohio Rev. Code § 1349.19(G)"},
-		sub: usSub{cost: 250000, size: 500000, cite: "Ohio Rev. Code § 1349.19(E)(4)"},
+		ag:       usNotice{cite: "Ohio Rev. Code § 1349.19"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "Ohio Rev. Code § 1349.19(G)"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "Ohio Rev. Code § 1349.19(E)(4)"},
+		notes:    []usNote{{text: "A business with ten or fewer employees whose cost of notice would exceed $10,000 has its own substitute notice (local newspaper advertisements, web posting, local media).", cite: "Ohio Rev. Code § 1349.19(E)(5)"}},
+		verified: []string{fieldHarm},
+		read:     []string{"https://instalawyer.io/laws/ohio-revised-code/section-134919-private-disclosure (§ 1349.19(A)(1))"},
 	},
 	{
 		code: "OK", name: "Oklahoma", law: "Security Breach Notification Act, 24 O.S. §§ 161-166 (as amended by SB 626 (2025))", regulator: "Oklahoma Attorney General",
@@ -613,13 +644,17 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "PA", name: "Pennsylvania", law: "Breach of Personal Information Notification Act, 73 P.S. §§ 2301-2330 (as amended by Act 33 of 2024)", regulator: "Pennsylvania Attorney General",
-		scope: usScope{elements: usElements("health", "genetic", "biometric"), credentials: true, definition: "73 P.S. § 2302", trigger: "73 P.S. § 2302", encryption: "73 P.S. § 2302"},
+		scope: usScope{elements: usElements("health"), credentials: true, definition: "73 P.S. § 2302", trigger: "73 P.S. § 2302", encryption: "73 P.S. § 2302"},
 		harm:  "the breach has not caused and the entity does not reasonably believe it has caused or will cause loss or injury to any resident (the statute's definition of breach)", harmCite: "73 P.S. § 2302",
 		deadlineText: "without unreasonable delay", deadlineCite: "73 P.S. § 2303(a)",
-		ag:    usNotice{to: "Pennsylvania Attorney General", over: 500, withIndividuals: true, text: "concurrently with notice to residents, when more than 500 residents are notified", cite: "73 P.S. § 2303 (as amended by Act 33 of 2024)"},
-		cra:   usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and number of notices", cite: "73 P.S. § 2305"},
-		sub:   usSub{cost: 100000, size: 175000, cite: "73 P.S. § 2302"},
-		notes: []usNote{{text: "If a Social Security number, bank account number or driver's licence or state ID number was exposed, 12 months of credit monitoring and access to a credit report must be offered at no cost.", cite: "73 P.S. § 2303 (as amended by Act 33 of 2024)"}},
+		ag:  usNotice{to: "Pennsylvania Attorney General", over: 500, withIndividuals: true, text: "concurrently with notice to residents, when more than 500 residents are notified", cite: "73 P.S. § 2303(c.1) (added by Act 33 of 2024)"},
+		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and number of notices", cite: "73 P.S. § 2305"},
+		sub: usSub{cost: 100000, size: 175000, cite: "73 P.S. § 2302"},
+		notes: []usNote{
+			{text: "If a Social Security number, bank account number or driver's licence or state ID number was exposed, 12 months of credit monitoring and access to a credit report must be offered at no cost.", cite: "73 P.S. § 2303 (as amended by Act 33 of 2024)"},
+			{text: "Medical information is personal information only in the hands of a state agency or its contractor; health-insurance information is personal information for everyone (the health category is treated as covered here).", cite: "73 P.S. § 2302"},
+			{text: "A secondary source reports a 30-day limit for individual notice since the 2022 amendments; the statute text was not read: plan to notify within 30 days of discovery until counsel confirms.", cite: "73 P.S. § 2303", judgment: true},
+		},
 	},
 	{
 		code: "PR", name: "Puerto Rico", law: "Citizen Information on Data Banks Security Act, Law No. 111-2005, 10 L.P.R.A. §§ 4051-4055", regulator: "Puerto Rico Department of Consumer Affairs (DACO)",
@@ -653,18 +688,23 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("health", "genetic"), credentials: true, definition: "SDCL § 22-40-19(4)", trigger: "SDCL § 22-40-19(1)", encryption: "SDCL § 22-40-19(1)"},
 		harm:  "following an appropriate investigation and notice to the Attorney General, the information holder reasonably determines that the breach will not likely result in harm to the affected person (the determination must be documented in writing and kept three years)", harmCite: "SDCL § 22-40-20",
 		days: 60, deadlineText: "not later than 60 days from the discovery or notification of the breach", deadlineCite: "SDCL § 22-40-20",
-		ag:  usNotice{to: "South Dakota Attorney General", over: 250, days: 60, text: "not later than 60 days from the discovery or notification of the breach, when more than 250 residents are affected", cite: "SDCL § 22-40-20"},
-		cra: usNotice{to: usCRA, text: "without unreasonable delay, of the timing, distribution and content of the notice", cite: "SDCL § 22-40-24"},
-		sub: usSub{cost: 250000, size: 500000, cite: "SDCL § 22-40-22"},
+		ag:       usNotice{to: "South Dakota Attorney General", over: 250, days: 60, text: "not later than 60 days from the discovery or notification of the breach, when more than 250 residents are affected", cite: "SDCL § 22-40-20"},
+		cra:      usNotice{to: usCRA, text: "without unreasonable delay, of the timing, distribution and content of the notice", cite: "SDCL § 22-40-24"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "SDCL § 22-40-22(3)"},
+		verified: []string{fieldSubstitute},
+		read:     []string{"https://getpocketlaw.com/law/state_south_dakota/section-22-40-22-types-of-notice-of-breach-of-system-security_23315e61d2df"},
 	},
 	{
 		code: "TN", name: "Tennessee", law: "Tenn. Code § 47-18-2107", regulator: "Tennessee Attorney General",
-		scope:    usScope{elements: usBase, definition: "Tenn. Code § 47-18-2107(a)(4)", trigger: "Tenn. Code § 47-18-2107(a)(1)", encryption: "Tenn. Code § 47-18-2107(a)(1)"},
+		scope:    usScope{elements: usBase, definition: "Tenn. Code § 47-18-2107(a)(4)", trigger: "Tenn. Code § 47-18-2107(a)(1)", encryption: "Tenn. Code § 47-18-2107(a)(1), (2)"},
 		harmCite: "Tenn. Code § 47-18-2107(a)(1)",
 		days:     45, deadlineText: "immediately, but no later than 45 days from the discovery or notification of the breach, unless law enforcement requires a delay", deadlineCite: "Tenn. Code § 47-18-2107(b)",
-		ag:  usNotice{cite: "Tenn. Code § 47-18-2107"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", countAll: true, cite: "Tenn. Code § 47-18-2107(g)"},
-		sub: usSub{cost: 250000, size: 500000, cite: "Tenn. Code § 47-18-2107(e)"},
+		ag:       usNotice{cite: "Tenn. Code § 47-18-2107"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", countAll: true, cite: "Tenn. Code § 47-18-2107(g)"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "Tenn. Code § 47-18-2107(e)"},
+		notes:    []usNote{{text: "Encryption counts only if it meets FIPS 140-2 (the current version); encrypted data taken with its key is a breach.", cite: "Tenn. Code § 47-18-2107(a)(2)"}},
+		verified: []string{fieldEncryption, fieldHarm},
+		read:     []string{"https://law.justia.com/codes/tennessee/2020/title-47/chapter-18/part-21/section-47-18-2107 (§ 47-18-2107(a))"},
 	},
 	{
 		code: "UT", name: "Utah", law: "Protection of Personal Information Act, Utah Code §§ 13-44-101 to 13-44-301", regulator: "Utah Attorney General and Utah Cyber Center",
@@ -681,10 +721,12 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport"), definition: "Va. Code § 18.2-186.6(A)", trigger: "Va. Code § 18.2-186.6(A)", encryption: "Va. Code § 18.2-186.6(A)"},
 		harm:  "the entity does not reasonably believe that the breach has caused or will cause identity theft or other fraud to any resident (the statute's definition of breach)", harmCite: "Va. Code § 18.2-186.6(A)",
 		deadlineText: "without unreasonable delay", deadlineCite: "Va. Code § 18.2-186.6(B)",
-		ag:    usNotice{to: "Virginia Attorney General", withIndividuals: true, text: "without unreasonable delay", cite: "Va. Code § 18.2-186.6(B)"},
-		cra:   usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice (the Attorney General is told too)", cite: "Va. Code § 18.2-186.6(E)"},
-		sub:   usSub{cost: 50000, size: 100000, cite: "Va. Code § 18.2-186.6(A)"},
-		notes: []usNote{{text: "A breach of medical or health-insurance information is governed by a separate Virginia statute (notice to residents, the Attorney General and the Commissioner of Health); check it when health data is involved.", cite: "Va. Code § 32.1-127.1:05"}},
+		ag:       usNotice{to: "Virginia Attorney General", withIndividuals: true, text: "without unreasonable delay", cite: "Va. Code § 18.2-186.6(B)"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice (the Attorney General is told too)", cite: "Va. Code § 18.2-186.6(E)"},
+		sub:      usSub{cost: 50000, size: 100000, cite: "Va. Code § 18.2-186.6(A)"},
+		notes:    []usNote{{text: "A breach of medical or health-insurance information is governed by a separate Virginia statute (notice to residents, the Attorney General and the Commissioner of Health); check it when health data is involved.", cite: "Va. Code § 32.1-127.1:05"}},
+		verified: []string{fieldHarm, fieldEncryption},
+		read:     []string{"https://instalawyer.io/laws/code-of-virginia/182-1866-breach-of-personal (§ 18.2-186.6(A))"},
 	},
 	{
 		code: "VI", name: "US Virgin Islands", law: "Identity Theft Prevention Act, 14 V.I.C. §§ 2208-2212", regulator: "US Virgin Islands Department of Justice (Attorney General)",
@@ -715,12 +757,14 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "WV", name: "West Virginia", law: "W. Va. Code §§ 46A-2A-101 to 46A-2A-105", regulator: "West Virginia Attorney General",
-		scope: usScope{elements: usBase, definition: "W. Va. Code § 46A-2A-101(6)", trigger: "W. Va. Code § 46A-2A-101(1)", encryption: "W. Va. Code § 46A-2A-101(1)"},
-		harm:  "the entity does not reasonably believe that the breach has caused or will cause identity theft or other fraud to any resident (the statute's definition of breach)", harmCite: "W. Va. Code § 46A-2A-101(1)",
+		scope: usScope{elements: usBase, definition: "W. Va. Code § 46A-2A-101(6)", trigger: "W. Va. Code § 46A-2A-102(a)", encryption: "W. Va. Code § 46A-2A-102(a), (b)"},
+		harm:  "the breach has not caused and the entity does not reasonably believe it has caused or will cause identity theft or other fraud to any resident", harmCite: "W. Va. Code § 46A-2A-102(a)",
 		deadlineText: "without unreasonable delay", deadlineCite: "W. Va. Code § 46A-2A-102(a)",
-		ag:  usNotice{cite: "W. Va. Code § 46A-2A-102"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "W. Va. Code § 46A-2A-102(f)"},
-		sub: usSub{cost: 50000, size: 100000, cite: "W. Va. Code § 46A-2A-101(7)"},
+		ag:       usNotice{cite: "W. Va. Code § 46A-2A-102"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "W. Va. Code § 46A-2A-102(f)"},
+		sub:      usSub{cost: 50000, size: 100000, cite: "W. Va. Code § 46A-2A-101(7)"},
+		verified: []string{fieldHarm, fieldDeadline, fieldEncryption},
+		read:     []string{"http://laws9.com/statutes/west-virginia/46a/46a-2a-102"},
 	},
 	{
 		code: "WY", name: "Wyoming", law: "Wyo. Stat. §§ 40-12-501 to 40-12-509", regulator: "Wyoming Attorney General",

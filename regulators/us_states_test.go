@@ -65,6 +65,9 @@ func TestUSStatesTableRows(t *testing.T) {
 			if (l.sub.cost == 0) != (l.sub.size == 0) {
 				t.Errorf("substitute: got cost %d and size %d, want both or neither", l.sub.cost, l.sub.size)
 			}
+			if len(l.verified) > 0 && len(l.read) == 0 {
+				t.Errorf("read: got no source for verified fields %v, want where the statute text was read", l.verified)
+			}
 			for _, v := range l.verified {
 				if !slices.Contains(usFields, v) {
 					t.Errorf("verified: got %q, want one of %v", v, usFields)
@@ -263,6 +266,8 @@ func TestUSStateRules(t *testing.T) {
 			{name: "IN Ind. Code 24-4.9-3-3 45 days and 24-4.9-3-1(c) AG for any resident", facts: facts("US-IN", 1), want: ag(45)},
 			{name: "IN Ind. Code 24-4.9-3-1(b) CRA over 1000", facts: facts("US-IN", 1001), want: withCRA(ag(45))},
 			{name: "IN Ind. Code 24-4.9-2-10 SSN with an e-mail address, no name", facts: facts("US-IN", 1, cats(catEmail, catSSN)), want: ag(45)},
+			{name: "IN Ind. Code 24-4.9-3-4(b) no substitute notice for want of contact alone", facts: facts("US-IN", 10, noContact(3)), want: ag(45)},
+			{name: "IN Ind. Code 24-4.9-3-4(b) substitute notice over 500000", facts: facts("US-IN", 500001), want: withSub(withCRA(ag(45)))},
 		},
 		"KS": {
 			{name: "KS K.S.A. 50-7a02(f) CRA over 1000", facts: facts("US-KS", 1001), want: withCRA(ni(0))},
