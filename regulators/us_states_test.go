@@ -356,6 +356,8 @@ func TestUSStateRules(t *testing.T) {
 		},
 		"PR": {
 			{name: "PR 10 L.P.R.A. 4052 DACO within 10 days", facts: facts("US-PR", 1), want: withAG(ni(0), 10)},
+			{name: "PR 10 L.P.R.A. 4053(2) substitute notice over 100000", facts: facts("US-PR", 100001), want: withSub(withAG(ni(0), 10))},
+			{name: "PR 10 L.P.R.A. 4052 encrypted, key safe", facts: facts("US-PR", 100, encrypted), want: summary{SafeHarbour: true}},
 		},
 		"RI": {
 			{name: "RI R.I. Gen. Laws 11-49.3-4(a)(2) 45 days, no AG at 500", facts: facts("US-RI", 500), want: ni(45)},
@@ -377,6 +379,7 @@ func TestUSStateRules(t *testing.T) {
 			{name: "UT Utah Code 13-44-202 no AG under 500", facts: facts("US-UT", 499), want: ni(0)},
 			{name: "UT Utah Code 13-44-202 AG and Cyber Center at 500", facts: facts("US-UT", 500), want: withAG(ni(0), 0)},
 			{name: "UT Utah Code 13-44-202(5) no substitute threshold", facts: facts("US-UT", 10, noContact(3)), want: ni(0)},
+			{name: "UT Utah Code 13-44-202 CRA at 1000", facts: facts("US-UT", 1000), want: withCRA(withAG(ni(0), 0))},
 		},
 		"VA": {
 			{name: "VA Va. Code 18.2-186.6(B) AG for any resident", facts: facts("US-VA", 1), want: withAG(ni(0), 0)},
