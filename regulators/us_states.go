@@ -80,10 +80,19 @@ type usSub struct {
 
 // usNote is a further point of a statute with its citation. A judgment
 // note is a point counsel must confirm; it is also listed as unverified.
+// when, if set, limits the note to the facts it matters for.
 type usNote struct {
 	text, cite string
 	judgment   bool
+	when       func(Facts) bool
 }
+
+// Conditions for usNote.when.
+var (
+	whenHIPAA  = func(f Facts) bool { return f.HIPAACoveredEntity }
+	whenHealth = hasHealth
+	whenSSN    = func(f Facts) bool { return hasAny(f, "national_id") }
+)
 
 // Fields of a usLaw that can be verified against the statute text.
 const (
@@ -154,6 +163,9 @@ func (l usLaw) decide(f Facts) Obligation {
 	l.craNotice(b, f)
 	l.substitute(b, f)
 	for _, n := range l.notes {
+		if n.when != nil && !n.when(f) {
+			continue
+		}
 		b.because(n.text, n.cite)
 		if n.judgment {
 			b.unverified(fmt.Sprintf("judgment: %s (%s)", n.text, n.cite))
@@ -338,7 +350,7 @@ var usLaws = []usLaw{
 		sub: usSub{cost: 250000, size: 500000, cite: "Ark. Code § 4-110-105(e)"},
 	},
 	{
-		code: "AZ", name: "Arizona", law: "A.R.S. §§ 18-551, 18-552 (Data Security Breaches)", regulator: "Arizona Attorney General",
+		code: "AZ", name: "Arizona", law: "A.R.S. §§ 18-551, 18-552 (Data Security Breaches)", regulator: "Arizona Attorney General and Arizona Department of Homeland Security",
 		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "A.R.S. § 18-551(7), (11)", trigger: "A.R.S. § 18-551(1)", encryption: "A.R.S. § 18-551(1)(a), (3)"},
 		harm:  "an independent third-party forensic auditor or a law-enforcement agency determines, after a reasonable investigation, that the breach has not resulted in or is not reasonably likely to result in substantial economic loss to affected individuals", harmCite: "A.R.S. § 18-552(J)",
 		days: 45, deadlineText: "within 45 days after the determination that there has been a security system breach", deadlineCite: "A.R.S. § 18-552(B)",
@@ -348,7 +360,7 @@ var usLaws = []usLaw{
 			"a written letter to the Attorney General demonstrating the facts necessary for substitute notice",
 			"conspicuous posting of the notice for at least 45 days on the web site of the person, if any",
 		}},
-		notes:    []usNote{{text: "A covered entity or business associate under HIPAA, or a financial institution subject to the Gramm-Leach-Bliley Act, that complies with those laws is deemed to comply with the Arizona statute; whether that exemption applies is for counsel.", cite: "A.R.S. § 18-552", judgment: true}},
+		notes:    []usNote{{text: "A covered entity or business associate under HIPAA, or a financial institution subject to the Gramm-Leach-Bliley Act, that complies with those laws is deemed to comply with the Arizona statute; whether that exemption applies is for counsel.", cite: "A.R.S. § 18-552", judgment: true, when: whenHIPAA}},
 		verified: []string{fieldEncryption},
 		read:     []string{"https://cliclaw.com/node/384 (A.R.S. § 18-551(1), (3))"},
 	},
@@ -369,7 +381,7 @@ var usLaws = []usLaw{
 		ag:    usNotice{to: "Connecticut Attorney General", withIndividuals: true, text: "not later than the time notice is provided to residents", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)"},
 		cra:   usNotice{cite: "Conn. Gen. Stat. § 36a-701b"},
 		sub:   usSub{cost: 250000, size: 500000, cite: "Conn. Gen. Stat. § 36a-701b(e)"},
-		notes: []usNote{{text: "If Social Security numbers or taxpayer identification numbers were exposed, appropriate identity-theft prevention and mitigation services must be offered at no cost for at least 24 months (the Attorney General's guidance confirms the 60-day limit since 1 October 2021, Public Act 21-59).", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)(B)"}},
+		notes: []usNote{{text: "If Social Security numbers or taxpayer identification numbers were exposed, appropriate identity-theft prevention and mitigation services must be offered at no cost for at least 24 months (the Attorney General's guidance confirms the 60-day limit since 1 October 2021, Public Act 21-59).", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)(B)", when: whenSSN}},
 		read:  []string{"https://portal.ct.gov/AG/General/Report-a-Breach-of-Security-Involving-Computerized-Data (official guidance)"},
 	},
 	{
@@ -381,7 +393,7 @@ var usLaws = []usLaw{
 		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "D.C. Code § 28-3852(c)"},
 		sub: usSub{cost: 50000, size: 100000, cite: "D.C. Code § 28-3851(2)"},
 		notes: []usNote{
-			{text: "If Social Security numbers or taxpayer identification numbers were exposed, identity-theft protection services must be offered to each affected District resident at no cost for at least 18 months, with the information needed to enrol.", cite: "D.C. Code § 28-3852.02"},
+			{text: "If Social Security numbers or taxpayer identification numbers were exposed, identity-theft protection services must be offered to each affected District resident at no cost for at least 18 months, with the information needed to enrol.", cite: "D.C. Code § 28-3852.02", when: whenSSN},
 			{text: "The data elements are covered with a name, telephone number, address or any other personal identifier, not only a name (as the Office of the Attorney General explains the 2020 amendment).", cite: "D.C. Code § 28-3851(3)"},
 		},
 		read: []string{"https://code.dccouncil.gov/us/dc/council/code/sections/%5B28-3852.02%5D", "https://oag.dc.gov/requirements-districts-data-breach-notification (official summary)"},
@@ -394,7 +406,7 @@ var usLaws = []usLaw{
 		ag:       usNotice{to: "Delaware Attorney General", over: 500, withIndividuals: true, text: "not later than the time notice is provided to residents, when more than 500 Delaware residents are to be notified", cite: "6 Del. C. § 12B-102(d)"},
 		cra:      usNotice{cite: "6 Del. C. § 12B-102"},
 		sub:      usSub{cost: 75000, size: 100000, cite: "6 Del. C. § 12B-101(5)"},
-		notes:    []usNote{{text: "If Social Security numbers were exposed, credit monitoring services must be offered at no cost for one year.", cite: "6 Del. C. § 12B-102(e)"}},
+		notes:    []usNote{{text: "If Social Security numbers were exposed, credit monitoring services must be offered at no cost for one year.", cite: "6 Del. C. § 12B-102(e)", when: whenSSN}},
 		verified: []string{fieldHarm, fieldDeadline},
 		read:     []string{"https://d1tvxue8o4w0fl.cloudfront.net/statute/delaware-code/title-6-commerce-and-trade/subtitle-ii-other-laws-relating-to-commerce-and-trade/chapter-12b-computer-security-breaches/section-12b-102-disclosure-of-breach-of-security-of-computerized-personal-information-by-an-individual-or-a-commercial-entity-security-notice (casetext copy of § 12B-102(a)-(c))"},
 	},
@@ -457,7 +469,7 @@ var usLaws = []usLaw{
 			"conspicuous posting of the notice on the data base owner's web site",
 			"notice to major news reporting media in the areas where the affected residents live",
 		}},
-		notes:    []usNote{{text: "A Social Security number is personal information in Indiana even without a name.", cite: "Ind. Code § 24-4.9-2-10"}},
+		notes:    []usNote{{text: "A Social Security number is personal information in Indiana even without a name.", cite: "Ind. Code § 24-4.9-2-10", when: whenSSN}},
 		verified: []string{fieldEncryption, fieldHarm, fieldDeadline, fieldRegulator, fieldCRA, fieldSubstitute},
 		read:     []string{"https://instalawyer.io/laws/indiana-code/24-49-3-1-disclosure-of-breach", "https://lawserver.com/law/state/indiana/in-code/indiana_code_24-4-9-3-3", "https://law.counselstack.com/statute/in/24-4.9-3-4"},
 	},
@@ -651,7 +663,7 @@ var usLaws = []usLaw{
 		ag:       usNotice{to: "Oklahoma Attorney General", over: 499, text: "without unreasonable delay and no more than 60 days after notifying residents, when 500 or more Oklahoma residents are affected (breaches on or after 1 January 2026), with the date of the breach and of its determination, its nature, the types of information, the number of residents affected, the estimated monetary impact and the safeguards used", cite: "24 O.S. § 163 (as amended by SB 626 (2025))"},
 		cra:      usNotice{cite: "24 O.S. § 163"},
 		sub:      usSub{cost: 50000, size: 100000, cite: "24 O.S. § 162(7)"},
-		notes:    []usNote{{text: "An entity that notifies under HIPAA or the Oklahoma Hospital Cybersecurity Protection Act of 2023 and gives the Attorney General the required notice is excused from separate resident notice; whether that applies is for counsel.", cite: "24 O.S. § 163 (as amended by SB 626 (2025))", judgment: true}},
+		notes:    []usNote{{text: "An entity that notifies under HIPAA or the Oklahoma Hospital Cybersecurity Protection Act of 2023 and gives the Attorney General the required notice is excused from separate resident notice; whether that applies is for counsel.", cite: "24 O.S. § 163 (as amended by SB 626 (2025))", judgment: true, when: whenHIPAA}},
 		verified: []string{fieldHarm},
 		read:     []string{"https://www.regulon.ai/bills/OK-SB-626/ (verbatim 24 O.S. § 162(1) as amended)"},
 	},
@@ -675,8 +687,8 @@ var usLaws = []usLaw{
 		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and number of notices", cite: "73 P.S. § 2305"},
 		sub: usSub{cost: 100000, size: 175000, cite: "73 P.S. § 2302"},
 		notes: []usNote{
-			{text: "If a Social Security number, bank account number or driver's licence or state ID number was exposed, 12 months of credit monitoring and access to a credit report must be offered at no cost.", cite: "73 P.S. § 2303 (as amended by Act 33 of 2024)"},
-			{text: "Medical information is personal information only in the hands of a state agency or its contractor; health-insurance information is personal information for everyone (the health category is treated as covered here).", cite: "73 P.S. § 2302"},
+			{text: "If a Social Security number, bank account number or driver's licence or state ID number was exposed, 12 months of credit monitoring and access to a credit report must be offered at no cost.", cite: "73 P.S. § 2303 (as amended by Act 33 of 2024)", when: func(f Facts) bool { return hasAny(f, "national_id", "bank_account", "drivers_license") }},
+			{text: "Medical information is personal information only in the hands of a state agency or its contractor; health-insurance information is personal information for everyone (the health category is treated as covered here).", cite: "73 P.S. § 2302", when: whenHealth},
 			{text: "A secondary source reports a 30-day limit for individual notice since the 2022 amendments; the statute text was not read: plan to notify within 30 days of discovery until counsel confirms.", cite: "73 P.S. § 2303", judgment: true},
 		},
 	},
@@ -700,7 +712,7 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "RI", name: "Rhode Island", law: "Rhode Island Identity Theft Protection Act of 2015, R.I. Gen. Laws §§ 11-49.3-1 to 11-49.3-6", regulator: "Rhode Island Attorney General",
-		scope: usScope{elements: usElements("health", "genetic"), credentials: true, definition: "R.I. Gen. Laws § 11-49.3-3(a)(8)", trigger: "R.I. Gen. Laws § 11-49.3-3(a)(1)", encryption: "R.I. Gen. Laws § 11-49.3-3(a)(8)"},
+		scope: usScope{elements: usElements("health", "genetic"), credentials: true, access: true, definition: "R.I. Gen. Laws § 11-49.3-3(a)(8)", trigger: "R.I. Gen. Laws § 11-49.3-3(a)(1)", encryption: "R.I. Gen. Laws § 11-49.3-3(a)(8)"},
 		harm:  "the disclosure or breach does not pose a significant risk of identity theft to any Rhode Island resident", harmCite: "R.I. Gen. Laws § 11-49.3-4(a)(1)",
 		days: 45, deadlineText: "in the most expedient time possible, but no later than 45 calendar days after confirmation of the breach and the ability to ascertain the information the notice must contain", deadlineCite: "R.I. Gen. Laws § 11-49.3-4(a)(2)(ii)",
 		ag:       usNotice{to: "Rhode Island Attorney General", over: 500, withIndividuals: true, text: "when more than 500 residents are notified, of the timing, content and distribution of the notices and the approximate number affected", cite: "R.I. Gen. Laws § 11-49.3-4(a)(2)"},
@@ -763,7 +775,7 @@ var usLaws = []usLaw{
 		ag:       usNotice{to: "Virginia Attorney General", withIndividuals: true, text: "without unreasonable delay", cite: "Va. Code § 18.2-186.6(B)"},
 		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice (the Attorney General is told too)", cite: "Va. Code § 18.2-186.6(E)"},
 		sub:      usSub{cost: 50000, size: 100000, cite: "Va. Code § 18.2-186.6(A)"},
-		notes:    []usNote{{text: "A breach of medical or health-insurance information is governed by a separate Virginia statute (notice to residents, the Attorney General and the Commissioner of Health); check it when health data is involved.", cite: "Va. Code § 32.1-127.1:05"}},
+		notes:    []usNote{{text: "A breach of medical or health-insurance information is governed by a separate Virginia statute (notice to residents, the Attorney General and the Commissioner of Health); check it when health data is involved.", cite: "Va. Code § 32.1-127.1:05", when: whenHealth}},
 		verified: []string{fieldHarm, fieldEncryption},
 		read:     []string{"https://instalawyer.io/laws/code-of-virginia/182-1866-breach-of-personal (§ 18.2-186.6(A))"},
 	},

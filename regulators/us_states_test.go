@@ -413,3 +413,35 @@ func TestUSStateRules(t *testing.T) {
 		t.Run(code, func(t *testing.T) { runCases(t, usRule(t, code), cases[code]) })
 	}
 }
+
+// TestUSStateNotesFollowFacts checks that notes limited to some facts (a
+// HIPAA covered entity, an exposed SSN) appear only with those facts.
+func TestUSStateNotesFollowFacts(t *testing.T) {
+	cases := []struct {
+		name  string
+		id    string
+		facts Facts
+		words string
+		want  bool
+	}{
+		{"AZ A.R.S. 18-552 HIPAA deemed compliance for a covered entity", "US-AZ", facts("US-AZ", 10, hipaaEntity), "HIPAA", true},
+		{"AZ A.R.S. 18-552 no HIPAA note for others", "US-AZ", facts("US-AZ", 10), "HIPAA", false},
+		{"CT Conn. Gen. Stat. 36a-701b(b)(2)(B) 24 months of services when SSN exposed", "US-CT", facts("US-CT", 10), "24 months", true},
+		{"CT Conn. Gen. Stat. 36a-701b(b)(2)(B) no services note without SSN", "US-CT", facts("US-CT", 10, cats(catName, catCard)), "24 months", false},
+		{"DC D.C. Code 28-3852.02 18 months of protection when SSN exposed", "US-DC", facts("US-DC", 10), "18 months", true},
+		{"VA Va. Code 32.1-127.1:05 medical statute when health data exposed", "US-VA", facts("US-VA", 10, cats(catName, catSSN, catHlth)), "32.1-127.1:05", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, ok := Lookup(c.id)
+			if !ok {
+				t.Fatalf("Lookup(%q): got no rule", c.id)
+			}
+			o := r.Decide(c.facts)
+			all := strings.Join(append(append(slices.Clone(o.Reasons), o.Citations...), o.Unverified...), " ")
+			if got := strings.Contains(all, c.words); got != c.want {
+				t.Errorf("mentions %q: got %v, want %v\nreasons:\n  %s", c.words, got, c.want, strings.Join(o.Reasons, "\n  "))
+			}
+		})
+	}
+}
