@@ -36,6 +36,9 @@ type usLaw struct {
 	sub usSub
 	// notes are further points of the statute, each with its citation.
 	notes []usNote
+	// content is what the statute requires the notice to individuals to
+	// contain, where the table records it.
+	content []string
 	// verified lists the fields (fieldDefinition...) read in the statute
 	// text; every other field comes from secondary sources. read lists
 	// where that text was read.
@@ -157,6 +160,7 @@ func (l usLaw) decide(f Facts) Obligation {
 		return b.done()
 	}
 	b.o.NotifyIndividuals = true
+	b.o.IndividualContent = slices.Clone(l.content)
 	l.harmException(b, f)
 	l.individualDeadline(b, f)
 	l.regulatorNotice(b, f)
@@ -562,10 +566,10 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "MT", name: "Montana", law: "Mont. Code §§ 30-14-1701 to 30-14-1705", regulator: "Montana Attorney General (Office of Consumer Protection)",
-		scope: usScope{elements: usElements("health", "genetic"), definition: "Mont. Code § 30-14-1704(4)(b)", trigger: "Mont. Code § 30-14-1704(4)(a)", encryption: "Mont. Code § 30-14-1704(1)"},
+		scope: usScope{elements: usElements("passport", "health", "genetic"), definition: "Mont. Code § 30-14-1704(4)(b)", trigger: "Mont. Code § 30-14-1704(4)(a)", encryption: "Mont. Code § 30-14-1704(1)"},
 		harm:  "the breach has not caused and is not reasonably believed to cause loss or injury to a Montana resident (the statute's definition of breach)", harmCite: "Mont. Code § 30-14-1704(4)(a)",
 		deadlineText: "without unreasonable delay", deadlineCite: "Mont. Code § 30-14-1704(1)",
-		ag:    usNotice{to: "Montana Attorney General (Office of Consumer Protection)", withIndividuals: true, text: "simultaneously with notice to residents: an electronic copy of the notice and a statement of the date and method of distribution, without personal information", cite: "Mont. Code § 30-14-1704(8)"},
+		ag:    usNotice{to: "Montana Attorney General (Office of Consumer Protection)", withIndividuals: true, text: "simultaneously with notice to residents: an electronic copy of the notice (one copy, with the number of Montana residents notified) and a statement of the date and method of distribution, without information identifying anyone", cite: "Mont. Code § 30-14-1704(8)"},
 		cra:   usNotice{cite: "Mont. Code § 30-14-1704(7)"},
 		sub:   usSub{cost: 250000, size: 500000, cite: "Mont. Code § 30-14-1704(5)"},
 		notes: []usNote{{text: "If the notice suggests that people contact a consumer reporting agency, the business must coordinate with the agency on the timing, content and distribution of the notice.", cite: "Mont. Code § 30-14-1704(7)"}},
@@ -628,9 +632,20 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("biometric"), definition: "N.M. Stat. § 57-12C-2", trigger: "N.M. Stat. § 57-12C-2", encryption: "N.M. Stat. § 57-12C-2"},
 		harm:  "after an appropriate investigation the person determines that the breach does not give rise to a significant risk of identity theft or fraud", harmCite: "N.M. Stat. § 57-12C-6(C)",
 		days: 45, deadlineText: "in the most expedient time possible, but not later than 45 calendar days following discovery of the breach", deadlineCite: "N.M. Stat. § 57-12C-6(A)",
-		ag:  usNotice{to: "New Mexico Attorney General", over: 1000, days: 45, text: "in the most expedient time possible and not later than 45 calendar days following discovery, with the number of residents notified and a copy of the notice", cite: "N.M. Stat. § 57-12C-10"},
+		ag:  usNotice{to: "New Mexico Attorney General", over: 1000, days: 45, text: "in the most expedient time possible and no later than 45 calendar days, with the number of New Mexico residents notified and a copy of the notice sent to them", cite: "N.M. Stat. § 57-12C-10"},
 		cra: usNotice{to: usCRA, over: 1000, text: "in the most expedient time possible and not later than 45 calendar days following discovery", cite: "N.M. Stat. § 57-12C-10"},
-		sub: usSub{cost: 100000, size: 50000, cite: "N.M. Stat. § 57-12C-9"},
+		sub: usSub{cost: 100000, size: 50000, cite: "N.M. Stat. § 57-12C-6"},
+		content: []string{
+			"the name and contact information of the notifying person",
+			"a list of the types of personal identifying information reasonably believed to have been the subject of the breach, if known",
+			"the date, estimated date or date range of the breach, if known",
+			"a general description of the breach",
+			"the toll-free telephone numbers and addresses of the major consumer reporting agencies",
+			"advice to review personal account statements and credit reports to detect errors resulting from the breach",
+			"advice on the recipient's rights under the federal Fair Credit Reporting Act",
+		},
+		verified: []string{fieldRegulator, fieldCRA},
+		read:     []string{"https://codes.findlaw.com/nm/chapter-57-trade-practices-and-regulations/nm-st-sect-57-12c-10/", "https://instalawyer.io/laws/new-mexico-statutes/section-57-12c-7-notification-required"},
 	},
 	{
 		code: "NV", name: "Nevada", law: "NRS 603A.010-603A.290 (Security and Privacy of Personal Information)", regulator: "Nevada Attorney General",
@@ -715,10 +730,18 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("health", "genetic"), credentials: true, access: true, definition: "R.I. Gen. Laws § 11-49.3-3(a)(8)", trigger: "R.I. Gen. Laws § 11-49.3-3(a)(1)", encryption: "R.I. Gen. Laws § 11-49.3-3(a)(8)"},
 		harm:  "the disclosure or breach does not pose a significant risk of identity theft to any Rhode Island resident", harmCite: "R.I. Gen. Laws § 11-49.3-4(a)(1)",
 		days: 45, deadlineText: "in the most expedient time possible, but no later than 45 calendar days after confirmation of the breach and the ability to ascertain the information the notice must contain", deadlineCite: "R.I. Gen. Laws § 11-49.3-4(a)(2)(ii)",
-		ag:       usNotice{to: "Rhode Island Attorney General", over: 500, withIndividuals: true, text: "when more than 500 residents are notified, of the timing, content and distribution of the notices and the approximate number affected", cite: "R.I. Gen. Laws § 11-49.3-4(a)(2)"},
-		cra:      usNotice{to: usCRA, over: 500, text: "of the timing, content and distribution of the notices and the approximate number affected", cite: "R.I. Gen. Laws § 11-49.3-4(a)(2)"},
-		sub:      usSub{cost: 25000, size: 50000, cite: "R.I. Gen. Laws § 11-49.3-3(a)(4)"},
-		notes:    []usNote{{text: "Rhode Island covers personal information in hard-copy (paper) form too, and its notice must describe the incident, the information, the dates, remediation services and the right to a police report and a security freeze.", cite: "R.I. Gen. Laws §§ 11-49.3-3, 11-49.3-4(d)"}},
+		ag:    usNotice{to: "Rhode Island Attorney General", over: 500, withIndividuals: true, text: "when more than 500 residents are notified, of the timing, content and distribution of the notices and the approximate number affected", cite: "R.I. Gen. Laws § 11-49.3-4(a)(2)"},
+		cra:   usNotice{to: usCRA, over: 500, text: "of the timing, content and distribution of the notices and the approximate number affected", cite: "R.I. Gen. Laws § 11-49.3-4(a)(2)"},
+		sub:   usSub{cost: 25000, size: 50000, cite: "R.I. Gen. Laws § 11-49.3-3(a)(4)"},
+		notes: []usNote{{text: "Rhode Island covers personal information in hard-copy (paper) form too.", cite: "R.I. Gen. Laws § 11-49.3-3"}},
+		content: []string{
+			"a general and brief description of the incident, including how the breach occurred and the number of affected individuals",
+			"the type of information that was subject to the breach",
+			"the date, estimated date or date range of the breach",
+			"the date the breach was discovered",
+			"a clear and concise description of any remediation services offered, with toll-free numbers and web sites of the credit reporting agencies, remediation service providers and the Attorney General",
+			"a clear and concise description of the consumer's ability to file or obtain a police report, how to request a security freeze, and that fees may be charged by consumer reporting agencies",
+		},
 		verified: []string{fieldHarm, fieldDeadline},
 		read:     []string{"https://lawserver.com/law/state/rhode-island/ri-laws/rhode_island_general_laws_11-49-3-4", "https://www.global-regulation.com/law/united-states/1004572/11-49.3-4notification-of-breach.-%25255beffective-july-2%25252c-2016.%25255d.-.html (2016 text)"},
 	},
@@ -772,9 +795,16 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport"), definition: "Va. Code § 18.2-186.6(A)", trigger: "Va. Code § 18.2-186.6(A)", encryption: "Va. Code § 18.2-186.6(A)"},
 		harm:  "the entity does not reasonably believe that the breach has caused or will cause identity theft or other fraud to any resident (the statute's definition of breach)", harmCite: "Va. Code § 18.2-186.6(A)",
 		deadlineText: "without unreasonable delay", deadlineCite: "Va. Code § 18.2-186.6(B)",
-		ag:       usNotice{to: "Virginia Attorney General", withIndividuals: true, text: "without unreasonable delay", cite: "Va. Code § 18.2-186.6(B)"},
-		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice (the Attorney General is told too)", cite: "Va. Code § 18.2-186.6(E)"},
-		sub:      usSub{cost: 50000, size: 100000, cite: "Va. Code § 18.2-186.6(A)"},
+		ag:  usNotice{to: "Virginia Attorney General", withIndividuals: true, text: "without unreasonable delay", cite: "Va. Code § 18.2-186.6(B)"},
+		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice (the Attorney General is told too)", cite: "Va. Code § 18.2-186.6(E)"},
+		sub: usSub{cost: 50000, size: 100000, cite: "Va. Code § 18.2-186.6(A)"},
+		content: []string{
+			"the incident in general terms",
+			"the type of personal information subject to the unauthorised access and acquisition",
+			"the general acts taken to protect the personal information from further unauthorised access",
+			"a telephone number the person may call for further information and assistance, if one exists",
+			"advice to remain vigilant by reviewing account statements and monitoring free credit reports",
+		},
 		notes:    []usNote{{text: "A breach of medical or health-insurance information is governed by a separate Virginia statute (notice to residents, the Attorney General and the Commissioner of Health); check it when health data is involved.", cite: "Va. Code § 32.1-127.1:05", when: whenHealth}},
 		verified: []string{fieldHarm, fieldEncryption},
 		read:     []string{"https://instalawyer.io/laws/code-of-virginia/182-1866-breach-of-personal (§ 18.2-186.6(A))"},
