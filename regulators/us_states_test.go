@@ -445,3 +445,29 @@ func TestUSStateNotesFollowFacts(t *testing.T) {
 		})
 	}
 }
+
+func TestUSStateNoticeContent(t *testing.T) {
+	cases := []struct {
+		name  string
+		id    string
+		first string
+		n     int
+	}{
+		{"NM N.M. Stat. 57-12C-7 seven items, notifier first", "US-NM", "the name and contact information of the notifying person", 7},
+		{"RI R.I. Gen. Laws 11-49.3-4(d) six items", "US-RI", "a general and brief description of the incident, including how the breach occurred and the number of affected individuals", 6},
+		{"GA O.C.G.A. 10-1-912 no content recorded", "US-GA", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, _ := Lookup(c.id)
+			got := r.Decide(facts(c.id, 10)).IndividualContent
+			first := ""
+			if len(got) > 0 {
+				first = got[0]
+			}
+			if len(got) != c.n || first != c.first {
+				t.Errorf("IndividualContent: got %d items starting %q, want %d starting %q", len(got), first, c.n, c.first)
+			}
+		})
+	}
+}
