@@ -534,6 +534,14 @@ var usLaws = []usLaw{
 		ag:  usNotice{cite: "MCL 445.72"},
 		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the number of notices sent and their timing", cite: "MCL 445.72(8)"},
 		sub: usSub{cost: 250000, size: 500000, cite: "MCL 445.72(5)(d)"},
+		content: []string{
+			"written in a clear and conspicuous manner",
+			"a description of the security breach in general terms",
+			"the type of personal information that is the subject of the unauthorised access or use",
+			"what the notifying person has done to protect the data from further breaches",
+			"a telephone number where the recipient may obtain assistance or additional information",
+			"a reminder to remain vigilant for incidents of fraud and identity theft",
+		},
 	},
 	{
 		code: "MN", name: "Minnesota", law: "Minn. Stat. § 325E.61", regulator: "Minnesota Attorney General",
