@@ -72,6 +72,7 @@ func newRootCmd() *cobra.Command {
 		newNoticesCmd(),
 		newDemoCmd(),
 		newDeadletterCmd(),
+		newReportCmd(),
 	)
 	return root
 }
