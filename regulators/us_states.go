@@ -39,6 +39,12 @@ type usLaw struct {
 	// content is what the statute requires the notice to individuals to
 	// contain, where the table records it.
 	content []string
+	// report lists what the notice to the regulator must contain, where the
+	// statute says; nil means the common items of state notices.
+	report []ReportField
+	// reportCopy says the regulator asks for a copy of the notice sent to
+	// residents.
+	reportCopy bool
 	// verified lists the fields (fieldDefinition...) read in the statute
 	// text; every other field comes from secondary sources. read lists
 	// where that text was read.
@@ -308,6 +314,53 @@ func thousands(n int) string {
 	return s
 }
 
+// usStateReportForm returns the report form of a state in the table, and
+// whether the table has the state.
+func usStateReportForm(id string) (ReportForm, bool) {
+	for _, l := range usLaws {
+		if "US-"+l.code == id {
+			return l.reportForm(), true
+		}
+	}
+	return ReportForm{}, false
+}
+
+// reportForm is the notice to the state's regulator: the statute's own
+// items where the row lists them, otherwise the items every state notice
+// carries, each cited to the statute's regulator provision.
+func (l usLaw) reportForm() ReportForm {
+	id := "US-" + l.code
+	f := ReportForm{ID: id, Jurisdiction: id, To: l.ag.to, Language: "en", NoticeCopy: l.reportCopy}
+	cite := l.ag.cite
+	switch {
+	case l.ag.to == "":
+		f.Title = fmt.Sprintf("Record of the assessment: %s requires no notice to a state regulator (%s)", l.name, cite)
+	default:
+		f.Title = fmt.Sprintf("Notice to the %s (%s)", l.ag.to, cite)
+	}
+	if l.report != nil {
+		f.Fields = slices.Clone(l.report)
+		f.Source = "items of " + cite
+		if l.isVerified(fieldRegulator) {
+			f.Source = "read: " + cite + " (" + strings.Join(l.read, "; ") + ")"
+		}
+		return f
+	}
+	f.Source = "not read: the items every state notice carries, cited to " + cite + "; check the regulator's own form"
+	f.Fields = []ReportField{
+		field("organisation", "Name and address of the organisation that experienced the breach", cite, FactOrganisation, "the organisation's name and address"),
+		field("contact", "Contact for questions about the breach", cite, FactContact, "a contact's name, e-mail and phone"),
+		field("nature", "Description of the breach", cite, FactNature, "a description of what happened"),
+		field("occurred", "Date or period of the breach", cite, FactOccurred, "the date or period of the breach"),
+		field("discovered", "Date the breach was discovered", cite, FactDiscovered, "the date of discovery"),
+		field("pi_types", "Types of personal information involved", cite, FactCategories, "the types of personal information"),
+		field("subjects", fmt.Sprintf("Number of %s residents affected", l.name), cite, FactSubjects, "the number of affected residents"),
+		field("measures", "Steps taken or planned in response", cite, FactMeasures, "the steps taken or planned"),
+		field("individuals", "Timing, distribution and content of the notice to residents", cite, FactIndividuals, "when and how residents were or will be told"),
+	}
+	return f
+}
+
 // usBase are the data elements every state statute protects with a name:
 // Social Security number, driver's licence or state identification number,
 // and a financial account or card number with its access code.
@@ -337,10 +390,17 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "health", "genetic"), credentials: true, definition: "Ala. Code § 8-38-2(6)", trigger: "Ala. Code § 8-38-2(1)", encryption: "Ala. Code § 8-38-2(6)"},
 		harm:  "after a good-faith and prompt investigation the covered entity determines that the breach is not reasonably likely to cause substantial harm to the individuals", harmCite: "Ala. Code § 8-38-5(a)",
 		days: 45, deadlineText: "as expeditiously as possible and without unreasonable delay, and no later than 45 days after determining that a breach occurred and is reasonably likely to cause substantial harm", deadlineCite: "Ala. Code § 8-38-5(b)",
-		ag:       usNotice{to: "Alabama Attorney General", over: 1000, days: 45, text: "in writing, as expeditiously as possible and without unreasonable delay, and within 45 days after receiving notice of the breach from a third-party agent or determining that a breach occurred and is reasonably likely to cause substantial harm", cite: "Ala. Code § 8-38-6(a)"},
-		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay", cite: "Ala. Code § 8-38-7"},
-		sub:      usSub{cost: 500000, size: 100000, cite: "Ala. Code § 8-38-5(e)"},
-		notes:    []usNote{{text: "The notice to the Attorney General must give a synopsis of the events, the approximate number of Alabama residents affected, the free services offered and how to use them, and a contact person's name, address, telephone number and e-mail address.", cite: "Ala. Code § 8-38-6(b)"}},
+		ag:    usNotice{to: "Alabama Attorney General", over: 1000, days: 45, text: "in writing, as expeditiously as possible and without unreasonable delay, and within 45 days after receiving notice of the breach from a third-party agent or determining that a breach occurred and is reasonably likely to cause substantial harm", cite: "Ala. Code § 8-38-6(a)"},
+		cra:   usNotice{to: usCRA, over: 1000, text: "without unreasonable delay", cite: "Ala. Code § 8-38-7"},
+		sub:   usSub{cost: 500000, size: 100000, cite: "Ala. Code § 8-38-5(e)"},
+		notes: []usNote{{text: "The notice to the Attorney General must give a synopsis of the events, the approximate number of Alabama residents affected, the free services offered and how to use them, and a contact person's name, address, telephone number and e-mail address.", cite: "Ala. Code § 8-38-6(b)"}},
+		report: []ReportField{
+			field("synopsis", "Synopsis of the events surrounding the breach at the time notice is provided", "Ala. Code § 8-38-6(b)(1)", FactNature, "a synopsis of the events", "verified"),
+			field("subjects", "Approximate number of individuals in Alabama affected by the breach", "Ala. Code § 8-38-6(b)(2)", FactSubjects, "the approximate number of affected Alabama residents", "verified"),
+			field("services", "Services related to the breach offered without charge to individuals, with instructions on how to use them", "Ala. Code § 8-38-6(b)(3)", FactRemedies, "the free services offered and how to use them, or 'none'", "verified"),
+			field("contact", "Name, address, telephone number and e-mail address of the employee or agent from whom more information may be obtained", "Ala. Code § 8-38-6(b)(4)", FactContact, "a contact's name, address, phone and e-mail", "verified"),
+			field("update", "Supplemental or updated information, at any time", "Ala. Code § 8-38-6(c)", FactFollowUp, "what will be supplied later", "phased", "verified"),
+		},
 		verified: []string{fieldRegulator},
 		read:     []string{"http://alisondb.legislature.state.al.us/alison/codeofalabama/1975/8-38-6.htm"},
 	},
@@ -651,6 +711,11 @@ var usLaws = []usLaw{
 			"the toll-free telephone numbers and addresses of the major consumer reporting agencies",
 			"advice to review personal account statements and credit reports to detect errors resulting from the breach",
 			"advice on the recipient's rights under the federal Fair Credit Reporting Act",
+		},
+		reportCopy: true,
+		report: []ReportField{
+			field("subjects", "Number of New Mexico residents that received notification", "N.M. Stat. § 57-12C-10", FactSubjects, "the number of New Mexico residents notified", "verified"),
+			field("notice_copy", "Copy of the notification sent to affected residents", "N.M. Stat. § 57-12C-10", FactNoticeCopy, "a copy of the notice", "verified"),
 		},
 		verified: []string{fieldRegulator, fieldCRA},
 		read:     []string{"https://codes.findlaw.com/nm/chapter-57-trade-practices-and-regulations/nm-st-sect-57-12c-10/", "https://instalawyer.io/laws/new-mexico-statutes/section-57-12c-7-notification-required"},

@@ -471,3 +471,39 @@ func TestUSStateNoticeContent(t *testing.T) {
 		})
 	}
 }
+
+func TestUSStateReportForms(t *testing.T) {
+	cases := []struct {
+		name     string
+		id       string
+		title    string
+		fields   int
+		verified int
+	}{
+		{"AL Ala. Code 8-38-6(b) four items and updates, read", "US-AL", "Notice to the Alabama Attorney General (Ala. Code § 8-38-6(a))", 5, 5},
+		{"NM N.M. Stat. 57-12C-10 number and copy, read", "US-NM", "Notice to the New Mexico Attorney General (N.M. Stat. § 57-12C-10)", 2, 2},
+		{"AZ A.R.S. 18-552(B)(2) common items, not read", "US-AZ", "Notice to the Arizona Attorney General and Director of the Arizona Department of Homeland Security (A.R.S. § 18-552(B)(2))", 9, 0},
+		{"GA O.C.G.A. 10-1-912 no regulator: record only", "US-GA", "Record of the assessment: Georgia requires no notice to a state regulator (O.C.G.A. § 10-1-912)", 9, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !HasReportForms(c.id) {
+				t.Fatalf("HasReportForms(%q): got false, want true", c.id)
+			}
+			forms := ReportForms(c.id)
+			if len(forms) != 1 {
+				t.Fatalf("ReportForms(%q): got %d forms, want 1", c.id, len(forms))
+			}
+			f := forms[0]
+			verified := 0
+			for _, fl := range f.Fields {
+				if fl.Verified {
+					verified++
+				}
+			}
+			if f.Title != c.title || len(f.Fields) != c.fields || verified != c.verified {
+				t.Errorf("got title %q, %d fields, %d verified; want %q, %d, %d", f.Title, len(f.Fields), verified, c.title, c.fields, c.verified)
+			}
+		})
+	}
+}
