@@ -24,6 +24,8 @@
 //   - US-MA: Mass. Gen. Laws ch. 93H
 //   - US-WA: RCW 19.255.005, 19.255.010
 //   - US-IL: 815 ILCS 530 (Personal Information Protection Act)
+//   - US-AK ... US-WY, US-DC, US-PR, US-GU, US-VI: every other state's and
+//     territory's statute, one table row each (USStates), in id order
 //   - CA-PIPEDA: PIPEDA ss. 10.1-10.3; SOR/2018-64
 //   - AU-NDB: Privacy Act 1988 (Cth) Part IIIC
 //   - SG-PDPA: PDPA 2012 Part 6A; Notification of Data Breaches Regulations

@@ -453,6 +453,9 @@ func genericForm(id string) ReportForm {
 func ReportForms(jurisdiction string) []ReportForm {
 	id := strings.ToUpper(strings.TrimSpace(jurisdiction))
 	forms, ok := reportForms[id]
+	if f, state := usStateReportForm(id); !ok && state {
+		return []ReportForm{f}
+	}
 	if !ok {
 		return []ReportForm{genericForm(id)}
 	}
@@ -467,8 +470,10 @@ func ReportForms(jurisdiction string) []ReportForm {
 // HasReportForms reports whether a jurisdiction has a list of its own
 // (rather than the generic one).
 func HasReportForms(jurisdiction string) bool {
-	_, ok := reportForms[strings.ToUpper(strings.TrimSpace(jurisdiction))]
-	return ok
+	id := strings.ToUpper(strings.TrimSpace(jurisdiction))
+	_, ok := reportForms[id]
+	_, state := usStateReportForm(id)
+	return ok || state
 }
 
 // MemberState returns the EU/EEA member state whose supervisory authority
