@@ -3,10 +3,12 @@ package audit_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -176,6 +178,100 @@ func TestExportJSONL(t *testing.T) {
 	for _, e := range got {
 		if audit.Digest(e.Details) != e.Digest || audit.Hash(e) != e.Hash {
 			t.Errorf("exported entry %d does not verify", e.Seq)
+		}
+	}
+}
+
+func TestVerifyJSONL(t *testing.T) {
+	l := openLog(t)
+	for i := range 3 {
+		if _, err := l.Append(t.Context(), audit.Event{Principal: "admin", Action: audit.ActionTokenCreated,
+			Object: "token/t" + string(rune('1'+i)), Details: map[string]string{"role": "analyst"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := l.Export(t.Context(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	export := buf.String()
+	lines := strings.SplitAfter(export, "\n")
+	tests := []struct {
+		name    string
+		in      string
+		wantSeq int64 // 0: intact
+	}{
+		{"intact", export, 0},
+		{"details altered", strings.Replace(export, `"object":"token/t2","details":{"role":"analyst"}`, `"object":"token/t2","details":{"role":"admin"}`, 1), 2},
+		{"line removed", lines[0] + lines[2], 2},
+		{"lines swapped", lines[1] + lines[0] + lines[2], 1},
+		{"empty", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := audit.VerifyJSONL(strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tc.wantSeq == 0 && !rep.OK():
+				t.Errorf("got %v, want an intact chain", rep.Broken)
+			case tc.wantSeq != 0 && (rep.OK() || rep.Broken.Seq != tc.wantSeq):
+				t.Errorf("got %+v, want entry %d named", rep, tc.wantSeq)
+			}
+		})
+	}
+	if _, err := audit.VerifyJSONL(strings.NewReader(lines[0] + "not json\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("VerifyJSONL of a bad line: got %v, want an error naming line 2", err)
+	}
+}
+
+// TestAppendTwoHandles appends through two stores on one SQLite file, as
+// two processes would: the chain must stay one.
+func TestAppendTwoHandles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "breach.db")
+	var logs []*audit.Log
+	for range 2 {
+		s, err := store.Open(t.Context(), store.Options{Path: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		logs = append(logs, audit.New(s, nil))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for w := range 4 {
+		wg.Go(func() {
+			for range 25 {
+				if _, err := logs[w%2].Append(context.Background(), audit.Event{Principal: "p", Action: audit.ActionIncidentSubmitted}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("Append: %v", err)
+	}
+	rep, err := logs[0].Verify(t.Context())
+	if err != nil || !rep.OK() || rep.Checked != 100 {
+		t.Errorf("Verify: got %+v, %v; want 100 intact entries", rep, err)
+	}
+}
+
+func BenchmarkAppend(b *testing.B) {
+	s, err := store.Open(context.Background(), store.Options{Path: filepath.Join(b.TempDir(), "breach.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	l := audit.New(s, nil)
+	ev := audit.Event{Principal: "ci", Action: audit.ActionIncidentSubmitted, Object: "incident/INC-1", Details: map[string]int{"revision": 1}}
+	for b.Loop() {
+		if _, err := l.Append(context.Background(), ev); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

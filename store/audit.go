@@ -58,6 +58,9 @@ type AuditStore interface {
 	// streaming, as stored: a removed entry leaves a gap, a changed one
 	// comes back changed.
 	AuditRecords(ctx context.Context, afterSeq int64) iter.Seq2[AuditRecord, error]
+	// AuditHead returns the seq and hash of the last entry, zero values
+	// when the log is empty.
+	AuditHead(ctx context.Context) (AuditHead, error)
 }
 
 // postgresAuditLock is the pg_advisory_xact_lock key that serialises audit
@@ -87,9 +90,8 @@ func (s *sqlStore) AppendAudit(ctx context.Context, build func(head AuditHead) (
 				return fmt.Errorf("lock: %w", err)
 			}
 		}
-		var head AuditHead
-		err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&head.Seq, &head.Hash)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		head, err := auditHead(ctx, tx)
+		if err != nil {
 			return fmt.Errorf("read head: %w", err)
 		}
 		rec, err = build(head)
@@ -111,6 +113,27 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		return AuditRecord{}, fmt.Errorf("append audit entry: %w", err)
 	}
 	return rec, nil
+}
+
+// auditHead reads the last entry's seq and hash.
+func auditHead(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (AuditHead, error) {
+	var head AuditHead
+	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&head.Seq, &head.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuditHead{}, nil
+	}
+	return head, err
+}
+
+// AuditHead implements AuditStore.
+func (s *sqlStore) AuditHead(ctx context.Context) (AuditHead, error) {
+	head, err := auditHead(ctx, s.r)
+	if err != nil {
+		return AuditHead{}, fmt.Errorf("read audit log head: %w", err)
+	}
+	return head, nil
 }
 
 // ListAudit implements AuditStore.

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -108,42 +112,125 @@ func printAudit(w io.Writer, entries []audit.Entry) error {
 }
 
 func newAuditVerifyCmd() *cobra.Command {
+	var file, head string
 	cmd := &cobra.Command{
-		Use:   "verify",
+		Use:   "verify [--file EXPORT] [--head SEQ:HASH]",
 		Short: "Check the hash chain; name the first entry altered, removed or moved",
 		Long: `Recompute every entry's digest and hash in order and check that each names the
-hash of the one before. Exit status 1 names the first bad entry. The chain
-cannot show that entries were cut off its end: keep the head printed here
-(seq and hash) somewhere else and compare it later.`,
+hash of the one before. Exit status 1 names the first bad entry. With --file,
+check an export (breach audit export) instead of the store.
+
+The chain cannot show that entries were cut off its end: keep the head printed
+here (SEQ:HASH) somewhere else, and later pass it as --head to check that the
+log still holds that entry unchanged.`,
+		Example: "  breach audit verify\n" +
+			"  breach audit verify --head 42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n" +
+			"  breach audit verify --file audit-2026-12.jsonl",
 		Args: usageArgs(cobra.NoArgs),
 	}
 	tf := addTrustFlags(cmd, true)
+	cmd.Flags().StringVar(&file, "file", "", "check this export (JSON Lines) instead of the store")
+	cmd.Flags().StringVar(&head, "head", "", "a head printed earlier (SEQ:HASH) that the log must still hold")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		env, err := tf.open(cmd.Context(), true)
+		seq, hash, err := parseHead(head)
 		if err != nil {
 			return err
 		}
-		defer env.st.Close()
-		rep, err := env.log.Verify(cmd.Context())
-		if err != nil {
-			return err
-		}
-		w := cmd.OutOrStdout()
-		if tf.format == "json" {
-			if err := writeJSONOut(w, rep); err != nil {
+		var rep audit.Report
+		holds := true
+		if file != "" {
+			if rep, err = verifyFile(file); err != nil {
 				return err
 			}
-		} else if rep.OK() {
-			fmt.Fprintf(w, "audit log intact: %d entries; head %d %s\n", rep.Checked, rep.HeadSeq, orDefault(rep.HeadHash, "-"))
+			holds = head == "" || rep.HeadSeq >= seq && holdsIn(file, seq, hash)
 		} else {
-			fmt.Fprintf(w, "audit log BROKEN at entry %d: %s (%d entries before it are intact)\n", rep.Broken.Seq, rep.Broken.Reason, rep.Checked)
+			env, err := tf.open(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			defer env.st.Close()
+			if rep, err = env.log.Verify(cmd.Context()); err != nil {
+				return err
+			}
+			if head != "" && rep.OK() {
+				if holds, err = env.log.Holds(cmd.Context(), seq, hash); err != nil {
+					return err
+				}
+			}
 		}
-		if !rep.OK() {
-			return rep.Broken
-		}
-		return nil
+		return printVerify(cmd.OutOrStdout(), tf.format, rep, head, holds)
 	}
 	return cmd
+}
+
+// parseHead parses --head SEQ:HASH; "" is no head.
+func parseHead(s string) (int64, string, error) {
+	if s == "" {
+		return 0, "", nil
+	}
+	n, hash, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseInt(n, 10, 64)
+	if !ok || err != nil || seq < 1 || len(hash) != 64 {
+		return 0, "", usageError(fmt.Errorf("--head %q: want SEQ:HASH as audit verify prints it", s))
+	}
+	return seq, hash, nil
+}
+
+func verifyFile(path string) (audit.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return audit.Report{}, usageError(err)
+	}
+	defer f.Close()
+	return audit.VerifyJSONL(f)
+}
+
+// holdsIn reports whether the export at path has entry seq with hash.
+func holdsIn(path string, seq int64, hash string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	for {
+		var e audit.Entry
+		if dec.Decode(&e) != nil {
+			return false
+		}
+		if e.Seq == seq {
+			return e.Hash == hash
+		}
+	}
+}
+
+// printVerify reports the result and returns an error (exit status 1) when
+// the chain is broken or does not hold the head given.
+func printVerify(w io.Writer, format string, rep audit.Report, head string, holds bool) error {
+	if format == "json" {
+		out := struct {
+			audit.Report
+			Head  string `json:"expected_head,omitempty"`
+			Holds *bool  `json:"holds_expected_head,omitempty"`
+		}{Report: rep, Head: head}
+		if head != "" && rep.OK() {
+			out.Holds = &holds
+		}
+		if err := writeJSONOut(w, out); err != nil {
+			return err
+		}
+	} else if rep.OK() {
+		fmt.Fprintf(w, "audit log intact: %d entries; head %d:%s\n", rep.Checked, rep.HeadSeq, orDefault(rep.HeadHash, "-"))
+	} else {
+		fmt.Fprintf(w, "audit log BROKEN at entry %d: %s (%d entries before it are intact)\n", rep.Broken.Seq, rep.Broken.Reason, rep.Checked)
+	}
+	switch {
+	case !rep.OK():
+		return rep.Broken
+	case !holds:
+		return fmt.Errorf("the audit log does not hold the head %s: entries were cut off or rewritten since it was printed", head)
+	}
+	return nil
 }
 
 func newAuditExportCmd() *cobra.Command {

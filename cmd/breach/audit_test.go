@@ -75,7 +75,7 @@ func TestAuditList(t *testing.T) {
 func TestAuditVerify(t *testing.T) {
 	dir := auditedDataDir(t)
 	code, out, errOut := breachCmd(t, "audit", "verify", "--data-dir", dir)
-	if code != 0 || !strings.HasPrefix(out, "audit log intact: 3 entries; head 3 ") {
+	if code != 0 || !strings.HasPrefix(out, "audit log intact: 3 entries; head 3:") {
 		t.Fatalf("audit verify: exit %d, got %q %q; want an intact log of 3", code, out, errOut)
 	}
 
@@ -199,5 +199,58 @@ func TestTokenAuditPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "breach.db")); !os.IsNotExist(err) {
 		t.Errorf("a SQLite database was created in the data dir (%v); want PostgreSQL only", err)
+	}
+}
+
+// TestAuditVerifyHeadAndFile checks a recorded head against a log whose
+// end was cut off, and an export file on its own.
+func TestAuditVerifyHeadAndFile(t *testing.T) {
+	dir := auditedDataDir(t)
+	_, out, _ := breachCmd(t, "audit", "verify", "--data-dir", dir)
+	head := strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
+	if code, _, errOut := breachCmd(t, "audit", "verify", "--data-dir", dir, "--head", head); code != 0 {
+		t.Fatalf("audit verify --head %s: exit %d: %s", head, code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "audit.jsonl")
+	if code, _, errOut := breachCmd(t, "audit", "export", "--data-dir", dir, "-o", file); code != 0 {
+		t.Fatalf("audit export: exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := breachCmd(t, "audit", "verify", "--file", file, "--head", head); code != 0 || !strings.Contains(out, "intact: 3 entries") {
+		t.Errorf("audit verify --file: exit %d, %q %q; want the export intact", code, out, errOut)
+	}
+
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "breach.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`DROP TRIGGER audit_log_no_delete`, `DELETE FROM audit_log WHERE seq = 3`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if code, _, _ := breachCmd(t, "audit", "verify", "--data-dir", dir); code != 0 {
+		t.Errorf("audit verify of a log cut short, without --head: got exit %d, want 0 (the chain alone cannot tell)", code)
+	}
+	code, _, errOut := breachCmd(t, "audit", "verify", "--data-dir", dir, "--head", head)
+	if code != 1 || !strings.Contains(errOut, "does not hold the head") {
+		t.Errorf("audit verify --head of a log cut short: exit %d, %q; want 1 and the head named", code, errOut)
+	}
+
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := filepath.Join(t.TempDir(), "tampered.jsonl")
+	if err := os.WriteFile(tampered, []byte(strings.Replace(string(b), `"role":"detector"`, `"role":"admin"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := breachCmd(t, "audit", "verify", "--file", tampered); code != 1 || !strings.Contains(out, "BROKEN at entry 2") {
+		t.Errorf("audit verify --file of a tampered export: exit %d, %q; want 1 and entry 2 named", code, out)
+	}
+	for _, bad := range []string{"3", "x:abc", "0:" + strings.Repeat("a", 64)} {
+		if code, _, _ := breachCmd(t, "audit", "verify", "--data-dir", dir, "--head", bad); code != 2 {
+			t.Errorf("audit verify --head %q: got exit %d, want 2", bad, code)
+		}
 	}
 }

@@ -170,6 +170,9 @@ func mustAppend(t *testing.T, l *audit.Log, principal string, action audit.Actio
 
 func testAuditAppendList(t *testing.T, s store.Store, _ *sql.DB) {
 	l := audit.New(s, clock())
+	if h, err := l.Head(t.Context()); err != nil || h != (store.AuditHead{}) {
+		t.Errorf("Head of an empty log: got %+v, %v; want zero", h, err)
+	}
 	var all []audit.Entry
 	all = append(all,
 		mustAppend(t, l, "system:serve", audit.ActionConfigLoaded, "", nil),
@@ -249,6 +252,18 @@ func testAuditAppendList(t *testing.T, s store.Store, _ *sql.DB) {
 	want := audit.Report{Checked: 5, HeadSeq: 5, HeadHash: all[4].Hash}
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Errorf("Verify of an intact log (-want +got):\n%s", diff)
+	}
+	if h, err := l.Head(t.Context()); err != nil || h != (store.AuditHead{Seq: 5, Hash: all[4].Hash}) {
+		t.Errorf("Head: got %+v, %v; want entry 5 and its hash", h, err)
+	}
+	for _, tc := range []struct {
+		seq  int64
+		hash string
+		want bool
+	}{{3, all[2].Hash, true}, {5, all[4].Hash, true}, {3, all[3].Hash, false}, {6, all[4].Hash, false}} {
+		if got, err := l.Holds(t.Context(), tc.seq, tc.hash); err != nil || got != tc.want {
+			t.Errorf("Holds(%d, %.8s): got %v, %v; want %v", tc.seq, tc.hash, got, err, tc.want)
+		}
 	}
 }
 
@@ -449,6 +464,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.Seq, e.Time.UnixMicro(), e.Princ
 		// earlier can.
 		if !rep.OK() || rep.HeadSeq != 4 || rep.HeadHash == entries[4].Hash {
 			t.Errorf("Verify: got %+v, want an intact chain whose head (4) differs from the one recorded (5)", rep)
+		}
+		if ok, err := l.Holds(ctx, 5, entries[4].Hash); err != nil || ok {
+			t.Errorf("Holds(the head recorded before): got %v, %v; want false", ok, err)
 		}
 	})
 }
