@@ -145,8 +145,8 @@ func checkEvent(ev Event) error {
 			return fmt.Errorf("audit event: %s is empty: %w", f.name, ErrInvalid)
 		case len(f.v) > f.max:
 			return fmt.Errorf("audit event: %s is %d bytes, over the %d-byte limit: %w", f.name, len(f.v), f.max, ErrInvalid)
-		case !utf8.ValidString(f.v):
-			return fmt.Errorf("audit event: %s is not UTF-8: %w", f.name, ErrInvalid)
+		case !utf8.ValidString(f.v) || strings.ContainsRune(f.v, 0):
+			return fmt.Errorf("audit event: %s is not UTF-8 text without NUL: %w", f.name, ErrInvalid)
 		}
 	}
 	return nil

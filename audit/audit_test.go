@@ -102,6 +102,7 @@ func TestAppendInvalid(t *testing.T) {
 		{"no principal", audit.Event{Action: audit.ActionConfigLoaded}},
 		{"no action", audit.Event{Principal: "p"}},
 		{"object not UTF-8", audit.Event{Principal: "p", Action: audit.ActionConfigLoaded, Object: "\xff"}},
+		{"principal with NUL", audit.Event{Principal: "p\x00", Action: audit.ActionConfigLoaded}},
 		{"object too long", audit.Event{Principal: "p", Action: audit.ActionConfigLoaded, Object: strings.Repeat("o", audit.MaxObjectLen+1)}},
 		{"details not JSON", audit.Event{Principal: "p", Action: audit.ActionConfigLoaded, Details: make(chan int)}},
 		{"details too large", audit.Event{Principal: "p", Action: audit.ActionConfigLoaded, Details: strings.Repeat("d", audit.MaxDetailsBytes)}},

@@ -113,8 +113,10 @@ A token belongs to a named principal with one role:
 
 These commands work on the store directly (the data directory's database, or
 the PostgreSQL store of --config), as the operator of the machine; each
-creation and revocation is an audit entry by system:cli. The first start of
-breach serve creates the token "admin" in <data_dir>/admin.token.`,
+creation and revocation is an audit entry by system:cli. When breach serve
+starts on a store that holds no token at all, it creates the token "admin" and
+writes it to <data_dir>/admin.token (owner only); once any token exists, it
+creates none, and an admin token is made here.`,
 	}
 	cmd.AddCommand(newTokenCreateCmd(), newTokenListCmd(), newTokenRevokeCmd())
 	return cmd

@@ -298,9 +298,20 @@ func testAuditAppendChecks(t *testing.T, s store.Store, _ *sql.DB) {
 	if _, err := s.ListAudit(ctx, store.AuditQuery{Limit: -1}); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("ListAudit with a negative limit: got %v, want ErrInvalid", err)
 	}
+	// Text beyond ASCII and characters JSON could escape come back as
+	// they were hashed.
+	odd := mustAppend(t, l, "analyst.zoë", audit.ActionIncidentRevised, "incident/INC-1",
+		map[string]any{"note": "<a&b> \u2028 ünïcode \"quoted\"", "nested": map[string]any{"z": 1.5, "a": nil}})
+	got, err := s.ListAudit(ctx, store.AuditQuery{AfterSeq: 1})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("ListAudit: got %v, %v; want the second entry", got, err)
+	}
+	if got[0].Principal != odd.Principal || got[0].Details != string(odd.Details) || got[0].Hash != odd.Hash {
+		t.Errorf("stored entry: got %+v, want it as appended: %+v", got[0], odd)
+	}
 	rep, err := l.Verify(ctx)
-	if err != nil || !rep.OK() || rep.Checked != 1 {
-		t.Errorf("Verify after refused appends: got %+v, %v; want 1 intact entry", rep, err)
+	if err != nil || !rep.OK() || rep.Checked != 2 {
+		t.Errorf("Verify after refused appends: got %+v, %v; want 2 intact entries", rep, err)
 	}
 }
 
