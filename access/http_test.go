@@ -22,11 +22,17 @@ var whoami = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, p.Name)
 })
 
+// methodNotAllowed answers 405, as a path's catch-all route does.
+var methodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusMethodNotAllowed)
+})
+
 func newMux(g *access.Guard) *access.Mux {
 	m := access.NewMux(g)
 	m.Handle("GET /healthz", access.Public, whoami)
 	m.Handle("POST /api/v1/incidents", access.Need(access.ActionSubmit), whoami)
 	m.Handle("GET /api/v1/incidents/{id}", access.Need(access.ActionRead), whoami)
+	m.Handle("/api/v1/incidents/{id}", access.Public, methodNotAllowed)
 	m.Handle("POST /api/v1/incidents/{id}/approve", access.Need(access.ActionApprove), whoami)
 	m.Handle("GET /api/v1/incidents/{id}/notices/export", access.Need(access.ActionExport), whoami)
 	m.Handle("GET /api/v1/audit", access.Need(access.ActionAudit), whoami)

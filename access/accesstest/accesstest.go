@@ -21,7 +21,39 @@ var wildcard = regexp.MustCompile(`\{[^}]*\}`)
 // with every wildcard replaced by "x". A POST, PUT or PATCH carries "{}" as
 // JSON.
 func Request(pattern string) *http.Request {
-	method, path := http.MethodGet, pattern
+	return request(pattern, http.MethodGet)
+}
+
+// probeMethods are tried, in order, for a pattern without a method.
+var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
+// requestFor returns the request that reaches rt among routes: for a
+// pattern without a method (such as the catch-all that answers 405 for a
+// path), one whose method no other route of the same path claims, so that
+// the request is not served by that other route.
+func requestFor(rt access.Route, routes []access.Route) *http.Request {
+	if strings.Contains(rt.Pattern, " ") {
+		return Request(rt.Pattern)
+	}
+	taken := map[string]bool{}
+	for _, o := range routes {
+		if m, p, ok := strings.Cut(o.Pattern, " "); ok && strings.TrimSpace(p) == rt.Pattern {
+			taken[m] = true
+			if m == http.MethodGet {
+				taken[http.MethodHead] = true
+			}
+		}
+	}
+	for _, m := range probeMethods {
+		if !taken[m] {
+			return request(rt.Pattern, m)
+		}
+	}
+	return request(rt.Pattern, "TRACE")
+}
+
+func request(pattern, method string) *http.Request {
+	path := pattern
 	if m, p, ok := strings.Cut(pattern, " "); ok {
 		method, path = m, strings.TrimSpace(p)
 	}
@@ -56,7 +88,7 @@ func CheckRoutes(t testing.TB, h http.Handler, routes []access.Route, tokens map
 		t.Errorf("no routes to check")
 	}
 	for _, rt := range routes {
-		status := serve(h, rt.Pattern, "")
+		status := serve(h, requestFor(rt, routes), "")
 		if rt.Decision.IsPublic() {
 			if status == http.StatusUnauthorized || status == http.StatusForbidden {
 				t.Errorf("%s (public) without a token: got status %d, want neither 401 nor 403", rt.Pattern, status)
@@ -69,7 +101,7 @@ func CheckRoutes(t testing.TB, h http.Handler, routes []access.Route, tokens map
 			if !ok {
 				continue
 			}
-			status := serve(h, rt.Pattern, tok)
+			status := serve(h, requestFor(rt, routes), tok)
 			allowed := rt.Decision.IsPublic() || role.Allows(rt.Decision.Action())
 			switch {
 			case allowed && (status == http.StatusUnauthorized || status == http.StatusForbidden):
@@ -81,8 +113,7 @@ func CheckRoutes(t testing.TB, h http.Handler, routes []access.Route, tokens map
 	}
 }
 
-func serve(h http.Handler, pattern, token string) int {
-	r := Request(pattern)
+func serve(h http.Handler, r *http.Request, token string) int {
 	if token != "" {
 		r.Header.Set("Authorization", "Bearer "+token)
 	}
