@@ -1,12 +1,15 @@
 package store_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/store/storetest"
 )
@@ -46,4 +49,54 @@ func TestPostgresTrust(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s, store.RawDB(s)
 	})
+}
+
+// TestPostgresAuditReplicas appends through two stores on one PostgreSQL
+// schema at once, as two replicas of breach serve would: the advisory lock
+// must keep one chain.
+func TestPostgresAuditReplicas(t *testing.T) {
+	dsn := os.Getenv("BREACH_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skipf("BREACH_TEST_POSTGRES_DSN is not set; set it to a PostgreSQL URL to run this test")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	schema := fmt.Sprintf("breach_trust_%d_replicas", os.Getpid())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	var logs []*audit.Log
+	for range 2 {
+		s, err := store.Open(t.Context(), store.Options{Driver: store.DriverPostgres, DSN: withSearchPath(t, dsn, schema)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		logs = append(logs, audit.New(s, nil))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 120)
+	for w := range 6 {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := logs[w%2].Append(context.Background(), audit.Event{Principal: fmt.Sprintf("replica-%d", w%2),
+					Action: audit.ActionIncidentSubmitted}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("Append: %v", err)
+	}
+	rep, err := logs[1].Verify(t.Context())
+	if err != nil || !rep.OK() || rep.Checked != 120 {
+		t.Errorf("Verify: got %+v, %v; want 120 intact entries", rep, err)
+	}
 }
