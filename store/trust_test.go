@@ -21,32 +21,49 @@ func TestSQLiteTrust(t *testing.T) {
 	})
 }
 
-// TestPostgresTrust runs the trust contract (tokens, audit log, tampering)
-// against PostgreSQL, each case in a schema of its own, when
-// BREACH_TEST_POSTGRES_DSN names a database.
-func TestPostgresTrust(t *testing.T) {
+// postgresDSN returns BREACH_TEST_POSTGRES_DSN, or skips the test when it
+// is not set.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
 	dsn := os.Getenv("BREACH_TEST_POSTGRES_DSN")
 	if dsn == "" {
-		t.Skipf("BREACH_TEST_POSTGRES_DSN is not set; set it to a PostgreSQL URL (postgres://user@host:port/db) to run the trust contract against PostgreSQL")
+		t.Skipf("BREACH_TEST_POSTGRES_DSN is not set; set it to a PostgreSQL URL (postgres://user@host:port/db) to run this test against PostgreSQL")
 	}
+	return dsn
+}
+
+// openPostgresSchema creates the schema name in the database of dsn, drops
+// it when the test ends, and opens a store in it, closed before the drop.
+func openPostgresSchema(t *testing.T, dsn, name string) store.Store {
+	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { admin.Close() })
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+		admin.Close()
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA IF EXISTS " + name + " CASCADE")
+		admin.Close()
+	})
+	s, err := store.Open(t.Context(), store.Options{Driver: store.DriverPostgres, DSN: withSearchPath(t, dsn, name)})
+	if err != nil {
+		t.Fatalf("Open(postgres): %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestPostgresTrust runs the trust contract (tokens, audit log, tampering)
+// against PostgreSQL, each case in a schema of its own.
+func TestPostgresTrust(t *testing.T) {
+	dsn := postgresDSN(t)
 	n := 0
 	storetest.RunTrust(t, func(t *testing.T) (store.Store, *sql.DB) {
 		n++
-		schema := fmt.Sprintf("breach_trust_%d_%d", os.Getpid(), n)
-		if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		s, err := store.Open(t.Context(), store.Options{Driver: store.DriverPostgres, DSN: withSearchPath(t, dsn, schema)})
-		if err != nil {
-			t.Fatalf("Open(postgres): %v", err)
-		}
-		t.Cleanup(func() { s.Close() })
+		s := openPostgresSchema(t, dsn, fmt.Sprintf("breach_trust_%d_%d", os.Getpid(), n))
 		return s, store.RawDB(s)
 	})
 }
@@ -55,28 +72,11 @@ func TestPostgresTrust(t *testing.T) {
 // schema at once, as two replicas of breach serve would: the advisory lock
 // must keep one chain.
 func TestPostgresAuditReplicas(t *testing.T) {
-	dsn := os.Getenv("BREACH_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skipf("BREACH_TEST_POSTGRES_DSN is not set; set it to a PostgreSQL URL to run this test")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
+	dsn := postgresDSN(t)
 	schema := fmt.Sprintf("breach_trust_%d_replicas", os.Getpid())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	var logs []*audit.Log
-	for range 2 {
-		s, err := store.Open(t.Context(), store.Options{Driver: store.DriverPostgres, DSN: withSearchPath(t, dsn, schema)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		logs = append(logs, audit.New(s, nil))
+	logs := []*audit.Log{
+		audit.New(openPostgresSchema(t, dsn, schema), nil),
+		audit.New(openPostgresSchema(t, dsn, schema), nil),
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 120)
