@@ -73,6 +73,8 @@ func newRootCmd() *cobra.Command {
 		newDemoCmd(),
 		newDeadletterCmd(),
 		newReportCmd(),
+		newTokenCmd(),
+		newAuditCmd(),
 	)
 	return root
 }
