@@ -6,17 +6,22 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/config"
@@ -48,6 +53,55 @@ type Service struct {
 	metrics *serviceMetrics
 	http    *web.Server
 	httpLn  net.Listener
+	tokens  *access.Manager
+	audit   *audit.Log
+}
+
+// startTrust opens the audit log and the token manager, creates the first
+// admin token on a store that has none (and says where it is), records the
+// configuration the service starts with, and returns the API's
+// authenticator (with the legacy static token of http.api_token_file, when
+// set, as the admin principal "api-token").
+func (s *Service) startTrust(ctx context.Context, cfg config.Config, log *logrus.Entry) (access.Authenticator, error) {
+	s.audit = audit.New(s.store, s.now)
+	s.tokens = access.NewManager(s.store, s.audit, s.now)
+	path, created, err := s.tokens.Bootstrap(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("first admin token: %w", err)
+	}
+	if created {
+		log.WithField("file", path).Warn("created the first admin API token in this file (owner only): use it with --token or BREACH_API_TOKEN, and create named tokens with `breach token create`")
+	}
+	printed, err := cfg.YAML()
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(printed)
+	if _, err := s.audit.Append(ctx, audit.Event{Principal: access.System("serve").Name, Action: audit.ActionConfigLoaded,
+		Details: map[string]string{"config_sha256": hex.EncodeToString(sum[:]), "store": cfg.Store.Driver}}); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	legacy, err := cfg.Secret("http.api_token_file")
+	if err != nil {
+		return nil, err
+	}
+	var auth access.Authenticator = s.tokens
+	if legacy.IsSet() {
+		log.Warn("http.api_token_file (BREACH_API_TOKEN) is a legacy admin token shared by every caller; prefer named tokens (breach token create)")
+		auth = web.StaticToken{Token: legacy.Reveal(), Principal: access.Principal{Name: "api-token", Role: access.RoleAdmin}, Next: s.tokens}
+	}
+	return auth, nil
+}
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Options are what tests may change beyond the configuration.
@@ -105,22 +159,29 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return fmt.Errorf("intake: %w", err)
 	}
 	s.metrics.registerIntake(s.intake)
-	token, err := cfg.Secret("http.api_token_file")
+	auth, err := s.startTrust(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	if !token.IsSet() && !config.LoopbackAddr(cfg.HTTP.Addr) {
-		// The API approves mass mailings and exports the ledger: never
-		// open to a network without a token.
-		return fmt.Errorf("config http.addr: %q is not a loopback address; set http.api_token_file (or BREACH_API_TOKEN) to serve the API beyond this machine", cfg.HTTP.Addr)
+	tlsOn := cfg.HTTP.TLS.CertFile != "" || cfg.HTTP.TLS.KeyFile != ""
+	if !tlsOn && !config.LoopbackAddr(cfg.HTTP.Addr) {
+		// Tokens and the victims' data must not cross a network in clear.
+		return fmt.Errorf("config http.addr: %q is not a loopback address; set http.tls.cert_file and http.tls.key_file to serve the API beyond this machine", cfg.HTTP.Addr)
 	}
-	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, APIToken: token.Reveal(), Now: s.now}, web.Deps{
+	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, Hosts: splitList(cfg.HTTP.Hosts), MetricsPublic: cfg.HTTP.MetricsPublic, Now: s.now}, web.Deps{
 		Incidents: webIncidents{s.store},
 		Publisher: busPublisher{s.bus},
 		Registry:  s.metrics.reg,
 		Campaigns: s.webCampaigns(),
 		Readiness: s.readiness(),
+		Auth:      auth,
+		Audit:     s.audit,
 	}, log.WithField("component", "http"))
+	if tlsOn {
+		if err := s.http.UseTLS(cfg.HTTP.TLS.CertFile, cfg.HTTP.TLS.KeyFile); err != nil {
+			return fmt.Errorf("config http.tls: %w", err)
+		}
+	}
 	if s.httpLn, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
 		return fmt.Errorf("http: listen on %s (config http.addr): %w", cfg.HTTP.Addr, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"io"
 	"net/http"
@@ -52,7 +53,8 @@ func testConfig(dataDir, inv string) config.Config {
 // running is a service started by startService.
 type running struct {
 	*app.Service
-	stop func() // cancels Run and waits for it to return; safe to call twice
+	stop  func() // cancels Run and waits for it to return; safe to call twice
+	token string // the admin token the first start wrote
 }
 
 // startService starts the service and runs it until the test ends or stop
@@ -90,7 +92,11 @@ func startServiceLog(t *testing.T, cfg config.Config, log *logrus.Entry) *runnin
 		}
 	}
 	t.Cleanup(stop)
-	r := &running{Service: svc, stop: stop}
+	tok, err := os.ReadFile(filepath.Join(cfg.DataDir, "admin.token"))
+	if err != nil {
+		t.Fatalf("admin token of the first start: %v", err)
+	}
+	r := &running{Service: svc, stop: stop, token: strings.TrimSpace(string(tok))}
 	// Ready means every consumer delivers; they start with Run.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -133,7 +139,12 @@ func publish(t *testing.T, svc *running, in *incident.Incident) {
 // get fetches path from the service's API and returns status and body.
 func get(t *testing.T, svc *running, path string) (int, []byte) {
 	t.Helper()
-	resp, err := http.Get("http://" + svc.HTTPAddr() + path)
+	req, err := http.NewRequest("GET", "http://"+svc.HTTPAddr()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+svc.token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}

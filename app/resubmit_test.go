@@ -38,7 +38,13 @@ func testResubmit(t *testing.T, window time.Duration) {
 	}
 	post := func(body []byte) (int, string) {
 		t.Helper()
-		resp, err := http.Post("http://"+svc.HTTPAddr()+"/api/v1/incidents", "application/json", bytes.NewReader(body))
+		req, err := http.NewRequest("POST", "http://"+svc.HTTPAddr()+"/api/v1/incidents", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+svc.token)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

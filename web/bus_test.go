@@ -39,13 +39,17 @@ func TestSubmitThroughJetStream(t *testing.T) {
 	h := New(Config{Now: func() time.Time { return fixedNow }}, Deps{
 		Publisher: pub,
 		Readiness: []Check{{Name: "nats", Run: bus.Ready}},
+		Auth:      testAuth,
 	}, nil)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
 	post := func(doc string) SubmitResult {
 		t.Helper()
-		resp, err := http.Post(srv.URL+"/api/v1/incidents", "application/json", strings.NewReader(doc))
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/incidents", strings.NewReader(doc))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

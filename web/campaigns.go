@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/notify"
@@ -60,17 +61,22 @@ type Approval struct {
 	At       time.Time `json:"at"`
 }
 
-// DefaultApprover is the approver recorded when an approval request names
+// DefaultApprover is no longer used: the approver is the authenticated
+// principal. Kept for callers that named it.
 // none.
 const DefaultApprover = "api"
 
-// maxApprover bounds the length, in characters, of an approver's name.
-const maxApprover = 200
+// maxReason bounds the length, in characters, of an approval's reason.
+const maxReason = 1000
 
 // ApproveRequest is the optional body of POST
 // /api/v1/incidents/{id}/approve.
 type ApproveRequest struct {
-	// By names who approves; DefaultApprover when empty.
+	// Reason says why the campaign may go out (required); it is kept in
+	// the audit log with the approver.
+	Reason string `json:"reason"`
+	// By is ignored: the approver is the principal whose token approves.
+	// It is accepted so that older clients are not refused.
 	By string `json:"by,omitempty"`
 }
 
@@ -168,7 +174,11 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Campaigns == nil {
 		return newError(KindUnavailable, "notice campaigns are not configured on this server")
 	}
-	ap, err := a.deps.Campaigns.Approve(r.Context(), id, req.By)
+	p, err := principal(r)
+	if err != nil {
+		return err
+	}
+	ap, err := a.deps.Campaigns.Approve(r.Context(), id, p.Name)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
@@ -181,6 +191,12 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 			"the current revision of incident %s is already approved by someone else; the first approval stands", id)}
 	case err != nil:
 		return fmt.Errorf("approve incident %s: %w", id, err)
+	}
+	if a.deps.Audit != nil {
+		if _, err := a.deps.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionIncidentApproved,
+			Object: "incident/" + ap.Incident, Details: map[string]any{"revision": ap.Revision, "reason": req.Reason}}); err != nil {
+			return fmt.Errorf("approve incident %s: approved, but the audit entry was not written: %w", id, err)
+		}
 	}
 	// The approver's name is personal data: it is answered, never logged.
 	a.log.WithFields(requestFields(r)).WithFields(map[string]any{"incident": ap.Incident, "revision": ap.Revision}).
@@ -201,33 +217,31 @@ func (a *api) readApproveRequest(w http.ResponseWriter, r *http.Request) (Approv
 		return ApproveRequest{}, &Error{Kind: KindInvalid, Message: "the request body could not be read", Err: err}
 	}
 	var req ApproveRequest
-	if len(strings.TrimSpace(string(raw))) > 0 {
-		if !acceptedType(r.Header.Get("Content-Type")) {
-			return req, newError(KindUnsupportedMedia, `send the approval as JSON, {"by": "name"} (Content-Type: application/json)`)
-		}
-		dec := json.NewDecoder(strings.NewReader(string(raw)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return req, invalidApprover(fmt.Sprintf(`the approval body must be a JSON object like {"by": "name"}: %v`, jsonProblem(err)))
-		}
-		if dec.More() {
-			return req, invalidApprover(`the approval body must be a single JSON object like {"by": "name"}`)
-		}
+	if !acceptedType(r.Header.Get("Content-Type")) {
+		return req, newError(KindUnsupportedMedia, `send the approval as JSON, {"reason": "why it may go out"} (Content-Type: application/json)`)
 	}
-	req.By = strings.TrimSpace(req.By)
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, invalidApproval(fmt.Sprintf(`the approval body must be a JSON object like {"reason": "…"}: %v`, jsonProblem(err)))
+	}
+	if dec.More() {
+		return req, invalidApproval(`the approval body must be a single JSON object like {"reason": "…"}`)
+	}
+	req.Reason = strings.TrimSpace(req.Reason)
 	switch {
-	case req.By == "":
-		req.By = DefaultApprover
-	case utf8.RuneCountInString(req.By) > maxApprover:
-		return req, invalidApprover(fmt.Sprintf("by must be at most %d characters", maxApprover))
-	case strings.ContainsFunc(req.By, unicode.IsControl):
-		return req, invalidApprover("by must not contain control characters")
+	case req.Reason == "":
+		return req, invalidApproval("reason is required: say why the notices may go out (it is kept in the audit log)")
+	case utf8.RuneCountInString(req.Reason) > maxReason:
+		return req, invalidApproval(fmt.Sprintf("reason must be at most %d characters", maxReason))
+	case strings.ContainsFunc(req.Reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
+		return req, invalidApproval("reason must not contain control characters")
 	}
 	return req, nil
 }
 
-func invalidApprover(msg string) *Error {
-	return &Error{Kind: KindInvalid, Message: msg, Problems: []incident.Problem{{Field: "by", Message: msg}}}
+func invalidApproval(msg string) *Error {
+	return &Error{Kind: KindInvalid, Message: msg, Problems: []incident.Problem{{Field: "reason", Message: msg}}}
 }
 
 // jsonProblem describes a decoding error without echoing the body.

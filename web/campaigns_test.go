@@ -121,32 +121,33 @@ func TestApprove(t *testing.T) {
 		wantMsg     string
 		wantBy      string // recorded approver on success
 	}{
-		{name: "no body approves as api", wantStatus: 200, wantBy: "api"},
-		{name: "named approver", contentType: "application/json", body: `{"by": "  Alice Martin "}`, wantStatus: 200, wantBy: "Alice Martin"},
-		{name: "empty object", contentType: "application/json", body: `{}`, wantStatus: 200, wantBy: "api"},
-		{name: "body without content type", body: `{"by": "ops"}`, wantStatus: 200, wantBy: "ops"},
-		{name: "unknown incident", path: "/api/v1/incidents/INC-NOPE/approve", wantStatus: 404, wantCode: "not_found", wantMsg: "incident INC-NOPE not found"},
-		{name: "not assessed", path: "/api/v1/incidents/INC-NEW/approve", wantStatus: 409, wantCode: "awaiting_assessment",
+		{name: "approver is the principal", contentType: "application/json", body: `{"reason": "  counsel agreed "}`, wantStatus: 200, wantBy: "tester"},
+		{name: "by in the body is ignored", contentType: "application/json", body: `{"reason": "ok", "by": "Alice Martin"}`, wantStatus: 200, wantBy: "tester"},
+		{name: "no body", wantStatus: 415, wantCode: "unsupported_media_type", wantMsg: `{"reason"`},
+		{name: "empty object", contentType: "application/json", body: `{}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "reason is required"},
+		{name: "body without content type", body: `{"reason": "ok"}`, wantStatus: 415, wantCode: "unsupported_media_type"},
+		{name: "unknown incident", path: "/api/v1/incidents/INC-NOPE/approve", contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 404, wantCode: "not_found", wantMsg: "incident INC-NOPE not found"},
+		{name: "not assessed", path: "/api/v1/incidents/INC-NEW/approve", contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "awaiting_assessment",
 			wantMsg: "wait for the assessment (GET /api/v1/incidents/INC-NEW/assessment) and approve again"},
 		{name: "not assessed from the service", mod: func(c *fakeCampaigns) {
 			c.approveErr = fmt.Errorf("approve x: %w", fmt.Errorf("%w: wait", ErrNotAssessed))
-		}, wantStatus: 409, wantCode: "awaiting_assessment"},
+		}, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "awaiting_assessment"},
 		{name: "approved by someone else", mod: func(c *fakeCampaigns) {
 			c.approveErr = fmt.Errorf("approve x: %w: revision 2 is already approved by someone else", ErrAlreadyApproved)
-		}, wantStatus: 409, wantCode: "already_approved", wantMsg: "already approved by someone else; the first approval stands"},
-		{name: "bad id", path: "/api/v1/incidents/a.b/approve", wantStatus: 400, wantCode: "invalid_request", wantMsg: "is not an incident id"},
-		{name: "malformed JSON", contentType: "application/json", body: `{"by": `, wantStatus: 400, wantCode: "invalid_request", wantMsg: `like {"by": "name"}`},
+		}, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "already_approved", wantMsg: "already approved by someone else; the first approval stands"},
+		{name: "bad id", path: "/api/v1/incidents/a.b/approve", contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "is not an incident id"},
+		{name: "malformed JSON", contentType: "application/json", body: `{"reason": `, wantStatus: 400, wantCode: "invalid_request", wantMsg: `like {"reason": "…"}`},
 		{name: "unknown field", contentType: "application/json", body: `{"approver": "x"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: `unknown field "approver"`},
-		{name: "by not a string", contentType: "application/json", body: `{"by": 7}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "by must be a string"},
+		{name: "reason not a string", contentType: "application/json", body: `{"reason": 7}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "reason must be a string"},
 		{name: "two objects", contentType: "application/json", body: `{} {}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "single JSON object"},
-		{name: "approver too long", contentType: "application/json", body: `{"by": "` + strings.Repeat("x", 201) + `"}`,
-			wantStatus: 400, wantCode: "invalid_request", wantMsg: "at most 200 characters"},
-		{name: "control characters", contentType: "application/json", body: `{"by": "a\nb"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "control characters"},
-		{name: "form body", contentType: "application/x-www-form-urlencoded", body: `by=x`, wantStatus: 415, wantCode: "unsupported_media_type"},
-		{name: "huge body", contentType: "application/json", body: `{"by": "` + strings.Repeat("x", 5000) + `"}`, wantStatus: 413, wantCode: "too_large"},
+		{name: "reason too long", contentType: "application/json", body: `{"reason": "` + strings.Repeat("x", 1001) + `"}`,
+			wantStatus: 400, wantCode: "invalid_request", wantMsg: "at most 1000 characters"},
+		{name: "control characters", contentType: "application/json", body: `{"reason": "a\u0007b"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "control characters"},
+		{name: "form body", contentType: "application/x-www-form-urlencoded", body: `reason=x`, wantStatus: 415, wantCode: "unsupported_media_type"},
+		{name: "huge body", contentType: "application/json", body: `{"reason": "` + strings.Repeat("x", 5000) + `"}`, wantStatus: 413, wantCode: "too_large"},
 		{name: "GET not allowed", method: "GET", wantStatus: 405, wantCode: "method_not_allowed", wantMsg: "use POST"},
-		{name: "no campaigns", noCampaigns: true, wantStatus: 503, wantCode: "unavailable", wantMsg: "not configured"},
-		{name: "service failure", mod: func(c *fakeCampaigns) { c.approveErr = errors.New("disk full") }, wantStatus: 500, wantCode: "internal"},
+		{name: "no campaigns", noCampaigns: true, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 503, wantCode: "unavailable", wantMsg: "not configured"},
+		{name: "service failure", mod: func(c *fakeCampaigns) { c.approveErr = errors.New("disk full") }, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 500, wantCode: "internal"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,7 +210,7 @@ func TestApprove(t *testing.T) {
 
 func TestApproveJSONShape(t *testing.T) {
 	f, _ := newCampaignFixture(t, nil)
-	resp, b := f.do(t, "POST", "/api/v1/incidents/INC-2026-0042/approve", "application/json", strings.NewReader(`{"by":"ops"}`))
+	resp, b := f.do(t, "POST", "/api/v1/incidents/INC-2026-0042/approve", "application/json", strings.NewReader(`{"reason":"ops"}`))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status: got %d, want 200; body %s", resp.StatusCode, b)
 	}
@@ -217,7 +218,7 @@ func TestApproveJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"incident": "INC-2026-0042", "revision": float64(2), "by": "ops", "at": "2026-11-21T10:00:00Z"}
+	want := map[string]any{"incident": "INC-2026-0042", "revision": float64(2), "by": "tester", "at": "2026-11-21T10:00:00Z"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("approval JSON (-want +got):\n%s", diff)
 	}
@@ -399,7 +400,9 @@ func TestExportInterrupted(t *testing.T) {
 		c.entries["INC-2026-0042"] = many
 		c.exportErr, c.errAfter = errors.New("disk I/O error"), 2*exportFlushRows
 	})
-	resp, err := f.srv.Client().Get(f.srv.URL + "/api/v1/incidents/INC-2026-0042/notices/export")
+	req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/incidents/INC-2026-0042/notices/export", nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := f.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,12 +434,12 @@ func BenchmarkExportNotices(b *testing.B) {
 		entries[i] = e
 	}
 	c := &fakeCampaigns{entries: map[string][]notify.Entry{"INC-2026-0042": entries}}
-	h := New(Config{}, Deps{Campaigns: c}, nil)
+	h := New(testConfig, Deps{Campaigns: c, Auth: testAuth}, nil)
 	b.ReportAllocs()
 	var size int
 	for b.Loop() {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/incidents/INC-2026-0042/notices/export", nil))
+		h.ServeHTTP(rec, testRequest("GET", "/api/v1/incidents/INC-2026-0042/notices/export", nil))
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
 		}

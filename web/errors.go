@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/incident"
 )
 
@@ -31,6 +32,8 @@ const (
 	KindUnavailable                    // a dependency is down or slow; retry later
 	KindCampaignBlocked                // the campaign cannot start until the incident is corrected
 	KindRevisionConflict               // the same id and revision were received with other content
+	KindForbidden                      // the principal's role does not allow the action, or a cross-origin request
+	KindMisdirected                    // the Host header is not a name of this server
 )
 
 var kindTable = map[Kind]struct {
@@ -51,6 +54,8 @@ var kindTable = map[Kind]struct {
 	KindUnavailable:        {http.StatusServiceUnavailable, "unavailable"},
 	KindCampaignBlocked:    {http.StatusUnprocessableEntity, "campaign_blocked"},
 	KindRevisionConflict:   {http.StatusConflict, "revision_conflict"},
+	KindForbidden:          {http.StatusForbidden, "forbidden"},
+	KindMisdirected:        {http.StatusMisdirectedRequest, "misdirected_request"},
 }
 
 // Error is an API error: a kind and a message a person can act on. Err, when
@@ -97,6 +102,10 @@ func classify(err error) *Error {
 		return e
 	case errors.As(err, &ve):
 		return &Error{Kind: KindInvalidIncident, Message: ve.Error(), Problems: ve.Problems}
+	case errors.Is(err, access.ErrForbidden):
+		return &Error{Kind: KindForbidden, Message: err.Error()}
+	case errors.Is(err, access.ErrUnauthenticated):
+		return &Error{Kind: KindUnauthorized, Message: err.Error()}
 	case errors.As(err, &mbe):
 		return &Error{Kind: KindTooLarge, Message: fmt.Sprintf("the request body is larger than the %d-byte limit", mbe.Limit)}
 	case errors.Is(err, ErrNotFound):

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/breach-notify/breach/access"
+
 	"github.com/breach-notify/breach/incident"
 )
 
@@ -32,7 +33,8 @@ func (a *api) handle(f handlerFunc) http.Handler {
 	})
 }
 
-// apiRoute adds the token check and the request timeout of /api/ routes.
+// apiRoute adds the request timeout of /api/ routes; the route table
+// decides who may call them.
 func (a *api) apiRoute(f handlerFunc) http.Handler {
 	return a.apiRouteWithin(a.cfg.RequestTimeout, f)
 }
@@ -41,12 +43,6 @@ func (a *api) apiRoute(f handlerFunc) http.Handler {
 // stream.
 func (a *api) apiRouteWithin(timeout time.Duration, f handlerFunc) http.Handler {
 	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
-		if a.cfg.APIToken != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(a.cfg.APIToken)) != 1 {
-				return newError(KindUnauthorized, "this API needs the header \"Authorization: Bearer <token>\" with the configured API token")
-			}
-		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		return f(w, r.WithContext(ctx))
@@ -61,32 +57,46 @@ func (a *api) methodNotAllowed(allow ...string) http.Handler {
 	})
 }
 
-func (a *api) routes() *http.ServeMux {
-	mux := http.NewServeMux()
+// routes is the route table: every route with its authorisation decision
+// (access.Public or the action its caller's role must allow). A route
+// cannot be added without one, and TestRouteTable checks each against
+// every role.
+func (a *api) routes() *access.Mux {
+	mux := access.NewMux(&access.Guard{Auth: a.auth(), Audit: a.deps.Audit,
+		Deny: func(w http.ResponseWriter, r *http.Request, err error) { a.writeError(w, r, err) }})
 	get := []string{http.MethodGet, http.MethodHead}
+	public := access.Public
+	need := access.Need
+	metrics := need(access.ActionRead)
+	if a.cfg.MetricsPublic {
+		metrics = public
+	}
 
-	mux.Handle("GET /healthz", a.handle(a.healthz))
-	mux.Handle("/healthz", a.methodNotAllowed(get...))
-	mux.Handle("GET /readyz", a.handle(a.readyz))
-	mux.Handle("/readyz", a.methodNotAllowed(get...))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.deps.Registry, promhttp.HandlerOpts{}))
-	mux.Handle("/metrics", a.methodNotAllowed(get...))
+	mux.Handle("GET /healthz", public, a.handle(a.healthz))
+	mux.Handle("/healthz", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /readyz", public, a.handle(a.readyz))
+	mux.Handle("/readyz", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /metrics", metrics, promhttp.HandlerFor(a.deps.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", public, a.methodNotAllowed(get...))
 
-	mux.Handle("POST /api/v1/incidents", a.apiRoute(a.submitIncident))
-	mux.Handle("GET /api/v1/incidents", a.apiRoute(a.listIncidents))
-	mux.Handle("/api/v1/incidents", a.methodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost))
-	mux.Handle("GET /api/v1/incidents/{id}", a.apiRoute(a.getIncident))
-	mux.Handle("/api/v1/incidents/{id}", a.methodNotAllowed(get...))
-	mux.Handle("GET /api/v1/incidents/{id}/assessment", a.apiRoute(a.getAssessment))
-	mux.Handle("/api/v1/incidents/{id}/assessment", a.methodNotAllowed(get...))
-	mux.Handle("POST /api/v1/incidents/{id}/approve", a.apiRoute(a.approveIncident))
-	mux.Handle("/api/v1/incidents/{id}/approve", a.methodNotAllowed(http.MethodPost))
-	mux.Handle("GET /api/v1/incidents/{id}/notices", a.apiRoute(a.noticeStatus))
-	mux.Handle("/api/v1/incidents/{id}/notices", a.methodNotAllowed(get...))
-	mux.Handle("GET /api/v1/incidents/{id}/notices/export", a.apiRouteWithin(a.cfg.ExportTimeout, a.exportNotices))
-	mux.Handle("/api/v1/incidents/{id}/notices/export", a.methodNotAllowed(get...))
+	mux.Handle("POST /api/v1/incidents", need(access.ActionSubmit), a.apiRoute(a.submitIncident))
+	mux.Handle("GET /api/v1/incidents", need(access.ActionRead), a.apiRoute(a.listIncidents))
+	mux.Handle("/api/v1/incidents", public, a.methodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost))
+	mux.Handle("GET /api/v1/incidents/{id}", need(access.ActionRead), a.apiRoute(a.getIncident))
+	mux.Handle("/api/v1/incidents/{id}", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/incidents/{id}/assessment", need(access.ActionRead), a.apiRoute(a.getAssessment))
+	mux.Handle("/api/v1/incidents/{id}/assessment", public, a.methodNotAllowed(get...))
+	mux.Handle("POST /api/v1/incidents/{id}/approve", need(access.ActionApprove), a.apiRoute(a.approveIncident))
+	mux.Handle("/api/v1/incidents/{id}/approve", public, a.methodNotAllowed(http.MethodPost))
+	mux.Handle("GET /api/v1/incidents/{id}/notices", need(access.ActionRead), a.apiRoute(a.noticeStatus))
+	mux.Handle("/api/v1/incidents/{id}/notices", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/incidents/{id}/notices/export", need(access.ActionExport), a.apiRouteWithin(a.cfg.ExportTimeout, a.exportNotices))
+	mux.Handle("/api/v1/incidents/{id}/notices/export", public, a.methodNotAllowed(get...))
+	for _, r := range a.deps.Extra {
+		mux.Handle(r.Pattern, r.Decision, r.Handler)
+	}
 
-	mux.Handle("/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("/", public, a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return newError(KindNotFound, "no such route; the API lives under /api/v1/incidents")
 	}))
 	return mux
@@ -172,11 +182,10 @@ type SubmitResult struct {
 	Assigned bool `json:"assigned,omitempty"`
 }
 
-// acceptedTypes are the media types of an incident document.
+// acceptedType reports whether ct is a JSON media type. A request with
+// no Content-Type is refused: a state-changing request must say what it
+// sends (a plain form or text post from a web page cannot pass).
 func acceptedType(ct string) bool {
-	if ct == "" {
-		return true
-	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log"
@@ -55,6 +56,21 @@ func (s *Server) track(c net.Conn, st http.ConnState) {
 	}
 }
 
+// UseTLS makes Serve answer over TLS with the certificate and key in these
+// files (TLS 1.2 at least). A file that cannot be read or a pair that does
+// not match is an error naming the problem, never the key.
+func (s *Server) UseTLS(certFile, keyFile string) error {
+	if certFile == "" || keyFile == "" {
+		return errors.New("cert_file and key_file are both required")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("load certificate %s and its key: %w", certFile, err)
+	}
+	s.srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	return nil
+}
+
 // Handler returns the server's handler.
 func (s *Server) Handler() http.Handler { return s.srv.Handler }
 
@@ -70,8 +86,13 @@ func (s *Server) ListenAndServe() error {
 
 // Serve serves on ln until Shutdown, after which it returns nil.
 func (s *Server) Serve(ln net.Listener) error {
-	s.log.WithField("addr", ln.Addr().String()).Info("HTTP API listening")
-	err := s.srv.Serve(ln)
+	s.log.WithFields(logrus.Fields{"addr": ln.Addr().String(), "tls": s.srv.TLSConfig != nil}).Info("HTTP API listening")
+	var err error
+	if s.srv.TLSConfig != nil {
+		err = s.srv.ServeTLS(ln, "", "")
+	} else {
+		err = s.srv.Serve(ln)
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

@@ -23,6 +23,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/incident"
 )
 
@@ -99,6 +101,15 @@ type Deps struct {
 	Readiness []Check
 	// Registry receives the HTTP metrics and is served on /metrics.
 	Registry *prometheus.Registry
+	// Auth turns bearer tokens into principals; every route but the probes
+	// (and /metrics when Config.MetricsPublic) needs one. Nil refuses
+	// every token.
+	Auth access.Authenticator
+	// Audit, when set, records refusals of authenticated principals and
+	// the approvals made through the API.
+	Audit *audit.Log
+	// Extra are routes the service adds, each with its decision.
+	Extra []Route
 }
 
 // IncidentView is one incident as GET /api/v1/incidents/{id} shows it.
@@ -141,9 +152,12 @@ type IncidentSummary struct {
 type Config struct {
 	// Addr is where a Server listens, "127.0.0.1:8080" when empty.
 	Addr string
-	// APIToken, when set, is required as "Authorization: Bearer <token>" on
-	// every /api/ route; probes and /metrics stay open.
-	APIToken string
+	// Hosts are the names clients may use in the Host header besides
+	// loopback addresses, localhost and Addr's own host (config
+	// http.hosts); any other Host is refused (DNS rebinding).
+	Hosts []string
+	// MetricsPublic serves /metrics without a token.
+	MetricsPublic bool
 	// MaxBodyBytes limits a submitted document; larger bodies get 413.
 	// Default incident.MaxDocumentBytes (the decoder's own limit).
 	MaxBodyBytes int64
@@ -222,7 +236,7 @@ func New(cfg Config, deps Deps, log *logrus.Entry) http.Handler {
 		log.Warn("no campaigns configured: approval and notice routes answer 503")
 	}
 	a := &api{cfg: cfg, deps: deps, log: log, metrics: newMetrics(deps.Registry, log)}
-	return a.middleware(a.routes())
+	return a.middleware(a.protect(a.routes()))
 }
 
 // orDiscard returns log, or a logger that writes nowhere when log is nil.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/breach-notify/breach/access"
 	"io"
 	"net"
 	"net/http"
@@ -162,7 +163,8 @@ func newFixture(t *testing.T, cfg Config, mod func(*Deps)) *fixture {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return fixedNow }
 	}
-	deps := Deps{Incidents: f.inc, Publisher: f.pub, Registry: f.reg}
+	deps := Deps{Incidents: f.inc, Publisher: f.pub, Registry: f.reg,
+		Auth: StaticToken{Token: adminToken, Principal: access.Principal{Name: "tester", Role: access.RoleAdmin}}}
 	if mod != nil {
 		mod(&deps)
 	}
@@ -190,6 +192,7 @@ func (f *fixture) do(t *testing.T, method, path, contentType string, body io.Rea
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	req.Header.Set("Authorization", "Bearer "+adminToken)
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
@@ -316,7 +319,7 @@ func TestSubmitWithID(t *testing.T) {
 	}
 
 	// The same id and revision again is a duplicate, still accepted.
-	resp, b = f.do(t, "POST", "/api/v1/incidents", "", strings.NewReader(validDoc))
+	resp, b = f.do(t, "POST", "/api/v1/incidents", "application/json", strings.NewReader(validDoc))
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("resubmit status: got %d, want 202; body %s", resp.StatusCode, b)
 	}
@@ -454,7 +457,7 @@ func TestMissingDependencies(t *testing.T) {
 		{"assessment", "GET", "/api/v1/incidents/INC-1/assessment", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, b := f.do(t, tc.method, tc.path, "", strings.NewReader(tc.body))
+			resp, b := f.do(t, tc.method, tc.path, "application/json", strings.NewReader(tc.body))
 			if resp.StatusCode != http.StatusServiceUnavailable {
 				t.Fatalf("status: got %d, want 503; body %s", resp.StatusCode, b)
 			}
@@ -677,8 +680,8 @@ func TestMetricsExposed(t *testing.T) {
 
 func TestNewTwiceOnOneRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h1 := New(Config{}, Deps{Registry: reg}, nil)
-	h2 := New(Config{}, Deps{Registry: reg}, nil)
+	h1 := New(testConfig, Deps{Registry: reg, Auth: testAuth}, nil)
+	h2 := New(testConfig, Deps{Registry: reg, Auth: testAuth}, nil)
 	for _, h := range []http.Handler{h1, h2} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
@@ -687,27 +690,45 @@ func TestNewTwiceOnOneRegistry(t *testing.T) {
 		}
 	}
 	rec := httptest.NewRecorder()
-	h1.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	h1.ServeHTTP(rec, testRequest("GET", "/metrics", nil))
 	if want := `breach_http_requests_total{code="200",method="GET",route="/healthz"} 2`; !strings.Contains(rec.Body.String(), want) {
 		t.Errorf("/metrics lacks %q: both handlers must count on the shared registry", want)
 	}
 }
 
+// adminToken is the token of the fixture's admin principal; do sends it
+// unless a test sets another Authorization header.
+const adminToken = "brt_test-admin-token"
+
+// testAuth authenticates adminToken as an admin.
+var testAuth = StaticToken{Token: adminToken, Principal: access.Principal{Name: "tester", Role: access.RoleAdmin}}
+
+// testRequest is httptest.NewRequest (Host example.com, allowed by
+// testConfig) with the admin token.
+func testRequest(method, target string, body io.Reader) *http.Request {
+	r := httptest.NewRequest(method, target, body)
+	r.Header.Set("Authorization", "Bearer "+adminToken)
+	return r
+}
+
+// testConfig allows httptest.NewRequest's Host.
+var testConfig = Config{Hosts: []string{"example.com"}}
+
 func TestAPIToken(t *testing.T) {
-	f := newFixture(t, Config{APIToken: "s3cret-token"}, nil)
+	f := newFixture(t, Config{}, nil)
 	tests := []struct {
 		name       string
 		path       string
 		hdr        []string
 		wantStatus int
 	}{
-		{name: "no header", path: "/api/v1/incidents", wantStatus: 401},
+		{name: "no header", path: "/api/v1/incidents", hdr: []string{"Authorization", ""}, wantStatus: 401},
 		{name: "wrong token", path: "/api/v1/incidents", hdr: []string{"Authorization", "Bearer nope"}, wantStatus: 401},
 		{name: "basic auth", path: "/api/v1/incidents", hdr: []string{"Authorization", "Basic czNjcmV0LXRva2Vu"}, wantStatus: 401},
-		{name: "right token", path: "/api/v1/incidents", hdr: []string{"Authorization", "Bearer s3cret-token"}, wantStatus: 200},
-		{name: "healthz stays open", path: "/healthz", wantStatus: 200},
-		{name: "readyz stays open", path: "/readyz", wantStatus: 200},
-		{name: "metrics stay open", path: "/metrics", wantStatus: 200},
+		{name: "right token", path: "/api/v1/incidents", wantStatus: 200},
+		{name: "healthz stays open", path: "/healthz", hdr: []string{"Authorization", ""}, wantStatus: 200},
+		{name: "readyz stays open", path: "/readyz", hdr: []string{"Authorization", ""}, wantStatus: 200},
+		{name: "metrics need a token", path: "/metrics", hdr: []string{"Authorization", ""}, wantStatus: 401},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -719,7 +740,7 @@ func TestAPIToken(t *testing.T) {
 				if resp.Header.Get("WWW-Authenticate") == "" {
 					t.Errorf("401 without WWW-Authenticate")
 				}
-				if strings.Contains(string(b), "s3cret") {
+				if strings.Contains(string(b), adminToken) {
 					t.Errorf("the 401 body leaks the token: %s", b)
 				}
 			}
@@ -909,12 +930,14 @@ func TestStoreErrorKinds(t *testing.T) {
 // BenchmarkSubmit measures POST /api/v1/incidents through the middleware,
 // decoding and a fake publisher (no network).
 func BenchmarkSubmit(b *testing.B) {
-	h := New(Config{}, Deps{Publisher: &fakePublisher{}, Incidents: &fakeIncidents{}}, nil)
+	h := New(testConfig, Deps{Publisher: &fakePublisher{}, Incidents: &fakeIncidents{}, Auth: testAuth}, nil)
 	doc := []byte(validDoc)
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/incidents", bytes.NewReader(doc)))
+		req := testRequest("POST", "/api/v1/incidents", bytes.NewReader(doc))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusAccepted {
 			b.Fatalf("status %d", rec.Code)
 		}

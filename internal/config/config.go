@@ -79,9 +79,24 @@ type Streams struct {
 // HTTP configures the API server.
 type HTTP struct {
 	Addr string `yaml:"addr"`
-	// APITokenFile holds a bearer token required on every /api/ route
-	// (BREACH_API_TOKEN also works); probes and /metrics stay open.
+	// APITokenFile holds a legacy static bearer token (BREACH_API_TOKEN
+	// also works) that acts as an admin principal named "api-token".
+	// Prefer named tokens: breach token create.
 	APITokenFile string `yaml:"api_token_file"`
+	// Hosts are the names clients may use to reach the API besides
+	// loopback addresses and localhost, comma-separated (a request with
+	// another Host is refused).
+	Hosts string `yaml:"hosts"`
+	// MetricsPublic serves /metrics without a token.
+	MetricsPublic bool `yaml:"metrics_public"`
+	// TLS serves the API over HTTPS; required when addr is not loopback.
+	TLS HTTPTLS `yaml:"tls"`
+}
+
+// HTTPTLS is the API's certificate and key.
+type HTTPTLS struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
 }
 
 // Store configures persistence.

@@ -99,6 +99,7 @@ func (c Config) SecretSettings() []SecretSetting {
 		{"nats.creds_file", c.NATS.CredsFile, ""},
 		{"nats.nkey_seed_file", c.NATS.NKeySeedFile, ""},
 		{"nats.tls.key_file", c.NATS.TLS.KeyFile, ""},
+		{"http.tls.key_file", c.HTTP.TLS.KeyFile, ""},
 		{"channels.email.smtp.password_file", c.Channels.Email.SMTP.PasswordFile, EnvSMTPPassword},
 		{"channels.email.dkim.key_file", c.Channels.Email.DKIM.KeyFile, ""},
 		{"channels.sms.auth_token_file", c.Channels.SMS.AuthTokenFile, EnvTwilioAuthToken},
