@@ -278,21 +278,30 @@ type hit struct {
 // credentialAsk returns the secret and the request of the first sentence of
 // text that asks the reader for a secret, or ok false.
 func credentialAsk(text string) (secret, request string, ok bool) {
-	for _, s := range sentences(normalizeText(text)) {
-		if secret, request, ok := sentenceAsk(s); ok {
-			return secret, request, true
-		}
-	}
-	return "", "", false
+	a, ok := askIn(normalizeText(text))
+	return a.secret, a.request, ok
 }
 
-// normalizeText lowers text and writes typographic apostrophes as ASCII.
-func normalizeText(text string) string {
-	return strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'").Replace(strings.ToLower(text))
+// ask is a sentence that asks the reader for a secret.
+type ask struct {
+	secret, request string
+	sentence        string // normalized
+}
+
+// askIn returns the first sentence of normalized text that asks the reader
+// for a secret.
+func askIn(normalized string) (ask, bool) {
+	for _, s := range sentences(normalized) {
+		if secret, request, ok := sentenceAsk(s); ok {
+			return ask{secret: secret, request: request, sentence: s}, true
+		}
+	}
+	return ask{}, false
 }
 
 // sentences cuts text at sentence ends: . ! ? ; followed by a space or the
-// end (so that the dots of a link do not cut), 。！？； and line breaks.
+// end (so that the dots of a link do not cut), ! ? ; followed by a Chinese
+// character, 。！？； and line breaks.
 func sentences(text string) []string {
 	var out []string
 	start := 0
@@ -302,7 +311,8 @@ func sentences(text string) []string {
 		case '。', '！', '？', '；', '\n':
 			end = i + utf8.RuneLen(r)
 		case '.', '!', '?', ';':
-			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 == len(text) || unicode.IsSpace(next) {
+			// NFKC writes the full-width ！？； of Chinese text as ASCII.
+			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 == len(text) || unicode.IsSpace(next) || (r != '.' && isHan(next)) {
 				end = i + 1
 			}
 		}

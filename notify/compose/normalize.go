@@ -1,0 +1,153 @@
+package compose
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The gate reads text as a person sees it, not as its code points spell
+// it: "pass\u00ADword" (a soft hyphen), "pass\u200Bword" (a zero-width
+// space), "ｐａｓｓｗｏｒｄ" (full-width letters) and "раssword" (Cyrillic
+// р and а) all read "password". Two forms serve the checks:
+//
+//   - foldText: NFKC, default-ignorable code points dropped, combining
+//     marks left on an ASCII letter after composition dropped (no notice
+//     language needs them: é, ü and ñ compose), lower case. E-mail
+//     addresses, phone numbers, card numbers and links are found in it, so
+//     that a look-alike of the organisation's domain stays different from
+//     it.
+//   - normalizeText: foldText with look-alike letters, digits and marks
+//     mapped to their prototypes (the UTS #39 skeleton mapping, restricted
+//     to the subset in confusables_table.go). The credential rule and the
+//     obfuscated-link patterns match it.
+
+// foldText returns text in NFKC, without default-ignorable code points or
+// marks on ASCII letters, in lower case.
+func foldText(text string) string { return fixpoint(text, false) }
+
+// normalizeText returns foldText(text) with confusable characters mapped
+// to their prototypes.
+func normalizeText(text string) string { return fixpoint(text, true) }
+
+// fixpoint applies fold until the text no longer changes, so that the
+// result is stable: dropping an ignorable code point can bring a base and
+// a mark together that NFKC then composes. Three rounds are enough for any
+// text seen so far; the fuzz test holds the result to idempotence.
+func fixpoint(text string, skeleton bool) string {
+	if isASCII(text) {
+		return strings.ToLower(text)
+	}
+	out := fold(text, skeleton)
+	for range 3 {
+		next := fold(out, skeleton)
+		if next == out {
+			break
+		}
+		out = next
+	}
+	return out
+}
+
+// fold is one round of foldText or normalizeText.
+func fold(text string, skeleton bool) string {
+	if strings.ContainsFunc(text, ignorable) {
+		text = strings.Map(func(r rune) rune {
+			if ignorable(r) {
+				return -1
+			}
+			return r
+		}, text)
+	}
+	text = norm.NFKC.String(text)
+	var b strings.Builder
+	b.Grow(len(text))
+	afterASCIILetter := false
+	for _, r := range text {
+		switch {
+		case ignorable(r):
+			continue
+		case afterASCIILetter && unicode.Is(unicode.Mn, r):
+			continue
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteRune(r)
+			afterASCIILetter = 'a' <= r && r <= 'z'
+			continue
+		}
+		if skeleton {
+			if m, ok := confusable(r); ok {
+				b.WriteString(m)
+				c := m[len(m)-1]
+				afterASCIILetter = 'a' <= c && c <= 'z'
+				continue
+			}
+		}
+		r = unicode.ToLower(r)
+		b.WriteRune(r)
+		afterASCIILetter = 'a' <= r && r <= 'z'
+	}
+	return b.String()
+}
+
+// confusable returns the prototype of r or of its lower case.
+func confusable(r rune) (string, bool) {
+	if m, ok := confusables[r]; ok {
+		return m, true
+	}
+	if lr := unicode.ToLower(r); lr != r {
+		m, ok := confusables[lr]
+		return m, ok
+	}
+	return "", false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// ignorable reports whether r is a default-ignorable code point
+// (Default_Ignorable_Code_Point in DerivedCoreProperties.txt, Unicode
+// 15.1): invisible, it can split a word without showing.
+func ignorable(r rune) bool {
+	if r < 0xAD {
+		return false
+	}
+	return unicode.Is(defaultIgnorable, r)
+}
+
+// defaultIgnorable lists Default_Ignorable_Code_Point, copied from
+// DerivedCoreProperties.txt of Unicode 15.1.0 (the standard library has no
+// such table).
+var defaultIgnorable = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x00AD, Hi: 0x00AD, Stride: 1}, // soft hyphen
+		{Lo: 0x034F, Hi: 0x034F, Stride: 1}, // combining grapheme joiner
+		{Lo: 0x061C, Hi: 0x061C, Stride: 1}, // Arabic letter mark
+		{Lo: 0x115F, Hi: 0x1160, Stride: 1}, // Hangul fillers
+		{Lo: 0x17B4, Hi: 0x17B5, Stride: 1}, // Khmer inherent vowels
+		{Lo: 0x180B, Hi: 0x180F, Stride: 1}, // Mongolian variation selectors and vowel separator
+		{Lo: 0x200B, Hi: 0x200F, Stride: 1}, // zero-width space, joiners, direction marks
+		{Lo: 0x202A, Hi: 0x202E, Stride: 1}, // bidirectional embeddings and overrides
+		{Lo: 0x2060, Hi: 0x206F, Stride: 1}, // word joiner, invisible operators, bidirectional isolates
+		{Lo: 0x3164, Hi: 0x3164, Stride: 1}, // Hangul filler
+		{Lo: 0xFE00, Hi: 0xFE0F, Stride: 1}, // variation selectors
+		{Lo: 0xFEFF, Hi: 0xFEFF, Stride: 1}, // zero-width no-break space (BOM)
+		{Lo: 0xFFA0, Hi: 0xFFA0, Stride: 1}, // half-width Hangul filler
+		{Lo: 0xFFF0, Hi: 0xFFF8, Stride: 1}, // unassigned, reserved as ignorable
+	},
+	R32: []unicode.Range32{
+		{Lo: 0x1BCA0, Hi: 0x1BCA3, Stride: 1}, // shorthand format controls
+		{Lo: 0x1D173, Hi: 0x1D17A, Stride: 1}, // musical symbol format controls
+		{Lo: 0xE0000, Hi: 0xE0FFF, Stride: 1}, // tags and variation selectors supplement
+	},
+}

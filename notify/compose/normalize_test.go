@@ -1,0 +1,63 @@
+package compose
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNormalizeText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"ascii is lowered", "Reply With Your PASSWORD", "reply with your password"},
+		{"soft hyphen", "pass\u00ADword", "password"},
+		{"zero-width space and joiner", "pass\u200Bw\u200Dord", "password"},
+		{"word joiner and BOM", "pass\u2060wo\uFEFFrd", "password"},
+		{"variation selector", "pin\uFE0F", "pin"},
+		{"full-width letters", "ｐａｓｓｗｏｒｄ", "password"},
+		{"mathematical letters", "𝐩𝐚𝐬𝐬𝐰𝐨𝐫𝐝", "password"},
+		{"Cyrillic look-alikes", "раssword", "password"},
+		{"Cyrillic capitals", "РІN", "pin"},
+		{"Greek look-alikes", "ΡΙΝ", "pin"},
+		{"typographic apostrophe", "don’t", "don't"},
+		{"marks on ASCII letters", "pa\u0332ss\u0336word", "password"},
+		{"German letters stay", "Passwörter Straße", "passwörter straße"},
+		{"French and Spanish letters stay", "Numéro de carte, contraseña", "numéro de carte, contraseña"},
+		{"Chinese stays", "请回复您的密码。", "请回复您的密码。"},
+		{"en dash stays a clause break", "delay – reply", "delay – reply"},
+		{"full-width Chinese comma becomes a comma", "担心，回复", "担心,回复"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := normalizeText(tc.in); got != tc.want {
+				t.Errorf("normalizeText(%q): got %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFoldTextKeepsLookAlikes(t *testing.T) {
+	if got, want := foldText("Pass\u00ADword at stоre.example"), "password at stоre.example"; got != want {
+		t.Errorf("got %q, want %q (the Cyrillic о kept)", got, want)
+	}
+}
+
+// FuzzNormalize: the normaliser never panics, returns valid UTF-8 for
+// valid input, and is idempotent.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", "password", "pass\u00ADword", "раssword", "ｐａｓｓ", "e\u200B\u0301", "и\u200B\u0306",
+		"\uFFA0\u0301", "İstanbul", "ǅ", "ﬁ", "\xff\xfe", "a\u0332\u0333b", "hxxps://evil[.]example", "密码"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for name, fn := range map[string]func(string) string{"normalizeText": normalizeText, "foldText": foldText} {
+			once := fn(s)
+			if twice := fn(once); twice != once {
+				t.Errorf("%s is not idempotent on %q: got %q, then %q", name, s, once, twice)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(once) {
+				t.Errorf("%s(%q) = %q, want valid UTF-8", name, s, once)
+			}
+		}
+	})
+}
