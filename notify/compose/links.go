@@ -20,7 +20,7 @@ import (
 var (
 	// obfuscatedLink finds the usual ways of writing a link so that it is
 	// not one, in normalized text.
-	obfuscatedLink = regexp.MustCompile(`\bh(?:xx|\*\*|tt)ps?\b|\bh(?:xx|\*\*)ps?\[?:|` +
+	obfuscatedLink = regexp.MustCompile(`\bh(?:xx|\*\*)ps?\b|\bh(?:xx|\*\*)ps?\[?:|` +
 		`[\[({<]\s*(?:\.|dot|punkt|point|punto|点)\s*[\])}>]|` +
 		`[\[({]\s*(?::|://|/|@|at)\s*[\])}]|` +
 		`[\p{L}\p{N}]\s*(?:点|。)\s*(?:com|net|org|cn|info|io)\b`)
