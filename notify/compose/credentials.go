@@ -404,11 +404,13 @@ func sentences(text string) []string {
 // sentenceAsk applies the credential rule to one normalized sentence.
 func sentenceAsk(s string) (secret, request string, ok bool) {
 	var hits [numKinds][]hit
-	for k := range numKinds {
-		hits[k] = findWords(s, k)
-	}
-	if len(hits[kindSecret]) == 0 {
+	if hits[kindSecret] = findWords(s, kindSecret); len(hits[kindSecret]) == 0 {
 		return "", "", false
+	}
+	for k := range numKinds {
+		if k != kindSecret {
+			hits[k] = findWords(s, k)
+		}
 	}
 	hits[kindWarning] = slices.DeleteFunc(hits[kindWarning], func(h hit) bool {
 		return h.word == "asking" && slices.Contains(passiveAsking, previousWord(s, h.pos))
@@ -714,21 +716,15 @@ func conditional(s string, conds []hit, pos int) bool {
 // findWords returns every occurrence of the words of kind k in s.
 func findWords(s string, k wordKind) []hit {
 	var out []hit
-	for _, w := range credentialWords[k] {
-		infix, object := strings.HasPrefix(w, "~"), strings.HasSuffix(w, "*")
-		w = strings.TrimSuffix(strings.TrimPrefix(w, "~"), "*")
-		// Latin-script words match whole words; an elided one ("n'",
-		// "lorsqu'") is followed by the next word at once.
-		whole := !infix && !strings.ContainsFunc(w, isHan) && strings.ContainsFunc(w, isWordRune)
-		elided := strings.HasSuffix(w, "'")
+	for _, w := range listedWords[k] {
 		for i := 0; i < len(s); {
-			j := strings.Index(s[i:], w)
+			j := strings.Index(s[i:], w.text)
 			if j < 0 {
 				break
 			}
-			pos, end := i+j, i+j+len(w)
-			if !whole || (wordBoundaryBefore(s, pos) && (elided || wordBoundaryAfter(s, end))) {
-				out = append(out, hit{kind: k, pos: pos, end: end, word: w, object: object})
+			pos, end := i+j, i+j+len(w.text)
+			if !w.whole || (wordBoundaryBefore(s, pos) && (w.elided || wordBoundaryAfter(s, end))) {
+				out = append(out, hit{kind: k, pos: pos, end: end, word: w.text, object: w.object})
 			}
 			i = pos + 1
 		}
@@ -736,6 +732,28 @@ func findWords(s string, k wordKind) []hit {
 	slices.SortFunc(out, func(a, b hit) int { return a.pos - b.pos })
 	return out
 }
+
+// listedWord is a word of credentialWords, read once.
+type listedWord struct {
+	text   string
+	object bool // a request that needs a secret as its object ("*")
+	// Latin-script words match whole words; an elided one ("n'",
+	// "lorsqu'") is followed by the next word at once.
+	whole, elided bool
+}
+
+// listedWords are credentialWords read.
+var listedWords = func() (out [numKinds][]listedWord) {
+	for k, words := range credentialWords {
+		for _, w := range words {
+			infix, object := strings.HasPrefix(w, "~"), strings.HasSuffix(w, "*")
+			w = strings.TrimSuffix(strings.TrimPrefix(w, "~"), "*")
+			whole := !infix && !strings.ContainsFunc(w, isHan) && strings.ContainsFunc(w, isWordRune)
+			out[k] = append(out[k], listedWord{text: w, object: object, whole: whole, elided: strings.HasSuffix(w, "'")})
+		}
+	}
+	return out
+}()
 
 // previousWord returns the word before pos in s.
 func previousWord(s string, pos int) string {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
@@ -100,7 +101,7 @@ func registrable(host string) string {
 
 // owns reports whether host belongs to the organisation.
 func (own ownDomains) owns(host string) bool {
-	return slices.Contains(own, registrable(host))
+	return slices.Contains(own, registrable(foldText(host)))
 }
 
 // imitates reports whether host, not the organisation's, reads as one of
@@ -122,30 +123,67 @@ type linkProblem struct {
 // link or bare domain that is not the organisation's. folded and
 // normalized are foldText(text) and normalizeText(text).
 func findLinkProblem(folded, normalized string, own ownDomains) (linkProblem, bool) {
-	if loc := obfuscatedLink.FindStringIndex(normalized); loc != nil {
-		return linkProblem{link: around(normalized, loc[0], loc[1]), obfuscated: true}, true
+	if mayBeObfuscated(normalized) {
+		if loc := obfuscatedLink.FindStringIndex(normalized); loc != nil {
+			return linkProblem{link: around(normalized, loc[0], loc[1]), obfuscated: true}, true
+		}
 	}
-	for _, m := range spelledDot.FindAllStringSubmatchIndex(normalized, -1) {
+	for _, m := range spelledDots(normalized) {
 		word, suffix := normalized[m[4]:m[5]], normalized[m[6]:m[7]]
 		if (word == "dot" && slices.Contains(spelledSuffixes, suffix)) || slices.Contains(genericSuffixes, suffix) {
 			return linkProblem{link: normalized[m[0]:m[1]], obfuscated: true}, true
 		}
 	}
-	for _, m := range hostInText.FindAllStringSubmatchIndex(folded, -1) {
-		start, host := m[0], folded[m[4]:m[5]]
-		if m[2] < 0 && !startsWord(folded, m[4]) {
-			continue // part of an e-mail address or of a longer word
-		}
-		linkLike := m[2] >= 0 || m[8] >= 0 || strings.HasPrefix(host, "www.")
-		if !linkLike && !listedSuffix(host) {
-			continue // "e.g", "z.b", "notice.pdf"
-		}
-		if own.owns(host) {
+	for _, field := range strings.Fields(folded) {
+		if !hasInnerDot(field) {
 			continue
 		}
-		return linkProblem{link: strings.TrimRight(folded[start:m[1]], ".,;:!?)"), imitates: own.imitates(host)}, true
+		for _, m := range hostInText.FindAllStringSubmatchIndex(field, -1) {
+			host := field[m[4]:m[5]]
+			if m[2] < 0 && !startsWord(field, m[4]) {
+				continue // part of an e-mail address or of a longer word
+			}
+			linkLike := m[2] >= 0 || m[8] >= 0 || strings.HasPrefix(host, "www.")
+			if !linkLike && !listedSuffix(host) {
+				continue // "e.g", "z.b", "notice.pdf"
+			}
+			if own.owns(host) {
+				continue
+			}
+			return linkProblem{link: strings.TrimRight(field[m[0]:m[1]], ".,;:!?)"), imitates: own.imitates(host)}, true
+		}
 	}
 	return linkProblem{}, false
+}
+
+// hasInnerDot reports whether a dot in s is followed by a letter, as in a
+// host name (a sentence's full stop is not).
+func hasInnerDot(s string) bool {
+	for i := strings.IndexByte(s, '.'); i >= 0 && i+1 < len(s); {
+		if r, _ := utf8.DecodeRuneInString(s[i+1:]); unicode.IsLetter(r) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// mayBeObfuscated reports whether s holds what every match of
+// obfuscatedLink holds: a bracket, "hxx", "h**" or a Chinese dot.
+func mayBeObfuscated(s string) bool {
+	return strings.ContainsAny(s, "[({<点。") || strings.Contains(s, "hxx") || strings.Contains(s, "h**")
+}
+
+// spelledDots returns the submatch indexes of spelledDot in s.
+func spelledDots(s string) [][]int {
+	if !strings.Contains(s, "dot") && !strings.Contains(s, "punkt") && !strings.Contains(s, "point") && !strings.Contains(s, "punto") {
+		return nil
+	}
+	return spelledDot.FindAllStringSubmatchIndex(s, -1)
 }
 
 // startsWord reports whether a host at pos stands on its own: not after

@@ -3,6 +3,8 @@ package compose
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/breach-notify/breach/incident"
 )
 
 func TestNormalizeText(t *testing.T) {
@@ -59,5 +61,17 @@ func FuzzNormalize(f *testing.F) {
 				t.Errorf("%s(%q) = %q, want valid UTF-8", name, s, once)
 			}
 		}
+	})
+}
+
+// FuzzCheckFacts: the gate never panics on any free text.
+func FuzzCheckFacts(f *testing.F) {
+	for _, c := range readCorpus(f) {
+		f.Add(c.text)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		in := &incident.Incident{Title: "t", Description: s, Mitigation: incident.Mitigation{Advice: []string{s}}}
+		_ = CheckFactsWith(in, corpusOrg, corpusOptions)
+		_, _ = findLinkProblem(foldText(s), normalizeText(s), newOwnDomains(s))
 	})
 }
