@@ -114,11 +114,14 @@ func CheckFactsWith(in *incident.Incident, org inventory.Organization, opts Fact
 			problems = append(problems, field+" asks the reader to sign in: notices never ask anyone to sign in")
 		}
 		if l, ok := findLinkProblem(folded, normalized, own); ok {
+			if l.readAs {
+				l.link = "read as " + l.link
+			}
 			switch {
 			case l.obfuscated:
 				problems = append(problems, fmt.Sprintf("%s contains a disguised link (%q): notices never carry defanged or spelled-out links; give the organisation's website instead", field, l.link))
 			case l.imitates:
-				problems = append(problems, fmt.Sprintf("%s contains a link or domain (%q) that imitates the organisation's with look-alike characters", field, l.link))
+				problems = append(problems, fmt.Sprintf("%s contains a link or domain (%q) that imitates the organisation's with look-alike characters: give the organisation's website as it is spelled", field, l.link))
 			default:
 				problems = append(problems, fmt.Sprintf("%s contains a link or domain (%q) that is not the organisation's: notices link only to the organisation's own site", field, l.link))
 			}

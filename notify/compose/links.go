@@ -37,6 +37,14 @@ var (
 		`[\p{Latin}\p{Greek}\p{Cyrillic}\p{Armenian}\p{Cherokee}]{2,63})(:\d+)?(/\S*)?`)
 )
 
+// ipLink finds a link to an IP address: with a scheme, a port or a path
+// ("http://203.0.113.5/login", "203.0.113.5:8443"); a bare address, as an
+// incident may name the attacker's, is no link.
+var ipLink = regexp.MustCompile(`(?:[a-z][a-z0-9+.\-]*://\d{1,3}(?:\.\d{1,3}){3}|\d{1,3}(?:\.\d{1,3}){3}(?::\d+|/))\S*`)
+
+// productNames are names of software that read as domains.
+var productNames = []string{"asp.net", "ado.net", "vb.net", "ml.net", "socket.io"}
+
 // spelledSuffixes are the suffixes a spelled-out dot may precede: "dot"
 // before any of them is a link, the other languages' words ("point de
 // vue", "punto es") only before the generic ones.
@@ -117,6 +125,7 @@ type linkProblem struct {
 	link       string
 	obfuscated bool
 	imitates   bool
+	readAs     bool // link is the normalized form, not as written
 }
 
 // findLinkProblem returns the first obfuscated link of text, or the first
@@ -134,23 +143,56 @@ func findLinkProblem(folded, normalized string, own ownDomains) (linkProblem, bo
 			return linkProblem{link: normalized[m[0]:m[1]], obfuscated: true}, true
 		}
 	}
-	for _, field := range strings.Fields(folded) {
+	if l, ok := foreignHost(folded, "", own); ok {
+		return l, true
+	}
+	if normalized != folded {
+		// Look-alike dots and letters that only the skeleton reads as a
+		// host: "evilꓸcom", or "storeꓸexample" imitating our own.
+		if l, ok := foreignHost(normalized, folded, own); ok {
+			l.obfuscated, l.readAs = !l.imitates, true
+			return l, true
+		}
+	}
+	return linkProblem{}, false
+}
+
+// foreignHost returns the first link, bare domain or IP address link of
+// text whose host is not the organisation's. When text is the normalized
+// form of folded, a host of the organisation counts only if folded spells
+// it the same.
+func foreignHost(text, folded string, own ownDomains) (linkProblem, bool) {
+	for _, field := range strings.Fields(text) {
+		if ip := ipLink.FindString(field); ip != "" {
+			return linkProblem{link: strings.TrimRight(ip, ".,;:!?)")}, true
+		}
 		if !hasInnerDot(field) {
 			continue
 		}
 		for _, m := range hostInText.FindAllStringSubmatchIndex(field, -1) {
-			host := field[m[4]:m[5]]
-			if m[2] < 0 && !startsWord(field, m[4]) {
+			host, link := field[m[4]:m[5]], strings.TrimRight(field[m[0]:m[1]], ".,;:!?)")
+			scheme := m[2] >= 0 || strings.HasPrefix(field[:m[4]], "//")
+			if !scheme && !startsWord(field, m[4]) {
 				continue // part of an e-mail address or of a longer word
 			}
-			linkLike := m[2] >= 0 || m[8] >= 0 || strings.HasPrefix(host, "www.")
-			if !linkLike && !listedSuffix(host) {
-				continue // "e.g", "z.b", "notice.pdf"
+			if m[2] >= 0 {
+				// The host of a link is what follows a user name
+				// ("https://store.example@evil.example").
+				full := strings.TrimRight(field[m[0]:], ".,;:!?)")
+				u, err := url.Parse(full)
+				if err != nil || u.User != nil || u.Hostname() == "" {
+					return linkProblem{link: full}, true
+				}
+				host = u.Hostname()
 			}
-			if own.owns(host) {
+			linkLike := scheme || m[8] >= 0 || strings.HasPrefix(host, "www.")
+			if !linkLike && (!listedSuffix(host) || slices.Contains(productNames, host)) {
+				continue // "e.g", "z.b", "notice.pdf", "asp.net"
+			}
+			if own.owns(host) && (folded == "" || strings.Contains(folded, host)) {
 				continue
 			}
-			return linkProblem{link: strings.TrimRight(field[m[0]:m[1]], ".,;:!?)"), imitates: own.imitates(host)}, true
+			return linkProblem{link: link, imitates: own.imitates(host)}, true
 		}
 	}
 	return linkProblem{}, false

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,8 +30,43 @@ import (
 func foldText(text string) string { return fixpoint(text, false) }
 
 // normalizeText returns foldText(text) with confusable characters mapped
-// to their prototypes.
-func normalizeText(text string) string { return fixpoint(text, true) }
+// to their prototypes and words spelled out letter by letter joined
+// ("p a s s w o r d", "p.a.s.s.w.o.r.d", "密 码").
+func normalizeText(text string) string { return joinSpelled(fixpoint(text, true)) }
+
+// spelledOut finds four or more single Latin letters in a row, each after
+// one space, dot, hyphen or underscore.
+var spelledOut = regexp.MustCompile(`\b[a-z](?:[ .\-_][a-z]){3,}\b`)
+
+// joinSpelled joins words spelled out letter by letter and drops spaces
+// between Chinese characters.
+func joinSpelled(s string) string {
+	s = spelledOut.ReplaceAllStringFunc(s, func(m string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '.' || r == '-' || r == '_' {
+				return -1
+			}
+			return r
+		}, m)
+	})
+	if isASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	var prev rune
+	for i, r := range s {
+		if r == ' ' && isHan(prev) {
+			if next, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[i:], " ")); isHan(next) {
+				continue
+			}
+		}
+		b.WriteRune(r)
+		if r != ' ' {
+			prev = r
+		}
+	}
+	return b.String()
+}
 
 // fixpoint applies fold until the text no longer changes, so that the
 // result is stable: dropping an ignorable code point can bring a base and

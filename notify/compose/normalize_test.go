@@ -28,6 +28,11 @@ func TestNormalizeText(t *testing.T) {
 		{"Chinese stays", "请回复您的密码。", "请回复您的密码。"},
 		{"en dash stays a clause break", "delay – reply", "delay – reply"},
 		{"full-width Chinese comma becomes a comma", "担心，回复", "担心,回复"},
+		{"spelled out with spaces", "Reply with your P A S S W O R D", "reply with your password"},
+		{"spelled out with dots", "your p.a.s.s.w.o.r.d.", "your password."},
+		{"three letters stay", "U.S.A. and e.g. a b c", "u.s.a. and e.g. a b c"},
+		{"spaces between Chinese characters", "请回复您的密 码", "请回复您的密码"},
+		{"spaces around Latin words in Chinese stay", "请访问 store.example 查询", "请访问 store.example 查询"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
