@@ -7,14 +7,19 @@ import (
 	"unicode/utf8"
 )
 
-// The credential rule of the gate. DESIGN §8: notices never ask for
+// The credential rule of the gate. Notices never ask for
 // credentials. A list of exact phrases ("enter your password") misses the
 // ways an incident text can ask ("Log in at … with your password", "Reply
 // to this e-mail with your password"), so the rule has two parts: a
-// sentence that names a secret (password, PIN, card number, CVV, one-time
-// code, login, account number…) and holds a request (log in, sign in,
-// reply, send, enter, provide, verify, confirm, type, share, tell us…) or
-// a demand (we ask for, we need your…) asks for the secret. The danger is
+// sentence that names a secret (password, PIN, card number, card security
+// code, one-time code, login, account number, date of birth, security
+// question or answer, mother's maiden name…) and holds a request (log in,
+// sign in, reply, send, enter, provide, verify, confirm, type, share, tell
+// us, read out, dictate…) or a demand (we ask for, we need your…) asks for
+// the secret. Some requests ask only with what follows them ("include …
+// in your answer", "write … on the enclosed form", see requestSequels).
+// The sentence is matched in its normalized form (see normalizeText), so
+// invisible characters and look-alike letters do not hide a word. The danger is
 // the reader giving a secret to someone, so a request is not one the
 // sentence makes of the reader when:
 //

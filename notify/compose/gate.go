@@ -13,8 +13,11 @@ import (
 
 // The incident's free text (description, measures, advice, remedies) goes
 // into every notice as written. CheckFacts stops a campaign whose text
-// would carry leaked data or ask people for credentials (DESIGN §8), before
-// anything is sent.
+// would carry leaked data, ask people for credentials or send them to a
+// site that is not the organisation's, before anything is sent. Notices
+// go out in the organisation's name and phishers imitate them, so the gate
+// reads the text as a person would (normalize.go), whatever invisible or
+// look-alike characters spell it.
 
 var (
 	// emailInText finds e-mail addresses in folded text, also those with

@@ -82,7 +82,7 @@ func TestExampleIncidentsPassTheGate(t *testing.T) {
 	}
 }
 
-// TestCredentialRequests: DESIGN §8, notices never ask for credentials. A
+// TestCredentialRequests: notices never ask for credentials. A
 // sentence of the incident's free text that pairs a secret (password, PIN,
 // card number, CVV, one-time code, login, account number…) with a request
 // (log in, reply, send, enter, provide, verify, confirm, type, share…) is

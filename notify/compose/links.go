@@ -42,6 +42,10 @@ var (
 // incident may name the attacker's, is no link.
 var ipLink = regexp.MustCompile(`(?:[a-z][a-z0-9+.\-]*://\d{1,3}(?:\.\d{1,3}){3}|\d{1,3}(?:\.\d{1,3}){3}(?::\d+|/))\S*`)
 
+// listNumber is the number of a list item written without a space before
+// its first word ("1.Storage"), which reads as a host.
+var listNumber = regexp.MustCompile(`^\d{1,2}\.[^.]+$`)
+
 // productNames are names of software that read as domains.
 var productNames = []string{"asp.net", "ado.net", "vb.net", "ml.net", "socket.io"}
 
@@ -186,8 +190,8 @@ func foreignHost(text, folded string, own ownDomains) (linkProblem, bool) {
 				host = u.Hostname()
 			}
 			linkLike := scheme || m[8] >= 0 || strings.HasPrefix(host, "www.")
-			if !linkLike && (!listedSuffix(host) || slices.Contains(productNames, host)) {
-				continue // "e.g", "z.b", "notice.pdf", "asp.net"
+			if !linkLike && (!listedSuffix(host) || slices.Contains(productNames, host) || listNumber.MatchString(host)) {
+				continue // "e.g", "z.b", "notice.pdf", "asp.net", "1.storage"
 			}
 			if own.owns(host) && (folded == "" || strings.Contains(folded, host)) {
 				continue
