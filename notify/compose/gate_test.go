@@ -430,3 +430,18 @@ func BenchmarkGate(b *testing.B) {
 		})
 	}
 }
+
+// TestOwnDomainWithDigits: the organisation's own domain is accepted as
+// written even when its digits would read as letters.
+func TestOwnDomainWithDigits(t *testing.T) {
+	org := inventory.Organization{Website: "https://shop24.example", Contact: inventory.Contact{Email: "privacy@shop24.example"}}
+	in := &incident.Incident{Title: "Order database copied", Description: "An intruder copied the order database.",
+		Mitigation: incident.Mitigation{Advice: []string{"See shop24.example/help or write to privacy@shop24.example."}}}
+	if err := CheckFacts(in, org); err != nil {
+		t.Errorf("got %v, want it accepted", err)
+	}
+	in.Mitigation.Advice = []string{"See sh0p24.example/help."}
+	if err := CheckFacts(in, org); err == nil || !strings.Contains(err.Error(), "imitates") {
+		t.Errorf("got %v, want the look-alike refused as an imitation", err)
+	}
+}

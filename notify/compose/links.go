@@ -117,10 +117,12 @@ func (own ownDomains) owns(host string) bool {
 }
 
 // imitates reports whether host, not the organisation's, reads as one of
-// its domains once look-alike letters are mapped (a homograph).
+// its domains once look-alike letters are mapped (a homograph), or digits
+// and signs read as letters ("st0re.example").
 func (own ownDomains) imitates(host string) bool {
+	key := func(h string) string { return leetLetters.Replace(normalizeText(h)) }
 	d := registrable(normalizeText(host))
-	return d != "" && slices.Contains(own, d)
+	return d != "" && slices.ContainsFunc(own, func(o string) bool { return key(o) == key(d) })
 }
 
 // linkProblem is a link of the incident's text that must not reach a

@@ -15,7 +15,7 @@ import (
 // р and а) all read "password". Two forms serve the checks:
 //
 //   - foldText: NFKC, default-ignorable code points dropped, combining
-//     marks left on an ASCII letter after composition dropped (no notice
+//     marks left on a visible ASCII character after composition dropped (no notice
 //     language needs them: é, ü and ñ compose), lower case. E-mail
 //     addresses, phone numbers, card numbers and links are found in it, so
 //     that a look-alike of the organisation's domain stays different from
@@ -26,13 +26,66 @@ import (
 //     obfuscated-link patterns match it.
 
 // foldText returns text in NFKC, without default-ignorable code points or
-// marks on ASCII letters, in lower case.
+// marks on visible ASCII characters, in lower case.
 func foldText(text string) string { return fixpoint(text, false) }
 
 // normalizeText returns foldText(text) with confusable characters mapped
-// to their prototypes and words spelled out letter by letter joined
-// ("p a s s w o r d", "p.a.s.s.w.o.r.d", "密 码").
-func normalizeText(text string) string { return joinSpelled(fixpoint(text, true)) }
+// to their prototypes, words spelled out letter by letter joined ("p a s
+// s w o r d", "p.a.s.s.w.o.r.d", "密 码") and digits and signs written for
+// letters read as letters ("p4ssw0rd", "pa$$word").
+func normalizeText(text string) string { return unleet(joinSpelled(fixpoint(text, true))) }
+
+// leetWord finds a word of letters, digits and the signs written for
+// letters; leetLetters maps them.
+var (
+	leetWord    = regexp.MustCompile(`[a-z0-9@$]+`)
+	leetLetters = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s")
+)
+
+// unleet reads the words of s that mix at least two letters with digits
+// or signs as letters. Words next to a dot, "@", "/" or ":" are left as
+// they are: they are parts of host names, addresses or times.
+func unleet(s string) string {
+	if !strings.ContainsAny(s, "0134578@$") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range leetWord.FindAllStringIndex(s, -1) {
+		w := s[m[0]:m[1]]
+		if letters(w) < 2 || !strings.ContainsAny(w, "0134578@$") || partOfAddress(s, m[0], m[1]) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(leetLetters.Replace(w))
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// letters counts the ASCII letters of w.
+func letters(w string) int {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		if 'a' <= w[i] && w[i] <= 'z' {
+			n++
+		}
+	}
+	return n
+}
+
+// partOfAddress reports whether the word from start to end is joined to
+// another by a dot, "@", "/" or ":" ("store24.example", "10:45"), not
+// merely followed by a full stop.
+func partOfAddress(s string, start, end int) bool {
+	joins := func(i int) bool { return strings.IndexByte(".@/:", s[i]) >= 0 }
+	alnum := func(i int) bool { c := s[i] | 0x20; return 'a' <= c && c <= 'z' || '0' <= s[i] && s[i] <= '9' }
+	return (start > 1 && joins(start-1) && alnum(start-2)) || (end+1 < len(s) && joins(end) && alnum(end+1))
+}
 
 // spelledOut finds four or more single Latin letters in a row, each after
 // one space, dot, hyphen or underscore.
@@ -100,32 +153,32 @@ func fold(text string, skeleton bool) string {
 	text = norm.NFKC.String(text)
 	var b strings.Builder
 	b.Grow(len(text))
-	afterASCIILetter := false
+	afterASCII := false
 	for _, r := range text {
 		switch {
 		case ignorable(r):
 			continue
-		case afterASCIILetter && unicode.Is(unicode.Mn, r):
+		case afterASCII && unicode.Is(unicode.Mn, r):
 			continue
 		case r < utf8.RuneSelf:
 			if 'A' <= r && r <= 'Z' {
 				r += 'a' - 'A'
 			}
 			b.WriteRune(r)
-			afterASCIILetter = 'a' <= r && r <= 'z'
+			afterASCII = r > ' ' && r < 0x7F
 			continue
 		}
 		if skeleton {
 			if m, ok := confusable(r); ok {
 				b.WriteString(m)
 				c := m[len(m)-1]
-				afterASCIILetter = 'a' <= c && c <= 'z'
+				afterASCII = c > ' ' && c < 0x7F
 				continue
 			}
 		}
 		r = unicode.ToLower(r)
 		b.WriteRune(r)
-		afterASCIILetter = 'a' <= r && r <= 'z'
+		afterASCII = r > ' ' && r < 0x7F
 	}
 	return b.String()
 }

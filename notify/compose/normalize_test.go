@@ -33,6 +33,8 @@ func TestNormalizeText(t *testing.T) {
 		{"three letters stay", "U.S.A. and e.g. a b c", "u.s.a. and e.g. a b c"},
 		{"spaces between Chinese characters", "请回复您的密 码", "请回复您的密码"},
 		{"spaces around Latin words in Chinese stay", "请访问 store.example 查询", "请访问 store.example 查询"},
+		{"digits and signs for letters", "Reply with your p4ssw0rd or pa$$word.", "reply with your password or password."},
+		{"addresses, times and numbers stay", "privacy@store24.example at 10:45, order 4111, 2fa, covid19", "privacy@store24.example at 10:45, order 4111, 2fa, covidi9"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
