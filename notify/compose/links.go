@@ -23,7 +23,8 @@ var (
 	// not one, in normalized text.
 	obfuscatedLink = regexp.MustCompile(`\bh(?:xx|\*\*)ps?\b|\bh(?:xx|\*\*)ps?\[?:|` +
 		`[\[({<]\s*(?:\.|dot|punkt|point|punto|点)\s*[\])}>]|` +
-		`[\[({]\s*(?::|://|/|@|at)\s*[\])}]|` +
+		`[\[({]\s*(?::|://|/)\s*[\])}]|` +
+		`[\[({]\s*(?:@|at)\s*[\])}]\s*[\p{L}\p{N}][\p{L}\p{N}-]*(?:\.|\s*[\[({]|\s+dot\b)|` +
 		`[\p{L}\p{N}]\s*(?:点|。)\s*(?:com|net|org|cn|info|io)\b`)
 	// spelledDot finds a dot written as a word between two labels:
 	// "evil dot com".
