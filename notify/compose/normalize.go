@@ -22,8 +22,11 @@ import (
 //     it.
 //   - normalizeText: foldText with look-alike letters, digits and marks
 //     mapped to their prototypes (the UTS #39 skeleton mapping, restricted
-//     to the subset in confusables_table.go). The credential rule and the
-//     obfuscated-link patterns match it.
+//     to the subset in confusables_table.go; traditional Chinese
+//     characters of the gate's words to simplified ones), words spelled
+//     out letter by letter joined, and digits written for letters read as
+//     letters. The credential rule and the obfuscated-link patterns match
+//     it.
 
 // foldText returns text in NFKC, without default-ignorable code points or
 // marks on visible ASCII characters, in lower case.
@@ -183,10 +186,14 @@ func fold(text string, skeleton bool) string {
 	return b.String()
 }
 
-// confusable returns the prototype of r or of its lower case.
+// confusable returns the prototype of r or of its lower case, or the
+// simplified form of a traditional Chinese character.
 func confusable(r rune) (string, bool) {
 	if m, ok := confusables[r]; ok {
 		return m, true
+	}
+	if s, ok := simplified[r]; ok {
+		return string(s), true
 	}
 	if lr := unicode.ToLower(r); lr != r {
 		m, ok := confusables[lr]
@@ -239,4 +246,12 @@ var defaultIgnorable = &unicode.RangeTable{
 		{Lo: 0x1D173, Hi: 0x1D17A, Stride: 1}, // musical symbol format controls
 		{Lo: 0xE0000, Hi: 0xE0FFF, Stride: 1}, // tags and variation selectors supplement
 	},
+}
+
+// simplified maps the traditional forms of the characters that the gate's
+// Chinese words use to the simplified forms of zh-CN notices, so that
+// "請回覆您的密碼" reads "请回复您的密码". Chinese has no look-alike table
+// in UTS #39; this list is written by hand.
+var simplified = map[rune]rune{
+	'碼': '码', '號': '号', '請': '请', '覆': '复', '輸': '输', '發': '发', '給': '给', '驗': '验', '證': '证', '認': '认', '確': '确', '銀': '银', '帳': '账', '戶': '户', '寫': '写', '讀': '读', '問': '问', '題': '题', '態': '态', '動': '动', '錄': '录', '憑': '凭', '資': '资', '聯': '联', '鏈': '链', '連': '连', '網': '网', '點': '点', '擊': '击', '訴': '诉', '們': '们', '護': '护', '險': '险', '數': '数', '會': '会', '絕': '绝', '騙': '骗', '詐': '诈', '報': '报', '將': '将', '隨': '随', '單': '单', '親': '亲', '舊': '旧', '換': '换', '設': '设', '復': '复',
 }

@@ -26,6 +26,7 @@ func TestNormalizeText(t *testing.T) {
 		{"German letters stay", "Passwörter Straße", "passwörter straße"},
 		{"French and Spanish letters stay", "Numéro de carte, contraseña", "numéro de carte, contraseña"},
 		{"Chinese stays", "请回复您的密码。", "请回复您的密码。"},
+		{"traditional Chinese reads as simplified", "請回覆您的密碼", "请回复您的密码"},
 		{"en dash stays a clause break", "delay – reply", "delay – reply"},
 		{"full-width Chinese comma becomes a comma", "担心，回复", "担心,回复"},
 		{"spelled out with spaces", "Reply with your P A S S W O R D", "reply with your password"},
