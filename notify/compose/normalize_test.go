@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -82,4 +83,24 @@ func FuzzCheckFacts(f *testing.F) {
 		_ = CheckFactsWith(in, corpusOrg, corpusOptions)
 		_, _ = findLinkProblem(foldText(s), normalizeText(s), newOwnDomains(s))
 	})
+}
+
+// TestConfusablesTable: the generated subset maps the look-alikes the
+// gate needs and leaves alone ASCII, the letters of the notice languages,
+// Chinese, and the dashes the gate reads as clause breaks.
+func TestConfusablesTable(t *testing.T) {
+	if confusableVersion == "" {
+		t.Error("got no version for the confusables table")
+	}
+	for r, want := range map[rune]string{'а': "a", 'е': "e", 'о': "o", 'р': "p", 'с': "c", 'і': "i", 'І': "i", 'В': "b",
+		'ο': "o", 'ρ': "p", 'Ι': "i", 'ı': "i", '’': "'", 'ꓸ': "."} {
+		if got, ok := confusables[r]; !ok || got != want {
+			t.Errorf("confusables[%q]: got %q (%v), want %q", r, got, ok, want)
+		}
+	}
+	for r := range confusables {
+		if r < 0x80 || strings.ContainsRune("äöüßéèêëàâîïôûùçñáíóúÿœæ–—", r) || isHan(r) {
+			t.Errorf("confusables maps %q, want it left as it is", r)
+		}
+	}
 }
