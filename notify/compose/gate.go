@@ -104,7 +104,7 @@ func CheckFactsWith(in *incident.Incident, org inventory.Organization, opts Fact
 		if ibanInText.MatchString(text) {
 			problems = append(problems, field+" contains what looks like an IBAN")
 		}
-		if ssnInText.MatchString(text) {
+		if ssnInText.MatchString(folded) {
 			problems = append(problems, field+" contains what looks like a social security number")
 		}
 		if a, ok := askIn(normalized); ok {
