@@ -48,9 +48,10 @@ func CheckFacts(in *incident.Incident, org inventory.Organization) error {
 }
 
 // CheckFacts is CheckFactsWith for the composer's organisation, with the
-// announcement page's domain as one of its own.
+// announcement page's domain and Config.OwnDomains as its own.
 func (c *Composer) CheckFacts(in *incident.Incident) error {
-	return CheckFactsWith(in, c.cfg.Inventory.Organization, FactsOptions{Domains: []string{c.cfg.AnnouncementURL}})
+	domains := append([]string{c.cfg.AnnouncementURL}, c.cfg.OwnDomains...)
+	return CheckFactsWith(in, c.cfg.Inventory.Organization, FactsOptions{Domains: domains})
 }
 
 // CheckFactsWith reports, naming the field, free text of the incident that

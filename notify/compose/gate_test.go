@@ -256,8 +256,8 @@ func TestCredentialRequests(t *testing.T) {
 
 // TestNoticeTextsPassTheCredentialRule: the default advice of every
 // locale's catalog (used when the incident gives none) and the templates'
-// own warning about passwords must pass the rule, or an operator who
-// copies them into an incident would be refused.
+// own warning about passwords must pass the credential and link rules, or
+// an operator who copies them into an incident would be refused.
 func TestNoticeTextsPassTheCredentialRule(t *testing.T) {
 	defines := regexp.MustCompile(`\{\{define "(never_password|verify_hint|sms)"\}\}(.*?)\{\{end\}\}`)
 	for _, loc := range []string{"en", "de", "fr", "es", "zh-CN"} {
@@ -292,9 +292,13 @@ func TestNoticeTextsPassTheCredentialRule(t *testing.T) {
 				texts[f+":"+m[1]] = regexp.MustCompile(`\{\{.*?\}\}`).ReplaceAllString(m[2], "X")
 			}
 		}
+		own := newOwnDomains("https://store.example")
 		for name, text := range texts {
 			if secret, request, ok := credentialAsk(text); ok {
 				t.Errorf("%s %s: got %q refused (%q with %q), want it accepted", loc, name, text, request, secret)
+			}
+			if l, ok := findLinkProblem(foldText(text), normalizeText(text), own); ok {
+				t.Errorf("%s %s: got %q refused for the link %q, want it accepted", loc, name, text, l.link)
 			}
 		}
 	}
@@ -373,7 +377,8 @@ func TestOwnDomains(t *testing.T) {
 }
 
 // TestComposerCheckFacts: the composer's gate counts the announcement
-// page's domain as the organisation's; the plain gate does not know it.
+// page's domain and the configured own domains as the organisation's; the
+// plain gate does not know them.
 func TestComposerCheckFacts(t *testing.T) {
 	in := exampleIncident(t)
 	in.Mitigation.Advice = []string{"Read the full notice at notices.store-group.example/2026-0042."}
@@ -389,6 +394,18 @@ func TestComposerCheckFacts(t *testing.T) {
 	}
 	if err := CheckFacts(in, inv.Organization); err == nil || !strings.Contains(err.Error(), `"notices.store-group.example/2026-0042"`) {
 		t.Errorf("CheckFacts: got %v, want the unknown domain refused", err)
+	}
+	in.Mitigation.Advice = []string{"Our shop on seestar-shop.example was not affected."}
+	if err := c.CheckFacts(in); err == nil {
+		t.Errorf("Composer.CheckFacts: got no error, want a domain not configured refused")
+	}
+	c2, err := New(Config{Templates: templateSet(t), Inventory: inv, Secret: testSecret, Now: fixedNow,
+		OwnDomains: []string{"seestar-shop.example"}}, IncidentsFunc(src.get))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c2.CheckFacts(in); err != nil {
+		t.Errorf("Composer.CheckFacts with OwnDomains: got %v, want it accepted", err)
 	}
 }
 
