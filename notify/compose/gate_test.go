@@ -35,7 +35,9 @@ func TestCheckFacts(t *testing.T) {
 		{"an order number that fails Luhn is fine", func(in *incident.Incident) { in.Description += " order 4111 1111 1111 1112" }, ""},
 		{"an IBAN", func(in *incident.Incident) { in.Description += " DE89 3704 0044 0532 0130 00" }, "IBAN"},
 		{"an SSN", func(in *incident.Incident) { in.Description += " 123-45-6789" }, "social security"},
-		{"a card number in full-width digits", func(in *incident.Incident) { in.Description += " card ４１１１ １１１１ １１１１ １１１１ was seen" }, "payment card number"},
+		{"a card number in full-width digits", func(in *incident.Incident) {
+			in.Description += " card ４１１１ １１１１ １１１１ １１１１ was seen"
+		}, "payment card number"},
 		{"an e-mail address with a zero-width space", func(in *incident.Incident) { in.Description += " jane.doe@gm\u200Bail.example was exposed" }, "description contains an e-mail address"},
 		{"a request for the password", func(in *incident.Incident) {
 			in.Mitigation.Advice = append(in.Mitigation.Advice, "Reply with your current password and card number")
