@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// The credential rule of the gate. Notices never ask for
-// credentials. A list of exact phrases ("enter your password") misses the
+// The credential rule of the gate: notices never ask for credentials. A
+// list of exact phrases ("enter your password") misses the
 // ways an incident text can ask ("Log in at … with your password", "Reply
 // to this e-mail with your password"), so the rule has two parts: a
 // sentence that names a secret (password, PIN, card number, card security
@@ -19,9 +19,9 @@ import (
 // the secret. Some requests ask only with what follows them ("include …
 // in your answer", "write … on the enclosed form", see requestSequels).
 // The sentence is matched in its normalized form (see normalizeText), so
-// invisible characters and look-alike letters do not hide a word. The danger is
-// the reader giving a secret to someone, so a request is not one the
-// sentence makes of the reader when:
+// invisible characters and look-alike letters do not hide a word. The
+// danger is the reader giving a secret to someone, so a request is not one
+// the sentence makes of the reader when:
 //
 //   - it is negated or described as a scam: "we will never ask you to
 //     confirm your password", "do not share your PIN", "be careful with
