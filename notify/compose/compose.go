@@ -44,7 +44,12 @@ type Config struct {
 	// AnnouncementURL is where the public announcement is published; when
 	// empty, the organisation's website.
 	AnnouncementURL string
-	Now             func() time.Time
+	// OwnDomains are further domains of the organisation (host names or
+	// URLs) that the incident's text may name, besides those of its
+	// website, its contact e-mail address and the announcement page; see
+	// Composer.CheckFacts.
+	OwnDomains []string
+	Now        func() time.Time
 }
 
 // Composer renders jobs into messages. It is safe for concurrent use and

@@ -7,16 +7,21 @@ import (
 	"unicode/utf8"
 )
 
-// The credential rule of the gate. DESIGN §8: notices never ask for
-// credentials. A list of exact phrases ("enter your password") misses the
+// The credential rule of the gate: notices never ask for credentials. A
+// list of exact phrases ("enter your password") misses the
 // ways an incident text can ask ("Log in at … with your password", "Reply
 // to this e-mail with your password"), so the rule has two parts: a
-// sentence that names a secret (password, PIN, card number, CVV, one-time
-// code, login, account number…) and holds a request (log in, sign in,
-// reply, send, enter, provide, verify, confirm, type, share, tell us…) or
-// a demand (we ask for, we need your…) asks for the secret. The danger is
-// the reader giving a secret to someone, so a request is not one the
-// sentence makes of the reader when:
+// sentence that names a secret (password, PIN, card number, card security
+// code, one-time code, login, account number, date of birth, security
+// question or answer, mother's maiden name…) and holds a request (log in,
+// sign in, reply, send, enter, provide, verify, confirm, type, share, tell
+// us, read out, dictate…) or a demand (we ask for, we need your…) asks for
+// the secret. Some requests ask only with what follows them ("include …
+// in your answer", "write … on the enclosed form", see requestSequels).
+// The sentence is matched in its normalized form (see normalizeText), so
+// invisible characters and look-alike letters do not hide a word. The
+// danger is the reader giving a secret to someone, so a request is not one
+// the sentence makes of the reader when:
 //
 //   - it is negated or described as a scam: "we will never ask you to
 //     confirm your password", "do not share your PIN", "be careful with
@@ -84,38 +89,65 @@ var credentialWords = [numKinds][]string{
 		"one-time code", "one-time codes", "one-time passcode", "otp", "sms code", "2fa code", "authentication code",
 		"access code", "login", "logins", "log-in details", "login details", "sign-in details", "credentials",
 		"account number", "account numbers", "bank details", "online banking details",
+		"date of birth", "dates of birth", "birth date", "birthdate", "dob", "security question", "security questions",
+		"security answer", "security answers", "secret question", "secret answer", "memorable word",
+		"memorable information", "maiden name", "card verification code", "card verification value", "csc",
+		"3-digit code", "three-digit code", "one-time password", "one-time passwords", "otp code",
+		"two-factor code", "login code", "sign-in code",
 		// de
 		"~passwort", "~passwört", "~kennwort", "~kennwört", "~geheimzahl", "~geheimnummer", "~kartennummer",
 		"~kontonummer", "~sicherheitscode", "~prüfnummer", "~zugangsdaten", "~anmeldedaten", "~einmalcode", "tan",
+		"~geburtsdatum", "~sicherheitsfrage", "~sicherheitsantwort", "geheimfrage", "~mädchenname",
+		"geburtsname ihrer mutter", "~sms-code", "~bestätigungscode", "~kartenprüfnummer",
 		// fr
 		"mot de passe", "mots de passe", "code pin", "code secret", "code confidentiel", "numéro de carte",
 		"numéros de carte", "cryptogramme", "code de sécurité", "identifiant", "identifiants", "numéro de compte",
-		"code à usage unique",
+		"code à usage unique", "date de naissance", "question secrète", "questions secrètes", "réponse secrète",
+		"question de sécurité", "questions de sécurité", "nom de jeune fille", "code cvv", "code sms",
+		"code reçu par sms", "mot de passe à usage unique", "code d'authentification",
 		// es
 		"contraseña", "contraseñas", "clave", "claves", "número pin", "número de tarjeta", "números de tarjeta",
 		"código de seguridad", "código de un solo uso", "número de cuenta", "credencial", "credenciales",
+		"fecha de nacimiento", "pregunta de seguridad", "preguntas de seguridad", "respuesta de seguridad",
+		"respuesta secreta", "pregunta secreta", "apellido de soltera", "código cvv", "código sms",
+		"código de autenticación", "clave de un solo uso", "código otp",
 		// zh-CN
 		"密码", "口令", "银行卡号", "卡号", "信用卡号", "安全码", "短信验证码", "动态码", "动态验证码", "登录凭证", "银行账号",
+		"出生日期", "生日", "密保问题", "安全问题", "密保答案", "安全问题答案", "娘家姓", "婚前姓", "cvv码", "卡背面",
+		"一次性验证码", "校验码",
 	},
 	kindRequest: {
 		"log in", "log on", "sign in", "sign on", "reply", "respond", "send", "enter", "provide", "verify",
 		"confirm", "type", "share", "submit", "click", "tap", "fill in", "fill out", "input", "give us",
 		"text us", "email us", "e-mail us", "call us with",
+		// "include", "write" and "attach" ask only with what follows (see requestSequels)
+		"include", "write", "write down", "attach", "note", "read out", "read it out", "read them out", "read us",
+		"read back", "spell out", "post it", "post them", "post it back", "post back", "return it", "return them",
+		"return the form", "send it back", "mail it back", "fax*", "fax it", "fax us", "say your", "tell the caller*",
+		"tell the agent*", "dictate",
 		"geben", "gib", "eingeben", "einzugeben", "angeben", "anzugeben", "senden", "zu senden", "schicken",
 		"übermitteln", "mitteilen", "mitzuteilen", "antworten", "bestätigen", "verifizieren", "anmelden",
 		"anzumelden", "einloggen", "einzuloggen", "loggen sie sich", "melden sie sich", "eintippen", "tippen",
 		"klicken", "nennen", "teilen sie",
+		"fügen sie", "beifügen", "schreiben sie", "tragen sie", "lesen sie", "vorlesen", "vorzulesen", "zurückschicken",
+		"zurücksenden", "zurückzusenden", "schicken sie es", "senden sie es", "diktieren",
 		"envoyez", "envoyer", "répondez", "répondre", "saisissez", "saisir", "entrez", "entrer", "tapez", "taper",
 		"indiquez", "indiquer", "fournissez", "fournir", "communiquez", "communiquer", "transmettez",
 		"transmettre", "confirmez", "confirmer", "vérifiez", "vérifier", "partagez", "partager", "connectez",
 		"connecter", "identifiez", "cliquez", "donnez",
+		"incluez", "inclure", "joignez", "joindre", "écrivez", "inscrivez", "notez", "renvoyez", "retournez", "renvoyer",
+		"retourner", "lisez", "lire", "dictez", "dites à notre*", "précisez", "rappelez-nous*",
 		"envíe", "envíenos", "enviar", "envía", "responda", "responder", "conteste", "introduzca", "introducir",
 		"ingrese", "ingresar", "escriba", "proporcione", "proporcionar", "facilite", "facilitar", "confirme",
 		"confirmar", "verifique", "verificar", "comparta", "compartir", "inicie sesión", "iniciar sesión",
 		"acceda", "acceder", "haga clic", "pulse", "indique", "indíquenos",
+		"incluya", "incluir", "adjunte", "anote", "devuelva", "devuélvalo", "devuélvanos", "envíelo", "envíenoslo",
+		"lea", "léanos", "leer", "dicte", "díctenos", "dígale a nuestro*", "escríbanos*",
 		"请回复", "回复您的", "回复本", "回复此", "请发送", "发送给我们", "发给我们", "发送您的", "请输入", "输入您的",
 		"请提供", "提供您的", "请确认", "确认您的", "请验证", "验证您的", "请登录", "登录您的", "立即登录", "请填写",
 		"填写您的", "请提交", "提交您的", "请点击", "点击链接", "告诉我们您的", "告知我们您的", "分享您的",
+		"附上", "写在", "写明", "写下", "寄回", "寄给我们", "邮寄给我们", "念出", "读出", "报出", "告诉客服", "告知客服",
+		"告诉我们的客服", "向客服提供", "核实您的",
 		// requests that need their object: "give your PIN", not "give your bank a call"
 		"give*", "tell us*", "tell our*", "let us know*", "mail us*", "mail your*", "text your*", "message us*",
 		"update*", "mail it", "email it", "text it", "hand it", "hand over*",
@@ -215,6 +247,12 @@ var ownSecrets = []string{
 	"mot de passe", "mots de passe", "code pin", "code secret", "code confidentiel",
 	"contraseña", "contraseñas", "clave", "claves", "número pin",
 	"密码", "口令",
+	// security questions and answers are the reader's to change too
+	"security question", "security questions", "security answer", "security answers", "secret question",
+	"secret answer", "memorable word", "memorable information", "sicherheitsfrage", "sicherheitsantwort",
+	"geheimfrage", "question secrète", "questions secrètes", "réponse secrète", "question de sécurité",
+	"questions de sécurité", "pregunta de seguridad", "preguntas de seguridad", "respuesta de seguridad",
+	"respuesta secreta", "pregunta secreta", "密保问题", "安全问题", "密保答案", "安全问题答案",
 }
 
 // objectWords is how many words a request marked "*" may stand before its
@@ -259,8 +297,52 @@ var connectorWords = []string{
 
 // separableParticles are the particles a German request needs later in its
 // clause: "melden Sie sich … an" logs in, "melden Sie sich bei Ihrer Bank"
-// contacts the bank.
-var separableParticles = map[string]string{"melden sie sich": "an"}
+// contacts the bank; "lesen Sie … vor" reads out, "lesen Sie die Hinweise"
+// does not.
+var separableParticles = map[string]string{"melden sie sich": "an", "lesen sie": "vor", "fügen sie": "bei", "tragen sie": "ein"}
+
+// requestSequels are the requests that ask for something only with one of
+// their sequels later in the sentence: "include your password in your
+// answer" asks for it, "the stolen records include passwords" does not;
+// "write your PIN on the enclosed form" asks for it, "write to us" does
+// not.
+var requestSequels = map[string][]string{
+	"include":       replyPlaces,
+	"attach":        replyPlaces,
+	"note":          {"on the form", "on the enclosed form", "on the attached form", "in your reply", "in your answer"},
+	"write":         writePlaces,
+	"write down":    writePlaces,
+	"incluez":       {"réponse", "formulaire", "courriel", "e-mail"},
+	"inclure":       {"réponse", "formulaire", "courriel", "e-mail"},
+	"joignez":       {"réponse", "formulaire", "courriel", "e-mail"},
+	"joindre":       {"réponse", "formulaire", "courriel", "e-mail"},
+	"écrivez":       {"formulaire", "renvoyez", "retournez", "envoyez", "ci-dessous", "réponse"},
+	"inscrivez":     {"formulaire", "renvoyez", "retournez", "envoyez", "ci-dessous", "réponse"},
+	"notez":         {"formulaire", "renvoyez", "retournez", "envoyez", "réponse"},
+	"lisez":         {"voix haute", "au téléphone", "à notre", "à l'agent", "au conseiller", "-nous", "-la", "-le"},
+	"lire":          {"voix haute", "au téléphone", "à notre", "à l'agent", "au conseiller"},
+	"incluya":       {"respuesta", "formulario", "correo"},
+	"incluir":       {"respuesta", "formulario", "correo"},
+	"adjunte":       {"respuesta", "formulario", "correo"},
+	"anote":         {"formulario", "devuélva", "envíe", "respuesta"},
+	"lea":           {"voz alta", "por teléfono", "a nuestro", "al agente", "al operador"},
+	"leer":          {"voz alta", "por teléfono", "a nuestro", "al agente", "al operador"},
+	"schreiben sie": {"formular", "zurück", "antwort", "uns ihr"},
+	"beifügen":      {"antwort", "formular", "e-mail"},
+	"附上":            {"回复", "邮件", "表格", "回信"},
+	"写在":            {"表格", "回执", "寄回", "回信"},
+	"写明":            {"回复", "邮件", "表格", "回信"},
+	"写下":            {"表格", "寄回", "回信", "发给"},
+}
+
+var (
+	replyPlaces = []string{"in your answer", "in your reply", "in your response", "in your e-mail", "in your email",
+		"in your message", "in your letter", "in the reply", "with your reply", "with your answer", "on the form",
+		"to your reply", "to your answer"}
+	writePlaces = []string{"on the form", "on the enclosed form", "on the attached form", "on the reply form",
+		"in the box", "in the space", "below", "on this letter", "back to us", "post it", "send it", "return it",
+		"and post", "and send", "and return", "mail it"}
+)
 
 // passiveAsking are the words before "asking" that make it our own request
 // ("we are asking you to…") rather than a description of a scam
@@ -278,21 +360,30 @@ type hit struct {
 // credentialAsk returns the secret and the request of the first sentence of
 // text that asks the reader for a secret, or ok false.
 func credentialAsk(text string) (secret, request string, ok bool) {
-	for _, s := range sentences(normalizeText(text)) {
-		if secret, request, ok := sentenceAsk(s); ok {
-			return secret, request, true
-		}
-	}
-	return "", "", false
+	a, ok := askIn(normalizeText(text))
+	return a.secret, a.request, ok
 }
 
-// normalizeText lowers text and writes typographic apostrophes as ASCII.
-func normalizeText(text string) string {
-	return strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'").Replace(strings.ToLower(text))
+// ask is a sentence that asks the reader for a secret.
+type ask struct {
+	secret, request string
+	sentence        string // normalized
+}
+
+// askIn returns the first sentence of normalized text that asks the reader
+// for a secret.
+func askIn(normalized string) (ask, bool) {
+	for _, s := range sentences(normalized) {
+		if secret, request, ok := sentenceAsk(s); ok {
+			return ask{secret: secret, request: request, sentence: s}, true
+		}
+	}
+	return ask{}, false
 }
 
 // sentences cuts text at sentence ends: . ! ? ; followed by a space or the
-// end (so that the dots of a link do not cut), 。！？； and line breaks.
+// end (so that the dots of a link do not cut), ! ? ; followed by a Chinese
+// character, 。！？； and line breaks.
 func sentences(text string) []string {
 	var out []string
 	start := 0
@@ -302,7 +393,8 @@ func sentences(text string) []string {
 		case '。', '！', '？', '；', '\n':
 			end = i + utf8.RuneLen(r)
 		case '.', '!', '?', ';':
-			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 == len(text) || unicode.IsSpace(next) {
+			// NFKC writes the full-width ！？； of Chinese text as ASCII.
+			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 == len(text) || unicode.IsSpace(next) || (r != '.' && isHan(next)) {
 				end = i + 1
 			}
 		}
@@ -317,16 +409,18 @@ func sentences(text string) []string {
 // sentenceAsk applies the credential rule to one normalized sentence.
 func sentenceAsk(s string) (secret, request string, ok bool) {
 	var hits [numKinds][]hit
-	for k := range numKinds {
-		hits[k] = findWords(s, k)
-	}
-	if len(hits[kindSecret]) == 0 {
+	if hits[kindSecret] = findWords(s, kindSecret); len(hits[kindSecret]) == 0 {
 		return "", "", false
+	}
+	for k := range numKinds {
+		if k != kindSecret {
+			hits[k] = findWords(s, k)
+		}
 	}
 	hits[kindWarning] = slices.DeleteFunc(hits[kindWarning], func(h hit) bool {
 		return h.word == "asking" && slices.Contains(passiveAsking, previousWord(s, h.pos))
 	})
-	hits[kindRequest] = slices.DeleteFunc(hits[kindRequest], func(h hit) bool { return missingParticle(s, h) })
+	hits[kindRequest] = slices.DeleteFunc(hits[kindRequest], func(h hit) bool { return missingParticle(s, h) || missingSequel(s, h) })
 	clauses := clauseHits(s)
 	opens := append(append(slices.Clone(hits[kindNegation]), hits[kindPostNeg]...), hits[kindWarning]...)
 	requests := append(slices.Clone(hits[kindRequest]), hits[kindDemand]...)
@@ -512,6 +606,45 @@ func ownChange(s string, changes, requests []hit, sec hit) bool {
 	return false
 }
 
+// missingSequel reports whether request h needs a sequel (see
+// requestSequels) that does not follow it in sentence s (or, for a Chinese
+// request, stand anywhere in it: "在回复中附上"), or whether it checks a
+// fact rather than asks for one ("verify that your date of birth is not
+// your password").
+func missingSequel(s string, h hit) bool {
+	if slices.Contains(checkWords, h.word) && slices.Contains(thatWords, nextWord(s, h.end)) {
+		return true
+	}
+	sequels, ok := requestSequels[h.word]
+	if !ok {
+		return false
+	}
+	rest := s[h.end:]
+	if strings.ContainsFunc(h.word, isHan) {
+		rest = s
+	}
+	return !slices.ContainsFunc(sequels, func(q string) bool { return strings.Contains(rest, q) })
+}
+
+// checkWords are the requests that, followed by one of thatWords, check a
+// fact: "verify that…", "vérifiez que…".
+var (
+	checkWords = []string{"verify", "vérifiez", "vérifier", "verifique", "verificar"}
+	thatWords  = []string{"that", "whether", "que", "qu'", "si"}
+)
+
+// nextWord returns the word that starts after pos in s.
+func nextWord(s string, pos int) string {
+	f := strings.FieldsFunc(s[pos:], func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
+	if len(f) == 0 {
+		return ""
+	}
+	if i := strings.IndexByte(f[0], '\''); i >= 0 {
+		return f[0][:i+1]
+	}
+	return f[0]
+}
+
 // missingParticle reports whether German request h lacks the particle it
 // needs at the end of its clause ("melden Sie sich bei Ihrer Bank" without
 // "an").
@@ -588,21 +721,15 @@ func conditional(s string, conds []hit, pos int) bool {
 // findWords returns every occurrence of the words of kind k in s.
 func findWords(s string, k wordKind) []hit {
 	var out []hit
-	for _, w := range credentialWords[k] {
-		infix, object := strings.HasPrefix(w, "~"), strings.HasSuffix(w, "*")
-		w = strings.TrimSuffix(strings.TrimPrefix(w, "~"), "*")
-		// Latin-script words match whole words; an elided one ("n'",
-		// "lorsqu'") is followed by the next word at once.
-		whole := !infix && !strings.ContainsFunc(w, isHan) && strings.ContainsFunc(w, isWordRune)
-		elided := strings.HasSuffix(w, "'")
+	for _, w := range listedWords[k] {
 		for i := 0; i < len(s); {
-			j := strings.Index(s[i:], w)
+			j := strings.Index(s[i:], w.text)
 			if j < 0 {
 				break
 			}
-			pos, end := i+j, i+j+len(w)
-			if !whole || (wordBoundaryBefore(s, pos) && (elided || wordBoundaryAfter(s, end))) {
-				out = append(out, hit{kind: k, pos: pos, end: end, word: w, object: object})
+			pos, end := i+j, i+j+len(w.text)
+			if !w.whole || (wordBoundaryBefore(s, pos) && (w.elided || wordBoundaryAfter(s, end))) {
+				out = append(out, hit{kind: k, pos: pos, end: end, word: w.text, object: w.object})
 			}
 			i = pos + 1
 		}
@@ -610,6 +737,28 @@ func findWords(s string, k wordKind) []hit {
 	slices.SortFunc(out, func(a, b hit) int { return a.pos - b.pos })
 	return out
 }
+
+// listedWord is a word of credentialWords, read once.
+type listedWord struct {
+	text   string
+	object bool // a request that needs a secret as its object ("*")
+	// Latin-script words match whole words; an elided one ("n'",
+	// "lorsqu'") is followed by the next word at once.
+	whole, elided bool
+}
+
+// listedWords are credentialWords read.
+var listedWords = func() (out [numKinds][]listedWord) {
+	for k, words := range credentialWords {
+		for _, w := range words {
+			infix, object := strings.HasPrefix(w, "~"), strings.HasSuffix(w, "*")
+			w = strings.TrimSuffix(strings.TrimPrefix(w, "~"), "*")
+			whole := !infix && !strings.ContainsFunc(w, isHan) && strings.ContainsFunc(w, isWordRune)
+			out[k] = append(out[k], listedWord{text: w, object: object, whole: whole, elided: strings.HasSuffix(w, "'")})
+		}
+	}
+	return out
+}()
 
 // previousWord returns the word before pos in s.
 func previousWord(s string, pos int) string {

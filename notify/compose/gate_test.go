@@ -35,6 +35,10 @@ func TestCheckFacts(t *testing.T) {
 		{"an order number that fails Luhn is fine", func(in *incident.Incident) { in.Description += " order 4111 1111 1111 1112" }, ""},
 		{"an IBAN", func(in *incident.Incident) { in.Description += " DE89 3704 0044 0532 0130 00" }, "IBAN"},
 		{"an SSN", func(in *incident.Incident) { in.Description += " 123-45-6789" }, "social security"},
+		{"a card number in full-width digits", func(in *incident.Incident) {
+			in.Description += " card ４１１１ １１１１ １１１１ １１１１ was seen"
+		}, "payment card number"},
+		{"an e-mail address with a zero-width space", func(in *incident.Incident) { in.Description += " jane.doe@gm\u200Bail.example was exposed" }, "description contains an e-mail address"},
 		{"a request for the password", func(in *incident.Incident) {
 			in.Mitigation.Advice = append(in.Mitigation.Advice, "Reply with your current password and card number")
 		}, "mitigation.advice[1] asks the reader for a secret"},
@@ -82,7 +86,7 @@ func TestExampleIncidentsPassTheGate(t *testing.T) {
 	}
 }
 
-// TestCredentialRequests: DESIGN §8, notices never ask for credentials. A
+// TestCredentialRequests: notices never ask for credentials. A
 // sentence of the incident's free text that pairs a secret (password, PIN,
 // card number, CVV, one-time code, login, account number…) with a request
 // (log in, reply, send, enter, provide, verify, confirm, type, share…) is
@@ -254,8 +258,8 @@ func TestCredentialRequests(t *testing.T) {
 
 // TestNoticeTextsPassTheCredentialRule: the default advice of every
 // locale's catalog (used when the incident gives none) and the templates'
-// own warning about passwords must pass the rule, or an operator who
-// copies them into an incident would be refused.
+// own warning about passwords must pass the credential and link rules, or
+// an operator who copies them into an incident would be refused.
 func TestNoticeTextsPassTheCredentialRule(t *testing.T) {
 	defines := regexp.MustCompile(`\{\{define "(never_password|verify_hint|sms)"\}\}(.*?)\{\{end\}\}`)
 	for _, loc := range []string{"en", "de", "fr", "es", "zh-CN"} {
@@ -290,10 +294,175 @@ func TestNoticeTextsPassTheCredentialRule(t *testing.T) {
 				texts[f+":"+m[1]] = regexp.MustCompile(`\{\{.*?\}\}`).ReplaceAllString(m[2], "X")
 			}
 		}
+		own := newOwnDomains("https://store.example")
 		for name, text := range texts {
 			if secret, request, ok := credentialAsk(text); ok {
 				t.Errorf("%s %s: got %q refused (%q with %q), want it accepted", loc, name, text, request, secret)
 			}
+			if l, ok := findLinkProblem(foldText(text), normalizeText(text), own); ok {
+				t.Errorf("%s %s: got %q refused for the link %q, want it accepted", loc, name, text, l.link)
+			}
 		}
+	}
+}
+
+// TestRefusalShowsNormalizedForm: a refusal names the field and the words
+// it matched, and the sentence as the gate read it when invisible or
+// look-alike characters changed it, without the digits or e-mail
+// addresses of the sentence.
+func TestRefusalShowsNormalizedForm(t *testing.T) {
+	tests := []struct {
+		name, advice string
+		want         []string
+		notWant      []string
+	}{
+		{"plain text names the words only", "Reply with your password.",
+			[]string{`mitigation.advice[0] asks the reader for a secret ("reply" with "password" in one sentence)`}, []string{"read as"}},
+		{"a soft hyphen", "Reply with your pass\u00ADword.",
+			[]string{`("reply" with "password" in one sentence, read as "reply with your password."`}, nil},
+		{"Cyrillic letters", "Sеnd us your РIN.",
+			[]string{`("send" with "pin" in one sentence, read as "send us your pin."`}, nil},
+		{"digits and addresses are hidden", "Reply to jane@mail.example with your pass\u200Bword and card 4111 1111 1111 1111.",
+			[]string{"read as", "<e-mail>", "<number>"}, []string{"4111", "jane@"}},
+	}
+	org := inventory.Organization{Website: "https://store.example", Contact: inventory.Contact{Email: "privacy@store.example"}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &incident.Incident{Title: "Order database copied", Description: "An intruder copied the order database.",
+				Mitigation: incident.Mitigation{Advice: []string{tc.advice}}}
+			err := CheckFacts(in, org)
+			if err == nil {
+				t.Fatalf("got no error, want a refusal")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %v, want it to contain %q", err, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("got %v, want no %q in it", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestOwnDomains: the organisation's domains are the registrable domains
+// of its website, its contact address and the further names it is given;
+// their subdomains are its own, look-alikes and other domains are not.
+func TestOwnDomains(t *testing.T) {
+	own := newOwnDomains("https://www.store.example/", "privacy@mail.store-group.example", "notices.example.com:8443", "", "not a host")
+	tests := []struct {
+		host           string
+		owns, imitates bool
+	}{
+		{"store.example", true, false},
+		{"help.store.example", true, false},
+		{"WWW.STORE.EXAMPLE", true, false},
+		{"store-group.example", true, false},
+		{"notices.example.com", true, false},
+		{"other.example.com", true, false},
+		{"stоre.example", false, true},
+		{"store.example.evil.example", false, false},
+		{"brand-verify.example", false, false},
+		{"example.com.evil.example", false, false},
+	}
+	for _, tc := range tests {
+		if got := own.owns(tc.host); got != tc.owns {
+			t.Errorf("owns(%q): got %v, want %v", tc.host, got, tc.owns)
+		}
+		if got := !own.owns(tc.host) && own.imitates(tc.host); got != tc.imitates {
+			t.Errorf("imitates(%q): got %v, want %v", tc.host, got, tc.imitates)
+		}
+	}
+}
+
+// TestComposerCheckFacts: the composer's gate counts the announcement
+// page's domain and the configured own domains as the organisation's; the
+// plain gate does not know them.
+func TestComposerCheckFacts(t *testing.T) {
+	in := exampleIncident(t)
+	in.Mitigation.Advice = []string{"Read the full notice at notices.store-group.example/2026-0042."}
+	src := &incidents{byRev: map[int]*incident.Incident{in.Revision: in}}
+	inv := exampleInventory(t)
+	c, err := New(Config{Templates: templateSet(t), Inventory: inv, Secret: testSecret, Now: fixedNow,
+		AnnouncementURL: "https://notices.store-group.example/2026-0042"}, IncidentsFunc(src.get))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckFacts(in); err != nil {
+		t.Errorf("Composer.CheckFacts: got %v, want the announcement domain accepted", err)
+	}
+	if err := CheckFacts(in, inv.Organization); err == nil || !strings.Contains(err.Error(), `"notices.store-group.example/2026-0042"`) {
+		t.Errorf("CheckFacts: got %v, want the unknown domain refused", err)
+	}
+	in.Mitigation.Advice = []string{"Our shop on seestar-shop.example was not affected."}
+	if err := c.CheckFacts(in); err == nil {
+		t.Errorf("Composer.CheckFacts: got no error, want a domain not configured refused")
+	}
+	c2, err := New(Config{Templates: templateSet(t), Inventory: inv, Secret: testSecret, Now: fixedNow,
+		OwnDomains: []string{"seestar-shop.example"}}, IncidentsFunc(src.get))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c2.CheckFacts(in); err != nil {
+		t.Errorf("Composer.CheckFacts with OwnDomains: got %v, want it accepted", err)
+	}
+}
+
+// BenchmarkGate measures the gate on typical incidents: the English
+// example (ASCII, the fast path) and the same with advice in the five
+// languages and an invisible character (the Unicode path).
+func BenchmarkGate(b *testing.B) {
+	raw, err := os.ReadFile("../../examples/incidents/01-exfiltration-orders.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	inv, err := inventory.Load("../../examples/inventory.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	en, err := incident.Decode(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mixed, err := incident.Decode(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mixed.Mitigation.Advice = append(mixed.Mitigation.Advice,
+		"Geben Sie Ihr Passwort niemals weiter; wir fragen Sie nie nach Ihrer PIN.",
+		"Ne communiquez jamais votre mot de passe ni votre date de naissance.",
+		"No comparta su contraseña con nadie; nunca le pediremos su PIN.",
+		"我们绝不会要求您提供密码、出生日期或短信验证码。",
+		"Never share your pass\u00ADword; read the full notice at https://store.example.")
+	for _, tc := range []struct {
+		name string
+		in   *incident.Incident
+	}{{"example-01", en}, {"five-languages", mixed}} {
+		if err := CheckFacts(tc.in, inv.Organization); err != nil {
+			b.Fatalf("%s: %v", tc.name, err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				_ = CheckFacts(tc.in, inv.Organization)
+			}
+		})
+	}
+}
+
+// TestOwnDomainWithDigits: the organisation's own domain is accepted as
+// written even when its digits would read as letters.
+func TestOwnDomainWithDigits(t *testing.T) {
+	org := inventory.Organization{Website: "https://shop24.example", Contact: inventory.Contact{Email: "privacy@shop24.example"}}
+	in := &incident.Incident{Title: "Order database copied", Description: "An intruder copied the order database.",
+		Mitigation: incident.Mitigation{Advice: []string{"See shop24.example/help or write to privacy@shop24.example."}}}
+	if err := CheckFacts(in, org); err != nil {
+		t.Errorf("got %v, want it accepted", err)
+	}
+	in.Mitigation.Advice = []string{"See sh0p24.example/help."}
+	if err := CheckFacts(in, org); err == nil || !strings.Contains(err.Error(), "imitates") {
+		t.Errorf("got %v, want the look-alike refused as an imitation", err)
 	}
 }
