@@ -8,6 +8,7 @@ FUZZ_DECODE    ?= 300000x
 FUZZ_DIRECTORY ?= 100000x
 FUZZ_INVENTORY ?= 60000x
 FUZZ_RECORDS   ?= 100000x
+FUZZ_GATE      ?= 100000x
 
 .PHONY: help build test test-integration fuzz bench lint run clean
 
@@ -31,6 +32,8 @@ fuzz: ## run the input fuzz targets for a fixed number of executions each (FUZZ_
 	$(GO) test -run '^$$' -fuzz '^FuzzDirectoryCSV$$' -fuzztime $(FUZZ_DIRECTORY) -fuzzminimizetime 2000x ./inventory
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_INVENTORY) -fuzzminimizetime 2000x ./inventory
 	$(GO) test -run '^$$' -fuzz '^FuzzCSVRecords$$' -fuzztime $(FUZZ_RECORDS) -fuzzminimizetime 2000x ./inventory
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZ_GATE) -fuzzminimizetime 2000x ./notify/compose
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckFacts$$' -fuzztime $(FUZZ_GATE) -fuzzminimizetime 2000x ./notify/compose
 
 bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)

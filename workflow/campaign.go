@@ -277,7 +277,7 @@ func (c *campaigner) assessment(ctx context.Context, id string) (*assess.Assessm
 // facts (no measures taken, say) stop the campaign with a clear reason
 // instead of dead-lettering every notice.
 func (c *campaigner) preflight(ctx context.Context, in *incident.Incident, a *assess.Assessment) error {
-	if err := compose.CheckFacts(in, c.inv.Organization); err != nil {
+	if err := c.composer.CheckFacts(in); err != nil {
 		return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
 	}
 	for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter} {
