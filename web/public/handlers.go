@@ -31,7 +31,9 @@ func (s *Site) routes() {
 	m.HandleFunc("GET /notices/{incident}/press.txt", s.press)
 	m.HandleFunc("POST /verify", s.verify)
 	m.HandleFunc("POST /lookup", s.lookup)
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.message(w, r, http.StatusNotFound, "not_found_title", "not_found_text") })
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.message(w, r, http.StatusNotFound, "not_found_title", "not_found_text")
+	})
 	s.mux = m
 }
 

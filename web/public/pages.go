@@ -248,10 +248,10 @@ func (p *Pages) feed(w io.Writer, versions []announce.Version, titles map[string
 
 type verifyPage struct {
 	page
-	Genuine                  bool
-	Incident, Channel        string
-	SentOn, NoticeHref       string
-	Report                   string
+	Genuine            bool
+	Incident, Channel  string
+	SentOn, NoticeHref string
+	Report             string
 }
 
 type messagePage struct {
