@@ -89,7 +89,7 @@ type page struct {
 }
 
 // T returns the page's string of key (see words.t).
-func (p *page) T(key string, pairs ...string) string { return p.w.t(key, pairs...) }
+func (p page) T(key string, pairs ...string) string { return p.w.t(key, pairs...) }
 
 // langLink is one entry of the language switcher.
 type langLink struct {
