@@ -25,6 +25,11 @@ func (s *Site) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /{$}", s.index)
 	m.HandleFunc("GET /style.css", s.style)
+	m.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		// No icon: an empty answer keeps browsers from logging a 404.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
 	m.HandleFunc("GET /feed.atom", s.feed)
 	m.HandleFunc("GET /notices/{incident}", s.notice)
 	m.HandleFunc("GET /notices/{incident}/press.md", s.press)

@@ -232,8 +232,12 @@ func (p *Pages) RenderFeed(w io.Writer, notices []*announce.Notice, l announce.L
 
 func (p *Pages) feed(w io.Writer, versions []announce.Version, titles map[string]string, l announce.Links) error {
 	en := p.wordsOf(p.DefaultLocale())
+	base := p.baseURL
+	if l.Verify() == "" {
+		base = "" // a static export links its own files, wherever it is hosted
+	}
 	return announce.WriteFeed(w, versions, titles, announce.FeedOptions{
-		Title: en.t("feed_title", "org", p.org.Name), Author: p.org.Name, SelfURL: l.Feed(), BaseURL: p.baseURL,
+		Title: en.t("feed_title", "org", p.org.Name), Author: p.org.Name, SelfURL: l.Feed(), BaseURL: base,
 		PageURL: func(id string) string { return l.Notice(id, p.DefaultLocale(), announce.VariantGeneral) },
 		Summary: func(v announce.Version) string {
 			s := en.t("kind_" + string(v.Kind))
