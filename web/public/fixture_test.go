@@ -27,7 +27,7 @@ import (
 // incident's published announcement, the verification entry of one sent
 // notice and the address index of every affected person.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ex    announcetest.Example
 	store store.Store
 	site  *public.Site
@@ -43,7 +43,7 @@ type fixture struct {
 	resent []string // "incident/subject"
 }
 
-func newFixture(t *testing.T, cfg public.Config) *fixture {
+func newFixture(t testing.TB, cfg public.Config) *fixture {
 	t.Helper()
 	ex := announcetest.Load(t, "01-exfiltration-orders.json")
 	st, err := store.Open(t.Context(), store.Options{Path: filepath.Join(t.TempDir(), "breach.db")})

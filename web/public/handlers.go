@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -263,20 +264,19 @@ func (s *Site) verify(w http.ResponseWriter, r *http.Request) {
 	loc := s.siteLocale(r)
 	wd := s.pages.wordsOf(loc)
 	d := verifyPage{page: s.pages.base(loc, wd.t("verify_heading"), serverLinks{}, nil, nil), Genuine: genuine, Report: s.pages.reportContact()}
-	// Whether the incident has an announcement to link to is read for a
-	// wrong pair too (for the reference typed), so that a right pair does
-	// not take longer.
-	announced := r.PostFormValue("reference")
-	if genuine {
-		announced = e.IncidentID
+	// Which incidents have an announcement to link to is read whatever the
+	// pair, the same query every time, so a right pair takes no longer.
+	announced, err := s.d.Announcements.AnnouncedIncidents(r.Context())
+	if err != nil {
+		s.unavailable(w, err)
+		return
 	}
-	_, lerr := announce.Load(r.Context(), s.d.Announcements, strings.TrimSpace(announced))
 	if genuine {
 		d.Incident, d.Channel = e.IncidentID, wd.t("channel_"+e.Channel)
 		if !e.SentAt.IsZero() {
 			d.SentOn = day(e.SentAt)
 		}
-		if lerr == nil {
+		if slices.Contains(announced, e.IncidentID) {
 			d.NoticeHref = serverLinks{}.Notice(e.IncidentID, loc, announce.VariantGeneral)
 		}
 	}
