@@ -84,47 +84,37 @@ func find(n *html.Node, a atom.Atom) *html.Node {
 }
 
 // flat is the text of n with runs of white space made one space.
-func flat(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
-			b.WriteByte(' ')
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
-}
+func flat(n *html.Node) string { return strings.Join(strings.Fields(textOf(n, " ")), " ") }
 
-// preText is the text of n keeping its line breaks.
+// preText is the text of n keeping its line breaks (<br>), each line's
+// white space made one space and empty lines dropped.
 func preText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
-			b.WriteByte('\n')
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
 	var lines []string
-	for l := range strings.SplitSeq(b.String(), "\n") {
+	for l := range strings.SplitSeq(textOf(n, "\n"), "\n") {
 		if l = strings.Join(strings.Fields(l), " "); l != "" {
 			lines = append(lines, l)
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// textOf is the text under n, with br for each <br>.
+func textOf(n *html.Node, br string) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data)
+		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
+			b.WriteString(br)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }
 
 func hasClass(n *html.Node, class string) bool {
