@@ -35,6 +35,7 @@ func (s *Site) routes() {
 	m.HandleFunc("GET /notices/{incident}", s.notice)
 	m.HandleFunc("GET /notices/{incident}/press.md", s.press)
 	m.HandleFunc("GET /notices/{incident}/press.txt", s.press)
+	m.HandleFunc("GET /verify", s.verifyForm)
 	m.HandleFunc("POST /verify", s.verify)
 	m.HandleFunc("POST /lookup", s.lookup)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -236,6 +237,17 @@ func (s *Site) press(w http.ResponseWriter, r *http.Request) {
 		ct = "text/markdown; charset=utf-8"
 	}
 	send(w, http.StatusOK, ct, loc, buf.Bytes())
+}
+
+// verifyForm serves the genuine-check form alone.
+func (s *Site) verifyForm(w http.ResponseWriter, r *http.Request) {
+	loc := s.siteLocale(r)
+	var buf bytes.Buffer
+	if err := s.pages.renderVerifyForm(&buf, loc, serverLinks{}); err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	send(w, http.StatusOK, "text/html; charset=utf-8", loc, buf.Bytes())
 }
 
 // verifyAnswer is the JSON answer of POST /verify.

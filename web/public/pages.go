@@ -44,7 +44,7 @@ func NewPages(org announce.Org, baseURL string) (*Pages, error) {
 		return nil, err
 	}
 	p := &Pages{words: w, org: org, baseURL: baseURL, pages: map[string]*template.Template{}, css: css}
-	for _, name := range []string{"index", "notice", "verify", "lookup", "message"} {
+	for _, name := range []string{"index", "notice", "verify", "verifyform", "lookup", "message"} {
 		t, err := template.New(name).Option("missingkey=error").ParseFS(pageFiles, "pages/layout.html", "pages/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
@@ -124,11 +124,14 @@ type indexItem struct {
 type indexPage struct {
 	page
 	Current, Withdrawn []indexItem
+	// VerifyAction and Reference fill the genuine-check form (no form
+	// when VerifyAction is empty: a static export).
+	VerifyAction, Reference string
 }
 
 // RenderIndex implements announce.Renderer.
 func (p *Pages) RenderIndex(w io.Writer, locale string, notices []*announce.Notice, l announce.Links) error {
-	d := indexPage{page: p.base(locale, p.wordsOf(locale).t("site_title")+" – "+p.org.Name, l, l.Index, p.Locales())}
+	d := indexPage{page: p.base(locale, p.wordsOf(locale).t("site_title")+" – "+p.org.Name, l, l.Index, p.Locales()), VerifyAction: l.Verify()}
 	for _, n := range notices {
 		c := n.Content()
 		if c == nil {
@@ -168,6 +171,16 @@ type noticePage struct {
 	VerifyAction, LookupAction string
 	StaticForms                string
 	PressMD, PressTXT          string
+	// Reference fills the genuine-check form.
+	Reference string
+}
+
+// renderVerifyForm renders the genuine-check form on a page of its own
+// (GET /verify: the genuine-check URL of the notices).
+func (p *Pages) renderVerifyForm(w io.Writer, locale string, l announce.Links) error {
+	self := func(loc string) string { return l.Verify() + "?lang=" + url.QueryEscape(loc) }
+	d := indexPage{page: p.base(locale, p.wordsOf(locale).t("verify_heading")+" – "+p.org.Name, l, self, p.Locales()), VerifyAction: l.Verify()}
+	return p.exec(w, "verifyform", d)
 }
 
 // RenderNotice implements announce.Renderer.
@@ -186,7 +199,7 @@ func (p *Pages) RenderNotice(w io.Writer, locale, variant string, n *announce.No
 	wd := p.wordsOf(locale)
 	d := noticePage{
 		page:    p.base(locale, wd.t("notice_heading")+": "+c.Title+" – "+c.Org.Name, l, func(loc string) string { return l.Notice(n.IncidentID, loc, variant) }, locales),
-		Content: c, Text: c.Text(locale, variant), Variant: variant,
+		Content: c, Text: c.Text(locale, variant), Variant: variant, Reference: c.Reference,
 		First: day(n.FirstPublished()), Withdrawn: n.Withdrawn(),
 		VerifyAction: l.Verify(), LookupAction: l.Lookup(),
 		PressMD: l.Press(n.IncidentID, locale, "md"), PressTXT: l.Press(n.IncidentID, locale, "txt"),

@@ -9,6 +9,8 @@
 //	                                California's statutory headings)
 //	GET  /notices/{incident}/press.md, press.txt   the press text
 //	GET  /feed.atom                 the Atom feed of every version
+//	GET  /verify                    the genuine-check form (also on the
+//	                                index and on every announcement)
 //	POST /verify                    "is this notice genuine?" (reference,
 //	                                code; JSON with Accept: application/json)
 //	POST /lookup                    "am I affected?" (address): always the

@@ -180,6 +180,20 @@ func TestIndexFeedAndPress(t *testing.T) {
 	}
 }
 
+func TestGenuineCheckFormEverywhere(t *testing.T) {
+	f := newFixture(t, testConfig())
+	for _, p := range []string{"/verify?lang=es", "/?lang=es", noticePath + "?lang=es"} {
+		r := f.get(p)
+		if r.status != http.StatusOK || htmlLang(t, r.body) != "es" || !strings.Contains(r.body, `<form method="post" action="/verify">`) ||
+			!strings.Contains(r.body, "¿Es auténtico este aviso?") || len(elements(t, r.body, "h1")) != 1 {
+			t.Errorf("%s: got %d, lang %q; want the Spanish genuine-check form under one <h1>", p, r.status, htmlLang(t, r.body))
+		}
+	}
+	if r := f.get("/verify?lang=de"); !strings.Contains(r.body, `href="/verify?lang=fr"`) {
+		t.Errorf("the form page's language switcher does not stay on the form")
+	}
+}
+
 func TestWithdrawalKeepsATombstone(t *testing.T) {
 	f := newFixture(t, testConfig())
 	if _, err := f.svc.Apply(t.Context(), f.ex.Incident, nil, announce.Request{Kind: announce.KindWithdrawal, Approver: "Ann", Note: "Published by mistake."}); err != nil {
