@@ -168,6 +168,37 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("text contrast meets WCAG AA", func(t *testing.T) {
+		pages := []struct{ name, url, code string }{
+			{"notice", f.srv.URL + noticePath + "?lang=en", ""},
+			{"genuine", f.srv.URL + noticePath + "?lang=en", f.code},
+			{"forged", f.srv.URL + noticePath + "?lang=en", "ZZZZZ-99999"},
+		}
+		for _, p := range pages {
+			steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(p.url), chromedp.WaitVisible(chromedp.CSS("h1"))}
+			if p.code != "" {
+				steps = append(steps, chromedp.SendKeys(chromedp.CSS("#code"), p.code), chromedp.Submit(chromedp.CSS("#code")),
+					chromedp.WaitVisible(chromedp.CSS(".result")))
+			}
+			if err := chromedp.Do(ctx, steps...); err != nil {
+				t.Fatal(err)
+			}
+			res, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+				Bad     []string `json:"bad"`
+				Checked int      `json:"checked"`
+			}](contrastScript))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Checked < 5 {
+				t.Errorf("%s: contrast checked on %d elements, want every element with text", p.name, res.Checked)
+			}
+			for _, b := range res.Bad {
+				t.Errorf("%s: %s", p.name, b)
+			}
+		}
+	})
+
 	t.Run("keyboard reaches every control", func(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+noticePath+"?lang=fr"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 			t.Fatal(err)
@@ -210,3 +241,28 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 }
+
+// contrastScript lists the elements whose own text does not reach the
+// WCAG 2.2 AA contrast with the background behind it: 4.5:1, or 3:1 for
+// large text (24px, or 18.66px bold).
+const contrastScript = `(() => {
+  const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const out = [];
+  let checked = 0;
+  for (const e of document.querySelectorAll("body *")) {
+    const own = Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== "");
+    if (!own || e.offsetParent === null && getComputedStyle(e).position !== "fixed") continue;
+    const st = getComputedStyle(e);
+    if (parseFloat(st.left) < -100) continue; // the skip link, off screen until focused
+    const a = lum(rgb(st.color)), b = lum(bg(e));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    checked++;
+    if (!(ratio >= need)) out.push(e.tagName.toLowerCase() + " " + JSON.stringify(e.textContent.trim().slice(0, 40)) + ": contrast " + ratio.toFixed(2) + " < " + need);
+  }
+  return {bad: out, checked: checked};
+})()`
