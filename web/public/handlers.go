@@ -56,6 +56,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 	sw := &statusWriter{ResponseWriter: w}
+	// No route takes more than a small form, including the 429 and 404
+	// pages, which may read the form's language.
+	r.Body = http.MaxBytesReader(sw, r.Body, maxFormBytes)
 	defer func() {
 		if v := recover(); v != nil {
 			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
@@ -264,7 +267,6 @@ type verifyAnswer struct {
 // steps — normalise, HMAC, one index probe, one constant-time compare —
 // and every wrong pair gets the same bytes back (nothing typed is echoed).
 func (s *Site) verify(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	_ = r.ParseForm() // a malformed form is a wrong pair
 	lookup, check, wellFormed := announce.VerifyKeys(s.d.Secret, r.PostFormValue("reference"), r.PostFormValue("code"))
 	e, err := s.d.Verify.LookupVerify(r.Context(), lookup)
@@ -319,7 +321,6 @@ func wantsJSON(r *http.Request) bool {
 // lookup answers "am I affected?" with the same page whatever the
 // address; the lookup and any re-send happen in the background.
 func (s *Site) lookup(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	_ = r.ParseForm()
 	if l, err := announce.AddressLookup(s.d.Secret, r.PostFormValue("address")); err == nil && s.lookups.allow(clientKey(r)) {
 		if !s.enqueue(lookupJob{lookup: l, incident: strings.TrimSpace(r.PostFormValue("incident"))}) {

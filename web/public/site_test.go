@@ -229,6 +229,7 @@ func TestVerify(t *testing.T) {
 		{"reference": {"INC-2026-0042"}, "code": {f.code[:10] + "Z"}},
 		{"reference": {"INC-9999"}, "code": {f.code}},
 		{"reference": {"<script>"}, "code": {strings.Repeat("x", 3000)}},
+		{"reference": {"INC-2026-0042"}, "code": {f.code}, "padding": {strings.Repeat("x", 8000)}}, // over the form limit
 		{},
 	}
 	var bodies []string
