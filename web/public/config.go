@@ -45,12 +45,32 @@ func DefaultConfig() Config {
 		GlobalRatePerSec: DefaultGlobalRatePerSec, ResendPerDay: DefaultResendPerDay}
 }
 
+// Problem is one bad value of Config: its key ("public.addr") and what is
+// wrong with it.
+type Problem struct {
+	Key     string
+	Message string
+}
+
+// Error returns "key: message".
+func (p Problem) Error() string { return p.Key + ": " + p.Message }
+
 // Validate checks every value and names each key at fault (public.addr,
 // public.base_url...).
 func (c Config) Validate() error {
 	var errs []error
+	for _, p := range c.Problems() {
+		errs = append(errs, p)
+	}
+	return errors.Join(errs...)
+}
+
+// Problems lists what Validate reports, one Problem per bad key, so the
+// service's configuration can add the file and line of each key.
+func (c Config) Problems() []Problem {
+	var out []Problem
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("public.%s: %s", key, fmt.Sprintf(format, args...)))
+		out = append(out, Problem{Key: "public." + key, Message: fmt.Sprintf(format, args...)})
 	}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("addr", "%q is not host:port", c.Addr)
@@ -84,7 +104,7 @@ func (c Config) Validate() error {
 	if c.ResendPerDay < 0 {
 		bad("resend_per_day", "%d must not be negative", c.ResendPerDay)
 	}
-	return errors.Join(errs...)
+	return out
 }
 
 // PageURL returns the page of an incident's announcement under BaseURL

@@ -347,6 +347,9 @@ func TestConfigValidateNamesKeys(t *testing.T) {
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.key) {
 			t.Errorf("%s: got %v, want an error naming %s", tc.name, err, tc.key)
 		}
+		if p := c.Problems(); len(p) != 1 || p[0].Key != tc.key {
+			t.Errorf("%s: problems %v, want one with key %s", tc.name, p, tc.key)
+		}
 	}
 	if got := public.DefaultConfig().Addr; got != "127.0.0.1:8081" {
 		t.Errorf("default addr: got %q", got)
