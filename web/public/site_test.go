@@ -2,12 +2,15 @@ package public_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/web/public"
@@ -363,5 +366,33 @@ func TestUnknownIncidentsLookAlike(t *testing.T) {
 	a, b := f.get("/notices/INC-0001"), f.get("/notices/INC-0002")
 	if a.status != 404 || !bytes.Equal([]byte(a.body), []byte(b.body)) {
 		t.Errorf("unknown incidents: got %d, bodies equal %v", a.status, a.body == b.body)
+	}
+}
+
+func TestServeOwnListenerAndStop(t *testing.T) {
+	f := newFixture(t, testConfig())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.site.Serve(ctx, ln) }()
+	res, err := http.Get("http://" + ln.Addr().String() + "/api/v1/incidents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("an API route on the public listener: got %d, want 404", res.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after its context ended: got %v, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
 	}
 }
