@@ -129,6 +129,9 @@ type Store interface {
 	TokenStore
 	AuditStore
 
+	// Public keeps the announcements and the indexes of the public site.
+	Public
+
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -1,0 +1,46 @@
+package announce
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/breach-notify/breach/notify"
+)
+
+// VerifyWriter adds rows to the verification index (the store implements
+// it).
+type VerifyWriter interface {
+	AddVerifyEntries(ctx context.Context, entries []VerifyEntry) error
+}
+
+// IndexingLedger is a notify.Ledger that adds the verification entry of
+// every notice it plans to the index before the notice is planned, so the
+// code of every notice that can go out is checkable on the public site,
+// and no scan of the ledger is ever needed to check one. Wrap the store's
+// ledger with it where the campaign planner is built.
+type IndexingLedger struct {
+	notify.Ledger
+	Index VerifyWriter
+	// Secret is the notice key the codes are derived from.
+	Secret []byte
+}
+
+var _ notify.Ledger = IndexingLedger{}
+
+// Plan implements notify.Ledger: it indexes entries (those with a channel;
+// an unreachable marker has none), then plans them.
+func (l IndexingLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, int, error) {
+	idx := make([]VerifyEntry, 0, len(entries))
+	for _, e := range entries {
+		if e.Channel == notify.ChannelNone || e.Key == "" {
+			continue
+		}
+		idx = append(idx, NewVerifyEntry(l.Secret, e.IncidentID, string(e.Channel), e.Key))
+	}
+	if len(idx) > 0 {
+		if err := l.Index.AddVerifyEntries(ctx, idx); err != nil {
+			return nil, 0, fmt.Errorf("index verification codes: %w", err)
+		}
+	}
+	return l.Ledger.Plan(ctx, entries)
+}

@@ -1,0 +1,50 @@
+package announce_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/announce/announcetest"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/notify/verify"
+)
+
+func TestIndexingLedgerMakesPlannedCodesCheckable(t *testing.T) {
+	st := openStore(t)
+	l := announce.IndexingLedger{Ledger: st.Ledger(), Index: st, Secret: announcetest.Secret}
+	planned := notify.NewJob("INC-9", 1, 1, "u-1", notify.Route{Channel: notify.ChannelLetter, To: "x"}, nil).Entry()
+	marker := notify.NewJob("INC-9", 1, 1, "u-2", notify.Route{Channel: notify.ChannelNone}, nil).Entry()
+	if _, n, err := l.Plan(t.Context(), []notify.Entry{planned, marker}); err != nil || n != 2 {
+		t.Fatalf("Plan: got %d new, %v; want 2, nil", n, err)
+	}
+	lookup, check, ok := announce.VerifyKeys(announcetest.Secret, "INC-9", verify.Code(announcetest.Secret, planned.Key))
+	e, err := st.LookupVerify(t.Context(), lookup)
+	if err != nil || !ok || !e.Matches(check) || e.Channel != "letter" {
+		t.Errorf("code of the planned letter: got %+v, %v; want its entry", e, err)
+	}
+	lookup, _, _ = announce.VerifyKeys(announcetest.Secret, "INC-9", verify.Code(announcetest.Secret, marker.Key))
+	if e, err := st.LookupVerify(t.Context(), lookup); err != nil || e != nil {
+		t.Errorf("unreachable marker: got %+v, %v; want no entry", e, err)
+	}
+}
+
+func TestAddressIndexerBatches(t *testing.T) {
+	st := openStore(t)
+	x := &announce.AddressIndexer{Index: st, Secret: announcetest.Secret, IncidentID: "INC-9"}
+	for i := range 2500 {
+		if err := x.Add(t.Context(), fmt.Sprintf("u-%d", i), fmt.Sprintf("p%d@example.org", i), "", "not a phone"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if x.Added() != 2000 {
+		t.Errorf("before Flush: got %d written, want 2000 (two full batches)", x.Added())
+	}
+	if err := x.Flush(t.Context()); err != nil || x.Added() != 2500 {
+		t.Fatalf("Flush: %v, %d written, want 2500", err, x.Added())
+	}
+	l, _ := announce.AddressLookup(announcetest.Secret, "P2499@example.org")
+	if got, err := st.LookupAffected(t.Context(), l); err != nil || len(got) != 1 || got[0].SubjectID != "u-2499" {
+		t.Errorf("lookup of the last person: got %+v, %v", got, err)
+	}
+}

@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/breach-notify/breach/announce"
+)
+
+// Public is what the public site keeps: the versions of announcements
+// (announce.Store), the verification index of planned notices and the
+// keyed index of affected people's addresses, and the count of re-sends
+// asked for through the site.
+type Public interface {
+	announce.Store
+	// AddVerifyEntries adds rows to the verification index; a row whose
+	// lookup is already there is kept as it was.
+	AddVerifyEntries(ctx context.Context, entries []announce.VerifyEntry) error
+	// LookupVerify returns the verification entry of lookup with the time
+	// its notice was sent (from the ledger), or nil when there is none.
+	LookupVerify(ctx context.Context, lookup []byte) (*announce.VerifyEntry, error)
+	// AddAffectedAddresses adds rows to the affected-address index
+	// (duplicates are ignored).
+	AddAffectedAddresses(ctx context.Context, entries []announce.AddressEntry) error
+	// LookupAffected returns every (incident, person) an address lookup
+	// was recorded for.
+	LookupAffected(ctx context.Context, lookup []byte) ([]announce.AddressEntry, error)
+	// TakeResend counts one re-send to the address of lookup on day (UTC,
+	// "2006-01-02") and reports true, unless limit were already counted
+	// that day. Counts of earlier days are dropped.
+	TakeResend(ctx context.Context, lookup []byte, day string, limit int) (bool, error)
+}
+
+var _ Public = (*sqlStore)(nil)
+
+// AddAnnouncementVersion implements announce.Store.
+func (s *sqlStore) AddAnnouncementVersion(ctx context.Context, v announce.Version) error {
+	if err := checkID(v.IncidentID); err != nil {
+		return fmt.Errorf("add announcement version: %w", err)
+	}
+	if v.Version < 1 || !v.Kind.Valid() {
+		return fmt.Errorf("add announcement version %s/%d (%s): %w", v.IncidentID, v.Version, v.Kind, ErrInvalid)
+	}
+	content := ""
+	if v.Content != nil {
+		b, err := json.Marshal(v.Content)
+		if err != nil {
+			return fmt.Errorf("add announcement version %s/%d: %w", v.IncidentID, v.Version, err)
+		}
+		content = string(b)
+	}
+	var n int64
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO announcement_versions
+    (incident_id, version, kind, published_at, approver, note, content)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (incident_id, version) DO NOTHING`,
+			v.IncidentID, v.Version, string(v.Kind), utc(v.PublishedAt), v.Approver, v.Note, content)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add announcement version %s/%d: %w", v.IncidentID, v.Version, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("announcement %s already has a version %d: %w", v.IncidentID, v.Version, errors.Join(ErrConflict, announce.ErrConflict))
+	}
+	return nil
+}
+
+const versionColumns = `incident_id, version, kind, published_at, approver, note, content`
+
+func scanVersion(rows *sql.Rows) (announce.Version, error) {
+	var v announce.Version
+	var kind, content string
+	var at time.Time
+	if err := rows.Scan(&v.IncidentID, &v.Version, &kind, &at, &v.Approver, &v.Note, &content); err != nil {
+		return v, err
+	}
+	v.Kind, v.PublishedAt = announce.Kind(kind), at.UTC()
+	if content != "" {
+		v.Content = new(announce.Content)
+		if err := json.Unmarshal([]byte(content), v.Content); err != nil {
+			return v, fmt.Errorf("announcement %s/%d: stored content: %w", v.IncidentID, v.Version, err)
+		}
+	}
+	return v, nil
+}
+
+func (s *sqlStore) versions(ctx context.Context, what, q string, args ...any) ([]announce.Version, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []announce.Version{}
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// AnnouncementVersions implements announce.Store.
+func (s *sqlStore) AnnouncementVersions(ctx context.Context, incidentID string) ([]announce.Version, error) {
+	if err := checkID(incidentID); err != nil {
+		return nil, fmt.Errorf("announcement versions: %w", err)
+	}
+	return s.versions(ctx, "announcement versions of "+incidentID,
+		`SELECT `+versionColumns+` FROM announcement_versions WHERE incident_id = $1 ORDER BY version`, incidentID)
+}
+
+// RecentAnnouncementVersions implements announce.Store.
+func (s *sqlStore) RecentAnnouncementVersions(ctx context.Context, limit int) ([]announce.Version, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("recent announcement versions: limit %d is below 1: %w", limit, ErrInvalid)
+	}
+	return s.versions(ctx, "recent announcement versions",
+		`SELECT `+versionColumns+` FROM announcement_versions ORDER BY published_at DESC, incident_id DESC, version DESC LIMIT $1`, limit)
+}
+
+// AnnouncedIncidents implements announce.Store.
+func (s *sqlStore) AnnouncedIncidents(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT incident_id FROM announcement_versions
+GROUP BY incident_id ORDER BY MAX(published_at) DESC, incident_id`)
+	if err != nil {
+		return nil, fmt.Errorf("announced incidents: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("announced incidents: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("announced incidents: %w", err)
+	}
+	return out, nil
+}
+
+// AddVerifyEntries implements Public.
+func (s *sqlStore) AddVerifyEntries(ctx context.Context, entries []announce.VerifyEntry) error {
+	for i, e := range entries {
+		if len(e.Lookup) != announce.LookupBytes || len(e.Check) != announce.CheckBytes {
+			return fmt.Errorf("add verify entries: entry %d: lookup and check must be %d bytes: %w", i, announce.LookupBytes, ErrInvalid)
+		}
+		if err := checkID(e.IncidentID); err != nil {
+			return fmt.Errorf("add verify entries: entry %d: %w", i, err)
+		}
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO verify_index (lookup, check_value, incident_id, channel, notice_key)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, e := range entries {
+			if _, err := st.ExecContext(ctx, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add verify entries: %w", err)
+	}
+	return nil
+}
+
+// LookupVerify implements Public. The one query costs the same index
+// probe whether or not lookup is there.
+func (s *sqlStore) LookupVerify(ctx context.Context, lookup []byte) (*announce.VerifyEntry, error) {
+	var e announce.VerifyEntry
+	var sent sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT v.lookup, v.check_value, v.incident_id, v.channel, v.notice_key, n.sent_at
+FROM verify_index v LEFT JOIN notices n ON n.key = v.notice_key
+WHERE v.lookup = $1`, lookup).Scan(&e.Lookup, &e.Check, &e.IncidentID, &e.Channel, &e.NoticeKey, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lookup verify entry: %w", err)
+	}
+	if sent.Valid {
+		e.SentAt = time.Unix(0, sent.Int64).UTC()
+	}
+	return &e, nil
+}
+
+// AddAffectedAddresses implements Public.
+func (s *sqlStore) AddAffectedAddresses(ctx context.Context, entries []announce.AddressEntry) error {
+	for i, e := range entries {
+		if len(e.Lookup) != announce.LookupBytes {
+			return fmt.Errorf("add affected addresses: entry %d: lookup must be %d bytes: %w", i, announce.LookupBytes, ErrInvalid)
+		}
+		if err := checkID(e.IncidentID); err != nil {
+			return fmt.Errorf("add affected addresses: entry %d: %w", i, err)
+		}
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO affected_addresses (lookup, incident_id, subject_id)
+VALUES ($1, $2, $3) ON CONFLICT (lookup, incident_id, subject_id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, e := range entries {
+			if _, err := st.ExecContext(ctx, e.Lookup, e.IncidentID, e.SubjectID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add affected addresses: %w", err)
+	}
+	return nil
+}
+
+// LookupAffected implements Public.
+func (s *sqlStore) LookupAffected(ctx context.Context, lookup []byte) ([]announce.AddressEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT lookup, incident_id, subject_id FROM affected_addresses
+WHERE lookup = $1 ORDER BY incident_id, subject_id`, lookup)
+	if err != nil {
+		return nil, fmt.Errorf("lookup affected address: %w", err)
+	}
+	defer rows.Close()
+	var out []announce.AddressEntry
+	for rows.Next() {
+		var e announce.AddressEntry
+		if err := rows.Scan(&e.Lookup, &e.IncidentID, &e.SubjectID); err != nil {
+			return nil, fmt.Errorf("lookup affected address: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lookup affected address: %w", err)
+	}
+	return out, nil
+}
+
+// TakeResend implements Public.
+func (s *sqlStore) TakeResend(ctx context.Context, lookup []byte, day string, limit int) (bool, error) {
+	if _, err := time.Parse("2006-01-02", day); err != nil {
+		return false, fmt.Errorf("take resend: day %q is not YYYY-MM-DD: %w", day, ErrInvalid)
+	}
+	if limit <= 0 {
+		return false, nil
+	}
+	var n int64
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM resend_counts WHERE day < $1`, day); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO resend_counts (lookup, day, count) VALUES ($1, $2, 1)
+ON CONFLICT (lookup, day) DO UPDATE SET count = resend_counts.count + 1 WHERE resend_counts.count < $3`, lookup, day, limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("take resend: %w", err)
+	}
+	return n == 1, nil
+}
