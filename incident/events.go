@@ -50,13 +50,20 @@ const (
 	// EventDeadlineWarning (DeadlineWarning): a legal deadline is a day,
 	// six hours or an hour away, or passed.
 	EventDeadlineWarning EventKind = "deadline.warning"
+	// EventAnnouncementDue (AnnouncementNote): a public notice is
+	// required (by law, or because too many people are unreachable) and
+	// none is published yet.
+	EventAnnouncementDue EventKind = "announcement.due"
+	// EventAnnouncementPublished (AnnouncementNote): a version of the
+	// public notice was published, updated, corrected or withdrawn.
+	EventAnnouncementPublished EventKind = "announcement.published"
 )
 
 // Kinds lists the catalogue in the order of an incident's life.
 func Kinds() []EventKind {
 	return []EventKind{EventReceived, EventAssessmentRequested, EventAssessed, EventAssessmentFailed, EventApproved,
 		EventCampaignRequested, EventAwaitingApproval, EventCampaignSkipped, EventCampaignPlanned, EventCampaignCompleted,
-		EventNoticeSent, EventNoticeFailed, EventDeadlineWarning}
+		EventNoticeSent, EventNoticeFailed, EventDeadlineWarning, EventAnnouncementDue, EventAnnouncementPublished}
 }
 
 // Event is one lifecycle event: its kind, the incident it concerns and
@@ -178,6 +185,23 @@ type DeadlineWarning struct {
 	Threshold    string    `json:"threshold"` // "24h", "6h", "1h" or "overdue"
 	TimeLeft     string    `json:"time_left"`
 }
+
+// AnnouncementNote is the payload of EventAnnouncementDue and
+// EventAnnouncementPublished.
+type AnnouncementNote struct {
+	Kind    EventKind `json:"-"`
+	ID      string    `json:"id"`
+	Version int       `json:"version,omitempty"`
+	// Since is when the public notice became required (due events).
+	Since       time.Time `json:"since,omitzero"`
+	Unreachable int       `json:"unreachable,omitempty"`
+	Reasons     []string  `json:"reasons,omitempty"`
+	URL         string    `json:"url,omitempty"`
+}
+
+func (e AnnouncementNote) EventKind() EventKind  { return e.Kind }
+func (e AnnouncementNote) EventIncident() string { return e.ID }
+func (e AnnouncementNote) EventKey() string      { return itoa(e.Version) }
 
 func (e Received) EventKind() EventKind  { return EventReceived }
 func (e Received) EventIncident() string { return e.ID }

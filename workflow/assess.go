@@ -31,6 +31,9 @@ type assessor struct {
 	now     func() time.Time
 	metrics *metrics
 	runner  *natsbus.Runner
+	// announce, when set, indexes addresses and checks the public notice
+	// after each assessment.
+	announce *announcer
 }
 
 // handle assesses the incident an event names.
@@ -159,6 +162,18 @@ func (a *assessor) assessOne(ctx context.Context, id string) error {
 	if err := a.store.SaveAssessment(ctx, id, in.Revision, res.AssessedAt, doc,
 		store.AssessmentSummary{Risk: string(res.Risk), Level: res.Severity.Level, Subjects: res.Subjects.Total}); err != nil {
 		return fmt.Errorf("save assessment of %s: %w", id, err)
+	}
+	if a.announce != nil {
+		// After the save: the directory is read again, outside the
+		// transaction that recorded who is affected.
+		// Neither failure undoes the assessment: each is logged, and the
+		// campaign watch checks the public notice again.
+		if err := a.announce.indexAddresses(ctx, in); err != nil {
+			a.log.WithError(err).WithField("incident", id).Error("\"am I affected?\" cannot find this incident's people until it is assessed again")
+		}
+		if err := a.announce.check(ctx, in, res, 0); err != nil {
+			a.log.WithError(err).WithField("incident", id).Error("public notice check")
+		}
 	}
 	a.metrics.assessSeconds.Observe(time.Since(began).Seconds())
 	a.log.WithFields(logrus.Fields{"incident": id, "revision": in.Revision, "risk": res.Risk, "subjects": res.Subjects.Total,

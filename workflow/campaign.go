@@ -48,6 +48,7 @@ type campaigner struct {
 	log         *logrus.Entry
 	now         func() time.Time
 	runner      *natsbus.Runner
+	announce    *announcer
 
 	mu     sync.Mutex
 	active map[string]int // incident → revision being watched by this replica
@@ -260,7 +261,12 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 
 // assessment reads the latest stored assessment of an incident.
 func (c *campaigner) assessment(ctx context.Context, id string) (*assess.Assessment, error) {
-	doc, rev, err := c.store.GetAssessment(ctx, id)
+	return readAssessment(ctx, c.store, id)
+}
+
+// readAssessment reads the latest stored assessment of an incident.
+func readAssessment(ctx context.Context, st store.Store, id string) (*assess.Assessment, error) {
+	doc, rev, err := st.GetAssessment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -301,10 +307,13 @@ func (c *campaigner) checkCompleted(ctx context.Context) {
 		if err != nil {
 			continue
 		}
+		totals := counts.Totals()
+		if c.announce != nil && totals[notify.StateUnreachable] > 0 {
+			c.checkAnnouncement(ctx, id, totals[notify.StateUnreachable])
+		}
 		if open, _ := counts.Open(); open > 0 {
 			continue
 		}
-		totals := counts.Totals()
 		done := incident.CampaignCompleted{ID: id, Revision: rev, Counts: map[string]map[string]int{}, Totals: map[string]int{}}
 		for ch, byState := range counts {
 			m := map[string]int{}
@@ -327,5 +336,20 @@ func (c *campaigner) checkCompleted(ctx context.Context) {
 		c.mu.Unlock()
 		c.log.WithFields(logrus.Fields{"incident": id, "sent": totals[notify.StateSent], "unreachable": totals[notify.StateUnreachable],
 			"failed": totals[notify.StateFailedPermanent]}).Info("campaign completed")
+	}
+}
+
+// checkAnnouncement asks the announcer whether the campaign's unreachable
+// count makes a public notice due.
+func (c *campaigner) checkAnnouncement(ctx context.Context, id string, unreachable int) {
+	rec, err := c.store.GetIncident(ctx, id)
+	if err == nil {
+		var a *assess.Assessment
+		if a, err = c.assessment(ctx, id); err == nil {
+			err = c.announce.check(ctx, rec.Incident, a, unreachable)
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		c.log.WithError(err).WithField("incident", id).Warn("public notice check; retrying at the next check")
 	}
 }

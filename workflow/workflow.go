@@ -21,6 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
@@ -47,6 +49,9 @@ type Config struct {
 	Log         *logrus.Entry
 	// Registerer receives the workflow's metrics; none when nil.
 	Registerer prometheus.Registerer
+	// Announce, when set, indexes affected addresses for "am I affected?"
+	// and watches whether a public notice is owed.
+	Announce *AnnounceConfig
 	// DeadlineEvery is how often deadlines are checked (1m);
 	// CompletionEvery how often campaigns are checked for completion (5s).
 	DeadlineEvery, CompletionEvery time.Duration
@@ -54,11 +59,12 @@ type Config struct {
 
 // Workflow is the assessment, campaign and deadline loops of one replica.
 type Workflow struct {
-	cfg    Config
-	events Publisher
-	assess *assessor
-	camp   *campaigner
-	log    *logrus.Entry
+	cfg      Config
+	events   Publisher
+	assess   *assessor
+	camp     *campaigner
+	announce *announcer
+	log      *logrus.Entry
 }
 
 // metrics are the workflow's Prometheus series.
@@ -107,6 +113,11 @@ func New(cfg Config) (*Workflow, error) {
 	}
 	w := &Workflow{cfg: cfg, events: events, log: cfg.Log}
 	w.assess = &assessor{store: cfg.Store, events: events, inv: cfg.Inventory, log: cfg.Log.WithField("component", "assess"), now: cfg.Now, metrics: m}
+	if cfg.Announce != nil && cfg.Inventory != nil {
+		w.announce = &announcer{cfg: *cfg.Announce, store: cfg.Store, inv: cfg.Inventory, events: events,
+			log: cfg.Log.WithField("component", "announce"), now: cfg.Now, told: map[string]bool{}}
+		w.assess.announce = w.announce
+	}
 	subjects := cfg.Bus.Subjects()
 	var err error
 	w.assess.runner, err = cfg.Bus.NewRunner(natsbus.RunnerConfig{
@@ -127,7 +138,8 @@ func New(cfg Config) (*Workflow, error) {
 	if cfg.Planner != nil {
 		clog := cfg.Log.WithField("component", "campaign")
 		w.camp = &campaigner{store: cfg.Store, ledger: cfg.Planner.Ledger, events: events, inv: cfg.Inventory, composer: cfg.Composer,
-			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{}}
+			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{},
+			announce: w.announce}
 		w.camp.runner, err = cfg.Bus.NewRunner(natsbus.RunnerConfig{
 			Stream: cfg.Bus.Streams().Events,
 			Consumer: jetstream.ConsumerConfig{
@@ -213,3 +225,30 @@ func (w *Workflow) Approve(ctx context.Context, id, by string) (store.Approval, 
 // Campaigns reports whether the workflow runs campaigns (an inventory is
 // configured).
 func (w *Workflow) Campaigns() bool { return w.camp != nil }
+
+// Announce records a version of an incident's public notice (publish,
+// update, correction, withdrawal) approved by approver, against its
+// current revision and assessment, and announces it.
+func (w *Workflow) Announce(ctx context.Context, id string, req announce.Request) (announce.Version, error) {
+	if w.announce == nil {
+		return announce.Version{}, fmt.Errorf("announce %s: no inventory configured, so there is no public notice", id)
+	}
+	rec, err := w.cfg.Store.GetIncident(ctx, id)
+	if err != nil {
+		return announce.Version{}, err
+	}
+	var a *assess.Assessment
+	if req.Kind != announce.KindWithdrawal {
+		if a, err = readAssessment(ctx, w.cfg.Store, id); err != nil {
+			return announce.Version{}, fmt.Errorf("announce %s: %w", id, err)
+		}
+	}
+	v, err := w.announce.cfg.Service.Apply(ctx, rec.Incident, a, req)
+	if err != nil {
+		return announce.Version{}, err
+	}
+	if err := w.announce.published(ctx, id, v.Version); err != nil {
+		return v, fmt.Errorf("announce %s: version %d is published, but its event is not: %w", id, v.Version, err)
+	}
+	return v, nil
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/breach-notify/breach/notify/letter"
 	"github.com/breach-notify/breach/notify/push"
 	"github.com/breach-notify/breach/notify/voice"
+	"github.com/breach-notify/breach/web/public"
 )
 
 // Config is the effective configuration of breach.
@@ -29,6 +30,8 @@ type Config struct {
 	Campaign  Campaign `yaml:"campaign"`
 	Secrets   Secrets  `yaml:"secrets"`
 	Channels  Channels `yaml:"channels"`
+	// Public is the public announcement site, on its own listener.
+	Public public.Config `yaml:"public"`
 
 	// origin records where each value came from (file and line,
 	// environment, flag) for error messages; nil for defaults.
@@ -120,6 +123,13 @@ type Campaign struct {
 	// AutoApprove starts campaigns without a person's approval (demos and
 	// tests only).
 	AutoApprove bool `yaml:"auto_approve"`
+	// AutoAnnounce publishes the public notice as soon as one is required,
+	// without an approver (demos and tests only).
+	AutoAnnounce bool `yaml:"auto_announce"`
+	// PublicNoticeUnreachable makes a public notice required once this
+	// many people of a campaign are unreachable, whatever the law's own
+	// threshold (0: only the law's).
+	PublicNoticeUnreachable int `yaml:"public_notice_unreachable"`
 	// AnnouncementURL is where the public announcement will be published;
 	// notices point to it.
 	AnnouncementURL string `yaml:"announcement_url"`
@@ -228,6 +238,7 @@ func Default() Config {
 			Streams:               Streams{Incidents: "INCIDENTS", Notices: "NOTICES", Deadletter: "DEADLETTER", Events: "EVENTS"},
 		},
 		HTTP:     HTTP{Addr: "127.0.0.1:8080"},
+		Public:   public.DefaultConfig(),
 		Store:    Store{Driver: "sqlite"},
 		Intake:   Intake{Workers: 4, MaxDeliver: 2000, NakDelay: 2 * time.Second, AckWait: 30 * time.Second},
 		Campaign: Campaign{MaxAttempts: 8, GiveUpAfter: 24 * time.Hour, Channels: "email,sms,voice,letter", SMSAlsoWhenHigh: true, Push: true},

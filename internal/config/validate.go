@@ -78,6 +78,12 @@ func (c *Config) Validate() error {
 	c.Intake.validate(ch)
 	c.Campaign.validate(ch)
 	c.Channels.validate(ch)
+	for _, p := range c.Public.Problems() {
+		ch.bad(p.Key, "%s", p.Message)
+	}
+	if c.Campaign.PublicNoticeUnreachable < 0 {
+		ch.bad("campaign.public_notice_unreachable", "must not be negative, got %d", c.Campaign.PublicNoticeUnreachable)
+	}
 	return errors.Join(ch.errs...)
 }
 
