@@ -67,6 +67,7 @@ func DecideBRLGPD(f Facts) Obligation {
 	if hasCredentials(f) {
 		criteria = append(criteria, "system authentication data (IV)")
 	}
+	b.judgment(fmt.Sprintf("whether the incident may cause relevant risk or damage to the data subjects (LGPD Art. 48; Resolução CD/ANPD nº 15/2024 Art. 5); the automated score rates the risk %q", f.Risk))
 	if !f.Risk.AtLeast(RiskRisk) {
 		b.because(fmt.Sprintf("The assessment rates the risk %q: the incident is not one that may significantly affect the data subjects' interests and fundamental rights, so it does not carry relevant risk or damage and need not be communicated. Record it.", f.Risk), "LGPD Art. 48", "Resolução CD/ANPD nº 15/2024 Art. 5")
 		return b.done()

@@ -83,6 +83,7 @@ func DecideCNPIPL(f Facts) Obligation {
 
 	avoided := f.Unintelligible || (f.Contained && f.DataRecovered && !f.Risk.AtLeast(RiskRisk))
 	if avoided {
+		b.judgment("that the measures taken effectively avoid harm (PIPL Art. 57(2)); the departments may still require notice")
 		b.o.SafeHarbour = "PIPL Art. 57(2): measures effectively avoid harm"
 		why := "the data was encrypted and the key not compromised"
 		if !f.Unintelligible {

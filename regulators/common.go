@@ -44,6 +44,15 @@ func (b *builder) unverified(point string) {
 	b.o.Unverified = append(b.o.Unverified, point)
 }
 
+// judgment marks a conclusion that rests on the risk score or on a
+// statutory exception, and records what counsel must confirm.
+func (b *builder) judgment(point string) {
+	b.o.Judgment = true
+	if !slices.Contains(b.o.Counsel, point) {
+		b.o.Counsel = append(b.o.Counsel, point)
+	}
+}
+
 // notice adds a further notice and its citations.
 func (b *builder) notice(n Notice) {
 	if n.Reasons == nil {

@@ -62,6 +62,14 @@ func total(n int) func(*Facts)            { return func(f *Facts) { f.TotalSubje
 func est(c string) func(*Facts)           { return func(f *Facts) { f.Establishment = c } }
 func discovered(t time.Time) func(*Facts) { return func(f *Facts) { f.DiscoveredAt = t } }
 
+// determined records a documented determination of exception for
+// jurisdiction j, made at disc.
+func determined(j, exception string) func(*Facts) {
+	return func(f *Facts) {
+		f.Determinations = append(f.Determinations, Determination{Jurisdiction: j, Exception: exception, By: "Counsel", At: disc, Text: "determined"})
+	}
+}
+
 func encrypted(f *Facts)   { f.Unintelligible = true }
 func accidental(f *Facts)  { f.Malicious = false }
 func hipaaEntity(f *Facts) { f.HIPAACoveredEntity = true }

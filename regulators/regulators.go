@@ -43,6 +43,7 @@ package regulators
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -174,6 +175,54 @@ type Facts struct {
 	// of one State; when this is nil, US-HIPAA assumes all Subjects may live
 	// in the same State.
 	SubjectsByState map[string]int
+
+	// HIPAABusinessAssociate says the organisation is a HIPAA business
+	// associate (45 CFR § 160.103): it tells the covered entity, which tells
+	// the people and HHS.
+	HIPAABusinessAssociate bool
+	// PHI says every datum exposed for these people is protected health
+	// information: the organisation is a HIPAA covered entity or business
+	// associate and the systems hold its patients' data (demographics,
+	// billing and identifiers are PHI too, not only health categories).
+	// When false, US-HIPAA falls back to the Health categories.
+	PHI bool
+
+	// Determinations are the documented determinations recorded on the
+	// incident for this jurisdiction (see Determination): a statutory
+	// exception that needs one is applied only when it is recorded.
+	Determinations []Determination
+
+	// IndividualsNotifiedAt is when the people of this jurisdiction were
+	// told, once they were: duties that run from that act (the California
+	// Attorney General's copy) are then dated from it. Zero until then.
+	IndividualsNotifiedAt time.Time
+
+	// BySubdivision counts the affected people by EU/EEA member state (for
+	// EU-GDPR) or another subdivision the rule reports on; nil when unknown.
+	BySubdivision map[string]int
+}
+
+// Determination is a documented determination recorded on the incident that
+// a statutory exception applies (Florida's written no-harm determination,
+// HIPAA's documented low-probability risk assessment, New York's
+// inadvertent-disclosure determination): who made it, when, and its text.
+type Determination struct {
+	Jurisdiction string    `json:"jurisdiction"`
+	Exception    string    `json:"exception"`
+	By           string    `json:"by"`
+	At           time.Time `json:"at"`
+	Text         string    `json:"text"`
+}
+
+// determination returns the recorded determination of exception for
+// jurisdiction id, if any.
+func (f Facts) determination(id, exception string) (Determination, bool) {
+	for _, d := range f.Determinations {
+		if strings.EqualFold(d.Jurisdiction, id) && d.Exception == exception {
+			return d, true
+		}
+	}
+	return Determination{}, false
 }
 
 // Has reports whether a category with the given id is exposed.
@@ -271,6 +320,24 @@ type Obligation struct {
 	// Unverified lists points of this rule that were not checked against
 	// the primary text of the law and need a lawyer's eye.
 	Unverified []string `json:"unverified,omitempty"`
+
+	// AppliesBecause says why the law covers these people: residence,
+	// establishment, processing location or targeting.
+	AppliesBecause string `json:"applies_because,omitempty"`
+	// Judgment is true when a conclusion rests on the automated risk score
+	// or on a statutory exception rather than on a fact; Counsel lists what
+	// counsel must confirm before relying on it.
+	Judgment bool     `json:"judgment,omitempty"`
+	Counsel  []string `json:"counsel,omitempty"`
+	// ByMemberState counts the affected people of each EU/EEA member state
+	// with its supervisory authority (EU-GDPR only).
+	ByMemberState map[string]MemberState `json:"by_member_state,omitempty"`
+}
+
+// MemberState is one member state's share of an EU-GDPR obligation.
+type MemberState struct {
+	Subjects  int    `json:"subjects"`
+	Authority string `json:"authority"`
 }
 
 // Rule is one jurisdiction's breach-notification law.

@@ -67,6 +67,9 @@ func DecideSGPDPA(f Facts) Obligation {
 		prescribed = append(prescribed, "an account identifier with a password, access code or security answer")
 	}
 	harm := f.Risk.AtLeast(RiskHigh) || len(prescribed) > 0
+	if len(prescribed) == 0 {
+		b.judgment(fmt.Sprintf("whether the breach is likely to result in significant harm to the affected individuals (PDPA 2012 s. 26B(1)(a)); the automated score rates the risk %q", f.Risk))
+	}
 	scale := f.Subjects >= sgSignificantScale
 	switch {
 	case len(prescribed) > 0:
@@ -94,6 +97,7 @@ func DecideSGPDPA(f Facts) Obligation {
 		return b.done()
 	}
 	if f.Unintelligible {
+		b.judgment("that the encryption makes significant harm to the individuals unlikely (PDPA 2012 s. 26D(5)(b)); the PDPC must be given the grounds")
 		b.o.SafeHarbour = "PDPA 2012 s. 26D(5)(b): technological measure (encryption) makes significant harm unlikely"
 		b.because("The data was encrypted before the breach and the key was not compromised, a technological measure that makes significant harm to the individuals unlikely, so they need not be notified; the PDPC must still be told and be given the grounds for not notifying them.", "PDPA 2012 s. 26D(5)(b)")
 		return b.done()

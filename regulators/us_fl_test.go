@@ -33,13 +33,13 @@ func TestUSFL(t *testing.T) {
 		{
 			name:  "no financial harm likely: no individual notice, determination to the Department",
 			law:   "Fla. Stat. § 501.171(4)(c): written determination after consulting law enforcement, sent to the Department within 30 days",
-			facts: facts("US-FL", 100, risk(RiskLow)),
+			facts: facts("US-FL", 100, risk(RiskLow), determined("US-FL", ExceptionFLNoHarm)),
 			want:  summary{SafeHarbour: true, Others: []string{dept}},
 		},
 		{
 			name:  "no harm likely but 600 people: Department notice still due",
 			law:   "Fla. Stat. § 501.171(3)(a) is independent of the (4)(c) exception to individual notice",
-			facts: facts("US-FL", 600, risk(RiskLow)),
+			facts: facts("US-FL", 600, risk(RiskLow), determined("US-FL", ExceptionFLNoHarm)),
 			want:  summary{NotifyRegulator: true, RegulatorDeadline: days(30), SafeHarbour: true, Others: []string{dept}},
 		},
 		{

@@ -59,12 +59,15 @@ func DecideUSHIPAA(f Facts) Obligation {
 		b.because("The health information was encrypted and the key was not compromised, so it is not 'unsecured' protected health information and no breach notification is required.", "45 CFR § 164.402", "45 CFR § 164.404(a)(1)")
 		return b.done()
 	}
-	if !f.Risk.AtLeast(RiskRisk) {
+	if !f.Risk.AtLeast(RiskRisk) && documented(b, f, ExceptionHIPAALowProbability, "the low-probability-of-compromise finding (a documented risk assessment of the four factors: nature and extent of the PHI, the unauthorised person, whether it was actually acquired or viewed, and the extent of mitigation)", "45 CFR § 164.402(2)") {
 		b.o.SafeHarbour = "low probability that the PHI has been compromised (45 CFR § 164.402(2))"
 		b.because(fmt.Sprintf("An impermissible use or disclosure of PHI is presumed a breach unless a documented risk assessment of the four factors (nature and extent of the PHI, the unauthorised person, whether it was actually acquired or viewed, the extent of mitigation) shows a low probability of compromise; the assessment rates the risk %q, so no notice is due provided that assessment is documented and kept six years.", f.Risk), "45 CFR § 164.402(2)", "45 CFR § 164.530(j)")
 		return b.done()
 	}
-	b.because("Unsecured protected health information was acquired, accessed, used or disclosed without permission and the risk assessment does not show a low probability of compromise, so this is a breach.", "45 CFR § 164.402")
+	b.because("Unsecured protected health information was acquired, accessed, used or disclosed without permission and no documented risk assessment shows a low probability of compromise, so this is presumed a breach.", "45 CFR § 164.402")
+	if f.Risk.AtLeast(RiskRisk) {
+		b.judgment("the four-factor risk assessment of 45 CFR § 164.402(2) is for the covered entity to document; the automated score does not show a low probability of compromise")
+	}
 
 	discovered := f.DiscoveredAt
 	b.o.NotifyIndividuals = true

@@ -60,7 +60,7 @@ func TestUSHIPAA(t *testing.T) {
 		{
 			name:  "low probability of compromise",
 			law:   "45 CFR § 164.402(2): documented four-factor assessment shows low probability -> not a breach",
-			facts: health(900, risk(RiskLow)),
+			facts: health(900, risk(RiskLow), determined("US-HIPAA", ExceptionHIPAALowProbability)),
 			want:  summary{SafeHarbour: true},
 		},
 		{

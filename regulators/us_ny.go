@@ -48,6 +48,10 @@ func DecideUSNY(f Facts) Obligation {
 		return b.done()
 	}
 	inadvertent := !f.Malicious && (f.Cause == "misdelivery" || f.Cause == "insider") && !f.Risk.AtLeast(RiskRisk)
+	var det Determination
+	if inadvertent {
+		det, inadvertent = documentedAt(b, f, ExceptionNYInadvertent, "New York's inadvertent-disclosure exception (disclosure by persons authorised to access the information, determined in writing not likely to result in misuse or financial or emotional harm)", "N.Y. Gen. Bus. Law § 899-aa(2)(a)")
+	}
 	if inadvertent {
 		b.o.SafeHarbour = "inadvertent disclosure by authorised persons, misuse and harm unlikely (N.Y. Gen. Bus. Law § 899-aa(2)(a))"
 		b.because(fmt.Sprintf("The exposure was an inadvertent disclosure (%s, not malicious) and the assessment finds misuse or financial or emotional harm unlikely (risk %q), so notice to residents is not required, provided the determination is documented in writing and kept for at least five years.", f.Cause, f.Risk), "N.Y. Gen. Bus. Law § 899-aa(2)(a)")
@@ -55,8 +59,8 @@ func DecideUSNY(f Facts) Obligation {
 			b.notice(Notice{
 				To:           usNYReg,
 				Required:     true,
-				Deadline:     at(AfterCalendarDays(f.DiscoveredAt, 10)),
-				DeadlineText: "within ten days after the determination (the date shown counts from discovery, the earliest possible determination)",
+				Deadline:     at(AfterCalendarDays(det.At, 10)),
+				DeadlineText: "within ten days after the determination",
 				Reasons:      []string{fmt.Sprintf("The inadvertent-disclosure determination covers more than 500 New York residents (%d), so it must be provided to the Attorney General.", f.Subjects)},
 				Citations:    []string{"N.Y. Gen. Bus. Law § 899-aa(2)(a)"},
 			})

@@ -26,13 +26,13 @@ func TestUSNY(t *testing.T) {
 		{
 			name:  "inadvertent misdelivery, harm unlikely",
 			law:   "N.Y. Gen. Bus. Law § 899-aa(2)(a): inadvertent disclosure by authorised persons, misuse unlikely -> no notice; written determination",
-			facts: facts("US-NY", 40, accidental, cause("misdelivery"), conf("known_recipients"), risk(RiskLow)),
+			facts: facts("US-NY", 40, accidental, cause("misdelivery"), conf("known_recipients"), risk(RiskLow), determined("US-NY", ExceptionNYInadvertent)),
 			want:  summary{SafeHarbour: true},
 		},
 		{
 			name:  "inadvertent misdelivery to 501 residents: determination to the AG within 10 days",
 			law:   "N.Y. Gen. Bus. Law § 899-aa(2)(a): more than 500 -> determination to the AG within 10 days",
-			facts: facts("US-NY", 501, accidental, cause("misdelivery"), conf("known_recipients"), risk(RiskLow)),
+			facts: facts("US-NY", 501, accidental, cause("misdelivery"), conf("known_recipients"), risk(RiskLow), determined("US-NY", ExceptionNYInadvertent)),
 			want:  summary{SafeHarbour: true, Others: []string{"New York Attorney General@" + days(10).Format("2006-01-02T15:04:05Z07:00")}},
 		},
 		{
