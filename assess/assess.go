@@ -105,6 +105,10 @@ type Assessment struct {
 	// Deadlines are every dated duty, earliest first, with the time left
 	// relative to AssessedAt.
 	Deadlines []Deadline `json:"deadlines"`
+	// UndatedDuties are the duties the law words without a date
+	// ("immediately", "without undue delay", "as soon as practicable"),
+	// which the text report lists first among the deadlines.
+	UndatedDuties []UndatedDuty `json:"undated_duties,omitempty"`
 	// RejectedRows counts subject-directory rows that could not be read;
 	// RowErrors quotes the first few.
 	RejectedRows int      `json:"rejected_rows,omitempty"`
@@ -236,14 +240,11 @@ func usableCredentials(c inventory.Category) bool { return c.Credentials && c.ID
 // broken by the higher ENISA score, then the larger group, then the
 // jurisdiction id. With nobody affected, the top-level one is the whole
 // (empty) incident's.
-func (m *matcher) decideRisks(res *scanResult, circ Circumstances) (map[string]groupRisk, groupRisk) {
+func (m *matcher) decideRisks(res *scanResult, aggs map[string]*jurAgg, circ Circumstances) (map[string]groupRisk, groupRisk) {
 	opened := m.openedClass(m.in.Cause == incident.CauseCredentialStuffing)
 	risks := map[string]groupRisk{}
-	for id, agg := range res.byJur {
+	for id, agg := range aggs {
 		risks[id] = m.decideGroup(agg, res.total, circ, opened)
-	}
-	if h := res.hipaa; h != nil && h.subjects > 0 {
-		risks[hipaaJurisdiction] = m.decideGroup(h, res.total, circ, opened)
 	}
 	if len(risks) == 0 {
 		all := &jurAgg{subjects: res.total, minors: res.minors, cats: res.cats, clearCats: res.clearCats, unintelligible: res.unintelligible}
@@ -257,6 +258,24 @@ func (m *matcher) decideRisks(res *scanResult, circ Circumstances) (map[string]g
 		}
 	}
 	return risks, top
+}
+
+// lawGroups returns the people each law covers, by jurisdiction id: the
+// residents of each jurisdiction, plus, for a law that reaches beyond them
+// (an establishment or processing on its territory), the others it covers;
+// and the US-HIPAA group when it has people.
+func (m *matcher) lawGroups(res *scanResult) map[string]*jurAgg {
+	aggs := maps.Clone(res.byJur)
+	for i, x := range res.extra {
+		if x.subjects > 0 {
+			id := m.scopes[i].id
+			aggs[id] = m.merge(id, res.byJur[id], x)
+		}
+	}
+	if h := res.hipaa; h != nil && h.subjects > 0 {
+		aggs[hipaaJurisdiction] = h
+	}
+	return aggs
 }
 
 // higherRisk reports whether a ranks above b for the top-level risk.
@@ -273,10 +292,11 @@ func higherRisk(a, b groupRisk) bool {
 func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 	in, inv := m.in, m.inv
 	circ := EffectiveCircumstances(in)
-	risks, top := m.decideRisks(res, circ)
+	aggs := m.lawGroups(res)
+	risks, top := m.decideRisks(res, aggs, circ)
 
 	fi := factsInput{inv: inv, in: in, effects: circ, risks: risks, total: res.total}
-	obs := m.obligations(res, fi)
+	obs := m.obligations(aggs, fi)
 
 	a := &Assessment{
 		Schema:       Schema,
@@ -296,18 +316,13 @@ func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 		RiskReasons:      top.reasons,
 		RiskSteps:        top.steps,
 		Obligations:      obs,
-		PublicNotice: decidePublicNotice(obs, func() map[string]*jurAgg {
-			all := maps.Clone(res.byJur)
-			if res.hipaa != nil {
-				all[hipaaJurisdiction] = res.hipaa
-			}
-			return all
-		}()),
-		Deadlines:    deadlines(obs, now),
-		RejectedRows: res.rejectedRows,
-		RowErrors:    res.rowErrors,
-		WarnedRows:   res.warnedRows,
-		RowWarnings:  res.rowWarnings,
+		PublicNotice:     decidePublicNotice(obs, aggs),
+		Deadlines:        deadlines(obs, now),
+		UndatedDuties:    undatedDuties(obs),
+		RejectedRows:     res.rejectedRows,
+		RowErrors:        res.rowErrors,
+		WarnedRows:       res.warnedRows,
+		RowWarnings:      res.rowWarnings,
 		Effects: EffectsUsed{Confidentiality: string(circ.Confidentiality), Integrity: string(circ.Integrity),
 			Availability: string(circ.Availability), OutageHours: circ.OutageHours, Malicious: circ.Malicious, Inferred: circ.Inferred},
 	}

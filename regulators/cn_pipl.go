@@ -59,9 +59,12 @@ func DecideCNPIPL(f Facts) Obligation {
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadlineText = "立即 (immediately); CAC Measures Art. 4: within 4 hours to the provincial CAC for other network operators when the incident is graded relatively major or above (1 hour for critical-information-infrastructure operators)"
 	b.because(fmt.Sprintf("Personal information was, or may have been, %s: the processor must immediately take remedial measures and notify the departments performing personal-information-protection duties. PIPL sets no number of hours and no risk threshold.", list(what)), "PIPL Art. 57")
-	if f.Subjects >= cnRelativelyMajor {
+	if n := totalOr(f); n >= cnRelativelyMajor {
+		if f.Subjects < cnRelativelyMajor {
+			b.judgment(fmt.Sprintf("the 1 million grade of the CAC Measures is counted over all %d people of the breach; %d are in PIPL's scope here", n, f.Subjects))
+		}
 		b.o.RegulatorDeadline = at(AfterHours(f.DiscoveredAt, 4))
-		b.because(fmt.Sprintf("The personal information of %d people (1 million or more) was affected, which grades the incident 'relatively major' or above: a network operator reports to the provincial CAC within 4 hours of discovery, i.e. by %s (a critical-information-infrastructure operator reports within 1 hour to its protection department and the public-security organ). Incidents of 10 million or more are 'major', 100 million or more 'especially major'.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")),
+		b.because(fmt.Sprintf("The personal information of %d people (1 million or more) was affected, which grades the incident 'relatively major' or above: a network operator reports to the provincial CAC within 4 hours of discovery, i.e. by %s (a critical-information-infrastructure operator reports within 1 hour to its protection department and the public-security organ). Incidents of 10 million or more are 'major', 100 million or more 'especially major'.", n, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")),
 			"CAC National Cybersecurity Incident Reporting Management Measures Art. 4", "CAC National Cybersecurity Incident Reporting Management Measures Annex (grading guide)")
 		b.notice(Notice{
 			To:           "provincial CAC, through the channel of the incident report (closing summary report)",
@@ -71,7 +74,7 @@ func DecideCNPIPL(f Facts) Obligation {
 			Citations:    []string{"CAC National Cybersecurity Incident Reporting Management Measures Art. 8"},
 		})
 	} else {
-		b.because(fmt.Sprintf("The incident affects %d people, below the 1 million of the 'relatively major' grade, and the CAC Measures' hour deadlines are therefore not triggered by volume; they still apply if the incident is graded relatively major on another ground (e.g. a threat to national security or social stability).", f.Subjects),
+		b.because(fmt.Sprintf("The incident affects %d people in all, below the 1 million of the 'relatively major' grade, and the CAC Measures' hour deadlines are therefore not triggered by volume; they still apply if the incident is graded relatively major on another ground (e.g. a threat to national security or social stability).", totalOr(f)),
 			"CAC National Cybersecurity Incident Reporting Management Measures Annex (grading guide)")
 	}
 	if f.Malicious {
@@ -106,6 +109,5 @@ func DecideCNPIPL(f Facts) Obligation {
 			b.because("A public announcement is one of the permitted means of notice; direct notice is possible for everyone affected.", "Network Data Security Management Regulations Art. 11(2)")
 		}
 	}
-	b.unverified("counting of the 1 million threshold: taken as the people under this jurisdiction, not all people of the incident")
 	return b.done()
 }

@@ -70,7 +70,7 @@ func DecideSGPDPA(f Facts) Obligation {
 	if len(prescribed) == 0 {
 		b.judgment(fmt.Sprintf("whether the breach is likely to result in significant harm to the affected individuals (PDPA 2012 s. 26B(1)(a)); the automated score rates the risk %q", f.Risk))
 	}
-	scale := f.Subjects >= sgSignificantScale
+	scale := totalOr(f) >= sgSignificantScale
 	switch {
 	case len(prescribed) > 0:
 		b.because(fmt.Sprintf("The breach involves a prescribed class of personal data (%s), so it is deemed to result in significant harm to the individuals.", list(prescribed)), "PDPA 2012 s. 26B(1)(a)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 3")
@@ -80,9 +80,12 @@ func DecideSGPDPA(f Facts) Obligation {
 		b.because(fmt.Sprintf("No prescribed class of personal data is involved and the assessment rates the risk %q, so the breach is not likely to result in significant harm.", f.Risk), "PDPA 2012 s. 26B(1)(a)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 3")
 	}
 	if scale {
-		b.because(fmt.Sprintf("The breach affects %d individuals (500 or more), so it is of significant scale.", f.Subjects), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
+		if f.Subjects < sgSignificantScale {
+			b.judgment(fmt.Sprintf("the significant-scale threshold (500, Regulations 2021 reg. 4) is counted over all %d individuals of the breach; %d are in Singapore's scope here", totalOr(f), f.Subjects))
+		}
+		b.because(fmt.Sprintf("The breach affects %d individuals (500 or more, counting everyone whose data it involves), so it is of significant scale.", totalOr(f)), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
 	} else {
-		b.because(fmt.Sprintf("The breach affects %d individuals, fewer than 500, so it is not of significant scale.", f.Subjects), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
+		b.because(fmt.Sprintf("The breach affects %d individuals, fewer than 500 (counting everyone whose data it involves), so it is not of significant scale.", totalOr(f)), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
 	}
 	if !harm && !scale {
 		b.because("The breach is not notifiable; the organisation must still have assessed it reasonably and expeditiously and should document the assessment. A breach that stays within the organisation is in any case deemed not notifiable.", "PDPA 2012 s. 26C(2)", "PDPA 2012 s. 26B(4)")

@@ -26,16 +26,19 @@ var USHIPAA = Rule{
 // organisation is a covered entity and health information was involved.
 func DecideUSHIPAA(f Facts) Obligation {
 	b := newBuilder(usHIPAAID, usHIPAALaw, usHIPAAReg, f)
-	if !f.HIPAACoveredEntity {
-		b.because("The organisation is not a HIPAA covered entity, so the HIPAA Breach Notification Rule does not apply (a business associate notifies its covered entity instead).", "45 CFR § 164.402", "45 CFR § 164.410")
+	if !f.HIPAACoveredEntity && !f.HIPAABusinessAssociate {
+		b.because("The organisation is neither a HIPAA covered entity nor a business associate, so the HIPAA Breach Notification Rule does not apply.", "45 CFR § 164.402", "45 CFR § 164.410")
 		return b.done()
 	}
 	if b.noSubjects(f, "45 CFR § 164.404(a)") {
 		return b.done()
 	}
-	if !hasHealth(f) {
-		b.because("No protected health information (medical, health-insurance or genetic data) was involved, so there is no breach of PHI.", "45 CFR § 164.402")
+	if !f.PHI && !hasHealth(f) {
+		b.because("No protected health information was involved (no system holding patients' data, and no medical, health-insurance or genetic data), so there is no breach of PHI.", "45 CFR § 164.402")
 		return b.done()
+	}
+	if f.PHI {
+		b.because("The affected systems hold the organisation's patients' individually identifiable information: all of it, demographics, identifiers and billing data included, is protected health information, not only the health categories (systems that hold none, such as staff records, are marked phi: false in the inventory).", "45 CFR § 160.103")
 	}
 	b.unverified("the three statutory exclusions of 45 CFR § 164.402(1) (good-faith workforce access, inadvertent disclosure between authorised persons, recipient unable to retain) are not modelled, and the toll-free number's 90 days in § 164.404(d)(2)(ii)(B) was read in secondary sources only")
 	b.o.IndividualContent = []string{
@@ -62,6 +65,10 @@ func DecideUSHIPAA(f Facts) Obligation {
 	if !f.Risk.AtLeast(RiskRisk) && documented(b, f, ExceptionHIPAALowProbability, "the low-probability-of-compromise finding (a documented risk assessment of the four factors: nature and extent of the PHI, the unauthorised person, whether it was actually acquired or viewed, and the extent of mitigation)", "45 CFR § 164.402(2)") {
 		b.o.SafeHarbour = "low probability that the PHI has been compromised (45 CFR § 164.402(2))"
 		b.because(fmt.Sprintf("An impermissible use or disclosure of PHI is presumed a breach unless a documented risk assessment of the four factors (nature and extent of the PHI, the unauthorised person, whether it was actually acquired or viewed, the extent of mitigation) shows a low probability of compromise; the assessment rates the risk %q, so no notice is due provided that assessment is documented and kept six years.", f.Risk), "45 CFR § 164.402(2)", "45 CFR § 164.530(j)")
+		return b.done()
+	}
+	if !f.HIPAACoveredEntity {
+		decideBusinessAssociate(b, f)
 		return b.done()
 	}
 	b.because("Unsecured protected health information was acquired, accessed, used or disclosed without permission and no documented risk assessment shows a low probability of compromise, so this is presumed a breach.", "45 CFR § 164.402")
@@ -153,4 +160,26 @@ func largestState(f Facts) (string, int) {
 		}
 	}
 	return best, n
+}
+
+// decideBusinessAssociate applies 45 CFR § 164.410: a business associate
+// tells the covered entity, which tells the people, HHS and the media.
+func decideBusinessAssociate(b *builder, f Facts) {
+	b.o.Regulator = "the covered entity (each one whose protected health information was involved)"
+	b.o.RegulatorContent = []string{
+		"to the extent possible, the identification of each individual whose unsecured PHI has been, or is reasonably believed to have been, accessed, acquired, used or disclosed",
+		"any other available information the covered entity needs for its notice to individuals (45 CFR § 164.404(c)), at the time of the notice or promptly thereafter as it becomes available",
+	}
+	b.o.IndividualContent = nil
+	due := AfterCalendarDays(f.DiscoveredAt, 60)
+	b.notice(Notice{
+		To:           "the covered entity (each one whose protected health information was involved)",
+		Required:     true,
+		Deadline:     at(due),
+		DeadlineText: "without unreasonable delay and in no case later than 60 calendar days after discovery of the breach",
+		Reasons:      []string{fmt.Sprintf("A business associate must notify the covered entity of a breach of unsecured PHI without unreasonable delay and no later than 60 calendar days after discovery, i.e. by %s; the business-associate agreement may set a shorter time.", due.Format("2006-01-02 15:04 MST"))},
+		Citations:    []string{"45 CFR § 164.410(a)", "45 CFR § 164.410(b)", "45 CFR § 164.410(c)"},
+	})
+	b.because("The organisation is a business associate: it does not notify individuals, HHS or the media itself; it notifies the covered entity, which does (unless the business-associate agreement delegates those notices to it).", "45 CFR § 164.410(a)(1)")
+	b.judgment("the business-associate agreement: it may set a shorter deadline than 60 days, or delegate the notices to individuals, HHS and the media to the business associate")
 }

@@ -282,17 +282,18 @@ func TestAssessScenarios(t *testing.T) {
 			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}}, public: true,
 			rules: []string{"enisa-severity", "availability-lost"}},
 		// One misconfiguration exposes a Californian patient's health
-		// record and two German subscribers' e-mail addresses. Risk is
-		// decided per jurisdiction from its own people's data (GDPR Arts.
-		// 33-34 look at the risk to the data subjects concerned): an
-		// e-mail address alone, of two people, not taken on purpose, is
-		// unlikely to result in a risk, so neither the Irish DPC nor the
-		// subscribers are told; the patient must be told within 30 days
-		// (Cal. Civ. Code § 1798.82(a), name with medical information).
-		// The top-level risk is the highest, the patient's.
+		// record and two German subscribers' e-mail addresses. The
+		// organisation is established in Ireland, so the GDPR covers all
+		// its processing, the Californian patient's too (GDPR Art. 3(1)):
+		// the EU-GDPR group is everyone, its risk is high (health data),
+		// so the Irish DPC is notified within 72 hours and the people told
+		// (Arts. 33-34); the patient must also be told within 30 days
+		// under Cal. Civ. Code § 1798.82(a) (name with medical
+		// information). by_jurisdiction still counts residence.
 		{name: "mixed-risk", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"EU-GDPR": 2, "US-CA": 1},
-			individuals: []string{"US-CA"}, deadlines: map[string]due{"US-CA": {individuals: "2026-12-20T09:00:00Z"}},
-			rules: []string{"enisa-severity", "special-categories"}},
+			regulator: []string{"EU-GDPR"}, individuals: []string{"EU-GDPR", "US-CA"},
+			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}, "US-CA": {individuals: "2026-12-20T09:00:00Z"}},
+			rules:     []string{"enisa-severity", "special-categories"}},
 		// The only accounts named do not exist in the directory: no
 		// personal data breach affecting anyone (Art. 4(12)); keep the
 		// record (Art. 33(5)).
