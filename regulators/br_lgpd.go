@@ -81,11 +81,11 @@ func DecideBRLGPD(f Facts) Obligation {
 	if f.Unintelligible {
 		b.because("The data was encrypted and the key not compromised: the Resolution has no encryption exemption, but the protective measures must be described and weigh in the risk assessment.", "LGPD Art. 48 §3", "Resolução CD/ANPD nº 15/2024 Art. 6")
 	}
-	deadline := AfterBusinessDays(f.DiscoveredAt, 3)
+	deadline := BusinessDaysEnd(f.DiscoveredAt, 3, zoneBrazil, brazilHoliday)
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadline = at(deadline)
 	b.o.RegulatorDeadlineText = "within 3 business days from the controller's knowledge that the incident affected personal data (doubled for small-scale processing agents); may be complemented within 20 business days"
-	b.because(fmt.Sprintf("The ANPD must be notified by the electronic form within 3 business days of knowing the incident affected personal data, i.e. by %s; the communication may be complemented within 20 business days. %s Small-scale processing agents have double the time.", deadline.Format("2006-01-02 15:04 MST"), businessDayNote), "Resolução CD/ANPD nº 15/2024 Art. 6")
+	b.because(fmt.Sprintf("The ANPD must be notified by the electronic form within 3 business days of knowing the incident affected personal data, i.e. by %s; the communication may be complemented within 20 business days. %s Small-scale processing agents have double the time.", deadline.Format("2006-01-02 15:04 MST"), brBusinessDayNote), "Resolução CD/ANPD nº 15/2024 Art. 6")
 	b.o.NotifyIndividuals = true
 	b.o.IndividualDeadline = at(deadline)
 	b.o.IndividualDeadlineText = "within 3 business days from the controller's knowledge that the incident affected personal data"
@@ -106,10 +106,13 @@ func DecideBRLGPD(f Facts) Obligation {
 	b.notice(Notice{
 		To:           brLGPDReg + " (declaration of communication to data subjects)",
 		Required:     true,
-		Deadline:     at(AfterBusinessDays(deadline, 3)),
+		Deadline:     at(BusinessDaysEnd(deadline, 3, zoneBrazil, brazilHoliday)),
 		DeadlineText: "within 3 business days after the end of the deadline for communicating to data subjects",
-		Reasons:      []string{"The controller must declare to the ANPD that the data subjects were communicated and by which means. " + businessDayNote},
+		Reasons:      []string{"The controller must declare to the ANPD that the data subjects were communicated and by which means. " + brBusinessDayNote},
 		Citations:    []string{"Resolução CD/ANPD nº 15/2024 Art. 9 §4"},
 	})
 	return b.done()
 }
+
+// brBusinessDayNote says how the ANPD's business days are counted here.
+const brBusinessDayNote = "Business days are counted in Brasília time from the day after knowledge, skipping weekends and national holidays (state and municipal holidays, Carnival and Corpus Christi are not skipped, so the real deadline may be later); each ends at midnight Brasília time."

@@ -122,7 +122,11 @@ func people(groups ...[]Category) func(*Facts) {
 }
 
 // days and hours return deadlines counted from disc.
-func days(n int) *time.Time  { t := disc.AddDate(0, 0, n); return &t }
+func days(n int) *time.Time { t := disc.AddDate(0, 0, n); return &t }
+
+// daysIn returns the end of the n-th calendar day after disc in loc.
+func daysIn(loc *time.Location, n int) *time.Time { t := CalendarDaysEnd(disc, n, loc); return &t }
+
 func hours(n int) *time.Time { t := disc.Add(time.Duration(n) * time.Hour); return &t }
 func tm(s string) *time.Time {
 	t, err := time.Parse(time.RFC3339, s)

@@ -67,7 +67,7 @@ func DecideJPAPPI(f Facts) Obligation {
 		return b.done()
 	}
 	b.because(fmt.Sprintf("The situation is reportable because it involves %s; categories (i) to (iii) apply even to a single person.", list(grounds)), "APPI Art. 26(1)", "PPC Enforcement Rules Art. 7")
-	prelim := AfterCalendarDays(f.DiscoveredAt, 3)
+	prelim := DaysCountingFirst(f.DiscoveredAt, 3, zoneJapan)
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadline = at(prelim)
 	b.o.RegulatorDeadlineText = "preliminary report (速報) promptly (速やかに) after becoming aware; PPC guidelines: roughly within 3 to 5 days (the date shown is the earlier end)"
@@ -76,12 +76,12 @@ func DecideJPAPPI(f Facts) Obligation {
 	if f.Malicious {
 		days, why = 60, "within 60 days, since the situation may have been caused with an unlawful purpose"
 	}
-	final := AfterCalendarDays(f.DiscoveredAt, days)
+	final := DaysCountingFirst(f.DiscoveredAt, days, zoneJapan)
 	b.notice(Notice{
 		To:           jpAPPIReg + " (final report, 確報)",
 		Required:     true,
 		Deadline:     at(final),
-		DeadlineText: fmt.Sprintf("%d days from the day the business operator became aware of the situation", days),
+		DeadlineText: fmt.Sprintf("%d days from the day the business operator became aware of the situation, that day counting as day 1 (Japan time)", days),
 		Reasons:      []string{fmt.Sprintf("A final report with all items must follow %s of becoming aware.", why)},
 		Citations:    []string{"PPC Enforcement Rules Art. 8(2)"},
 	})

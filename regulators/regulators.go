@@ -33,10 +33,14 @@
 //   - IN-DPDP: DPDP Act 2023 s. 8(6); DPDP Rules 2025 r. 7; CERT-In
 //     Directions 2022
 //
-// Deadlines are absolute UTC times computed from Facts.DiscoveredAt with
-// AfterHours, AfterCalendarDays and AfterBusinessDays; where a law's clock
+// Deadlines are absolute UTC times computed from Facts.DiscoveredAt: hour
+// limits with AfterHours; day limits end at the end of the last day in the
+// regulator's time zone (CalendarDaysEnd, DaysCountingFirst for Japan,
+// BusinessDaysEnd with Brazil's national holidays). Where a law's clock
 // starts later (at a "determination" or "assessment"), the date is counted
-// from discovery, the earliest possible start, and the reasons say so.
+// from discovery, the earliest possible start, and the reasons say so;
+// where it runs from another act (a recorded determination, the consumer
+// notice) it is dated from that act once it is known.
 // Points not checked against the primary text are listed in
 // Obligation.Unverified.
 package regulators

@@ -92,7 +92,7 @@ func DecideSGPDPA(f Facts) Obligation {
 		return b.done()
 	}
 	b.o.NotifyRegulator = true
-	b.o.RegulatorDeadline = at(AfterCalendarDays(f.DiscoveredAt, 3))
+	b.o.RegulatorDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 3, zoneSingapore))
 	b.o.RegulatorDeadlineText = "as soon as practicable, but in any case no later than 3 calendar days after the day the organisation assesses that the breach is notifiable (the date shown counts from discovery, the earliest possible assessment)"
 	b.because(fmt.Sprintf("The breach is notifiable, so the PDPC must be notified as soon as practicable and no later than 3 calendar days after the organisation assesses it as notifiable; counting from discovery, by %s. The assessment itself must be done reasonably and expeditiously (the PDPC expects about 30 days at most).", b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "PDPA 2012 s. 26D(1)", "PDPA 2012 s. 26C(2)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 5")
 	if !harm {

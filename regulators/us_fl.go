@@ -49,7 +49,7 @@ func DecideUSFL(f Facts) Obligation {
 	if !usTriggered(b, f, s) {
 		return b.done()
 	}
-	deadline := AfterCalendarDays(f.DiscoveredAt, 30)
+	deadline := CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSEastern)
 
 	if f.Subjects >= 500 {
 		b.o.NotifyRegulator = true
@@ -66,7 +66,7 @@ func DecideUSFL(f Facts) Obligation {
 		b.notice(Notice{
 			To:           usFLReg,
 			Required:     true,
-			Deadline:     at(AfterCalendarDays(d.At, 30)),
+			Deadline:     at(CalendarDaysEnd(d.At, 30, zoneUSEastern)),
 			DeadlineText: "within 30 days after the determination that no harm is likely",
 			Reasons:      []string{"Relying on the no-harm exception requires providing the written determination to the Department of Legal Affairs."},
 			Citations:    []string{"Fla. Stat. § 501.171(4)(c)"},

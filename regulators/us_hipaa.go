@@ -78,19 +78,22 @@ func DecideUSHIPAA(f Facts) Obligation {
 
 	discovered := f.DiscoveredAt
 	b.o.NotifyIndividuals = true
-	b.o.IndividualDeadline = at(AfterCalendarDays(discovered, 60))
+	b.o.IndividualDeadline = at(CalendarDaysEnd(discovered, 60, zoneUSEastern))
 	b.o.IndividualDeadlineText = "without unreasonable delay and in no case later than 60 calendar days after discovery of the breach"
 	b.because(fmt.Sprintf("Each individual must be notified by first-class mail (or e-mail if agreed) without unreasonable delay and in no case later than 60 calendar days after discovery, i.e. by %s; 60 days is an outer limit, not a safe harbour.", b.o.IndividualDeadline.Format("2006-01-02 15:04 MST")), "45 CFR § 164.404(b)", "45 CFR § 164.404(c)", "45 CFR § 164.404(d)(1)")
 	b.because("A law-enforcement official's statement that notice would impede a criminal investigation delays notice for the period stated (or up to 30 days if oral).", "45 CFR § 164.412")
 
 	b.o.NotifyRegulator = true
 	if f.Subjects >= 500 {
-		b.o.RegulatorDeadline = at(AfterCalendarDays(discovered, 60))
+		b.o.RegulatorDeadline = at(CalendarDaysEnd(discovered, 60, zoneUSEastern))
 		b.o.RegulatorDeadlineText = "contemporaneously with the notice to individuals, and in no case later than 60 calendar days after discovery"
 		b.because(fmt.Sprintf("The breach involves %d individuals (500 or more), so the Secretary of HHS must be notified contemporaneously with the individuals, by %s at the latest.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "45 CFR § 164.408(b)")
 	} else {
-		y := discovered.UTC().Year()
-		b.o.RegulatorDeadline = at(AfterCalendarDays(time.Date(y+1, time.January, 1, 0, 0, 0, 0, time.UTC), 60))
+		// The calendar year of discovery is taken where it is earliest in
+		// the United States, so that a breach found late on 31 December
+		// in any US zone is logged for that year, never a year late.
+		y := discovered.In(zoneUSEarliest).Year()
+		b.o.RegulatorDeadline = at(CalendarDaysEnd(time.Date(y, time.December, 31, 12, 0, 0, 0, zoneUSEastern), 60, zoneUSEastern))
 		b.o.RegulatorDeadlineText = "in the breach log, not later than 60 days after the end of each calendar year, for breaches discovered during the preceding calendar year"
 		b.because(fmt.Sprintf("The breach involves fewer than 500 individuals (%d), so it is logged and reported to the Secretary of HHS within 60 days after the end of the calendar year of discovery, i.e. by %s.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "45 CFR § 164.408(c)")
 	}
@@ -110,7 +113,7 @@ func DecideUSHIPAA(f Facts) Obligation {
 		b.notice(Notice{
 			To:           "prominent media outlets serving the State",
 			Required:     true,
-			Deadline:     at(AfterCalendarDays(discovered, 60)),
+			Deadline:     at(CalendarDaysEnd(discovered, 60, zoneUSEastern)),
 			DeadlineText: "without unreasonable delay and in no case later than 60 calendar days after discovery",
 			Reasons:      []string{text},
 			Citations:    []string{"45 CFR § 164.406(a)", "45 CFR § 164.406(b)", "45 CFR § 164.406(c)"},
@@ -171,7 +174,7 @@ func decideBusinessAssociate(b *builder, f Facts) {
 		"any other available information the covered entity needs for its notice to individuals (45 CFR § 164.404(c)), at the time of the notice or promptly thereafter as it becomes available",
 	}
 	b.o.IndividualContent = nil
-	due := AfterCalendarDays(f.DiscoveredAt, 60)
+	due := CalendarDaysEnd(f.DiscoveredAt, 60, zoneUSEastern)
 	b.notice(Notice{
 		To:           "the covered entity (each one whose protected health information was involved)",
 		Required:     true,

@@ -59,7 +59,7 @@ func DecideUSNY(f Facts) Obligation {
 			b.notice(Notice{
 				To:           usNYReg,
 				Required:     true,
-				Deadline:     at(AfterCalendarDays(det.At, 10)),
+				Deadline:     at(CalendarDaysEnd(det.At, 10, zoneUSEastern)),
 				DeadlineText: "within ten days after the determination",
 				Reasons:      []string{fmt.Sprintf("The inadvertent-disclosure determination covers more than 500 New York residents (%d), so it must be provided to the Attorney General.", f.Subjects)},
 				Citations:    []string{"N.Y. Gen. Bus. Law § 899-aa(2)(a)"},
@@ -68,7 +68,7 @@ func DecideUSNY(f Facts) Obligation {
 		return b.done()
 	}
 	b.o.NotifyIndividuals = true
-	b.o.IndividualDeadline = at(AfterCalendarDays(f.DiscoveredAt, 30))
+	b.o.IndividualDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSEastern))
 	b.o.IndividualDeadlineText = "in the most expedient time possible and without unreasonable delay, within 30 days after the breach has been discovered, delayed only for the legitimate needs of law enforcement"
 	b.because(fmt.Sprintf("Every New York resident whose private information was, or is reasonably believed to have been, accessed or acquired must be notified within 30 days after discovery, i.e. by %s; New York has no risk-of-harm exception beyond inadvertent disclosure by authorised persons.", b.o.IndividualDeadline.Format("2006-01-02 15:04 MST")), "N.Y. Gen. Bus. Law § 899-aa(2)", "N.Y. Gen. Bus. Law § 899-aa(4)")
 	b.cite("N.Y. Gen. Bus. Law § 899-aa(7)")

@@ -56,7 +56,7 @@ func DecideUSWA(f Facts) Obligation {
 		b.because(fmt.Sprintf("Washington requires no notice when the breach is not reasonably likely to subject consumers to a risk of harm, and the assessment rates the risk %q; document that finding.", f.Risk), "RCW 19.255.010(1)")
 		return b.done()
 	}
-	deadline := AfterCalendarDays(f.DiscoveredAt, 30)
+	deadline := CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSPacific)
 	b.o.NotifyIndividuals = true
 	b.o.IndividualDeadline = at(deadline)
 	b.o.IndividualDeadlineText = "in the most expedient time possible, without unreasonable delay, and no more than 30 calendar days after the breach was discovered, unless a law-enforcement agency asks for delay"

@@ -223,9 +223,9 @@ func TestAssessScenarios(t *testing.T) {
 			regulator:   []string{"US-HIPAA"},
 			individuals: []string{"US-CA", "US-HIPAA", "US-OH", "US-TX"},
 			deadlines: map[string]due{
-				"US-CA":    {individuals: "2026-12-20T09:00:00Z"},
-				"US-HIPAA": {regulator: "2027-03-02T00:00:00Z", individuals: "2027-01-19T09:00:00Z"},
-				"US-TX":    {individuals: "2027-01-19T09:00:00Z"},
+				"US-CA":    {individuals: "2026-12-21T07:59:59Z"},
+				"US-HIPAA": {regulator: "2027-03-02T04:59:59Z", individuals: "2027-01-20T04:59:59Z"},
+				"US-TX":    {individuals: "2027-01-20T05:59:59Z"},
 			},
 			rules: []string{"enisa-severity", "special-categories", "identity-theft"}},
 		// Pupils' profiles and messages readable by anyone: children merit
@@ -243,6 +243,9 @@ func TestAssessScenarios(t *testing.T) {
 		// in 3-5 days (APPI Rules Art. 8), Brazil 3 business days
 		// (ANPD Res. 15/2024), California and New York 30 days to the people;
 		// India's DPDP breach duty is not yet in force; Mexico has no rule.
+		// Day limits end at midnight in the regulator's zone (Singapore,
+		// Pacific, Eastern, Central); Japan counts the day of awareness as
+		// day 1; Brazil skips Friday 20 November (Consciência Negra).
 		{name: "multi-jurisdiction", risk: "high", level: "very_high", total: 14,
 			byJur: map[string]int{"AU-NDB": 1, "BR-LGPD": 1, "CA-PIPEDA": 1, "CN-PIPL": 1, "EU-GDPR": 2, "IN-DPDP": 1, "JP-APPI": 1, "MX": 1,
 				"SG-PDPA": 1, "UK-GDPR": 1, "US-CA": 1, "US-NY": 1, "US-TX": 1},
@@ -251,12 +254,12 @@ func TestAssessScenarios(t *testing.T) {
 			deadlines: map[string]due{
 				"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"},
 				"UK-GDPR": {regulator: "2026-11-23T09:00:00Z"},
-				"SG-PDPA": {regulator: "2026-11-23T09:00:00Z"},
-				"JP-APPI": {regulator: "2026-11-23T09:00:00Z"},
-				"BR-LGPD": {regulator: "2026-11-25T09:00:00Z", individuals: "2026-11-25T09:00:00Z"},
-				"US-CA":   {individuals: "2026-12-20T09:00:00Z"},
-				"US-NY":   {individuals: "2026-12-20T09:00:00Z"},
-				"US-TX":   {individuals: "2027-01-19T09:00:00Z"},
+				"SG-PDPA": {regulator: "2026-11-23T15:59:59Z"},
+				"JP-APPI": {regulator: "2026-11-22T14:59:59Z"},
+				"BR-LGPD": {regulator: "2026-11-26T02:59:59Z", individuals: "2026-11-26T02:59:59Z"},
+				"US-CA":   {individuals: "2026-12-21T07:59:59Z"},
+				"US-NY":   {individuals: "2026-12-21T04:59:59Z"},
+				"US-TX":   {individuals: "2027-01-20T05:59:59Z"},
 			},
 			rules: []string{"enisa-severity", "financial-fraud"}},
 		// A publicly readable bucket with contact data, purchases and the
@@ -292,7 +295,7 @@ func TestAssessScenarios(t *testing.T) {
 		// information). by_jurisdiction still counts residence.
 		{name: "mixed-risk", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"EU-GDPR": 2, "US-CA": 1},
 			regulator: []string{"EU-GDPR"}, individuals: []string{"EU-GDPR", "US-CA"},
-			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}, "US-CA": {individuals: "2026-12-20T09:00:00Z"}},
+			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}, "US-CA": {individuals: "2026-12-21T07:59:59Z"}},
 			rules:     []string{"enisa-severity", "special-categories"}},
 		// The only accounts named do not exist in the directory: no
 		// personal data breach affecting anyone (Art. 4(12)); keep the
