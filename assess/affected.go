@@ -165,6 +165,9 @@ type jurAgg struct {
 	// residents counts the people of the aggregate who live under its
 	// jurisdiction (the rest came in through scope).
 	residents int
+	// phi counts the people whose protected health information was
+	// exposed (HIPAA covered entities and business associates).
+	phi int
 }
 
 // add counts one affected person of place pl into a: records person x
@@ -178,6 +181,9 @@ func (m *matcher) add(a *jurAgg, pl place, s *inventory.Subject, records int64, 
 		a.members[pl.member]++
 	}
 	a.subjects++
+	if m.rowPHI {
+		a.phi++
+	}
 	if pl.agg == a {
 		a.residents++
 	}
@@ -215,6 +221,7 @@ func (m *matcher) merge(id string, a, o *jurAgg) *jurAgg {
 		out.withoutContact += x.withoutContact
 		out.records += x.records
 		out.unintelligible += x.unintelligible
+		out.phi += x.phi
 		out.cats.or(x.cats)
 		out.clearCats.or(x.clearCats)
 		out.nameElemAny = out.nameElemAny || x.nameElemAny
@@ -302,6 +309,7 @@ type matcher struct {
 	allScopes uint64
 
 	// per-row scratch, reused
+	rowPHI     bool
 	gen        uint32
 	all, clear catSet
 	person     AffectedPerson
@@ -630,6 +638,7 @@ func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPe
 	}
 	res.cats.or(m.all)
 	res.clearCats.or(m.clear)
+	m.rowPHI = phi && res.hipaa != nil
 	m.add(agg, pl, s, records, contact, unintelligible)
 	hipaa := false
 	if h := res.hipaa; h != nil && phi {

@@ -120,6 +120,11 @@ type Assessment struct {
 	RowWarnings []string `json:"row_warnings,omitempty"`
 	// Systems counts affected people per affected system.
 	Systems map[string]int `json:"systems,omitempty"`
+	// ApproximateRecords is the approximate number of records concerned
+	// (GDPR Art. 33(3)(a)): Records, or more where the inventory declares
+	// more records for a wholly affected system than the subject
+	// directory holds (the larger is used, and the explanation warns).
+	ApproximateRecords int64 `json:"approximate_records,omitempty"`
 }
 
 // EffectsUsed are the circumstances of breach the assessment used.
@@ -348,8 +353,31 @@ func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 	if len(a.UnintelligibleCategories) == 0 {
 		a.UnintelligibleCategories = nil
 	}
-	a.Explanation = m.explain(a, res)
+	var shortfall []string
+	a.ApproximateRecords, shortfall = m.approximateRecords(res.records)
+	a.Explanation = append(m.explain(a, res), shortfall...)
 	return a
+}
+
+// approximateRecords returns the approximate number of records: found, plus
+// for each wholly affected system whose inventory estimate (records)
+// exceeds the people the directory holds in it, the difference; and a
+// warning for each such system.
+func (m *matcher) approximateRecords(found int64) (int64, []string) {
+	total := found
+	var warn []string
+	for _, as := range m.systems {
+		whole := true
+		for _, ei := range as.entries {
+			whole = whole && m.entries[ei].subjects == nil
+		}
+		if !whole || as.sys.Records <= int64(as.people) {
+			continue
+		}
+		total += as.sys.Records - int64(as.people)
+		warn = append(warn, fmt.Sprintf("WARNING: the inventory declares %d records for system %q but the subject directory holds %d people in it: the directory may be incomplete, and the approximate number of records reported (approximate_records) uses the larger figure.", as.sys.Records, as.sys.ID, as.people))
+	}
+	return total, warn
 }
 
 func (s catSet) clone() catSet { return append(catSet(nil), s...) }

@@ -87,6 +87,7 @@ func (m *matcher) facts(agg *jurAgg, fi factsInput) regulators.Facts {
 
 		HIPAABusinessAssociate: fi.inv.Organization.HIPAABusinessAssociate,
 		PHI:                    agg.id == hipaaJurisdiction,
+		PHISubjects:            agg.phi,
 	}
 	for _, d := range fi.in.Determinations {
 		if strings.EqualFold(strings.TrimSpace(d.Jurisdiction), agg.id) {

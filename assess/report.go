@@ -35,6 +35,9 @@ func WriteText(w io.Writer, a *Assessment, now time.Time) error {
 
 	head("Who is affected")
 	p("%s, %d records (person x system). Minors: %d. Without usable contact: %d.", people(a.Subjects.Total), a.Records, a.Subjects.Minors, a.Subjects.WithoutContact)
+	if a.ApproximateRecords > a.Records {
+		p("WARNING: the inventory declares more records than the directory holds: approximately %d records.", a.ApproximateRecords)
+	}
 	if a.Subjects.Unintelligible > 0 {
 		p("People whose exposed data was all encrypted: %d.", a.Subjects.Unintelligible)
 	}

@@ -48,3 +48,31 @@ func TestUndatedDutiesListedFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclaredRecordsAboveDirectory checks the warning when the inventory
+// declares more records for an affected system than the subject directory
+// holds: the approximate number of records (GDPR Art. 33(3)(a)) uses the
+// larger.
+func TestDeclaredRecordsAboveDirectory(t *testing.T) {
+	inv := loadInventory(t, `schema: breach.inventory/v1
+organization:
+  name: Store Inc
+  establishment: DE
+  contact: { name: DPO, email: dpo@store.example }
+systems:
+  - { id: shop, name: Shop, categories: [name, email], records: 5000 }
+subjects: subjects.csv
+`, subjectsHeader+`d1,Eva Roth,d1@x.example,,de-DE,DE,,false,,,,shop
+d2,Max Kurz,d2@x.example,,de-DE,DE,,false,,,,shop
+`)
+	a, err := Assess(context.Background(), inv, testIncident(incident.Affected{System: "shop"}), scopeNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ApproximateRecords != 5000 || a.Records != 2 {
+		t.Errorf("got approximate records %d, records %d; want 5000 (the declared estimate), 2 (found)", a.ApproximateRecords, a.Records)
+	}
+	if ex := strings.Join(a.Explanation, "\n"); !strings.Contains(ex, "WARNING") || !strings.Contains(ex, "5000") {
+		t.Errorf("explanation: got\n%s\nwant a warning naming the 5000 declared records", ex)
+	}
+}

@@ -80,11 +80,15 @@ func DecideCNPIPL(f Facts) Obligation {
 	if f.Malicious {
 		b.because("The incident appears deliberate: suspected crimes are also reported to the public-security organ.", "CAC National Cybersecurity Incident Reporting Management Measures Art. 4")
 	}
+	if f.Minors > 0 && !avoidedHarm(f) {
+		b.because(fmt.Sprintf("%s affected are minors: the notice goes to the children and to their guardians (监护人), by e-mail, letter, telephone or push notification, and where telling each one is difficult a warning is published by a reasonable and effective means.", plural(f.Minors)), "PIPL Art. 31", "Provisions on the Cyber Protection of Children's Personal Information (CAC 2019) Art. 27")
+		b.unverified("article number (Art. 27) of the CAC Provisions on the Cyber Protection of Children's Personal Information: from secondary sources")
+	}
 	if hasSpecial(f) || hasFinancial(f) || hasChildren(f) {
 		b.because("Sensitive personal information (special categories, financial accounts, or data of minors under 14) is involved, which weighs heavily in the harm the notice must describe.", "PIPL Art. 28")
 	}
 
-	avoided := f.Unintelligible || (f.Contained && f.DataRecovered && !f.Risk.AtLeast(RiskRisk))
+	avoided := avoidedHarm(f)
 	if avoided {
 		b.judgment("that the measures taken effectively avoid harm (PIPL Art. 57(2)); the departments may still require notice")
 		b.o.SafeHarbour = "PIPL Art. 57(2): measures effectively avoid harm"
@@ -110,4 +114,11 @@ func DecideCNPIPL(f Facts) Obligation {
 		}
 	}
 	return b.done()
+}
+
+// avoidedHarm reports whether the measures taken effectively avoid harm
+// (PIPL Art. 57(2)): encrypted with the key safe, or contained and
+// recovered with a low risk.
+func avoidedHarm(f Facts) bool {
+	return f.Unintelligible || (f.Contained && f.DataRecovered && !f.Risk.AtLeast(RiskRisk))
 }

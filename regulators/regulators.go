@@ -190,6 +190,9 @@ type Facts struct {
 	// billing and identifiers are PHI too, not only health categories).
 	// When false, US-HIPAA falls back to the Health categories.
 	PHI bool
+	// PHISubjects counts these people whose protected health information
+	// was exposed (state laws with a HIPAA clause read it).
+	PHISubjects int
 
 	// Determinations are the documented determinations recorded on the
 	// incident for this jurisdiction (see Determination): a statutory
