@@ -184,7 +184,7 @@ func (m *matcher) add(a *jurAgg, pl place, s *inventory.Subject, records int64, 
 	if m.rowPHI {
 		a.phi++
 	}
-	if pl.agg == a {
+	if pl.agg == a || pl.prov == a {
 		a.residents++
 	}
 	a.records += records
@@ -275,6 +275,8 @@ type scanResult struct {
 	// extra[i] counts the people matcher.scopes[i] covers who do not live
 	// under it.
 	extra []*jurAgg
+	// prov counts the people of each provincial law (CA-QC, CA-AB).
+	prov map[string]*jurAgg
 }
 
 // matcher holds everything prepared from the inventory and the incident
@@ -324,6 +326,9 @@ type place struct {
 	state string
 	// member is the EU/EEA member state of an EU-GDPR resident.
 	member string
+	// prov is the aggregate of a provincial law that covers the person
+	// beside the national one (Quebec, Alberta), or nil.
+	prov *jurAgg
 }
 
 // newMatcher validates the incident's affected entries against the
@@ -646,6 +651,10 @@ func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPe
 		m.add(h, pl, s, records, contact, unintelligible)
 	}
 	m.person.Also = m.person.Also[:0]
+	if pl.prov != nil {
+		m.add(pl.prov, pl, s, records, contact, unintelligible)
+		m.person.Also = append(m.person.Also, pl.prov.id)
+	}
 	for i := 0; scopes != 0; i++ {
 		if scopes&1 != 0 && m.scopes[i].id != agg.id {
 			m.add(res.extra[i], pl, s, records, contact, unintelligible)
@@ -781,6 +790,15 @@ func (m *matcher) jurisdiction(s *inventory.Subject, res *scanResult) place {
 	p := place{agg: agg, state: usState(s.Country, s.Region)}
 	if id == "EU-GDPR" {
 		p.member = inventory.EUMemberState(s.Country)
+	}
+	if pid := inventory.ProvincialJurisdiction(s.Country, s.Region); pid != "" {
+		if res.prov == nil {
+			res.prov = map[string]*jurAgg{}
+		}
+		if p.prov = res.prov[pid]; p.prov == nil {
+			p.prov = m.newAgg(pid)
+			res.prov[pid] = p.prov
+		}
 	}
 	byRegion[strings.Clone(s.Region)] = p
 	return p

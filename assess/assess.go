@@ -277,6 +277,9 @@ func (m *matcher) lawGroups(res *scanResult) map[string]*jurAgg {
 			aggs[id] = m.merge(id, res.byJur[id], x)
 		}
 	}
+	for id, p := range res.prov {
+		aggs[id] = p
+	}
 	if h := res.hipaa; h != nil && h.subjects > 0 {
 		aggs[hipaaJurisdiction] = h
 	}

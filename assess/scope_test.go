@@ -314,3 +314,46 @@ f1,Luc Brun,f1@x.example,,fr-FR,RE,,false,,,,shop
 		t.Errorf("FR authority: got %q, want the CNIL", want["FR"].Authority)
 	}
 }
+
+// TestProvincialLawsBesidePIPEDA checks that a Quebec resident is covered
+// by Quebec's private-sector Act (Law 25, notified to the CAI) and an
+// Alberta resident by Alberta's PIPA (notified to the OIPC), each beside
+// PIPEDA, which still applies.
+func TestProvincialLawsBesidePIPEDA(t *testing.T) {
+	inv := loadInventory(t, `schema: breach.inventory/v1
+organization:
+  name: Shop Inc
+  establishment: US
+  contact: { name: DPO, email: dpo@shop.example }
+systems:
+  - { id: shop, name: Shop, categories: [name, email, payment_card] }
+subjects: subjects.csv
+`, subjectsHeader+`q1,Léa Roy,q1@x.example,,fr-CA,CA,QC,false,,,,shop
+a1,Sam Lee,a1@x.example,,en-CA,CA,AB,false,,,,shop
+o1,Kim Park,o1@x.example,,en-CA,CA,ON,false,,,,shop
+`)
+	var also []string
+	a, err := AssessEach(context.Background(), inv, testIncident(incident.Affected{System: "shop"}), scopeNow, func(p *AffectedPerson) error {
+		also = append(also, p.Also...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		id, regulator string
+		subjects      int
+	}{
+		{"CA-PIPEDA", "Office of the Privacy Commissioner of Canada", 3},
+		{"CA-QC", "Commission d'accès à l'information du Québec (CAI)", 1},
+		{"CA-AB", "Office of the Information and Privacy Commissioner of Alberta (OIPC)", 1},
+	} {
+		ob := obligation(t, a, tt.id)
+		if ob.Subjects != tt.subjects || !ob.NotifyRegulator || ob.Regulator != tt.regulator {
+			t.Errorf("%s: got %d subjects, notify %v, regulator %q; want %d, true, %q", tt.id, ob.Subjects, ob.NotifyRegulator, ob.Regulator, tt.subjects, tt.regulator)
+		}
+	}
+	if diff := cmp.Diff([]string{"CA-QC", "CA-AB"}, also); diff != "" {
+		t.Errorf("AffectedPerson.Also (-want +got):\n%s", diff)
+	}
+}

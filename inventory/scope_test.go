@@ -75,3 +75,17 @@ func TestParseScopeFieldErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestProvincialJurisdiction(t *testing.T) {
+	tests := []struct{ country, region, want string }{
+		{"CA", "QC", "CA-QC"}, // Law 25, beside PIPEDA
+		{"CA", "AB", "CA-AB"}, // Alberta PIPA, beside PIPEDA
+		{"CA", "ON", ""},      // PIPEDA alone
+		{"US", "AB", ""},
+	}
+	for _, tt := range tests {
+		if got := ProvincialJurisdiction(tt.country, tt.region); got != tt.want {
+			t.Errorf("ProvincialJurisdiction(%q, %q): got %q, want %q", tt.country, tt.region, got, tt.want)
+		}
+	}
+}

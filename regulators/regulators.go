@@ -25,6 +25,8 @@
 //   - US-WA: RCW 19.255.005, 19.255.010
 //   - US-IL: 815 ILCS 530 (Personal Information Protection Act)
 //   - CA-PIPEDA: PIPEDA ss. 10.1-10.3; SOR/2018-64
+//   - CA-QC: Quebec private-sector Act (Law 25) ss. 3.5-3.8, beside PIPEDA
+//   - CA-AB: Alberta PIPA ss. 34.1, 37.1, beside PIPEDA
 //   - AU-NDB: Privacy Act 1988 (Cth) Part IIIC
 //   - SG-PDPA: PDPA 2012 Part 6A; Notification of Data Breaches Regulations
 //     2021
