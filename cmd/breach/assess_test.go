@@ -212,6 +212,39 @@ func TestAssessScenarios(t *testing.T) {
 			regulator: []string{"EU-GDPR"}, individuals: []string{"EU-GDPR"},
 			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}},
 			rules:     []string{"enisa-severity", "financial-fraud"}},
+		// A German shop's checkout is skimmed; its customers live in
+		// California, China and Switzerland, none in the EU. The GDPR
+		// covers all processing in the context of the German establishment
+		// whoever the people are (GDPR Art. 3(1)): the German authority is
+		// told within 72 hours and all three people are told (Art. 34);
+		// PIPL covers the Chinese customer, whom the shop targets (Art.
+		// 3(2)); California's statute its resident; Switzerland has no
+		// encoded rule. by_jurisdiction still counts residence.
+		{name: "establishment-scope", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"CH": 1, "CN-PIPL": 1, "US-CA": 1},
+			regulator: []string{"CN-PIPL", "EU-GDPR"}, individuals: []string{"CN-PIPL", "EU-GDPR", "US-CA"},
+			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}, "US-CA": {individuals: "2026-12-21T07:59:59Z"}},
+			rules:     []string{"enisa-severity", "financial-fraud"}},
+		// A covered entity's billing system (names, addresses, SSNs, card
+		// numbers; no health category) is copied: all of it is PHI (45 CFR
+		// § 160.103), so HIPAA applies: individuals within 60 days and the
+		// HHS annual log (fewer than 500), ending in Eastern time; Texas law
+		// covers its residents too (60 days, Central time). The staff HR
+		// system, marked phi: false, is not affected.
+		{name: "hipaa-billing", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"US-TX": 3},
+			regulator: []string{"US-HIPAA"}, individuals: []string{"US-HIPAA", "US-TX"},
+			deadlines: map[string]due{
+				"US-HIPAA": {regulator: "2027-03-02T04:59:59Z", individuals: "2027-01-20T04:59:59Z"},
+				"US-TX":    {individuals: "2027-01-20T05:59:59Z"},
+			},
+			rules: []string{"enisa-severity", "financial-fraud", "identity-theft"}},
+		// Two rental agreements with driver's licence numbers e-mailed to a
+		// trusted partner who deleted them; General Counsel recorded the
+		// written no-harm determination after consulting the police, so
+		// Florida's exception applies (Fla. Stat. § 501.171(4)(c)): no
+		// individual notice, the determination goes to the Department
+		// within 30 days of it.
+		{name: "florida-determination", risk: "low", level: "low", total: 2, byJur: map[string]int{"US-FL": 2},
+			deadlines: map[string]due{}, rules: []string{"enisa-severity", "trusted-recipient"}},
 		// A HIPAA covered entity's records of unsecured PHI taken by an
 		// intruder: HIPAA requires individual notice within 60 days of
 		// discovery (45 CFR 164.404(b)) and, under 500 people, the HHS log
