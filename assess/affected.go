@@ -299,11 +299,13 @@ type matcher struct {
 	// links.
 	identifying catSet
 	usPI        catSet
-	health      catSet
 	idents      []int
 	// links records per jurisdiction id what each identifier was exposed
 	// with (filled by AssessEach only).
 	links map[string]*catLinks
+
+	// opts are the caller's Options.
+	opts Options
 
 	// scopes are the laws that reach beyond their residents; allScopes has
 	// bit i set when scopes[i] covers everyone (an establishment).
@@ -425,7 +427,6 @@ func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, erro
 	}
 	m.identifying = make(catSet, m.words)
 	m.usPI = make(catSet, m.words)
-	m.health = make(catSet, m.words)
 	for i, c := range m.cats {
 		if c.ID == "name" {
 			m.identifying.set(i)
@@ -435,9 +436,6 @@ func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, erro
 		}
 		if c.USPersonalInfo && !c.Credentials {
 			m.usPI.set(i)
-		}
-		if c.Health {
-			m.health.set(i)
 		}
 	}
 	m.all = make(catSet, m.words)

@@ -150,6 +150,20 @@ func Assess(ctx context.Context, inv *inventory.Inventory, in *incident.Incident
 // *AffectedPerson is reused for the next person: copy what you keep. An
 // error from fn stops the walk and is returned as is, with no assessment.
 func AssessEach(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, now time.Time, fn func(*AffectedPerson) error) (*Assessment, error) {
+	return AssessWith(ctx, inv, in, now, Options{}, fn)
+}
+
+// Options are facts the incident does not carry that move legal clocks.
+type Options struct {
+	// IndividualsNotifiedAt is when the people of each jurisdiction were
+	// told, once they were (from the campaign's ledger): duties that run
+	// from that act, such as California's Attorney General copy, are then
+	// dated from it.
+	IndividualsNotifiedAt map[string]time.Time
+}
+
+// AssessWith is AssessEach with Options.
+func AssessWith(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, now time.Time, opts Options, fn func(*AffectedPerson) error) (*Assessment, error) {
 	m, err := newMatcher(inv, in)
 	if err != nil {
 		return nil, err
@@ -164,6 +178,7 @@ func AssessEach(ctx context.Context, inv *inventory.Inventory, in *incident.Inci
 	if err != nil {
 		return nil, err
 	}
+	m.opts = opts
 	return m.assessment(res, now.UTC()), nil
 }
 

@@ -89,6 +89,7 @@ func (m *matcher) facts(agg *jurAgg, fi factsInput) regulators.Facts {
 		PHI:                    agg.id == hipaaJurisdiction,
 		PHISubjects:            agg.phi,
 	}
+	f.IndividualsNotifiedAt = m.opts.IndividualsNotifiedAt[agg.id]
 	for _, d := range fi.in.Determinations {
 		if strings.EqualFold(strings.TrimSpace(d.Jurisdiction), agg.id) {
 			f.Determinations = append(f.Determinations, regulators.Determination{Jurisdiction: agg.id,

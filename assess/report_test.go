@@ -3,6 +3,7 @@ package assess
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,37 @@ d2,Max Kurz,d2@x.example,,de-DE,DE,,false,,,,shop
 	}
 	if ex := strings.Join(a.Explanation, "\n"); !strings.Contains(ex, "WARNING") || !strings.Contains(ex, "5000") {
 		t.Errorf("explanation: got\n%s\nwant a warning naming the 5000 declared records", ex)
+	}
+}
+
+// TestDeadlineFromConsumerNotice checks that a duty running from another
+// act is dated from it once it happened: California's Attorney General
+// copy is due 15 days after the consumer notice (Cal. Civ. Code §
+// 1798.82(f)), not on the consumer deadline.
+func TestDeadlineFromConsumerNotice(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(subjectsHeader)
+	for i := range 501 {
+		fmt.Fprintf(&b, "c%d,Cal Res,c%d@x.example,,en-US,US,CA,false,,,,shop\n", i, i)
+	}
+	inv := loadInventory(t, `schema: breach.inventory/v1
+organization:
+  name: Store Inc
+  establishment: US
+  contact: { name: DPO, email: dpo@store.example }
+systems:
+  - { id: shop, name: Shop, categories: [name, payment_card] }
+subjects: subjects.csv
+`, b.String())
+	sent := time.Date(2026, 11, 23, 18, 0, 0, 0, time.UTC)
+	a, err := AssessWith(context.Background(), inv, testIncident(incident.Affected{System: "shop"}), scopeNow,
+		Options{IndividualsNotifiedAt: map[string]time.Time{"US-CA": sent}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob := obligation(t, a, "US-CA")
+	want := time.Date(2026, 12, 9, 7, 59, 59, 0, time.UTC) // end of 8 December, Pacific
+	if ob.RegulatorDeadline == nil || !ob.RegulatorDeadline.Equal(want) {
+		t.Errorf("Attorney General deadline: got %v, want %s", ob.RegulatorDeadline, want)
 	}
 }

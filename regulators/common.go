@@ -197,6 +197,7 @@ func Fallback(f Facts) Obligation {
 	b.because(fmt.Sprintf("No breach-notification rule is encoded for jurisdiction %q: this assessment cannot say whether or by when a regulator or the %s affected must be told. Have a lawyer review the local law before the first deadline of any other jurisdiction passes.", id, plural(f.Subjects)),
 		"no rule encoded: legal review required")
 	b.unverified("whole jurisdiction: no rule encoded")
+	b.judgment(fmt.Sprintf("whether the law of %s requires notice to a regulator or to the %s affected, and by when: no rule is encoded, so nothing here is decided", id, plural(f.Subjects)))
 	if strings.HasPrefix(id, "US-") {
 		b.o.Law = "state breach-notification statute of " + strings.TrimPrefix(id, "US-")
 		b.o.Regulator = "state attorney general (check the statute)"

@@ -81,3 +81,12 @@ func TestPIPLChildrenGuardians(t *testing.T) {
 		t.Errorf("reasons: got %q, want the guardians named", o.Reasons)
 	}
 }
+
+// TestFallbackIsAJudgment checks that a jurisdiction without an encoded
+// rule is marked for counsel rather than printed as "no duty".
+func TestFallbackIsAJudgment(t *testing.T) {
+	o := Fallback(facts("MX", 3))
+	if !o.Judgment || len(o.Counsel) == 0 {
+		t.Errorf("got judgment %v, counsel %q; want the missing rule marked for counsel", o.Judgment, o.Counsel)
+	}
+}
