@@ -153,6 +153,9 @@ func (m *matcher) obligations(aggs map[string]*jurAgg, fi factsInput) []regulato
 		ob := decide(m.facts(agg, fi))
 		because, counsel := regulators.Applies(id, m.scopeOf(agg))
 		ob.AppliesBecause = because
+		if t, ok := regulators.TerritoryOf(id); ok && t.Unverified != "" && (agg.subjects > agg.residents || len(m.inv.Organization.Targets) > 0) {
+			ob.Unverified = append(ob.Unverified, t.Unverified)
+		}
 		for _, c := range counsel {
 			ob.Judgment = true
 			if !slices.Contains(ob.Counsel, c) {

@@ -29,6 +29,9 @@ type Territory struct {
 	// Targeting cites the provision that reaches residents of the territory
 	// when the organisation is established elsewhere.
 	Targeting string
+	// Unverified names what of this reach was not read in the primary
+	// text.
+	Unverified string
 }
 
 // in returns a Covers function for a fixed list of codes.
@@ -57,19 +60,23 @@ func Territories() []Territory {
 			Establishment: "PIPL Art. 3(1)", EstablishmentCertain: true,
 			Processing: "PIPL Art. 3(1)", ProcessingCertain: true, Targeting: "PIPL Art. 3(2)"},
 		{ID: caPIPEDAID, Name: "Canada", Covers: in("CA"),
-			Establishment: "PIPEDA s. 4(1)", Processing: "PIPEDA s. 4(1)", Targeting: "PIPEDA s. 4(1) (real and substantial connection)"},
+			Establishment: "PIPEDA s. 4(1)", Processing: "PIPEDA s. 4(1)", Targeting: "PIPEDA s. 4(1) (real and substantial connection)",
+			Unverified: "territorial reach of PIPEDA: the 'real and substantial connection' test is case law (Lawson v. Accusearch, 2007 FC 125), not statute text"},
 		{ID: auNDBID, Name: "Australia", Covers: in("AU"),
 			Establishment: "Privacy Act 1988 (Cth) s. 5B(1A), (3)", EstablishmentCertain: true,
-			Processing: "Privacy Act 1988 (Cth) s. 5B(3)(c)", Targeting: "Privacy Act 1988 (Cth) s. 5B(3)(b)"},
+			Processing: "Privacy Act 1988 (Cth) s. 5B(3)", Targeting: "Privacy Act 1988 (Cth) s. 5B(3)(b) (carrying on business in Australia)",
+			Unverified: "Privacy Act 1988 s. 5B(3) after the 2022 amendment, which removed the condition that information be collected or held in Australia: secondary sources only"},
 		{ID: sgPDPAID, Name: "Singapore", Covers: in("SG"),
 			Establishment: "PDPA 2012 s. 4", EstablishmentCertain: true,
-			Processing: "PDPA 2012 s. 4", ProcessingCertain: true, Targeting: "PDPA 2012 s. 4"},
+			Processing: "PDPA 2012 s. 4", ProcessingCertain: true, Targeting: "PDPA 2012 s. 4",
+			Unverified: "territorial reach of the PDPA (s. 4 and the collection, use or disclosure of personal data in Singapore): secondary sources only"},
 		{ID: brLGPDID, Name: "Brazil", Covers: in("BR"),
 			Establishment: "LGPD Art. 3 I", EstablishmentCertain: true,
 			Processing: "LGPD Art. 3 I", ProcessingCertain: true, Targeting: "LGPD Art. 3 II, III"},
 		{ID: jpAPPIID, Name: "Japan", Covers: in("JP"),
 			Establishment: "APPI Art. 16(2)", EstablishmentCertain: true,
-			Processing: "APPI Art. 16(2)", ProcessingCertain: true, Targeting: "APPI Art. 171"},
+			Processing: "APPI Art. 16(2)", ProcessingCertain: true, Targeting: "APPI Art. 171",
+			Unverified: "APPI article numbers after the 2022 renumbering (Art. 16(2) business operators, Art. 171 foreign operators): secondary sources only"},
 		{ID: inDPDPID, Name: "India", Covers: in("IN"),
 			Establishment: "DPDP Act 2023 s. 3(a)",
 			Processing:    "DPDP Act 2023 s. 3(a)", ProcessingCertain: true, Targeting: "DPDP Act 2023 s. 3(b)"},
