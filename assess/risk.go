@@ -231,7 +231,11 @@ func ruleTrustedRecipient(in *RiskInput, cur regulators.Risk) (regulators.Risk, 
 		return cur, "", false
 	}
 	in.mitigated = true
-	return atMost(cur, regulators.RiskLow), "the data went by mistake to a known, trusted recipient who returned or deleted it: unlikely to result in a risk; document it", true
+	why := ""
+	if sp := catIDList(filterCats(in.Clear, func(c inventory.Category) bool { return c.Special || c.Health })); len(sp) > 0 {
+		why = fmt.Sprintf("; the special-category data (%s) does not raise the risk in this context: only the trusted recipient saw it, and it is gone", strings.Join(sp, ", "))
+	}
+	return atMost(cur, regulators.RiskLow), "the data went by mistake to a known, trusted recipient who returned or deleted it: unlikely to result in a risk; document it" + why, true
 }
 
 func atMost(cur, ceiling regulators.Risk) regulators.Risk {

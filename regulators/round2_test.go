@@ -90,3 +90,16 @@ func TestFallbackIsAJudgment(t *testing.T) {
 		t.Errorf("got judgment %v, counsel %q; want the missing rule marked for counsel", o.Judgment, o.Counsel)
 	}
 }
+
+// TestNewYorkAGCopyForPHIWithoutHealthCategory checks N.Y. Gen. Bus. Law
+// § 899-aa(9): a covered entity that notifies HHS of a breach of PHI, a
+// billing record without any health category included, also notifies the
+// New York Attorney General within 5 business days.
+func TestNewYorkAGCopyForPHIWithoutHealthCategory(t *testing.T) {
+	o := DecideUSNY(facts("US-NY", 10, hipaaEntity, func(f *Facts) { f.PHISubjects = 10 }))
+	if !slices.ContainsFunc(o.OtherNotices, func(n Notice) bool {
+		return n.Required && slices.Contains(n.Citations, "N.Y. Gen. Bus. Law § 899-aa(9)")
+	}) {
+		t.Errorf("got notices %+v, want the Attorney General under § 899-aa(9)", o.OtherNotices)
+	}
+}

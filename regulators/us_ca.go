@@ -58,7 +58,7 @@ func DecideUSCA(f Facts) Obligation {
 		b.because("Only online-account credentials were exposed: notice may be given electronically, directing people to change their password and security answers, but not to an e-mail account whose credentials were breached.", "Cal. Civ. Code § 1798.82(j)(4)")
 	}
 	b.cite("Cal. Civ. Code § 1798.82(d)")
-	if f.HIPAACoveredEntity && hasHealth(f) {
+	if f.HIPAACoveredEntity && hasPHI(f) {
 		b.because("A HIPAA covered entity that complies completely with the HITECH notice rules is deemed to comply with the content requirements of subdivision (d); the 30-day deadline and the Attorney General copy are kept here because the deemed compliance is stated for content only.", "Cal. Civ. Code § 1798.82(e)")
 		b.unverified("whether § 1798.82(e) HIPAA deemed compliance also displaces the SB 446 30-day deadline")
 	}

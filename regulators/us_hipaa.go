@@ -33,7 +33,7 @@ func DecideUSHIPAA(f Facts) Obligation {
 	if b.noSubjects(f, "45 CFR § 164.404(a)") {
 		return b.done()
 	}
-	if !f.PHI && !hasHealth(f) {
+	if !hasPHI(f) {
 		b.because("No protected health information was involved (no system holding patients' data, and no medical, health-insurance or genetic data), so there is no breach of PHI.", "45 CFR § 164.402")
 		return b.done()
 	}
@@ -185,4 +185,11 @@ func decideBusinessAssociate(b *builder, f Facts) {
 	})
 	b.because("The organisation is a business associate: it does not notify individuals, HHS or the media itself; it notifies the covered entity, which does (unless the business-associate agreement delegates those notices to it).", "45 CFR § 164.410(a)(1)")
 	b.judgment("the business-associate agreement: it may set a shorter deadline than 60 days, or delegate the notices to individuals, HHS and the media to the business associate")
+}
+
+// hasPHI reports whether protected health information of these people was
+// exposed: counted by assess for covered entities (every system holds PHI
+// unless marked otherwise), or, without that count, a health category.
+func hasPHI(f Facts) bool {
+	return f.PHI || f.PHISubjects > 0 || hasHealth(f)
 }

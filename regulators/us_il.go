@@ -61,7 +61,7 @@ func DecideUSIL(f Facts) Obligation {
 	} else {
 		b.because(fmt.Sprintf("Not more than 500 Illinois residents are affected (%d), so no Attorney General notice is due.", f.Subjects), "815 ILCS 530/10(e)(1)")
 	}
-	if (f.HIPAACoveredEntity || f.HIPAABusinessAssociate) && (f.PHISubjects > 0 || hasHealth(f)) {
+	if (f.HIPAACoveredEntity || f.HIPAABusinessAssociate) && hasPHI(f) {
 		b.notice(Notice{
 			To:           usILReg,
 			Required:     true,

@@ -94,7 +94,7 @@ func DecideUSNY(f Facts) Obligation {
 		Citations:    []string{"N.Y. Gen. Bus. Law § 899-aa(8)(a)", "23 NYCRR § 500.17(a)"},
 	})
 	craNotice(b, f.Subjects, 5000, "The number of New York residents", "as to the timing, content and distribution of the notices and the approximate number of affected persons, without delaying notice to residents", "N.Y. Gen. Bus. Law § 899-aa(8)(b)")
-	if f.HIPAACoveredEntity && hasHealth(f) {
+	if f.HIPAACoveredEntity && hasPHI(f) {
 		b.because("Notice given to residents under HIPAA/HITECH (or GLBA, or 23 NYCRR 500) satisfies the resident notice, but the Attorney General, the Department of State, the State Police and the consumer reporting agencies must still be notified.", "N.Y. Gen. Bus. Law § 899-aa(2)(b)")
 		b.notice(Notice{
 			To:           usNYReg,
