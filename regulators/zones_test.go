@@ -73,3 +73,21 @@ func TestCaliforniaAGWithConsumerNotice(t *testing.T) {
 		t.Errorf("after consumer notice on 23 Nov: got AG %v, want %s", o.RegulatorDeadline, want)
 	}
 }
+
+// TestStateZone checks the zones of a few capitals and that every zone
+// named loads from the embedded database.
+func TestStateZone(t *testing.T) {
+	for code, name := range stateZones {
+		if _, err := time.LoadLocation(name); err != nil {
+			t.Errorf("%s: zone %q: %v", code, name, err)
+		}
+	}
+	tests := []struct{ code, want string }{
+		{"TX", "America/Chicago"}, {"HI", "Pacific/Honolulu"}, {"PR", "America/Puerto_Rico"}, {"GU", "Pacific/Guam"}, {"XX", "America/New_York"},
+	}
+	for _, tt := range tests {
+		if got := StateZone(tt.code).String(); got != tt.want {
+			t.Errorf("StateZone(%q): got %s, want %s", tt.code, got, tt.want)
+		}
+	}
+}
