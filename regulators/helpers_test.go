@@ -185,7 +185,13 @@ type ruleCase struct {
 func runCases(t *testing.T, decide func(Facts) Obligation, cases []ruleCase) {
 	t.Helper()
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		// The statute leads each case's law line ("Cal. Civ. Code §
+		// 1798.82(f): ..."); it goes into the case's name too.
+		name := c.name
+		if statute, _, ok := strings.Cut(c.law, ": "); ok {
+			name += " [" + statute + "]"
+		}
+		t.Run(name, func(t *testing.T) {
 			got := decide(c.facts)
 			if diff := cmp.Diff(c.want, summarize(got)); diff != "" {
 				t.Errorf("%s\ngot %+v\nwant %+v\ndiff (-want +got):\n%s\nreasons:\n  %s", c.law, summarize(got), c.want, diff, strings.Join(got.Reasons, "\n  "))
