@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +356,42 @@ o1,Kim Park,o1@x.example,,en-CA,CA,ON,false,,,,shop
 	}
 	if diff := cmp.Diff([]string{"CA-QC", "CA-AB"}, also); diff != "" {
 		t.Errorf("AffectedPerson.Also (-want +got):\n%s", diff)
+	}
+}
+
+// TestHIPAAYearEndAndIllinois checks, end to end, that a covered entity's
+// small breach found at 22:00 US Eastern on 31 December goes into that
+// year's HHS log, due at the end of 1 March Eastern time (45 CFR §
+// 164.408(c)), and that its Illinois patients bring the Attorney General
+// copy of 815 ILCS 530/50.
+func TestHIPAAYearEndAndIllinois(t *testing.T) {
+	inv := loadInventory(t, `schema: breach.inventory/v1
+organization:
+  name: Prairie Clinic
+  establishment: US
+  hipaa_covered_entity: true
+  contact: { name: Privacy Officer, email: privacy@prairie.example }
+systems:
+  - { id: billing, name: Patient billing, categories: [name, postal_address, payment_card] }
+subjects: subjects.csv
+`, subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,IL,false,,,,billing
+`)
+	in := testIncident(incident.Affected{System: "billing"})
+	in.DiscoveredAt = time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC)
+	a, err := Assess(context.Background(), inv, in, in.DiscoveredAt.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := obligation(t, a, "US-HIPAA")
+	if want := time.Date(2027, 3, 2, 4, 59, 59, 0, time.UTC); h.RegulatorDeadline == nil || !h.RegulatorDeadline.Equal(want) {
+		t.Errorf("HHS log: got %v, want %s", h.RegulatorDeadline, want)
+	}
+	il := obligation(t, a, "US-IL")
+	found := false
+	for _, n := range il.OtherNotices {
+		found = found || n.Required && slices.Contains(n.Citations, "815 ILCS 530/50")
+	}
+	if !found {
+		t.Errorf("US-IL notices: got %+v, want the Attorney General copy of 815 ILCS 530/50", il.OtherNotices)
 	}
 }
