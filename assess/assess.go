@@ -59,8 +59,10 @@ type Subjects struct {
 	// Unintelligible counts people whose exposed data was all encrypted
 	// with an uncompromised key.
 	Unintelligible int `json:"unintelligible,omitempty"`
-	// HealthData counts people whose health data was exposed, when the
-	// organisation is a HIPAA covered entity.
+	// HealthData counts people whose protected health information was
+	// exposed, when the organisation is a HIPAA covered entity or business
+	// associate: everyone in a system holding PHI (every system unless the
+	// inventory says phi: false).
 	HealthData int `json:"health_data,omitempty"`
 }
 
