@@ -13,7 +13,7 @@ const (
 )
 
 // USHIPAA is the US federal rule for breaches of unsecured protected health
-// information held by a HIPAA covered entity.
+// information held by a HIPAA covered entity or its business associate.
 var USHIPAA = Rule{
 	ID:        usHIPAAID,
 	Name:      "United States (federal, health information)",
@@ -23,7 +23,9 @@ var USHIPAA = Rule{
 }
 
 // DecideUSHIPAA applies 45 CFR §§ 164.400-414 to f. It applies only when the
-// organisation is a covered entity and health information was involved.
+// organisation is a covered entity or a business associate and protected
+// health information was involved (Facts.PHI, or a health category); a
+// business associate notifies the covered entity (§ 164.410).
 func DecideUSHIPAA(f Facts) Obligation {
 	b := newBuilder(usHIPAAID, usHIPAALaw, usHIPAAReg, f)
 	if !f.HIPAACoveredEntity && !f.HIPAABusinessAssociate {
