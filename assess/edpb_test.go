@@ -37,6 +37,14 @@ func edpbIncident(cause incident.Cause, malicious bool, conf incident.Confidenti
 // TestEDPBGuidelines012021 runs the 18 cases of the EDPB's guidelines and
 // checks the assessment reaches the EDPB's conclusions. Where a case's
 // facts needed a choice to fit the inventory model, the comment says so.
+//
+// Unverified: only Case 01 (facts and conclusion) was read in the
+// published text; Case 08's conclusion (SA yes, data subjects likely not
+// required) comes from a summary quoting it, and the conclusions of Cases
+// 09, 13, 14, 15 and 16 from a secondary table of the guidelines' human
+// error and mispostal cases; the other cases' facts and conclusions are
+// recalled from version 2.0 and should be checked against it. Numbers of
+// people are chosen where the EDPB gives none.
 func TestEDPBGuidelines012021(t *testing.T) {
 	const (
 		none     = incident.ConfidentialityNone
