@@ -12,6 +12,7 @@ import (
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/workflow"
 )
 
 // intakeStore adapts the store to intake's small interface.
@@ -121,10 +122,12 @@ type webCampaigns struct{ s *Service }
 func (a webCampaigns) Approve(ctx context.Context, id, by string) (web.Approval, error) {
 	ap, err := a.s.Approve(ctx, id, by)
 	switch {
-	case errors.Is(err, ErrNotAssessed):
+	case errors.Is(err, workflow.ErrNotAssessed):
 		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrNotAssessed, err)
-	case errors.Is(err, ErrCampaignBlocked):
+	case errors.Is(err, workflow.ErrCampaignBlocked):
 		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrCampaignBlocked, err)
+	case errors.Is(err, workflow.ErrAlreadyApproved):
+		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrAlreadyApproved, err)
 	case err != nil:
 		return web.Approval{}, mapErr(err)
 	}

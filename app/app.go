@@ -17,7 +17,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/config"
@@ -29,6 +28,7 @@ import (
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/templates"
 	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/workflow"
 )
 
 // Service is a running breach service.
@@ -40,9 +40,10 @@ type Service struct {
 	bus     *natsbus.Bus
 	inv     *inventory.Inventory
 	intake  *intake.Intake
-	assess  *assessor
-	camp    *campaigner
+	flow    *workflow.Workflow
 	chans   []*channel
+	queues  []*natsbus.Runner
+	stops   []*queue.Stopping
 	workers []*notify.Worker
 	metrics *serviceMetrics
 	http    *web.Server
@@ -88,18 +89,18 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	if s.bus.Embedded() {
 		log.WithField("nats_url", s.bus.ClientURL()).Info("embedded NATS JetStream running")
 	}
-	s.assess = newAssessor(s.store, s.bus, s.inv, log, s.now, s.metrics)
+	flow := workflow.Config{Store: s.store, Bus: s.bus, Inventory: s.inv, Now: s.now, Log: log, Registerer: s.metrics.reg,
+		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected}
 	if s.inv != nil {
-		if err := s.startCampaigns(cfg, log); err != nil {
+		if err := s.startCampaigns(cfg, log, &flow); err != nil {
 			return err
 		}
 	}
+	if s.flow, err = workflow.New(flow); err != nil {
+		return err
+	}
 	s.intake, err = intake.New(intake.Config{Workers: cfg.Intake.Workers, MaxDeliver: cfg.Intake.MaxDeliver, NakDelay: cfg.Intake.NakDelay, AckWait: cfg.Intake.AckWait, Now: s.now},
-		s.bus, intakeStore{s.store}, intake.Hooks{OnStored: func(in *incident.Incident, dup bool) {
-			if !dup {
-				s.assess.enqueue(in.ID)
-			}
-		}}, log.WithField("component", "intake"))
+		s.bus, intakeStore{s.store}, intake.Hooks{}, log.WithField("component", "intake"))
 	if err != nil {
 		return fmt.Errorf("intake: %w", err)
 	}
@@ -118,10 +119,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Publisher: busPublisher{s.bus},
 		Registry:  s.metrics.reg,
 		Campaigns: s.webCampaigns(),
-		Readiness: []web.Check{
-			{Name: "nats", Run: s.bus.Ready},
-			{Name: "store", Run: s.store.Ping},
-		},
+		Readiness: s.readiness(),
 	}, log.WithField("component", "http"))
 	if s.httpLn, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
 		return fmt.Errorf("http: listen on %s (config http.addr): %w", cfg.HTTP.Addr, err)
@@ -136,37 +134,32 @@ func (s *Service) Run(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, 8)
-	wg.Add(3)
+	errc := make(chan error, 8+len(s.queues))
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		if err := s.intake.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			errc <- fmt.Errorf("intake: %w", err)
 		}
 	}()
-	go func() { defer wg.Done(); s.assess.run(runCtx) }()
-	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		watchDeadlines(runCtx, s.store, s.bus, s.now, time.Minute, s.log.WithField("component", "deadlines"))
-	}()
-	if s.camp != nil {
-		wg.Add(1 + len(s.chans))
-		go func() { defer wg.Done(); s.camp.run(runCtx) }()
-		for i, ch := range s.chans {
-			go func() {
-				defer wg.Done()
-				// JetStream's MaxDeliver is only a backstop: it must stay
-				// above campaign.max_attempts, or the server stops
-				// redelivering before the worker gives up and the notice
-				// is stuck in failed_temporary, with no fallback.
-				cc := queue.ConsumerConfig{Channel: ch.name, Concurrency: ch.concurrency(), MaxDeliver: 2 * s.cfg.Campaign.MaxAttempts}
-				if err := queue.Consume(runCtx, s.bus, cc, s.workers[i], s.log.WithField("component", "notify")); err != nil {
-					errc <- fmt.Errorf("%s worker: %w", ch.name, err)
-				}
-			}()
+		if err := s.flow.Run(runCtx); err != nil {
+			errc <- fmt.Errorf("workflow: %w", err)
 		}
+	}()
+	for i, q := range s.queues {
+		wg.Add(1)
+		stop := context.AfterFunc(runCtx, s.stops[i].Stop)
+		go func() {
+			defer wg.Done()
+			defer stop()
+			if err := q.Run(runCtx); err != nil {
+				errc <- fmt.Errorf("%s: %w", q.Name(), err)
+			}
+		}()
 	}
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		if err := s.http.Serve(s.httpLn); err != nil {
@@ -263,8 +256,8 @@ func busOptions(cfg config.Config) natsbus.Options {
 
 // startCampaigns wires the notice campaign: templates, the notice key, the
 // composer, the planner over the ledger and the NOTICES queue, and one
-// worker per channel.
-func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry) error {
+// worker and consumer per channel.
+func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *workflow.Config) error {
 	set, err := templates.New(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
@@ -285,11 +278,8 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry) error {
 	ledger := s.store.Ledger()
 	sink := s.metrics.countNotices(queue.NewSink(s.bus))
 	clog := log.WithField("component", "campaign")
-	s.camp = &campaigner{store: s.store, ledger: ledger, bus: s.bus, inv: s.inv, composer: comp,
-		planner:     &notify.Planner{Policy: policy, Ledger: ledger, Sink: sink, Render: comp, Now: s.now},
-		autoApprove: cfg.Campaign.AutoApprove, notifyAll: cfg.Campaign.NotifyAllAffected, log: clog, now: s.now,
-		active: map[string]int{}, pending: map[string]bool{}, wake: make(chan struct{}, 1)}
-	s.assess.onDone = func(id string, _ *assess.Assessment) { s.camp.onAssessed(context.Background(), id) }
+	flow.Composer = comp
+	flow.Planner = &notify.Planner{Policy: policy, Ledger: ledger, Sink: sink, Render: comp, Now: s.now}
 	if s.chans, err = buildChannels(cfg, clog); err != nil {
 		return err
 	}
@@ -301,17 +291,25 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry) error {
 	if real && !cfg.Campaign.OutboxFallback {
 		for _, ch := range s.chans {
 			if ch.outbox {
-				s.camp.planner.Policy.Disabled = append(s.camp.planner.Policy.Disabled, ch.name)
+				flow.Planner.Policy.Disabled = append(flow.Planner.Policy.Disabled, ch.name)
 				clog.WithField("channel", string(ch.name)).Warn("channel has no provider and is left out of campaigns (campaign.outbox_fallback: true keeps it in the outbox)")
 			}
 		}
 	}
 	for _, ch := range s.chans {
-		s.workers = append(s.workers, notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter},
-			ch.notifier, ledger, comp, sink, clog, s.now))
-	}
-	if cfg.Campaign.AutoApprove {
-		clog.Warn("campaign.auto_approve is on: notices go out without a person's approval (demos and tests only)")
+		w := notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter},
+			ch.notifier, ledger, comp, sink, clog, s.now)
+		s.workers = append(s.workers, w)
+		// JetStream's MaxDeliver is only a backstop: it must stay above
+		// campaign.max_attempts, or the server stops redelivering before
+		// the worker gives up and the notice is stuck in failed_temporary,
+		// with no fallback.
+		cc := queue.ConsumerConfig{Channel: ch.name, Concurrency: ch.concurrency(), MaxDeliver: 2 * cfg.Campaign.MaxAttempts}
+		q, stop, err := queue.NewConsumer(s.bus, cc, w, log.WithField("component", "notify"))
+		if err != nil {
+			return err
+		}
+		s.queues, s.stops = append(s.queues, q), append(s.stops, stop)
 	}
 	return nil
 }
@@ -332,17 +330,29 @@ func (s *Service) incidentRevision(ctx context.Context, id string, revision int)
 
 // Approve approves the campaign of an assessed incident.
 func (s *Service) Approve(ctx context.Context, id, by string) (store.Approval, error) {
-	if s.camp == nil {
-		return store.Approval{}, fmt.Errorf("approve %s: no inventory configured, so there is no campaign to approve", id)
-	}
-	return s.camp.approve(ctx, id, by)
+	return s.flow.Approve(ctx, id, by)
 }
 
 // webCampaigns is nil (routes answer 503) when there is no inventory and so
 // no campaign.
 func (s *Service) webCampaigns() web.Campaigns {
-	if s.camp == nil {
+	if !s.flow.Campaigns() {
 		return nil
 	}
 	return webCampaigns{s}
+}
+
+// readiness lists what /readyz checks: NATS with its streams, the store,
+// and every consumer (a deleted or paused consumer is named).
+func (s *Service) readiness() []web.Check {
+	checks := []web.Check{
+		{Name: "nats", Run: s.bus.Ready},
+		{Name: "store", Run: s.store.Ping},
+		{Name: "consumer intake", Run: s.intake.Health},
+	}
+	runners := append(s.flow.Runners(), s.queues...)
+	for _, r := range runners {
+		checks = append(checks, web.Check{Name: "consumer " + r.Name(), Run: r.Health})
+	}
+	return checks
 }

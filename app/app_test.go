@@ -90,7 +90,20 @@ func startServiceLog(t *testing.T, cfg config.Config, log *logrus.Entry) *runnin
 		}
 	}
 	t.Cleanup(stop)
-	return &running{Service: svc, stop: stop}
+	r := &running{Service: svc, stop: stop}
+	// Ready means every consumer delivers; they start with Run.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, body := get(t, r, "/readyz")
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("service not ready 20s after start: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return r
 }
 
 // testIncident is an incident of the test shop discovered a day before
@@ -187,7 +200,7 @@ func assessedEvent(t *testing.T, svc *running, id string) map[string]any {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	subject := svc.Bus().Subjects().Event(id, app.EventAssessed)
+	subject := svc.Bus().Subjects().Event(id, string(incident.EventAssessed))
 	if want := "breach.event." + id + ".assessed"; subject != want {
 		t.Fatalf("event subject: got %q, want %q", subject, want)
 	}

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/breach-notify/breach/app"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/store"
+	"github.com/breach-notify/breach/workflow"
 )
 
 // TestApproveBlockedByLeakedText: an incident whose description carries a
@@ -22,7 +22,7 @@ func TestApproveBlockedByLeakedText(t *testing.T) {
 	publish(t, svc, in)
 	waitAssessment(t, svc, in.ID, 1)
 	_, err := svc.Approve(context.Background(), in.ID, "tester")
-	if !errors.Is(err, app.ErrCampaignBlocked) {
+	if !errors.Is(err, workflow.ErrCampaignBlocked) {
 		t.Fatalf("got %v, want ErrCampaignBlocked", err)
 	}
 	if !strings.Contains(err.Error(), "description") || strings.Contains(err.Error(), "4111") {
@@ -58,5 +58,33 @@ func TestApprovalIsPerRevision(t *testing.T) {
 	ap2, err := svc.Approve(ctx, in.ID, "tester")
 	if err != nil || ap2.Revision != 2 {
 		t.Errorf("approve revision 2: got %+v, %v; want revision 2 approved", ap2, err)
+	}
+}
+
+// TestSecondApproverGetsAlreadyApproved: once a revision is approved, a
+// second approver is told so (ErrAlreadyApproved, 409 already_approved on
+// the API) and the first approval stands; the same approver repeating the
+// call is answered with the approval.
+func TestSecondApproverGetsAlreadyApproved(t *testing.T) {
+	cfg := testConfig(t.TempDir(), testInventory)
+	cfg.Campaign.AnnouncementURL = "https://shop.example/notice"
+	svc := startService(t, cfg)
+	ctx := context.Background()
+	in := testIncident("INC-TWICE", 1, incident.Affected{System: "crm"})
+	in.Mitigation.Measures = []string{"Closed the access path"}
+	publish(t, svc, in)
+	waitAssessment(t, svc, in.ID, 1)
+	if _, err := svc.Approve(ctx, in.ID, "first"); err != nil {
+		t.Fatalf("first approval: %v", err)
+	}
+	if ap, err := svc.Approve(ctx, in.ID, "first"); err != nil || ap.By != "first" {
+		t.Errorf("same approver again: got %+v, %v; want the approval", ap, err)
+	}
+	ap, err := svc.Approve(ctx, in.ID, "second")
+	if !errors.Is(err, workflow.ErrAlreadyApproved) {
+		t.Fatalf("second approver: got %v, want ErrAlreadyApproved", err)
+	}
+	if ap.By != "first" {
+		t.Errorf("second approver: got approval by %q, want the first one's", ap.By)
 	}
 }

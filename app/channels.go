@@ -13,8 +13,11 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/email"
+	"github.com/breach-notify/breach/notify/letter"
 	"github.com/breach-notify/breach/notify/outbox"
+	"github.com/breach-notify/breach/notify/push"
 	"github.com/breach-notify/breach/notify/sms"
+	"github.com/breach-notify/breach/notify/voice"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -28,8 +31,64 @@ type channel struct {
 	close    func() error
 }
 
-// legalChannels are planned in this order; push is an accelerator.
-var legalChannels = []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelPush, notify.ChannelVoice, notify.ChannelLetter}
+// provider is one row of the channel registry: a channel, whether the
+// configuration gives it a real provider, and how to build it.
+type provider struct {
+	name       notify.Channel
+	configured func(config.Config) bool
+	build      func(config.Config, *logrus.Entry) (*channel, error)
+}
+
+// providers is the channel registry, in planning order (push is an
+// accelerator). A channel whose provider is not configured writes to the
+// outbox.
+var providers = []provider{
+	{notify.ChannelEmail, func(c config.Config) bool { return c.Channels.Email.SMTP.Host != "" }, emailChannel},
+	{notify.ChannelSMS, func(c config.Config) bool { return c.Channels.SMS.AccountSID != "" }, smsChannel},
+	{notify.ChannelPush, func(c config.Config) bool { return c.Channels.Push.Enabled() }, pushChannel},
+	{notify.ChannelVoice, func(c config.Config) bool { return c.Channels.Voice.AccountSID != "" }, voiceChannel},
+	{notify.ChannelLetter, func(c config.Config) bool { return c.Channels.Letter.Dir != "" }, letterChannel},
+}
+
+// pushChannel sends Web Push, FCM and APNs notifications. A push carries a
+// generic alert, the notice reference and a link, never personal data;
+// it accelerates the legal notice and never replaces it.
+func pushChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	pc := cfg.Channels.Push
+	if pc.NoticeURL == "" && cfg.Campaign.AnnouncementURL != "" {
+		pc.NoticeURL = cfg.Campaign.AnnouncementURL
+	}
+	n, err := push.New(pc, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelPush, notifier: n, limiter: rate.NewLimiter(rate.Inf, 1), close: n.Close}, nil
+}
+
+// voiceChannel calls people through Twilio's Calls API with a short
+// spoken notice in their language.
+func voiceChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	token, err := cfg.Secret("channels.voice.auth_token_file")
+	if err != nil {
+		return nil, err
+	}
+	n, err := voice.New(cfg.Channels.Voice, token, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelVoice, notifier: n, limiter: rate.NewLimiter(rate.Limit(n.RatePerSec()), 1),
+		close: func() error { return nil }}, nil
+}
+
+// letterChannel writes a print-ready PDF per person and a mail-house
+// manifest per campaign into channels.letter.dir.
+func letterChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
+	n, err := letter.New(cfg.Channels.Letter, log)
+	if err != nil {
+		return nil, err
+	}
+	return &channel{name: notify.ChannelLetter, notifier: n, close: n.Close}, nil
+}
 
 // buildChannels wires each channel to its provider, or to the outbox under
 // <data>/outbox when none is configured (with a loud warning).
@@ -41,20 +100,17 @@ func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
 			_ = c.close()
 		}
 	}
-	for _, name := range legalChannels {
-		clog := log.WithField("channel", string(name))
+	for _, p := range providers {
+		clog := log.WithField("channel", string(p.name))
 		var c *channel
 		var err error
-		switch {
-		case name == notify.ChannelEmail && cfg.Channels.Email.SMTP.Host != "":
-			c, err = emailChannel(cfg, clog)
-		case name == notify.ChannelSMS && cfg.Channels.SMS.AccountSID != "":
-			c, err = smsChannel(cfg, clog)
-		default:
+		if p.configured(cfg) {
+			c, err = p.build(cfg, clog)
+		} else {
 			var n *outbox.Notifier
-			n, err = outbox.New(dir, name, clog)
+			n, err = outbox.New(dir, p.name, clog)
 			if err == nil {
-				c = &channel{name: name, notifier: n, outbox: true, close: n.Close}
+				c = &channel{name: p.name, notifier: n, outbox: true, close: n.Close}
 			}
 		}
 		if err != nil {
@@ -131,15 +187,11 @@ func CheckConfig(cfg config.Config) error {
 		return fmt.Errorf("config campaign.channels: %w", err)
 	}
 	log := logging.Discard()
-	if cfg.Channels.Email.SMTP.Host != "" {
-		c, err := emailChannel(cfg, log)
-		if err != nil {
-			return err
+	for _, p := range providers {
+		if !p.configured(cfg) {
+			continue
 		}
-		_ = c.close()
-	}
-	if cfg.Channels.SMS.AccountSID != "" {
-		c, err := smsChannel(cfg, log)
+		c, err := p.build(cfg, log)
 		if err != nil {
 			return err
 		}

@@ -15,23 +15,13 @@ import (
 // serviceMetrics are the service's own Prometheus series (the API registers
 // its HTTP series on the same registry).
 type serviceMetrics struct {
-	reg            *prometheus.Registry
-	assessFailures prometheus.Counter
-	assessSeconds  prometheus.Histogram
+	reg *prometheus.Registry
 }
 
 func newServiceMetrics() *serviceMetrics {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := &serviceMetrics{
-		reg: reg,
-		assessFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "breach_assessment_failures_total",
-			Help: "Assessments that failed (input errors or storage)."}),
-		assessSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "breach_assessment_seconds",
-			Help: "Time to assess one incident revision against the inventory.", Buckets: prometheus.ExponentialBuckets(0.01, 3, 10)}),
-	}
-	reg.MustRegister(m.assessFailures, m.assessSeconds)
-	return m
+	return &serviceMetrics{reg: reg}
 }
 
 // registerIntake exports intake's counters and consumer lag.

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,6 +33,18 @@ func TestStartErrorsNameTheProblem(t *testing.T) {
 		{"http port taken", func(c *config.Config) { c.HTTP.Addr = busy.Addr().String() }, "http.addr"},
 		{"missing token file", func(c *config.Config) { c.HTTP.APITokenFile = filepath.Join(dir, "no-token") }, "http.api_token_file"},
 		{"open address without token", func(c *config.Config) { c.HTTP.Addr = "0.0.0.0:0" }, "http.addr"},
+		// The channel registry: each provider's own checks, named by key.
+		{"voice without caller id", func(c *config.Config) {
+			c.Channels.Voice.AccountSID = "AC" + strings.Repeat("0", 32)
+			c.Channels.Voice.AuthTokenFile = writeSecret(t, dir, "voice-token", strings.Repeat("t", 32))
+		}, "channels.voice.from"},
+		{"fcm without project", func(c *config.Config) {
+			c.Channels.Push.FCM.CredentialsFile = filepath.Join(dir, "fcm.json")
+		}, "channels.push.fcm"},
+		{"letter font missing", func(c *config.Config) {
+			c.Channels.Letter.Dir = filepath.Join(dir, "letters")
+			c.Channels.Letter.FontFile = filepath.Join(dir, "no-font.ttf")
+		}, "channels.letter.font_file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := testConfig(filepath.Join(dir, "data"), testInventory)
@@ -64,4 +77,13 @@ func TestStartErrorsNameTheProblem(t *testing.T) {
 		t.Fatalf("restart on the same data directory: %v", err)
 	}
 	svc.Close()
+}
+
+func writeSecret(t *testing.T, dir, name, value string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(value), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

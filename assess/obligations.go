@@ -153,7 +153,7 @@ func (m *matcher) obligations(aggs map[string]*jurAgg, fi factsInput) []regulato
 		ob := decide(m.facts(agg, fi))
 		because, counsel := regulators.Applies(id, m.scopeOf(agg))
 		ob.AppliesBecause = because
-		if t, ok := regulators.TerritoryOf(id); ok && t.Unverified != "" && (agg.subjects > agg.residents || len(m.inv.Organization.Targets) > 0) {
+		if t, ok := regulators.TerritoryOf(id); ok && t.Unverified != "" && (agg.subjects > agg.residents || m.inv.Organization.Targets.Declared()) {
 			ob.Unverified = append(ob.Unverified, t.Unverified)
 		}
 		for _, c := range counsel {
@@ -163,9 +163,12 @@ func (m *matcher) obligations(aggs map[string]*jurAgg, fi factsInput) []regulato
 			}
 		}
 		if id == "EU-GDPR" && len(agg.members) > 0 {
-			ob.ByMemberState = map[string]regulators.MemberState{}
+			ob.ByMemberState = map[string]regulators.MemberStateShare{}
 			for ms, n := range agg.members {
-				ob.ByMemberState[ms] = regulators.MemberState{Subjects: n, Authority: regulators.EEAAuthority(ms)}
+				// ms is a member state (inventory.EUMemberState): the
+				// authority is always known.
+				authority, _ := regulators.SupervisoryAuthority(ms)
+				ob.ByMemberState[ms] = regulators.MemberStateShare{Subjects: n, Authority: authority}
 			}
 		}
 		out = append(out, ob)
@@ -176,7 +179,10 @@ func (m *matcher) obligations(aggs map[string]*jurAgg, fi factsInput) []regulato
 // scopeOf describes why a law covers the people of agg.
 func (m *matcher) scopeOf(agg *jurAgg) regulators.Scope {
 	o := m.inv.Organization
-	s := regulators.Scope{Residents: agg.residents, Others: agg.subjects - agg.residents, Targets: o.Targets}
+	s := regulators.Scope{Residents: agg.residents, Others: agg.subjects - agg.residents}
+	if o.Targets.Declared() {
+		s.Targets = append([]string{}, o.Targets.List()...)
+	}
 	if agg.id == hipaaJurisdiction {
 		s.Residents, s.Others, s.HIPAA = agg.subjects, 0, "covered entity"
 		if !o.HIPAACoveredEntity {

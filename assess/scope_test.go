@@ -304,9 +304,11 @@ f1,Luc Brun,f1@x.example,,fr-FR,RE,,false,,,,shop
 		t.Fatal(err)
 	}
 	got := obligation(t, a, "EU-GDPR").ByMemberState
-	want := map[string]regulators.MemberState{
-		"DE": {Subjects: 2, Authority: regulators.EEAAuthority("DE")},
-		"FR": {Subjects: 1, Authority: regulators.EEAAuthority("FR")},
+	de, _ := regulators.SupervisoryAuthority("DE")
+	fr, _ := regulators.SupervisoryAuthority("FR")
+	want := map[string]regulators.MemberStateShare{
+		"DE": {Subjects: 2, Authority: de},
+		"FR": {Subjects: 1, Authority: fr},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("by_member_state (-want +got):\n%s", diff)

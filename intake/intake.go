@@ -29,7 +29,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -224,6 +223,8 @@ type Intake struct {
 	hooks Hooks
 	log   *logrus.Entry
 	c     counters
+	// runner runs the durable consumer.
+	runner *natsbus.Runner
 }
 
 // New checks cfg and returns an Intake; Run starts consuming.
@@ -240,7 +241,15 @@ func New(cfg Config, bus *natsbus.Bus, store Store, hooks Hooks, log *logrus.Ent
 		l.SetOutput(io.Discard)
 		log = logrus.NewEntry(l)
 	}
-	return &Intake{cfg: cfg, bus: bus, store: store, hooks: hooks, log: log.WithField("component", "intake")}, nil
+	i := &Intake{cfg: cfg, bus: bus, store: store, hooks: hooks, log: log.WithField("component", "intake")}
+	i.runner, err = bus.NewRunner(natsbus.RunnerConfig{
+		Stream: bus.Streams().Incidents, Consumer: i.consumerConfig(), Workers: cfg.Workers,
+		Deadletter: bus.Subjects().Deadletter(Stage), DrainTimeout: cfg.DrainTimeout,
+	}, i.handle, i.log)
+	if err != nil {
+		return nil, fmt.Errorf("new intake: %w", err)
+	}
+	return i, nil
 }
 
 // Stats returns a snapshot of the counters.
@@ -267,84 +276,17 @@ func (i *Intake) consumerConfig() jetstream.ConsumerConfig {
 
 // Run creates or updates the durable consumer and handles messages until ctx
 // is cancelled. It then stops pulling, lets every message already delivered
-// finish and returns nil. It returns an error when the consumer cannot be
-// created or is deleted under it.
+// finish and returns nil. A consumer deleted under it is re-created, and
+// Health names it meanwhile.
 func (i *Intake) Run(ctx context.Context) error {
-	js := i.bus.JetStream()
-	stream := i.bus.Streams().Incidents
-	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	cons, err := js.CreateOrUpdateConsumer(cctx, stream, i.consumerConfig())
-	cancel()
-	if err != nil {
-		return fmt.Errorf("intake: consumer %s on %s: %w", i.cfg.Durable, stream, err)
-	}
-	// Handling outlives ctx: a message taken in is finished, not abandoned.
-	handleCtx := context.WithoutCancel(ctx)
-	fatal := make(chan error, i.cfg.Workers)
-	setFatal := func(err error) {
-		select {
-		case fatal <- err:
-		default:
-		}
-	}
-	errHandler := jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) {
-			setFatal(err)
-			return
-		}
-		i.log.WithError(err).Warn("intake consumer trouble; retrying")
-		if errors.Is(err, jetstream.ErrNoHeartbeat) {
-			// A consumer deleted while no pull was waiting shows up only as
-			// missed heartbeats: look it up.
-			go func() {
-				cctx, cancel := context.WithTimeout(handleCtx, 10*time.Second)
-				defer cancel()
-				if _, err := js.Consumer(cctx, stream, i.cfg.Durable); errors.Is(err, jetstream.ErrConsumerNotFound) {
-					setFatal(err)
-				}
-			}()
-		}
-	})
-	var ccs []jetstream.ConsumeContext
-	// stopAll stops pulling and waits for the messages already pulled to be
-	// handled; past the drain timeout it gives up waiting (what is still
-	// unacked is redelivered later).
-	stopAll := func() {
-		var wg sync.WaitGroup
-		for _, cc := range ccs {
-			wg.Go(func() {
-				cc.Drain()
-				<-cc.Closed()
-			})
-		}
-		done := make(chan struct{})
-		go func() { wg.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(i.cfg.DrainTimeout):
-			i.log.WithField("timeout", i.cfg.DrainTimeout).Warn("intake drain timed out; unfinished messages will be redelivered")
-		}
-	}
-	for range i.cfg.Workers {
-		cc, err := cons.Consume(func(m jetstream.Msg) { i.handle(handleCtx, m) },
-			jetstream.PullMaxMessages(i.cfg.Batch), errHandler)
-		if err != nil {
-			stopAll()
-			return fmt.Errorf("intake: consume %s: %w", stream, err)
-		}
-		ccs = append(ccs, cc)
-	}
-	i.log.WithFields(logrus.Fields{"stream": stream, "durable": i.cfg.Durable, "workers": i.cfg.Workers}).Info("intake running")
-	select {
-	case <-ctx.Done():
-		stopAll()
-		i.log.Info("intake stopped")
-		return nil
-	case err := <-fatal:
-		stopAll()
-		return fmt.Errorf("intake: consumer %s: %w", i.cfg.Durable, err)
-	}
+	i.log.WithFields(logrus.Fields{"stream": i.bus.Streams().Incidents, "durable": i.cfg.Durable, "workers": i.cfg.Workers}).Info("intake running")
+	err := i.runner.Run(ctx)
+	i.log.Info("intake stopped")
+	return err
 }
+
+// Health is nil while intake's consumer delivers, else an error naming it.
+func (i *Intake) Health(ctx context.Context) error { return i.runner.Health(ctx) }
 
 // Lag is how many messages the consumer has not finished: not yet delivered
 // plus delivered and not yet acked.

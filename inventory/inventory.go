@@ -38,11 +38,11 @@ type Organization struct {
 
 	// Establishments lists every country (ISO 3166-1 alpha-2) where the
 	// organisation is established; the main Establishment is implied.
-	Establishments []string `yaml:"establishments" json:"establishments,omitempty"`
+	Establishments Codes `yaml:"establishments" json:"establishments,omitzero"`
 	// Targets lists the markets the organisation offers goods or services
-	// to or monitors: country codes, or "EU" for the whole EU/EEA. Nil
-	// means not declared.
-	Targets []string `yaml:"targets" json:"targets,omitempty"`
+	// to or monitors: country codes, or "EU" for the whole EU/EEA.
+	// Targets.Declared() is false when the inventory does not say.
+	Targets Codes `yaml:"targets" json:"targets,omitzero"`
 	// HIPAABusinessAssociate says the organisation is a HIPAA business
 	// associate (45 CFR § 160.103), which notifies its covered entity.
 	HIPAABusinessAssociate bool `yaml:"hipaa_business_associate" json:"hipaa_business_associate,omitempty"`
@@ -55,7 +55,7 @@ func (o Organization) AllEstablishments() []string {
 	if o.Establishment != "" {
 		out = append(out, o.Establishment)
 	}
-	for _, e := range o.Establishments {
+	for _, e := range o.Establishments.List() {
 		if !slices.Contains(out, e) {
 			out = append(out, e)
 		}

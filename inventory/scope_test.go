@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func TestParseScopeFields(t *testing.T) {
 	if diff := cmp.Diff([]string{"DE", "US", "IN"}, o.AllEstablishments()); diff != "" {
 		t.Errorf("AllEstablishments (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"EU", "GB", "US"}, o.Targets); diff != "" {
+	if diff := cmp.Diff([]string{"EU", "GB", "US"}, o.Targets.List()); diff != "" {
 		t.Errorf("Targets (-want +got):\n%s", diff)
 	}
 	ehr, _ := inv.System("ehr")
@@ -87,5 +88,23 @@ func TestProvincialJurisdiction(t *testing.T) {
 		if got := ProvincialJurisdiction(tt.country, tt.region); got != tt.want {
 			t.Errorf("ProvincialJurisdiction(%q, %q): got %q, want %q", tt.country, tt.region, got, tt.want)
 		}
+	}
+}
+
+// TestCodes checks the list type that keeps Organization comparable: an
+// absent list is not declared, JSON round-trips as a list.
+func TestCodes(t *testing.T) {
+	var zero Codes
+	if zero.Declared() || zero.List() != nil {
+		t.Errorf("zero Codes: got declared %v, list %v; want false, nil", zero.Declared(), zero.List())
+	}
+	c := NewCodes("EU", "GB")
+	b, err := json.Marshal(c)
+	if err != nil || string(b) != `["EU","GB"]` {
+		t.Fatalf("MarshalJSON: got %s, %v; want [\"EU\",\"GB\"]", b, err)
+	}
+	var back Codes
+	if err := json.Unmarshal(b, &back); err != nil || back != c || !back.Contains("GB") {
+		t.Errorf("UnmarshalJSON: got %+v, %v; want %+v", back, err, c)
 	}
 }

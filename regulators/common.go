@@ -165,11 +165,12 @@ func list(ids []string) string { return strings.Join(ids, ", ") }
 // All returns every encoded rule in a stable order: Europe, Asia, the US
 // federal and state rules, then the rest of the world.
 func All() []Rule {
-	return []Rule{
+	return slices.Concat([]Rule{
 		EUGDPR, UKGDPR, CNPIPL, USHIPAA,
 		USCA, USNY, USTX, USFL, USMA, USWA, USIL,
+	}, USStates(), []Rule{
 		CAPIPEDA, CAQC, CAAB, AUNDB, SGPDPA, BRLGPD, JPAPPI, INDPDP,
-	}
+	})
 }
 
 // Lookup returns the rule for a jurisdiction id such as "EU-GDPR" or

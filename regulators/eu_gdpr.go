@@ -58,15 +58,6 @@ var eeaAuthorities = map[string]string{
 	"NO": "Datatilsynet (Norway)",
 }
 
-// EEAAuthority returns the supervisory authority of an EU/EEA member state
-// (or of the member state of a territory with a code of its own), or "".
-func EEAAuthority(code string) string {
-	if t, ok := euTerritories[code]; ok {
-		code = t.state
-	}
-	return eeaAuthorities[code]
-}
-
 // euTerritories maps the parts of member states with an ISO 3166-1 code of
 // their own, where the Treaties and so the GDPR apply, to their member
 // state, with the provision that says so: the outermost regions (TEU Art.

@@ -24,6 +24,8 @@
 //   - US-MA: Mass. Gen. Laws ch. 93H
 //   - US-WA: RCW 19.255.005, 19.255.010
 //   - US-IL: 815 ILCS 530 (Personal Information Protection Act)
+//   - US-AK ... US-WY, US-DC, US-PR, US-GU, US-VI: every other state's and
+//     territory's statute, one table row each (USStates), in id order
 //   - CA-PIPEDA: PIPEDA ss. 10.1-10.3; SOR/2018-64
 //   - CA-QC: Quebec private-sector Act (Law 25) ss. 3.5-3.8, beside PIPEDA
 //   - CA-AB: Alberta PIPA ss. 34.1, 37.1, beside PIPEDA
@@ -340,11 +342,11 @@ type Obligation struct {
 	Counsel  []string `json:"counsel,omitempty"`
 	// ByMemberState counts the affected people of each EU/EEA member state
 	// with its supervisory authority (EU-GDPR only).
-	ByMemberState map[string]MemberState `json:"by_member_state,omitempty"`
+	ByMemberState map[string]MemberStateShare `json:"by_member_state,omitempty"`
 }
 
-// MemberState is one member state's share of an EU-GDPR obligation.
-type MemberState struct {
+// MemberStateShare is one member state's share of an EU-GDPR obligation.
+type MemberStateShare struct {
 	Subjects  int    `json:"subjects"`
 	Authority string `json:"authority"`
 }

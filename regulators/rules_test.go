@@ -2,6 +2,7 @@ package regulators
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestAllOrderAndLookup(t *testing.T) {
-	want := []string{"EU-GDPR", "UK-GDPR", "CN-PIPL", "US-HIPAA", "US-CA", "US-NY", "US-TX", "US-FL", "US-MA", "US-WA", "US-IL", "CA-PIPEDA", "CA-QC", "CA-AB", "AU-NDB", "SG-PDPA", "BR-LGPD", "JP-APPI", "IN-DPDP"}
+	want := slices.Concat([]string{"EU-GDPR", "UK-GDPR", "CN-PIPL", "US-HIPAA", "US-CA", "US-NY", "US-TX", "US-FL", "US-MA", "US-WA", "US-IL"}, usTableIDs, []string{"CA-PIPEDA", "CA-QC", "CA-AB", "AU-NDB", "SG-PDPA", "BR-LGPD", "JP-APPI", "IN-DPDP"})
 	var got []string
 	for _, r := range All() {
 		got = append(got, r.ID)
@@ -31,7 +32,8 @@ func TestAllOrderAndLookup(t *testing.T) {
 		{"lower case", "us-ca", "US-CA", true},
 		{"surrounding space", " JP-APPI ", "JP-APPI", true},
 		{"country without a rule", "MX", "", false},
-		{"US state without a rule", "US-OH", "", false},
+		{"US state from the table", "us-oh", "US-OH", true},
+		{"US territory without a breach statute", "US-AS", "", false},
 		{"empty", "", "", false},
 	}
 	for _, c := range lookups {

@@ -126,6 +126,9 @@ type Store interface {
 	// until Close.
 	Ledger() notify.Ledger
 
+	TokenStore
+	AuditStore
+
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +97,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // newStdLogger routes net/http's own messages (TLS handshake errors, header
 // timeouts) to logrus at warning level.
+// Each message is one write, logged as it comes: no pipe and no goroutine
+// to outlive the server.
 func newStdLogger(e *logrus.Entry) *log.Logger {
-	return log.New(e.WriterLevel(logrus.WarnLevel), "", 0)
+	return log.New(warnWriter{e}, "", 0)
+}
+
+type warnWriter struct{ e *logrus.Entry }
+
+func (w warnWriter) Write(p []byte) (int, error) {
+	w.e.Warn(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }

@@ -251,7 +251,7 @@ func TestAssessScenarios(t *testing.T) {
 		// within 60 days after the end of the calendar year (164.408(c));
 		// California (§ 1798.82, medical information and SSN are elements)
 		// 30 days; Texas (Bus. & Com. Code § 521.053) 60 days, AG only from
-		// 250 residents; Ohio has no encoded rule: fallback.
+		// 250 residents; Ohio (Rev. Code § 1349.19(B)(2)) 45 days.
 		{name: "health-hipaa", risk: "high", level: "very_high", total: 5, byJur: map[string]int{"US-CA": 2, "US-TX": 2, "US-OH": 1},
 			regulator:   []string{"US-HIPAA"},
 			individuals: []string{"US-CA", "US-HIPAA", "US-OH", "US-TX"},
@@ -259,6 +259,7 @@ func TestAssessScenarios(t *testing.T) {
 				"US-CA":    {individuals: "2026-12-21T07:59:59Z"},
 				"US-HIPAA": {regulator: "2027-03-02T04:59:59Z", individuals: "2027-01-20T04:59:59Z"},
 				"US-TX":    {individuals: "2027-01-20T05:59:59Z"},
+				"US-OH":    {individuals: "2027-01-04T09:00:00Z"},
 			},
 			rules: []string{"enisa-severity", "special-categories", "identity-theft"}},
 		// Pupils' profiles and messages readable by anyone: children merit

@@ -72,6 +72,9 @@ func newRootCmd() *cobra.Command {
 		newNoticesCmd(),
 		newDemoCmd(),
 		newDeadletterCmd(),
+		newReportCmd(),
+		newTokenCmd(),
+		newAuditCmd(),
 	)
 	return root
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/compose"
 	"github.com/breach-notify/breach/templates"
+	"github.com/breach-notify/breach/workflow"
 )
 
 func newNoticeCmd() *cobra.Command {
@@ -146,7 +147,7 @@ func findJob(ctx context.Context, inv *inventory.Inventory, in *incident.Inciden
 	if r == nil {
 		return nil, "", usageError(fmt.Errorf("subject %s is not affected by this incident (or not in the directory)", subject))
 	}
-	to := app.NewAddressees(a, notifyAll)
+	to := workflow.NewAddressees(a, notifyAll)
 	if !to.Includes(&person) {
 		notTold = fmt.Sprintf("the campaign would not tell %s: no law requires individual notice in %s for this assessment (required in: %s; campaign.notify_all_affected is off)",
 			subject, person.Jurisdiction, orDefault(strings.Join(to.Jurisdictions(), ", "), "none"))

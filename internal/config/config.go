@@ -7,6 +7,10 @@ package config
 
 import (
 	"time"
+
+	"github.com/breach-notify/breach/notify/letter"
+	"github.com/breach-notify/breach/notify/push"
+	"github.com/breach-notify/breach/notify/voice"
 )
 
 // Config is the effective configuration of breach.
@@ -144,6 +148,15 @@ type Secrets struct {
 type Channels struct {
 	Email Email `yaml:"email"`
 	SMS   SMS   `yaml:"sms"`
+	// Push is Web Push, FCM and APNs; with no platform configured, push
+	// notices go to the outbox.
+	Push push.Config `yaml:"push"`
+	// Voice is Twilio calls; with no account_sid, voice notices go to the
+	// outbox.
+	Voice voice.Config `yaml:"voice"`
+	// Letter writes print-ready PDFs and a mail-house manifest into dir;
+	// with no dir, letters go to the outbox.
+	Letter letter.Config `yaml:"letter"`
 }
 
 // SMS configures the SMS channel (Twilio). With no account_sid, SMS notices
@@ -208,7 +221,8 @@ func Default() Config {
 			Connections: 4,
 			RatePerSec:  50,
 		},
-			SMS: SMS{RatePerSec: 10},
+			SMS:   SMS{RatePerSec: 10},
+			Voice: voice.Config{RatePerSec: 1},
 		},
 	}
 }

@@ -102,6 +102,10 @@ func (c Config) SecretSettings() []SecretSetting {
 		{"channels.email.smtp.password_file", c.Channels.Email.SMTP.PasswordFile, EnvSMTPPassword},
 		{"channels.email.dkim.key_file", c.Channels.Email.DKIM.KeyFile, ""},
 		{"channels.sms.auth_token_file", c.Channels.SMS.AuthTokenFile, EnvTwilioAuthToken},
+		{"channels.voice.auth_token_file", c.Channels.Voice.AuthTokenFile, EnvTwilioAuthToken},
+		{"channels.push.webpush.vapid_private_key_file", c.Channels.Push.WebPush.VAPIDPrivateKeyFile, ""},
+		{"channels.push.fcm.credentials_file", c.Channels.Push.FCM.CredentialsFile, ""},
+		{"channels.push.apns.key_file", c.Channels.Push.APNs.KeyFile, ""},
 	}
 }
 
@@ -215,5 +219,10 @@ func (c Config) YAML() ([]byte, error) {
 	c.Campaign.AnnouncementURL = RedactURLs(c.Campaign.AnnouncementURL)
 	c.Channels.SMS.BaseURL = RedactURLs(c.Channels.SMS.BaseURL)
 	c.Channels.SMS.StatusCallback = RedactURLs(c.Channels.SMS.StatusCallback)
+	c.Channels.Voice.BaseURL = RedactURLs(c.Channels.Voice.BaseURL)
+	c.Channels.Voice.StatusCallback = RedactURLs(c.Channels.Voice.StatusCallback)
+	c.Channels.Push.FCM.BaseURL = RedactURLs(c.Channels.Push.FCM.BaseURL)
+	c.Channels.Push.FCM.TokenURL = RedactURLs(c.Channels.Push.FCM.TokenURL)
+	c.Channels.Push.APNs.BaseURL = RedactURLs(c.Channels.Push.APNs.BaseURL)
 	return yaml.Marshal(c)
 }

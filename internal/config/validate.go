@@ -35,6 +35,22 @@ func (ch *checker) badBecause(key string, related []string, format string, args 
 	ch.errs = append(ch.errs, ch.origin.keyError(key, related, fmt.Sprintf(format, args...)))
 }
 
+// channel records the problems a channel package's own Validate found.
+// Each line of err reads "channels.<channel>.<key>: problem"; the key is
+// looked up for where it was set.
+func (ch *checker) channel(prefix string, err error) {
+	if err == nil {
+		return
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		key, msg, ok := strings.Cut(line, ": ")
+		if !ok || !strings.HasPrefix(key, prefix) {
+			key, msg = strings.TrimSuffix(prefix, "."), line
+		}
+		ch.bad(key, "%s", msg)
+	}
+}
+
 func (ch *checker) oneOf(key, v string, allowed ...string) {
 	if !slices.Contains(allowed, v) {
 		ch.bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
@@ -181,6 +197,16 @@ func (c Channels) validate(ch *checker) {
 		} else if err := checkURL(s.url); err != nil {
 			ch.bad(s.key, "%v", err)
 		}
+	}
+	// Push, voice and letters validate their own settings.
+	if c.Push.Enabled() {
+		ch.channel("channels.push.", c.Push.Validate())
+	}
+	if c.Voice.AccountSID != "" {
+		ch.channel("channels.voice.", c.Voice.Validate())
+	}
+	if c.Letter.Dir != "" {
+		ch.channel("channels.letter.", c.Letter.Validate())
 	}
 }
 

@@ -214,3 +214,14 @@ func serverAtLeast(version string, major, minor, patch int) bool {
 	}
 	return true
 }
+
+// Publish publishes one event of the catalogue (incident.Event) on
+// <prefix>.event.<incident>.<kind>, deduplicated by its EventKey. The
+// caller handles the error: retry, or record that the event is missing.
+func (b *Bus) Publish(ctx context.Context, ev incident.Event) error {
+	var opts []EventOption
+	if k := ev.EventKey(); k != "" {
+		opts = append(opts, EventKey(k))
+	}
+	return b.PublishEvent(ctx, ev.EventIncident(), string(ev.EventKind()), ev, opts...)
+}

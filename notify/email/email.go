@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +26,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 
+	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -77,9 +77,7 @@ type Notifier struct {
 
 	dials, sent, failed atomic.Int64
 
-	alertMu  sync.Mutex
-	alerts   map[string]bool
-	alerting atomic.Bool // some alert is active
+	alerts *notify.Alerts
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
@@ -124,16 +122,16 @@ func New(cfg Config, log *logrus.Entry, opts ...Option) (*Notifier, error) {
 		return nil, err
 	}
 	if log == nil {
-		log = logrus.NewEntry(logrus.New())
+		log = logging.Discard()
 	}
 	n := &Notifier{
-		cfg:    cfg,
-		log:    log.WithFields(logrus.Fields{"channel": "email", "smtp_host": cfg.Host, "smtp_port": cfg.Port}),
-		now:    time.Now,
-		slots:  make(chan struct{}, cfg.Connections),
-		done:   make(chan struct{}),
-		alerts: map[string]bool{},
+		cfg:   cfg,
+		log:   log.WithFields(logrus.Fields{"channel": "email", "smtp_host": cfg.Host, "smtp_port": cfg.Port}),
+		now:   time.Now,
+		slots: make(chan struct{}, cfg.Connections),
+		done:  make(chan struct{}),
 	}
+	n.alerts = notify.NewAlerts(n.log, nil)
 	for _, o := range opts {
 		o(n)
 	}
@@ -268,7 +266,7 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		if out.err != nil {
 			return "", out.err
 		}
-		if n.alerting.Load() {
+		if n.alerts.Active() {
 			n.recovered(true)
 		}
 		n.log.WithFields(logrus.Fields{"incident": m.IncidentID, "notice": m.Key, "message_id": msg.GetMessageID(),
@@ -346,7 +344,7 @@ func (n *Notifier) connect(ctx context.Context, c *conn) error {
 		return n.dialFailure(err)
 	}
 	n.dials.Add(1)
-	if n.alerting.Load() {
+	if n.alerts.Active() {
 		n.recovered(false)
 	}
 	c.sc, c.raw, c.lastUsed = sc, raw, n.now()
@@ -550,40 +548,15 @@ func enhancedRe(msg string) string {
 // alert logs a configuration or connectivity problem once, until a dial
 // succeeds again. Fields must not carry personal data.
 func (n *Notifier) alert(kind string, fields logrus.Fields, msg string) {
-	n.alertMu.Lock()
-	seen := n.alerts[kind]
-	n.alerts[kind] = true
-	n.alerting.Store(true)
-	n.alertMu.Unlock()
-	if seen {
-		return
-	}
-	e := n.log.WithFields(fields).WithField("problem", kind)
-	if kind == "connect" {
-		e.Warn(msg)
-		return
-	}
-	e.Error(msg)
+	n.alerts.Raise(kind, fields, msg)
 }
 
 // recovered clears the alerts, logging that the problem is gone: the
 // connection alerts after a successful dial, all of them (the sender's
 // too) after a delivered message.
 func (n *Notifier) recovered(delivered bool) {
-	n.alertMu.Lock()
-	var kinds []string
-	for k := range n.alerts {
-		if delivered || k != "sender" {
-			kinds = append(kinds, k)
-			delete(n.alerts, k)
-		}
-	}
-	slices.Sort(kinds)
-	n.alerting.Store(len(n.alerts) > 0)
-	n.alertMu.Unlock()
-	if len(kinds) > 0 {
-		n.log.WithField("problem", strings.Join(kinds, ",")).Info("SMTP connection works again")
-	}
+	keep := func(k string) bool { return !delivered && k == "sender" }
+	n.alerts.Clear(keep, "SMTP connection works again")
 }
 
 // drop closes c's connection, politely (QUIT) when polite is set.

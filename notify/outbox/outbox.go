@@ -26,6 +26,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/email"
 )
@@ -108,7 +109,7 @@ func New(dir string, channel notify.Channel, log *logrus.Entry, opts ...Option) 
 		return nil, fmt.Errorf("outbox directory %s: %w", dir, err)
 	}
 	if log == nil {
-		log = logrus.NewEntry(logrus.New())
+		log = logging.Discard()
 	}
 	n := &Notifier{dir: abs, channel: channel, now: time.Now,
 		log: log.WithFields(logrus.Fields{"channel": string(channel), "outbox": abs})}

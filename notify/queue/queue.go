@@ -9,15 +9,15 @@ package queue
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/notify"
 )
@@ -100,10 +100,11 @@ type ConsumerConfig struct {
 	MaxDeliver int
 }
 
-// Consume runs a durable consumer "notify-<channel>" on the NOTICES stream
-// until ctx is cancelled, handing each job to w. In-flight deliveries finish
-// before it returns.
-func Consume(ctx context.Context, bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker, log *logrus.Entry) error {
+// NewConsumer returns the runner of the durable consumer
+// "notify-<channel>" on the NOTICES stream, handing each job to w. Run it
+// with Run; its Health names the consumer when it is deleted (it is then
+// re-created) or paused.
+func NewConsumer(bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker, log *logrus.Entry) (*natsbus.Runner, *Stopping, error) {
 	if cfg.Concurrency < 1 {
 		cfg.Concurrency = 4
 	}
@@ -116,143 +117,71 @@ func Consume(ctx context.Context, bus *natsbus.Bus, cfg ConsumerConfig, w *notif
 	if w.GiveUpAfter() > 0 {
 		cfg.MaxDeliver = -1 // the worker decides by time: never strand a notice server-side
 	}
-	name := "notify-" + string(cfg.Channel)
-	cons, err := bus.JetStream().CreateOrUpdateConsumer(ctx, bus.Streams().Notices, jetstream.ConsumerConfig{
-		Durable:       name,
-		FilterSubject: bus.Subjects().Notice(string(cfg.Channel)),
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       cfg.AckWait,
-		MaxDeliver:    cfg.MaxDeliver,
-		MaxAckPending: cfg.Concurrency * 4, // = the work channel's capacity
-	})
-	if err != nil {
-		return fmt.Errorf("consume %s notices: %w", cfg.Channel, err)
+	if log == nil {
+		log = logging.Discard()
 	}
-	// Every message received is kept alive with InProgress until it is
-	// handled, whether it waits for a worker or for the provider's rate
-	// limit: JetStream never redelivers a notice this process still holds,
-	// so a slow provider cannot cause a second send. Only a crash lets a
-	// held notice go back to the queue.
-	pending := cfg.Concurrency * 4
-	work := make(chan jetstream.Msg, pending)
-	live := newHeld()
-	var wg sync.WaitGroup
-	for range cfg.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for m := range work {
-				if ctx.Err() != nil {
-					// Shutting down: a notice not started yet goes back
-					// to the queue instead of through the rate limit.
-					_ = m.Nak()
-					live.remove(m)
-					continue
-				}
-				handle(context.WithoutCancel(ctx), m, w, bus, cfg.Channel, log)
-				live.remove(m)
-			}
-		}()
-	}
-	stopBeat := make(chan struct{})
-	beatDone := make(chan struct{})
-	go func() {
-		defer close(beatDone)
-		t := time.NewTicker(cfg.AckWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-stopBeat:
-				return
-			case <-t.C:
-				live.each(func(m jetstream.Msg) { _ = m.InProgress() })
-			}
+	stopping := &Stopping{}
+	deadletter := bus.Subjects().Deadletter(string(cfg.Channel))
+	var r *natsbus.Runner
+	r, err := bus.NewRunner(natsbus.RunnerConfig{
+		Stream: bus.Streams().Notices,
+		Consumer: jetstream.ConsumerConfig{
+			Durable:       "notify-" + string(cfg.Channel),
+			Description:   "breach notices: " + string(cfg.Channel),
+			FilterSubject: bus.Subjects().Notice(string(cfg.Channel)),
+			AckWait:       cfg.AckWait,
+			MaxDeliver:    cfg.MaxDeliver,
+			MaxAckPending: cfg.Concurrency * 4,
+		},
+		Workers:    cfg.Concurrency,
+		Deadletter: deadletter,
+	}, func(ctx context.Context, m jetstream.Msg) {
+		if stopping.stopped() {
+			// Shutting down: a notice not started yet goes back to the
+			// queue instead of through the rate limit.
+			_ = m.Nak()
+			return
 		}
-	}()
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		live.add(m)
-		work <- m // never blocks: MaxAckPending bounds what the server hands out
-	}, jetstream.PullMaxMessages(cfg.Concurrency), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		if !errors.Is(err, jetstream.ErrNoHeartbeat) {
-			log.WithError(err).Debug("notice consumer")
-		}
-	}))
+		handle(ctx, m, w, r, log)
+	}, log)
 	if err != nil {
-		close(work)
-		wg.Wait()
-		close(stopBeat)
-		return fmt.Errorf("consume %s notices: %w", cfg.Channel, err)
+		return nil, nil, fmt.Errorf("consume %s notices: %w", cfg.Channel, err)
 	}
-	<-ctx.Done()
-	cc.Drain()
-	<-cc.Closed()
-	close(work)
-	wg.Wait()
-	close(stopBeat)
-	<-beatDone
-	return nil
+	return r, stopping, nil
 }
 
-// held is the set of messages received and not yet handled.
-type held struct {
-	mu sync.Mutex
-	m  map[jetstream.Msg]struct{}
-}
+// Stopping tells a notice consumer that the service is stopping, so that
+// notices delivered but not started go back to the queue at once.
+type Stopping struct{ flag atomic.Bool }
 
-func newHeld() *held { return &held{m: map[jetstream.Msg]struct{}{}} }
+// Stop marks the consumer as stopping.
+func (s *Stopping) Stop() { s.flag.Store(true) }
 
-func (h *held) add(m jetstream.Msg) {
-	h.mu.Lock()
-	h.m[m] = struct{}{}
-	h.mu.Unlock()
-}
+func (s *Stopping) stopped() bool { return s != nil && s.flag.Load() }
 
-func (h *held) remove(m jetstream.Msg) {
-	h.mu.Lock()
-	delete(h.m, m)
-	h.mu.Unlock()
-}
-
-func (h *held) each(fn func(jetstream.Msg)) {
-	h.mu.Lock()
-	ms := make([]jetstream.Msg, 0, len(h.m))
-	for m := range h.m {
-		ms = append(ms, m)
+// Consume runs the consumer of NewConsumer until ctx is cancelled. In-flight
+// deliveries finish before it returns; those not started go back to the
+// queue.
+func Consume(ctx context.Context, bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker, log *logrus.Entry) error {
+	r, stopping, err := NewConsumer(bus, cfg, w, log)
+	if err != nil {
+		return err
 	}
-	h.mu.Unlock()
-	for _, m := range ms {
-		fn(m)
-	}
+	stop := context.AfterFunc(ctx, stopping.Stop)
+	defer stop()
+	return r.Run(ctx)
 }
 
-func handle(ctx context.Context, m jetstream.Msg, w *notify.Worker, bus *natsbus.Bus, channel notify.Channel, log *logrus.Entry) {
+func handle(ctx context.Context, m jetstream.Msg, w *notify.Worker, r *natsbus.Runner, log *logrus.Entry) {
 	delivered := 1
 	if md, err := m.Metadata(); err == nil {
 		delivered = int(md.NumDelivered)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			// A notice that crashes its worker is kept with the reason
-			// instead of crashing every process that picks it up.
-			reason := fmt.Sprintf("internal error while delivering (panic): %v", r)
-			if err := natsbus.PublishDeadletter(ctx, bus.JetStream(), bus.Subjects().Deadletter(string(channel)), m, reason); err != nil {
-				_ = m.NakWithDelay(time.Minute)
-				return
-			}
-			log.Error("a notice crashed its worker; dead-lettered")
-			_ = bus.Term(m, "panic while delivering")
-		}
-	}()
 	job, err := notify.DecodeJob(m.Data())
 	if err != nil {
 		// A job nobody can read is kept with its reason, then removed.
-		if dlErr := natsbus.PublishDeadletter(ctx, bus.JetStream(), bus.Subjects().Deadletter(string(channel)), m, err.Error()); dlErr != nil {
-			log.WithError(dlErr).Warn("dead-letter unreadable notice job")
-			_ = m.NakWithDelay(5 * time.Second)
-			return
-		}
 		log.WithError(err).Warn("unreadable notice job dead-lettered")
-		bus.Term(m, "unreadable notice job")
+		r.Fail(ctx, m, err, true)
 		return
 	}
 	d := w.Deliver(ctx, job, m.Data(), delivered)

@@ -32,7 +32,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,6 +42,7 @@ import (
 	tclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -133,9 +133,7 @@ type Notifier struct {
 
 	sent, failed, ambiguous atomic.Int64
 
-	alertMu  sync.Mutex
-	alerts   map[string]bool
-	alerting atomic.Bool
+	alerts *notify.Alerts
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
@@ -159,13 +157,13 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 		return nil, err
 	}
 	if log == nil {
-		log = logrus.NewEntry(logrus.New())
+		log = logging.Discard()
 	}
 	n := &Notifier{
-		cfg:    &cfg,
-		log:    log.WithField("channel", "sms"),
-		alerts: map[string]bool{},
+		cfg: &cfg,
+		log: log.WithField("channel", "sms"),
 	}
+	n.alerts = notify.NewAlerts(n.log, isSenderAlert)
 	switch {
 	case cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil:
 		n.transport = cfg.HTTPClient.Transport
@@ -273,7 +271,7 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		return "", notify.Permanent(code, "twilio reports the message failed",
 			&APIError{HTTPStatus: c.status, Code: atoi(code), kind: ErrRejected})
 	}
-	if n.alerting.Load() {
+	if n.alerts.Active() {
 		n.recovered()
 	}
 	status := ""
@@ -530,41 +528,14 @@ func atoi(s string) int {
 // alert logs a configuration or connectivity problem once, until a message
 // is accepted again. Fields must not carry personal data.
 func (n *Notifier) alert(kind string, fields logrus.Fields, msg string) {
-	n.alertMu.Lock()
-	seen := n.alerts[kind]
-	n.alerts[kind] = true
-	if !strings.HasPrefix(kind, "sender-") {
-		n.alerting.Store(true)
-	}
-	n.alertMu.Unlock()
-	if seen {
-		return
-	}
-	e := n.log.WithFields(fields).WithField("problem", kind)
-	if kind == "connect" {
-		e.Warn(msg)
-		return
-	}
-	e.Error(msg)
+	n.alerts.Raise(kind, fields, msg)
 }
+
+// isSenderAlert: sender and region refusals depend on the destination: a
+// message accepted for another country does not clear them, and they do
+// not count as the provider being down.
+func isSenderAlert(kind string) bool { return strings.HasPrefix(kind, "sender-") }
 
 // recovered clears the alerts, except the sender ones, after an accepted
 // message.
-func (n *Notifier) recovered() {
-	n.alertMu.Lock()
-	var kinds []string
-	for k := range n.alerts {
-		// Sender and region refusals depend on the destination: a message
-		// accepted for another country does not clear them.
-		if !strings.HasPrefix(k, "sender-") {
-			kinds = append(kinds, k)
-			delete(n.alerts, k)
-		}
-	}
-	n.alerting.Store(false)
-	n.alertMu.Unlock()
-	if len(kinds) > 0 {
-		slices.Sort(kinds)
-		n.log.WithField("problem", strings.Join(kinds, ",")).Info("twilio accepts SMS again")
-	}
-}
+func (n *Notifier) recovered() { n.alerts.Clear(isSenderAlert, "twilio accepts SMS again") }

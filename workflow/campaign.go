@@ -1,0 +1,331 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/sirupsen/logrus"
+
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/store"
+)
+
+// ErrNotAssessed means an incident cannot be approved before it is
+// assessed.
+var ErrNotAssessed = errors.New("incident not assessed yet")
+
+// ErrCampaignBlocked means the campaign cannot start as the incident
+// stands; the error names what to correct.
+var ErrCampaignBlocked = errors.New("campaign blocked")
+
+// ErrAlreadyApproved means someone else approved the current revision
+// first; the first approval stands.
+var ErrAlreadyApproved = errors.New("already approved")
+
+// campaigner starts notice campaigns for approved incidents and watches
+// them until every notice is final. It is driven by the "assessed",
+// "approved" and "campaign.requested" events through a durable consumer.
+type campaigner struct {
+	store       store.Store
+	ledger      notify.Ledger
+	events      Publisher
+	inv         *inventory.Inventory
+	composer    *compose.Composer
+	planner     *notify.Planner
+	autoApprove bool
+	notifyAll   bool
+	log         *logrus.Entry
+	now         func() time.Time
+	runner      *natsbus.Runner
+
+	mu     sync.Mutex
+	active map[string]int // incident → revision being watched by this replica
+}
+
+func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval, error) {
+	rec, err := c.store.GetIncident(ctx, id)
+	if err != nil {
+		return store.Approval{}, err
+	}
+	if rec.Assessment == nil || rec.Assessment.Revision < rec.Revision {
+		return store.Approval{}, fmt.Errorf("approve %s: %w: wait for its assessment (GET /api/v1/incidents/%s/assessment)", id, ErrNotAssessed, id)
+	}
+	// Nothing is approved that cannot go out: the notices must render and
+	// the incident's text must be fit for every recipient.
+	a, err := c.assessment(ctx, id)
+	if err != nil {
+		return store.Approval{}, err
+	}
+	if err := c.preflight(ctx, rec.Incident, a); err != nil {
+		return store.Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
+	}
+	at := c.now().UTC()
+	if err := c.store.SetApproval(ctx, id, by, at); err != nil {
+		if existing, gerr := c.store.GetApproval(ctx, id); errors.Is(err, store.ErrConflict) && gerr == nil && existing.Revision == rec.Revision {
+			return existing, fmt.Errorf("approve %s revision %d: %w (the first approval stands)", id, rec.Revision, ErrAlreadyApproved)
+		}
+		return store.Approval{}, err
+	}
+	// The approval is stored; the event starts the campaign on whichever
+	// replica takes it. Should it not be published, the campaign starts
+	// at the next start of the service (resume), and the caller is told.
+	if err := c.events.Publish(ctx, incident.Approved{ID: id, Revision: rec.Revision, At: at}); err != nil {
+		return store.Approval{}, fmt.Errorf("approve %s: approved, but the campaign could not be started yet (it starts when the service restarts): %w", id, err)
+	}
+	return c.store.GetApproval(ctx, id)
+}
+
+// handle reacts to one event of the campaign consumer.
+func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
+	var ev struct {
+		ID       string `json:"id"`
+		Revision int    `json:"revision"`
+	}
+	if err := json.Unmarshal(m.Data(), &ev); err != nil || !incident.ValidID(ev.ID) {
+		c.runner.Fail(ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
+		return
+	}
+	kind := incident.EventKind(m.Headers().Get(natsbus.HeaderEventKind))
+	var err error
+	switch kind {
+	case incident.EventAssessed:
+		err = c.onAssessed(ctx, ev.ID)
+	default: // approved, campaign.requested
+		err = c.safePlan(ctx, ev.ID)
+	}
+	if err != nil {
+		c.log.WithError(err).WithFields(logrus.Fields{"incident": ev.ID, "event": string(kind)}).Error("campaign step failed; will retry")
+		c.runner.Fail(ctx, m, err, false)
+		return
+	}
+	if err := m.DoubleAck(ctx); err != nil {
+		c.log.WithError(err).WithField("incident", ev.ID).Warn("ack not confirmed; the event may be redelivered (harmless)")
+	}
+}
+
+// onAssessed runs after each assessment: with auto-approval the campaign
+// starts at once; an incident approved earlier is re-planned so that people
+// newly affected by a new revision are told too.
+func (c *campaigner) onAssessed(ctx context.Context, id string) error {
+	if c.autoApprove {
+		_, err := c.approve(ctx, id, "auto-approve (campaign.auto_approve)")
+		if errors.Is(err, ErrAlreadyApproved) {
+			return nil
+		}
+		if errors.Is(err, ErrCampaignBlocked) {
+			c.log.WithError(err).WithField("incident", id).Error("auto-approve refused")
+			return nil
+		}
+		return err
+	}
+	if _, err := c.store.GetApproval(ctx, id); err == nil {
+		return c.safePlan(ctx, id)
+	}
+	return nil
+}
+
+// resume requests the planning of every approved incident: planning is
+// idempotent, so a crash in the middle of planning loses nobody.
+func (c *campaigner) resume(ctx context.Context, nonce string) error {
+	cursor := ""
+	for {
+		rows, next, err := c.store.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
+		if err != nil {
+			return fmt.Errorf("list incidents to resume campaigns: %w", err)
+		}
+		for _, r := range rows {
+			if r.Status == store.StatusApproved {
+				if err := c.events.Publish(ctx, incident.CampaignRequested{ID: r.ID, Revision: r.Revision, Nonce: nonce}); err != nil {
+					return err
+				}
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// watch publishes campaign.completed for the campaigns this replica
+// planned, every interval, until ctx ends.
+func (c *campaigner) watch(ctx context.Context, interval time.Duration) {
+	// Completion is a GROUP BY over each active campaign's ledger rows: a
+	// few seconds' delay in the event keeps it off a big campaign's path.
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			c.checkCompleted(ctx)
+		}
+	}
+}
+
+// safePlan is plan that turns a panic into an error, so one bad incident
+// cannot take the service down in a loop.
+func (c *campaigner) safePlan(ctx context.Context, id string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plan campaign %s: internal error (panic): %v", id, r)
+		}
+	}()
+	return c.plan(ctx, id)
+}
+
+// plan plans the campaign of the current revision of incident id.
+func (c *campaigner) plan(ctx context.Context, id string) error {
+	rec, err := c.store.GetIncident(ctx, id)
+	if err != nil {
+		return err
+	}
+	a, err := c.assessment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.Revision != 0 && a.Revision != rec.Revision {
+		// A newer revision awaits its assessment; the campaign is planned
+		// again once it is assessed, never from two revisions mixed.
+		return nil
+	}
+	in := rec.Incident
+	if ap, err := c.store.GetApproval(ctx, id); err != nil || ap.Revision != rec.Revision {
+		// Approving one revision does not approve the next: its facts and
+		// its people are read by a person first.
+		note := incident.CampaignNote{Kind: incident.EventAwaitingApproval, ID: id, Revision: rec.Revision,
+			Reason: "the current revision has not been approved"}
+		if err := c.events.Publish(ctx, note); err != nil {
+			return err
+		}
+		c.log.WithFields(logrus.Fields{"incident": id, "revision": rec.Revision}).Warn("revision not approved: campaign waits for approval (breach incident approve)")
+		return nil
+	}
+	to := NewAddressees(a, c.notifyAll)
+	if to.None() {
+		note := incident.CampaignNote{Kind: incident.EventCampaignSkipped, ID: id, Revision: in.Revision, Risk: string(a.Risk),
+			Reason: "no jurisdiction requires telling the people for this assessment"}
+		if err := c.events.Publish(ctx, note); err != nil {
+			return err
+		}
+		c.log.WithField("incident", id).Info("no law requires individual notice; no campaign")
+		return nil
+	}
+	if err := c.preflight(ctx, in, a); err != nil {
+		return err
+	}
+	people := func(fn func(*notify.Recipient) error) error {
+		var r notify.Recipient
+		return assess.EachAffected(ctx, c.inv, in, func(p *assess.AffectedPerson) error {
+			if !to.Includes(p) {
+				return nil
+			}
+			compose.Recipient(&r, p)
+			r.HighRisk = to.HighRisk(p)
+			return fn(&r)
+		})
+	}
+	began := time.Now()
+	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.active[id] = in.Revision
+	c.mu.Unlock()
+	planned := incident.CampaignPlanned{ID: id, Revision: in.Revision, People: st.People, Notices: st.Notices, New: st.New,
+		Queued: st.Queued, Unreachable: st.Unreachable, Failed: st.Failed, ByChannel: map[string]int{}, Jurisdictions: to.Jurisdictions()}
+	for ch, n := range st.ByChannel {
+		planned.ByChannel[string(ch)] = n
+	}
+	if err := c.events.Publish(ctx, planned); err != nil {
+		return err
+	}
+	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
+		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
+	return nil
+}
+
+// assessment reads the latest stored assessment of an incident.
+func (c *campaigner) assessment(ctx context.Context, id string) (*assess.Assessment, error) {
+	doc, rev, err := c.store.GetAssessment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var a assess.Assessment
+	if err := json.Unmarshal(doc, &a); err != nil {
+		return nil, fmt.Errorf("read assessment of %s: %w", id, err)
+	}
+	a.Revision = rev
+	return &a, nil
+}
+
+// preflight checks the incident's text for leaked data and requests for
+// secrets, and renders one sample notice per legal channel, so that missing
+// facts (no measures taken, say) stop the campaign with a clear reason
+// instead of dead-lettering every notice.
+func (c *campaigner) preflight(ctx context.Context, in *incident.Incident, a *assess.Assessment) error {
+	if err := compose.CheckFacts(in, c.inv.Organization); err != nil {
+		return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
+	}
+	for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter} {
+		j := notify.NewJob(in.ID, in.Revision, 1, "preflight", notify.Route{Channel: ch, To: "preflight", ToName: "Preview"}, nil)
+		j.Locale, j.Categories, j.PostalName = "en", a.Categories, "Preview"
+		if _, _, err := c.composer.Render(ctx, &j); err != nil {
+			return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
+		}
+	}
+	return nil
+}
+
+// checkCompleted publishes campaign.completed for each watched campaign
+// whose notices are all final.
+func (c *campaigner) checkCompleted(ctx context.Context) {
+	c.mu.Lock()
+	ids := maps.Clone(c.active)
+	c.mu.Unlock()
+	for id, rev := range ids {
+		counts, err := c.ledger.Counts(ctx, id)
+		if err != nil {
+			continue
+		}
+		if open, _ := counts.Open(); open > 0 {
+			continue
+		}
+		totals := counts.Totals()
+		done := incident.CampaignCompleted{ID: id, Revision: rev, Counts: map[string]map[string]int{}, Totals: map[string]int{}}
+		for ch, byState := range counts {
+			m := map[string]int{}
+			for st, n := range byState {
+				m[string(st)] = n
+			}
+			done.Counts[string(ch)] = m
+		}
+		for st, n := range totals {
+			done.Totals[string(st)] = n
+		}
+		// The campaign stays watched until its event is out: a failed
+		// publication is tried again at the next check, never lost.
+		if err := c.events.Publish(ctx, done); err != nil {
+			c.log.WithError(err).WithField("incident", id).Warn("publish campaign.completed; retrying at the next check")
+			continue
+		}
+		c.mu.Lock()
+		delete(c.active, id)
+		c.mu.Unlock()
+		c.log.WithFields(logrus.Fields{"incident": id, "sent": totals[notify.StateSent], "unreachable": totals[notify.StateUnreachable],
+			"failed": totals[notify.StateFailedPermanent]}).Info("campaign completed")
+	}
+}

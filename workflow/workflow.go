@@ -1,0 +1,215 @@
+// Package workflow runs what happens to an incident after intake stored
+// it: the assessment against the inventory, the notice campaign once a
+// person approved it, and the watch over legal deadlines. Each step is
+// driven by lifecycle events (incident.Event) read through durable
+// JetStream consumers, so several replicas of the service share the work
+// and nothing depends on one process's memory: the assessment consumer
+// reads "received" and "assessment.requested", the campaign consumer
+// "assessed", "approved" and "campaign.requested". Every goroutine belongs
+// to Run's context and wait group.
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sirupsen/logrus"
+
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/store"
+)
+
+// Config is what the workflow needs. Composer and Planner are nil when no
+// inventory is configured: incidents are then stored, not assessed.
+type Config struct {
+	Store     store.Store
+	Bus       *natsbus.Bus
+	Inventory *inventory.Inventory
+	Composer  *compose.Composer
+	Planner   *notify.Planner
+	// Events publishes the lifecycle events; the bus (with retries) when
+	// nil. Tests inject faults here.
+	Events      Publisher
+	AutoApprove bool
+	NotifyAll   bool
+	Now         func() time.Time
+	Log         *logrus.Entry
+	// Registerer receives the workflow's metrics; none when nil.
+	Registerer prometheus.Registerer
+	// DeadlineEvery is how often deadlines are checked (1m);
+	// CompletionEvery how often campaigns are checked for completion (5s).
+	DeadlineEvery, CompletionEvery time.Duration
+}
+
+// Workflow is the assessment, campaign and deadline loops of one replica.
+type Workflow struct {
+	cfg    Config
+	events Publisher
+	assess *assessor
+	camp   *campaigner
+	log    *logrus.Entry
+}
+
+// metrics are the workflow's Prometheus series.
+type metrics struct {
+	assessFailures prometheus.Counter
+	assessSeconds  prometheus.Histogram
+}
+
+// Durable consumer names of the workflow.
+const (
+	ConsumerAssess   = "workflow-assess"
+	ConsumerCampaign = "workflow-campaign"
+)
+
+// New builds the workflow; Run starts it.
+func New(cfg Config) (*Workflow, error) {
+	if cfg.Store == nil || cfg.Bus == nil {
+		return nil, errors.New("new workflow: store and bus are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = logging.Discard()
+	}
+	if cfg.DeadlineEvery <= 0 {
+		cfg.DeadlineEvery = time.Minute
+	}
+	if cfg.CompletionEvery <= 0 {
+		cfg.CompletionEvery = 5 * time.Second
+	}
+	events := cfg.Events
+	if events == nil {
+		events = Retrying(cfg.Bus, 5, 200*time.Millisecond)
+	}
+	m := &metrics{
+		assessFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "breach_assessment_failures_total",
+			Help: "Assessments that failed (input errors or storage)."}),
+		assessSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "breach_assessment_seconds",
+			Help: "Time to assess one incident revision against the inventory.", Buckets: prometheus.ExponentialBuckets(0.01, 3, 10)}),
+	}
+	if cfg.Registerer != nil {
+		if err := errors.Join(cfg.Registerer.Register(m.assessFailures), cfg.Registerer.Register(m.assessSeconds)); err != nil {
+			return nil, fmt.Errorf("new workflow: metrics: %w", err)
+		}
+	}
+	w := &Workflow{cfg: cfg, events: events, log: cfg.Log}
+	w.assess = &assessor{store: cfg.Store, events: events, inv: cfg.Inventory, log: cfg.Log.WithField("component", "assess"), now: cfg.Now, metrics: m}
+	subjects := cfg.Bus.Subjects()
+	var err error
+	w.assess.runner, err = cfg.Bus.NewRunner(natsbus.RunnerConfig{
+		Stream: cfg.Bus.Streams().Events,
+		Consumer: jetstream.ConsumerConfig{
+			Durable:     ConsumerAssess,
+			Description: "breach workflow: assess stored revisions",
+			FilterSubjects: []string{subjects.Event("*", string(incident.EventReceived)),
+				subjects.Event("*", string(incident.EventAssessmentRequested))},
+			AckWait:    30 * time.Second,
+			MaxDeliver: 10,
+		},
+		Workers: 1, Deadletter: subjects.Deadletter("assess"), NakDelay: time.Second, MaxNakDelay: time.Minute,
+	}, w.assess.handle, w.assess.log)
+	if err != nil {
+		return nil, fmt.Errorf("new workflow: %w", err)
+	}
+	if cfg.Planner != nil {
+		clog := cfg.Log.WithField("component", "campaign")
+		w.camp = &campaigner{store: cfg.Store, ledger: cfg.Planner.Ledger, events: events, inv: cfg.Inventory, composer: cfg.Composer,
+			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{}}
+		w.camp.runner, err = cfg.Bus.NewRunner(natsbus.RunnerConfig{
+			Stream: cfg.Bus.Streams().Events,
+			Consumer: jetstream.ConsumerConfig{
+				Durable:     ConsumerCampaign,
+				Description: "breach workflow: plan approved campaigns",
+				FilterSubjects: []string{subjects.Event("*", string(incident.EventAssessed)),
+					subjects.Event("*", string(incident.EventApproved)), subjects.Event("*", string(incident.EventCampaignRequested))},
+				AckWait: 30 * time.Second,
+			},
+			// A campaign is never given up: it is retried until it plans.
+			Workers: 1, Deadletter: subjects.Deadletter("campaign"), NakDelay: 5 * time.Second, MaxNakDelay: time.Minute,
+		}, w.camp.handle, clog)
+		if err != nil {
+			return nil, fmt.Errorf("new workflow: %w", err)
+		}
+		if cfg.AutoApprove {
+			clog.Warn("campaign.auto_approve is on: notices go out without a person's approval (demos and tests only)")
+		}
+	}
+	return w, nil
+}
+
+// Runners are the workflow's consumers, for the readiness checks.
+func (w *Workflow) Runners() []*natsbus.Runner {
+	out := []*natsbus.Runner{w.assess.runner}
+	if w.camp != nil {
+		out = append(out, w.camp.runner)
+	}
+	return out
+}
+
+// Run runs the consumers, the deadline watch and the completion watch
+// until ctx ends, and returns once every one of its goroutines has.
+func (w *Workflow) Run(ctx context.Context) error {
+	if w.cfg.Inventory == nil {
+		w.log.Warn("no inventory configured (config inventory: or serve --inventory): incidents are stored but not assessed")
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	for _, r := range w.Runners() {
+		wg.Go(func() {
+			if err := r.Run(ctx); err != nil {
+				errc <- err
+			}
+		})
+	}
+	wg.Go(func() {
+		watchDeadlines(ctx, w.cfg.Store, w.events, w.cfg.Now, w.cfg.DeadlineEvery, w.log.WithField("component", "deadlines"))
+	})
+	if w.camp != nil {
+		wg.Go(func() { w.camp.watch(ctx, w.cfg.CompletionEvery) })
+	}
+	// What a crash left behind is requested again through the bus, so
+	// whichever replica is free does it.
+	wg.Go(func() {
+		nonce := strconv.FormatInt(w.cfg.Now().UnixNano(), 36)
+		if w.cfg.Inventory != nil {
+			if err := w.assess.backlog(ctx, nonce); err != nil && ctx.Err() == nil {
+				w.log.WithError(err).Error("request assessments left from before the restart")
+			}
+		}
+		if w.camp != nil {
+			if err := w.camp.resume(ctx, nonce); err != nil && ctx.Err() == nil {
+				w.log.WithError(err).Error("resume approved campaigns")
+			}
+		}
+	})
+	wg.Wait()
+	close(errc)
+	return <-errc
+}
+
+// Approve approves the campaign of the current, assessed revision of
+// incident id. It fails with ErrNotAssessed, ErrCampaignBlocked or
+// ErrAlreadyApproved (wrapped) when it cannot.
+func (w *Workflow) Approve(ctx context.Context, id, by string) (store.Approval, error) {
+	if w.camp == nil {
+		return store.Approval{}, fmt.Errorf("approve %s: no inventory configured, so there is no campaign to approve", id)
+	}
+	return w.camp.approve(ctx, id, by)
+}
+
+// Campaigns reports whether the workflow runs campaigns (an inventory is
+// configured).
+func (w *Workflow) Campaigns() bool { return w.camp != nil }
