@@ -55,15 +55,7 @@ func TestUndatedDutiesListedFirst(t *testing.T) {
 // holds: the approximate number of records (GDPR Art. 33(3)(a)) uses the
 // larger.
 func TestDeclaredRecordsAboveDirectory(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Store Inc
-  establishment: DE
-  contact: { name: DPO, email: dpo@store.example }
-systems:
-  - { id: shop, name: Shop, categories: [name, email], records: 5000 }
-subjects: subjects.csv
-`, subjectsHeader+`d1,Eva Roth,d1@x.example,,de-DE,DE,,false,,,,shop
+	inv := orgInventory(t, "establishment: DE", "{ id: shop, name: Shop, categories: [name, email], records: 5000 }", subjectsHeader+`d1,Eva Roth,d1@x.example,,de-DE,DE,,false,,,,shop
 d2,Max Kurz,d2@x.example,,de-DE,DE,,false,,,,shop
 `)
 	a, err := Assess(context.Background(), inv, testIncident(incident.Affected{System: "shop"}), scopeNow)
@@ -88,15 +80,7 @@ func TestDeadlineFromConsumerNotice(t *testing.T) {
 	for i := range 501 {
 		fmt.Fprintf(&b, "c%d,Cal Res,c%d@x.example,,en-US,US,CA,false,,,,shop\n", i, i)
 	}
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Store Inc
-  establishment: US
-  contact: { name: DPO, email: dpo@store.example }
-systems:
-  - { id: shop, name: Shop, categories: [name, payment_card] }
-subjects: subjects.csv
-`, b.String())
+	inv := orgInventory(t, "establishment: US", "{ id: shop, name: Shop, categories: [name, payment_card] }", b.String())
 	sent := time.Date(2026, 11, 23, 18, 0, 0, 0, time.UTC)
 	a, err := AssessWith(context.Background(), inv, testIncident(incident.Affected{System: "shop"}), scopeNow,
 		Options{IndividualsNotifiedAt: map[string]time.Time{"US-CA": sent}}, nil)

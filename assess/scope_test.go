@@ -10,11 +10,30 @@ import (
 	"time"
 
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/regulators"
 	"github.com/google/go-cmp/cmp"
 )
 
 var scopeNow = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+// orgInventory loads an inventory of organisation "Org" with the given
+// organisation lines (establishment, targets, HIPAA flags...) and systems
+// (one flow mapping per line), and the subject directory csv.
+func orgInventory(t *testing.T, org, systems, csv string) *inventory.Inventory {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("schema: breach.inventory/v1\norganization:\n  name: Org\n")
+	for _, l := range strings.Split(org, "\n") {
+		b.WriteString("  " + l + "\n")
+	}
+	b.WriteString("  contact: { name: DPO, email: dpo@org.example }\nsystems:\n")
+	for _, l := range strings.Split(systems, "\n") {
+		b.WriteString("  - " + l + "\n")
+	}
+	b.WriteString("subjects: subjects.csv\n")
+	return loadInventory(t, b.String(), csv)
+}
 
 // findObligation returns the obligation of jurisdiction j, if any.
 func findObligation(a *Assessment, j string) (regulators.Obligation, bool) {
@@ -34,16 +53,7 @@ func findObligation(a *Assessment, j string) (regulators.Obligation, bool) {
 // whoever the person (s. 3(a)); data processed in China is under PIPL
 // (Art. 3(1)).
 func TestScopeByEstablishmentAndProcessing(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Shop GmbH
-  establishment: DE
-  contact: { name: DPO, email: dpo@shop.example }
-systems:
-  - { id: shop, name: Shop, categories: [name, email, payment_card] }
-  - { id: support, name: Support desk, categories: [name, email], processing_locations: [IN] }
-subjects: subjects.csv
-`, subjectsHeader+`u1,Ann Lee,u1@x.example,,en-US,US,CA,false,,,,shop
+	inv := orgInventory(t, "establishment: DE", "{ id: shop, name: Shop, categories: [name, email, payment_card] }\n{ id: support, name: Support desk, categories: [name, email], processing_locations: [IN] }", subjectsHeader+`u1,Ann Lee,u1@x.example,,en-US,US,CA,false,,,,shop
 c1,Li Wei,c1@x.example,,zh-CN,CN,,false,,,,shop
 s1,Urs Amm,s1@x.example,,de-CH,CH,,false,,,,shop;support
 `)
@@ -89,16 +99,7 @@ s1,Urs Amm,s1@x.example,,de-CH,CH,,false,,,,shop;support
 // says the organisation does not target are still covered (when in doubt,
 // notify) but the point is marked for counsel.
 func TestScopeTargeting(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Store Inc
-  establishment: US
-  targets: [US]
-  contact: { name: DPO, email: dpo@store.example }
-systems:
-  - { id: shop, name: Shop, categories: [name, email, payment_card] }
-subjects: subjects.csv
-`, subjectsHeader+`e1,Eva Roth,e1@x.example,,de-DE,DE,,false,,,,shop
+	inv := orgInventory(t, "establishment: US\ntargets: [US]", "{ id: shop, name: Shop, categories: [name, email, payment_card] }", subjectsHeader+`e1,Eva Roth,e1@x.example,,de-DE,DE,,false,,,,shop
 `)
 	a, err := Assess(context.Background(), inv, testIncident(incident.Affected{System: "shop"}), scopeNow)
 	if err != nil {
@@ -116,17 +117,7 @@ subjects: subjects.csv
 // "individually identifiable health information" includes demographic and
 // payment data), staff HR data is not.
 func TestHIPAAPHIBeyondHealthCategories(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Clinic
-  establishment: US
-  hipaa_covered_entity: true
-  contact: { name: Privacy Officer, email: privacy@clinic.example }
-systems:
-  - { id: billing, name: Patient billing, categories: [name, postal_address, national_id, payment_card] }
-  - { id: hr, name: Staff HR, categories: [name, national_id, bank_account], phi: false }
-subjects: subjects.csv
-`, subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,TX,false,,,,billing
+	inv := orgInventory(t, "establishment: US\nhipaa_covered_entity: true", "{ id: billing, name: Patient billing, categories: [name, postal_address, national_id, payment_card] }\n{ id: hr, name: Staff HR, categories: [name, national_id, bank_account], phi: false }", subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,TX,false,,,,billing
 p2,Pat Two,p2@x.example,,en-US,US,TX,false,,,,billing
 s1,Sam Staff,s1@x.example,,en-US,US,TX,false,,,,hr
 `)
@@ -160,16 +151,7 @@ s1,Sam Staff,s1@x.example,,en-US,US,TX,false,,,,hr
 // TestHIPAABusinessAssociate checks that a business associate must notify
 // the covered entity within 60 days of discovery (45 CFR § 164.410(b)).
 func TestHIPAABusinessAssociate(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Billing Services LLC
-  establishment: US
-  hipaa_business_associate: true
-  contact: { name: Privacy Officer, email: privacy@bill.example }
-systems:
-  - { id: claims, name: Claims, categories: [name, national_id] }
-subjects: subjects.csv
-`, subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,TX,false,,,,claims
+	inv := orgInventory(t, "establishment: US\nhipaa_business_associate: true", "{ id: claims, name: Claims, categories: [name, national_id] }", subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,TX,false,,,,claims
 `)
 	a, err := Assess(context.Background(), inv, testIncident(incident.Affected{System: "claims"}), scopeNow)
 	if err != nil {
@@ -218,15 +200,7 @@ func TestThresholdsCountEveryone(t *testing.T) {
 			for i := range tt.others {
 				fmt.Fprintf(&b, "o%d,Oth Er,o%d@x.example,,en,MX,,false,,,,list\n", i, i)
 			}
-			inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Newsletter Co
-  establishment: MX
-  contact: { name: DPO, email: dpo@news.example }
-systems:
-  - { id: list, name: Mailing list, categories: [name, email] }
-subjects: subjects.csv
-`, b.String())
+			inv := orgInventory(t, "establishment: MX", "{ id: list, name: Mailing list, categories: [name, email] }", b.String())
 			in := testIncident(incident.Affected{System: "list"})
 			in.Cause, in.Malicious = incident.CauseMisconfiguration, false
 			in.Effects.Confidentiality = incident.ConfidentialityPossible
@@ -246,15 +220,7 @@ subjects: subjects.csv
 // the incident reaches its jurisdiction's rule, and that one naming an
 // exception the jurisdiction does not have is rejected, naming the field.
 func TestDeterminationsReachTheRules(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Store Inc
-  establishment: US
-  contact: { name: DPO, email: dpo@store.example }
-systems:
-  - { id: crm, name: CRM, categories: [name, drivers_license] }
-subjects: subjects.csv
-`, subjectsHeader+`f1,Flo Rida,f1@x.example,,en-US,US,FL,false,,,,crm
+	inv := orgInventory(t, "establishment: US", "{ id: crm, name: CRM, categories: [name, drivers_license] }", subjectsHeader+`f1,Flo Rida,f1@x.example,,en-US,US,FL,false,,,,crm
 `)
 	in := testIncident(incident.Affected{System: "crm"})
 	in.Cause, in.Malicious = incident.CauseMisdelivery, false
@@ -287,15 +253,7 @@ subjects: subjects.csv
 // a main establishment in the EU there is no one-stop shop, and each
 // authority is told of its own residents (GDPR Arts. 55, 56(1)).
 func TestByMemberState(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Store Inc
-  establishment: US
-  contact: { name: DPO, email: dpo@store.example }
-systems:
-  - { id: shop, name: Shop, categories: [name, email, payment_card] }
-subjects: subjects.csv
-`, subjectsHeader+`d1,Eva Roth,d1@x.example,,de-DE,DE,,false,,,,shop
+	inv := orgInventory(t, "establishment: US", "{ id: shop, name: Shop, categories: [name, email, payment_card] }", subjectsHeader+`d1,Eva Roth,d1@x.example,,de-DE,DE,,false,,,,shop
 d2,Max Kurz,d2@x.example,,de-DE,DE,,false,,,,shop
 f1,Luc Brun,f1@x.example,,fr-FR,RE,,false,,,,shop
 `)
@@ -323,15 +281,7 @@ f1,Luc Brun,f1@x.example,,fr-FR,RE,,false,,,,shop
 // Alberta resident by Alberta's PIPA (notified to the OIPC), each beside
 // PIPEDA, which still applies.
 func TestProvincialLawsBesidePIPEDA(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Shop Inc
-  establishment: US
-  contact: { name: DPO, email: dpo@shop.example }
-systems:
-  - { id: shop, name: Shop, categories: [name, email, payment_card] }
-subjects: subjects.csv
-`, subjectsHeader+`q1,Léa Roy,q1@x.example,,fr-CA,CA,QC,false,,,,shop
+	inv := orgInventory(t, "establishment: US", "{ id: shop, name: Shop, categories: [name, email, payment_card] }", subjectsHeader+`q1,Léa Roy,q1@x.example,,fr-CA,CA,QC,false,,,,shop
 a1,Sam Lee,a1@x.example,,en-CA,CA,AB,false,,,,shop
 o1,Kim Park,o1@x.example,,en-CA,CA,ON,false,,,,shop
 `)
@@ -367,16 +317,7 @@ o1,Kim Park,o1@x.example,,en-CA,CA,ON,false,,,,shop
 // 164.408(c)), and that its Illinois patients bring the Attorney General
 // copy of 815 ILCS 530/50.
 func TestHIPAAYearEndAndIllinois(t *testing.T) {
-	inv := loadInventory(t, `schema: breach.inventory/v1
-organization:
-  name: Prairie Clinic
-  establishment: US
-  hipaa_covered_entity: true
-  contact: { name: Privacy Officer, email: privacy@prairie.example }
-systems:
-  - { id: billing, name: Patient billing, categories: [name, postal_address, payment_card] }
-subjects: subjects.csv
-`, subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,IL,false,,,,billing
+	inv := orgInventory(t, "establishment: US\nhipaa_covered_entity: true", "{ id: billing, name: Patient billing, categories: [name, postal_address, payment_card] }", subjectsHeader+`p1,Pat One,p1@x.example,,en-US,US,IL,false,,,,billing
 `)
 	in := testIncident(incident.Affected{System: "billing"})
 	in.DiscoveredAt = time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC)
