@@ -11,6 +11,7 @@ import (
 
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/regulators"
 )
 
 // AffectedPerson is one affected person as EachAffected reports them. The
@@ -29,11 +30,18 @@ type AffectedPerson struct {
 	// Unintelligible is true when everything exposed about the person was
 	// encrypted (or hashed) and the key was not compromised.
 	Unintelligible bool
-	// HIPAA is true when the organisation is a HIPAA covered entity and
-	// the person's health data was exposed: the US-HIPAA obligation covers
-	// them in addition to their own jurisdiction's (Jurisdiction is never
+	// HIPAA is true when the organisation is a HIPAA covered entity (or
+	// business associate) and a system holding the person's protected
+	// health information was affected: the US-HIPAA obligation covers them
+	// in addition to their own jurisdiction's (Jurisdiction is never
 	// "US-HIPAA"), so a campaign for US-HIPAA must include them.
 	HIPAA bool
+	// Also lists the other jurisdictions whose law covers the person
+	// because of where the organisation is established or where the
+	// affected systems process data (a Californian customer of a German
+	// shop is under the GDPR too), sorted; a campaign for one of them
+	// must include the person.
+	Also []string
 }
 
 // EachAffected streams the inventory's subject directory once and calls fn
@@ -116,6 +124,20 @@ type affectedSystem struct {
 	entries []int
 	seen    uint32 // row generation of the last visit
 	people  int
+	// phi says the system holds protected health information (HIPAA
+	// covered entities and business associates); scopes has bit i set when
+	// it processes data on the territory of matcher.scopes[i].
+	phi    bool
+	scopes uint64
+}
+
+// scopeLaw is a law that reaches affected people beyond its residents,
+// because the organisation is established on its territory (everyone) or
+// because affected systems process data there (their people).
+type scopeLaw struct {
+	id          string
+	established []string
+	processing  []string
 }
 
 // jurAgg aggregates the affected people of one jurisdiction.
@@ -137,6 +159,87 @@ type jurAgg struct {
 	// HIPAA (45 CFR § 160.103: the 50 states, DC and the territories), by
 	// region code; nil while there are none.
 	states map[string]int
+	// members counts the people who live in an EU/EEA member state, by
+	// member state; nil while there are none.
+	members map[string]int
+	// residents counts the people of the aggregate who live under its
+	// jurisdiction (the rest came in through scope).
+	residents int
+	// phi counts the people whose protected health information was
+	// exposed (HIPAA covered entities and business associates).
+	phi int
+}
+
+// add counts one affected person of place pl into a: records person x
+// system records, the per-row category sets of m, and the flags.
+func (m *matcher) add(a *jurAgg, pl place, s *inventory.Subject, records int64, contact, unintelligible bool) {
+	a.countState(pl.state)
+	if pl.member != "" {
+		if a.members == nil {
+			a.members = map[string]int{}
+		}
+		a.members[pl.member]++
+	}
+	a.subjects++
+	if m.rowPHI {
+		a.phi++
+	}
+	if pl.agg == a || pl.prov == a {
+		a.residents++
+	}
+	a.records += records
+	if s.Minor {
+		a.minors++
+	}
+	if !contact {
+		a.withoutContact++
+	}
+	if unintelligible {
+		a.unintelligible++
+	}
+	a.cats.or(m.all)
+	a.clearCats.or(m.clear)
+	if m.all.intersects(m.identifying) && m.all.intersects(m.usPI) {
+		a.nameElemAny = true
+	}
+	if m.clear.intersects(m.identifying) && m.clear.intersects(m.usPI) {
+		a.nameElemClear = true
+	}
+}
+
+// merge adds the counts of o (people not in a) into a copy of a; a may be
+// nil.
+func (m *matcher) merge(id string, a, o *jurAgg) *jurAgg {
+	out := m.newAgg(id)
+	for _, x := range []*jurAgg{a, o} {
+		if x == nil {
+			continue
+		}
+		out.subjects += x.subjects
+		out.residents += x.residents
+		out.minors += x.minors
+		out.withoutContact += x.withoutContact
+		out.records += x.records
+		out.unintelligible += x.unintelligible
+		out.phi += x.phi
+		out.cats.or(x.cats)
+		out.clearCats.or(x.clearCats)
+		out.nameElemAny = out.nameElemAny || x.nameElemAny
+		out.nameElemClear = out.nameElemClear || x.nameElemClear
+		for k, v := range x.states {
+			if out.states == nil {
+				out.states = map[string]int{}
+			}
+			out.states[k] += v
+		}
+		for k, v := range x.members {
+			if out.members == nil {
+				out.members = map[string]int{}
+			}
+			out.members[k] += v
+		}
+	}
+	return out
 }
 
 // countState adds one person of state st (no-op when st is empty).
@@ -168,7 +271,12 @@ type scanResult struct {
 	cats           catSet
 	clearCats      catSet
 	byJur          map[string]*jurAgg
-	hipaa          *jurAgg // people whose health data was exposed (covered entities only)
+	hipaa          *jurAgg // people whose PHI was exposed (covered entities and business associates only)
+	// extra[i] counts the people matcher.scopes[i] covers who do not live
+	// under it.
+	extra []*jurAgg
+	// prov counts the people of each provincial law (CA-QC, CA-AB).
+	prov map[string]*jurAgg
 }
 
 // matcher holds everything prepared from the inventory and the incident
@@ -191,13 +299,21 @@ type matcher struct {
 	// links.
 	identifying catSet
 	usPI        catSet
-	health      catSet
 	idents      []int
 	// links records per jurisdiction id what each identifier was exposed
 	// with (filled by AssessEach only).
 	links map[string]*catLinks
 
+	// opts are the caller's Options.
+	opts Options
+
+	// scopes are the laws that reach beyond their residents; allScopes has
+	// bit i set when scopes[i] covers everyone (an establishment).
+	scopes    []scopeLaw
+	allScopes uint64
+
 	// per-row scratch, reused
+	rowPHI     bool
 	gen        uint32
 	all, clear catSet
 	person     AffectedPerson
@@ -210,6 +326,11 @@ type matcher struct {
 type place struct {
 	agg   *jurAgg
 	state string
+	// member is the EU/EEA member state of an EU-GDPR resident.
+	member string
+	// prov is the aggregate of a provincial law that covers the person
+	// beside the national one (Quebec, Alberta), or nil.
+	prov *jurAgg
 }
 
 // newMatcher validates the incident's affected entries against the
@@ -306,7 +427,6 @@ func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, erro
 	}
 	m.identifying = make(catSet, m.words)
 	m.usPI = make(catSet, m.words)
-	m.health = make(catSet, m.words)
 	for i, c := range m.cats {
 		if c.ID == "name" {
 			m.identifying.set(i)
@@ -317,13 +437,67 @@ func newMatcher(inv *inventory.Inventory, in *incident.Incident) (*matcher, erro
 		if c.USPersonalInfo && !c.Credentials {
 			m.usPI.set(i)
 		}
-		if c.Health {
-			m.health.set(i)
-		}
 	}
 	m.all = make(catSet, m.words)
 	m.clear = make(catSet, m.words)
+	for i := range m.systems {
+		m.systems[i].phi = m.systems[i].sys.HoldsPHI(inv.Organization)
+	}
+	m.prepareScopes()
+	for i, d := range in.Determinations {
+		j := strings.ToUpper(strings.TrimSpace(d.Jurisdiction))
+		if !regulators.KnownException(j, d.Exception) {
+			known := regulators.Exceptions[j]
+			msg := fmt.Sprintf("%q is not an exception of %s that needs a recorded determination", d.Exception, j)
+			if len(known) > 0 {
+				msg += " (known: " + strings.Join(known, ", ") + ")"
+			} else {
+				msg += " (none is known for it)"
+			}
+			return nil, &InputError{Field: fmt.Sprintf("determinations[%d].exception", i), Msg: msg}
+		}
+	}
 	return m, nil
+}
+
+// prepareScopes finds the laws that reach affected people beyond their
+// residents: by an establishment of the organisation on their territory
+// (everyone), or because an affected system processes data there (that
+// system's people).
+func (m *matcher) prepareScopes() {
+	ests := m.inv.Organization.AllEstablishments()
+	for _, t := range regulators.Territories() {
+		if len(m.scopes) == 64 {
+			break
+		}
+		sl := scopeLaw{id: t.ID}
+		for _, e := range ests {
+			if t.Covers(e) {
+				sl.established = append(sl.established, e)
+			}
+		}
+		bit := uint64(1) << len(m.scopes)
+		any := len(sl.established) > 0
+		for i := range m.systems {
+			for _, c := range m.systems[i].sys.ProcessingLocations {
+				if t.Covers(c) {
+					m.systems[i].scopes |= bit
+					any = true
+					if !slices.Contains(sl.processing, c) {
+						sl.processing = append(sl.processing, c)
+					}
+				}
+			}
+		}
+		if !any {
+			continue
+		}
+		if len(sl.established) > 0 {
+			m.allScopes |= bit
+		}
+		slices.Sort(sl.processing)
+		m.scopes = append(m.scopes, sl)
+	}
 }
 
 // catIDs returns the sorted ids of the members of s.
@@ -354,8 +528,12 @@ func (m *matcher) scan(ctx context.Context, fn func(*AffectedPerson) error) (*sc
 	}
 	defer dir.Close()
 	res := &scanResult{cats: make(catSet, m.words), clearCats: make(catSet, m.words), byJur: map[string]*jurAgg{}}
-	if m.inv.Organization.HIPAACoveredEntity {
+	if o := m.inv.Organization; o.HIPAACoveredEntity || o.HIPAABusinessAssociate {
 		res.hipaa = m.newAgg(hipaaJurisdiction)
+	}
+	res.extra = make([]*jurAgg, len(m.scopes))
+	for i, s := range m.scopes {
+		res.extra[i] = m.newAgg(s.id)
 	}
 	for n := 0; ; n++ {
 		if n&0xfff == 0 {
@@ -400,7 +578,7 @@ func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPe
 		m.gen = 1
 	}
 	var records int64
-	unintelligible := true
+	unintelligible, phi, scopes := true, false, m.allScopes
 	m.person.Systems = m.person.Systems[:0]
 	for _, sid := range s.Systems {
 		si, ok := m.sysIndex[sid]
@@ -439,6 +617,8 @@ func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPe
 		if hit {
 			records++
 			as.people++
+			phi = phi || as.phi
+			scopes |= as.scopes
 			m.person.Systems = append(m.person.Systems, as.sys.ID)
 		}
 	}
@@ -447,57 +627,38 @@ func (m *matcher) row(s *inventory.Subject, res *scanResult, fn func(*AffectedPe
 	}
 	pl := m.jurisdiction(s, res)
 	agg := pl.agg
-	agg.countState(pl.state)
 	contact := s.HasContact()
 	res.total++
 	res.records += records
-	agg.subjects++
-	agg.records += records
 	if s.Minor {
 		res.minors++
-		agg.minors++
 	}
 	if !contact {
 		res.withoutContact++
-		agg.withoutContact++
 	}
 	if unintelligible {
 		res.unintelligible++
-		agg.unintelligible++
 	}
 	res.cats.or(m.all)
 	res.clearCats.or(m.clear)
-	agg.cats.or(m.all)
-	agg.clearCats.or(m.clear)
-	if m.all.intersects(m.identifying) && m.all.intersects(m.usPI) {
-		agg.nameElemAny = true
-	}
-	if m.clear.intersects(m.identifying) && m.clear.intersects(m.usPI) {
-		agg.nameElemClear = true
-	}
+	m.rowPHI = phi && res.hipaa != nil
+	m.add(agg, pl, s, records, contact, unintelligible)
 	hipaa := false
-	if h := res.hipaa; h != nil && m.all.intersects(m.health) {
+	if h := res.hipaa; h != nil && phi {
 		hipaa = true
-		h.subjects++
-		h.countState(pl.state)
-		h.records += records
-		if s.Minor {
-			h.minors++
+		m.add(h, pl, s, records, contact, unintelligible)
+	}
+	m.person.Also = m.person.Also[:0]
+	if pl.prov != nil {
+		m.add(pl.prov, pl, s, records, contact, unintelligible)
+		m.person.Also = append(m.person.Also, pl.prov.id)
+	}
+	for i := 0; scopes != 0; i++ {
+		if scopes&1 != 0 && m.scopes[i].id != agg.id {
+			m.add(res.extra[i], pl, s, records, contact, unintelligible)
+			m.person.Also = append(m.person.Also, m.scopes[i].id)
 		}
-		if !contact {
-			h.withoutContact++
-		}
-		if unintelligible {
-			h.unintelligible++
-		}
-		h.cats.or(m.all)
-		h.clearCats.or(m.clear)
-		if m.all.intersects(m.identifying) && m.all.intersects(m.usPI) {
-			h.nameElemAny = true
-		}
-		if m.clear.intersects(m.identifying) && m.clear.intersects(m.usPI) {
-			h.nameElemClear = true
-		}
+		scopes >>= 1
 	}
 	if fn == nil {
 		return nil
@@ -529,6 +690,9 @@ func (m *matcher) linkPerson(p *AffectedPerson) {
 	m.linksOf(p.Jurisdiction).add(m)
 	if p.HIPAA {
 		m.linksOf(hipaaJurisdiction).add(m)
+	}
+	for _, id := range p.Also {
+		m.linksOf(id).add(m)
 	}
 }
 
@@ -622,6 +786,18 @@ func (m *matcher) jurisdiction(s *inventory.Subject, res *scanResult) place {
 		res.byJur[id] = agg
 	}
 	p := place{agg: agg, state: usState(s.Country, s.Region)}
+	if id == "EU-GDPR" {
+		p.member = inventory.EUMemberState(s.Country)
+	}
+	if pid := inventory.ProvincialJurisdiction(s.Country, s.Region); pid != "" {
+		if res.prov == nil {
+			res.prov = map[string]*jurAgg{}
+		}
+		if p.prov = res.prov[pid]; p.prov == nil {
+			p.prov = m.newAgg(pid)
+			res.prov[pid] = p.prov
+		}
+	}
 	byRegion[strings.Clone(s.Region)] = p
 	return p
 }

@@ -59,8 +59,10 @@ type Subjects struct {
 	// Unintelligible counts people whose exposed data was all encrypted
 	// with an uncompromised key.
 	Unintelligible int `json:"unintelligible,omitempty"`
-	// HealthData counts people whose health data was exposed, when the
-	// organisation is a HIPAA covered entity.
+	// HealthData counts people whose protected health information was
+	// exposed, when the organisation is a HIPAA covered entity or business
+	// associate: everyone in a system holding PHI (every system unless the
+	// inventory says phi: false).
 	HealthData int `json:"health_data,omitempty"`
 }
 
@@ -105,6 +107,10 @@ type Assessment struct {
 	// Deadlines are every dated duty, earliest first, with the time left
 	// relative to AssessedAt.
 	Deadlines []Deadline `json:"deadlines"`
+	// UndatedDuties are the duties the law words without a date
+	// ("immediately", "without undue delay", "as soon as practicable"),
+	// which the text report lists first among the deadlines.
+	UndatedDuties []UndatedDuty `json:"undated_duties,omitempty"`
 	// RejectedRows counts subject-directory rows that could not be read;
 	// RowErrors quotes the first few.
 	RejectedRows int      `json:"rejected_rows,omitempty"`
@@ -116,6 +122,11 @@ type Assessment struct {
 	RowWarnings []string `json:"row_warnings,omitempty"`
 	// Systems counts affected people per affected system.
 	Systems map[string]int `json:"systems,omitempty"`
+	// ApproximateRecords is the approximate number of records concerned
+	// (GDPR Art. 33(3)(a)): Records, or more where the inventory declares
+	// more records for a wholly affected system than the subject
+	// directory holds (the larger is used, and the explanation warns).
+	ApproximateRecords int64 `json:"approximate_records,omitempty"`
 }
 
 // EffectsUsed are the circumstances of breach the assessment used.
@@ -141,6 +152,20 @@ func Assess(ctx context.Context, inv *inventory.Inventory, in *incident.Incident
 // *AffectedPerson is reused for the next person: copy what you keep. An
 // error from fn stops the walk and is returned as is, with no assessment.
 func AssessEach(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, now time.Time, fn func(*AffectedPerson) error) (*Assessment, error) {
+	return AssessWith(ctx, inv, in, now, Options{}, fn)
+}
+
+// Options are facts the incident does not carry that move legal clocks.
+type Options struct {
+	// IndividualsNotifiedAt is when the people of each jurisdiction were
+	// told, once they were (from the campaign's ledger): duties that run
+	// from that act, such as California's Attorney General copy, are then
+	// dated from it.
+	IndividualsNotifiedAt map[string]time.Time
+}
+
+// AssessWith is AssessEach with Options.
+func AssessWith(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, now time.Time, opts Options, fn func(*AffectedPerson) error) (*Assessment, error) {
 	m, err := newMatcher(inv, in)
 	if err != nil {
 		return nil, err
@@ -155,6 +180,7 @@ func AssessEach(ctx context.Context, inv *inventory.Inventory, in *incident.Inci
 	if err != nil {
 		return nil, err
 	}
+	m.opts = opts
 	return m.assessment(res, now.UTC()), nil
 }
 
@@ -236,14 +262,11 @@ func usableCredentials(c inventory.Category) bool { return c.Credentials && c.ID
 // broken by the higher ENISA score, then the larger group, then the
 // jurisdiction id. With nobody affected, the top-level one is the whole
 // (empty) incident's.
-func (m *matcher) decideRisks(res *scanResult, circ Circumstances) (map[string]groupRisk, groupRisk) {
+func (m *matcher) decideRisks(res *scanResult, aggs map[string]*jurAgg, circ Circumstances) (map[string]groupRisk, groupRisk) {
 	opened := m.openedClass(m.in.Cause == incident.CauseCredentialStuffing)
 	risks := map[string]groupRisk{}
-	for id, agg := range res.byJur {
+	for id, agg := range aggs {
 		risks[id] = m.decideGroup(agg, res.total, circ, opened)
-	}
-	if h := res.hipaa; h != nil && h.subjects > 0 {
-		risks[hipaaJurisdiction] = m.decideGroup(h, res.total, circ, opened)
 	}
 	if len(risks) == 0 {
 		all := &jurAgg{subjects: res.total, minors: res.minors, cats: res.cats, clearCats: res.clearCats, unintelligible: res.unintelligible}
@@ -257,6 +280,27 @@ func (m *matcher) decideRisks(res *scanResult, circ Circumstances) (map[string]g
 		}
 	}
 	return risks, top
+}
+
+// lawGroups returns the people each law covers, by jurisdiction id: the
+// residents of each jurisdiction, plus, for a law that reaches beyond them
+// (an establishment or processing on its territory), the others it covers;
+// and the US-HIPAA group when it has people.
+func (m *matcher) lawGroups(res *scanResult) map[string]*jurAgg {
+	aggs := maps.Clone(res.byJur)
+	for i, x := range res.extra {
+		if x.subjects > 0 {
+			id := m.scopes[i].id
+			aggs[id] = m.merge(id, res.byJur[id], x)
+		}
+	}
+	for id, p := range res.prov {
+		aggs[id] = p
+	}
+	if h := res.hipaa; h != nil && h.subjects > 0 {
+		aggs[hipaaJurisdiction] = h
+	}
+	return aggs
 }
 
 // higherRisk reports whether a ranks above b for the top-level risk.
@@ -273,10 +317,11 @@ func higherRisk(a, b groupRisk) bool {
 func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 	in, inv := m.in, m.inv
 	circ := EffectiveCircumstances(in)
-	risks, top := m.decideRisks(res, circ)
+	aggs := m.lawGroups(res)
+	risks, top := m.decideRisks(res, aggs, circ)
 
 	fi := factsInput{inv: inv, in: in, effects: circ, risks: risks, total: res.total}
-	obs := m.obligations(res, fi)
+	obs := m.obligations(aggs, fi)
 
 	a := &Assessment{
 		Schema:       Schema,
@@ -296,18 +341,13 @@ func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 		RiskReasons:      top.reasons,
 		RiskSteps:        top.steps,
 		Obligations:      obs,
-		PublicNotice: decidePublicNotice(obs, func() map[string]*jurAgg {
-			all := maps.Clone(res.byJur)
-			if res.hipaa != nil {
-				all[hipaaJurisdiction] = res.hipaa
-			}
-			return all
-		}()),
-		Deadlines:    deadlines(obs, now),
-		RejectedRows: res.rejectedRows,
-		RowErrors:    res.rowErrors,
-		WarnedRows:   res.warnedRows,
-		RowWarnings:  res.rowWarnings,
+		PublicNotice:     decidePublicNotice(obs, aggs),
+		Deadlines:        deadlines(obs, now),
+		UndatedDuties:    undatedDuties(obs),
+		RejectedRows:     res.rejectedRows,
+		RowErrors:        res.rowErrors,
+		WarnedRows:       res.warnedRows,
+		RowWarnings:      res.rowWarnings,
 		Effects: EffectsUsed{Confidentiality: string(circ.Confidentiality), Integrity: string(circ.Integrity),
 			Availability: string(circ.Availability), OutageHours: circ.OutageHours, Malicious: circ.Malicious, Inferred: circ.Inferred},
 	}
@@ -333,8 +373,31 @@ func (m *matcher) assessment(res *scanResult, now time.Time) *Assessment {
 	if len(a.UnintelligibleCategories) == 0 {
 		a.UnintelligibleCategories = nil
 	}
-	a.Explanation = m.explain(a, res)
+	var shortfall []string
+	a.ApproximateRecords, shortfall = m.approximateRecords(res.records)
+	a.Explanation = append(m.explain(a, res), shortfall...)
 	return a
+}
+
+// approximateRecords returns the approximate number of records: found, plus
+// for each wholly affected system whose inventory estimate (records)
+// exceeds the people the directory holds in it, the difference; and a
+// warning for each such system.
+func (m *matcher) approximateRecords(found int64) (int64, []string) {
+	total := found
+	var warn []string
+	for _, as := range m.systems {
+		whole := true
+		for _, ei := range as.entries {
+			whole = whole && m.entries[ei].subjects == nil
+		}
+		if !whole || as.sys.Records <= int64(as.people) {
+			continue
+		}
+		total += as.sys.Records - int64(as.people)
+		warn = append(warn, fmt.Sprintf("WARNING: the inventory declares %d records for system %q but the subject directory holds %d people in it: the directory may be incomplete, and the approximate number of records reported (approximate_records) uses the larger figure.", as.sys.Records, as.sys.ID, as.people))
+	}
+	return total, warn
 }
 
 func (s catSet) clone() catSet { return append(catSet(nil), s...) }

@@ -30,10 +30,12 @@ systems:
   - id: crm
     name: CRM
     categories: [name, email, phone, purchase_history]
+    phi: false
   - id: vault
     name: Encrypted vault
     categories: [name, national_id, payment_card]
     encrypted_at_rest: true
+    phi: false
   - id: ehr
     name: Records
     categories: [name, date_of_birth, visit_notes]

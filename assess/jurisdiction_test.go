@@ -51,12 +51,14 @@ func obligation(t *testing.T, a *Assessment, j string) regulators.Obligation {
 // rights and freedoms of the data subjects concerned: two German
 // subscribers whose e-mail address alone leaked face a low risk, whatever
 // a Californian patient's health record in the same incident means for
-// that patient. The top-level risk is the highest (DESIGN §6).
+// that patient. The top-level risk is the highest (DESIGN §6). The
+// organisation is established in the US: an EU establishment would bring
+// the Californian under the GDPR too (GDPR Art. 3(1)).
 func TestRiskPerJurisdiction(t *testing.T) {
 	inv := loadInventory(t, `schema: breach.inventory/v1
 organization:
   name: Test Org
-  establishment: IE
+  establishment: US
   contact: { name: DPO, email: dpo@org.example }
 systems:
   - { id: clinic, name: US telehealth records, categories: [name, email, health] }

@@ -83,6 +83,18 @@ func (m *matcher) facts(agg *jurAgg, fi factsInput) regulators.Facts {
 		Establishment:      fi.inv.Organization.Establishment,
 		HIPAACoveredEntity: fi.inv.Organization.HIPAACoveredEntity,
 		SubjectsByState:    maps.Clone(agg.states),
+		BySubdivision:      maps.Clone(agg.members),
+
+		HIPAABusinessAssociate: fi.inv.Organization.HIPAABusinessAssociate,
+		PHI:                    agg.id == hipaaJurisdiction,
+		PHISubjects:            agg.phi,
+	}
+	f.IndividualsNotifiedAt = m.opts.IndividualsNotifiedAt[agg.id]
+	for _, d := range fi.in.Determinations {
+		if strings.EqualFold(strings.TrimSpace(d.Jurisdiction), agg.id) {
+			f.Determinations = append(f.Determinations, regulators.Determination{Jurisdiction: agg.id,
+				Exception: d.Exception, By: d.By, At: d.At, Text: d.Text})
+		}
 	}
 	if agg.id == hipaaJurisdiction && f.SubjectsByState == nil {
 		// Every person's State is known (the directory requires a region
@@ -132,22 +144,58 @@ func decide(f regulators.Facts) regulators.Obligation {
 	return ob
 }
 
-// obligations decides every jurisdiction's duties, sorted by jurisdiction.
-func (m *matcher) obligations(res *scanResult, fi factsInput) []regulators.Obligation {
-	ids := make([]string, 0, len(res.byJur))
-	for id := range res.byJur {
-		ids = append(ids, id)
+// obligations decides every jurisdiction's duties, sorted by jurisdiction,
+// each with why the law covers its people.
+func (m *matcher) obligations(aggs map[string]*jurAgg, fi factsInput) []regulators.Obligation {
+	out := make([]regulators.Obligation, 0, len(aggs))
+	for _, id := range slices.Sorted(maps.Keys(aggs)) {
+		agg := aggs[id]
+		ob := decide(m.facts(agg, fi))
+		because, counsel := regulators.Applies(id, m.scopeOf(agg))
+		ob.AppliesBecause = because
+		if t, ok := regulators.TerritoryOf(id); ok && t.Unverified != "" && (agg.subjects > agg.residents || m.inv.Organization.Targets.Declared()) {
+			ob.Unverified = append(ob.Unverified, t.Unverified)
+		}
+		for _, c := range counsel {
+			ob.Judgment = true
+			if !slices.Contains(ob.Counsel, c) {
+				ob.Counsel = append(ob.Counsel, c)
+			}
+		}
+		if id == "EU-GDPR" && len(agg.members) > 0 {
+			ob.ByMemberState = map[string]regulators.MemberStateShare{}
+			for ms, n := range agg.members {
+				// ms is a member state (inventory.EUMemberState): the
+				// authority is always known.
+				authority, _ := regulators.SupervisoryAuthority(ms)
+				ob.ByMemberState[ms] = regulators.MemberStateShare{Subjects: n, Authority: authority}
+			}
+		}
+		out = append(out, ob)
 	}
-	slices.Sort(ids)
-	out := make([]regulators.Obligation, 0, len(ids)+1)
-	for _, id := range ids {
-		out = append(out, decide(m.facts(res.byJur[id], fi)))
-	}
-	if h := res.hipaa; h != nil && h.subjects > 0 {
-		out = append(out, decide(m.facts(h, fi)))
-	}
-	slices.SortStableFunc(out, func(a, b regulators.Obligation) int { return strings.Compare(a.Jurisdiction, b.Jurisdiction) })
 	return out
+}
+
+// scopeOf describes why a law covers the people of agg.
+func (m *matcher) scopeOf(agg *jurAgg) regulators.Scope {
+	o := m.inv.Organization
+	s := regulators.Scope{Residents: agg.residents, Others: agg.subjects - agg.residents}
+	if o.Targets.Declared() {
+		s.Targets = append([]string{}, o.Targets.List()...)
+	}
+	if agg.id == hipaaJurisdiction {
+		s.Residents, s.Others, s.HIPAA = agg.subjects, 0, "covered entity"
+		if !o.HIPAACoveredEntity {
+			s.HIPAA = "business associate"
+		}
+		return s
+	}
+	for _, sl := range m.scopes {
+		if sl.id == agg.id {
+			s.Established, s.Processing = sl.established, sl.processing
+		}
+	}
+	return s
 }
 
 // decidePublicNotice combines the laws' public-notice decisions with the
@@ -202,6 +250,43 @@ func conditions(c []string) string {
 		return ""
 	}
 	return " when " + strings.Join(c, "; ")
+}
+
+// UndatedDuty is a duty the law sets without a fixed time.
+type UndatedDuty struct {
+	Jurisdiction string `json:"jurisdiction"`
+	To           string `json:"to"` // "regulator", "individuals" or the further notice's addressee
+	// When is the law's own words, e.g. "without undue delay".
+	When string `json:"when"`
+}
+
+// undatedDuties lists every required duty without a date, in obligation
+// order.
+func undatedDuties(obs []regulators.Obligation) []UndatedDuty {
+	var out []UndatedDuty
+	add := func(j, to string, t *time.Time, text string) {
+		if t != nil {
+			return
+		}
+		if text == "" {
+			text = "no time stated by the law: act promptly"
+		}
+		out = append(out, UndatedDuty{Jurisdiction: j, To: to, When: text})
+	}
+	for _, ob := range obs {
+		if ob.NotifyRegulator {
+			add(ob.Jurisdiction, "regulator", ob.RegulatorDeadline, ob.RegulatorDeadlineText)
+		}
+		if ob.NotifyIndividuals {
+			add(ob.Jurisdiction, "individuals", ob.IndividualDeadline, ob.IndividualDeadlineText)
+		}
+		for _, n := range ob.OtherNotices {
+			if n.Required {
+				add(ob.Jurisdiction, n.To, n.Deadline, n.DeadlineText)
+			}
+		}
+	}
+	return out
 }
 
 // deadlines lists every dated duty, earliest first, with the time left at now.

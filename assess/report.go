@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,9 @@ func WriteText(w io.Writer, a *Assessment, now time.Time) error {
 
 	head("Who is affected")
 	p("%s, %d records (person x system). Minors: %d. Without usable contact: %d.", people(a.Subjects.Total), a.Records, a.Subjects.Minors, a.Subjects.WithoutContact)
+	if a.ApproximateRecords > a.Records {
+		p("WARNING: the inventory declares more records than the directory holds: approximately %d records.", a.ApproximateRecords)
+	}
 	if a.Subjects.Unintelligible > 0 {
 		p("People whose exposed data was all encrypted: %d.", a.Subjects.Unintelligible)
 	}
@@ -88,6 +92,21 @@ func WriteText(w io.Writer, a *Assessment, now time.Time) error {
 	}
 	for _, ob := range a.Obligations {
 		p("%s (%s)%s", ob.Jurisdiction, people(ob.Subjects), lawSuffix(ob.Law))
+		if ob.AppliesBecause != "" {
+			p("  applies because:     %s", ob.AppliesBecause)
+		}
+		if ob.Judgment {
+			p("  JUDGMENT: these conclusions rest on the risk score or a statutory exception; counsel must confirm:")
+			for _, c := range ob.Counsel {
+				p("    * %s", c)
+			}
+		}
+		if len(ob.ByMemberState) > 0 {
+			for _, ms := range slices.Sorted(maps.Keys(ob.ByMemberState)) {
+				v := ob.ByMemberState[ms]
+				p("  member state %s: %s, %s", ms, people(v.Subjects), v.Authority)
+			}
+		}
 		p("  report to regulator: %s%s%s", yesNo(ob.NotifyRegulator), when(ob.NotifyRegulator, ob.RegulatorDeadline, ob.RegulatorDeadlineText, now), to(ob.Regulator, ob.NotifyRegulator))
 		p("  tell the people:     %s%s", yesNo(ob.NotifyIndividuals), when(ob.NotifyIndividuals, ob.IndividualDeadline, ob.IndividualDeadlineText, now))
 		if ob.Risk != "" && ob.Risk != a.Risk {
@@ -119,6 +138,9 @@ func WriteText(w io.Writer, a *Assessment, now time.Time) error {
 	}
 
 	head("Deadlines")
+	for _, u := range a.UndatedDuties {
+		p("  %-20s  %-10s %-22s %s", "no fixed date", u.Jurisdiction, u.To, u.When)
+	}
 	if len(a.Deadlines) == 0 {
 		p("No dated deadline.")
 	}

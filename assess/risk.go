@@ -2,6 +2,7 @@ package assess
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/breach-notify/breach/incident"
@@ -21,7 +22,16 @@ const (
 	// data was restored from backup (EDPB Guidelines 01/2021, Case 01:
 	// restored "within a few hours").
 	ShortOutageHours = 24
+	// FewPeople is the most people a misdelivery to identified recipients
+	// may concern and still be "a few" (EDPB Guidelines 01/2021 Cases 13,
+	// 15 and 16: one to fifteen).
+	FewPeople = 20
 )
+
+// pseudonymousIDs are categories that identify an account but not a
+// person: exposed alone, they cannot harm anyone (EDPB Guidelines 01/2021
+// Case 06).
+var pseudonymousIDs = []string{"username", "nickname", "avatar"}
 
 // RiskInput is what the risk rules read.
 type RiskInput struct {
@@ -81,6 +91,8 @@ type RiskStep struct {
 // that does not change the level is still recorded when it applies.
 var RiskRules = []RiskRule{
 	{Name: "unintelligible-data", Citations: []string{"GDPR Art. 34(3)(a)", "EDPB Guidelines 9/2022, conditions where communication is not required", "EDPB Guidelines 01/2021 Case 10"}, Apply: ruleUnintelligible},
+	{Name: "pseudonymous-data", Citations: []string{"GDPR Art. 33(1)", "EDPB Guidelines 01/2021 Case 06"}, Apply: rulePseudonymous},
+	{Name: "misdelivery-deleted", Citations: []string{"GDPR Art. 33(1)", "EDPB Guidelines 01/2021 Cases 13 and 15"}, Apply: ruleMisdeliveryDeleted},
 	{Name: "availability-restored", Citations: []string{"GDPR Art. 33(1)", "EDPB Guidelines 01/2021 Case 01"}, Apply: ruleAvailabilityRestored},
 	{Name: "availability-lost", Citations: []string{"GDPR Art. 33(1)", "GDPR Art. 34(1)", "EDPB Guidelines 01/2021 Cases 02 and 03"}, Apply: ruleAvailabilityLost},
 	{Name: "trusted-recipient", Citations: []string{"EDPB Guidelines 9/2022, factors to consider when assessing risk", "EDPB Guidelines 01/2021 Case 09"}, Apply: ruleTrustedRecipient},
@@ -92,6 +104,7 @@ var RiskRules = []RiskRule{
 	{Name: "lost-unprotected-device", Citations: []string{"EDPB Guidelines 01/2021 Case 11"}, Apply: ruleLostDevice},
 	{Name: "large-numbers", Citations: []string{"GDPR Recital 75", "EDPB Guidelines 9/2022, factors to consider when assessing risk"}, Apply: ruleLargeNumbers},
 	{Name: "malicious-intent", Citations: []string{"EDPB Guidelines 9/2022, factors to consider when assessing risk", "EDPB Guidelines 01/2021 Case 08"}, Apply: ruleMalicious},
+	{Name: "few-known-recipients", Citations: []string{"GDPR Art. 34(1)", "EDPB Guidelines 01/2021 Case 16"}, Apply: ruleFewKnownRecipients},
 	{Name: "no-personal-data", Citations: []string{"GDPR Art. 4(12)", "GDPR Art. 33(5)"}, Apply: ruleNoPersonalData},
 }
 
@@ -218,7 +231,11 @@ func ruleTrustedRecipient(in *RiskInput, cur regulators.Risk) (regulators.Risk, 
 		return cur, "", false
 	}
 	in.mitigated = true
-	return atMost(cur, regulators.RiskLow), "the data went by mistake to a known, trusted recipient who returned or deleted it: unlikely to result in a risk; document it", true
+	why := ""
+	if sp := catIDList(filterCats(in.Clear, func(c inventory.Category) bool { return c.Special || c.Health })); len(sp) > 0 {
+		why = fmt.Sprintf("; the special-category data (%s) does not raise the risk in this context: only the trusted recipient saw it, and it is gone", strings.Join(sp, ", "))
+	}
+	return atMost(cur, regulators.RiskLow), "the data went by mistake to a known, trusted recipient who returned or deleted it: unlikely to result in a risk; document it" + why, true
 }
 
 func atMost(cur, ceiling regulators.Risk) regulators.Risk {
@@ -341,4 +358,93 @@ func ruleNoPersonalData(in *RiskInput, cur regulators.Risk) (regulators.Risk, st
 		return cur, "", false
 	}
 	return regulators.RiskNone, "no person in the subject directory was affected: no personal data was actually exposed; keep the record", true
+}
+
+// onlyConfidentiality reports whether integrity and availability were not
+// (lastingly) affected.
+func onlyConfidentiality(e Circumstances) bool {
+	return (e.Integrity == incident.IntegrityNone || e.Integrity == incident.IntegrityAlteredRecovered) &&
+		(e.Availability == incident.AvailabilityNone || e.Availability == incident.AvailabilityRecoverable)
+}
+
+func rulePseudonymous(in *RiskInput, cur regulators.Risk) (regulators.Risk, string, bool) {
+	if in.mitigated || !in.Effects.ConfidentialityLost() || len(in.Clear) == 0 || !onlyConfidentiality(in.Effects) {
+		return cur, "", false
+	}
+	for _, c := range in.Clear {
+		if !slices.Contains(pseudonymousIDs, c.ID) {
+			return cur, "", false
+		}
+	}
+	in.mitigated = true
+	return atMost(cur, regulators.RiskLow), fmt.Sprintf("the only readable data were pseudonymous account names (%s), and everything else was encrypted or hashed to the state of the art with the key not compromised: such data cannot harm the people, and the number affected does not change that (scale amplifies a risk, it does not create one); document it", strings.Join(catIDList(in.Clear), ", ")), true
+}
+
+// ordinary reports whether a category is ordinary data for a misdelivery
+// to identified recipients: no payment, identity-document, credential,
+// children's or highly sensitive data. A special category the inventory
+// rates below "sensitive" (a food preference, say) is ordinary here.
+func ordinary(c inventory.Category) bool {
+	switch {
+	case c.Class == inventory.ClassFinancial || c.Class == inventory.ClassSensitive,
+		c.Credentials, c.Children, c.Financial,
+		slices.Contains([]string{"national_id", "passport", "drivers_license", "payment_card", "bank_account"}, c.ID):
+		return false
+	}
+	return true
+}
+
+// fewIdentifiedRecipients reports whether ordinary data of a few people
+// went by mistake, not on purpose, to identified recipients.
+func fewIdentifiedRecipients(in *RiskInput) bool {
+	if in.Effects.Confidentiality != incident.ConfidentialityKnownRecipients || in.Effects.Malicious ||
+		in.Subjects > FewPeople || len(in.Clear) == 0 || !onlyConfidentiality(in.Effects) {
+		return false
+	}
+	for _, c := range in.Clear {
+		if !ordinary(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func ruleMisdeliveryDeleted(in *RiskInput, cur regulators.Risk) (regulators.Risk, string, bool) {
+	m := in.Mitigation
+	if in.mitigated || !fewIdentifiedRecipients(in) || !m.Contained || !m.DataRecovered {
+		return cur, "", false
+	}
+	in.mitigated = true
+	why := ""
+	if sp := catIDList(filterCats(in.Clear, func(c inventory.Category) bool { return c.Special || c.Health })); len(sp) > 0 {
+		why = fmt.Sprintf(" The special-category data (%s) is rated low-sensitivity in the inventory and, in this context, a few identified recipients who deleted it, it is harmless, so it does not raise the risk.", strings.Join(sp, ", "))
+	}
+	return atMost(cur, regulators.RiskLow), fmt.Sprintf("ordinary data of %d people went by mistake to a few identified recipients, not on purpose, and they confirmed deletion (contained, data recovered): unlikely to result in a risk; document it.%s", in.Subjects, why), true
+}
+
+func ruleFewKnownRecipients(in *RiskInput, cur regulators.Risk) (regulators.Risk, string, bool) {
+	if in.mitigated || cur != regulators.RiskHigh || !fewIdentifiedRecipients(in) {
+		return cur, "", false
+	}
+	return regulators.RiskRisk, fmt.Sprintf("ordinary data (no special-category, payment or identity-document data) of %d people went by mistake to identified recipients who are not acting on purpose: a risk, since deletion is not confirmed, but not a high one", in.Subjects), true
+}
+
+// catIDList returns the ids of cats.
+func catIDList(cats []inventory.Category) []string {
+	out := make([]string, len(cats))
+	for i, c := range cats {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// filterCats returns the categories that satisfy keep.
+func filterCats(cats []inventory.Category, keep func(inventory.Category) bool) []inventory.Category {
+	var out []inventory.Category
+	for _, c := range cats {
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -85,6 +85,8 @@ type wire struct {
 	Affected      []Affected `json:"affected"`
 	Mitigation    Mitigation `json:"mitigation"`
 	Contact       *Contact   `json:"contact"`
+	// Determinations is optional; see Determination.
+	Determinations []wireDetermination `json:"determinations"`
 }
 
 // cloudEvent is the CloudEvents 1.0 structured JSON envelope.
@@ -397,6 +399,7 @@ func (w *wire) validate() (*Incident, error) {
 			in.Contact = &ct
 		}
 	}
+	in.Determinations = validateDeterminations(c, w.Determinations)
 	if len(c.probs) > 0 {
 		return nil, &ValidationError{Problems: c.probs}
 	}

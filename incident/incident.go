@@ -91,6 +91,9 @@ type Incident struct {
 	Affected      []Affected `json:"affected"`
 	Mitigation    Mitigation `json:"mitigation"`
 	Contact       *Contact   `json:"contact,omitempty"`
+	// Determinations are the documented determinations that a statutory
+	// exception applies (optional).
+	Determinations []Determination `json:"determinations,omitempty"`
 }
 
 // Effects are the breach's effects on confidentiality, integrity and

@@ -129,3 +129,14 @@ func Jurisdiction(country, region string) string {
 	}
 	return country
 }
+
+// ProvincialJurisdiction returns the jurisdiction id of a provincial
+// private-sector privacy law that covers a person of country and region in
+// addition to the national one (Jurisdiction): Quebec's (CA-QC) and
+// Alberta's (CA-AB) beside PIPEDA; "" elsewhere.
+func ProvincialJurisdiction(country, region string) string {
+	if country == "CA" && (region == "QC" || region == "AB") {
+		return "CA-" + region
+	}
+	return ""
+}

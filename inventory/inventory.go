@@ -5,6 +5,8 @@
 // bounded memory.
 package inventory
 
+import "slices"
+
 // Schema is the value of the inventory document's "schema" key.
 const Schema = "breach.inventory/v1"
 
@@ -33,6 +35,32 @@ type Organization struct {
 	Establishment      string  `yaml:"establishment" json:"establishment"`
 	HIPAACoveredEntity bool    `yaml:"hipaa_covered_entity" json:"hipaa_covered_entity"`
 	Contact            Contact `yaml:"contact" json:"contact"`
+
+	// Establishments lists every country (ISO 3166-1 alpha-2) where the
+	// organisation is established; the main Establishment is implied.
+	Establishments Codes `yaml:"establishments" json:"establishments,omitzero"`
+	// Targets lists the markets the organisation offers goods or services
+	// to or monitors: country codes, or "EU" for the whole EU/EEA.
+	// Targets.Declared() is false when the inventory does not say.
+	Targets Codes `yaml:"targets" json:"targets,omitzero"`
+	// HIPAABusinessAssociate says the organisation is a HIPAA business
+	// associate (45 CFR § 160.103), which notifies its covered entity.
+	HIPAABusinessAssociate bool `yaml:"hipaa_business_associate" json:"hipaa_business_associate,omitempty"`
+}
+
+// AllEstablishments returns the main establishment followed by the other
+// establishments, without repeats.
+func (o Organization) AllEstablishments() []string {
+	out := []string{}
+	if o.Establishment != "" {
+		out = append(out, o.Establishment)
+	}
+	for _, e := range o.Establishments.List() {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Contact is a name with an e-mail address and a phone number.
@@ -66,6 +94,24 @@ type System struct {
 	Categories      []string `yaml:"categories" json:"categories"`
 	EncryptedAtRest bool     `yaml:"encrypted_at_rest" json:"encrypted_at_rest"`
 	Records         int64    `yaml:"records" json:"records,omitempty"`
+	// ProcessingLocations lists the countries (ISO 3166-1 alpha-2) where
+	// the system's data is stored or processed.
+	ProcessingLocations []string `yaml:"processing_locations" json:"processing_locations,omitempty"`
+	// PHI overrides, for a HIPAA covered entity or business associate,
+	// whether the system holds protected health information: every system
+	// does unless it says phi: false (staff HR records, for example).
+	PHI *bool `yaml:"phi" json:"phi,omitempty"`
+}
+
+// HoldsPHI reports whether the system holds protected health information
+// of an organisation that is a HIPAA covered entity or business associate:
+// all its patients' individually identifiable data is, unless the system
+// says phi: false.
+func (s *System) HoldsPHI(o Organization) bool {
+	if !o.HIPAACoveredEntity && !o.HIPAABusinessAssociate {
+		return false
+	}
+	return s.PHI == nil || *s.PHI
 }
 
 // Class is an ENISA data-processing-context class.

@@ -468,7 +468,7 @@ func (p *parser) document(doc *yaml.Node) walked {
 }
 
 func (p *parser) organization(n *yaml.Node) {
-	m := p.mapping(n, "organization", "name", "website", "establishment", "hipaa_covered_entity", "contact")
+	m := p.mapping(n, "organization", "name", "website", "establishment", "establishments", "targets", "hipaa_covered_entity", "hipaa_business_associate", "contact")
 	if m == nil {
 		return
 	}
@@ -491,6 +491,9 @@ func (p *parser) organization(n *yaml.Node) {
 		p.add(line(m["establishment"]), "organization.establishment", "%q is not an ISO 3166-1 alpha-2 country code%s", est, hint)
 	}
 	p.boolean(m["hipaa_covered_entity"], "organization.hipaa_covered_entity")
+	p.boolean(m["hipaa_business_associate"], "organization.hipaa_business_associate")
+	p.countries(m["establishments"], "organization.establishments", false)
+	p.countries(m["targets"], "organization.targets", true)
 	if c := m["contact"]; c != nil && !isNull(p.resolve(c)) {
 		cm := p.mapping(c, "organization.contact", "name", "email", "phone")
 		if cm != nil {
@@ -563,7 +566,7 @@ func (p *parser) systems(n *yaml.Node, declared map[string]bool) {
 	firstAt := map[string]int{}
 	for i, item := range items {
 		key := fmt.Sprintf("systems[%d]", i)
-		m := p.mapping(item, key, "id", "name", "categories", "encrypted_at_rest", "records")
+		m := p.mapping(item, key, "id", "name", "categories", "encrypted_at_rest", "records", "processing_locations", "phi")
 		if m == nil {
 			continue
 		}
@@ -581,6 +584,8 @@ func (p *parser) systems(n *yaml.Node, declared map[string]bool) {
 		}
 		p.str(m["name"], key+".name")
 		p.boolean(m["encrypted_at_rest"], key+".encrypted_at_rest")
+		p.boolean(m["phi"], key+".phi")
+		p.countries(m["processing_locations"], key+".processing_locations", false)
 		if r := p.integer(m["records"], key+".records"); r < 0 {
 			p.add(line(m["records"]), key+".records", "must not be negative, got %d", r)
 		}
@@ -677,4 +682,40 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// countries checks an optional list of ISO 3166-1 alpha-2 country codes
+// (and "EU" for the whole EU/EEA when eu is set).
+func (p *parser) countries(n *yaml.Node, key string, eu bool) {
+	if n == nil || isNull(p.resolve(n)) {
+		return
+	}
+	items, ok := p.sequence(n, key)
+	if !ok {
+		return
+	}
+	want := "an ISO 3166-1 alpha-2 country code"
+	if eu {
+		want += " or EU"
+	}
+	seen := map[string]bool{}
+	for i, item := range items {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		c := p.str(item, k)
+		switch {
+		case c == "":
+			p.add(item.Line, k, "is empty")
+		case eu && c == "EU", ValidCountry(c):
+			if seen[c] {
+				p.add(item.Line, k, "%q is listed twice", c)
+			}
+			seen[c] = true
+		default:
+			hint := ""
+			if up := strings.ToUpper(c); ValidCountry(up) || eu && up == "EU" {
+				hint = "; write it in upper case: " + up
+			}
+			p.add(item.Line, k, "%q is not %s%s", c, want, hint)
+		}
+	}
 }

@@ -37,6 +37,7 @@ func DecideAUNDB(f Facts) Obligation {
 		b.because("No unauthorised access to or disclosure of personal information, and no loss likely to lead to it, is reported, so there is no eligible data breach.", "Privacy Act 1988 (Cth) s. 26WE(2)")
 		return b.done()
 	}
+	b.judgment(fmt.Sprintf("whether a reasonable person would conclude the access or disclosure is likely to result in serious harm (Privacy Act 1988 (Cth) ss. 26WE(2), 26WG); the automated score rates the risk %q", f.Risk))
 	if !f.Risk.AtLeast(RiskHigh) {
 		why := fmt.Sprintf("the assessment rates the risk %q", f.Risk)
 		if f.Unintelligible {

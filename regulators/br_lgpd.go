@@ -8,6 +8,12 @@ const (
 	brLGPDReg = "Autoridade Nacional de Proteção de Dados (ANPD)"
 )
 
+// brLargeScale is this assessment's proxy for "data in large scale"
+// (Resolução CD/ANPD nº 15/2024 Art. 5 VI), which the Resolution leaves
+// without a number: the number of data subjects from which an incident is
+// taken to be large scale. It is marked for counsel whenever it decides.
+const brLargeScale = 10_000
+
 // BRLGPD is the rule of Brazil: LGPD Art. 48 and ANPD Resolution 15/2024.
 var BRLGPD = Rule{
 	ID:        brLGPDID,
@@ -23,7 +29,7 @@ func DecideBRLGPD(f Facts) Obligation {
 	if b.noSubjects(f, "LGPD Art. 48") {
 		return b.done()
 	}
-	b.unverified("Art. 5 criteria of Resolution 15/2024 confirmed by secondary sources (Brazilian law firms); 'large scale' (Art. 5 VI) has no number and is not evaluated")
+	b.unverified("Art. 5 criteria of Resolution 15/2024 confirmed by secondary sources (Brazilian law firms); 'large scale' (Art. 5 VI) has no number in the Resolution: the proxy of 10,000 data subjects is this assessment's")
 	b.unverified("article number of the 5-year incident record (cited as Resolution 15/2024 Art. 10) not read in the Resolution text")
 	b.o.RegulatorContent = []string{
 		"description of the nature and category of personal data affected",
@@ -67,24 +73,31 @@ func DecideBRLGPD(f Facts) Obligation {
 	if hasCredentials(f) {
 		criteria = append(criteria, "system authentication data (IV)")
 	}
+	if n := totalOr(f); n >= brLargeScale {
+		criteria = append(criteria, fmt.Sprintf("data in large scale (VI): %d data subjects, at or above this assessment's proxy of %d", n, brLargeScale))
+		b.judgment(fmt.Sprintf("whether %d data subjects are data in large scale (Resolução CD/ANPD nº 15/2024 Art. 5 VI): the Resolution sets no number; this assessment's proxy is %d, counting everyone the incident affects", n, brLargeScale))
+	} else {
+		b.judgment(fmt.Sprintf("whether the processing is large scale (Resolução CD/ANPD nº 15/2024 Art. 5 VI) though only %d data subjects are affected, below this assessment's proxy of %d: the ANPD also weighs the volume of data, duration, frequency and geographic reach", n, brLargeScale))
+	}
+	b.judgment(fmt.Sprintf("whether the incident may cause relevant risk or damage to the data subjects (LGPD Art. 48; Resolução CD/ANPD nº 15/2024 Art. 5); the automated score rates the risk %q", f.Risk))
 	if !f.Risk.AtLeast(RiskRisk) {
 		b.because(fmt.Sprintf("The assessment rates the risk %q: the incident is not one that may significantly affect the data subjects' interests and fundamental rights, so it does not carry relevant risk or damage and need not be communicated. Record it.", f.Risk), "LGPD Art. 48", "Resolução CD/ANPD nº 15/2024 Art. 5")
 		return b.done()
 	}
 	if len(criteria) == 0 {
-		b.because("The incident may significantly affect the data subjects, but none of the Art. 5 criteria is met by the data exposed (sensitive data; data of children, adolescents or elderly people; financial data; authentication data; data under legal, judicial or professional secrecy): it need not be communicated unless the processing is large-scale (Art. 5 VI) or involves elderly people or secret data, which this assessment cannot judge. Review that point and record the decision.", "Resolução CD/ANPD nº 15/2024 Art. 5")
-		b.unverified("large-scale (Art. 5 VI), elderly data subjects (Art. 5 II) and secrecy (Art. 5 V) criteria not evaluated: no data for them")
+		b.because("The incident may significantly affect the data subjects, but none of the Art. 5 criteria is met by the data exposed (sensitive data; data of children, adolescents or elderly people; financial data; authentication data; data under legal, judicial or professional secrecy; data in large scale): it need not be communicated unless it involves elderly people or secret data, which this assessment cannot judge. Review that point and record the decision.", "Resolução CD/ANPD nº 15/2024 Art. 5")
+		b.unverified("elderly data subjects (Art. 5 II) and secrecy (Art. 5 V) criteria not evaluated: no data for them")
 		return b.done()
 	}
 	b.because(fmt.Sprintf("The incident may significantly affect the data subjects' interests and fundamental rights (risk %q) and involves %s, so it may cause relevant risk or damage and must be communicated to the ANPD and to the data subjects.", f.Risk, list(criteria)), "LGPD Art. 48", "Resolução CD/ANPD nº 15/2024 Art. 5")
 	if f.Unintelligible {
 		b.because("The data was encrypted and the key not compromised: the Resolution has no encryption exemption, but the protective measures must be described and weigh in the risk assessment.", "LGPD Art. 48 §3", "Resolução CD/ANPD nº 15/2024 Art. 6")
 	}
-	deadline := AfterBusinessDays(f.DiscoveredAt, 3)
+	deadline := BusinessDaysEnd(f.DiscoveredAt, 3, zoneBrazil, brazilHoliday)
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadline = at(deadline)
 	b.o.RegulatorDeadlineText = "within 3 business days from the controller's knowledge that the incident affected personal data (doubled for small-scale processing agents); may be complemented within 20 business days"
-	b.because(fmt.Sprintf("The ANPD must be notified by the electronic form within 3 business days of knowing the incident affected personal data, i.e. by %s; the communication may be complemented within 20 business days. %s Small-scale processing agents have double the time.", deadline.Format("2006-01-02 15:04 MST"), businessDayNote), "Resolução CD/ANPD nº 15/2024 Art. 6")
+	b.because(fmt.Sprintf("The ANPD must be notified by the electronic form within 3 business days of knowing the incident affected personal data, i.e. by %s; the communication may be complemented within 20 business days. %s Small-scale processing agents have double the time.", deadline.Format("2006-01-02 15:04 MST"), brBusinessDayNote), "Resolução CD/ANPD nº 15/2024 Art. 6")
 	b.o.NotifyIndividuals = true
 	b.o.IndividualDeadline = at(deadline)
 	b.o.IndividualDeadlineText = "within 3 business days from the controller's knowledge that the incident affected personal data"
@@ -105,10 +118,13 @@ func DecideBRLGPD(f Facts) Obligation {
 	b.notice(Notice{
 		To:           brLGPDReg + " (declaration of communication to data subjects)",
 		Required:     true,
-		Deadline:     at(AfterBusinessDays(deadline, 3)),
+		Deadline:     at(BusinessDaysEnd(deadline, 3, zoneBrazil, brazilHoliday)),
 		DeadlineText: "within 3 business days after the end of the deadline for communicating to data subjects",
-		Reasons:      []string{"The controller must declare to the ANPD that the data subjects were communicated and by which means. " + businessDayNote},
+		Reasons:      []string{"The controller must declare to the ANPD that the data subjects were communicated and by which means. " + brBusinessDayNote},
 		Citations:    []string{"Resolução CD/ANPD nº 15/2024 Art. 9 §4"},
 	})
 	return b.done()
 }
+
+// brBusinessDayNote says how the ANPD's business days are counted here.
+const brBusinessDayNote = "Business days are counted in Brasília time from the day after knowledge, skipping weekends and national holidays (state and municipal holidays, Carnival and Corpus Christi are not skipped, so the real deadline may be later); each ends at midnight Brasília time."

@@ -6,13 +6,17 @@ import (
 )
 
 func TestBRLGPD(t *testing.T) {
-	wed := tm("2026-11-25T09:00:00Z") // Fri 09:00 + 3 business days
-	nextMon := "Autoridade Nacional de Proteção de Dados@2026-11-30T09:00:00Z"
+	// Friday 20 November 2026 is itself a national holiday (Consciência
+	// Negra): 3 business days are Mon 23, Tue 24, Wed 25, ending at
+	// midnight Brasília time; the declaration 3 business days later ends
+	// with Monday 30 November.
+	wed := tm("2026-11-26T02:59:59Z")
+	nextMon := "Autoridade Nacional de Proteção de Dados@2026-12-01T02:59:59Z"
 	sat := time.Date(2026, time.November, 21, 9, 0, 0, 0, time.UTC)
 	runCases(t, DecideBRLGPD, []ruleCase{
 		{
 			name:  "financial data, high risk: ANPD and data subjects in 3 business days over a weekend",
-			law:   "Res. CD/ANPD 15/2024 Art. 5 III + Art. 6 and 9: 3 business days; Friday 09:00 -> Wednesday 09:00; declaration Art. 9 §4 3 business days later",
+			law:   "Res. CD/ANPD 15/2024 Art. 5 III + Art. 6 and 9: 3 business days; Friday -> end of Wednesday, Brasília time; declaration Art. 9 §4 3 business days later",
 			facts: facts("BR-LGPD", 100, cats(catName, catCard)),
 			want:  summary{NotifyRegulator: true, RegulatorDeadline: wed, NotifyIndividuals: true, IndividualDeadline: wed, Others: []string{nextMon}},
 		},

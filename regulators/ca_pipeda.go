@@ -46,6 +46,7 @@ func DecideCAPIPEDA(f Facts) Obligation {
 		b.because("No loss of, unauthorised access to or disclosure of personal information is reported, so there is no breach of security safeguards.", "PIPEDA s. 2(1)")
 		return b.done()
 	}
+	b.judgment(fmt.Sprintf("whether it is reasonable to believe the breach creates a real risk of significant harm (PIPEDA s. 10.1(7)-(8): sensitivity of the information and probability of misuse); the automated score rates the risk %q", f.Risk))
 	if !f.Risk.AtLeast(RiskRisk) {
 		b.because(fmt.Sprintf("The assessment rates the risk %q: it is not reasonable to believe the breach creates a real risk of significant harm (sensitivity of the information and probability of misuse), so neither the Commissioner nor the individuals need be notified. Keep the record.", f.Risk), "PIPEDA s. 10.1(1)", "PIPEDA s. 10.1(8)")
 		if f.Unintelligible {

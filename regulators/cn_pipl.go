@@ -59,9 +59,12 @@ func DecideCNPIPL(f Facts) Obligation {
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadlineText = "立即 (immediately); CAC Measures Art. 4: within 4 hours to the provincial CAC for other network operators when the incident is graded relatively major or above (1 hour for critical-information-infrastructure operators)"
 	b.because(fmt.Sprintf("Personal information was, or may have been, %s: the processor must immediately take remedial measures and notify the departments performing personal-information-protection duties. PIPL sets no number of hours and no risk threshold.", list(what)), "PIPL Art. 57")
-	if f.Subjects >= cnRelativelyMajor {
+	if n := totalOr(f); n >= cnRelativelyMajor {
+		if f.Subjects < cnRelativelyMajor {
+			b.judgment(fmt.Sprintf("the 1 million grade of the CAC Measures is counted over all %d people of the breach; %d are in PIPL's scope here", n, f.Subjects))
+		}
 		b.o.RegulatorDeadline = at(AfterHours(f.DiscoveredAt, 4))
-		b.because(fmt.Sprintf("The personal information of %d people (1 million or more) was affected, which grades the incident 'relatively major' or above: a network operator reports to the provincial CAC within 4 hours of discovery, i.e. by %s (a critical-information-infrastructure operator reports within 1 hour to its protection department and the public-security organ). Incidents of 10 million or more are 'major', 100 million or more 'especially major'.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")),
+		b.because(fmt.Sprintf("The personal information of %d people (1 million or more) was affected, which grades the incident 'relatively major' or above: a network operator reports to the provincial CAC within 4 hours of discovery, i.e. by %s (a critical-information-infrastructure operator reports within 1 hour to its protection department and the public-security organ). Incidents of 10 million or more are 'major', 100 million or more 'especially major'.", n, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")),
 			"CAC National Cybersecurity Incident Reporting Management Measures Art. 4", "CAC National Cybersecurity Incident Reporting Management Measures Annex (grading guide)")
 		b.notice(Notice{
 			To:           "provincial CAC, through the channel of the incident report (closing summary report)",
@@ -71,18 +74,23 @@ func DecideCNPIPL(f Facts) Obligation {
 			Citations:    []string{"CAC National Cybersecurity Incident Reporting Management Measures Art. 8"},
 		})
 	} else {
-		b.because(fmt.Sprintf("The incident affects %d people, below the 1 million of the 'relatively major' grade, and the CAC Measures' hour deadlines are therefore not triggered by volume; they still apply if the incident is graded relatively major on another ground (e.g. a threat to national security or social stability).", f.Subjects),
+		b.because(fmt.Sprintf("The incident affects %d people in all, below the 1 million of the 'relatively major' grade, and the CAC Measures' hour deadlines are therefore not triggered by volume; they still apply if the incident is graded relatively major on another ground (e.g. a threat to national security or social stability).", totalOr(f)),
 			"CAC National Cybersecurity Incident Reporting Management Measures Annex (grading guide)")
 	}
 	if f.Malicious {
 		b.because("The incident appears deliberate: suspected crimes are also reported to the public-security organ.", "CAC National Cybersecurity Incident Reporting Management Measures Art. 4")
 	}
+	if f.Minors > 0 && !avoidedHarm(f) {
+		b.because(fmt.Sprintf("%s affected are minors: the notice goes to the children and to their guardians (监护人), by e-mail, letter, telephone or push notification, and where telling each one is difficult a warning is published by a reasonable and effective means.", plural(f.Minors)), "PIPL Art. 31", "Provisions on the Cyber Protection of Children's Personal Information (CAC 2019) Art. 27")
+		b.unverified("article number (Art. 27) of the CAC Provisions on the Cyber Protection of Children's Personal Information: from secondary sources")
+	}
 	if hasSpecial(f) || hasFinancial(f) || hasChildren(f) {
 		b.because("Sensitive personal information (special categories, financial accounts, or data of minors under 14) is involved, which weighs heavily in the harm the notice must describe.", "PIPL Art. 28")
 	}
 
-	avoided := f.Unintelligible || (f.Contained && f.DataRecovered && !f.Risk.AtLeast(RiskRisk))
+	avoided := avoidedHarm(f)
 	if avoided {
+		b.judgment("that the measures taken effectively avoid harm (PIPL Art. 57(2)); the departments may still require notice")
 		b.o.SafeHarbour = "PIPL Art. 57(2): measures effectively avoid harm"
 		why := "the data was encrypted and the key not compromised"
 		if !f.Unintelligible {
@@ -105,6 +113,12 @@ func DecideCNPIPL(f Facts) Obligation {
 			b.because("A public announcement is one of the permitted means of notice; direct notice is possible for everyone affected.", "Network Data Security Management Regulations Art. 11(2)")
 		}
 	}
-	b.unverified("counting of the 1 million threshold: taken as the people under this jurisdiction, not all people of the incident")
 	return b.done()
+}
+
+// avoidedHarm reports whether the measures taken effectively avoid harm
+// (PIPL Art. 57(2)): encrypted with the key safe, or contained and
+// recovered with a low risk.
+func avoidedHarm(f Facts) bool {
+	return f.Unintelligible || (f.Contained && f.DataRecovered && !f.Risk.AtLeast(RiskRisk))
 }

@@ -44,6 +44,15 @@ func (b *builder) unverified(point string) {
 	b.o.Unverified = append(b.o.Unverified, point)
 }
 
+// judgment marks a conclusion that rests on the risk score or on a
+// statutory exception, and records what counsel must confirm.
+func (b *builder) judgment(point string) {
+	b.o.Judgment = true
+	if !slices.Contains(b.o.Counsel, point) {
+		b.o.Counsel = append(b.o.Counsel, point)
+	}
+}
+
 // notice adds a further notice and its citations.
 func (b *builder) notice(n Notice) {
 	if n.Reasons == nil {
@@ -160,7 +169,7 @@ func All() []Rule {
 		EUGDPR, UKGDPR, CNPIPL, USHIPAA,
 		USCA, USNY, USTX, USFL, USMA, USWA, USIL,
 	}, USStates(), []Rule{
-		CAPIPEDA, AUNDB, SGPDPA, BRLGPD, JPAPPI, INDPDP,
+		CAPIPEDA, CAQC, CAAB, AUNDB, SGPDPA, BRLGPD, JPAPPI, INDPDP,
 	})
 }
 
@@ -189,6 +198,7 @@ func Fallback(f Facts) Obligation {
 	b.because(fmt.Sprintf("No breach-notification rule is encoded for jurisdiction %q: this assessment cannot say whether or by when a regulator or the %s affected must be told. Have a lawyer review the local law before the first deadline of any other jurisdiction passes.", id, plural(f.Subjects)),
 		"no rule encoded: legal review required")
 	b.unverified("whole jurisdiction: no rule encoded")
+	b.judgment(fmt.Sprintf("whether the law of %s requires notice to a regulator or to the %s affected, and by when: no rule is encoded, so nothing here is decided", id, plural(f.Subjects)))
 	if strings.HasPrefix(id, "US-") {
 		b.o.Law = "state breach-notification statute of " + strings.TrimPrefix(id, "US-")
 		b.o.Regulator = "state attorney general (check the statute)"

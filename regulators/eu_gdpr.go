@@ -133,6 +133,7 @@ func decideGDPR(b *builder, f Facts, t gdprText) {
 	}
 
 	// Art. 33: the supervisory authority.
+	b.judgment(fmt.Sprintf("the risk to the rights and freedoms of natural persons (%s and 34(1)): the automated score rates it %q; the controller's own assessment decides", art("33(1)"), f.Risk))
 	if !f.Risk.AtLeast(RiskRisk) {
 		b.because(fmt.Sprintf("The breach is assessed as unlikely to result in a risk to the rights and freedoms of natural persons (risk %q), so it need not be notified to the supervisory authority; record that decision and its reasons.", f.Risk), art("33(1)"))
 	} else {

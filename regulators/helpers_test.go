@@ -62,6 +62,14 @@ func total(n int) func(*Facts)            { return func(f *Facts) { f.TotalSubje
 func est(c string) func(*Facts)           { return func(f *Facts) { f.Establishment = c } }
 func discovered(t time.Time) func(*Facts) { return func(f *Facts) { f.DiscoveredAt = t } }
 
+// determined records a documented determination of exception for
+// jurisdiction j, made at disc.
+func determined(j, exception string) func(*Facts) {
+	return func(f *Facts) {
+		f.Determinations = append(f.Determinations, Determination{Jurisdiction: j, Exception: exception, By: "Counsel", At: disc, Text: "determined"})
+	}
+}
+
 func encrypted(f *Facts)   { f.Unintelligible = true }
 func accidental(f *Facts)  { f.Malicious = false }
 func hipaaEntity(f *Facts) { f.HIPAACoveredEntity = true }
@@ -114,7 +122,11 @@ func people(groups ...[]Category) func(*Facts) {
 }
 
 // days and hours return deadlines counted from disc.
-func days(n int) *time.Time  { t := disc.AddDate(0, 0, n); return &t }
+func days(n int) *time.Time { t := disc.AddDate(0, 0, n); return &t }
+
+// daysIn returns the end of the n-th calendar day after disc in loc.
+func daysIn(loc *time.Location, n int) *time.Time { t := CalendarDaysEnd(disc, n, loc); return &t }
+
 func hours(n int) *time.Time { t := disc.Add(time.Duration(n) * time.Hour); return &t }
 func tm(s string) *time.Time {
 	t, err := time.Parse(time.RFC3339, s)
@@ -173,7 +185,13 @@ type ruleCase struct {
 func runCases(t *testing.T, decide func(Facts) Obligation, cases []ruleCase) {
 	t.Helper()
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		// The statute leads each case's law line ("Cal. Civ. Code §
+		// 1798.82(f): ..."); it goes into the case's name too.
+		name := c.name
+		if statute, _, ok := strings.Cut(c.law, ": "); ok {
+			name += " [" + statute + "]"
+		}
+		t.Run(name, func(t *testing.T) {
 			got := decide(c.facts)
 			if diff := cmp.Diff(c.want, summarize(got)); diff != "" {
 				t.Errorf("%s\ngot %+v\nwant %+v\ndiff (-want +got):\n%s\nreasons:\n  %s", c.law, summarize(got), c.want, diff, strings.Join(got.Reasons, "\n  "))

@@ -56,15 +56,18 @@ func DecideJPAPPI(f Facts) Obligation {
 	if f.Malicious {
 		grounds = append(grounds, "a situation possibly caused with an unlawful purpose, such as unauthorised access or theft (Rules Art. 7(iii))")
 	}
-	if f.Subjects > jpThreshold {
-		grounds = append(grounds, fmt.Sprintf("more than 1,000 persons (%d; Rules Art. 7(iv))", f.Subjects))
+	if n := totalOr(f); n > jpThreshold {
+		grounds = append(grounds, fmt.Sprintf("more than 1,000 persons (%d affected by the breach, counting everyone whose data it involves, not only residents of Japan; Rules Art. 7(iv))", n))
+		if f.Subjects <= jpThreshold {
+			b.judgment(fmt.Sprintf("the 1,000-person threshold (Rules Art. 7(iv)) is counted over all %d people of the breach; only %d are in Japan's scope here", n, f.Subjects))
+		}
 	}
 	if len(grounds) == 0 {
-		b.because(fmt.Sprintf("None of the reportable situations applies: no special-care-required data, no data whose misuse may cause property damage, no unlawful purpose, and %d persons (not more than 1,000). No report or notice is mandatory; a voluntary report remains possible.", f.Subjects), "APPI Art. 26(1)", "PPC Enforcement Rules Art. 7")
+		b.because(fmt.Sprintf("None of the reportable situations applies: no special-care-required data, no data whose misuse may cause property damage, no unlawful purpose, and %d persons (not more than 1,000, counting everyone the breach affects). No report or notice is mandatory; a voluntary report remains possible.", totalOr(f)), "APPI Art. 26(1)", "PPC Enforcement Rules Art. 7")
 		return b.done()
 	}
 	b.because(fmt.Sprintf("The situation is reportable because it involves %s; categories (i) to (iii) apply even to a single person.", list(grounds)), "APPI Art. 26(1)", "PPC Enforcement Rules Art. 7")
-	prelim := AfterCalendarDays(f.DiscoveredAt, 3)
+	prelim := DaysCountingFirst(f.DiscoveredAt, 3, zoneJapan)
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadline = at(prelim)
 	b.o.RegulatorDeadlineText = "preliminary report (速報) promptly (速やかに) after becoming aware; PPC guidelines: roughly within 3 to 5 days (the date shown is the earlier end)"
@@ -73,12 +76,12 @@ func DecideJPAPPI(f Facts) Obligation {
 	if f.Malicious {
 		days, why = 60, "within 60 days, since the situation may have been caused with an unlawful purpose"
 	}
-	final := AfterCalendarDays(f.DiscoveredAt, days)
+	final := DaysCountingFirst(f.DiscoveredAt, days, zoneJapan)
 	b.notice(Notice{
 		To:           jpAPPIReg + " (final report, 確報)",
 		Required:     true,
 		Deadline:     at(final),
-		DeadlineText: fmt.Sprintf("%d days from the day the business operator became aware of the situation", days),
+		DeadlineText: fmt.Sprintf("%d days from the day the business operator became aware of the situation, that day counting as day 1 (Japan time)", days),
 		Reasons:      []string{fmt.Sprintf("A final report with all items must follow %s of becoming aware.", why)},
 		Citations:    []string{"PPC Enforcement Rules Art. 8(2)"},
 	})

@@ -27,6 +27,8 @@
 //   - US-AK ... US-WY, US-DC, US-PR, US-GU, US-VI: every other state's and
 //     territory's statute, one table row each (USStates), in id order
 //   - CA-PIPEDA: PIPEDA ss. 10.1-10.3; SOR/2018-64
+//   - CA-QC: Quebec private-sector Act (Law 25) ss. 3.5-3.8, beside PIPEDA
+//   - CA-AB: Alberta PIPA ss. 34.1, 37.1, beside PIPEDA
 //   - AU-NDB: Privacy Act 1988 (Cth) Part IIIC
 //   - SG-PDPA: PDPA 2012 Part 6A; Notification of Data Breaches Regulations
 //     2021
@@ -35,16 +37,21 @@
 //   - IN-DPDP: DPDP Act 2023 s. 8(6); DPDP Rules 2025 r. 7; CERT-In
 //     Directions 2022
 //
-// Deadlines are absolute UTC times computed from Facts.DiscoveredAt with
-// AfterHours, AfterCalendarDays and AfterBusinessDays; where a law's clock
+// Deadlines are absolute UTC times computed from Facts.DiscoveredAt: hour
+// limits with AfterHours; day limits end at the end of the last day in the
+// regulator's time zone (CalendarDaysEnd, DaysCountingFirst for Japan,
+// BusinessDaysEnd with Brazil's national holidays). Where a law's clock
 // starts later (at a "determination" or "assessment"), the date is counted
-// from discovery, the earliest possible start, and the reasons say so.
+// from discovery, the earliest possible start, and the reasons say so;
+// where it runs from another act (a recorded determination, the consumer
+// notice) it is dated from that act once it is known.
 // Points not checked against the primary text are listed in
 // Obligation.Unverified.
 package regulators
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -176,6 +183,57 @@ type Facts struct {
 	// of one State; when this is nil, US-HIPAA assumes all Subjects may live
 	// in the same State.
 	SubjectsByState map[string]int
+
+	// HIPAABusinessAssociate says the organisation is a HIPAA business
+	// associate (45 CFR § 160.103): it tells the covered entity, which tells
+	// the people and HHS.
+	HIPAABusinessAssociate bool
+	// PHI says every datum exposed for these people is protected health
+	// information: the organisation is a HIPAA covered entity or business
+	// associate and the systems hold its patients' data (demographics,
+	// billing and identifiers are PHI too, not only health categories).
+	// When false, US-HIPAA falls back to the Health categories.
+	PHI bool
+	// PHISubjects counts these people whose protected health information
+	// was exposed (state laws with a HIPAA clause read it).
+	PHISubjects int
+
+	// Determinations are the documented determinations recorded on the
+	// incident for this jurisdiction (see Determination): a statutory
+	// exception that needs one is applied only when it is recorded.
+	Determinations []Determination
+
+	// IndividualsNotifiedAt is when the people of this jurisdiction were
+	// told, once they were: duties that run from that act (the California
+	// Attorney General's copy) are then dated from it. Zero until then.
+	IndividualsNotifiedAt time.Time
+
+	// BySubdivision counts the affected people by EU/EEA member state (for
+	// EU-GDPR) or another subdivision the rule reports on; nil when unknown.
+	BySubdivision map[string]int
+}
+
+// Determination is a documented determination recorded on the incident that
+// a statutory exception applies (Florida's written no-harm determination,
+// HIPAA's documented low-probability risk assessment, New York's
+// inadvertent-disclosure determination): who made it, when, and its text.
+type Determination struct {
+	Jurisdiction string    `json:"jurisdiction"`
+	Exception    string    `json:"exception"`
+	By           string    `json:"by"`
+	At           time.Time `json:"at"`
+	Text         string    `json:"text"`
+}
+
+// determination returns the recorded determination of exception for
+// jurisdiction id, if any.
+func (f Facts) determination(id, exception string) (Determination, bool) {
+	for _, d := range f.Determinations {
+		if strings.EqualFold(d.Jurisdiction, id) && d.Exception == exception {
+			return d, true
+		}
+	}
+	return Determination{}, false
 }
 
 // Has reports whether a category with the given id is exposed.
@@ -273,6 +331,24 @@ type Obligation struct {
 	// Unverified lists points of this rule that were not checked against
 	// the primary text of the law and need a lawyer's eye.
 	Unverified []string `json:"unverified,omitempty"`
+
+	// AppliesBecause says why the law covers these people: residence,
+	// establishment, processing location or targeting.
+	AppliesBecause string `json:"applies_because,omitempty"`
+	// Judgment is true when a conclusion rests on the automated risk score
+	// or on a statutory exception rather than on a fact; Counsel lists what
+	// counsel must confirm before relying on it.
+	Judgment bool     `json:"judgment,omitempty"`
+	Counsel  []string `json:"counsel,omitempty"`
+	// ByMemberState counts the affected people of each EU/EEA member state
+	// with its supervisory authority (EU-GDPR only).
+	ByMemberState map[string]MemberStateShare `json:"by_member_state,omitempty"`
+}
+
+// MemberStateShare is one member state's share of an EU-GDPR obligation.
+type MemberStateShare struct {
+	Subjects  int    `json:"subjects"`
+	Authority string `json:"authority"`
 }
 
 // Rule is one jurisdiction's breach-notification law.

@@ -11,7 +11,7 @@ import (
 )
 
 func TestAllOrderAndLookup(t *testing.T) {
-	want := slices.Concat([]string{"EU-GDPR", "UK-GDPR", "CN-PIPL", "US-HIPAA", "US-CA", "US-NY", "US-TX", "US-FL", "US-MA", "US-WA", "US-IL"}, usTableIDs, []string{"CA-PIPEDA", "AU-NDB", "SG-PDPA", "BR-LGPD", "JP-APPI", "IN-DPDP"})
+	want := slices.Concat([]string{"EU-GDPR", "UK-GDPR", "CN-PIPL", "US-HIPAA", "US-CA", "US-NY", "US-TX", "US-FL", "US-MA", "US-WA", "US-IL"}, usTableIDs, []string{"CA-PIPEDA", "CA-QC", "CA-AB", "AU-NDB", "SG-PDPA", "BR-LGPD", "JP-APPI", "IN-DPDP"})
 	var got []string
 	for _, r := range All() {
 		got = append(got, r.ID)

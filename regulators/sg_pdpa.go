@@ -67,7 +67,10 @@ func DecideSGPDPA(f Facts) Obligation {
 		prescribed = append(prescribed, "an account identifier with a password, access code or security answer")
 	}
 	harm := f.Risk.AtLeast(RiskHigh) || len(prescribed) > 0
-	scale := f.Subjects >= sgSignificantScale
+	if len(prescribed) == 0 {
+		b.judgment(fmt.Sprintf("whether the breach is likely to result in significant harm to the affected individuals (PDPA 2012 s. 26B(1)(a)); the automated score rates the risk %q", f.Risk))
+	}
+	scale := totalOr(f) >= sgSignificantScale
 	switch {
 	case len(prescribed) > 0:
 		b.because(fmt.Sprintf("The breach involves a prescribed class of personal data (%s), so it is deemed to result in significant harm to the individuals.", list(prescribed)), "PDPA 2012 s. 26B(1)(a)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 3")
@@ -77,16 +80,19 @@ func DecideSGPDPA(f Facts) Obligation {
 		b.because(fmt.Sprintf("No prescribed class of personal data is involved and the assessment rates the risk %q, so the breach is not likely to result in significant harm.", f.Risk), "PDPA 2012 s. 26B(1)(a)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 3")
 	}
 	if scale {
-		b.because(fmt.Sprintf("The breach affects %d individuals (500 or more), so it is of significant scale.", f.Subjects), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
+		if f.Subjects < sgSignificantScale {
+			b.judgment(fmt.Sprintf("the significant-scale threshold (500, Regulations 2021 reg. 4) is counted over all %d individuals of the breach; %d are in Singapore's scope here", totalOr(f), f.Subjects))
+		}
+		b.because(fmt.Sprintf("The breach affects %d individuals (500 or more, counting everyone whose data it involves), so it is of significant scale.", totalOr(f)), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
 	} else {
-		b.because(fmt.Sprintf("The breach affects %d individuals, fewer than 500, so it is not of significant scale.", f.Subjects), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
+		b.because(fmt.Sprintf("The breach affects %d individuals, fewer than 500 (counting everyone whose data it involves), so it is not of significant scale.", totalOr(f)), "PDPA 2012 s. 26B(1)(b)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 4")
 	}
 	if !harm && !scale {
 		b.because("The breach is not notifiable; the organisation must still have assessed it reasonably and expeditiously and should document the assessment. A breach that stays within the organisation is in any case deemed not notifiable.", "PDPA 2012 s. 26C(2)", "PDPA 2012 s. 26B(4)")
 		return b.done()
 	}
 	b.o.NotifyRegulator = true
-	b.o.RegulatorDeadline = at(AfterCalendarDays(f.DiscoveredAt, 3))
+	b.o.RegulatorDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 3, zoneSingapore))
 	b.o.RegulatorDeadlineText = "as soon as practicable, but in any case no later than 3 calendar days after the day the organisation assesses that the breach is notifiable (the date shown counts from discovery, the earliest possible assessment)"
 	b.because(fmt.Sprintf("The breach is notifiable, so the PDPC must be notified as soon as practicable and no later than 3 calendar days after the organisation assesses it as notifiable; counting from discovery, by %s. The assessment itself must be done reasonably and expeditiously (the PDPC expects about 30 days at most).", b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "PDPA 2012 s. 26D(1)", "PDPA 2012 s. 26C(2)", "PDP (Notification of Data Breaches) Regulations 2021 reg. 5")
 	if !harm {
@@ -94,6 +100,7 @@ func DecideSGPDPA(f Facts) Obligation {
 		return b.done()
 	}
 	if f.Unintelligible {
+		b.judgment("that the encryption makes significant harm to the individuals unlikely (PDPA 2012 s. 26D(5)(b)); the PDPC must be given the grounds")
 		b.o.SafeHarbour = "PDPA 2012 s. 26D(5)(b): technological measure (encryption) makes significant harm unlikely"
 		b.because("The data was encrypted before the breach and the key was not compromised, a technological measure that makes significant harm to the individuals unlikely, so they need not be notified; the PDPC must still be told and be given the grounds for not notifying them.", "PDPA 2012 s. 26D(5)(b)")
 		return b.done()

@@ -42,8 +42,8 @@ func TestUKGDPR(t *testing.T) {
 	if !contains(o.Citations, "UK GDPR Art. 33(1)") || contains(o.Citations, "GDPR Art. 33(1)") {
 		t.Errorf("Citations: got %v, want UK GDPR articles only", o.Citations)
 	}
-	if !contains(o.Citations, "PECR 2003 reg. 5A(2)") {
-		t.Errorf("Citations: got %v, want the PECR 24-hour rule mentioned", o.Citations)
+	if !contains(o.Citations, "PECR 2003 reg. 5A(2) as amended by the Data (Use and Access) Act 2025") {
+		t.Errorf("Citations: got %v, want the PECR rule as amended in 2025 (72 hours) mentioned", o.Citations)
 	}
 	if len(o.Unverified) == 0 {
 		t.Errorf("Unverified: got none, want the UK Art. 34(3) text flagged")

@@ -47,7 +47,7 @@ func DecideUSCA(f Facts) Obligation {
 		return b.done()
 	}
 	b.o.NotifyIndividuals = true
-	b.o.IndividualDeadline = at(AfterCalendarDays(f.DiscoveredAt, 30))
+	b.o.IndividualDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSPacific))
 	b.o.IndividualDeadlineText = "in the most expedient time possible and without unreasonable delay, within 30 calendar days of discovery or notification of the data breach, except as needed for law enforcement or to determine the scope of the breach and restore the integrity of the system"
 	b.because(fmt.Sprintf("California law has no risk-of-harm test: every California resident whose personal information was, or is reasonably believed to have been, acquired must be notified within 30 calendar days of discovery, i.e. by %s.", b.o.IndividualDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(a)")
 	b.because("Notice may be delayed only when a law-enforcement agency determines it would impede a criminal investigation, or as necessary to determine the scope of the breach and restore the reasonable integrity of the system.", "Cal. Civ. Code § 1798.82(c)")
@@ -58,16 +58,21 @@ func DecideUSCA(f Facts) Obligation {
 		b.because("Only online-account credentials were exposed: notice may be given electronically, directing people to change their password and security answers, but not to an e-mail account whose credentials were breached.", "Cal. Civ. Code § 1798.82(j)(4)")
 	}
 	b.cite("Cal. Civ. Code § 1798.82(d)")
-	if f.HIPAACoveredEntity && hasHealth(f) {
+	if f.HIPAACoveredEntity && hasPHI(f) {
 		b.because("A HIPAA covered entity that complies completely with the HITECH notice rules is deemed to comply with the content requirements of subdivision (d); the 30-day deadline and the Attorney General copy are kept here because the deemed compliance is stated for content only.", "Cal. Civ. Code § 1798.82(e)")
 		b.unverified("whether § 1798.82(e) HIPAA deemed compliance also displaces the SB 446 30-day deadline")
 	}
 
 	if f.Subjects > 500 {
 		b.o.NotifyRegulator = true
-		b.o.RegulatorDeadline = at(AfterCalendarDays(f.DiscoveredAt, 45))
-		b.o.RegulatorDeadlineText = "a sample copy of the notice, electronically, within 15 calendar days of notifying affected consumers (the date shown is the latest possible: 15 days after the last day for notice to consumers)"
-		b.because(fmt.Sprintf("More than 500 California residents are notified as a result of a single breach (%d), so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of notifying consumers; with consumer notice due within 30 days the latest date is %s.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
+		b.o.RegulatorDeadlineText = "a sample copy of the notice, electronically, within 15 calendar days of notifying affected consumers"
+		if f.IndividualsNotifiedAt.IsZero() {
+			b.o.RegulatorDeadline = b.o.IndividualDeadline
+			b.because(fmt.Sprintf("More than 500 California residents are notified as a result of a single breach (%d), so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of notifying consumers. Consumers are not notified yet, so the copy is planned with the consumer notice (by %s); once they are notified, the deadline is 15 days after that notice.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
+		} else {
+			b.o.RegulatorDeadline = at(CalendarDaysEnd(f.IndividualsNotifiedAt, 15, zoneUSPacific))
+			b.because(fmt.Sprintf("More than 500 California residents were notified as a result of a single breach (%d) on %s, so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of that notice, i.e. by %s.", f.Subjects, f.IndividualsNotifiedAt.UTC().Format("2006-01-02 15:04 MST"), b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
+		}
 	} else {
 		b.because(fmt.Sprintf("Not more than 500 California residents are affected (%d), so no sample copy is due to the Attorney General.", f.Subjects), "Cal. Civ. Code § 1798.82(f)")
 	}

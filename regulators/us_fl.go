@@ -49,7 +49,7 @@ func DecideUSFL(f Facts) Obligation {
 	if !usTriggered(b, f, s) {
 		return b.done()
 	}
-	deadline := AfterCalendarDays(f.DiscoveredAt, 30)
+	deadline := CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSEastern)
 
 	if f.Subjects >= 500 {
 		b.o.NotifyRegulator = true
@@ -60,14 +60,14 @@ func DecideUSFL(f Facts) Obligation {
 		b.because(fmt.Sprintf("Fewer than 500 individuals in Florida are affected (%d), so no notice to the Department of Legal Affairs is due.", f.Subjects), "Fla. Stat. § 501.171(3)(a)")
 	}
 
-	if !f.Risk.AtLeast(RiskRisk) {
+	if d, ok := flNoHarm(b, f); ok {
 		b.o.SafeHarbour = "no identity theft or other financial harm likely (Fla. Stat. § 501.171(4)(c))"
 		b.because(fmt.Sprintf("The assessment finds the breach unlikely to cause harm (risk %q). Florida does not require individual notice if, after an appropriate investigation and consultation with the relevant law-enforcement agencies, the covered entity reasonably determines that the breach has not and will not likely result in identity theft or any other financial harm; the determination must be in writing, kept five years and provided to the Department within 30 days.", f.Risk), "Fla. Stat. § 501.171(4)(c)")
 		b.notice(Notice{
 			To:           usFLReg,
 			Required:     true,
-			Deadline:     at(deadline),
-			DeadlineText: "within 30 days after the determination that no harm is likely (the date shown counts from discovery)",
+			Deadline:     at(CalendarDaysEnd(d.At, 30, zoneUSEastern)),
+			DeadlineText: "within 30 days after the determination that no harm is likely",
 			Reasons:      []string{"Relying on the no-harm exception requires providing the written determination to the Department of Legal Affairs."},
 			Citations:    []string{"Fla. Stat. § 501.171(4)(c)"},
 		})
@@ -84,4 +84,13 @@ func DecideUSFL(f Facts) Obligation {
 		"notice in print and to broadcast media, including major media in urban and rural areas where the affected individuals reside",
 	})
 	return b.done()
+}
+
+// flNoHarm reports whether Florida's no-harm exception applies: the risk
+// is low and the written determination is recorded on the incident.
+func flNoHarm(b *builder, f Facts) (Determination, bool) {
+	if f.Risk.AtLeast(RiskRisk) {
+		return Determination{}, false
+	}
+	return documentedAt(b, f, ExceptionFLNoHarm, "Florida's no-harm exception (a written determination, after an appropriate investigation and consultation with the relevant law-enforcement agencies, that the breach has not and will not likely result in identity theft or any other financial harm)", "Fla. Stat. § 501.171(4)(c)")
 }

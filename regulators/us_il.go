@@ -61,6 +61,15 @@ func DecideUSIL(f Facts) Obligation {
 	} else {
 		b.because(fmt.Sprintf("Not more than 500 Illinois residents are affected (%d), so no Attorney General notice is due.", f.Subjects), "815 ILCS 530/10(e)(1)")
 	}
+	if (f.HIPAACoveredEntity || f.HIPAABusinessAssociate) && hasPHI(f) {
+		b.notice(Notice{
+			To:           usILReg,
+			Required:     true,
+			DeadlineText: "within 5 business days of notifying the Secretary of Health and Human Services",
+			Reasons:      []string{"A HIPAA covered entity or business associate is deemed to comply with the Act if it complies with HIPAA, provided that, when it must notify the HHS Secretary of a breach, it also notifies the Illinois Attorney General within 5 business days of notifying the Secretary. " + businessDayNote},
+			Citations:    []string{"815 ILCS 530/50"},
+		})
+	}
 	usSubstitute(b, f, "815 ILCS 530/10(c)(3)", true, []string{
 		"e-mail notice where the data collector has e-mail addresses",
 		"conspicuous posting of the notice on the data collector's web site page, if any",

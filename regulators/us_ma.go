@@ -55,8 +55,10 @@ func DecideUSMA(f Facts) Obligation {
 	case acquired:
 		b.because("The personal information was acquired by an unauthorised person: notice is due on that ground alone, without any risk-of-harm test.", "Mass. Gen. Laws ch. 93H, § 3(b)")
 	case f.Risk.AtLeast(RiskRisk):
+		b.judgment(fmt.Sprintf("whether the exposure creates a substantial risk of identity theft or fraud (Mass. Gen. Laws ch. 93H, § 1(a)); the automated score rates the risk %q", f.Risk))
 		b.because(fmt.Sprintf("The exposure creates a substantial risk of identity theft or fraud (risk %q), which makes it a 'breach of security'.", f.Risk), "Mass. Gen. Laws ch. 93H, § 1(a)")
 	default:
+		b.judgment(fmt.Sprintf("that the exposure creates no substantial risk of identity theft or fraud (Mass. Gen. Laws ch. 93H, § 1(a)); the automated score rates the risk %q", f.Risk))
 		b.o.SafeHarbour = "no substantial risk of identity theft or fraud (Mass. Gen. Laws ch. 93H, § 1(a))"
 		b.because(fmt.Sprintf("The data was exposed but there is no evidence it was acquired, and the assessment finds no substantial risk of identity theft or fraud (risk %q); that is not a 'breach of security' as defined, so no notice is due. Record the reasoning.", f.Risk), "Mass. Gen. Laws ch. 93H, § 1(a)")
 		return b.done()

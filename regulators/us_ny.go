@@ -48,6 +48,10 @@ func DecideUSNY(f Facts) Obligation {
 		return b.done()
 	}
 	inadvertent := !f.Malicious && (f.Cause == "misdelivery" || f.Cause == "insider") && !f.Risk.AtLeast(RiskRisk)
+	var det Determination
+	if inadvertent {
+		det, inadvertent = documentedAt(b, f, ExceptionNYInadvertent, "New York's inadvertent-disclosure exception (disclosure by persons authorised to access the information, determined in writing not likely to result in misuse or financial or emotional harm)", "N.Y. Gen. Bus. Law § 899-aa(2)(a)")
+	}
 	if inadvertent {
 		b.o.SafeHarbour = "inadvertent disclosure by authorised persons, misuse and harm unlikely (N.Y. Gen. Bus. Law § 899-aa(2)(a))"
 		b.because(fmt.Sprintf("The exposure was an inadvertent disclosure (%s, not malicious) and the assessment finds misuse or financial or emotional harm unlikely (risk %q), so notice to residents is not required, provided the determination is documented in writing and kept for at least five years.", f.Cause, f.Risk), "N.Y. Gen. Bus. Law § 899-aa(2)(a)")
@@ -55,8 +59,8 @@ func DecideUSNY(f Facts) Obligation {
 			b.notice(Notice{
 				To:           usNYReg,
 				Required:     true,
-				Deadline:     at(AfterCalendarDays(f.DiscoveredAt, 10)),
-				DeadlineText: "within ten days after the determination (the date shown counts from discovery, the earliest possible determination)",
+				Deadline:     at(CalendarDaysEnd(det.At, 10, zoneUSEastern)),
+				DeadlineText: "within ten days after the determination",
 				Reasons:      []string{fmt.Sprintf("The inadvertent-disclosure determination covers more than 500 New York residents (%d), so it must be provided to the Attorney General.", f.Subjects)},
 				Citations:    []string{"N.Y. Gen. Bus. Law § 899-aa(2)(a)"},
 			})
@@ -64,7 +68,7 @@ func DecideUSNY(f Facts) Obligation {
 		return b.done()
 	}
 	b.o.NotifyIndividuals = true
-	b.o.IndividualDeadline = at(AfterCalendarDays(f.DiscoveredAt, 30))
+	b.o.IndividualDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSEastern))
 	b.o.IndividualDeadlineText = "in the most expedient time possible and without unreasonable delay, within 30 days after the breach has been discovered, delayed only for the legitimate needs of law enforcement"
 	b.because(fmt.Sprintf("Every New York resident whose private information was, or is reasonably believed to have been, accessed or acquired must be notified within 30 days after discovery, i.e. by %s; New York has no risk-of-harm exception beyond inadvertent disclosure by authorised persons.", b.o.IndividualDeadline.Format("2006-01-02 15:04 MST")), "N.Y. Gen. Bus. Law § 899-aa(2)", "N.Y. Gen. Bus. Law § 899-aa(4)")
 	b.cite("N.Y. Gen. Bus. Law § 899-aa(7)")
@@ -90,7 +94,7 @@ func DecideUSNY(f Facts) Obligation {
 		Citations:    []string{"N.Y. Gen. Bus. Law § 899-aa(8)(a)", "23 NYCRR § 500.17(a)"},
 	})
 	craNotice(b, f.Subjects, 5000, "The number of New York residents", "as to the timing, content and distribution of the notices and the approximate number of affected persons, without delaying notice to residents", "N.Y. Gen. Bus. Law § 899-aa(8)(b)")
-	if f.HIPAACoveredEntity && hasHealth(f) {
+	if f.HIPAACoveredEntity && hasPHI(f) {
 		b.because("Notice given to residents under HIPAA/HITECH (or GLBA, or 23 NYCRR 500) satisfies the resident notice, but the Attorney General, the Department of State, the State Police and the consumer reporting agencies must still be notified.", "N.Y. Gen. Bus. Law § 899-aa(2)(b)")
 		b.notice(Notice{
 			To:           usNYReg,

@@ -51,14 +51,14 @@ func DecideUSTX(f Facts) Obligation {
 		return b.done()
 	}
 	b.o.NotifyIndividuals = true
-	b.o.IndividualDeadline = at(AfterCalendarDays(f.DiscoveredAt, 60))
+	b.o.IndividualDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 60, zoneUSCentral))
 	b.o.IndividualDeadlineText = "without unreasonable delay and in each case not later than the 60th day after the date on which the person determines that the breach occurred"
 	b.because(fmt.Sprintf("Texas has no risk-of-harm test: every individual whose sensitive personal information was, or is reasonably believed to have been, acquired must be notified not later than the 60th day after the breach is determined, i.e. by %s (counted from discovery, the earliest possible determination). Residents of other states may instead be notified under their own state's law.", b.o.IndividualDeadline.Format("2006-01-02 15:04 MST")), "Tex. Bus. & Com. Code § 521.053(b)", "Tex. Bus. & Com. Code § 521.053(b-1)")
 	b.because("Notice may be delayed at the request of a law-enforcement agency that determines it would impede a criminal investigation.", "Tex. Bus. & Com. Code § 521.053(d)")
 
 	if f.Subjects >= 250 {
 		b.o.NotifyRegulator = true
-		b.o.RegulatorDeadline = at(AfterCalendarDays(f.DiscoveredAt, 30))
+		b.o.RegulatorDeadline = at(CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSCentral))
 		b.o.RegulatorDeadlineText = "as soon as practicable and not later than the 30th day after the date on which the person determines that the breach occurred, using the Attorney General's electronic form"
 		b.because(fmt.Sprintf("The breach involves at least 250 Texas residents (%d), so the Attorney General must be notified through its electronic form as soon as practicable and not later than 30 days after the breach is determined, i.e. by %s; the Attorney General publishes such notices.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "Tex. Bus. & Com. Code § 521.053(i)", "Tex. Bus. & Com. Code § 521.053(j)")
 	} else {

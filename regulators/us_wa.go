@@ -50,12 +50,13 @@ func DecideUSWA(f Facts) Obligation {
 	if !usTriggered(b, f, s) {
 		return b.done()
 	}
+	b.judgment(fmt.Sprintf("whether the breach is reasonably likely to subject consumers to a risk of harm (RCW 19.255.010(1)); the automated score rates the risk %q", f.Risk))
 	if !f.Risk.AtLeast(RiskRisk) {
 		b.o.SafeHarbour = "breach not reasonably likely to subject consumers to a risk of harm (RCW 19.255.010(1))"
 		b.because(fmt.Sprintf("Washington requires no notice when the breach is not reasonably likely to subject consumers to a risk of harm, and the assessment rates the risk %q; document that finding.", f.Risk), "RCW 19.255.010(1)")
 		return b.done()
 	}
-	deadline := AfterCalendarDays(f.DiscoveredAt, 30)
+	deadline := CalendarDaysEnd(f.DiscoveredAt, 30, zoneUSPacific)
 	b.o.NotifyIndividuals = true
 	b.o.IndividualDeadline = at(deadline)
 	b.o.IndividualDeadlineText = "in the most expedient time possible, without unreasonable delay, and no more than 30 calendar days after the breach was discovered, unless a law-enforcement agency asks for delay"

@@ -212,6 +212,39 @@ func TestAssessScenarios(t *testing.T) {
 			regulator: []string{"EU-GDPR"}, individuals: []string{"EU-GDPR"},
 			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}},
 			rules:     []string{"enisa-severity", "financial-fraud"}},
+		// A German shop's checkout is skimmed; its customers live in
+		// California, China and Switzerland, none in the EU. The GDPR
+		// covers all processing in the context of the German establishment
+		// whoever the people are (GDPR Art. 3(1)): the German authority is
+		// told within 72 hours and all three people are told (Art. 34);
+		// PIPL covers the Chinese customer, whom the shop targets (Art.
+		// 3(2)); California's statute its resident; Switzerland has no
+		// encoded rule. by_jurisdiction still counts residence.
+		{name: "establishment-scope", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"CH": 1, "CN-PIPL": 1, "US-CA": 1},
+			regulator: []string{"CN-PIPL", "EU-GDPR"}, individuals: []string{"CN-PIPL", "EU-GDPR", "US-CA"},
+			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}, "US-CA": {individuals: "2026-12-21T07:59:59Z"}},
+			rules:     []string{"enisa-severity", "financial-fraud"}},
+		// A covered entity's billing system (names, addresses, SSNs, card
+		// numbers; no health category) is copied: all of it is PHI (45 CFR
+		// § 160.103), so HIPAA applies: individuals within 60 days and the
+		// HHS annual log (fewer than 500), ending in Eastern time; Texas law
+		// covers its residents too (60 days, Central time). The staff HR
+		// system, marked phi: false, is not affected.
+		{name: "hipaa-billing", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"US-TX": 3},
+			regulator: []string{"US-HIPAA"}, individuals: []string{"US-HIPAA", "US-TX"},
+			deadlines: map[string]due{
+				"US-HIPAA": {regulator: "2027-03-02T04:59:59Z", individuals: "2027-01-20T04:59:59Z"},
+				"US-TX":    {individuals: "2027-01-20T05:59:59Z"},
+			},
+			rules: []string{"enisa-severity", "financial-fraud", "identity-theft"}},
+		// Two rental agreements with driver's licence numbers e-mailed to a
+		// trusted partner who deleted them; General Counsel recorded the
+		// written no-harm determination after consulting the police, so
+		// Florida's exception applies (Fla. Stat. § 501.171(4)(c)): no
+		// individual notice, the determination goes to the Department
+		// within 30 days of it.
+		{name: "florida-determination", risk: "low", level: "low", total: 2, byJur: map[string]int{"US-FL": 2},
+			deadlines: map[string]due{}, rules: []string{"enisa-severity", "trusted-recipient"}},
 		// A HIPAA covered entity's records of unsecured PHI taken by an
 		// intruder: HIPAA requires individual notice within 60 days of
 		// discovery (45 CFR 164.404(b)) and, under 500 people, the HHS log
@@ -223,9 +256,9 @@ func TestAssessScenarios(t *testing.T) {
 			regulator:   []string{"US-HIPAA"},
 			individuals: []string{"US-CA", "US-HIPAA", "US-OH", "US-TX"},
 			deadlines: map[string]due{
-				"US-CA":    {individuals: "2026-12-20T09:00:00Z"},
-				"US-HIPAA": {regulator: "2027-03-02T00:00:00Z", individuals: "2027-01-19T09:00:00Z"},
-				"US-TX":    {individuals: "2027-01-19T09:00:00Z"},
+				"US-CA":    {individuals: "2026-12-21T07:59:59Z"},
+				"US-HIPAA": {regulator: "2027-03-02T04:59:59Z", individuals: "2027-01-20T04:59:59Z"},
+				"US-TX":    {individuals: "2027-01-20T05:59:59Z"},
 				"US-OH":    {individuals: "2027-01-04T09:00:00Z"},
 			},
 			rules: []string{"enisa-severity", "special-categories", "identity-theft"}},
@@ -244,6 +277,9 @@ func TestAssessScenarios(t *testing.T) {
 		// in 3-5 days (APPI Rules Art. 8), Brazil 3 business days
 		// (ANPD Res. 15/2024), California and New York 30 days to the people;
 		// India's DPDP breach duty is not yet in force; Mexico has no rule.
+		// Day limits end at midnight in the regulator's zone (Singapore,
+		// Pacific, Eastern, Central); Japan counts the day of awareness as
+		// day 1; Brazil skips Friday 20 November (Consciência Negra).
 		{name: "multi-jurisdiction", risk: "high", level: "very_high", total: 14,
 			byJur: map[string]int{"AU-NDB": 1, "BR-LGPD": 1, "CA-PIPEDA": 1, "CN-PIPL": 1, "EU-GDPR": 2, "IN-DPDP": 1, "JP-APPI": 1, "MX": 1,
 				"SG-PDPA": 1, "UK-GDPR": 1, "US-CA": 1, "US-NY": 1, "US-TX": 1},
@@ -252,12 +288,12 @@ func TestAssessScenarios(t *testing.T) {
 			deadlines: map[string]due{
 				"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"},
 				"UK-GDPR": {regulator: "2026-11-23T09:00:00Z"},
-				"SG-PDPA": {regulator: "2026-11-23T09:00:00Z"},
-				"JP-APPI": {regulator: "2026-11-23T09:00:00Z"},
-				"BR-LGPD": {regulator: "2026-11-25T09:00:00Z", individuals: "2026-11-25T09:00:00Z"},
-				"US-CA":   {individuals: "2026-12-20T09:00:00Z"},
-				"US-NY":   {individuals: "2026-12-20T09:00:00Z"},
-				"US-TX":   {individuals: "2027-01-19T09:00:00Z"},
+				"SG-PDPA": {regulator: "2026-11-23T15:59:59Z"},
+				"JP-APPI": {regulator: "2026-11-22T14:59:59Z"},
+				"BR-LGPD": {regulator: "2026-11-26T02:59:59Z", individuals: "2026-11-26T02:59:59Z"},
+				"US-CA":   {individuals: "2026-12-21T07:59:59Z"},
+				"US-NY":   {individuals: "2026-12-21T04:59:59Z"},
+				"US-TX":   {individuals: "2027-01-20T05:59:59Z"},
 			},
 			rules: []string{"enisa-severity", "financial-fraud"}},
 		// A publicly readable bucket with contact data, purchases and the
@@ -283,17 +319,18 @@ func TestAssessScenarios(t *testing.T) {
 			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}}, public: true,
 			rules: []string{"enisa-severity", "availability-lost"}},
 		// One misconfiguration exposes a Californian patient's health
-		// record and two German subscribers' e-mail addresses. Risk is
-		// decided per jurisdiction from its own people's data (GDPR Arts.
-		// 33-34 look at the risk to the data subjects concerned): an
-		// e-mail address alone, of two people, not taken on purpose, is
-		// unlikely to result in a risk, so neither the Irish DPC nor the
-		// subscribers are told; the patient must be told within 30 days
-		// (Cal. Civ. Code § 1798.82(a), name with medical information).
-		// The top-level risk is the highest, the patient's.
+		// record and two German subscribers' e-mail addresses. The
+		// organisation is established in Ireland, so the GDPR covers all
+		// its processing, the Californian patient's too (GDPR Art. 3(1)):
+		// the EU-GDPR group is everyone, its risk is high (health data),
+		// so the Irish DPC is notified within 72 hours and the people told
+		// (Arts. 33-34); the patient must also be told within 30 days
+		// under Cal. Civ. Code § 1798.82(a) (name with medical
+		// information). by_jurisdiction still counts residence.
 		{name: "mixed-risk", risk: "high", level: "very_high", total: 3, byJur: map[string]int{"EU-GDPR": 2, "US-CA": 1},
-			individuals: []string{"US-CA"}, deadlines: map[string]due{"US-CA": {individuals: "2026-12-20T09:00:00Z"}},
-			rules: []string{"enisa-severity", "special-categories"}},
+			regulator: []string{"EU-GDPR"}, individuals: []string{"EU-GDPR", "US-CA"},
+			deadlines: map[string]due{"EU-GDPR": {regulator: "2026-11-23T09:00:00Z"}, "US-CA": {individuals: "2026-12-21T07:59:59Z"}},
+			rules:     []string{"enisa-severity", "special-categories"}},
 		// The only accounts named do not exist in the directory: no
 		// personal data breach affecting anyone (Art. 4(12)); keep the
 		// record (Art. 33(5)).
