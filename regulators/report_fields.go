@@ -302,6 +302,8 @@ var reportForms = map[string][]ReportForm{
 			field("breach_date", "Date of the breach (send as soon as known)", "815 ILCS 530/10(e)(1)", FactOccurred, "the date of the breach", "phased"),
 		},
 	}},
+	caQCID: caProvincialForms[caQCID],
+	caABID: caProvincialForms[caABID],
 	caPIPEDAID: {{
 		ID: caPIPEDAID, Jurisdiction: caPIPEDAID, Title: "Report of a breach of security safeguards to the Privacy Commissioner of Canada (SOR/2018-64 s. 2)", Language: "en",
 		Source: "read: SOR/2018-64 s. 2(1)(a)-(c) and s. 2(2) (Canada Gazette and a practitioners' quotation); (d)-(g) not read",

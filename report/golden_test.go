@@ -36,6 +36,7 @@ func goldenCases(t *testing.T) []goldenCase {
 		dir := filepath.Join("../cmd/breach/testdata/assess", c)
 		cases = append(cases, goldenCase{name: "assess-" + c, inventory: filepath.Join(dir, "inventory.yaml"), incident: filepath.Join(dir, "incident.json")})
 	}
+	cases = append(cases, goldenCase{name: "canada", inventory: "testdata/canada/inventory.yaml", incident: "testdata/canada/incident.json"})
 	cases = append(cases, goldenCase{name: "us-states", inventory: "../regulators/testdata/us_states/inventory.yaml", incident: "../regulators/testdata/us_states/incident.json"})
 	return cases
 }
