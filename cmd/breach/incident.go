@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/breach-notify/breach/access"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -288,7 +290,7 @@ func (cf *clientFlags) client(cmd *cobra.Command, env incidentEnv) (*apiClient, 
 	tr.ResponseHeaderTimeout = cf.timeout
 	return &apiClient{
 		base:   u,
-		token:  orEnv(cmd, env, "token", cf.token, envAPIToken, ""),
+		token:  cmp.Or(orEnv(cmd, env, "token", cf.token, envAPIToken, ""), localAdminToken(env)),
 		http:   &http.Client{Timeout: cf.timeout},
 		stream: &http.Client{Transport: tr},
 	}, nil
@@ -718,36 +720,36 @@ func writeAssessment(w io.Writer, a *assessmentDoc, now time.Time) {
 // ---------------------------------------------------------------- approve
 
 func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
-	var by string
+	var reason, by string
 	cmd := &cobra.Command{
 		Use:   "approve ID",
 		Short: "Approve the current revision of an assessed incident for notification",
 		Long: "Approve the current revision of an incident for notification: the service then plans\n" +
 			"and sends the notices its assessment requires. The incident must be assessed first\n" +
-			"(see `breach incident show ID`). The approver is recorded as proof of the decision.",
+			"(see `breach incident show ID`). The approver is the principal of the API token;\n" +
+			"the reason is kept with it in the audit log as proof of the decision.",
 		Args: usageArgs(cobra.ExactArgs(1)),
-		Example: "  breach incident approve INC-2026-0042 --by \"Privacy Office\"\n" +
-			"  breach incident approve INC-2026-0042 --server https://breach.internal:8080",
+		Example: "  breach incident approve INC-2026-0042 --reason \"counsel confirmed the duty to notify\"\n" +
+			"  breach incident approve INC-2026-0042 --reason \"...\" --server https://breach.internal:8080",
 	}
 	cf := addClientFlags(cmd)
-	cmd.Flags().StringVar(&by, "by", "", "who approves (default $USER, or \"cli\")")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the notices may go out (required; kept in the audit log)")
+	cmd.Flags().StringVar(&by, "by", "", "ignored: the approver is the principal of the API token")
+	_ = cmd.Flags().MarkDeprecated("by", "the approver is the principal of the API token; give --reason")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id := args[0]
 		if !incident.ValidID(id) {
 			return usageError(fmt.Errorf("%q is not an incident id (1-128 letters, digits, '-' or '_')", id))
 		}
-		if !cmd.Flags().Changed("by") {
-			by = cmp.Or(strings.TrimSpace(env.getenv("USER")), "cli")
-		}
-		if strings.TrimSpace(by) == "" {
-			return usageError(errors.New("--by must name who approves"))
+		if strings.TrimSpace(reason) == "" {
+			return usageError(errors.New("--reason must say why the notices may go out (it is kept in the audit log)"))
 		}
 		c, err := cf.client(cmd, env)
 		if err != nil {
 			return err
 		}
 		body, err := c.call(cmd.Context(), request{method: http.MethodPost, path: "/api/v1/incidents/" + url.PathEscape(id) + "/approve",
-			body: web.ApproveRequest{By: by}})
+			body: web.ApproveRequest{Reason: reason}})
 		if err != nil {
 			return err
 		}
@@ -759,13 +761,7 @@ func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
 		if err := json.Unmarshal(body, &ap); err != nil || ap.Incident == "" {
 			return fmt.Errorf("the server's approval of %s is not the expected JSON", id)
 		}
-		if ap.By != strings.TrimSpace(by) {
-			// The first approval of a revision stands; the service answers it.
-			fmt.Fprintf(cmd.OutOrStdout(), "%s revision %d was already approved by %s at %s; that approval stands\n",
-				ap.Incident, ap.Revision, oneLine(ap.By), formatTime(ap.At))
-		} else {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s revision %d approved by %s at %s\n", ap.Incident, ap.Revision, oneLine(ap.By), formatTime(ap.At))
-		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s revision %d approved by %s at %s\n", ap.Incident, ap.Revision, oneLine(ap.By), formatTime(ap.At))
 		fmt.Fprintf(cmd.ErrOrStderr(), "breach: follow the campaign with: breach notices status %s --watch\n", ap.Incident)
 		return nil
 	}
@@ -868,4 +864,17 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// localAdminToken reads the admin token the service wrote on its first
+// start in the data directory ($BREACH_DATA_DIR, else ./breach-data), so
+// that on the machine that runs the service the CLI works without
+// --token; "" when there is none to read.
+func localAdminToken(env incidentEnv) string {
+	dir := cmp.Or(env.getenv("BREACH_DATA_DIR"), config.Default().DataDir)
+	b, err := os.ReadFile(filepath.Join(dir, access.AdminTokenFile))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }

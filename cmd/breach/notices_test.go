@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/breach-notify/breach/access"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -118,6 +119,12 @@ var (
 	}
 )
 
+// cliToken is the API token the CLI tests send, and cliAuth the server
+// side that accepts it as the approver "tester".
+const cliToken = "brt_cli-test-token"
+
+var cliAuth = web.StaticToken{Token: cliToken, Principal: access.Principal{Name: "tester", Role: access.RoleAdmin}}
+
 // newCampaignAPI serves web.New with a cliCampaigns.
 func newCampaignAPI(t *testing.T, progression ...notify.Counts) (*cliCampaigns, string) {
 	t.Helper()
@@ -127,7 +134,7 @@ func newCampaignAPI(t *testing.T, progression ...notify.Counts) (*cliCampaigns, 
 		progression: progression,
 		entries:     exportEntries,
 	}
-	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{Incidents: c, Campaigns: c}, nil))
+	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{Incidents: c, Campaigns: c, Auth: cliAuth}, nil))
 	t.Cleanup(srv.Close)
 	return c, srv.URL
 }
@@ -137,7 +144,12 @@ func newCampaignAPI(t *testing.T, progression ...notify.Counts) (*cliCampaigns, 
 func cliRun(t *testing.T, ctx context.Context, mk func(incidentEnv) *cobra.Command, env incidentEnv, args ...string) (int, string, string) {
 	t.Helper()
 	if env.getenv == nil {
-		env.getenv = func(string) string { return "" }
+		env.getenv = func(k string) string {
+			if k == envAPIToken {
+				return cliToken
+			}
+			return ""
+		}
 	}
 	if env.now == nil {
 		env.now = func() time.Time { return cliNow }
@@ -163,7 +175,12 @@ func cliRun(t *testing.T, ctx context.Context, mk func(incidentEnv) *cobra.Comma
 }
 
 func envWith(vars map[string]string) incidentEnv {
-	return incidentEnv{getenv: func(k string) string { return vars[k] }}
+	return incidentEnv{getenv: func(k string) string {
+		if v, ok := vars[k]; ok || k != envAPIToken {
+			return v
+		}
+		return cliToken
+	}}
 }
 
 func TestIncidentApprove(t *testing.T) {
@@ -178,26 +195,21 @@ func TestIncidentApprove(t *testing.T) {
 		notInError string
 		mod        func(*cliCampaigns)
 	}{
-		{name: "already approved by another", args: []string{"INC-2026-0042", "--by", "ops"}, mod: func(c *cliCampaigns) { c.first = "auto-approve" },
-			wantOut: "INC-2026-0042 revision 2 was already approved by auto-approve at 2026-11-21 09:01 UTC; that approval stands\n", wantBy: "auto-approve"},
-		{name: "approval conflict", args: []string{"INC-2026-0042", "--by", "ops"}, mod: func(c *cliCampaigns) { c.conflict = true }, wantCode: 1,
+		{name: "approval conflict", args: []string{"INC-2026-0042", "--reason", "ok"}, mod: func(c *cliCampaigns) { c.conflict = true }, wantCode: 1,
 			wantErr: "breach: the current revision of incident INC-2026-0042 is already approved by someone else; the first approval stands\n"},
-		{name: "named approver", args: []string{"INC-2026-0042", "--by", "Privacy Office"},
-			wantOut: "INC-2026-0042 revision 2 approved by Privacy Office at 2026-11-21 09:01 UTC\n",
-			wantErr: "breach notices status INC-2026-0042 --watch", wantBy: "Privacy Office"},
-		{name: "approver from USER", env: map[string]string{"USER": "amartin"}, args: []string{"INC-2026-0042"},
-			wantOut: "INC-2026-0042 revision 2 approved by amartin at 2026-11-21 09:01 UTC\n", wantBy: "amartin"},
-		{name: "no USER", args: []string{"INC-2026-0042"},
-			wantOut: "INC-2026-0042 revision 2 approved by cli at 2026-11-21 09:01 UTC\n", wantBy: "cli"},
-		{name: "json", args: []string{"INC-2026-0042", "--by", "ops", "--json"},
-			wantOut: "{\n  \"incident\": \"INC-2026-0042\",\n  \"revision\": 2,\n  \"by\": \"ops\",\n  \"at\": \"2026-11-21T09:01:30Z\"\n}\n", wantBy: "ops"},
-		{name: "not assessed", args: []string{"INC-NEW"}, wantCode: 1,
+		{name: "approver is the token's principal", args: []string{"INC-2026-0042", "--reason", "counsel agreed"},
+			wantOut: "INC-2026-0042 revision 2 approved by tester at 2026-11-21 09:01 UTC\n",
+			wantErr: "breach notices status INC-2026-0042 --watch", wantBy: "tester"},
+		{name: "json", args: []string{"INC-2026-0042", "--reason", "ok", "--json"},
+			wantOut: "{\n  \"incident\": \"INC-2026-0042\",\n  \"revision\": 2,\n  \"by\": \"tester\",\n  \"at\": \"2026-11-21T09:01:30Z\"\n}\n", wantBy: "tester"},
+		{name: "not assessed", args: []string{"INC-NEW", "--reason", "ok"}, wantCode: 1,
 			wantErr:    "breach: incident INC-NEW cannot be approved before its current revision is assessed; wait for the assessment (GET /api/v1/incidents/INC-NEW/assessment) and approve again\n",
 			notInError: "awaiting_assessment"},
-		{name: "unknown incident", args: []string{"INC-NOPE"}, wantCode: 1, wantErr: "breach: incident INC-NOPE not found"},
-		{name: "bad id", args: []string{"../x"}, wantCode: 2, wantErr: "is not an incident id"},
-		{name: "empty approver", args: []string{"INC-2026-0042", "--by", " "}, wantCode: 2, wantErr: "--by must name who approves"},
-		{name: "approver too long", args: []string{"INC-2026-0042", "--by", strings.Repeat("x", 201)}, wantCode: 1, wantErr: "at most 200 characters"},
+		{name: "unknown incident", args: []string{"INC-NOPE", "--reason", "ok"}, wantCode: 1, wantErr: "breach: incident INC-NOPE not found"},
+		{name: "bad id", args: []string{"../x", "--reason", "ok"}, wantCode: 2, wantErr: "is not an incident id"},
+		{name: "no reason", args: []string{"INC-2026-0042"}, wantCode: 2, wantErr: "--reason must say why"},
+		{name: "reason too long", args: []string{"INC-2026-0042", "--reason", strings.Repeat("x", 1001)}, wantCode: 1, wantErr: "at most 1000 characters"},
+		{name: "no token", env: map[string]string{envAPIToken: ""}, args: []string{"INC-2026-0042", "--reason", "ok"}, wantCode: 1, wantErr: "Authorization: Bearer"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -411,10 +423,11 @@ func TestNoticesWatchServerGone(t *testing.T) {
 		t.Errorf("unknown incident: got exit %d, stderr %q; want 1 and the server's message at once", code, stderr)
 	}
 
-	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{}, nil)) // no campaigns: 503
+	srv := httptest.NewServer(web.New(web.Config{}, web.Deps{Auth: cliAuth}, nil)) // no campaigns: 503
 	defer srv.Close()
 	clock := cliNow
-	tick := incidentEnv{now: func() time.Time { clock = clock.Add(10 * time.Second); return clock }}
+	tick := envWith(nil)
+	tick.now = func() time.Time { clock = clock.Add(10 * time.Second); return clock }
 	code, _, stderr = cliRun(t, context.Background(), newNoticesCmdWith, tick, "status", "INC-2026-0042", "--watch", "--interval", "1ms", "--server", srv.URL)
 	if code != 1 {
 		t.Fatalf("exit: got %d, want 1", code)
