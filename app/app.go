@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,6 +22,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
@@ -33,6 +35,7 @@ import (
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/templates"
 	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/web/public"
 	"github.com/breach-notify/breach/workflow"
 )
 
@@ -55,6 +58,38 @@ type Service struct {
 	httpLn  net.Listener
 	tokens  *access.Manager
 	audit   *audit.Log
+	key     []byte // the notice key: verification codes and lookups
+	site    *public.Site
+	siteLn  net.Listener
+}
+
+// startPublic opens the public announcement site on its own listener
+// (public.addr; no API route, no token). Without an inventory there are
+// no notices and no site.
+func (s *Service) startPublic(cfg config.Config, log *logrus.Entry) error {
+	if s.inv == nil || cfg.Public.Addr == "" {
+		return nil
+	}
+	o := s.inv.Organization
+	site, err := public.New(cfg.Public, public.Deps{Announcements: s.store, Verify: s.store, Affected: s.store,
+		Resender: public.ResenderFunc(s.flow.Resend), Secret: s.key, Now: s.now, Log: log.WithField("component", "public"),
+		Org: announce.Org{Name: o.Name, Website: o.Website, ContactName: o.Contact.Name, ContactEmail: o.Contact.Email, ContactPhone: o.Contact.Phone}})
+	if err != nil {
+		return fmt.Errorf("public site (config public): %w", err)
+	}
+	s.site = site
+	if s.siteLn, err = net.Listen("tcp", cfg.Public.Addr); err != nil {
+		return fmt.Errorf("public site: listen on %s (config public.addr): %w", cfg.Public.Addr, err)
+	}
+	return nil
+}
+
+// PublicAddr is the address the public site listens on, "" without one.
+func (s *Service) PublicAddr() string {
+	if s.siteLn == nil {
+		return ""
+	}
+	return s.siteLn.Addr().String()
 }
 
 // startTrust opens the audit log and the token manager, creates the first
@@ -153,6 +188,9 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	if s.flow, err = workflow.New(flow); err != nil {
 		return err
 	}
+	if err := s.startPublic(cfg, log); err != nil {
+		return err
+	}
 	s.intake, err = intake.New(intake.Config{Workers: cfg.Intake.Workers, MaxDeliver: cfg.Intake.MaxDeliver, NakDelay: cfg.Intake.NakDelay, AckWait: cfg.Intake.AckWait, Now: s.now},
 		s.bus, intakeStore{s.store}, intake.Hooks{}, log.WithField("component", "intake"))
 	if err != nil {
@@ -220,6 +258,16 @@ func (s *Service) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	if s.site != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.site.Serve(runCtx, s.siteLn); err != nil {
+				errc <- fmt.Errorf("public site: %w", err)
+			}
+		}()
+		s.log.WithField("public", "http://"+s.siteLn.Addr().String()).Info("public announcement site is serving")
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -258,6 +306,12 @@ func (s *Service) Store() store.Store { return s.store }
 func (s *Service) Close() {
 	if s.httpLn != nil {
 		_ = s.httpLn.Close()
+	}
+	if s.siteLn != nil {
+		_ = s.siteLn.Close()
+	}
+	if s.site != nil {
+		s.site.Close()
 	}
 	s.close()
 }
@@ -327,8 +381,9 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	if err != nil {
 		return err
 	}
-	comp, err := compose.New(compose.Config{Templates: set, Inventory: s.inv, Secret: key, AnnouncementURL: cfg.Campaign.AnnouncementURL, Now: s.now},
-		compose.IncidentsFunc(s.incidentRevision))
+	s.key = key
+	comp, err := compose.New(compose.Config{Templates: set, Inventory: s.inv, Secret: key, AnnouncementURL: cfg.Campaign.AnnouncementURL,
+		AnnouncementURLFor: cfg.Public.PageURL, Now: s.now}, compose.IncidentsFunc(s.incidentRevision))
 	if err != nil {
 		return err
 	}
@@ -340,7 +395,20 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	sink := s.metrics.countNotices(queue.NewSink(s.bus))
 	clog := log.WithField("component", "campaign")
 	flow.Composer = comp
-	flow.Planner = &notify.Planner{Policy: policy, Ledger: ledger, Sink: sink, Render: comp, Now: s.now}
+	// Every planned notice's code goes into the public site's
+	// verification index as it is planned.
+	flow.Planner = &notify.Planner{Policy: policy, Ledger: announce.IndexingLedger{Ledger: ledger, Index: s.store, Secret: key},
+		Sink: sink, Render: comp, Now: s.now}
+	pageURL := func(id string) string {
+		if u := cfg.Public.PageURL(id); u != "" {
+			return u
+		}
+		return cmp.Or(cfg.Campaign.AnnouncementURL, s.inv.Organization.Website)
+	}
+	flow.Announce = &workflow.AnnounceConfig{
+		Service: &announce.Service{Store: s.store, Now: s.now, Log: log.WithField("component", "announce"),
+			Builder: &announce.Builder{Templates: set, Inventory: s.inv, PageURL: pageURL, Now: s.now}},
+		Secret: key, Auto: cfg.Campaign.AutoAnnounce, UnreachableThreshold: cfg.Campaign.PublicNoticeUnreachable, PageURL: pageURL}
 	if s.chans, err = buildChannels(cfg, clog); err != nil {
 		return err
 	}

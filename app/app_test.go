@@ -45,6 +45,7 @@ func testConfig(dataDir, inv string) config.Config {
 	cfg.DataDir = dataDir
 	cfg.NATS.Listen = ""
 	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.Public.Addr = "127.0.0.1:0"
 	cfg.Inventory = inv
 	cfg.Campaign.AutoApprove = false
 	return cfg

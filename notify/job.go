@@ -92,3 +92,18 @@ func DecodeJob(data []byte) (Job, error) {
 	}
 	return j, nil
 }
+
+// ResendVersionBase is the first notice version of a re-send: a notice
+// asked for again through the public site's "am I affected?" form is
+// planned as version ResendVersionBase+n (a key of its own, so the ledger
+// proves it) and reads as the first notice, not as an update.
+const ResendVersionBase = 1000
+
+// DisplayVersion is the version a notice's text shows: re-sends show as
+// the first notice; 0 and below count as 1.
+func DisplayVersion(v int) int {
+	if v >= ResendVersionBase {
+		return 1
+	}
+	return max(v, 1)
+}

@@ -75,7 +75,7 @@ func (an *announcer) check(ctx context.Context, in *incident.Incident, a *assess
 	switch {
 	case err == nil && !n.Withdrawn():
 		return nil // published
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	case err != nil && !errors.Is(err, announce.ErrNotFound):
 		return err
 	}
 	an.mu.Lock()

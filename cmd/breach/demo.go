@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/web/public"
 	"io"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
@@ -29,7 +32,7 @@ import (
 )
 
 func newDemoCmd() *cobra.Command {
-	var dataDir, incidentName, httpAddr, logLevel string
+	var dataDir, incidentName, httpAddr, publicAddr, logLevel string
 	var exit bool
 	var timeout time.Duration
 	cmd := &cobra.Command{
@@ -45,13 +48,14 @@ Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), demoOptions{dataDir: dataDir, incident: incidentName,
-				httpAddr: httpAddr, logLevel: logLevel, exit: exit, timeout: timeout})
+				httpAddr: httpAddr, publicAddr: publicAddr, logLevel: logLevel, exit: exit, timeout: timeout})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data-dir", "", "data directory (default: a fresh temporary directory)")
 	f.StringVar(&incidentName, "incident", "01-exfiltration-orders.json", "example incident to publish (see examples/incidents)")
 	f.StringVar(&httpAddr, "http-addr", "127.0.0.1:0", "HTTP API address (port 0 picks a free one)")
+	f.StringVar(&publicAddr, "public-addr", "127.0.0.1:0", "public announcement site address (port 0 picks a free one)")
 	f.StringVar(&logLevel, "log-level", "warn", "service log level while the demo runs")
 	f.BoolVar(&exit, "exit", false, "stop when the campaign is done")
 	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up when the campaign is not done by then")
@@ -59,9 +63,9 @@ Ctrl-C.`,
 }
 
 type demoOptions struct {
-	dataDir, incident, httpAddr, logLevel string
-	exit                                  bool
-	timeout                               time.Duration
+	dataDir, incident, httpAddr, publicAddr, logLevel string
+	exit                                              bool
+	timeout                                           time.Duration
 }
 
 func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
@@ -90,7 +94,14 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	cfg.Inventory = filepath.Join(exDir, "inventory.yaml")
 	cfg.NATS.Listen = "" // in-process only: the demo never collides with a running service
 	cfg.HTTP.Addr = o.httpAddr
+	// The public site's address is fixed before the start so that the
+	// notices link to the real page of the announcement.
+	if cfg.Public.Addr, err = resolvePort(o.publicAddr); err != nil {
+		return usageError(fmt.Errorf("--public-addr: %w", err))
+	}
+	cfg.Public.BaseURL = "http://" + cfg.Public.Addr
 	cfg.Campaign.AutoApprove = true
+	cfg.Campaign.AutoAnnounce = true // demo only: publishes the public notice without an approver
 	cfg.Log.Level = o.logLevel
 	if err := cfg.Validate(); err != nil {
 		return usageError(err)
@@ -132,12 +143,27 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	printDemoSummary(out, svc, cfg, in, a, counts)
+	notice, err := waitAnnounced(waitCtx, svc.Store(), in.ID, a)
+	if err != nil {
+		return err
+	}
+	printDemoSummary(out, svc, cfg, in, a, counts, notice != nil, o.exit, filepath.Join(exDir, "incidents", path.Base(o.incident)))
 	if o.exit {
+		if notice != nil {
+			exportDir := filepath.Join(cfg.DataDir, "public")
+			pages, err := public.NewPages(announce.Org{Name: notice.Content().Org.Name, Website: notice.Content().Org.Website}, cfg.Public.BaseURL)
+			if err != nil {
+				return err
+			}
+			if _, err := announce.Export(exportDir, []*announce.Notice{notice}, pages); err != nil {
+				return fmt.Errorf("export the public notice: %w", err)
+			}
+			fmt.Fprintf(out, "  public notice, static copy for any web host: %s\n", filepath.Join(exportDir, "index.html"))
+		}
 		stop()
 		return <-done
 	}
-	fmt.Fprintf(out, "\nThe service keeps running (API http://%s). Press Ctrl-C to stop.\n", svc.HTTPAddr())
+	fmt.Fprintf(out, "\nThe service keeps running (API http://%s, public site http://%s). Press Ctrl-C to stop.\n", svc.HTTPAddr(), svc.PublicAddr())
 	select {
 	case <-ctx.Done():
 		stop()
@@ -191,7 +217,40 @@ func waitCampaign(ctx context.Context, svc *app.Service, id string, a *assess.As
 	}
 }
 
-func printDemoSummary(out io.Writer, svc *app.Service, cfg config.Config, in *incident.Incident, a *assess.Assessment, counts notify.Counts) {
+// resolvePort turns "host:0" into host and a free port, so the address is
+// known before the service listens on it.
+func resolvePort(addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// waitAnnounced waits for the public notice the assessment requires
+// (auto-announced in the demo) and returns it; nil when none is required.
+func waitAnnounced(ctx context.Context, st store.Store, id string, a *assess.Assessment) (*announce.Notice, error) {
+	if !a.PublicNotice.Required {
+		return nil, nil
+	}
+	for {
+		n, err := announce.Load(ctx, st, id)
+		if err == nil {
+			return n, nil
+		}
+		if !errors.Is(err, announce.ErrNotFound) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("public notice of %s not published in time: %w", id, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func printDemoSummary(out io.Writer, svc *app.Service, cfg config.Config, in *incident.Incident, a *assess.Assessment, counts notify.Counts, announced, exited bool, incidentFile string) {
 	fmt.Fprintf(out, "\n== Who is affected ==\n%d people (%d minors, %d without usable contact), %d records\n",
 		a.Subjects.Total, a.Subjects.Minors, a.Subjects.WithoutContact, a.Records)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -226,11 +285,18 @@ func printDemoSummary(out io.Writer, svc *app.Service, cfg config.Config, in *in
 	}
 	fmt.Fprintf(out, "\n== Where to look ==\n")
 	fmt.Fprintf(out, "  outbox (OUTBOX MODE: nothing was sent): %s\n", filepath.Join(cfg.DataDir, "outbox"))
-	fmt.Fprintf(out, "  ledger:     %s (SQLite; `breach serve --data-dir %s --inventory %s` serves it again)\n",
-		filepath.Join(cfg.DataDir, "breach.db"), cfg.DataDir, cfg.Inventory)
-	fmt.Fprintf(out, "  while the demo serves: breach incident show %s --server http://%s\n", in.ID, svc.HTTPAddr())
-	fmt.Fprintf(out, "                         breach notices status %s --server http://%s\n", in.ID, svc.HTTPAddr())
-	fmt.Fprintf(out, "  report:     breach assess --inventory %s --incident <file> --format text\n", cfg.Inventory)
+	fmt.Fprintf(out, "  ledger:     %s (SQLite)\n", filepath.Join(cfg.DataDir, "breach.db"))
+	if announced {
+		fmt.Fprintf(out, "  public notice (auto-announced, demo only): %s\n", cfg.Public.PageURL(in.ID))
+	}
+	fmt.Fprintf(out, "  API token:  %s (admin; `breach token create` makes named ones)\n", filepath.Join(cfg.DataDir, "admin.token"))
+	fmt.Fprintf(out, "  report:     breach assess --inventory %s --incident %s --format text\n", cfg.Inventory, incidentFile)
+	if exited {
+		fmt.Fprintf(out, "  serve it again: breach serve --data-dir %s --inventory %s\n", cfg.DataDir, cfg.Inventory)
+		return
+	}
+	fmt.Fprintf(out, "  while the demo serves: BREACH_DATA_DIR=%s breach incident show %s --server http://%s\n", cfg.DataDir, in.ID, svc.HTTPAddr())
+	fmt.Fprintf(out, "                         BREACH_DATA_DIR=%s breach notices status %s --server http://%s\n", cfg.DataDir, in.ID, svc.HTTPAddr())
 }
 
 func yesNoWord(b bool) string {

@@ -126,7 +126,7 @@ func processEnv(extra ...string) []string {
 			env = append(env, kv)
 		}
 	}
-	return append(append(env, "BREACH_LOG_LEVEL=info"), extra...)
+	return append(append(env, "BREACH_LOG_LEVEL=info", "BREACH_PUBLIC_ADDR=127.0.0.1:0"), extra...)
 }
 
 // start launches the process and waits until /readyz answers 200. It

@@ -42,8 +42,12 @@ type Config struct {
 	// Secret derives verification codes.
 	Secret []byte
 	// AnnouncementURL is where the public announcement is published; when
-	// empty, the organisation's website.
+	// empty, AnnouncementURLFor's page of the incident, else the
+	// organisation's website.
 	AnnouncementURL string
+	// AnnouncementURLFor returns the public site's page of an incident's
+	// announcement ("" when the site has no public address).
+	AnnouncementURLFor func(incidentID string) string
 	// OwnDomains are further domains of the organisation (host names or
 	// URLs) that the incident's text may name, besides those of its
 	// website, its contact e-mail address and the announcement page; see
@@ -129,6 +133,9 @@ func (c *Composer) notice(in *incident.Incident, j *notify.Job) templates.Notice
 		r.ChildName, r.Name = j.PostalName, ""
 	}
 	announce := c.cfg.AnnouncementURL
+	if announce == "" && c.cfg.AnnouncementURLFor != nil {
+		announce = c.cfg.AnnouncementURLFor(j.IncidentID)
+	}
 	if announce == "" {
 		announce = strings.TrimSuffix(org.Website, "/")
 	}
@@ -146,7 +153,7 @@ func (c *Composer) notice(in *incident.Incident, j *notify.Job) templates.Notice
 		CategoryLabels:   c.labels,
 		VerificationCode: verify.Code(c.cfg.Secret, j.Key),
 		AnnouncementURL:  announce,
-		NoticeVersion:    max(j.Version, 1),
+		NoticeVersion:    notify.DisplayVersion(j.Version),
 		Date:             c.cfg.Now().UTC(),
 	}
 }
