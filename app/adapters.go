@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/natsbus"
@@ -146,4 +150,90 @@ func (a webCampaigns) ExportNotices(ctx context.Context, id string, fn func(noti
 		return mapErr(err)
 	}
 	return a.s.store.Ledger().Each(ctx, id, fn)
+}
+
+// webAnnouncements adapts the workflow's public notices to the API.
+type webAnnouncements struct{ s *Service }
+
+func (a webAnnouncements) Announce(ctx context.Context, id, kind, note, approver string) (web.AnnouncementVersion, error) {
+	if _, err := a.s.store.GetIncident(ctx, id); err != nil {
+		return web.AnnouncementVersion{}, mapErr(err)
+	}
+	k := announce.Kind(kind)
+	if !k.Valid() {
+		return web.AnnouncementVersion{}, fmt.Errorf("%w: kind %q is not one of publish, update, correction, withdrawal", web.ErrAnnouncementRefused, kind)
+	}
+	if k != announce.KindWithdrawal {
+		if _, _, err := a.s.store.GetAssessment(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return web.AnnouncementVersion{}, fmt.Errorf("%w: %w", web.ErrNotAssessed, err)
+		}
+	}
+	v, err := a.s.flow.Announce(ctx, id, announce.Request{Kind: k, Approver: approver, Note: note})
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return web.AnnouncementVersion{}, mapErr(err)
+		}
+		return web.AnnouncementVersion{}, fmt.Errorf("%w: %w", web.ErrAnnouncementRefused, err)
+	}
+	if a.s.audit != nil {
+		if _, err := a.s.audit.Append(ctx, audit.Event{Principal: approver, Action: audit.ActionAnnouncementPublished,
+			Object: "incident/" + id, Details: map[string]any{"version": v.Version, "kind": string(v.Kind)}}); err != nil {
+			return web.AnnouncementVersion{}, fmt.Errorf("announce %s: version %d published, audit entry not written: %w", id, v.Version, err)
+		}
+	}
+	return webVersion(v, a.s.cfg.Public.PageURL(id)), nil
+}
+
+func (a webAnnouncements) Announcement(ctx context.Context, id string) (web.AnnouncementStatus, error) {
+	if _, err := a.s.store.GetIncident(ctx, id); err != nil {
+		return web.AnnouncementStatus{}, mapErr(err)
+	}
+	st := web.AnnouncementStatus{Incident: id, Versions: []web.AnnouncementVersion{}, URL: a.s.cfg.Public.PageURL(id)}
+	if doc, _, err := a.s.store.GetAssessment(ctx, id); err == nil {
+		var as assess.Assessment
+		if err := json.Unmarshal(doc, &as); err != nil {
+			return st, err
+		}
+		counts, err := a.s.store.Ledger().Counts(ctx, id)
+		if err != nil {
+			return st, err
+		}
+		st.Required, st.Reasons = announce.Due(as.PublicNotice, counts.Totals()[notify.StateUnreachable], a.s.cfg.Campaign.PublicNoticeUnreachable)
+	}
+	n, err := announce.Load(ctx, a.s.store, id)
+	switch {
+	case err == nil:
+		for _, v := range n.Versions {
+			st.Versions = append(st.Versions, webVersion(v, st.URL))
+		}
+	case !errors.Is(err, announce.ErrNotFound):
+		return st, err
+	}
+	if st.Required && (n == nil || n.Withdrawn()) {
+		since := a.s.now().UTC()
+		if at, ok := a.s.lastEventTime(ctx, id, incident.EventAnnouncementDue); ok {
+			since = at
+		}
+		st.OutstandingSince = &since
+	}
+	return st, nil
+}
+
+func webVersion(v announce.Version, url string) web.AnnouncementVersion {
+	return web.AnnouncementVersion{Incident: v.IncidentID, Version: v.Version, Kind: string(v.Kind), PublishedAt: v.PublishedAt,
+		Approver: v.Approver, Note: v.Note, URL: url}
+}
+
+// lastEventTime is when the EVENTS stream last stored an event of kind
+// for the incident.
+func (s *Service) lastEventTime(ctx context.Context, id string, kind incident.EventKind) (time.Time, bool) {
+	stream, err := s.bus.JetStream().Stream(ctx, s.bus.Streams().Events)
+	if err != nil {
+		return time.Time{}, false
+	}
+	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Subjects().Event(id, string(kind)))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return m.Time.UTC(), true
 }

@@ -207,13 +207,14 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return fmt.Errorf("config http.addr: %q is not a loopback address; set http.tls.cert_file and http.tls.key_file to serve the API beyond this machine", cfg.HTTP.Addr)
 	}
 	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, Hosts: splitList(cfg.HTTP.Hosts), MetricsPublic: cfg.HTTP.MetricsPublic, Now: s.now}, web.Deps{
-		Incidents: webIncidents{s.store},
-		Publisher: busPublisher{s.bus},
-		Registry:  s.metrics.reg,
-		Campaigns: s.webCampaigns(),
-		Readiness: s.readiness(),
-		Auth:      auth,
-		Audit:     s.audit,
+		Incidents:     webIncidents{s.store},
+		Publisher:     busPublisher{s.bus},
+		Registry:      s.metrics.reg,
+		Campaigns:     s.webCampaigns(),
+		Readiness:     s.readiness(),
+		Auth:          auth,
+		Audit:         s.audit,
+		Announcements: s.webAnnouncements(),
 	}, log.WithField("component", "http"))
 	if tlsOn {
 		if err := s.http.UseTLS(cfg.HTTP.TLS.CertFile, cfg.HTTP.TLS.KeyFile); err != nil {
@@ -469,6 +470,14 @@ func (s *Service) webCampaigns() web.Campaigns {
 		return nil
 	}
 	return webCampaigns{s}
+}
+
+// webAnnouncements is nil (routes answer 503) without an inventory.
+func (s *Service) webAnnouncements() web.Announcements {
+	if !s.flow.Campaigns() {
+		return nil
+	}
+	return webAnnouncements{s}
 }
 
 // readiness lists what /readyz checks: NATS with its streams, the store,

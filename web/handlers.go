@@ -92,6 +92,9 @@ func (a *api) routes() *access.Mux {
 	mux.Handle("/api/v1/incidents/{id}/notices", public, a.methodNotAllowed(get...))
 	mux.Handle("GET /api/v1/incidents/{id}/notices/export", need(access.ActionExport), a.apiRouteWithin(a.cfg.ExportTimeout, a.exportNotices))
 	mux.Handle("/api/v1/incidents/{id}/notices/export", public, a.methodNotAllowed(get...))
+	mux.Handle("POST /api/v1/incidents/{id}/announcement", need(access.ActionAnnounce), a.apiRoute(a.announce))
+	mux.Handle("GET /api/v1/incidents/{id}/announcement", need(access.ActionRead), a.apiRoute(a.announcement))
+	mux.Handle("/api/v1/incidents/{id}/announcement", public, a.methodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost))
 	for _, r := range a.deps.Extra {
 		mux.Handle(r.Pattern, r.Decision, r.Handler)
 	}

@@ -108,6 +108,8 @@ type Deps struct {
 	// Audit, when set, records refusals of authenticated principals and
 	// the approvals made through the API.
 	Audit *audit.Log
+	// Announcements publishes and reads public notices.
+	Announcements Announcements
 	// Extra are routes the service adds, each with its decision.
 	Extra []Route
 }

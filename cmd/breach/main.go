@@ -74,6 +74,7 @@ func newRootCmd() *cobra.Command {
 		newDeadletterCmd(),
 		newReportCmd(),
 		newTokenCmd(),
+		newAnnounceCmd(),
 		newAuditCmd(),
 	)
 	return root
