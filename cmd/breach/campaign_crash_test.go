@@ -286,7 +286,7 @@ func submitCrashIncident(ctx context.Context, t *testing.T, p *serveProc) {
 // content hash and a time, and nobody has two entries.
 func checkCrashExport(ctx context.Context, t *testing.T, p *serveProc, emails []string) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+p.httpAddr+"/api/v1/incidents/"+crashIncidentID+"/notices/export", nil)
+	req, _ := p.request(ctx, "/api/v1/incidents/"+crashIncidentID+"/notices/export")
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

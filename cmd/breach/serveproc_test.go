@@ -204,6 +204,19 @@ func (p *serveProc) stop(within time.Duration) (time.Duration, error) {
 
 func (p *serveProc) natsURL() string { return "nats://" + p.natsAddr }
 
+// request is a GET of the process's API with the admin token its first
+// start wrote into the data directory.
+func (p *serveProc) request(ctx context.Context, path string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+p.httpAddr+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if tok, err := os.ReadFile(filepath.Join(p.dataDir, "admin.token")); err == nil {
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	}
+	return req, nil
+}
+
 // jetStream connects to the process's NATS server for the rest of the test.
 func (p *serveProc) jetStream(t testing.TB) jetstream.JetStream {
 	t.Helper()
@@ -226,7 +239,7 @@ func connectJetStream(t testing.TB, url string) jetstream.JetStream {
 
 // getJSON reads one API resource into v.
 func (p *serveProc) getJSON(ctx context.Context, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+p.httpAddr+path, nil)
+	req, err := p.request(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -270,7 +283,7 @@ func (p *serveProc) listIncidents(ctx context.Context) (map[string]int, error) {
 // metrics reads /metrics and returns the value of every series without
 // labels.
 func (p *serveProc) metrics(ctx context.Context) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+p.httpAddr+"/metrics", nil)
+	req, err := p.request(ctx, "/metrics")
 	if err != nil {
 		return nil, err
 	}
