@@ -45,7 +45,7 @@ func read(t *testing.T, path string) []byte {
 	return b
 }
 
-func TestNamesAndGet(t *testing.T) {
+func TestSchemaNamesAndGet(t *testing.T) {
 	want := []string{"assessment", "directory", "incident", "inventory"}
 	if diff := cmp.Diff(want, Names()); diff != "" {
 		t.Errorf("Names (-want +got):\n%s", diff)
@@ -79,7 +79,7 @@ func TestNamesAndGet(t *testing.T) {
 
 // TestIncidentsValidate checks every example and scenario incident, each
 // of which the decoder accepts.
-func TestIncidentsValidate(t *testing.T) {
+func TestSchemaIncidentsValidate(t *testing.T) {
 	files := append(glob(t, "../examples/incidents/*.json"), glob(t, scenarios+"/*/incident.json")...)
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestIncidentsValidate(t *testing.T) {
 	}
 }
 
-func TestInventoriesValidate(t *testing.T) {
+func TestSchemaInventoriesValidate(t *testing.T) {
 	files := append(glob(t, "../examples/inventory.yaml"), glob(t, scenarios+"/*/inventory.yaml")...)
 	files = append(files, glob(t, "../app/testdata/inventory.yaml")...)
 	for _, f := range files {
@@ -135,7 +135,7 @@ func csvRows(t *testing.T, path string) (rows []map[string]string, lines []int) 
 	return rows, lines
 }
 
-func TestDirectoryRowsValidate(t *testing.T) {
+func TestSchemaDirectoryRowsValidate(t *testing.T) {
 	files := append(glob(t, "../examples/subjects.csv"), glob(t, scenarios+"/*/subjects.csv")...)
 	files = append(files, glob(t, "../app/testdata/subjects.csv")...)
 	total := 0
@@ -170,7 +170,7 @@ var assessmentNow = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 
 // TestAssessmentsValidate assesses every scenario that has a directory and
 // every example incident, and validates each assessment.
-func TestAssessmentsValidate(t *testing.T) {
+func TestSchemaAssessmentsValidate(t *testing.T) {
 	type pair struct{ name, inventory, incident string }
 	var pairs []pair
 	for _, dir := range glob(t, scenarios+"/*") {
@@ -230,7 +230,7 @@ func with(key, value string) string {
 
 // TestRefused checks that wrong documents are refused, naming every value
 // at fault by its pointer, and that the decoder refuses them too.
-func TestRefused(t *testing.T) {
+func TestSchemaRefused(t *testing.T) {
 	tests := []struct {
 		name     string
 		schema   string
@@ -287,7 +287,7 @@ func TestRefused(t *testing.T) {
 }
 
 // TestEnumsMatchCode keeps the schemas' lists in step with the code's.
-func TestEnumsMatchCode(t *testing.T) {
+func TestSchemaEnumsMatchCode(t *testing.T) {
 	defs := func(name string) map[string]json.RawMessage {
 		var doc struct {
 			Defs       map[string]json.RawMessage `json:"$defs"`
@@ -351,7 +351,7 @@ func TestEnumsMatchCode(t *testing.T) {
 	}
 }
 
-func TestValidationErrorText(t *testing.T) {
+func TestSchemaValidationErrorText(t *testing.T) {
 	err := Validate(Incident, []byte(with("cause", `"fire"`)))
 	if err == nil || !strings.HasPrefix(err.Error(), "document does not match the incident schema: /cause: ") {
 		t.Errorf("got %v, want a message naming /cause", err)
