@@ -97,57 +97,84 @@ func TestReferenceSettings(t *testing.T) {
 	}
 }
 
-// sourceDocs reads the Go doc comments of the config structs from the
-// package's source files in dir, keyed by dotted key: a field's comment
-// (the doc comment or the end-of-line one) for a key, a struct type's for
-// the sections where it is used. Go names in a comment are written as
-// their keys, so "DataDir holds" reads "`data_dir` holds".
+// sourceDocs reads the Go doc comments of the config structs, keyed by
+// dotted key: a field's comment (its doc comment or its end-of-line one)
+// for a key; for a section, the comment of the field that holds it, or
+// else its struct type's doc comment. The structs are read from the source
+// files of their packages, dir being this package's directory. Go names in
+// a comment are written as their keys, so "DataDir holds" reads "`data_dir`
+// holds".
 func sourceDocs(dir string) (Docs, error) {
-	fset := token.NewFileSet()
-	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		return Docs{}, err
+	const module = "github.com/breach-notify/breach/"
+	self := reflect.TypeFor[Config]().PkgPath()
+	type pkgSource struct {
+		types    map[string]*ast.TypeSpec
+		typeDocs map[string]string
 	}
-	types := map[string]*ast.TypeSpec{}
-	typeDocs := map[string]string{}
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	pkgs := map[string]*pkgSource{}
+	load := func(pkgPath string) (*pkgSource, error) {
+		if p, ok := pkgs[pkgPath]; ok {
+			return p, nil
 		}
-		src, err := os.ReadFile(name)
+		pdir := dir
+		if pkgPath != self {
+			rest, ok := strings.CutPrefix(pkgPath, module)
+			if !ok {
+				return nil, fmt.Errorf("config struct in package %s outside the module", pkgPath)
+			}
+			pdir = filepath.Join(dir, "..", "..", filepath.FromSlash(rest))
+		}
+		p := &pkgSource{types: map[string]*ast.TypeSpec{}, typeDocs: map[string]string{}}
+		pkgs[pkgPath] = p
+		names, err := filepath.Glob(filepath.Join(pdir, "*.go"))
 		if err != nil {
-			return Docs{}, fmt.Errorf("read config source: %w", err)
+			return nil, err
 		}
-		f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
-		if err != nil {
-			return Docs{}, fmt.Errorf("parse config source: %w", err)
-		}
-		for _, decl := range f.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
+		fset := token.NewFileSet()
+		for _, name := range names {
+			if strings.HasSuffix(name, "_test.go") {
 				continue
 			}
-			for _, spec := range gd.Specs {
-				ts := spec.(*ast.TypeSpec)
-				types[ts.Name.Name] = ts
-				doc := ts.Doc
-				if doc == nil && len(gd.Specs) == 1 {
-					doc = gd.Doc
+			src, err := os.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("read config source: %w", err)
+			}
+			f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+			if err != nil {
+				return nil, fmt.Errorf("parse config source: %w", err)
+			}
+			for _, decl := range f.Decls {
+				gd, ok := decl.(*ast.GenDecl)
+				if !ok || gd.Tok != token.TYPE {
+					continue
 				}
-				typeDocs[ts.Name.Name] = doc.Text()
+				for _, spec := range gd.Specs {
+					ts := spec.(*ast.TypeSpec)
+					p.types[ts.Name.Name] = ts
+					doc := ts.Doc
+					if doc == nil && len(gd.Specs) == 1 {
+						doc = gd.Doc
+					}
+					p.typeDocs[ts.Name.Name] = doc.Text()
+				}
 			}
 		}
+		return p, nil
 	}
 	d := Docs{Keys: map[string]string{}, Sections: map[string]string{}}
-	var walk func(t reflect.Type, path string)
-	walk = func(t reflect.Type, path string) {
-		ts, ok := types[t.Name()]
+	var walk func(t reflect.Type, path, fieldDoc string) error
+	walk = func(t reflect.Type, path, fieldDoc string) error {
+		src, err := load(t.PkgPath())
+		if err != nil {
+			return err
+		}
+		ts, ok := src.types[t.Name()]
 		if !ok {
-			return
+			return fmt.Errorf("config struct %s.%s: no source found", t.PkgPath(), t.Name())
 		}
 		st, ok := ts.Type.(*ast.StructType)
 		if !ok {
-			return
+			return nil
 		}
 		rename := map[string]string{}
 		comments := map[string]string{}
@@ -166,9 +193,12 @@ func sourceDocs(dir string) (Docs, error) {
 			}
 		}
 		if path != "" {
-			doc := typeDocs[t.Name()]
-			if rest, ok := strings.CutPrefix(doc, t.Name()+" "); ok {
-				doc = "`" + lastKey(path) + "` " + rest
+			doc := fieldDoc
+			if doc == "" {
+				doc = src.typeDocs[t.Name()]
+				if rest, ok := strings.CutPrefix(doc, t.Name()+" "); ok {
+					doc = "`" + lastKey(path) + "` " + rest
+				}
 			}
 			d.Sections[path] = goNamesToKeys(doc, rename)
 		}
@@ -178,16 +208,22 @@ func sourceDocs(dir string) (Docs, error) {
 				continue
 			}
 			key := join(path, tag)
+			c := goNamesToKeys(comments[f.Name], rename)
 			if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[time.Duration]() {
-				walk(f.Type, key)
+				if err := walk(f.Type, key, c); err != nil {
+					return err
+				}
 				continue
 			}
-			if c := comments[f.Name]; c != "" {
-				d.Keys[key] = goNamesToKeys(c, rename)
+			if c != "" {
+				d.Keys[key] = c
 			}
 		}
+		return nil
 	}
-	walk(reflect.TypeFor[Config](), "")
+	if err := walk(reflect.TypeFor[Config](), "", ""); err != nil {
+		return Docs{}, err
+	}
 	return d, nil
 }
 
@@ -199,16 +235,30 @@ func lastKey(path string) string {
 }
 
 // goNamesToKeys joins a comment's lines and writes the Go names of rename
-// as their keys.
+// as their keys: the first word when it names the field, and elsewhere
+// only names that cannot be ordinary words (mixed case, like MaxAttempts).
 func goNamesToKeys(text string, rename map[string]string) string {
 	words := strings.Fields(text)
 	for i, w := range words {
 		core := strings.TrimRight(w, ".,;:)")
-		if k, ok := rename[core]; ok && core != "" {
-			words[i] = k + w[len(core):]
+		k, ok := rename[core]
+		if !ok || core == "" || i > 0 && !mixedCase(core) {
+			continue
 		}
+		words[i] = k + w[len(core):]
 	}
 	return strings.Join(words, " ")
+}
+
+// mixedCase reports whether a word has a lower-case letter followed by an
+// upper-case one, as Go names of several words do.
+func mixedCase(w string) bool {
+	for i := 1; i < len(w); i++ {
+		if w[i-1] >= 'a' && w[i-1] <= 'z' && w[i] >= 'A' && w[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // TestReferenceSourceDocs checks the fallback descriptions read from the
