@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/web"
 )
 
 // docsDir is the repository's documentation, relative to this package.
@@ -91,6 +92,36 @@ func TestSchemaDocsSelfContained(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(filepath.Dir(p), target)); err != nil {
 				t.Errorf("%s links to %s, which does not exist", p, target)
 			}
+		}
+	}
+}
+
+// TestSchemaDocsRoutes checks that docs/api.md lists every route of the
+// API with the action it needs, and no route the API does not have.
+func TestSchemaDocsRoutes(t *testing.T) {
+	page := string(read(t, filepath.Join(docsDir, "api.md")))
+	row := regexp.MustCompile("(?m)^\\| `((?:GET|POST|PUT|PATCH|DELETE) /[^`]*)` \\| ([^|]+) \\|")
+	documented := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(page, -1) {
+		documented[m[1]] = strings.Trim(strings.TrimSpace(m[2]), "`")
+	}
+	served := map[string]bool{}
+	for _, r := range web.RouteTable(web.Config{}, web.Deps{}) {
+		if !strings.Contains(r.Pattern, " ") {
+			continue // a path's method-not-allowed or not-found answer
+		}
+		served[r.Pattern] = true
+		got, ok := documented[r.Pattern]
+		switch {
+		case !ok:
+			t.Errorf("docs/api.md does not list the route %s (needs %s)", r.Pattern, r.Decision)
+		case got != r.Decision.String():
+			t.Errorf("docs/api.md says %s needs %q; the API needs %q", r.Pattern, got, r.Decision)
+		}
+	}
+	for p := range documented {
+		if !served[p] {
+			t.Errorf("docs/api.md lists %s, which the API does not serve", p)
 		}
 	}
 }

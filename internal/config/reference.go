@@ -45,7 +45,7 @@ var sectionDocs = map[string]string{
 	"nats":                  "The message bus. With no `nats.url`, `breach serve` runs an embedded NATS server with JetStream, its files under `data_dir`; with one, it connects to that cluster. Several processes connected to the same cluster and store share the work through durable consumers.",
 	"nats.tls":              "TLS files for the connection to an external cluster (only with `nats.url`).",
 	"nats.streams":          "The JetStream stream names, configurable so that several tenants can share a cluster (with different `nats.prefix` values).",
-	"http":                  "The HTTP API.",
+	"http":                  "The HTTP API. Every route except `/healthz` and `/readyz` needs a bearer token of a named principal (see `breach token`).",
 	"store":                 "Persistence: SQLite under `data_dir` by default, PostgreSQL when several replicas share the work.",
 	"intake":                "The durable consumer that validates and stores incidents from the INCIDENTS stream.",
 	"campaign":              "Notice campaigns: approval, channel order and retry policy.",
@@ -60,6 +60,7 @@ var sectionDocs = map[string]string{
 	"channels.push.apns":    "Apple Push Notification service, token-based authentication with a `.p8` signing key.",
 	"channels.voice":        "The voice channel: Twilio calls that read the notice in the person's language. Without `channels.voice.account_sid`, voice notices go to the outbox.",
 	"channels.letter":       "The letter channel: print-ready A4 PDFs (window envelope address) and a mail-house `manifest.csv`, one batch directory per campaign. Without `channels.letter.dir`, letters go to the outbox.",
+	"http.tls":              "TLS for the API: the certificate and key files, both or neither.",
 }
 
 // keyDocs describe the keys in the words of an operator; a key missing here
@@ -84,8 +85,8 @@ var keyDocs = map[string]string{
 	"nats.streams.notices":                         "Work-queue stream of notices to send.",
 	"nats.streams.deadletter":                      "Stream of rejected and undeliverable messages, each with its reason in `Breach-Error`.",
 	"nats.streams.events":                          "Stream of incident lifecycle events.",
-	"http.addr":                                    "Listen address of the API, host:port. Beyond loopback the service requires an API token.",
-	"http.api_token_file":                          "File holding the bearer token required on every `/api/` route (`Authorization: Bearer <token>`); `/healthz`, `/readyz` and `/metrics` stay open.",
+	"http.addr":                                    "Listen address of the API, host:port. Beyond loopback the API is served only over TLS (`http.tls`).",
+	"http.api_token_file":                          "Legacy: file holding one static bearer token that acts as an admin principal named `api-token`. Prefer named tokens with roles (`breach token create`); on a store with no token at all the first start writes an admin token to `<data_dir>/admin.token`.",
 	"store.driver":                                 "`sqlite` (a file under `data_dir`) or `postgres`.",
 	"store.dsn_file":                               "For `postgres`: file holding the connection string, e.g. `postgres://breach@db/breach?sslmode=verify-full` (it may hold a password, so it is a secret).",
 	"intake.workers":                               "Incidents validated and stored at once by this process. At least 1.",
@@ -153,6 +154,10 @@ var keyDocs = map[string]string{
 	"channels.letter.font_file":                    "TrueType font (`.ttf`, not a `.ttc` collection) for Latin, Greek and Cyrillic text.",
 	"channels.letter.cjk_font_file":                "TrueType font for Chinese, Japanese and Korean text, used for every character the first font lacks.",
 	"channels.letter.return_address":               "One-line return address printed above the recipient in the envelope window. Empty: the organisation's name.",
+	"http.hosts":                                   "Names clients may use in the `Host` header besides loopback addresses, `localhost` and the listen address, comma-separated; a request for another name is refused (a defence against DNS rebinding).",
+	"http.metrics_public":                          "Serve `/metrics` without a token (otherwise it needs the `read` action).",
+	"http.tls.cert_file":                           "PEM certificate chain of the API's TLS server. Required, with `key_file`, when `http.addr` is not loopback.",
+	"http.tls.key_file":                            "PEM private key of that certificate.",
 }
 
 // laterDefaults are the defaults a channel applies when its key is left
