@@ -1,4 +1,4 @@
-package schema
+package schema_test
 
 import (
 	"os"
@@ -14,6 +14,16 @@ import (
 
 // docsDir is the repository's documentation, relative to this package.
 const docsDir = "../docs"
+
+// readDoc returns the page at path.
+func readDoc(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 // eventPayloads maps each event kind to its payload type.
 var eventPayloads = map[incident.EventKind]any{
@@ -35,7 +45,7 @@ var eventPayloads = map[incident.EventKind]any{
 // TestSchemaDocsEvents checks that docs/events.md has a section for every
 // kind of the event catalogue, listing every field of its payload.
 func TestSchemaDocsEvents(t *testing.T) {
-	page := string(read(t, filepath.Join(docsDir, "events.md")))
+	page := string(readDoc(t, filepath.Join(docsDir, "events.md")))
 	for _, kind := range incident.Kinds() {
 		payload, ok := eventPayloads[kind]
 		if !ok {
@@ -80,7 +90,7 @@ func TestSchemaDocsSelfContained(t *testing.T) {
 	link := regexp.MustCompile(`\]\(([^)#]+)(#[^)]*)?\)`)
 	outside := regexp.MustCompile(`DESIGN|STYLE\.md|libraries\.md|/work/|shared/`)
 	for _, p := range pages {
-		text := string(read(t, p))
+		text := string(readDoc(t, p))
 		if m := outside.FindString(text); m != "" {
 			t.Errorf("%s mentions %q, which is outside the repository", p, m)
 		}
@@ -99,7 +109,7 @@ func TestSchemaDocsSelfContained(t *testing.T) {
 // TestSchemaDocsRoutes checks that docs/api.md lists every route of the
 // API with the action it needs, and no route the API does not have.
 func TestSchemaDocsRoutes(t *testing.T) {
-	page := string(read(t, filepath.Join(docsDir, "api.md")))
+	page := string(readDoc(t, filepath.Join(docsDir, "api.md")))
 	row := regexp.MustCompile("(?m)^\\| `((?:GET|POST|PUT|PATCH|DELETE) /[^`]*)` \\| ([^|]+) \\|")
 	documented := map[string]string{}
 	for _, m := range row.FindAllStringSubmatch(page, -1) {
