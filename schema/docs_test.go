@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/web"
 )
 
@@ -27,19 +28,21 @@ func readDoc(t *testing.T, path string) []byte {
 
 // eventPayloads maps each event kind to its payload type.
 var eventPayloads = map[incident.EventKind]any{
-	incident.EventReceived:            incident.Received{},
-	incident.EventAssessmentRequested: incident.AssessmentRequested{},
-	incident.EventAssessed:            incident.Assessed{},
-	incident.EventAssessmentFailed:    incident.AssessmentFailed{},
-	incident.EventApproved:            incident.Approved{},
-	incident.EventCampaignRequested:   incident.CampaignRequested{},
-	incident.EventAwaitingApproval:    incident.CampaignNote{},
-	incident.EventCampaignSkipped:     incident.CampaignNote{},
-	incident.EventCampaignPlanned:     incident.CampaignPlanned{},
-	incident.EventCampaignCompleted:   incident.CampaignCompleted{},
-	incident.EventNoticeSent:          incident.NoticeOutcome{},
-	incident.EventNoticeFailed:        incident.NoticeOutcome{},
-	incident.EventDeadlineWarning:     incident.DeadlineWarning{},
+	incident.EventReceived:              incident.Received{},
+	incident.EventAssessmentRequested:   incident.AssessmentRequested{},
+	incident.EventAssessed:              incident.Assessed{},
+	incident.EventAssessmentFailed:      incident.AssessmentFailed{},
+	incident.EventApproved:              incident.Approved{},
+	incident.EventCampaignRequested:     incident.CampaignRequested{},
+	incident.EventAwaitingApproval:      incident.CampaignNote{},
+	incident.EventCampaignSkipped:       incident.CampaignNote{},
+	incident.EventCampaignPlanned:       incident.CampaignPlanned{},
+	incident.EventCampaignCompleted:     incident.CampaignCompleted{},
+	incident.EventNoticeSent:            incident.NoticeOutcome{},
+	incident.EventNoticeFailed:          incident.NoticeOutcome{},
+	incident.EventDeadlineWarning:       incident.DeadlineWarning{},
+	incident.EventAnnouncementDue:       incident.AnnouncementNote{},
+	incident.EventAnnouncementPublished: incident.AnnouncementNote{},
 }
 
 // TestSchemaDocsEvents checks that docs/events.md has a section for every
@@ -132,6 +135,19 @@ func TestSchemaDocsRoutes(t *testing.T) {
 	for p := range documented {
 		if !served[p] {
 			t.Errorf("docs/api.md lists %s, which the API does not serve", p)
+		}
+	}
+}
+
+// TestSchemaDocsExceptions checks that docs/incident.md lists every
+// exception that needs a documented determination.
+func TestSchemaDocsExceptions(t *testing.T) {
+	page := string(readDoc(t, filepath.Join(docsDir, "incident.md")))
+	for jurisdiction, exceptions := range regulators.Exceptions {
+		for _, e := range exceptions {
+			if row := "| `" + jurisdiction + "` | `" + e + "` |"; !strings.Contains(page, row) {
+				t.Errorf("docs/incident.md does not list the exception %s of %s (a row starting %q)", e, jurisdiction, row)
+			}
 		}
 	}
 }

@@ -61,6 +61,7 @@ var sectionDocs = map[string]string{
 	"channels.voice":        "The voice channel: Twilio calls that read the notice in the person's language. Without `channels.voice.account_sid`, voice notices go to the outbox.",
 	"channels.letter":       "The letter channel: print-ready A4 PDFs (window envelope address) and a mail-house `manifest.csv`, one batch directory per campaign. Without `channels.letter.dir`, letters go to the outbox.",
 	"http.tls":              "TLS for the API: the certificate and key files, both or neither.",
+	"public":                "The public announcement site (notice pages in five languages, Atom feed, press text, the check that a notice is genuine, \"am I affected?\") on its own listener, with no API route, no token and no cookie. `breach serve` does not start it yet.",
 }
 
 // keyDocs describe the keys in the words of an operator; a key missing here
@@ -158,6 +159,14 @@ var keyDocs = map[string]string{
 	"http.metrics_public":                          "Serve `/metrics` without a token (otherwise it needs the `read` action).",
 	"http.tls.cert_file":                           "PEM certificate chain of the API's TLS server. Required, with `key_file`, when `http.addr` is not loopback.",
 	"http.tls.key_file":                            "PEM private key of that certificate.",
+	"campaign.auto_announce":                       "Publish the public notice as soon as one is required, without an approver. For demos and tests only.",
+	"campaign.public_notice_unreachable":           "Require a public notice once this many people of a campaign are unreachable, whatever the law's own threshold. 0: only when the law requires one.",
+	"public.addr":                                  "Listen address of the public announcement site, apart from the API.",
+	"public.base_url":                              "The site's address as people see it, e.g. `https://notice.example.org`; the feed's links become absolute. Empty: links stay relative.",
+	"public.rate_per_sec":                          "Requests per second one client (one IPv4 address or IPv6 /64) may make.",
+	"public.burst":                                 "Requests one client may make at once, above its rate.",
+	"public.global_rate_per_sec":                   "Requests per second all clients together may make.",
+	"public.resend_per_day":                        "How often, per UTC day, one address may have its notice sent again through \"am I affected?\". 0: never.",
 }
 
 // laterDefaults are the defaults a channel applies when its key is left
