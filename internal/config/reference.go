@@ -61,7 +61,7 @@ var sectionDocs = map[string]string{
 	"channels.voice":        "The voice channel: Twilio calls that read the notice in the person's language. Without `channels.voice.account_sid`, voice notices go to the outbox.",
 	"channels.letter":       "The letter channel: print-ready A4 PDFs (window envelope address) and a mail-house `manifest.csv`, one batch directory per campaign. Without `channels.letter.dir`, letters go to the outbox.",
 	"http.tls":              "TLS for the API: the certificate and key files, both or neither.",
-	"public":                "The public announcement site (notice pages in five languages, Atom feed, press text, the check that a notice is genuine, \"am I affected?\") on its own listener, with no API route, no token and no cookie. `breach serve` does not start it yet.",
+	"public":                "The public announcement site (notice pages in five languages, Atom feed, press text, the check that a notice is genuine, \"am I affected?\") on its own listener, with no API route, no token and no cookie. `breach serve` starts it when an inventory is configured and `public.addr` is set.",
 }
 
 // keyDocs describe the keys in the words of an operator; a key missing here
@@ -95,7 +95,7 @@ var keyDocs = map[string]string{
 	"intake.nak_delay":                             "First delay before an incident that could not be stored is redelivered; it doubles with each delivery, up to 1m.",
 	"intake.ack_wait":                              "How long JetStream waits before redelivering an incident that a process took and did not finish (after a crash, say). At least 1s.",
 	"campaign.auto_approve":                        "Start campaigns without a person's approval. For demos and tests only.",
-	"campaign.announcement_url":                    "Where the public announcement is published; notices point to it. Empty: notices point to the organisation's website.",
+	"campaign.announcement_url":                    "Where notices tell people to read the public announcement. Empty: the incident's page on the public site when `public.base_url` is set, else the organisation's website.",
 	"campaign.templates_dir":                       "Directory of notice templates that override the embedded ones file by file. An override that drops the incident reference, the verification code or a required section is refused at start.",
 	"campaign.max_attempts":                        "Attempts of one notice before it is dead-lettered and the person's next channel is tried. At least 1.",
 	"campaign.give_up_after":                       "How long a notice that keeps failing temporarily is retried (on top of `max_attempts`) before the next channel is tried: a provider outage delays notices, it does not make people unreachable.",
@@ -161,8 +161,8 @@ var keyDocs = map[string]string{
 	"http.tls.key_file":                            "PEM private key of that certificate.",
 	"campaign.auto_announce":                       "Publish the public notice as soon as one is required, without an approver. For demos and tests only.",
 	"campaign.public_notice_unreachable":           "Require a public notice once this many people of a campaign are unreachable, whatever the law's own threshold. 0: only when the law requires one.",
-	"public.addr":                                  "Listen address of the public announcement site, apart from the API.",
-	"public.base_url":                              "The site's address as people see it, e.g. `https://notice.example.org`; the feed's links become absolute. Empty: links stay relative.",
+	"public.addr":                                  "Listen address of the public announcement site, apart from the API. Empty: no site.",
+	"public.base_url":                              "The site's address as people see it, e.g. `https://notice.example.org`: the feed's links become absolute, and notices link to the incident's page under it when `campaign.announcement_url` is empty. Empty: links stay relative.",
 	"public.rate_per_sec":                          "Requests per second one client (one IPv4 address or IPv6 /64) may make.",
 	"public.burst":                                 "Requests one client may make at once, above its rate.",
 	"public.global_rate_per_sec":                   "Requests per second all clients together may make.",
