@@ -76,6 +76,7 @@ func newRootCmd() *cobra.Command {
 		newTokenCmd(),
 		newAnnounceCmd(),
 		newAuditCmd(),
+		newSchemaCmd(),
 	)
 	return root
 }
