@@ -35,7 +35,7 @@ func (m *serviceMetrics) registerIntake(in *intake.Intake) {
 	counter("breach_incidents_duplicate_total", "Replayed incident revisions the store already had.", func(s intake.Stats) uint64 { return s.Duplicates })
 	counter("breach_incidents_rejected_total", "Incident messages rejected and dead-lettered with their reason.", func(s intake.Stats) uint64 { return s.Rejected })
 	counter("breach_incidents_retried_total", "Incident deliveries handed back for redelivery after a transient failure.", func(s intake.Stats) uint64 { return s.Retried })
-	counter("breach_incidents_exhausted_total", "Incident messages whose redeliveries ran out (left in INCIDENTS, not stored): alert on any.", func(s intake.Stats) uint64 { return s.Exhausted })
+	counter("breach_incidents_exhausted_total", "Incident messages whose redeliveries ran out (copied to DEADLETTER for replay, not stored): alert on any.", func(s intake.Stats) uint64 { return s.Exhausted })
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "breach_intake_consumer_lag",
 		Help: "Incident messages waiting for the intake consumer (pending plus unacknowledged)."}, func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -95,6 +95,10 @@ func (a *api) routes() *access.Mux {
 	mux.Handle("POST /api/v1/incidents/{id}/announcement", need(access.ActionAnnounce), a.apiRoute(a.announce))
 	mux.Handle("GET /api/v1/incidents/{id}/announcement", need(access.ActionRead), a.apiRoute(a.announcement))
 	mux.Handle("/api/v1/incidents/{id}/announcement", public, a.methodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost))
+	mux.Handle("GET /api/v1/schemas", need(access.ActionRead), a.apiRoute(a.listSchemas))
+	mux.Handle("/api/v1/schemas", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/schemas/{name}", need(access.ActionRead), a.apiRoute(a.getSchema))
+	mux.Handle("/api/v1/schemas/{name}", public, a.methodNotAllowed(get...))
 	for _, r := range a.deps.Extra {
 		mux.Handle(r.Pattern, r.Decision, r.Handler)
 	}
