@@ -263,7 +263,7 @@ func localAssessment(t *testing.T, in *incident.Incident) map[string]any {
 
 // TestAssessedOnIntake publishes an incident on NATS and checks that the
 // service stores it, assesses it with the engine, serves the assessment
-// with the fields of DESIGN §6 and announces it on the EVENTS stream.
+// with the fields of docs/assessment.md and announces it on the EVENTS stream.
 func TestAssessedOnIntake(t *testing.T) {
 	svc := startService(t, testConfig(t.TempDir(), testInventory))
 	if code, body := get(t, svc, "/readyz"); code != http.StatusOK {
@@ -278,7 +278,7 @@ func TestAssessedOnIntake(t *testing.T) {
 	if err := json.Unmarshal(served.raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	// The DESIGN §6 contract, field by field.
+	// The docs/assessment.md contract, field by field.
 	for _, f := range []string{"schema", "incident", "assessed_at", "subjects", "records", "categories", "severity", "risk",
 		"obligations", "public_notice", "explanation"} {
 		if _, ok := doc[f]; !ok {

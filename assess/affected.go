@@ -21,7 +21,7 @@ type AffectedPerson struct {
 	// Subject is the directory row: id, name, contacts, locale, minor,
 	// guardian contacts, postal address, devices.
 	*inventory.Subject
-	// Jurisdiction is the person's jurisdiction id (DESIGN §5), e.g. "EU-GDPR".
+	// Jurisdiction is the person's jurisdiction id (docs/inventory.md), e.g. "EU-GDPR".
 	Jurisdiction string
 	// Categories are the exposed category ids, sorted.
 	Categories []string

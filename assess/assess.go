@@ -1,4 +1,4 @@
-// Package assess is the impact assessment of DESIGN §2 and §6: it resolves
+// Package assess is the impact assessment of docs/architecture.md and docs/assessment.md: it resolves
 // the people an incident affects by streaming the subject directory once,
 // scores the breach's severity with the ENISA 2013 method, decides the
 // GDPR-sense risk with an ordered list of named rules, and asks each
@@ -67,7 +67,7 @@ type Subjects struct {
 }
 
 // Assessment is the result of assessing one incident revision against the
-// inventory (DESIGN §6). The first fields are the fixed contract.
+// inventory (docs/assessment.md). The first fields are the fixed contract.
 type Assessment struct {
 	Schema       string                  `json:"schema"`
 	Incident     string                  `json:"incident"`

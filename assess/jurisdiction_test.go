@@ -51,7 +51,7 @@ func obligation(t *testing.T, a *Assessment, j string) regulators.Obligation {
 // rights and freedoms of the data subjects concerned: two German
 // subscribers whose e-mail address alone leaked face a low risk, whatever
 // a Californian patient's health record in the same incident means for
-// that patient. The top-level risk is the highest (DESIGN §6). The
+// that patient. The top-level risk is the highest (docs/assessment.md). The
 // organisation is established in the US: an EU establishment would bring
 // the Californian under the GDPR too (GDPR Art. 3(1)).
 func TestRiskPerJurisdiction(t *testing.T) {

@@ -87,7 +87,7 @@ func EUMemberState(code string) string {
 func ValidUSRegion(region string) bool { return usRegionSet[region] }
 
 // Jurisdiction returns the jurisdiction id of a person living in country
-// (ISO 3166-1 alpha-2) and region (subdivision code), per DESIGN §5:
+// (ISO 3166-1 alpha-2) and region (subdivision code), per docs/inventory.md:
 // EU/EEA member states "EU-GDPR", GB "UK-GDPR", CN "CN-PIPL", US with a
 // region "US-<region>" (without one "US"), CA "CA-PIPEDA", AU "AU-NDB", SG
 // "SG-PDPA", BR "BR-LGPD", JP "JP-APPI", IN "IN-DPDP"; any other country is

@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 )
 
-// Subject is one person of the subject directory (DESIGN §5).
+// Subject is one person of the subject directory (docs/inventory.md).
 type Subject struct {
 	ID            string
 	Name          string
@@ -136,7 +136,7 @@ func (e *RowError) Error() string {
 // Format is a subject-directory file format.
 type Format int
 
-// The directory formats of DESIGN §5.
+// The directory formats of docs/inventory.md.
 const (
 	FormatCSV Format = iota + 1
 	FormatJSONL
@@ -153,7 +153,7 @@ func FormatOf(path string) (Format, error) {
 	return 0, fmt.Errorf("subject directory %s: unknown format; the name must end in .csv or .jsonl", path)
 }
 
-// Columns lists the subject directory's CSV columns in the order of DESIGN
+// Columns lists the subject directory's CSV columns in the order of docs/directory.md
 // §5. A header may hold them in any order; id, country and systems are
 // required.
 var Columns = []string{"id", "name", "email", "phone", "locale", "country", "region", "minor",

@@ -123,7 +123,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 	}
-	// That every cause of DESIGN §4 is covered and every example makes
+	// That every cause of docs/incident.md is covered and every example makes
 	// notices is checked in examples/notices_test.go, through the real
 	// approval gate and templates.
 }

@@ -1,4 +1,4 @@
-// Package inventory reads the organisation's data inventory (DESIGN §5): the
+// Package inventory reads the organisation's data inventory (docs/inventory.md): the
 // systems it runs, the categories of personal data each holds, the built-in
 // category taxonomy with its ENISA classes and legal flags, and the subject
 // directory of people, read streaming so that millions of rows fit in

@@ -1,6 +1,6 @@
 package inventory
 
-// The built-in taxonomy of DESIGN §5. Classes follow the ENISA 2013 severity
+// The built-in taxonomy of docs/inventory.md. Classes follow the ENISA 2013 severity
 // method (reference/enisa-severity-method.md): contact and biographical data
 // is simple (basic DPC 1); location, traffic, preferences and habits are
 // behavioural (2); income, transactions, accounts and cards are financial
@@ -62,7 +62,7 @@ var builtinByID = func() map[string]Category {
 	return m
 }()
 
-// Builtin returns the built-in category taxonomy in the order of DESIGN §5.
+// Builtin returns the built-in category taxonomy in the order of docs/inventory.md.
 // The slice is a fresh copy; callers may modify it.
 func Builtin() []Category {
 	out := make([]Category, len(builtin))

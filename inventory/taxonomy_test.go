@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// designIDs are the built-in category ids of DESIGN §5, in its order.
+// designIDs are the built-in category ids of docs/inventory.md, in its order.
 const designIDs = `name, email, phone, postal_address, date_of_birth, gender, nickname, avatar, username, ip_address,
 device_id, location, browsing_history, purchase_history, preferences, communications_content,
 password_hash, credentials, national_id, passport, drivers_license, payment_card,
@@ -28,7 +28,7 @@ func TestBuiltinMatchesDesign(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("built-in ids (-DESIGN +got):\n%s", diff)
+		t.Errorf("built-in ids (-documented +got):\n%s", diff)
 	}
 }
 

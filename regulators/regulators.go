@@ -289,7 +289,7 @@ type Notice struct {
 }
 
 // Obligation is what one jurisdiction's law requires for one incident. The
-// first fields are the contract of DESIGN §6; the rest are optional
+// first fields are the contract of docs/assessment.md; the rest are optional
 // additions.
 type Obligation struct {
 	Jurisdiction       string     `json:"jurisdiction"`
@@ -353,7 +353,7 @@ type MemberStateShare struct {
 
 // Rule is one jurisdiction's breach-notification law.
 type Rule struct {
-	// ID is the jurisdiction id of DESIGN §5, e.g. "EU-GDPR".
+	// ID is the jurisdiction id of docs/inventory.md, e.g. "EU-GDPR".
 	ID string
 	// Name is the jurisdiction's name, e.g. "European Union / EEA".
 	Name string

@@ -15,7 +15,7 @@ import (
 //go:embed migrations/sqlite/*.sql
 var sqliteMigrations embed.FS
 
-// sqliteDSN is the connection string of libraries.md §5: WAL, a busy
+// sqliteDSN is the connection string of the SQLite driver's documented settings: WAL, a busy
 // timeout, foreign keys, synchronous NORMAL, BEGIN IMMEDIATE for every
 // transaction (so a writer never has to upgrade a read lock and hit
 // SQLITE_BUSY) and sortable UTC time text. The single writer connection

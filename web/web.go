@@ -47,7 +47,7 @@ type Incidents interface {
 	// ("" when there is none).
 	ListIncidents(ctx context.Context, limit int, cursor string) ([]IncidentSummary, string, error)
 	// GetAssessment returns the latest assessment document of an incident
-	// (DESIGN §6), or an error matching ErrNotFound when it has not been
+	// (docs/assessment.md), or an error matching ErrNotFound when it has not been
 	// assessed.
 	GetAssessment(ctx context.Context, id string) (json.RawMessage, error)
 }

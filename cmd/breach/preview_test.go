@@ -158,7 +158,7 @@ func testPreviewMatches(t *testing.T, configYAML string) {
 
 // TestNoticeRenderSaysWhoIsNotTold previews offline, from the examples, the
 // notice of a person the campaign would tell and of one it would not: the
-// DESIGN §4 exfiltration of contact and order data requires individual
+// docs/incident.md exfiltration of contact and order data requires individual
 // notice under GDPR (high risk) but under no US state law (no name plus a
 // statutory data element), so a Californian is affected yet not told.
 func TestNoticeRenderSaysWhoIsNotTold(t *testing.T) {

@@ -32,7 +32,7 @@ const MinSecretBytes = 16
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // Key is the idempotency key of one notice: the incident, the person, the
-// channel and the notice version (DESIGN §8). Each part is path-escaped, so
+// channel and the notice version (docs/architecture.md). Each part is path-escaped, so
 // distinct tuples always give distinct keys even when an id contains '/'.
 func Key(incidentID, subjectID, channel string, version int) string {
 	return "notice/" + url.PathEscape(incidentID) + "/" + url.PathEscape(subjectID) + "/" +
