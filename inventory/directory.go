@@ -153,9 +153,9 @@ func FormatOf(path string) (Format, error) {
 	return 0, fmt.Errorf("subject directory %s: unknown format; the name must end in .csv or .jsonl", path)
 }
 
-// Columns lists the subject directory's CSV columns in the order of docs/directory.md
-// §5. A header may hold them in any order; id, country and systems are
-// required.
+// Columns lists the subject directory's CSV columns in the order of
+// docs/directory.md. A header may hold them in any order; id, country and
+// systems are required.
 var Columns = []string{"id", "name", "email", "phone", "locale", "country", "region", "minor",
 	"guardian_email", "guardian_phone", "postal_address", "systems"}
 
