@@ -99,6 +99,8 @@ func (a *api) routes() *access.Mux {
 	mux.Handle("/api/v1/schemas", public, a.methodNotAllowed(get...))
 	mux.Handle("GET /api/v1/schemas/{name}", need(access.ActionRead), a.apiRoute(a.getSchema))
 	mux.Handle("/api/v1/schemas/{name}", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/openapi.json", need(access.ActionRead), a.apiRoute(a.openAPI))
+	mux.Handle("/api/v1/openapi.json", public, a.methodNotAllowed(get...))
 	for _, r := range a.deps.Extra {
 		mux.Handle(r.Pattern, r.Decision, r.Handler)
 	}
