@@ -13,6 +13,7 @@ import (
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/web"
@@ -236,4 +237,39 @@ func (s *Service) lastEventTime(ctx context.Context, id string, kind incident.Ev
 		return time.Time{}, false
 	}
 	return m.Time.UTC(), true
+}
+
+// webChecker warns about what a submission names that the inventory does
+// not hold.
+type webChecker struct{ inv *inventory.Inventory }
+
+func (c webChecker) Warnings(in *incident.Incident) []string {
+	systems := make([]string, len(in.Affected))
+	cats := make([][]string, len(in.Affected))
+	for i, a := range in.Affected {
+		systems[i], cats[i] = a.System, a.Categories
+	}
+	return c.inv.Warnings(systems, cats)
+}
+
+// AssessmentFailure reads the last assessment.failed event of the
+// incident: the current revision failed when that event is about it.
+func (s *Service) AssessmentFailure(ctx context.Context, id string) (string, bool) {
+	rec, err := s.store.GetIncident(ctx, id)
+	if err != nil {
+		return "", false
+	}
+	stream, err := s.bus.JetStream().Stream(ctx, s.bus.Streams().Events)
+	if err != nil {
+		return "", false
+	}
+	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Subjects().Event(id, string(incident.EventAssessmentFailed)))
+	if err != nil {
+		return "", false
+	}
+	var ev incident.AssessmentFailed
+	if json.Unmarshal(m.Data, &ev) != nil || ev.Revision != rec.Revision {
+		return "", false
+	}
+	return ev.Reason, true
 }

@@ -215,6 +215,8 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Auth:          auth,
 		Audit:         s.audit,
 		Announcements: s.webAnnouncements(),
+		Checker:       s.webChecker(),
+		Failures:      s,
 	}, log.WithField("component", "http"))
 	if tlsOn {
 		if err := s.http.UseTLS(cfg.HTTP.TLS.CertFile, cfg.HTTP.TLS.KeyFile); err != nil {
@@ -470,6 +472,14 @@ func (s *Service) webCampaigns() web.Campaigns {
 		return nil
 	}
 	return webCampaigns{s}
+}
+
+// webChecker is nil without an inventory: nothing to check against.
+func (s *Service) webChecker() web.SubmissionChecker {
+	if s.inv == nil {
+		return nil
+	}
+	return webChecker{s.inv}
 }
 
 // webAnnouncements is nil (routes answer 503) without an inventory.

@@ -452,14 +452,20 @@ func TestUnknownSystemNotAssessed(t *testing.T) {
 		}
 		return nil
 	})
-	code, body := get(t, svc, "/api/v1/incidents/"+bad.ID+"/assessment")
-	var e struct {
-		Code string `json:"code"`
-	}
-	_ = json.Unmarshal(body, &e)
-	if code != http.StatusNotFound || e.Code != "not_assessed" {
-		t.Errorf("assessment of the bad incident: got %d %q, want 404 not_assessed", code, e.Code)
-	}
+	// The failure is visible where the assessment would be, with its
+	// reason, not only in the server's log.
+	eventually(t, "assessment failure shown", func() error {
+		code, body := get(t, svc, "/api/v1/incidents/"+bad.ID+"/assessment")
+		var e struct {
+			Code  string `json:"code"`
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(body, &e)
+		if code != http.StatusUnprocessableEntity || e.Code != "assessment_failed" || !strings.Contains(e.Error, "no-such-system") {
+			return fmt.Errorf("got %d %q %q, want 422 assessment_failed naming the system", code, e.Code, e.Error)
+		}
+		return nil
+	})
 
 	good := testIncident(incident.NewID(testNow), 1, incident.Affected{System: "billing"})
 	publish(t, svc, good)
@@ -467,8 +473,8 @@ func TestUnknownSystemNotAssessed(t *testing.T) {
 	if code, body := get(t, svc, "/readyz"); code != http.StatusOK {
 		t.Errorf("GET /readyz: got %d (%s), want 200", code, body)
 	}
-	if code, _ := get(t, svc, "/api/v1/incidents/"+bad.ID+"/assessment"); code != http.StatusNotFound {
-		t.Errorf("assessment of the bad incident later: got %d, want 404", code)
+	if code, _ := get(t, svc, "/api/v1/incidents/"+bad.ID+"/assessment"); code != http.StatusUnprocessableEntity {
+		t.Errorf("assessment of the bad incident later: got %d, want 422", code)
 	}
 }
 

@@ -73,3 +73,35 @@ func testResubmit(t *testing.T, window time.Duration) {
 		t.Errorf("changed document, same revision: got %d %s, want 409 revision_conflict asking for revision 2", code, body)
 	}
 }
+
+// TestSubmissionWarnsAboutAMisspelledSystem: an incident naming a system
+// the inventory does not have is accepted, and the answer says so with the
+// nearest system's id.
+func TestSubmissionWarnsAboutAMisspelledSystem(t *testing.T) {
+	svc := startService(t, testConfig(t.TempDir(), testInventory))
+	in := testIncident("INC-TYPO", 1, incident.Affected{System: "bill"})
+	body, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", "http://"+svc.HTTPAddr()+"/api/v1/incidents", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+svc.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res struct {
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("submit: status %d, %v", resp.StatusCode, err)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `did you mean "billing"?`) {
+		t.Errorf("warnings: got %q, want one suggesting billing", res.Warnings)
+	}
+}

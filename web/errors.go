@@ -34,6 +34,7 @@ const (
 	KindRevisionConflict               // the same id and revision were received with other content
 	KindForbidden                      // the principal's role does not allow the action, or a cross-origin request
 	KindMisdirected                    // the Host header is not a name of this server
+	KindAssessmentFailed               // the current revision cannot be assessed until corrected
 )
 
 var kindTable = map[Kind]struct {
@@ -56,6 +57,7 @@ var kindTable = map[Kind]struct {
 	KindRevisionConflict:   {http.StatusConflict, "revision_conflict"},
 	KindForbidden:          {http.StatusForbidden, "forbidden"},
 	KindMisdirected:        {http.StatusMisdirectedRequest, "misdirected_request"},
+	KindAssessmentFailed:   {http.StatusUnprocessableEntity, "assessment_failed"},
 }
 
 // Error is an API error: a kind and a message a person can act on. Err, when

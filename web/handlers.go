@@ -189,6 +189,11 @@ type SubmitResult struct {
 	// Assigned is true when the service gave the incident its id; later
 	// revisions must carry it.
 	Assigned bool `json:"assigned,omitempty"`
+	// Warnings name what the service could not match in its inventory
+	// (an unknown system, a category the system does not hold); the
+	// incident was accepted anyway, and its assessment will say what it
+	// could not use.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // acceptedType reports whether ct is a JSON media type. A request with
@@ -263,7 +268,11 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 		"incident": sub.Incident.ID, "revision": sub.Incident.Revision, "duplicate": dup, "assigned": sub.Assigned,
 	}).Info("incident submitted")
 	w.Header().Set("Location", "/api/v1/incidents/"+url.PathEscape(sub.Incident.ID))
-	writeJSON(w, http.StatusAccepted, SubmitResult{ID: sub.Incident.ID, Revision: sub.Incident.Revision, Duplicate: dup, Assigned: sub.Assigned})
+	res := SubmitResult{ID: sub.Incident.ID, Revision: sub.Incident.Revision, Duplicate: dup, Assigned: sub.Assigned}
+	if a.deps.Checker != nil {
+		res.Warnings = a.deps.Checker.Warnings(sub.Incident)
+	}
+	writeJSON(w, http.StatusAccepted, res)
 	return nil
 }
 
@@ -358,6 +367,11 @@ func (a *api) getAssessment(w http.ResponseWriter, r *http.Request) error {
 			return notFoundIncident(id)
 		case gerr != nil:
 			return fmt.Errorf("get incident %s: %w", id, gerr)
+		}
+		if a.deps.Failures != nil {
+			if reason, failed := a.deps.Failures.AssessmentFailure(r.Context(), id); failed {
+				return newError(KindAssessmentFailed, "incident %s could not be assessed: %s; send a corrected revision", id, reason)
+			}
 		}
 		return newError(KindNotAssessed, "incident %s has not been assessed yet; the assessment appears here once the service has run it", id)
 	}

@@ -82,6 +82,18 @@ func (f PublisherFunc) PublishIncident(ctx context.Context, in *incident.Inciden
 
 var _ Publisher = PublisherFunc(nil)
 
+// SubmissionChecker checks an incident against the service's inventory.
+type SubmissionChecker interface {
+	Warnings(in *incident.Incident) []string
+}
+
+// AssessmentFailures reports why an incident could not be assessed.
+type AssessmentFailures interface {
+	// AssessmentFailure returns the reason the current revision of id
+	// could not be assessed, and whether it failed.
+	AssessmentFailure(ctx context.Context, id string) (reason string, failed bool)
+}
+
 // Check is one named readiness check, such as "nats", "streams" or "store".
 // Run returns nil when the dependency is usable.
 type Check struct {
@@ -110,6 +122,13 @@ type Deps struct {
 	Audit *audit.Log
 	// Announcements publishes and reads public notices.
 	Announcements Announcements
+	// Checker, when set, checks a submission against what the service
+	// knows (the inventory) and returns warnings: the submission is still
+	// accepted, and the answer carries them.
+	Checker SubmissionChecker
+	// Failures, when set, says why an incident's current revision could
+	// not be assessed.
+	Failures AssessmentFailures
 	// Extra are routes the service adds, each with its decision.
 	Extra []Route
 }
