@@ -128,6 +128,26 @@ func (s *Service) startTrust(ctx context.Context, cfg config.Config, log *logrus
 	return auth, nil
 }
 
+// auditStored records a new incident or revision in the audit chain.
+// Intake has stored it already: a failed entry is logged, not retried.
+func (s *Service) auditStored(in *incident.Incident, dup bool) {
+	if dup || s.audit == nil {
+		return
+	}
+	action := audit.ActionIncidentSubmitted
+	if in.Revision > 1 {
+		action = audit.ActionIncidentRevised
+	}
+	_, digest, err := store.EncodeIncident(in)
+	if err == nil {
+		_, err = s.audit.Append(context.Background(), audit.Event{Principal: "intake", Action: action, Object: "incident/" + in.ID,
+			Details: map[string]any{"revision": in.Revision, "source": in.Source, "digest": digest}})
+	}
+	if err != nil {
+		s.log.WithError(err).WithField("incident", in.ID).Error("audit entry of a stored incident not written")
+	}
+}
+
 // splitList splits a comma-separated setting, dropping empty items.
 func splitList(s string) []string {
 	var out []string
@@ -192,7 +212,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return err
 	}
 	s.intake, err = intake.New(intake.Config{Workers: cfg.Intake.Workers, MaxDeliver: cfg.Intake.MaxDeliver, NakDelay: cfg.Intake.NakDelay, AckWait: cfg.Intake.AckWait, Now: s.now},
-		s.bus, intakeStore{s.store}, intake.Hooks{}, log.WithField("component", "intake"))
+		s.bus, intakeStore{s.store}, intake.Hooks{OnStored: s.auditStored}, log.WithField("component", "intake"))
 	if err != nil {
 		return fmt.Errorf("intake: %w", err)
 	}
