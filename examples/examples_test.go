@@ -85,8 +85,15 @@ func TestWriteTo(t *testing.T) {
 					continue
 				}
 				for i, a := range in.Affected {
-					if _, ok := inv.System(a.System); !ok {
+					sys, ok := inv.System(a.System)
+					if !ok {
 						t.Errorf("%s: affected[%d]: system %q is not in the inventory", name, i, a.System)
+						continue
+					}
+					for _, c := range a.Categories {
+						if !slices.Contains(sys.Categories, c) {
+							t.Errorf("%s: affected[%d]: system %s does not hold category %q", name, i, a.System, c)
+						}
 					}
 				}
 			}

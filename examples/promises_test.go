@@ -323,6 +323,9 @@ func noticesSay(t *testing.T, p promise, r *run, ch notify.Channel, phrases ...s
 func noticeContent(t *testing.T, p promise, r *run) {
 	t.Helper()
 	m := r.in.Mitigation
+	if r.in.Description == "" || len(m.Measures) == 0 || len(m.Advice) == 0 || len(m.Remedies) == 0 {
+		t.Errorf("%s: the incident gives %d measures, %d pieces of advice and %d remedies, want each part the promise names", p, len(m.Measures), len(m.Advice), len(m.Remedies))
+	}
 	phrases := append([]string{r.in.Description}, m.Measures...)
 	phrases = append(phrases, m.Advice...)
 	phrases = append(phrases, m.Remedies...)
