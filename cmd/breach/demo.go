@@ -36,10 +36,11 @@ func newDemoCmd() *cobra.Command {
 		Short: "Run the whole product on the example organisation: intake, assessment, campaign into the outbox",
 		Long: `demo needs no configuration and no external service. It writes the example
 organisation (the Seestar Store, or --example NAME; --list-examples lists
-them with the seed privacy policy each is built from) into a fresh data directory, starts the service
-with an embedded NATS server and SQLite, publishes a sample incident over
-NATS as a detector would, assesses it, approves it automatically (demo only),
-runs the notice campaign into the outbox, and prints a summary. With --exit
+them with the seed privacy policy each is built from) into a fresh data
+directory, starts the service with an embedded NATS server and SQLite,
+publishes a sample incident over NATS as a detector would, assesses it,
+approves it automatically (demo only), runs the notice campaign into the
+outbox, and prints a summary. With --exit
 it stops when the campaign is done; otherwise it keeps serving the API until
 Ctrl-C.`,
 		Args: cobra.NoArgs,
