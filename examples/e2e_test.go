@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/breach-notify/breach/app"
 	"github.com/breach-notify/breach/assess"
@@ -98,11 +99,32 @@ type harness struct {
 }
 
 func startExample(t *testing.T, ex examples.Example) *harness {
+	return startExampleWith(t, ex, "")
+}
+
+// startExampleWith starts the example with its inventory's subject
+// directory replaced by subjects (a file of the example), when not empty.
+func startExampleWith(t *testing.T, ex examples.Example, subjects string) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	exDir := filepath.Join(dir, "example")
 	if err := ex.WriteTo(exDir); err != nil {
 		t.Fatal(err)
+	}
+	if subjects != "" {
+		file := filepath.Join(exDir, "inventory.yaml")
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := bytes.LastIndex(doc, []byte("\nsubjects: "))
+		if i < 0 {
+			t.Fatalf("%s has no subjects key", file)
+		}
+		doc = append(doc[:i+1], []byte("subjects: "+subjects+"\n")...)
+		if err := os.WriteFile(file, doc, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(dir, "data")
@@ -156,7 +178,9 @@ type outboxNotice struct {
 	text    string // whitespace collapsed
 }
 
-const waitFor = 30 * time.Second
+// waitFor bounds each wait for the service; it only matters when a test
+// fails, so it is generous for a loaded machine.
+const waitFor = 90 * time.Second
 
 func (h *harness) drive(t *testing.T, name string) *run {
 	t.Helper()
@@ -189,6 +213,7 @@ func (h *harness) drive(t *testing.T, name string) *run {
 		if _, err := h.svc.Approve(ctx, in.ID, "examples-e2e"); err != nil {
 			t.Fatalf("approve: %v", err)
 		}
+		h.waitPlanned(t, in.ID)
 		waitCampaign(t, h.svc.Store().Ledger(), in.ID)
 	}
 	err = h.svc.Store().Ledger().Each(ctx, in.ID, func(e notify.Entry) error {
@@ -237,6 +262,25 @@ func waitAssessment(t *testing.T, st store.Store, id string) *assess.Assessment 
 			t.Fatalf("incident %s not assessed within %s", id, waitFor)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitPlanned waits for the campaign.planned event: every notice of the
+// campaign is in the ledger. Before it, the ledger can look complete while
+// the planner is still at work (the unreachable are recorded at once, the
+// others in batches).
+func (h *harness) waitPlanned(t *testing.T, id string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	bus := h.svc.Bus()
+	subject := bus.Subjects().Event(id, string(incident.EventCampaignPlanned))
+	cons, err := bus.JetStream().OrderedConsumer(ctx, bus.Streams().Events, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cons.Next(jetstream.FetchMaxWait(waitFor)); err != nil {
+		t.Fatalf("no %s event within %s: %v", subject, waitFor, err)
 	}
 }
 

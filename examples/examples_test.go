@@ -40,7 +40,7 @@ func readClean(t *testing.T, path string, inv *inventory.Inventory) int {
 	return n
 }
 
-func TestWriteTo(t *testing.T) {
+func TestExampleWriteTo(t *testing.T) {
 	for _, ex := range All() {
 		t.Run(ex.Name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "demo") // WriteTo creates it
@@ -107,10 +107,10 @@ func TestWriteTo(t *testing.T) {
 	}
 }
 
-// TestDefaultAPI checks the package-level names still serve the default
+// TestExampleDefaultAPI checks the package-level names still serve the default
 // example, the Seestar Store, for the callers written before there were
 // several.
-func TestDefaultAPI(t *testing.T) {
+func TestExampleDefaultAPI(t *testing.T) {
 	def, err := Lookup(Default)
 	if err != nil {
 		t.Fatal(err)
@@ -143,9 +143,9 @@ func TestDefaultAPI(t *testing.T) {
 	}
 }
 
-// TestEmbeddedMatchesDisk guards against an example file added on disk but
+// TestExampleFilesEmbedded guards against an example file added on disk but
 // left out of the embed patterns, or an example directory not registered.
-func TestEmbeddedMatchesDisk(t *testing.T) {
+func TestExampleFilesEmbedded(t *testing.T) {
 	dirs, err := filepath.Glob(filepath.Join("*", "inventory.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +173,7 @@ func TestEmbeddedMatchesDisk(t *testing.T) {
 	}
 }
 
-func TestWriteToUnwritable(t *testing.T) {
+func TestExampleWriteToUnwritable(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/examples"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/report"
@@ -160,6 +161,7 @@ var promises = map[string][]promise{
 			quote: "We will promptly inform you of the relevant situation of the incident in the form of push notifications, emails, text messages, etc.",
 			check: func(t *testing.T, p promise, r *run) {
 				told(t, p, r, notify.ChannelPush, notify.ChannelEmail, notify.ChannelSMS)
+				pushIsBare(t, p, r)
 			}},
 		{name: "V.5_announcement", incident: "01-location-leak-children",
 			quote: "When it is difficult to inform the user information subject one by one, we will take reasonable and effective ways to issue announcements.",
@@ -212,6 +214,7 @@ var promises = map[string][]promise{
 			quote: "for certain services, we shall send an e-mail notification",
 			check: func(t *testing.T, p promise, r *run) {
 				told(t, p, r, notify.ChannelEmail, notify.ChannelPush)
+				pushIsBare(t, p, r)
 				noticeContent(t, p, r)
 			}},
 		{name: "6_minors_through_their_guardians", incident: "01-india-servers-exfiltration",
@@ -226,6 +229,42 @@ var promises = map[string][]promise{
 				guardiansTold(t, p, r)
 			}},
 	},
+}
+
+// TestExampleSeestarAppUsersGetPush runs the Seestar Store's default incident
+// with its app users (subjects.jsonl, people with devices) as the
+// directory: the channel the customer file cannot show.
+func TestExampleSeestarAppUsersGetPush(t *testing.T) {
+	ex, err := examples.Lookup("seestar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startExampleWith(t, ex, "subjects.jsonl")
+	r := h.drive(t, "incidents/"+ex.Incident)
+	p := promise{name: "IV.6_push_notification", incident: "01-exfiltration-orders",
+		quote: "We will promptly inform you of the event-related situation by email, letter, telephone, push notification, etc."}
+	told(t, p, r, notify.ChannelPush, notify.ChannelEmail)
+	pushIsBare(t, p, r)
+}
+
+// pushIsBare checks that every push names the incident and carries none of
+// its recipient's personal data: a push only accelerates the notice.
+func pushIsBare(t *testing.T, p promise, r *run) {
+	t.Helper()
+	personal := map[string][]string{}
+	each(t, r, func(a *assess.AffectedPerson) {
+		personal[a.ID] = []string{a.Name, a.Email, a.Phone}
+	})
+	for _, n := range r.notices[notify.ChannelPush] {
+		if !strings.Contains(n.text, r.in.ID) {
+			t.Errorf("%s: the push to %s does not name incident %s: %q", p, n.subject, r.in.ID, n.text)
+		}
+		for _, v := range personal[n.subject] {
+			if v != "" && strings.Contains(n.text, v) {
+				t.Errorf("%s: the push to %s carries its personal data: %q", p, n.subject, n.text)
+			}
+		}
+	}
 }
 
 func (p promise) String() string { return p.name + " (" + strings.TrimSpace(p.quote) + ")" }

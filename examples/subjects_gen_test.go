@@ -18,10 +18,10 @@ import (
 // generated once and then edited by hand).
 var generate = flag.Bool("generate", false, "rewrite the generated subject directories of the examples")
 
-// TestSubjectsAreGenerated checks that each generated directory on disk is
+// TestExampleSubjectsAreGenerated checks that each generated directory on disk is
 // exactly what its generator writes, so the committed people and the
 // generator below never drift; -generate rewrites them.
-func TestSubjectsAreGenerated(t *testing.T) {
+func TestExampleSubjectsAreGenerated(t *testing.T) {
 	for _, g := range generators {
 		t.Run(g.example, func(t *testing.T) {
 			want, err := g.render()
@@ -39,7 +39,7 @@ func TestSubjectsAreGenerated(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from what its generator writes; run go test ./examples -run TestSubjectsAreGenerated -generate", file)
+				t.Errorf("%s differs from what its generator writes; run go test ./examples -run TestExampleSubjectsAreGenerated -generate", file)
 			}
 		})
 	}
