@@ -45,8 +45,8 @@ const Default = "seestar"
 var all = []Example{
 	{Name: "orionstar", Organization: "OrionStar Account", Seed: "000_57f6ba47e91d0cfd.txt", Incident: "01-credential-dump.json",
 		About: "an account service in Beijing: credentials stolen, a backup kept after erasure, administrators in CN, EU, UK and US"},
-	{Name: "astralcharto", Organization: "Astral Charto", Seed: "001_a182da0065efc689.txt", Incident: "02-archive-key-stolen.json",
-		About: "a Chinese app: lost encrypted backups with the key safe and with the key stolen, a desensitized store leaked"},
+	{Name: "astralcharto", Organization: "Astral Charto", Seed: "001_a182da0065efc689.txt", Incident: "02-lost-archive-key-with-it.json",
+		About: "a Chinese app: an encrypted archive lost with its key safe and with its key, a desensitized store exposed with and without its key"},
 	{Name: "seestar", Organization: "Seestar Store", Seed: "002_1dd46725ed517453.txt", Incident: "01-exfiltration-orders.json",
 		About: "an online shop in China with customers in CN, EU, UK and US: every cause of breach"},
 	{Name: "orientalgreen", Organization: "Oriental Green CCM", Seed: "003_e2242313dd34e787.txt", Incident: "01-location-leak-children.json",
@@ -76,11 +76,17 @@ func Lookup(name string) (Example, error) {
 // subjects.csv, subjects.jsonl, README.md and incidents/*.json.
 func (e Example) FS() fs.FS {
 	sub, err := fs.Sub(files, e.Name)
-	if err != nil { // only for a name that is not a valid path, which no Example has
-		return files
+	if err != nil { // a zero Example: its name is not a path
+		return errFS{fmt.Errorf("example %q: %w", e.Name, err)}
 	}
 	return sub
 }
+
+// errFS is a file system whose every file fails to open with err.
+type errFS struct{ err error }
+
+// Open returns the file system's error.
+func (f errFS) Open(string) (fs.File, error) { return nil, f.err }
 
 // ReadFile reads one of the example's files by its slash-separated path
 // within the example, such as "incidents/01-exfiltration-orders.json".

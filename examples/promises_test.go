@@ -91,19 +91,19 @@ var promises = map[string][]promise{
 				nobodyTold(t, p, r)
 				regulatorReport(t, p, r, "CN-PIPL")
 			}},
-		{name: "2_encrypt_key_data_key_stolen", incident: "02-archive-key-stolen",
+		{name: "2_encrypt_key_data_key_lost_with_it", incident: "02-lost-archive-key-with-it",
 			quote: "encrypt key data to prevent unauthorized access, public disclosure, use, modification, damage, or loss",
 			check: func(t *testing.T, p promise, r *run) {
 				noSafeHarbour(t, p, r)
 				mustTell(t, p, r, "CN-PIPL", "EU-GDPR", "SG-PDPA", "JP-APPI")
 			}},
-		{name: "1_text_messages_or_emails", incident: "02-archive-key-stolen",
+		{name: "1_text_messages_or_emails", incident: "02-lost-archive-key-with-it",
 			quote: "The username, password, and contact information you provide may be used to verify your identity by sending text messages or emails.",
 			check: func(t *testing.T, p promise, r *run) {
 				told(t, p, r, notify.ChannelEmail, notify.ChannelSMS)
 				noticesSay(t, p, r, notify.ChannelEmail, r.in.Mitigation.Measures...)
 			}},
-		{name: "1_cybersecurity_law_of_the_PRC", incident: "02-archive-key-stolen",
+		{name: "1_cybersecurity_law_of_the_PRC", incident: "02-lost-archive-key-with-it",
 			quote: "in accordance with the Cybersecurity Law of the People's Republic of China, the Personal Information Security Specification (GB/T 35273-2017)",
 			check: func(t *testing.T, p promise, r *run) {
 				regulatorReport(t, p, r, "CN-PIPL")
