@@ -238,6 +238,9 @@ func (h *harness) drive(t *testing.T, name string) *run {
 		if err != nil {
 			t.Fatalf("draft %s: %v", ob.Jurisdiction, err)
 		}
+		if err := report.WriteMarkdown(io.Discard, d); err != nil {
+			t.Errorf("render the %s draft: %v", ob.Jurisdiction, err)
+		}
 		r.drafts[ob.Jurisdiction] = d
 	}
 	return r
