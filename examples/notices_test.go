@@ -23,27 +23,42 @@ import (
 // example the gate or a template refuses would make `breach demo`, or an
 // operator following the README, stop at approval.
 func TestEveryExampleMakesNotices(t *testing.T) {
+	set, err := templates.New(templates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	causes := map[incident.Cause]bool{}
+	for _, ex := range examples.All() {
+		t.Run(ex.Name, func(t *testing.T) { checkNotices(t, ex, set, causes) })
+	}
+	for _, cause := range []incident.Cause{incident.CauseRansomware, incident.CauseHacking, incident.CauseExfiltration,
+		incident.CauseCredentialStuffing, incident.CauseLostDevice, incident.CauseTheft, incident.CauseMisdelivery,
+		incident.CauseMisconfiguration, incident.CauseInsider, incident.CauseSocialEngineering, incident.CauseOther} {
+		if !causes[cause] {
+			t.Errorf("no example incident has cause %s (DESIGN §4 lists it)", cause)
+		}
+	}
+}
+
+// checkNotices passes every incident of one example through the gate and
+// renders its notices.
+func checkNotices(t *testing.T, ex examples.Example, set *templates.Set, causes map[incident.Cause]bool) {
 	dir := t.TempDir()
-	if err := examples.WriteTo(dir); err != nil {
+	if err := ex.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	inv, err := inventory.Load(filepath.Join(dir, "inventory.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := templates.New(templates.Options{})
+	names, err := ex.Incidents()
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, err := examples.Incidents()
-	if err != nil {
-		t.Fatal(err)
-	}
-	causes := map[incident.Cause]bool{}
 	ctx := context.Background()
 	for _, name := range names {
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			raw, err := examples.FS.ReadFile(name)
+			raw, err := ex.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,12 +99,5 @@ func TestEveryExampleMakesNotices(t *testing.T) {
 				t.Errorf("no e-mail notice rendered; rendered %v", rendered)
 			}
 		})
-	}
-	for _, cause := range []incident.Cause{incident.CauseRansomware, incident.CauseHacking, incident.CauseExfiltration,
-		incident.CauseCredentialStuffing, incident.CauseLostDevice, incident.CauseTheft, incident.CauseMisdelivery,
-		incident.CauseMisconfiguration, incident.CauseInsider, incident.CauseSocialEngineering, incident.CauseOther} {
-		if !causes[cause] {
-			t.Errorf("no example incident has cause %s (DESIGN §4 lists it)", cause)
-		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/breach-notify/breach/incident"
 )
 
-const examplesDir = "../examples"
+const examplesDir = "../examples/seestar"
 
 // readDirectory reads every row of an example directory and returns each
 // person's systems by id, failing on any bad row, warning or repeated id.
@@ -76,11 +76,11 @@ func TestExamples(t *testing.T) {
 
 	people := readDirectory(t, inv.SubjectsPath, inv)
 	if len(people) < 200 {
-		t.Errorf("examples/subjects.csv has %d people, want a few hundred", len(people))
+		t.Errorf("examples/seestar/subjects.csv has %d people, want a few hundred", len(people))
 	}
 	app := readDirectory(t, filepath.Join(examplesDir, "subjects.jsonl"), inv)
 	if len(app) < 24 {
-		t.Errorf("examples/subjects.jsonl has %d people, want a few dozen", len(app))
+		t.Errorf("examples/seestar/subjects.jsonl has %d people, want a few dozen", len(app))
 	}
 
 	files, err := filepath.Glob(filepath.Join(examplesDir, "incidents", "*.json"))
@@ -115,7 +115,7 @@ func TestExamples(t *testing.T) {
 					systems, ok := people[id]
 					switch {
 					case !ok:
-						t.Errorf("affected[%d]: subject %s is not in examples/subjects.csv", i, id)
+						t.Errorf("affected[%d]: subject %s is not in examples/seestar/subjects.csv", i, id)
 					case !slices.Contains(systems, a.System):
 						t.Errorf("affected[%d]: subject %s is not in system %s", i, id, a.System)
 					}

@@ -32,11 +32,11 @@ func (s *memSink) DeadLetter(context.Context, string, []byte, string) error { re
 // variant.
 func TestPlannedGuardianLetterAddressesTheGuardian(t *testing.T) {
 	ctx := context.Background()
-	inv, err := inventory.Load("../examples/inventory.yaml")
+	inv, err := inventory.Load("../examples/seestar/inventory.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile("../examples/incidents/01-exfiltration-orders.json")
+	data, err := os.ReadFile("../examples/seestar/incidents/01-exfiltration-orders.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,12 +25,12 @@ type goldenCase struct {
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
 	var cases []goldenCase
-	incs, err := filepath.Glob("../examples/incidents/*.json")
+	incs, err := filepath.Glob("../examples/seestar/incidents/*.json")
 	if err != nil || len(incs) == 0 {
 		t.Fatalf("no example incidents: %v", err)
 	}
 	for _, p := range incs {
-		cases = append(cases, goldenCase{name: "examples-" + strings.TrimSuffix(filepath.Base(p), ".json"), inventory: "../examples/inventory.yaml", incident: p})
+		cases = append(cases, goldenCase{name: "examples-" + strings.TrimSuffix(filepath.Base(p), ".json"), inventory: "../examples/seestar/inventory.yaml", incident: p})
 	}
 	for _, c := range []string{"multi-jurisdiction", "health-hipaa", "hospital-ransomware"} {
 		dir := filepath.Join("../cmd/breach/testdata/assess", c)

@@ -18,8 +18,8 @@ import (
 )
 
 const (
-	exampleInventory = "../examples/inventory.yaml"
-	exampleIncident  = "../examples/incidents/01-exfiltration-orders.json"
+	exampleInventory = "../examples/seestar/inventory.yaml"
+	exampleIncident  = "../examples/seestar/incidents/01-exfiltration-orders.json"
 )
 
 // TestOverdueDraftAsksForDelayReasons checks that a GDPR draft made after

@@ -80,7 +80,7 @@ func TestSchemaNamesAndGet(t *testing.T) {
 // TestIncidentsValidate checks every example and scenario incident, each
 // of which the decoder accepts.
 func TestSchemaIncidentsValidate(t *testing.T) {
-	files := append(glob(t, "../examples/incidents/*.json"), glob(t, scenarios+"/*/incident.json")...)
+	files := append(glob(t, "../examples/*/incidents/*.json"), glob(t, scenarios+"/*/incident.json")...)
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			doc := read(t, f)
@@ -95,7 +95,7 @@ func TestSchemaIncidentsValidate(t *testing.T) {
 }
 
 func TestSchemaInventoriesValidate(t *testing.T) {
-	files := append(glob(t, "../examples/inventory.yaml"), glob(t, scenarios+"/*/inventory.yaml")...)
+	files := append(glob(t, "../examples/*/inventory.yaml"), glob(t, scenarios+"/*/inventory.yaml")...)
 	files = append(files, glob(t, "../app/testdata/inventory.yaml")...)
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
@@ -136,7 +136,7 @@ func csvRows(t *testing.T, path string) (rows []map[string]string, lines []int) 
 }
 
 func TestSchemaDirectoryRowsValidate(t *testing.T) {
-	files := append(glob(t, "../examples/subjects.csv"), glob(t, scenarios+"/*/subjects.csv")...)
+	files := append(glob(t, "../examples/*/subjects.csv"), glob(t, scenarios+"/*/subjects.csv")...)
 	files = append(files, glob(t, "../app/testdata/subjects.csv")...)
 	total := 0
 	for _, f := range files {
@@ -152,13 +152,15 @@ func TestSchemaDirectoryRowsValidate(t *testing.T) {
 			total++
 		}
 	}
-	sc := bufio.NewScanner(bytes.NewReader(read(t, "../examples/subjects.jsonl")))
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		if err := Validate(Directory, sc.Bytes()); err != nil {
-			t.Errorf("subjects.jsonl:%d: %v", n, err)
+	for _, f := range glob(t, "../examples/*/subjects.jsonl") {
+		sc := bufio.NewScanner(bytes.NewReader(read(t, f)))
+		sc.Buffer(nil, 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			if err := Validate(Directory, sc.Bytes()); err != nil {
+				t.Errorf("%s:%d: %v", f, n, err)
+			}
+			total++
 		}
-		total++
 	}
 	if total < 300 {
 		t.Errorf("validated %d rows, want the example directories' 300 and more", total)
@@ -179,8 +181,9 @@ func TestSchemaAssessmentsValidate(t *testing.T) {
 		}
 		pairs = append(pairs, pair{filepath.Base(dir), filepath.Join(dir, "inventory.yaml"), filepath.Join(dir, "incident.json")})
 	}
-	for _, f := range glob(t, "../examples/incidents/*.json") {
-		pairs = append(pairs, pair{"examples/" + filepath.Base(f), "../examples/inventory.yaml", f})
+	for _, f := range glob(t, "../examples/*/incidents/*.json") {
+		org := filepath.Dir(filepath.Dir(f))
+		pairs = append(pairs, pair{"examples/" + filepath.Base(org) + "/" + filepath.Base(f), filepath.Join(org, "inventory.yaml"), f})
 	}
 	for _, p := range pairs {
 		t.Run(p.name, func(t *testing.T) {

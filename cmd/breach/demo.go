@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/web/public"
+	"github.com/nats-io/nats.go/jetstream"
 	"io"
 	"net"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,28 +32,32 @@ import (
 )
 
 func newDemoCmd() *cobra.Command {
-	var dataDir, incidentName, httpAddr, publicAddr, logLevel string
-	var exit bool
+	var dataDir, incidentName, httpAddr, publicAddr, logLevel, exampleName string
+	var exit, listEx bool
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole product on the example organisation: intake, assessment, campaign into the outbox",
 		Long: `demo needs no configuration and no external service. It writes the example
-organisation (Seestar Store) into a fresh data directory, starts the service
-with an embedded NATS server and SQLite, publishes a sample incident over
-NATS as a detector would, assesses it, approves it automatically (demo only),
-runs the notice campaign into the outbox, and prints a summary. With --exit
+organisation (the Seestar Store, or --example NAME; --list-examples lists
+them with the seed privacy policy each is built from) into a fresh data
+directory, starts the service with an embedded NATS server and SQLite,
+publishes a sample incident over NATS as a detector would, assesses it,
+approves it automatically (demo only), runs the notice campaign into the
+outbox, and prints a summary. With --exit
 it stops when the campaign is done; otherwise it keeps serving the API until
 Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), demoOptions{dataDir: dataDir, incident: incidentName,
-				httpAddr: httpAddr, publicAddr: publicAddr, logLevel: logLevel, exit: exit, timeout: timeout})
+				httpAddr: httpAddr, publicAddr: publicAddr, logLevel: logLevel, exit: exit, timeout: timeout, example: exampleName, listExamples: listEx})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data-dir", "", "data directory (default: a fresh temporary directory)")
-	f.StringVar(&incidentName, "incident", "01-exfiltration-orders.json", "example incident to publish (see examples/incidents)")
+	f.StringVar(&incidentName, "incident", "", "incident of the example to publish (default: the example's own; see examples/NAME/incidents)")
+	f.StringVar(&exampleName, "example", examples.Default, "example organisation to run (see --list-examples)")
+	f.BoolVar(&listEx, "list-examples", false, "list the example organisations with their seed policies and exit")
 	f.StringVar(&httpAddr, "http-addr", "127.0.0.1:0", "HTTP API address (port 0 picks a free one)")
 	f.StringVar(&publicAddr, "public-addr", "127.0.0.1:0", "public announcement site address (port 0 picks a free one)")
 	f.StringVar(&logLevel, "log-level", "warn", "service log level while the demo runs")
@@ -66,19 +70,17 @@ type demoOptions struct {
 	dataDir, incident, httpAddr, publicAddr, logLevel string
 	exit                                              bool
 	timeout                                           time.Duration
+	example                                           string
+	listExamples                                      bool
 }
 
 func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
-	paths, err := examples.Incidents()
+	if o.listExamples {
+		return listExamples(out)
+	}
+	ex, incidentPath, err := demoExample(o.example, o.incident)
 	if err != nil {
 		return err
-	}
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		names[i] = path.Base(p)
-	}
-	if !slices.Contains(names, path.Base(o.incident)) {
-		return usageError(fmt.Errorf("--incident %q is not an example; choose one of %s", o.incident, strings.Join(names, ", ")))
 	}
 	if o.dataDir == "" {
 		if o.dataDir, err = os.MkdirTemp("", "breach-demo-"); err != nil {
@@ -86,7 +88,7 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 		}
 	}
 	exDir := filepath.Join(o.dataDir, "examples")
-	if err := examples.WriteTo(exDir); err != nil {
+	if err := ex.WriteTo(exDir); err != nil {
 		return fmt.Errorf("write examples: %w", err)
 	}
 	cfg := config.Default()
@@ -119,15 +121,15 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(runCtx) }()
 
-	raw, err := examples.FS.ReadFile("incidents/" + path.Base(o.incident))
+	raw, err := ex.ReadFile(incidentPath)
 	if err != nil {
 		return err
 	}
 	in, err := incident.Decode(raw)
 	if err != nil {
-		return fmt.Errorf("example %s: %w", o.incident, err)
+		return fmt.Errorf("example %s %s: %w", ex.Name, incidentPath, err)
 	}
-	fmt.Fprintf(out, "breach demo — data directory %s\n", o.dataDir)
+	fmt.Fprintf(out, "breach demo — example %s (%s, seed %s), data directory %s\n", ex.Name, ex.Organization, ex.Seed, o.dataDir)
 	fmt.Fprintf(out, "Publishing example incident %s (%s) on NATS subject %s, as a detector would...\n",
 		in.ID, in.Title, svc.Bus().Subjects().IncidentSubmit())
 	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), in, raw); err != nil {
@@ -147,7 +149,7 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	printDemoSummary(out, svc, cfg, in, a, counts, notice != nil, o.exit, filepath.Join(exDir, "incidents", path.Base(o.incident)))
+	printDemoSummary(out, svc, cfg, in, a, counts, notice != nil, o.exit, filepath.Join(exDir, filepath.FromSlash(incidentPath)))
 	if o.exit {
 		if notice != nil {
 			exportDir := filepath.Join(cfg.DataDir, "public")
@@ -199,6 +201,18 @@ func waitAssessed(ctx context.Context, st store.Store, id string) (*assess.Asses
 func waitCampaign(ctx context.Context, svc *app.Service, id string, a *assess.Assessment) (notify.Counts, error) {
 	if !slices.ContainsFunc(a.Obligations, func(o regulators.Obligation) bool { return o.NotifyIndividuals }) {
 		return nil, nil
+	}
+	// The ledger is complete only once the whole plan is in it: people
+	// nobody can reach are booked before the rest of their batch, so wait
+	// for the campaign.planned event first.
+	subject := svc.Bus().Subjects().Event(id, string(incident.EventCampaignPlanned))
+	cons, err := svc.Bus().JetStream().OrderedConsumer(ctx, svc.Bus().Streams().Events, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		return nil, err
+	}
+	deadline, _ := ctx.Deadline()
+	if _, err := cons.Next(jetstream.FetchMaxWait(max(time.Until(deadline), time.Second))); err != nil {
+		return nil, fmt.Errorf("campaign of %s not planned in time: %w", id, err)
 	}
 	for {
 		counts, err := svc.Store().Ledger().Counts(ctx, id)

@@ -170,7 +170,7 @@ func TestInventoryCheck(t *testing.T) {
 	}{
 		{
 			name:       "the examples in the tree",
-			args:       []string{"../../examples/inventory.yaml"},
+			args:       []string{"../../examples/seestar/inventory.yaml"},
 			wantStdout: []string{"Seestar Store, 7 systems, 1 categories declared", ": 320 people, ", " 28 minors, 14 without a usable contact, 0 bad rows, 0 warnings in 0 rows\n", "  CN-PIPL ", "  US-CA "},
 			noStderr:   true,
 		},

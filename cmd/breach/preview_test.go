@@ -70,7 +70,7 @@ func testPreviewMatches(t *testing.T, configYAML string) {
 		t.Fatal(err)
 	}
 	cfg.DataDir, cfg.Inventory = filepath.Join(dir, "data"), filepath.Join(ex, "inventory.yaml")
-	cfg.NATS.Listen, cfg.HTTP.Addr, cfg.Campaign.AutoApprove = "", "127.0.0.1:0", true
+	cfg.NATS.Listen, cfg.HTTP.Addr, cfg.Public.Addr, cfg.Campaign.AutoApprove = "", "127.0.0.1:0", "127.0.0.1:0", true
 	ctx, cancel := context.WithCancel(context.Background())
 	svc, err := app.Start(ctx, cfg, logging.Discard(), app.Options{})
 	if err != nil {

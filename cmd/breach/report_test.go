@@ -12,8 +12,8 @@ import (
 
 // reportArgs are the flags every report draft case shares: the example
 // inventory and incident, 60 hours after discovery.
-var reportArgs = []string{"report", "draft", "--inventory", "../../examples/inventory.yaml",
-	"--incident", "../../examples/incidents/01-exfiltration-orders.json", "--now", "2026-11-22T21:00:00Z"}
+var reportArgs = []string{"report", "draft", "--inventory", "../../examples/seestar/inventory.yaml",
+	"--incident", "../../examples/seestar/incidents/01-exfiltration-orders.json", "--now", "2026-11-22T21:00:00Z"}
 
 // TestReportDraft runs breach report draft in-process for each format.
 func TestReportDraft(t *testing.T) {
@@ -121,8 +121,8 @@ func TestReportDraftBadInput(t *testing.T) {
 		{"unknown jurisdiction", append(append([]string{}, reportArgs...), "--jurisdiction", "JP-APPI"), []string{`"JP-APPI"`, "EU-GDPR", "CN-PIPL", "--jurisdiction"}},
 		{"no jurisdiction", reportArgs, []string{"--jurisdiction is required"}},
 		{"bad format", append(append([]string{}, reportArgs...), "--jurisdiction", "EU-GDPR", "--format", "docx"), []string{`"docx"`, "md, html, json, pdf"}},
-		{"bad now", []string{"report", "draft", "--inventory", "../../examples/inventory.yaml", "--incident", "../../examples/incidents/01-exfiltration-orders.json", "--jurisdiction", "EU-GDPR", "--now", "tomorrow"}, []string{"--now"}},
-		{"missing incident", []string{"report", "draft", "--inventory", "../../examples/inventory.yaml", "--incident", "nope.json", "--jurisdiction", "EU-GDPR"}, []string{"read incident"}},
+		{"bad now", []string{"report", "draft", "--inventory", "../../examples/seestar/inventory.yaml", "--incident", "../../examples/seestar/incidents/01-exfiltration-orders.json", "--jurisdiction", "EU-GDPR", "--now", "tomorrow"}, []string{"--now"}},
+		{"missing incident", []string{"report", "draft", "--inventory", "../../examples/seestar/inventory.yaml", "--incident", "nope.json", "--jurisdiction", "EU-GDPR"}, []string{"read incident"}},
 		{"positional id", append(append([]string{}, reportArgs...), "INC-1"), []string{"no arguments"}},
 		{"missing cjk font", append(append([]string{}, reportArgs...), "--jurisdiction", "CN-PIPL", "--format", "pdf", "--cjk-font-file", "/nonexistent/font.ttf"), []string{"report.cjk_font_file", "/nonexistent/font.ttf"}},
 	}

@@ -53,9 +53,9 @@ func TestSchemaValidate(t *testing.T) {
 		code               int
 		want               string
 	}{
-		{"example incident", "incident", "../../examples/incidents/01-exfiltration-orders.json", 0, "1 document matches the incident schema"},
-		{"example inventory (YAML)", "inventory", "../../examples/inventory.yaml", 0, "1 document matches the inventory schema"},
-		{"example JSONL directory", "directory", "../../examples/subjects.jsonl", 0, "40 documents match the directory schema"},
+		{"example incident", "incident", "../../examples/seestar/incidents/01-exfiltration-orders.json", 0, "1 document matches the incident schema"},
+		{"example inventory (YAML)", "inventory", "../../examples/seestar/inventory.yaml", 0, "1 document matches the inventory schema"},
+		{"example JSONL directory", "directory", "../../examples/seestar/subjects.jsonl", 0, "40 documents match the directory schema"},
 		{"wrong cause", "incident", bad, 2, bad + ": /cause: value must be one of"},
 		{"US row without region", "directory", rows, 2, rows + ":3: /region: value must be one of 'AL'"},
 	}

@@ -322,11 +322,11 @@ func TestServeCLISubmitAndShow(t *testing.T) {
 	requireIntegration(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	inv, err := filepath.Abs("../../examples/inventory.yaml")
+	inv, err := filepath.Abs("../../examples/seestar/inventory.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := filepath.Abs("../../examples/incidents/01-exfiltration-orders.json")
+	file, err := filepath.Abs("../../examples/seestar/incidents/01-exfiltration-orders.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func templateSet(t *testing.T) *templates.Set {
 
 func exampleInventory(t *testing.T) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Load("../../examples/inventory.yaml")
+	inv, err := inventory.Load("../../examples/seestar/inventory.yaml")
 	if err != nil {
 		t.Fatalf("load example inventory: %v", err)
 	}
@@ -54,7 +54,7 @@ func exampleInventory(t *testing.T) *inventory.Inventory {
 // exampleIncident decodes the example exfiltration incident.
 func exampleIncident(t *testing.T) *incident.Incident {
 	t.Helper()
-	data, err := os.ReadFile("../../examples/incidents/01-exfiltration-orders.json")
+	data, err := os.ReadFile("../../examples/seestar/incidents/01-exfiltration-orders.json")
 	if err != nil {
 		t.Fatal(err)
 	}

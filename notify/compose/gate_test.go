@@ -63,7 +63,7 @@ func TestCheckFacts(t *testing.T) {
 }
 
 func TestExampleIncidentsPassTheGate(t *testing.T) {
-	inv, err := inventory.Load("../../examples/inventory.yaml")
+	inv, err := inventory.Load("../../examples/seestar/inventory.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestCredentialRequests(t *testing.T) {
 		"Let us know if you notice payments you do not recognise; your card number was not affected.",
 		"不要回复、转发或提供您的密码。",
 		// A warning governs a list of requests across later commas
-		// (examples/incidents/01).
+		// (examples/seestar/incidents/01).
 		"Be careful with calls, text messages or e-mails that mention your order and ask you to pay, confirm a delivery or give a password",
 		"Ne répondez jamais, sous aucun prétexte, avec votre mot de passe.",
 		"Melden Sie sich an, um Ihr Passwort zu ändern.",
