@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/nats-io/nats.go/jetstream"
+	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -30,20 +31,23 @@ type assessor struct {
 	log     *logrus.Entry
 	now     func() time.Time
 	metrics *metrics
-	runner  *natsbus.Runner
+	runners []*natsbus.Runner
+	mu      sync.Mutex // one assessment at a time
 	// announce, when set, indexes addresses and checks the public notice
 	// after each assessment.
 	announce *announcer
 }
 
-// handle assesses the incident an event names.
+// handle assesses the incident an event names, one at a time per replica.
 func (a *assessor) handle(ctx context.Context, m jetstream.Msg) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	var ev struct {
 		ID       string `json:"id"`
 		Revision int    `json:"revision"`
 	}
 	if err := json.Unmarshal(m.Data(), &ev); err != nil || !incident.ValidID(ev.ID) {
-		a.runner.Fail(ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
+		fail(a.runners, ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
 		return
 	}
 	if a.inv == nil {
@@ -58,16 +62,16 @@ func (a *assessor) handle(ctx context.Context, m jetstream.Msg) {
 		a.metrics.assessFailures.Inc()
 		// Kept as an event with its reason, so it is on record beyond
 		// this log line; a new revision is assessed anew.
-		fail := incident.AssessmentFailed{ID: ev.ID, Revision: ev.Revision, Reason: logging.Scrub(err.Error())}
-		if perr := a.events.Publish(ctx, fail); perr != nil {
-			a.runner.Fail(ctx, m, perr, false)
+		failure := incident.AssessmentFailed{ID: ev.ID, Revision: ev.Revision, Reason: logging.Scrub(err.Error())}
+		if perr := a.events.Publish(ctx, failure); perr != nil {
+			fail(a.runners, ctx, m, perr, false)
 			return
 		}
 		a.log.WithError(err).WithField("incident", ev.ID).Error("incident cannot be assessed against the inventory; send a corrected revision")
 	default:
 		a.metrics.assessFailures.Inc()
 		a.log.WithError(err).WithField("incident", ev.ID).Warn("assessment failed; will retry")
-		a.runner.Fail(ctx, m, err, false)
+		fail(a.runners, ctx, m, err, false)
 		return
 	}
 	if err := m.DoubleAck(ctx); err != nil {

@@ -47,7 +47,8 @@ type campaigner struct {
 	notifyAll   bool
 	log         *logrus.Entry
 	now         func() time.Time
-	runner      *natsbus.Runner
+	runners     []*natsbus.Runner
+	stepMu      sync.Mutex // one campaign step at a time
 	announce    *announcer
 
 	mu     sync.Mutex
@@ -87,14 +88,17 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 	return c.store.GetApproval(ctx, id)
 }
 
-// handle reacts to one event of the campaign consumer.
+// handle reacts to one event of the campaign consumers, one at a time
+// per replica.
 func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
+	c.stepMu.Lock()
+	defer c.stepMu.Unlock()
 	var ev struct {
 		ID       string `json:"id"`
 		Revision int    `json:"revision"`
 	}
 	if err := json.Unmarshal(m.Data(), &ev); err != nil || !incident.ValidID(ev.ID) {
-		c.runner.Fail(ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
+		fail(c.runners, ctx, m, fmt.Errorf("event is not an incident reference: %v", err), true)
 		return
 	}
 	kind := incident.EventKind(m.Headers().Get(natsbus.HeaderEventKind))
@@ -107,7 +111,7 @@ func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	if err != nil {
 		c.log.WithError(err).WithFields(logrus.Fields{"incident": ev.ID, "event": string(kind)}).Error("campaign step failed; will retry")
-		c.runner.Fail(ctx, m, err, false)
+		fail(c.runners, ctx, m, err, false)
 		return
 	}
 	if err := m.DoubleAck(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,18 +121,13 @@ func New(cfg Config) (*Workflow, error) {
 	}
 	subjects := cfg.Bus.Subjects()
 	var err error
-	w.assess.runner, err = cfg.Bus.NewRunner(natsbus.RunnerConfig{
-		Stream: cfg.Bus.Streams().Events,
-		Consumer: jetstream.ConsumerConfig{
-			Durable:     ConsumerAssess,
-			Description: "breach workflow: assess stored revisions",
-			FilterSubjects: []string{subjects.Event("*", string(incident.EventReceived)),
-				subjects.Event("*", string(incident.EventAssessmentRequested))},
-			AckWait:    30 * time.Second,
-			MaxDeliver: 10,
-		},
-		Workers: 1, Deadletter: subjects.Deadletter("assess"), NakDelay: time.Second, MaxNakDelay: time.Minute,
-	}, w.assess.handle, w.assess.log)
+	// One durable consumer per event kind: a consumer with several filter
+	// subjects needs NATS 2.10, and a shared cluster may run 2.9.
+	w.assess.runners, err = kindRunners(cfg.Bus, ConsumerAssess, "assess stored revisions",
+		[]incident.EventKind{incident.EventReceived, incident.EventAssessmentRequested},
+		natsbus.RunnerConfig{Consumer: jetstream.ConsumerConfig{AckWait: 30 * time.Second, MaxDeliver: 10},
+			Deadletter: subjects.Deadletter("assess"), NakDelay: time.Second, MaxNakDelay: time.Minute},
+		w.assess.handle, w.assess.log)
 	if err != nil {
 		return nil, fmt.Errorf("new workflow: %w", err)
 	}
@@ -140,18 +136,12 @@ func New(cfg Config) (*Workflow, error) {
 		w.camp = &campaigner{store: cfg.Store, ledger: cfg.Planner.Ledger, events: events, inv: cfg.Inventory, composer: cfg.Composer,
 			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{},
 			announce: w.announce}
-		w.camp.runner, err = cfg.Bus.NewRunner(natsbus.RunnerConfig{
-			Stream: cfg.Bus.Streams().Events,
-			Consumer: jetstream.ConsumerConfig{
-				Durable:     ConsumerCampaign,
-				Description: "breach workflow: plan approved campaigns",
-				FilterSubjects: []string{subjects.Event("*", string(incident.EventAssessed)),
-					subjects.Event("*", string(incident.EventApproved)), subjects.Event("*", string(incident.EventCampaignRequested))},
-				AckWait: 30 * time.Second,
-			},
-			// A campaign is never given up: it is retried until it plans.
-			Workers: 1, Deadletter: subjects.Deadletter("campaign"), NakDelay: 5 * time.Second, MaxNakDelay: time.Minute,
-		}, w.camp.handle, clog)
+		// A campaign is never given up: it is retried until it plans.
+		w.camp.runners, err = kindRunners(cfg.Bus, ConsumerCampaign, "plan approved campaigns",
+			[]incident.EventKind{incident.EventAssessed, incident.EventApproved, incident.EventCampaignRequested},
+			natsbus.RunnerConfig{Consumer: jetstream.ConsumerConfig{AckWait: 30 * time.Second},
+				Deadletter: subjects.Deadletter("campaign"), NakDelay: 5 * time.Second, MaxNakDelay: time.Minute},
+			w.camp.handle, clog)
 		if err != nil {
 			return nil, fmt.Errorf("new workflow: %w", err)
 		}
@@ -164,11 +154,32 @@ func New(cfg Config) (*Workflow, error) {
 
 // Runners are the workflow's consumers, for the readiness checks.
 func (w *Workflow) Runners() []*natsbus.Runner {
-	out := []*natsbus.Runner{w.assess.runner}
+	out := append([]*natsbus.Runner(nil), w.assess.runners...)
 	if w.camp != nil {
-		out = append(out, w.camp.runner)
+		out = append(out, w.camp.runners...)
 	}
 	return out
+}
+
+// kindRunners builds one runner per event kind for a workflow step: the
+// durable consumer <name>-<kind> reading <prefix>.event.*.<kind>, one
+// message at a time, all handled by h.
+func kindRunners(bus *natsbus.Bus, name, what string, kinds []incident.EventKind, base natsbus.RunnerConfig, h natsbus.Handler, log *logrus.Entry) ([]*natsbus.Runner, error) {
+	var out []*natsbus.Runner
+	for _, k := range kinds {
+		cfg := base
+		cfg.Stream = bus.Streams().Events
+		cfg.Workers = 1
+		cfg.Consumer.Durable = name + "-" + strings.ReplaceAll(string(k), ".", "-")
+		cfg.Consumer.Description = "breach workflow: " + what + " (" + string(k) + ")"
+		cfg.Consumer.FilterSubject = bus.Subjects().Event("*", string(k))
+		r, err := bus.NewRunner(cfg, h, log)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // Run runs the consumers, the deadline watch and the completion watch
@@ -251,4 +262,18 @@ func (w *Workflow) Announce(ctx context.Context, id string, req announce.Request
 		return v, fmt.Errorf("announce %s: version %d is published, but its event is not: %w", id, v.Version, err)
 	}
 	return v, nil
+}
+
+// fail settles m through the runner that delivered it (the one of its
+// consumer), so its redelivery limit and dead-letter subject apply.
+func fail(runners []*natsbus.Runner, ctx context.Context, m jetstream.Msg, cause error, permanent bool) {
+	r := runners[0]
+	if md, err := m.Metadata(); err == nil {
+		for _, x := range runners {
+			if x.Name() == md.Consumer {
+				r = x
+			}
+		}
+	}
+	r.Fail(ctx, m, cause, permanent)
 }

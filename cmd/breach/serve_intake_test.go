@@ -332,6 +332,9 @@ func TestServeCLISubmitAndShow(t *testing.T) {
 	}
 	p := newServeProc(t, t.TempDir(), "--inventory", inv)
 	p.start()
+	// The CLI reads the admin token the service wrote in its data
+	// directory, as on the machine that runs the service.
+	t.Setenv("BREACH_DATA_DIR", p.dataDir)
 
 	out, errOut, code := serveCLI(t, "incident", "submit", "-f", file, "--nats-url", p.natsURL())
 	if code != 0 {
