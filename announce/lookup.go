@@ -70,7 +70,7 @@ func deriveKey(secret []byte, label string) []byte {
 // whatever the input, so that a wrong pair costs what a right one does.
 func VerifyKeys(secret []byte, reference, code string) (lookup, check []byte, ok bool) {
 	ref := normalizeReference(reference)
-	c, codeOK := normalizeCode(code)
+	c, codeOK := verify.Normalize(code)
 	m := hmac.New(sha256.New, deriveKey(secret, verifyLabel))
 	m.Write([]byte(ref))
 	m.Write([]byte{0})
@@ -112,36 +112,6 @@ func normalizeReference(ref string) string {
 	return strings.ToUpper(ref)
 }
 
-// normalizeCode reads a code as verify.Check does: case, spaces and dashes
-// ignored, O read as 0, I and L as 1. It returns the ten canonical
-// characters, or false.
-func normalizeCode(code string) (string, bool) {
-	if len(code) > 64 {
-		return "", false
-	}
-	const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-	out := make([]byte, 0, verify.CodeLength)
-	ok := true
-	for _, r := range strings.ToUpper(code) {
-		switch {
-		case r == '-' || r == ' ' || r == '\t':
-			continue
-		case r == 'O':
-			r = '0'
-		case r == 'I' || r == 'L':
-			r = '1'
-		case r > 0x7f || !strings.ContainsRune(crockford, r):
-			ok = false
-			continue
-		}
-		if len(out) == verify.CodeLength {
-			ok = false
-			continue
-		}
-		out = append(out, byte(r))
-	}
-	return string(out), ok && len(out) == verify.CodeLength
-}
 
 // ErrNotAddress is returned by NormalizeAddress for what is neither an
 // e-mail address nor an international phone number.

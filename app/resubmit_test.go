@@ -36,22 +36,7 @@ func testResubmit(t *testing.T, window time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post := func(body []byte) (int, string) {
-		t.Helper()
-		req, err := http.NewRequest("POST", "http://"+svc.HTTPAddr()+"/api/v1/incidents", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+svc.token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	post := func(body []byte) (int, string) { return postIncident(t, svc, body) }
 	if code, body := post(doc); code != http.StatusAccepted {
 		t.Fatalf("first submission: %d %s", code, body)
 	}
@@ -74,16 +59,10 @@ func testResubmit(t *testing.T, window time.Duration) {
 	}
 }
 
-// TestSubmissionWarnsAboutAMisspelledSystem: an incident naming a system
-// the inventory does not have is accepted, and the answer says so with the
-// nearest system's id.
-func TestSubmissionWarnsAboutAMisspelledSystem(t *testing.T) {
-	svc := startService(t, testConfig(t.TempDir(), testInventory))
-	in := testIncident("INC-TYPO", 1, incident.Affected{System: "bill"})
-	body, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+// postIncident submits body over the API with the admin token and returns
+// the status and the answer.
+func postIncident(t *testing.T, svc *running, body []byte) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest("POST", "http://"+svc.HTTPAddr()+"/api/v1/incidents", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -95,11 +74,26 @@ func TestSubmissionWarnsAboutAMisspelledSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestSubmissionWarnsAboutAMisspelledSystem: an incident naming a system
+// the inventory does not have is accepted, and the answer says so with the
+// nearest system's id.
+func TestSubmissionWarnsAboutAMisspelledSystem(t *testing.T) {
+	svc := startService(t, testConfig(t.TempDir(), testInventory))
+	in := testIncident("INC-TYPO", 1, incident.Affected{System: "bill"})
+	body, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, answer := postIncident(t, svc, body)
 	var res struct {
 		Warnings []string `json:"warnings"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("submit: status %d, %v", resp.StatusCode, err)
+	if err := json.Unmarshal([]byte(answer), &res); err != nil || code != http.StatusAccepted {
+		t.Fatalf("submit: status %d, %v", code, err)
 	}
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `did you mean "billing"?`) {
 		t.Errorf("warnings: got %q, want one suggesting billing", res.Warnings)

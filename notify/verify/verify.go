@@ -54,12 +54,12 @@ func Check(secret []byte, key, code string) bool {
 	if len(secret) < MinSecretBytes {
 		return false
 	}
-	norm, ok := normalize(code)
+	norm, ok := Normalize(code)
 	if !ok {
 		return false
 	}
 	want := rawCode(secret, key)
-	return subtle.ConstantTimeCompare(norm, want[:]) == 1
+	return subtle.ConstantTimeCompare([]byte(norm), want[:]) == 1
 }
 
 func rawCode(secret []byte, key string) [CodeLength]byte {
@@ -78,10 +78,17 @@ func rawCode(secret []byte, key string) [CodeLength]byte {
 	return out
 }
 
-// normalize turns a code as typed by a person into its ten canonical
-// characters, or reports false when it cannot be a code.
-func normalize(code string) ([]byte, bool) {
+// Normalize turns a code as typed by a person into its ten canonical
+// characters: case, spaces and dashes ignored, O read as 0, I and L as 1.
+// It reports false when the text cannot be a code. It reads every
+// character of an input up to 64 bytes whatever it finds, so that how long
+// it takes does not tell where a wrong code goes wrong.
+func Normalize(code string) (string, bool) {
+	if len(code) > 64 {
+		return "", false
+	}
 	out := make([]byte, 0, CodeLength)
+	ok := true
 	for _, r := range strings.ToUpper(code) {
 		switch {
 		case r == '-' || r == ' ' || r == '\t':
@@ -91,12 +98,14 @@ func normalize(code string) ([]byte, bool) {
 		case r == 'I' || r == 'L':
 			r = '1'
 		case r > 0x7f || !strings.ContainsRune(crockford, r):
-			return nil, false
+			ok = false
+			continue
 		}
 		if len(out) == CodeLength {
-			return nil, false
+			ok = false
+			continue
 		}
 		out = append(out, byte(r))
 	}
-	return out, len(out) == CodeLength
+	return string(out), ok && len(out) == CodeLength
 }
