@@ -112,7 +112,6 @@ func normalizeReference(ref string) string {
 	return strings.ToUpper(ref)
 }
 
-
 // ErrNotAddress is returned by NormalizeAddress for what is neither an
 // e-mail address nor an international phone number.
 var ErrNotAddress = errors.New("not an e-mail address or an international phone number (+ and country code)")
