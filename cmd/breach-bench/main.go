@@ -1,0 +1,197 @@
+// Command breach-bench prints how breach's delivery path compares with
+// reference programs measured side by side in the same run: campaign
+// planning against raw JetStream publishing, and an e-mail campaign
+// against Postfix's smtp-source feeding the same smtp-sink. `make
+// bench-e2e` builds and runs it (installing Postfix's tools first).
+//
+// Sizes come from flags or, when a flag is not given, environment
+// variables: BREACH_BENCH_PLAN_SUBJECTS (100000), BREACH_BENCH_RAW_SIZE
+// (1024 bytes), BREACH_BENCH_EMAIL_SUBJECTS (20000),
+// BREACH_BENCH_SMTP_CONNECTIONS (4), BREACH_BENCH_ONLY (plan, email or
+// empty for both).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/breach-notify/breach/internal/benche2e"
+	"github.com/breach-notify/breach/notify"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "breach-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	planSubjects, rawSize, emailSubjects, conns int
+	only, cpuprofile, planProfile, dir          string
+	verbose                                     bool
+}
+
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	var o options
+	env := envInts{}
+	fs := flag.NewFlagSet("breach-bench", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.IntVar(&o.planSubjects, "plan-subjects", env.get("BREACH_BENCH_PLAN_SUBJECTS", 100_000), "people of the planning benchmark's organisation")
+	fs.IntVar(&o.rawSize, "raw-size", env.get("BREACH_BENCH_RAW_SIZE", 1024), "bytes of each raw JetStream message")
+	fs.IntVar(&o.emailSubjects, "email-subjects", env.get("BREACH_BENCH_EMAIL_SUBJECTS", 20_000), "people of the e-mail benchmark's organisation")
+	fs.IntVar(&o.conns, "smtp-connections", env.get("BREACH_BENCH_SMTP_CONNECTIONS", 4), "SMTP connections of breach and of smtp-source")
+	fs.StringVar(&o.only, "only", os.Getenv("BREACH_BENCH_ONLY"), "run only plan or email")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", os.Getenv("BREACH_BENCH_CPUPROFILE"), "write a CPU profile of the e-mail campaign to this file")
+	fs.StringVar(&o.planProfile, "plan-cpuprofile", "", "write a CPU profile of planning to this file")
+	fs.StringVar(&o.dir, "dir", "", "work directory (default: a fresh temporary one, removed afterwards)")
+	fs.BoolVar(&o.verbose, "v", false, "show the service's warnings")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if env.err != nil {
+		return env.err
+	}
+	switch o.only {
+	case "", "plan", "email":
+	default:
+		return fmt.Errorf("-only (BREACH_BENCH_ONLY) %q is not plan or email", o.only)
+	}
+	if o.dir == "" {
+		dir, err := os.MkdirTemp("", "breach-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		o.dir = dir
+	}
+	if o.only != "email" {
+		if err := planning(ctx, o, out); err != nil {
+			return err
+		}
+	}
+	if o.only != "plan" {
+		if err := emailing(ctx, o, out, errOut); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// planning prints the planning ratio: raw JetStream first, then the
+// planner, a few seconds apart.
+func planning(ctx context.Context, o options, out io.Writer) error {
+	raw, err := benche2e.RawPublish(ctx, filepath.Join(o.dir, "raw"), o.planSubjects, o.rawSize)
+	if err != nil {
+		return err
+	}
+	stopProfile, err := profile(o.planProfile)
+	if err != nil {
+		return err
+	}
+	plan, err := benche2e.Plan(ctx, filepath.Join(o.dir, "plan"), o.planSubjects)
+	stopProfile()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s; %d notices for %d people, %d messages of %d bytes)\n",
+		benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec(), plan.Count, o.planSubjects, raw.Count, o.rawSize)
+	return nil
+}
+
+// emailing prints the e-mail ratio: the campaign first, then smtp-source
+// sending as many copies of one of its e-mails to the same sink.
+func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
+	sink, err := benche2e.StartSink(ctx)
+	if err != nil {
+		return err
+	}
+	defer sink.Stop()
+	eo := benche2e.EmailOptions{Dir: filepath.Join(o.dir, "email"), Subjects: o.emailSubjects, SMTPAddr: sink.Addr, Connections: o.conns}
+	if o.verbose {
+		eo.Log = errOut
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		eo.Profile = f
+	}
+	res, err := benche2e.EmailCampaign(ctx, eo)
+	if err != nil {
+		return err
+	}
+	if res.Sent.Count == 0 {
+		return fmt.Errorf("the campaign sent no e-mail (notices: %s)", counts(res.Notices))
+	}
+	src, err := benche2e.SMTPSource(ctx, o.dir, sink.Addr, o.conns, res.Sent.Count, res.Sample)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %d e-mails of ~%d bytes to %d people over %d connections, submit to campaign complete %.1fs)\n",
+		benche2e.Ratio(res.Sent, src), res.Sent.PerSec(), src.PerSec(), res.Sent.Count, len(res.Sample), o.emailSubjects, o.conns, res.Sent.Elapsed.Seconds())
+	fmt.Fprintf(errOut, "breach-bench: e-mail campaign notices: %s\n", counts(res.Notices))
+	return nil
+}
+
+// profile starts a CPU profile into file when it is set.
+func profile(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
+}
+
+// counts renders notice counts as channel/state=n, sorted.
+func counts(c notify.Counts) string {
+	var parts []string
+	for ch, byState := range c {
+		for st, n := range byState {
+			parts = append(parts, fmt.Sprintf("%s/%s=%d", ch, st, n))
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
+
+// envInts reads integer defaults from the environment, keeping the first
+// malformed one as err.
+type envInts struct{ err error }
+
+// get returns the positive integer in variable name, def when it is unset.
+func (e *envInts) get(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		if e.err == nil {
+			e.err = fmt.Errorf("%s=%q is not a positive whole number", name, v)
+		}
+		return def
+	}
+	return n
+}
