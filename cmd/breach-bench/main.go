@@ -39,9 +39,9 @@ func main() {
 }
 
 type options struct {
-	planSubjects, rawSize, emailSubjects, conns int
-	only, cpuprofile, planProfile, dir          string
-	verbose                                     bool
+	planSubjects, rawSize, emailSubjects, conns      int
+	only, cpuprofile, blockprofile, planProfile, dir string
+	verbose                                          bool
 }
 
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.IntVar(&o.conns, "smtp-connections", env.get("BREACH_BENCH_SMTP_CONNECTIONS", 4), "SMTP connections of breach and of smtp-source")
 	fs.StringVar(&o.only, "only", os.Getenv("BREACH_BENCH_ONLY"), "run only plan or email")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", os.Getenv("BREACH_BENCH_CPUPROFILE"), "write a CPU profile of the e-mail campaign to this file")
+	fs.StringVar(&o.blockprofile, "blockprofile", "", "write a profile of where the e-mail campaign's goroutines waited to this file")
 	fs.StringVar(&o.planProfile, "plan-cpuprofile", "", "write a CPU profile of planning to this file")
 	fs.StringVar(&o.dir, "dir", "", "work directory (default: a fresh temporary one, removed afterwards)")
 	fs.BoolVar(&o.verbose, "v", false, "show the service's warnings")
@@ -130,6 +131,14 @@ func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
 		}
 		defer f.Close()
 		eo.Profile = f
+	}
+	if o.blockprofile != "" {
+		f, err := os.Create(o.blockprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		eo.BlockProfile = f
 	}
 	res, err := benche2e.EmailCampaign(ctx, eo)
 	if err != nil {
