@@ -58,6 +58,9 @@ type EmailResult struct {
 	// Sent counts the e-mails accepted by the sink over the timed part,
 	// from the incident's submission to the last notice recorded.
 	Sent Rate
+	// BeforeApproval is the part of Sent.Elapsed before the campaign was
+	// approved (intake, assessment, automatic approval).
+	BeforeApproval time.Duration
 	// Notices counts the campaign's notices by channel and state.
 	Notices notify.Counts
 	// Sample is one of the campaign's e-mails as sent (for the reference
@@ -132,7 +135,7 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
 	began := time.Now()
-	counts, err := submitAndWait(ctx, svc, org, o.Timeout)
+	counts, approved, err := submitAndWait(ctx, svc, org, o.Timeout)
 	elapsed := time.Since(began)
 	if o.Profile != nil {
 		pprof.StopCPUProfile()
@@ -146,31 +149,40 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if err != nil {
 		return EmailResult{Notices: counts}, err
 	}
-	return EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed}, Notices: counts, Sample: sample}, nil
+	return EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed},
+		BeforeApproval: approved.Sub(began), Notices: counts, Sample: sample}, nil
 }
 
 // submitAndWait publishes the incident and waits until the campaign is
 // planned and every one of its notices is final in the ledger. The
 // ledger's counts are a GROUP BY over the campaign's rows, so they are
 // read often only once the notice events say the end is near.
-func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time.Duration) (notify.Counts, error) {
+func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time.Duration) (notify.Counts, time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	subjects := svc.Bus().Subjects()
 	planned := make(chan *nats.Msg, 1)
 	sub, err := svc.Bus().Conn().ChanSubscribe(subjects.Event(org.incident.ID, string(incident.EventCampaignPlanned)), planned)
 	if err != nil {
-		return nil, fmt.Errorf("watch campaign events: %w", err)
+		return nil, time.Time{}, fmt.Errorf("watch campaign events: %w", err)
 	}
 	defer func() { _ = sub.Unsubscribe() }()
+	var approvedAt atomic.Int64
+	asub, err := svc.Bus().Conn().Subscribe(subjects.Event(org.incident.ID, string(incident.EventApproved)), func(*nats.Msg) {
+		approvedAt.CompareAndSwap(0, time.Now().UnixNano())
+	})
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("watch approval events: %w", err)
+	}
+	defer func() { _ = asub.Unsubscribe() }()
 	var outcomes atomic.Int64
 	nsub, err := svc.Bus().Conn().Subscribe(subjects.Event(org.incident.ID, "notice.>"), func(*nats.Msg) { outcomes.Add(1) })
 	if err != nil {
-		return nil, fmt.Errorf("watch notice events: %w", err)
+		return nil, time.Time{}, fmt.Errorf("watch notice events: %w", err)
 	}
 	defer func() { _ = nsub.Unsubscribe() }()
 	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), subjects, org.incident, org.raw); err != nil {
-		return nil, fmt.Errorf("submit incident: %w", err)
+		return nil, time.Time{}, fmt.Errorf("submit incident: %w", err)
 	}
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
@@ -181,14 +193,14 @@ func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time
 		select {
 		case <-ctx.Done():
 			open, total := counts.Open()
-			return counts, fmt.Errorf("campaign not complete in %s (planned: %t, %d of %d notices open): %w", timeout, plan != nil, open, total, ctx.Err())
+			return counts, time.Time{}, fmt.Errorf("campaign not complete in %s (planned: %t, %d of %d notices open): %w", timeout, plan != nil, open, total, ctx.Err())
 		case m := <-planned:
 			plan = new(incident.CampaignPlanned)
 			if err := json.Unmarshal(m.Data, plan); err != nil {
-				return nil, fmt.Errorf("campaign.planned event: %w", err)
+				return nil, time.Time{}, fmt.Errorf("campaign.planned event: %w", err)
 			}
 			if plan.Notices == 0 {
-				return nil, errors.New("the campaign planned no notice")
+				return nil, time.Time{}, errors.New("the campaign planned no notice")
 			}
 			continue
 		case <-tick.C:
@@ -198,10 +210,10 @@ func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time
 		}
 		lastRead = time.Now()
 		if counts, err = svc.Store().Ledger().Counts(ctx, org.incident.ID); err != nil {
-			return counts, fmt.Errorf("ledger counts: %w", err)
+			return counts, time.Time{}, fmt.Errorf("ledger counts: %w", err)
 		}
 		if _, total := counts.Open(); total >= plan.Notices && counts.Complete() {
-			return counts, nil
+			return counts, time.Unix(0, approvedAt.Load()), nil
 		}
 	}
 }
