@@ -4,6 +4,8 @@ PKGS      ?= ./...
 NATS_URL  ?= nats://127.0.0.1:4222
 PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 BENCHTIME ?= 1x
+BREACH_BENCH_ROUNDS ?= 3
+export BREACH_BENCH_ROUNDS
 FUZZ_DECODE    ?= 300000x
 FUZZ_DIRECTORY ?= 100000x
 FUZZ_INVENTORY ?= 60000x
@@ -38,7 +40,7 @@ fuzz: ## run the input fuzz targets for a fixed number of executions each (FUZZ_
 bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
-bench-e2e: ## planning vs raw JetStream and e-mail vs Postfix smtp-source, side by side (installs postfix's tools; BREACH_BENCH_* sizes)
+bench-e2e: ## planning vs raw JetStream and e-mail vs Postfix smtp-source, side by side (installs postfix's tools; BREACH_BENCH_* sizes, BREACH_BENCH_ROUNDS=3 rounds, median)
 	GO=$(GO) scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)
 
 lint: ## gofmt and go vet
