@@ -106,8 +106,30 @@ func RawPublish(ctx context.Context, dir string, n, size int) (Rate, error) {
 	}
 	js := bus.JetStream()
 	futures := make([]jetstream.PubAckFuture, 0, n)
+	acked := 0
+	// wait takes the acknowledgement of the oldest message not yet seen.
+	wait := func() error {
+		f := futures[acked]
+		acked++
+		select {
+		case <-f.Ok():
+			return nil
+		case err := <-f.Err():
+			return fmt.Errorf("raw publish: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	began := time.Now()
 	for i := range n {
+		// At most rawWindow unacknowledged messages: past the client's
+		// own limit (4000) a loaded machine stalls the publisher with an
+		// error instead of slowing it down.
+		for len(futures)-acked >= rawWindow {
+			if err := wait(); err != nil {
+				return Rate{}, err
+			}
+		}
 		msg := &nats.Msg{Subject: "raw.email", Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, "raw-"+strconv.Itoa(i))
 		f, err := js.PublishMsgAsync(msg)
@@ -116,14 +138,13 @@ func RawPublish(ctx context.Context, dir string, n, size int) (Rate, error) {
 		}
 		futures = append(futures, f)
 	}
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return Rate{}, fmt.Errorf("raw publish: %w", err)
-		case <-ctx.Done():
-			return Rate{}, ctx.Err()
+	for acked < len(futures) {
+		if err := wait(); err != nil {
+			return Rate{}, err
 		}
 	}
 	return Rate{Count: n, Elapsed: time.Since(began)}, nil
 }
+
+// rawWindow bounds RawPublish's unacknowledged messages.
+const rawWindow = 2048
