@@ -125,6 +125,17 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 		stop()
 		<-done
 	}()
+	// A service that stops early fails the run at once.
+	waitCtx, cancelWait := context.WithCancelCause(ctx)
+	defer cancelWait(nil)
+	go func() {
+		select {
+		case err := <-done:
+			cancelWait(fmt.Errorf("service stopped: %v", err))
+			done <- err
+		case <-waitCtx.Done():
+		}
+	}()
 
 	if o.Profile != nil {
 		if err := pprof.StartCPUProfile(o.Profile); err != nil {
@@ -135,7 +146,10 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
 	began := time.Now()
-	counts, approved, err := submitAndWait(ctx, svc, org, o.Timeout)
+	counts, approved, err := submitAndWait(waitCtx, svc, org, o.Timeout)
+	if err != nil && context.Cause(waitCtx) != nil {
+		err = context.Cause(waitCtx)
+	}
 	elapsed := time.Since(began)
 	if o.Profile != nil {
 		pprof.StopCPUProfile()
@@ -149,8 +163,11 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if err != nil {
 		return EmailResult{Notices: counts}, err
 	}
-	return EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed},
-		BeforeApproval: approved.Sub(began), Notices: counts, Sample: sample}, nil
+	res := EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed}, Notices: counts, Sample: sample}
+	if !approved.IsZero() {
+		res.BeforeApproval = approved.Sub(began)
+	}
+	return res, nil
 }
 
 // submitAndWait publishes the incident and waits until the campaign is
@@ -213,7 +230,11 @@ func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time
 			return counts, time.Time{}, fmt.Errorf("ledger counts: %w", err)
 		}
 		if _, total := counts.Open(); total >= plan.Notices && counts.Complete() {
-			return counts, time.Unix(0, approvedAt.Load()), nil
+			var at time.Time
+			if ns := approvedAt.Load(); ns != 0 {
+				at = time.Unix(0, ns)
+			}
+			return counts, at, nil
 		}
 	}
 }
