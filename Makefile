@@ -5,7 +5,6 @@ NATS_URL  ?= nats://127.0.0.1:4222
 PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 BENCHTIME ?= 1x
 BREACH_BENCH_ROUNDS ?= 3
-export BREACH_BENCH_ROUNDS
 FUZZ_DECODE    ?= 300000x
 FUZZ_DIRECTORY ?= 100000x
 FUZZ_INVENTORY ?= 60000x
@@ -41,7 +40,7 @@ bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
 bench-e2e: ## planning vs raw JetStream and e-mail vs Postfix smtp-source, side by side (installs postfix's tools; BREACH_BENCH_* sizes, BREACH_BENCH_ROUNDS=3 rounds, median)
-	GO=$(GO) scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)
+	GO=$(GO) BREACH_BENCH_ROUNDS=$(BREACH_BENCH_ROUNDS) scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'run gofmt -w'; exit 1)
