@@ -4,16 +4,17 @@ PKGS      ?= ./...
 NATS_URL  ?= nats://127.0.0.1:4222
 PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 BENCHTIME ?= 1x
+BREACH_BENCH_ROUNDS ?= 3
 FUZZ_DECODE    ?= 300000x
 FUZZ_DIRECTORY ?= 100000x
 FUZZ_INVENTORY ?= 60000x
 FUZZ_RECORDS   ?= 100000x
 FUZZ_GATE      ?= 100000x
 
-.PHONY: help build test test-integration fuzz bench lint run clean
+.PHONY: help build test test-integration fuzz bench bench-e2e lint run clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 build: ## build bin/breach
 	$(GO) build -o bin/breach ./cmd/breach
@@ -37,6 +38,9 @@ fuzz: ## run the input fuzz targets for a fixed number of executions each (FUZZ_
 
 bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+bench-e2e: ## planning vs raw JetStream and e-mail vs Postfix smtp-source, side by side (installs postfix's tools; BREACH_BENCH_* sizes, BREACH_BENCH_ROUNDS=3 rounds, median)
+	GO=$(GO) BREACH_BENCH_ROUNDS=$(BREACH_BENCH_ROUNDS) scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'run gofmt -w'; exit 1)

@@ -1,6 +1,8 @@
 // Package email is the e-mail channel: a notify.Notifier that submits each
 // notice over SMTP (github.com/wneessen/go-mail) through a pool of reused
-// connections, and classifies every failure as permanent (the address or
+// connections, each message rendered before it takes a connection and its
+// MAIL FROM, RCPT TO and DATA pipelined when the server offers PIPELINING,
+// and classifies every failure as permanent (the address or
 // the message was refused: try the person's next channel) or temporary
 // (deferral, lost connection, timeout, TLS or authentication trouble: try
 // again later). Returned errors and log lines carry SMTP codes and generic
@@ -101,6 +103,7 @@ func WithClock(now func() time.Time) Option {
 type conn struct {
 	sc       *smtp.Client
 	raw      *rawConn
+	sess     session
 	lastUsed time.Time
 }
 
@@ -145,10 +148,6 @@ func New(cfg Config, log *logrus.Entry, opts ...Option) (*Notifier, error) {
 		gomail.WithTimeout(cfg.Timeout),
 		gomail.WithTLSConfig(n.tlsConf),
 		gomail.WithDialContextFunc(n.dialContext),
-		// The pool checks connections itself: no NOOP before and no RSET
-		// after every message, two round trips saved per message.
-		gomail.WithoutNoop(),
-		gomail.WithoutRset(),
 	}
 	switch cfg.TLS {
 	case TLSStartTLS:
@@ -228,6 +227,12 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	if err != nil {
 		return "", ComposeFailure(err)
 	}
+	// Rendered before a connection is taken: a pooled connection only
+	// waits on the network.
+	w, err := render(msg)
+	if err != nil {
+		return "", ComposeFailure(err)
+	}
 	if n.closed.Load() {
 		return "", notify.Temporary("", "notifier closed", ErrClosed)
 	}
@@ -256,7 +261,7 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 				return "", err
 			}
 		}
-		out := n.send(ctx, c, msg)
+		out := n.send(ctx, c, w)
 		if out.retry && reused && attempt == 0 {
 			// The reused connection had died before the message was
 			// accepted (nothing reached the server past MAIL FROM): send
@@ -347,7 +352,7 @@ func (n *Notifier) connect(ctx context.Context, c *conn) error {
 	if n.alerts.Active() {
 		n.recovered(false)
 	}
-	c.sc, c.raw, c.lastUsed = sc, raw, n.now()
+	c.sc, c.raw, c.sess, c.lastUsed = sc, raw, newSession(sc), n.now()
 	return nil
 }
 
@@ -357,90 +362,69 @@ type outcome struct {
 	retry bool // the connection was dead before the transaction began
 }
 
-// send submits msg on c's connection and classifies the result. It drops
+// send submits w on c's connection and classifies the result. It drops
 // the connection whenever its state is in doubt.
-func (n *Notifier) send(ctx context.Context, c *conn, msg *gomail.Msg) outcome {
+func (n *Notifier) send(ctx context.Context, c *conn, w *wire) outcome {
 	stop := context.AfterFunc(ctx, c.raw.abort)
-	err := n.client.SendWithSMTPClient(c.sc, msg)
+	var te *txError
+	if err := c.sc.UpdateDeadline(n.cfg.Timeout); err != nil {
+		te = &txError{stage: stageMail, err: err, unanswered: true, broken: true}
+	} else {
+		te = transact(c.sc.Text, c.sess, w)
+	}
 	interrupted := !stop()
 	c.lastUsed = n.now()
 
-	if msg.IsDelivered() {
-		// Accepted. A failure after that (none is expected with RSET
-		// off) only spoils the connection.
-		if err != nil || interrupted {
+	if te == nil {
+		// Accepted. An interruption after that only spoils the
+		// connection.
+		if interrupted {
 			n.drop(c, false)
 		}
 		return outcome{}
 	}
-	if interrupted {
+	if te.broken || interrupted {
 		n.drop(c, false)
+	}
+	if interrupted {
 		return outcome{err: notify.Temporary("", "cancelled while sending", ctx.Err())}
 	}
-	if err == nil {
-		// Not delivered yet no error: treat as a lost connection.
-		n.drop(c, false)
-		return outcome{err: notify.Temporary("", "smtp transaction did not complete", ErrConnection)}
-	}
-	var se *gomail.SendError
-	if !errors.As(err, &se) {
-		n.drop(c, false)
-		return outcome{err: notify.Temporary("", "smtp connection lost", ErrConnection)}
-	}
-	code := se.ErrorCode()
-	status := statusCode(code, se.EnhancedStatusCode())
-	beforeTransaction := se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPMailFrom
+	code := te.code
+	status := statusCode(code, te.enhanced)
+	// Nothing can have been accepted when the server answered nothing, or
+	// refused the transaction at its start.
+	beforeTransaction := te.unanswered || (te.stage == stageMail && code != 0)
 
 	switch {
 	case code == 0:
 		// Not an SMTP reply: the connection broke or timed out.
-		n.drop(c, false)
-		if strings.Contains(se.Error(), "i/o timeout") {
-			return outcome{err: notify.Temporary("", "smtp server timed out", ErrTimeout), retry: beforeTransaction}
+		if isTimeout(te.err) || strings.Contains(te.err.Error(), "i/o timeout") {
+			return outcome{err: notify.Temporary("", "smtp server timed out", ErrTimeout), retry: te.unanswered}
 		}
-		return outcome{err: notify.Temporary("", "smtp connection lost", ErrConnection), retry: beforeTransaction}
+		return outcome{err: notify.Temporary("", "smtp connection lost", ErrConnection), retry: te.unanswered}
 	case code == 421:
 		// The server is closing the connection (shutting down, too many
 		// messages on this connection, …).
-		n.drop(c, false)
 		return outcome{err: notify.Temporary(status, "smtp service not available", ErrDeferred), retry: beforeTransaction}
-	case se.Reason == gomail.ErrSMTPMailFrom && code >= 500:
+	case te.stage == stageMail && code >= 500:
 		// Refusing the sender is not about this recipient: it is the
 		// configuration (sender address, account rights, authentication).
 		n.alert("sender", logrus.Fields{"smtp_code": status},
 			"SMTP server refused the sender at MAIL FROM: check channels.email.from and the account's rights; notices are retried")
 		return outcome{err: notify.Temporary(status, "smtp server refused the sender", ErrSender)}
 	case code >= 500:
-		n.afterRefusal(c, se.Reason)
-		return outcome{err: notify.Permanent(status, refusal(se.Reason, "rejected"), ErrRejected)}
+		return outcome{err: notify.Permanent(status, refusal(te.stage, "rejected"), ErrRejected)}
 	case code >= 400:
-		n.afterRefusal(c, se.Reason)
-		return outcome{err: notify.Temporary(status, refusal(se.Reason, "deferred"), ErrDeferred)}
+		return outcome{err: notify.Temporary(status, refusal(te.stage, "deferred"), ErrDeferred)}
 	default:
 		n.drop(c, false)
 		return outcome{err: notify.Temporary(status, "unexpected smtp reply", ErrConnection)}
 	}
 }
 
-// afterRefusal keeps the connection usable after a 4xx/5xx reply: go-mail
-// resets after a refused recipient; after a refused DATA command the
-// transaction still needs a RSET.
-func (n *Notifier) afterRefusal(c *conn, stage gomail.SendErrReason) {
-	switch stage {
-	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPDataClose:
-		if !c.sc.HasConnection() {
-			n.drop(c, false)
-		}
-	default:
-		if err := c.sc.Reset(); err != nil {
-			n.drop(c, false)
-		}
-	}
-}
-
-func refusal(stage gomail.SendErrReason, verb string) string {
-	switch stage {
-	case gomail.ErrSMTPRcptTo:
+func refusal(st stage, verb string) string {
+	switch st {
+	case stageRcpt:
 		return "recipient " + verb + " by smtp server"
 	default:
 		return "message " + verb + " by smtp server"

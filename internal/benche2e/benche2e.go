@@ -1,0 +1,90 @@
+// Package benche2e measures breach's delivery path end to end against
+// reference programs run on the same machine in the same minute, so that
+// a figure is a ratio that means something on any machine: campaign
+// planning against raw JetStream publishing, and an e-mail campaign (from
+// the incident's submission to the last notice recorded) against Postfix's
+// smtp-source feeding the same smtp-sink. `make bench-e2e` runs it through
+// cmd/breach-bench.
+package benche2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/templates"
+)
+
+// Rate is a count of items done in a measured time.
+type Rate struct {
+	// Count is the number of items (notices, messages).
+	Count int
+	// Elapsed is the measured time.
+	Elapsed time.Duration
+}
+
+// PerSec returns Count per second (0 when nothing was measured).
+func (r Rate) PerSec() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Count) / r.Elapsed.Seconds()
+}
+
+// Ratio returns a/b per second, 0 when b measured nothing.
+func Ratio(a, b Rate) float64 {
+	if b.PerSec() == 0 {
+		return 0
+	}
+	return a.PerSec() / b.PerSec()
+}
+
+// org is a synthetic organisation written by inventory.Synth.
+type org struct {
+	inv      *inventory.Inventory
+	invPath  string
+	incident *incident.Incident
+	raw      []byte
+}
+
+// synthOrg writes an organisation of subjects people under dir and loads
+// it, with its incident.
+func synthOrg(dir string, subjects int) (*org, error) {
+	if subjects < 1 {
+		return nil, fmt.Errorf("synthetic organisation: subjects must be at least 1, got %d", subjects)
+	}
+	res, err := inventory.Synth(inventory.SynthOptions{Subjects: subjects, Seed: 7, Out: dir})
+	if err != nil {
+		return nil, fmt.Errorf("synthetic organisation: %w", err)
+	}
+	inv, err := inventory.Load(res.Inventory)
+	if err != nil {
+		return nil, fmt.Errorf("synthetic organisation: %w", err)
+	}
+	raw, err := os.ReadFile(filepath.Clean(res.Incident))
+	if err != nil {
+		return nil, fmt.Errorf("synthetic incident: %w", err)
+	}
+	in, err := incident.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("synthetic incident: %w", err)
+	}
+	return &org{inv: inv, invPath: res.Inventory, incident: in, raw: raw}, nil
+}
+
+// composer renders the organisation's notices of its incident with the
+// embedded templates.
+func (o *org) composer() (*compose.Composer, error) {
+	set, err := templates.New(templates.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	in := o.incident
+	return compose.New(compose.Config{Templates: set, Inventory: o.inv, Secret: []byte("benchmark-notice-key-0123456789")},
+		compose.IncidentsFunc(func(context.Context, string, int) (*incident.Incident, error) { return in, nil }))
+}

@@ -1,0 +1,150 @@
+package benche2e
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/notify/queue"
+	"github.com/breach-notify/breach/store"
+)
+
+// embeddedBus starts the service's embedded NATS server with the service's
+// default stream settings, its files under dir.
+func embeddedBus(ctx context.Context, dir string) (*natsbus.Bus, error) {
+	def := config.Default().NATS
+	bus, err := natsbus.Start(ctx, natsbus.Options{StoreDir: dir, DuplicateWindow: def.DuplicateWindow,
+		NoticeDuplicateWindow: def.NoticeDuplicateWindow}, logging.Discard())
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	return bus, nil
+}
+
+// Plan measures campaign planning as the service does it for an approved
+// incident: the affected people of a synthetic organisation of subjects
+// people streamed from the directory, each person's channel plan, every
+// notice rendered and its content hash recorded, a SQLite ledger row per
+// notice and one JetStream message per notice on an embedded server. The
+// organisation is written under dir; only planner.Run is timed.
+func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
+	o, err := synthOrg(filepath.Join(dir, "org"), subjects)
+	if err != nil {
+		return Rate{}, err
+	}
+	in := o.incident
+	st, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "breach.db"), Log: logging.Discard()})
+	if err != nil {
+		return Rate{}, fmt.Errorf("store: %w", err)
+	}
+	defer st.Close()
+	bus, err := embeddedBus(ctx, filepath.Join(dir, "nats"))
+	if err != nil {
+		return Rate{}, err
+	}
+	defer bus.Close()
+	comp, err := o.composer()
+	if err != nil {
+		return Rate{}, err
+	}
+	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus), Render: comp}
+	people := func(fn func(*notify.Recipient) error) error {
+		var r notify.Recipient
+		return assess.EachAffected(ctx, o.inv, in, func(p *assess.AffectedPerson) error {
+			compose.Recipient(&r, p)
+			return fn(&r)
+		})
+	}
+	began := time.Now()
+	stats, err := planner.Run(ctx, notify.Campaign{IncidentID: in.ID, Revision: 1, Version: 1, HighRisk: true}, people)
+	elapsed := time.Since(began)
+	if err != nil {
+		return Rate{}, fmt.Errorf("plan: %w", err)
+	}
+	return Rate{Count: stats.Notices, Elapsed: elapsed}, nil
+}
+
+// RawPublish measures the reference for Plan: n messages of size bytes,
+// each with its own message id, published asynchronously into a file
+// work-queue stream (the NOTICES stream's settings) on an embedded server
+// started the same way, waiting until JetStream has stored every one.
+func RawPublish(ctx context.Context, dir string, n, size int) (Rate, error) {
+	if n < 1 || size < 1 {
+		return Rate{}, fmt.Errorf("raw publish: messages and size must be at least 1, got %d and %d", n, size)
+	}
+	bus, err := embeddedBus(ctx, dir)
+	if err != nil {
+		return Rate{}, err
+	}
+	defer bus.Close()
+	notices, err := bus.JetStream().Stream(ctx, bus.Streams().Notices)
+	if err != nil {
+		return Rate{}, fmt.Errorf("raw publish: %w", err)
+	}
+	cfg := notices.CachedInfo().Config
+	cfg.Name, cfg.Subjects = "RAW", []string{"raw.>"}
+	if cfg.Retention != jetstream.WorkQueuePolicy || cfg.Storage != jetstream.FileStorage {
+		return Rate{}, fmt.Errorf("raw publish: the notices stream is no longer a file work queue (%v, %v)", cfg.Retention, cfg.Storage)
+	}
+	if _, err := bus.JetStream().CreateStream(ctx, cfg); err != nil {
+		return Rate{}, fmt.Errorf("raw publish: create stream: %w", err)
+	}
+	body := make([]byte, size)
+	for i := range body {
+		body[i] = 'a' + byte(i%26)
+	}
+	js := bus.JetStream()
+	futures := make([]jetstream.PubAckFuture, 0, n)
+	acked := 0
+	// wait takes the acknowledgement of the oldest message not yet seen.
+	wait := func() error {
+		f := futures[acked]
+		acked++
+		select {
+		case <-f.Ok():
+			return nil
+		case err := <-f.Err():
+			return fmt.Errorf("raw publish: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	began := time.Now()
+	for i := range n {
+		// At most rawWindow unacknowledged messages: past the client's
+		// own limit (4000) a loaded machine stalls the publisher with an
+		// error instead of slowing it down.
+		for len(futures)-acked >= rawWindow {
+			if err := wait(); err != nil {
+				return Rate{}, err
+			}
+		}
+		msg := &nats.Msg{Subject: "raw.email", Data: body, Header: nats.Header{}}
+		msg.Header.Set(jetstream.MsgIDHeader, "raw-"+strconv.Itoa(i))
+		f, err := js.PublishMsgAsync(msg)
+		if err != nil {
+			return Rate{}, fmt.Errorf("raw publish: %w", err)
+		}
+		futures = append(futures, f)
+	}
+	for acked < len(futures) {
+		if err := wait(); err != nil {
+			return Rate{}, err
+		}
+	}
+	return Rate{Count: n, Elapsed: time.Since(began)}, nil
+}
+
+// rawWindow bounds RawPublish's unacknowledged messages.
+const rawWindow = 2048

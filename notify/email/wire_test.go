@@ -1,0 +1,162 @@
+package email
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net"
+	"net/textproto"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/breach-notify/breach/notify/notifytest"
+)
+
+func TestDotStuff(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"plain", "a\r\nb\r\n", "a\r\nb\r\n.\r\n"},
+		{"leading dots doubled", ".x\r\n..y\r\nz.\r\n", "..x\r\n...y\r\nz.\r\n.\r\n"},
+		{"a lone dot line", "a\r\n.\r\nb\r\n", "a\r\n..\r\nb\r\n.\r\n"},
+		{"bare LF becomes CRLF", "a\nb\n\n.c", "a\r\nb\r\n\r\n..c\r\n.\r\n"},
+		{"no final line end", "a\r\nb", "a\r\nb\r\n.\r\n"},
+		{"empty", "", ".\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(dotStuff(nil, []byte(tc.in))); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDotLinesArrive sends a notice whose text has lines starting with a
+// dot: the server, which undoes dot-stuffing, keeps every one.
+func TestDotLinesArrive(t *testing.T) {
+	h := newHarness(t, notifytest.Behaviour{}, nil)
+	m := notice("dot@example.net", 90)
+	m.Text = "First line\n.\n.hidden\n..two\nlast"
+	if _, err := h.send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.srv.MessagesTo("dot@example.net")
+	if len(msgs) != 1 {
+		t.Fatalf("got %d messages, want 1", len(msgs))
+	}
+	if !bytes.Contains(msgs[0].Data, []byte("First line\r\n.\r\n.hidden\r\n..two\r\nlast")) {
+		t.Errorf("got message without the dot lines intact:\n%s", msgs[0].Data)
+	}
+}
+
+// fakeSMTP answers one client over a pipe with scripted replies, logging
+// each command and whether more commands were already waiting when it was
+// read (pipelined).
+type fakeSMTP struct {
+	replies map[string]string // by command verb; "." for the end of data
+	log     []string
+}
+
+func (f *fakeSMTP) serve(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	data := false
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		line = strings.TrimSuffix(line, "\r\n")
+		if data {
+			if line != "." {
+				continue
+			}
+			data = false
+		}
+		verb := strings.ToUpper(strings.SplitN(line, ":", 2)[0])
+		if r.Buffered() > 0 {
+			verb += "+"
+		}
+		f.log = append(f.log, verb)
+		reply, ok := f.replies[strings.TrimSuffix(verb, "+")]
+		switch {
+		case ok:
+		case strings.HasPrefix(verb, "DATA"):
+			reply = "354 go ahead"
+		default:
+			reply = "250 2.0.0 ok"
+		}
+		if strings.HasPrefix(reply, "354") {
+			data = true
+		}
+		if _, err := c.Write([]byte(reply + "\r\n")); err != nil {
+			return
+		}
+	}
+}
+
+func TestTransact(t *testing.T) {
+	w := &wire{from: "<privacy@example.org>", to: "<kim@example.net>", data: dotStuff(nil, []byte("Subject: x\r\n\r\nhello\r\n"))}
+	for _, tc := range []struct {
+		name       string
+		pipelining bool
+		replies    map[string]string
+		wantLog    []string
+		wantStage  stage
+		wantCode   int // 0 with wantOK
+		wantOK     bool
+	}{
+		{"pipelined", true, nil, []string{"MAIL FROM+", "RCPT TO+", "DATA", "."}, 0, 0, true},
+		{"one command at a time", false, nil, []string{"MAIL FROM", "RCPT TO", "DATA", "."}, 0, 0, true},
+		{"recipient refused, DATA refused too", true, map[string]string{"RCPT TO": "550 5.1.1 no such user", "DATA": "554 5.5.1 no valid recipients"},
+			[]string{"MAIL FROM+", "RCPT TO+", "DATA", "RSET"}, stageRcpt, 550, false},
+		{"recipient refused, DATA answered 354", true, map[string]string{"RCPT TO": "451 4.7.1 try later", "DATA": "354 go ahead"},
+			[]string{"MAIL FROM+", "RCPT TO+", "DATA", ".", "RSET"}, stageRcpt, 451, false},
+		{"sender refused", true, map[string]string{"MAIL FROM": "553 5.7.1 not yours", "RCPT TO": "503 5.5.1 sender first", "DATA": "503 5.5.1 no"},
+			[]string{"MAIL FROM+", "RCPT TO+", "DATA", "RSET"}, stageMail, 553, false},
+		{"recipient refused without pipelining", false, map[string]string{"RCPT TO": "550 5.1.1 no such user"},
+			[]string{"MAIL FROM", "RCPT TO", "RSET"}, stageRcpt, 550, false},
+		{"content refused", true, map[string]string{".": "554 5.7.1 spam"},
+			[]string{"MAIL FROM+", "RCPT TO+", "DATA", ".", "RSET"}, stageDataEnd, 554, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			f := &fakeSMTP{replies: tc.replies}
+			done := make(chan struct{})
+			go func() { defer close(done); f.serve(server) }()
+			te := transact(textproto.NewConn(client), session{pipelining: tc.pipelining}, w)
+			_ = client.Close()
+			<-done
+			switch {
+			case tc.wantOK && te != nil:
+				t.Fatalf("got %v, want the message accepted", te)
+			case !tc.wantOK && te == nil:
+				t.Fatal("got the message accepted, want a refusal")
+			case !tc.wantOK && (te.stage != tc.wantStage || te.code != tc.wantCode || te.broken):
+				t.Errorf("got stage %d code %d broken %v, want stage %d code %d on a usable connection", te.stage, te.code, te.broken, tc.wantStage, tc.wantCode)
+			}
+			if diff := cmp.Diff(tc.wantLog, f.log); diff != "" {
+				t.Errorf("commands the server read (+: more were waiting) (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestTransactLostConnection: a connection closed before any reply is
+// reported as unanswered (nothing can have been accepted, so the message
+// may go out on a fresh connection at once).
+func TestTransactLostConnection(t *testing.T) {
+	client, server := net.Pipe()
+	go func() {
+		r := bufio.NewReader(server)
+		_, _ = r.ReadString('\n')
+		_ = server.Close()
+	}()
+	w := &wire{from: "<privacy@example.org>", to: "<kim@example.net>", data: []byte(".\r\n")}
+	te := transact(textproto.NewConn(client), session{pipelining: true}, w)
+	if te == nil || te.code != 0 || !te.unanswered || !te.broken {
+		t.Fatalf("got %+v, want an unanswered, broken transaction", te)
+	}
+}
