@@ -105,6 +105,10 @@ func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
 	var err error
 	switch kind {
 	case incident.EventAssessed:
+		// The assessed event is published just before the assessment is
+		// saved (so that a lost event makes the step retry): wait for the
+		// save rather than for a redelivery seconds later.
+		c.awaitAssessment(ctx, ev.ID, ev.Revision)
 		err = c.onAssessed(ctx, ev.ID)
 	default: // approved, campaign.requested
 		err = c.safePlan(ctx, ev.ID)
@@ -355,5 +359,21 @@ func (c *campaigner) checkAnnouncement(ctx context.Context, id string, unreachab
 	}
 	if err != nil && ctx.Err() == nil {
 		c.log.WithError(err).WithField("incident", id).Warn("public notice check; retrying at the next check")
+	}
+}
+
+// awaitAssessment waits, briefly, until the store holds the assessment of
+// revision of incident id.
+func (c *campaigner) awaitAssessment(ctx context.Context, id string, revision int) {
+	for range 100 {
+		rec, err := c.store.GetIncident(ctx, id)
+		if err != nil || (rec.Assessment != nil && rec.Assessment.Revision >= revision) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 }
