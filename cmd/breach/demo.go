@@ -150,6 +150,9 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 		return err
 	}
 	printDemoSummary(out, svc, cfg, in, a, counts, notice != nil, o.exit, filepath.Join(exDir, filepath.FromSlash(incidentPath)))
+	if err := writeDemoReports(ctx, out, filepath.Join(cfg.DataDir, "reports"), cfg.Inventory, in, counts, cfg.Public.PageURL(in.ID)); err != nil {
+		return err
+	}
 	if o.exit {
 		if notice != nil {
 			exportDir := filepath.Join(cfg.DataDir, "public")
