@@ -45,7 +45,18 @@ func (s Addressees) Includes(p *assess.AffectedPerson) bool {
 	if s.None() {
 		return false
 	}
-	return s.all || s.required[p.Jurisdiction] || (p.HIPAA && s.required["US-HIPAA"])
+	if s.all || s.required[p.Jurisdiction] || (p.HIPAA && s.required["US-HIPAA"]) {
+		return true
+	}
+	// A law that covers the person for another reason than where they
+	// live (the organisation's establishment, where the data is
+	// processed, a province's law beside the federal one) tells them too.
+	for _, j := range p.Also {
+		if s.required[j] {
+			return true
+		}
+	}
+	return false
 }
 
 // HighRisk reports whether p's own jurisdiction (or, for a patient, the
@@ -53,5 +64,13 @@ func (s Addressees) Includes(p *assess.AffectedPerson) bool {
 // as well as the e-mail. Risk is decided per jurisdiction, so a person is
 // not texted because someone elsewhere had more sensitive data exposed.
 func (s Addressees) HighRisk(p *assess.AffectedPerson) bool {
-	return s.high[p.Jurisdiction] || (p.HIPAA && s.high["US-HIPAA"])
+	if s.high[p.Jurisdiction] || (p.HIPAA && s.high["US-HIPAA"]) {
+		return true
+	}
+	for _, j := range p.Also {
+		if s.high[j] {
+			return true
+		}
+	}
+	return false
 }

@@ -32,6 +32,10 @@ func TestAddressees(t *testing.T) {
 		{"UK person, no duty", assess.AffectedPerson{Jurisdiction: "UK-GDPR"}, false, false, false},
 		{"UK person, notify all", assess.AffectedPerson{Jurisdiction: "UK-GDPR"}, true, true, false},
 		{"patient elsewhere, HIPAA on top", assess.AffectedPerson{Jurisdiction: "US-OR", HIPAA: true}, false, true, true},
+		// A Texan customer of a shop established in Germany: the GDPR
+		// covers them by establishment, so its campaign tells them.
+		{"covered by establishment, not residence", assess.AffectedPerson{Jurisdiction: "US-TX", Also: []string{"EU-GDPR"}}, false, true, false},
+		{"covered by a high-risk law", assess.AffectedPerson{Jurisdiction: "US-TX", Also: []string{"US-CA"}}, false, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			to := workflow.NewAddressees(a, tc.notifyAll)
