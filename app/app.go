@@ -148,6 +148,30 @@ func (s *Service) auditStored(in *incident.Incident, dup bool) {
 	}
 }
 
+// chooseDirectory decides, once, where the people come from: the
+// directory imported into the store (`breach inventory import`) when it
+// holds anyone, else the inventory's subjects file. The log says which.
+func (s *Service) chooseDirectory(ctx context.Context, log *logrus.Entry) error {
+	n, err := s.store.CountSubjects(ctx)
+	if err != nil {
+		return fmt.Errorf("store: count the imported directory: %w", err)
+	}
+	if n == 0 {
+		log.WithField("directory", s.inv.SubjectsPath).Info("assessing against the inventory's subject directory file")
+		return nil
+	}
+	st := s.store
+	s.inv.Source = &inventory.Source{
+		Name: fmt.Sprintf("the directory imported into the store (%d people)", n),
+		Open: func(ctx context.Context) (inventory.SubjectReader, error) {
+			return inventory.SeqReader(st.Subjects(ctx)), nil
+		},
+	}
+	log.WithFields(logrus.Fields{"people": n, "file_ignored": s.inv.SubjectsPath}).
+		Warn("assessing against the directory imported into the store (breach inventory import), not the inventory's subjects file")
+	return nil
+}
+
 // splitList splits a comma-separated setting, dropping empty items.
 func splitList(s string) []string {
 	var out []string
@@ -191,6 +215,11 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	}
 	if s.store, err = openStore(ctx, cfg, log); err != nil {
 		return err
+	}
+	if s.inv != nil {
+		if err := s.chooseDirectory(ctx, log); err != nil {
+			return err
+		}
 	}
 	if s.bus, err = natsbus.Start(ctx, busOptions(cfg), log.WithField("component", "nats")); err != nil {
 		return fmt.Errorf("nats: %w", err)

@@ -522,7 +522,7 @@ const maxRowErrors = 10
 // scan walks the directory once, aggregating per jurisdiction and calling
 // fn (when not nil) for each affected person.
 func (m *matcher) scan(ctx context.Context, fn func(*AffectedPerson) error) (*scanResult, error) {
-	dir, err := inventory.OpenDirectory(m.inv.SubjectsPath, m.inv)
+	dir, err := m.inv.Directory(ctx)
 	if err != nil {
 		return nil, &InputError{Field: "inventory.subjects", Msg: err.Error(), Err: err}
 	}

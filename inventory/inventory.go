@@ -22,6 +22,9 @@ type Inventory struct {
 	// bytes); SubjectsPath is Subjects resolved against its directory.
 	Path         string `yaml:"-" json:"-"`
 	SubjectsPath string `yaml:"-" json:"-"`
+	// Source, when set, is where the people come from instead of the
+	// SubjectsPath file (the service's imported directory).
+	Source *Source `yaml:"-" json:"-"`
 
 	systems      map[string]*System
 	categories   map[string]Category

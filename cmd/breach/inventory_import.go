@@ -93,6 +93,7 @@ func runInventoryImport(ctx context.Context, cfg importConfig, stdout, stderr io
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d subjects, rejected %d%s\n", res.Taken, res.Rejected, firstReasons(res.Errors, 3))
+	fmt.Fprintf(stdout, "breach serve on this data directory now assesses against the imported directory (from its next start), not the inventory's subjects file\n")
 	took := time.Since(start)
 	fmt.Fprintf(stderr, "%s: directory of %d people stored in %s (%.0f rows/s)\n",
 		dbPath, res.Taken, took.Round(time.Millisecond), float64(res.Taken+res.Rejected)/max(took.Seconds(), 1e-9))
