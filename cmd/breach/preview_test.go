@@ -157,24 +157,27 @@ func testPreviewMatches(t *testing.T, configYAML string) {
 }
 
 // TestNoticeRenderSaysWhoIsNotTold previews offline, from the examples, the
-// notice of a person the campaign would tell and of one it would not: the
-// docs/incident.md exfiltration of contact and order data requires individual
-// notice under GDPR (high risk) but under no US state law (no name plus a
-// statutory data element), so a Californian is affected yet not told.
+// notice of a person the campaign would tell and of one it would not. The
+// shop processes its data in China, so PIPL covers every customer
+// wherever they live: the exfiltration of contact and order data (01) tells
+// a Californian too. A misdelivery to a trusted recipient who confirmed
+// deletion (05) tells nobody.
 func TestNoticeRenderSaysWhoIsNotTold(t *testing.T) {
 	dir := t.TempDir()
 	if err := examples.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	inv := filepath.Join(dir, "inventory.yaml")
-	inc := filepath.Join(dir, "incidents", "01-exfiltration-orders.json")
 	for _, tc := range []struct {
-		subject string
-		notTold bool
+		incident string
+		subject  string
+		notTold  bool
 	}{
-		{"ss-0002", false}, // AT: EU-GDPR
-		{"ss-0001", true},  // US
+		{"01-exfiltration-orders.json", "ss-0002", false}, // AT: EU-GDPR and PIPL
+		{"01-exfiltration-orders.json", "ss-0001", false}, // US: PIPL by processing in China
+		{"05-misdelivery-trusted-recipient.json", "ss-0002", true},
 	} {
+		inc := filepath.Join(dir, "incidents", tc.incident)
 		code, stdout, stderr := runCLI(t, "notice", "render", "--inventory", inv, "--incident", inc, "--subject", tc.subject, "--channel", "email")
 		if code != 0 || !strings.Contains(stdout, "Code:") {
 			t.Fatalf("render %s: exit %d, stdout %q, stderr %q", tc.subject, code, stdout, stderr)
