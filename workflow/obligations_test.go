@@ -1,0 +1,126 @@
+package workflow
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/obligation"
+	"github.com/breach-notify/breach/store"
+)
+
+// exampleIncident loads the example inventory and incident 01, whose
+// organisation has no EU establishment.
+func exampleIncident(t *testing.T) (*inventory.Inventory, *incident.Incident) {
+	t.Helper()
+	inv, err := inventory.Load(filepath.Join("..", "examples", "inventory.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "examples", "incidents", "01-exfiltration-orders.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := incident.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.ID, in.Revision = "INC-OB1", 1
+	return inv, in
+}
+
+func TestSyncObligationsAcrossRevisions(t *testing.T) {
+	ctx := t.Context()
+	st, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	inv, in := exampleIncident(t)
+	now := in.DiscoveredAt.Add(time.Hour)
+	assessAt := func(in *incident.Incident) *assess.Assessment {
+		a, err := assess.Assess(ctx, inv, in, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if err := SyncObligations(ctx, st, inv, in, assessAt(in), now); err != nil {
+		t.Fatalf("SyncObligations: %v", err)
+	}
+	obs, err := st.IncidentObligations(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gdpr []obligation.Obligation
+	for _, o := range obs {
+		if o.Duty == obligation.DutyRegulator && strings.HasPrefix(o.Filing, "EU-GDPR/") {
+			gdpr = append(gdpr, o)
+		}
+	}
+	if len(gdpr) < 2 {
+		t.Fatalf("GDPR filings without an EU establishment: got %d, want one per member state (at least 2): %+v", len(gdpr), obs)
+	}
+	first := gdpr[0]
+	if first.State != obligation.StateOpen || first.Due == nil || !first.Due.Equal(in.DiscoveredAt.Add(72*time.Hour)) {
+		t.Fatalf("first GDPR filing: got state %s due %v, want open, due 72 h after discovery", first.State, first.Due)
+	}
+	if _, err := st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
+		i := obligation.Find(cur, first.Key)
+		return cur, cur[i].File(obligation.Filing{At: now, By: "jane", Reference: "REF-1"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Revision 2 changes the title only: the filing stands.
+	in2 := *in
+	in2.Revision, in2.Title = 2, in.Title+" (update)"
+	if err := SyncObligations(ctx, st, inv, &in2, assessAt(&in2), now); err != nil {
+		t.Fatal(err)
+	}
+	if o := get(t, st, first.Key); o.State != obligation.StateFiled || o.Reference != "REF-1" || o.Revision != 2 {
+		t.Errorf("after a revision that changes no duty: got %s ref %q revision %d, want filed REF-1 revision 2", o.State, o.Reference, o.Revision)
+	}
+
+	// Revision 3 moves the discovery a day later: every deadline moves, so
+	// the filing is re-opened with the reason.
+	in3 := in2
+	in3.Revision, in3.DiscoveredAt = 3, in.DiscoveredAt.Add(24*time.Hour)
+	if err := SyncObligations(ctx, st, inv, &in3, assessAt(&in3), now); err != nil {
+		t.Fatal(err)
+	}
+	o := get(t, st, first.Key)
+	if o.State != obligation.StateOpen || !strings.Contains(o.Reason, "re-opened by revision 3: the due date changed") ||
+		!strings.Contains(o.Reason, "REF-1") {
+		t.Errorf("after a revision that moves the deadline: got %s, %q; want open with the reason and the earlier reference", o.State, o.Reason)
+	}
+
+	// The campaign meets the individuals' duties.
+	if err := MeetDuty(ctx, st, in.ID, obligation.DutyIndividuals, now, campaignPrincipal, "campaign complete"); err != nil {
+		t.Fatal(err)
+	}
+	obs, _ = st.IncidentObligations(ctx, in.ID)
+	for _, o := range obs {
+		if o.Duty == obligation.DutyIndividuals && o.Required && o.State != obligation.StateFiled {
+			t.Errorf("%s after the campaign: got %s, want filed", o.Key, o.State)
+		}
+	}
+}
+
+func get(t *testing.T, st store.Store, k obligation.Key) obligation.Obligation {
+	t.Helper()
+	obs, err := st.IncidentObligations(t.Context(), k.Incident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := obligation.Find(obs, k)
+	if i < 0 {
+		t.Fatalf("obligation %s not recorded", k)
+	}
+	return obs[i]
+}
