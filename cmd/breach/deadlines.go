@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/breach-notify/breach/obligation"
+	"github.com/breach-notify/breach/web"
+)
+
+// ANSI colours of the deadline table on a terminal.
+const (
+	ansiRed   = "\033[31m"
+	ansiReset = "\033[0m"
+)
+
+func newDeadlinesCmd() *cobra.Command {
+	return newDeadlinesCmdWith(incidentEnv{getenv: os.Getenv, now: time.Now})
+}
+
+func newDeadlinesCmdWith(env incidentEnv) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "deadlines",
+		Short: "List every open obligation across incidents, undated duties first, then soonest due",
+		Long: "deadlines lists what is still owed for every incident: each report to a regulator\n" +
+			"(one per filing), telling the individuals, the public notice and further notices,\n" +
+			"while open or drafted. Duties the law words without a date (\"without undue delay\")\n" +
+			"come first, then the dated ones, soonest first; an overdue line is marked OVERDUE,\n" +
+			"and printed in red on a terminal.",
+		Args: usageArgs(cobra.NoArgs),
+	}
+	cf := addServerFlags(cmd)
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if output != "table" && output != "json" {
+			return usageError(fmt.Errorf("--output %q is not one of table, json", output))
+		}
+		c, err := cf.client(cmd, env)
+		if err != nil {
+			return err
+		}
+		body, err := c.get(cmd.Context(), "/api/v1/deadlines", nil)
+		if err != nil {
+			return err
+		}
+		var dl web.DeadlineList
+		if err := json.Unmarshal(body, &dl); err != nil {
+			return fmt.Errorf("deadlines: the server's answer is not a deadline list: %w", err)
+		}
+		out := cmd.OutOrStdout()
+		if output == "json" {
+			return writeJSONOut(out, dl)
+		}
+		return writeDeadlines(out, dl.Deadlines, env.isTTY(out))
+	}
+	return cmd
+}
+
+// writeDeadlines prints the deadline table; with colour, overdue lines are
+// red.
+func writeDeadlines(w io.Writer, ds []obligation.Deadline, colour bool) error {
+	if len(ds) == 0 {
+		_, err := fmt.Fprintln(w, "no open obligations")
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "INCIDENT\tJURISDICTION\tDUTY\tFILING\tDUE\tLEFT\tSTATE")
+	for _, d := range ds {
+		due, left := d.DueText, "-"
+		if due == "" {
+			due = "no date set"
+		}
+		if d.Due != nil {
+			due = d.Due.UTC().Format("2006-01-02 15:04Z")
+			left = durationText(time.Duration(*d.LeftSeconds) * time.Second)
+			if d.Overdue {
+				left = "OVERDUE " + strings.TrimPrefix(left, "-")
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Incident, d.Jurisdiction, d.Duty, cmpOrDash(d.Filing), truncate(oneLine(due), 48), left, d.State)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	for i, l := range lines {
+		if colour && i > 0 && i <= len(ds) && ds[i-1].Overdue {
+			l = ansiRed + strings.TrimSuffix(l, "\n") + ansiReset + "\n"
+		}
+		if _, err := io.WriteString(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// durationText writes a duration to the minute, days first: "2d3h15m".
+func durationText(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	if days > 0 {
+		return fmt.Sprintf("%s%dd%dh%dm", sign, days, h, m)
+	}
+	return fmt.Sprintf("%s%dh%dm", sign, h, m)
+}
+
+func cmpOrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
