@@ -89,17 +89,25 @@ func pathJurisdiction(r *http.Request) (string, error) {
 	return strings.ToUpper(j), nil
 }
 
-func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
+// reportPath reads the incident id and jurisdiction of a report route
+// and checks that reports are served.
+func (a *api) reportPath(r *http.Request) (id, jur string, err error) {
+	if id, err = pathID(r); err != nil {
+		return "", "", err
 	}
-	jur, err := pathJurisdiction(r)
-	if err != nil {
-		return err
+	if jur, err = pathJurisdiction(r); err != nil {
+		return "", "", err
 	}
 	if a.deps.Reports == nil {
-		return newError(KindUnavailable, "report drafts are not configured on this server")
+		return "", "", newError(KindUnavailable, "report drafts and filing are not configured on this server")
+	}
+	return id, jur, nil
+}
+
+func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
+	id, jur, err := a.reportPath(r)
+	if err != nil {
+		return err
 	}
 	format := cmpOr(r.URL.Query().Get("format"), "md")
 	ct, ok := reportTypes[format]
@@ -143,16 +151,9 @@ func reportError(id string, err error) error {
 }
 
 func (a *api) fileReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, jur, err := a.reportPath(r)
 	if err != nil {
 		return err
-	}
-	jur, err := pathJurisdiction(r)
-	if err != nil {
-		return err
-	}
-	if a.deps.Reports == nil {
-		return newError(KindUnavailable, "report filing is not configured on this server")
 	}
 	if !acceptedType(r.Header.Get("Content-Type")) {
 		return newError(KindUnsupportedMedia, `send the request as JSON, {"reference": "…"} (Content-Type: application/json)`)
