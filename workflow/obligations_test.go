@@ -18,11 +18,11 @@ import (
 // organisation has no EU establishment.
 func exampleIncident(t *testing.T) (*inventory.Inventory, *incident.Incident) {
 	t.Helper()
-	inv, err := inventory.Load(filepath.Join("..", "examples", "inventory.yaml"))
+	inv, err := inventory.Load(filepath.Join("..", "examples", "seestar", "inventory.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join("..", "examples", "incidents", "01-exfiltration-orders.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "examples", "seestar", "incidents", "01-exfiltration-orders.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
