@@ -28,7 +28,7 @@ const (
 // A failure is logged, not returned: the assessment stands, and the next
 // revision or campaign check records them again.
 func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *assess.Assessment) {
-	if err := SyncObligations(ctx, a.store, a.inv, in, res, a.now()); err != nil && ctx.Err() == nil {
+	if err := SyncObligations(ctx, a.store, a.inv, in, res, nil, a.now()); err != nil && ctx.Err() == nil {
 		a.log.WithError(err).WithField("incident", in.ID).Error("record the obligations of the assessment")
 	}
 }
@@ -36,12 +36,16 @@ func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *
 // SyncObligations merges the duties assessment a names (one regulator
 // duty per filing of each jurisdiction's draft) into the obligations
 // recorded for the incident, and marks the public duty met when a notice
-// is already published.
-func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, now time.Time) error {
+// is already published. people are the counts the assessment's walk made
+// (report.Tally); when nil and a draft is split per member state or
+// State, the directory is walked again to count them.
+func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, people *report.Tally, now time.Time) error {
 	drafts := map[string]*report.Draft{}
-	people, err := tallyFor(ctx, inv, in, a)
-	if err != nil {
-		return fmt.Errorf("obligations of %s: %w", in.ID, err)
+	if people == nil {
+		var err error
+		if people, err = tallyFor(ctx, inv, in, a); err != nil {
+			return fmt.Errorf("obligations of %s: %w", in.ID, err)
+		}
 	}
 	for _, ob := range a.Obligations {
 		d, err := report.Build(report.Input{Incident: in, Assessment: a, Inventory: inv, People: people,
@@ -158,11 +162,11 @@ func MeetDuty(ctx context.Context, st store.Store, id, duty string, at time.Time
 }
 
 // PublicNoticePublished marks the public-notice duties of an incident met
-// by the published version of its notice.
-func (w *Workflow) PublicNoticePublished(ctx context.Context, id string, v announce.Version) error {
+// by the published version of its notice (a withdrawal meets nothing).
+func PublicNoticePublished(ctx context.Context, st store.Store, v announce.Version) error {
 	if v.Kind == announce.KindWithdrawal {
 		return nil
 	}
-	return MeetDuty(ctx, w.cfg.Store, id, obligation.DutyPublic, v.PublishedAt, announcePrincipal,
+	return MeetDuty(ctx, st, v.IncidentID, obligation.DutyPublic, v.PublishedAt, announcePrincipal,
 		fmt.Sprintf("public notice version %d published", v.Version))
 }

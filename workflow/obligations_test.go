@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
@@ -50,7 +51,7 @@ func TestSyncObligationsAcrossRevisions(t *testing.T) {
 		}
 		return a
 	}
-	if err := SyncObligations(ctx, st, inv, in, assessAt(in), now); err != nil {
+	if err := SyncObligations(ctx, st, inv, in, assessAt(in), nil, now); err != nil {
 		t.Fatalf("SyncObligations: %v", err)
 	}
 	obs, err := st.IncidentObligations(ctx, in.ID)
@@ -80,7 +81,7 @@ func TestSyncObligationsAcrossRevisions(t *testing.T) {
 	// Revision 2 changes the title only: the filing stands.
 	in2 := *in
 	in2.Revision, in2.Title = 2, in.Title+" (update)"
-	if err := SyncObligations(ctx, st, inv, &in2, assessAt(&in2), now); err != nil {
+	if err := SyncObligations(ctx, st, inv, &in2, assessAt(&in2), nil, now); err != nil {
 		t.Fatal(err)
 	}
 	if o := get(t, st, first.Key); o.State != obligation.StateFiled || o.Reference != "REF-1" || o.Revision != 2 {
@@ -91,7 +92,7 @@ func TestSyncObligationsAcrossRevisions(t *testing.T) {
 	// the filing is re-opened with the reason.
 	in3 := in2
 	in3.Revision, in3.DiscoveredAt = 3, in.DiscoveredAt.Add(24*time.Hour)
-	if err := SyncObligations(ctx, st, inv, &in3, assessAt(&in3), now); err != nil {
+	if err := SyncObligations(ctx, st, inv, &in3, assessAt(&in3), nil, now); err != nil {
 		t.Fatal(err)
 	}
 	o := get(t, st, first.Key)
@@ -123,4 +124,43 @@ func get(t *testing.T, st store.Store, k obligation.Key) obligation.Obligation {
 		t.Fatalf("obligation %s not recorded", k)
 	}
 	return obs[i]
+}
+
+func TestPublicNoticePublishedMeetsThePublicDuty(t *testing.T) {
+	ctx := t.Context()
+	st, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	public := obligation.Obligation{Key: obligation.Key{Incident: "INC-P", Jurisdiction: "US-CA", Duty: obligation.DutyPublic},
+		Required: true, State: obligation.StateOpen, Since: at, By: obligation.System}
+	if _, err := st.UpdateObligations(ctx, "INC-P", func([]obligation.Obligation) ([]obligation.Obligation, error) {
+		return []obligation.Obligation{public}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		kind      announce.Kind
+		wantState obligation.State
+	}{
+		{"a withdrawal meets nothing", announce.KindWithdrawal, obligation.StateOpen},
+		{"a publication meets it", announce.KindPublish, obligation.StateFiled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := announce.Version{IncidentID: "INC-P", Version: 2, Kind: tc.kind, PublishedAt: at.Add(time.Hour)}
+			if err := PublicNoticePublished(ctx, st, v); err != nil {
+				t.Fatal(err)
+			}
+			o := get(t, st, public.Key)
+			if o.State != tc.wantState {
+				t.Errorf("got %s, want %s", o.State, tc.wantState)
+			}
+			if tc.wantState == obligation.StateFiled && (o.Reference != "public notice version 2 published" || !o.Since.Equal(v.PublishedAt) || o.By != announcePrincipal) {
+				t.Errorf("met: got %+v, want the version, its time and %s", o, announcePrincipal)
+			}
+		})
+	}
 }
