@@ -98,6 +98,10 @@ func (r webReports) Draft(ctx context.Context, id, jurisdiction, format string) 
 	}
 	var buf bytes.Buffer
 	if err := report.Write(&buf, d, format, report.PDFOptions{}); err != nil {
+		var fe *report.FontError
+		if errors.As(err, &fe) {
+			return nil, fmt.Errorf("%w: %w", web.ErrRenderUnavailable, err)
+		}
 		return nil, fmt.Errorf("render the %s draft of %s: %w", jurisdiction, id, err)
 	}
 	if _, err := r.s.store.UpdateObligations(ctx, id, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {

@@ -104,6 +104,30 @@ func TestFilingShrinksDeadlines(t *testing.T) {
 		}
 	}
 
+	// The PDF needs the default font (report.DefaultFontFile); without it
+	// the answer is 503 naming the setting.
+	req, _ := http.NewRequest("GET", "http://"+svc.HTTPAddr()+"/api/v1/incidents/"+id+"/reports/EU-GDPR?format=pdf", nil)
+	req.Header.Set("Authorization", "Bearer "+svc.token)
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		pdf, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(pdf), "report.font_file"):
+			t.Logf("PDF not checked: %s (install fonts-dejavu-core)", pdf)
+		case resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf), "%PDF-"):
+			t.Errorf("draft as pdf: got %d %q %.20q, want 200 application/pdf", resp.StatusCode, resp.Header.Get("Content-Type"), pdf)
+		}
+	}
+
+	// Drafting moved the GDPR report to drafted.
+	_, again := get(t, svc, "/api/v1/incidents/"+id+"/obligations")
+	_ = json.Unmarshal(again, &obs)
+	if o := obs.Obligations[obligation.Find(obs.Obligations, obs.Obligations[i].Key)]; o.State != obligation.StateDrafted {
+		t.Errorf("after the draft: got %s, want drafted", o.State)
+	}
+
 	code, body := post(t, svc, "/api/v1/incidents/"+id+"/reports/EU-GDPR/filing", `{"reference": "BFDI-2026-7"}`)
 	if code != http.StatusOK {
 		t.Fatalf("file: got %d %s, want 200", code, body)

@@ -70,6 +70,12 @@ var ErrUnknownJurisdiction = errors.New("jurisdiction not in the assessment")
 // answers 400 with the error's text.
 var ErrFilingRefused = errors.New("filing refused")
 
+// ErrRenderUnavailable is returned (wrapped) by Reports.Draft when the
+// draft cannot be rendered in the format asked for on this server, such as
+// a PDF whose font file is missing; the API answers 503 with the error's
+// text, which names the setting to fix.
+var ErrRenderUnavailable = errors.New("draft format unavailable")
+
 // reportTypes are the Content-Types of the draft formats.
 var reportTypes = map[string]string{
 	"md":   "text/markdown; charset=utf-8",
@@ -146,6 +152,8 @@ func reportError(id string, err error) error {
 		return &Error{Kind: KindNotFound, Err: err, Message: err.Error()}
 	case errors.Is(err, ErrFilingRefused):
 		return &Error{Kind: KindInvalid, Err: err, Message: err.Error()}
+	case errors.Is(err, ErrRenderUnavailable):
+		return &Error{Kind: KindUnavailable, Err: err, Message: err.Error()}
 	}
 	return fmt.Errorf("reports of %s: %w", id, err)
 }

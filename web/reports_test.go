@@ -29,6 +29,8 @@ func (f *fakeReports) Draft(_ context.Context, id, jur, format string) ([]byte, 
 		return nil, ErrNotAssessed
 	case id != "INC-2026-0042":
 		return nil, ErrNotFound
+	case format == "pdf" && jur == "CN-PIPL":
+		return nil, fmt.Errorf("%w: report.cjk_font_file: open /nonexistent.ttf: no such file", ErrRenderUnavailable)
 	case jur != "EU-GDPR":
 		return nil, fmt.Errorf("%w: jurisdiction %q is not in the assessment (it has: EU-GDPR)", ErrUnknownJurisdiction, jur)
 	}
@@ -77,6 +79,7 @@ func TestReportDraftFormats(t *testing.T) {
 		{"bad jurisdiction", "/api/v1/incidents/INC-2026-0042/reports/EU_GDPR!", 400, "", "jurisdiction:"},
 		{"jurisdiction not assessed", "/api/v1/incidents/INC-2026-0042/reports/US-CA", 404, "", "(it has: EU-GDPR)"},
 		{"not assessed", "/api/v1/incidents/INC-NEW/reports/EU-GDPR", 404, "", "not assessed yet"},
+		{"font missing", "/api/v1/incidents/INC-2026-0042/reports/CN-PIPL?format=pdf", 503, "", "report.cjk_font_file"},
 		{"unknown incident", "/api/v1/incidents/INC-NONE/reports/EU-GDPR", 404, "", "incident INC-NONE not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
