@@ -83,6 +83,8 @@ type Obligation struct {
 	// incident revision it assessed.
 	Required bool `json:"required"`
 	Revision int  `json:"revision"`
+	// Subjects counts the people the duty covers.
+	Subjects int `json:"subjects"`
 	// Due is the legal deadline, nil when the law words it without a date
 	// (DueText then says how: "without undue delay").
 	Due     *time.Time `json:"due"`

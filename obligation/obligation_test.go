@@ -123,6 +123,12 @@ func TestSync(t *testing.T) {
 				w.Required, w.State, w.Reason = false, StateNotRequired, "encrypted"
 				return w
 			}, StateNotRequired, "encrypted", ""},
+		{"more people re-open the individuals' duty", func() Obligation { o := ob(DutyIndividuals, "", StateFiled); o.Subjects = 10; return o }(),
+			func(w Obligation) Obligation { w.Subjects = 12; return w }, StateOpen, "re-opened by revision 2: it now covers 12 people, 2 more; filed before on 2026-11-20T09:00:00Z by system:obligations", ""},
+		{"fewer people leave it met", func() Obligation { o := ob(DutyIndividuals, "", StateFiled); o.Subjects = 10; return o }(),
+			func(w Obligation) Obligation { w.Subjects = 8; return w }, StateFiled, "", ""},
+		{"more people leave a filed report filed", func() Obligation { o := filed; o.Subjects = 10; return o }(),
+			func(w Obligation) Obligation { w.Subjects = 12; return w }, StateFiled, "", "CNIL-42"},
 		{"no longer required but filed stays filed", filed,
 			func(w Obligation) Obligation {
 				w.Required, w.State, w.Reason = false, StateNotRequired, "encrypted"

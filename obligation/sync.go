@@ -20,9 +20,9 @@ import (
 func FromAssessment(a *assess.Assessment, drafts map[string]*report.Draft, now time.Time) []Obligation {
 	var out []Obligation
 	now = now.UTC()
-	add := func(jur, duty, filing, to string, required bool, due *time.Time, text, why string) {
+	add := func(jur, duty, filing, to string, subjects int, required bool, due *time.Time, text, why string) {
 		o := Obligation{Key: Key{Incident: a.Incident, Jurisdiction: jur, Duty: duty, Filing: filing}, To: to,
-			Required: required, Revision: a.Revision, Due: utcPtr(due), DueText: text, State: StateOpen, Since: now, By: System}
+			Required: required, Revision: a.Revision, Subjects: subjects, Due: utcPtr(due), DueText: text, State: StateOpen, Since: now, By: System}
 		if !required {
 			o.State, o.Reason = StateNotRequired, cmpOr(why, "not required on the assessed facts")
 		}
@@ -32,20 +32,20 @@ func FromAssessment(a *assess.Assessment, drafts map[string]*report.Draft, now t
 		d := drafts[ob.Jurisdiction]
 		if d != nil && len(d.Filings) > 0 {
 			for _, f := range d.Filings {
-				add(ob.Jurisdiction, DutyRegulator, f.ID, f.Regulator, f.Required, f.Deadline, f.DeadlineText, strings.Join(f.Why, " "))
+				add(ob.Jurisdiction, DutyRegulator, f.ID, f.Regulator, f.Subjects, f.Required, f.Deadline, f.DeadlineText, strings.Join(f.Why, " "))
 			}
 		} else {
-			add(ob.Jurisdiction, DutyRegulator, ob.Jurisdiction, ob.Regulator, ob.NotifyRegulator, ob.RegulatorDeadline,
+			add(ob.Jurisdiction, DutyRegulator, ob.Jurisdiction, ob.Regulator, ob.Subjects, ob.NotifyRegulator, ob.RegulatorDeadline,
 				ob.RegulatorDeadlineText, cmpOr(ob.SafeHarbour, strings.Join(ob.Reasons, " ")))
 		}
-		add(ob.Jurisdiction, DutyIndividuals, "", "individuals", ob.NotifyIndividuals, ob.IndividualDeadline,
+		add(ob.Jurisdiction, DutyIndividuals, "", "individuals", ob.Subjects, ob.NotifyIndividuals, ob.IndividualDeadline,
 			ob.IndividualDeadlineText, cmpOr(ob.SafeHarbour, strings.Join(ob.Reasons, " ")))
 		if ob.PublicNotice {
-			add(ob.Jurisdiction, DutyPublic, "", "the public", true, nil, "", "")
+			add(ob.Jurisdiction, DutyPublic, "", "the public", ob.Subjects, true, nil, "", "")
 		}
 		for _, n := range ob.OtherNotices {
 			if n.Required && !answered(ob.Jurisdiction, n, d) {
-				add(ob.Jurisdiction, DutyOf(n.To), "", n.To, true, n.Deadline, n.DeadlineText, "")
+				add(ob.Jurisdiction, DutyOf(n.To), "", n.To, ob.Subjects, true, n.Deadline, n.DeadlineText, "")
 			}
 		}
 	}
@@ -143,7 +143,7 @@ func Sync(current, wanted []Obligation, revision int, now time.Time) []Obligatio
 func merge(c, w Obligation, revision int, now time.Time) Obligation {
 	change := changes(c, w)
 	o := c
-	o.To, o.Required, o.Revision, o.Due, o.DueText = w.To, w.Required, w.Revision, w.Due, w.DueText
+	o.To, o.Required, o.Revision, o.Subjects, o.Due, o.DueText = w.To, w.Required, w.Revision, w.Subjects, w.Due, w.DueText
 	if change == "" {
 		if o.State == StateNotRequired {
 			o.Reason = w.Reason
@@ -167,9 +167,13 @@ func merge(c, w Obligation, revision int, now time.Time) Obligation {
 }
 
 // changes says what differs between the recorded duty and the wanted one
-// ("" when nothing that re-opens it does).
+// ("" when nothing that re-opens it does). More people re-open the duty to
+// tell them (the newly affected are still to be told); a report already
+// filed is completed by the follow-up the law allows, not re-opened.
 func changes(c, w Obligation) string {
 	switch {
+	case c.Required && w.Required && w.Duty == DutyIndividuals && w.Subjects > c.Subjects:
+		return fmt.Sprintf("it now covers %d people, %d more", w.Subjects, w.Subjects-c.Subjects)
 	case c.Required != w.Required && w.Required:
 		return "it is now required"
 	case c.Required != w.Required:

@@ -30,7 +30,7 @@ type Obligations interface {
 
 var _ Obligations = (*sqlStore)(nil)
 
-const obligationColumns = `incident_id, jurisdiction, duty, filing, addressee, required, revision, due_at, due_text,
+const obligationColumns = `incident_id, jurisdiction, duty, filing, addressee, required, revision, subjects, due_at, due_text,
     state, state_since, principal, reference, copy_sha256, reason`
 
 // UpdateObligations implements Obligations.
@@ -74,8 +74,8 @@ func (s *sqlStore) UpdateObligations(ctx context.Context, incidentID string, fn 
 				req = 1
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO obligations (`+obligationColumns+`)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-				o.Incident, o.Jurisdiction, o.Duty, o.Filing, o.To, req, o.Revision, due, o.DueText,
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+				o.Incident, o.Jurisdiction, o.Duty, o.Filing, o.To, req, o.Revision, o.Subjects, due, o.DueText,
 				string(o.State), utc(o.Since), o.By, o.Reference, o.CopySHA256, o.Reason)
 			if err != nil {
 				return err
@@ -160,7 +160,7 @@ func (s *sqlStore) obligations(ctx context.Context, q interface {
 			state string
 			since time.Time
 		)
-		if err := rows.Scan(&o.Incident, &o.Jurisdiction, &o.Duty, &o.Filing, &o.To, &req, &o.Revision, &due, &o.DueText,
+		if err := rows.Scan(&o.Incident, &o.Jurisdiction, &o.Duty, &o.Filing, &o.To, &req, &o.Revision, &o.Subjects, &due, &o.DueText,
 			&state, &since, &o.By, &o.Reference, &o.CopySHA256, &o.Reason); err != nil {
 			return nil, err
 		}

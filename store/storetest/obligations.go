@@ -20,7 +20,7 @@ func sampleObligations(id string) []obligation.Obligation {
 	later := base.Add(30 * 24 * time.Hour)
 	return []obligation.Obligation{
 		{Key: obligation.Key{Incident: id, Jurisdiction: "EU-GDPR", Duty: obligation.DutyRegulator, Filing: "EU-GDPR/FR"},
-			To: "CNIL", Required: true, Revision: 1, Due: &due, DueText: "72 hours", State: obligation.StateOpen, Since: base, By: obligation.System},
+			To: "CNIL", Required: true, Revision: 1, Subjects: 900, Due: &due, DueText: "72 hours", State: obligation.StateOpen, Since: base, By: obligation.System},
 		{Key: obligation.Key{Incident: id, Jurisdiction: "EU-GDPR", Duty: obligation.DutyRegulator, Filing: "EU-GDPR/DE"},
 			To: "BfDI", Required: true, Revision: 1, Due: &due, State: obligation.StateFiled, Since: base.Add(time.Hour), By: "jane",
 			Reference: "DE-2026-17", CopySHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},

@@ -9,6 +9,7 @@ CREATE TABLE obligations (
     addressee    TEXT NOT NULL,
     required     INTEGER NOT NULL,
     revision     INTEGER NOT NULL,
+    subjects     INTEGER NOT NULL,
     due_at       TIMESTAMP,
     due_text     TEXT NOT NULL,
     state        TEXT NOT NULL,
