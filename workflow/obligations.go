@@ -63,7 +63,7 @@ func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Invento
 	_, err = st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
 		next := obligation.Sync(cur, wanted, a.Revision, now)
 		if published != nil {
-			meet(next, obligation.DutyPublic, *published, announcePrincipal, "public notice published")
+			meet(next, obligation.DutyPublic, 0, *published, announcePrincipal, "public notice published")
 		}
 		return next, nil
 	})
@@ -130,11 +130,12 @@ func publishedAt(ctx context.Context, st store.Store, id string) (*time.Time, er
 	return &t, nil
 }
 
-// meet marks every pending obligation of duty in obs met.
-func meet(obs []obligation.Obligation, duty string, at time.Time, by, note string) bool {
+// meet marks every pending obligation of duty in obs met, only those
+// recorded for revision rev or earlier unless rev is 0.
+func meet(obs []obligation.Obligation, duty string, rev int, at time.Time, by, note string) bool {
 	changed := false
 	for i := range obs {
-		if obs[i].Duty == duty && obs[i].Meet(at, by, note) {
+		if obs[i].Duty == duty && (rev == 0 || obs[i].Revision <= rev) && obs[i].Meet(at, by, note) {
 			changed = true
 		}
 	}
@@ -142,20 +143,22 @@ func meet(obs []obligation.Obligation, duty string, at time.Time, by, note strin
 }
 
 // campaignDone marks the individuals' duties of an incident met by its
-// completed campaign. A failure is logged; the duty then stays open for a
-// person to see.
+// completed campaign, those of a later revision (re-opened for people the
+// campaign did not cover) excepted. A failure is logged; the duty then
+// stays open for a person to see.
 func (c *campaigner) campaignDone(ctx context.Context, id string, rev int, totals map[notify.State]int) {
 	note := fmt.Sprintf("campaign of revision %d complete: %d sent, %d unreachable", rev, totals[notify.StateSent], totals[notify.StateUnreachable])
-	if err := MeetDuty(ctx, c.store, id, obligation.DutyIndividuals, c.now(), campaignPrincipal, note); err != nil && ctx.Err() == nil {
+	if err := MeetDuty(ctx, c.store, id, obligation.DutyIndividuals, rev, c.now(), campaignPrincipal, note); err != nil && ctx.Err() == nil {
 		c.log.WithError(err).WithField("incident", id).Error("record the individuals' duty as met")
 	}
 }
 
 // MeetDuty marks the pending obligations of one duty of an incident met
-// at the given time, by a principal, with a note saying what met them.
-func MeetDuty(ctx context.Context, st store.Store, id, duty string, at time.Time, by, note string) error {
+// at the given time, by a principal, with a note saying what met them:
+// those recorded for revision rev or earlier, or all when rev is 0.
+func MeetDuty(ctx context.Context, st store.Store, id, duty string, rev int, at time.Time, by, note string) error {
 	_, err := st.UpdateObligations(ctx, id, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
-		meet(cur, duty, at, by, note)
+		meet(cur, duty, rev, at, by, note)
 		return cur, nil
 	})
 	return err
@@ -167,6 +170,6 @@ func PublicNoticePublished(ctx context.Context, st store.Store, v announce.Versi
 	if v.Kind == announce.KindWithdrawal {
 		return nil
 	}
-	return MeetDuty(ctx, st, v.IncidentID, obligation.DutyPublic, v.PublishedAt, announcePrincipal,
+	return MeetDuty(ctx, st, v.IncidentID, obligation.DutyPublic, 0, v.PublishedAt, announcePrincipal,
 		fmt.Sprintf("public notice version %d published", v.Version))
 }

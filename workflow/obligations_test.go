@@ -101,8 +101,18 @@ func TestSyncObligationsAcrossRevisions(t *testing.T) {
 		t.Errorf("after a revision that moves the deadline: got %s, %q; want open with the reason and the earlier reference", o.State, o.Reason)
 	}
 
-	// The campaign meets the individuals' duties.
-	if err := MeetDuty(ctx, st, in.ID, obligation.DutyIndividuals, now, campaignPrincipal, "campaign complete"); err != nil {
+	// The campaign of revision 2 does not meet duties revision 3 recorded;
+	// that of revision 3 does.
+	if err := MeetDuty(ctx, st, in.ID, obligation.DutyIndividuals, 2, now, campaignPrincipal, "campaign complete"); err != nil {
+		t.Fatal(err)
+	}
+	obs, _ = st.IncidentObligations(ctx, in.ID)
+	for _, o := range obs {
+		if o.Duty == obligation.DutyIndividuals && o.State == obligation.StateFiled {
+			t.Errorf("%s after the campaign of an earlier revision: got filed, want it pending", o.Key)
+		}
+	}
+	if err := MeetDuty(ctx, st, in.ID, obligation.DutyIndividuals, 3, now, campaignPrincipal, "campaign complete"); err != nil {
 		t.Fatal(err)
 	}
 	obs, _ = st.IncidentObligations(ctx, in.ID)
