@@ -124,3 +124,49 @@ func cmpOrDash(s string) string {
 	}
 	return s
 }
+
+// writeIncidentObligations prints every obligation of one incident with
+// its state (for incident show): the pending ones as deadlines, the
+// others with what met them or why they are not required.
+func writeIncidentObligations(w io.Writer, obs []obligation.Obligation, now time.Time, colour bool) error {
+	if len(obs) == 0 {
+		_, err := fmt.Fprintln(w, "no obligations recorded (the incident is not assessed yet)")
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "JURISDICTION\tDUTY\tFILING\tSTATE\tDUE\tNOTE")
+	overdue := make([]bool, len(obs))
+	for i, o := range obs {
+		due := "-"
+		if o.Due != nil {
+			due = o.Due.UTC().Format("2006-01-02 15:04Z")
+		} else if o.DueText != "" {
+			due = o.DueText
+		}
+		note := o.Reason
+		switch {
+		case o.State == obligation.StateFiled:
+			note = fmt.Sprintf("%s by %s: %s", o.Since.UTC().Format("2006-01-02 15:04Z"), o.By, o.Reference)
+		case o.State.Pending() && o.Due != nil && o.Due.Before(now):
+			overdue[i] = true
+			note = "OVERDUE " + durationText(now.Sub(*o.Due))
+		case o.State.Pending() && o.Due != nil:
+			note = durationText(o.Due.Sub(now)) + " left"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.Jurisdiction, o.Duty, cmpOrDash(o.Filing), o.State,
+			truncate(oneLine(due), 32), truncate(oneLine(note), 72))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i, l := range strings.SplitAfter(buf.String(), "\n") {
+		if colour && i > 0 && i <= len(obs) && overdue[i-1] {
+			l = ansiRed + strings.TrimSuffix(l, "\n") + ansiReset + "\n"
+		}
+		if _, err := io.WriteString(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -167,3 +167,24 @@ func TestReportFileAndServerDraft(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteIncidentObligations(t *testing.T) {
+	obs := sampleDeadlines()[1:]
+	obs[2].Reference, obs[2].By = "BFDI-7", "jane"
+	np := obligation.Obligation{Key: obligation.Key{Incident: "INC-1", Jurisdiction: "US-CA", Duty: obligation.DutyIndividuals},
+		State: obligation.StateNotRequired, Reason: "the data were encrypted", Since: cliNow}
+	obs = append(obs, np)
+	var out strings.Builder
+	if err := writeIncidentObligations(&out, obs, cliNow, true); err != nil {
+		t.Fatal(err)
+	}
+	want := "" +
+		"JURISDICTION  DUTY         FILING      STATE         DUE                  NOTE\n" +
+		"\033[31mEU-GDPR       regulator    EU-GDPR/FR  drafted       2026-11-21 06:00Z    OVERDUE 3h0m\033[0m\n" +
+		"EU-GDPR       individuals  -           open          without undue delay  \n" +
+		"EU-GDPR       regulator    EU-GDPR/DE  filed         2026-11-21 06:00Z    2026-11-21 09:00Z by jane: BFDI-7\n" +
+		"US-CA         individuals  -           not_required  -                    the data were encrypted\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("obligations of one incident (-want +got):\n%s", diff)
+	}
+}
