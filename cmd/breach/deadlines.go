@@ -72,9 +72,8 @@ func writeDeadlines(w io.Writer, ds []obligation.Deadline, colour bool) error {
 		_, err := fmt.Fprintln(w, "no open obligations")
 		return err
 	}
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "INCIDENT\tJURISDICTION\tDUTY\tFILING\tDUE\tLEFT\tSTATE")
+	rows := make([][]string, 0, len(ds))
+	red := make([]bool, 0, len(ds))
 	for _, d := range ds {
 		due, left := d.DueText, "-"
 		if due == "" {
@@ -87,14 +86,26 @@ func writeDeadlines(w io.Writer, ds []obligation.Deadline, colour bool) error {
 				left = "OVERDUE " + strings.TrimPrefix(left, "-")
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Incident, d.Jurisdiction, d.Duty, cmpOrDash(d.Filing), truncate(oneLine(due), 48), left, d.State)
+		rows = append(rows, []string{d.Incident, d.Jurisdiction, d.Duty, cmpOrDash(d.Filing), truncate(oneLine(due), 48), left, string(d.State)})
+		red = append(red, d.Overdue)
+	}
+	return writeTable(w, []string{"INCIDENT", "JURISDICTION", "DUTY", "FILING", "DUE", "LEFT", "STATE"}, rows, red, colour)
+}
+
+// writeTable prints rows under a header in aligned columns; with colour,
+// the rows marked red are printed in red.
+func writeTable(w io.Writer, header []string, rows [][]string, red []bool, colour bool) error {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	lines := strings.SplitAfter(buf.String(), "\n")
-	for i, l := range lines {
-		if colour && i > 0 && i <= len(ds) && ds[i-1].Overdue {
+	for i, l := range strings.SplitAfter(buf.String(), "\n") {
+		if colour && i > 0 && i <= len(rows) && red[i-1] {
 			l = ansiRed + strings.TrimSuffix(l, "\n") + ansiReset + "\n"
 		}
 		if _, err := io.WriteString(w, l); err != nil {
@@ -133,10 +144,8 @@ func writeIncidentObligations(w io.Writer, obs []obligation.Obligation, now time
 		_, err := fmt.Fprintln(w, "no obligations recorded (the incident is not assessed yet)")
 		return err
 	}
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "JURISDICTION\tDUTY\tFILING\tSTATE\tDUE\tNOTE")
-	overdue := make([]bool, len(obs))
+	rows := make([][]string, 0, len(obs))
+	red := make([]bool, len(obs))
 	for i, o := range obs {
 		due := "-"
 		if o.Due != nil {
@@ -149,24 +158,12 @@ func writeIncidentObligations(w io.Writer, obs []obligation.Obligation, now time
 		case o.State == obligation.StateFiled:
 			note = fmt.Sprintf("%s by %s: %s", o.Since.UTC().Format("2006-01-02 15:04Z"), o.By, o.Reference)
 		case o.State.Pending() && o.Due != nil && o.Due.Before(now):
-			overdue[i] = true
+			red[i] = true
 			note = "OVERDUE " + durationText(now.Sub(*o.Due))
 		case o.State.Pending() && o.Due != nil:
 			note = durationText(o.Due.Sub(now)) + " left"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.Jurisdiction, o.Duty, cmpOrDash(o.Filing), o.State,
-			truncate(oneLine(due), 32), truncate(oneLine(note), 72))
+		rows = append(rows, []string{o.Jurisdiction, o.Duty, cmpOrDash(o.Filing), string(o.State), truncate(oneLine(due), 32), truncate(oneLine(note), 72)})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for i, l := range strings.SplitAfter(buf.String(), "\n") {
-		if colour && i > 0 && i <= len(obs) && overdue[i-1] {
-			l = ansiRed + strings.TrimSuffix(l, "\n") + ansiReset + "\n"
-		}
-		if _, err := io.WriteString(w, l); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeTable(w, []string{"JURISDICTION", "DUTY", "FILING", "STATE", "DUE", "NOTE"}, rows, red, colour)
 }
