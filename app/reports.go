@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -43,38 +42,14 @@ func (s *Service) webReports() web.Reports {
 // assessed returns the assessment of an incident with the revision it
 // assessed.
 func (r webReports) assessed(ctx context.Context, id string) (*incident.Incident, *assess.Assessment, error) {
-	rec, err := r.s.store.GetIncident(ctx, id)
-	if err != nil {
+	if _, err := r.s.store.GetIncident(ctx, id); err != nil {
 		return nil, nil, mapErr(err)
 	}
-	doc, rev, err := r.s.store.GetAssessment(ctx, id)
+	in, a, err := workflow.Assessed(ctx, r.s.store, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, fmt.Errorf("%w: %w", web.ErrNotAssessed, err)
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	var a assess.Assessment
-	if err := json.Unmarshal(doc, &a); err != nil {
-		return nil, nil, fmt.Errorf("read assessment of %s: %w", id, err)
-	}
-	a.Revision = rev
-	in := rec.Incident
-	if rec.Revision != rev {
-		// A newer revision awaits its assessment: draft from the one assessed.
-		revs, err := r.s.store.IncidentRevisions(ctx, id)
-		if err != nil {
-			return nil, nil, mapErr(err)
-		}
-		i := slices.IndexFunc(revs, func(v store.Revision) bool { return v.Revision == rev })
-		if i < 0 {
-			return nil, nil, fmt.Errorf("incident %s: revision %d assessed but not stored", id, rev)
-		}
-		if in, err = incident.Decode(revs[i].Doc); err != nil {
-			return nil, nil, fmt.Errorf("incident %s revision %d: %w", id, rev, err)
-		}
-	}
-	return in, &a, nil
+	return in, a, err
 }
 
 // Draft implements web.Reports. Drafting moves the jurisdiction's open

@@ -173,3 +173,64 @@ func PublicNoticePublished(ctx context.Context, st store.Store, v announce.Versi
 	return MeetDuty(ctx, st, v.IncidentID, obligation.DutyPublic, 0, v.PublishedAt, announcePrincipal,
 		fmt.Sprintf("public notice version %d published", v.Version))
 }
+
+// BackfillObligations records the obligations of every assessed incident
+// that has none (assessed before obligations were kept), so that they
+// join the deadlines. It returns how many incidents it filled.
+func BackfillObligations(ctx context.Context, st store.Store, inv *inventory.Inventory, now time.Time) (int, error) {
+	filled, cursor := 0, ""
+	for {
+		page, next, err := st.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
+		if err != nil {
+			return filled, fmt.Errorf("backfill obligations: %w", err)
+		}
+		for _, sum := range page {
+			if sum.Assessment == nil {
+				continue
+			}
+			obs, err := st.IncidentObligations(ctx, sum.ID)
+			if err != nil {
+				return filled, fmt.Errorf("backfill obligations: %w", err)
+			}
+			if len(obs) > 0 {
+				continue
+			}
+			in, a, err := Assessed(ctx, st, sum.ID)
+			if err != nil {
+				return filled, fmt.Errorf("backfill obligations: %w", err)
+			}
+			if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
+				return filled, fmt.Errorf("backfill obligations: %w", err)
+			}
+			filled++
+		}
+		if next == "" {
+			return filled, nil
+		}
+		cursor = next
+	}
+}
+
+// Assessed returns the latest assessment of an incident with the
+// revision it assessed (which a newer, unassessed revision may follow).
+// It fails with store.ErrNotFound when the incident has no assessment.
+func Assessed(ctx context.Context, st store.Store, id string) (*incident.Incident, *assess.Assessment, error) {
+	a, err := readAssessment(ctx, st, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	revs, err := st.IncidentRevisions(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range revs {
+		if r.Revision == a.Revision {
+			in, err := incident.Decode(r.Doc)
+			if err != nil {
+				return nil, nil, fmt.Errorf("incident %s revision %d: %w", id, r.Revision, err)
+			}
+			return in, a, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("incident %s: revision %d is assessed but not stored: %w", id, a.Revision, store.ErrNotFound)
+}

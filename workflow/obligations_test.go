@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,5 +173,49 @@ func TestPublicNoticePublishedMeetsThePublicDuty(t *testing.T) {
 				t.Errorf("met: got %+v, want the version, its time and %s", o, announcePrincipal)
 			}
 		})
+	}
+}
+
+func TestBackfillObligations(t *testing.T) {
+	ctx := t.Context()
+	st, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	inv, in := exampleIncident(t)
+	now := in.DiscoveredAt.Add(time.Hour)
+	doc, _, err := store.EncodeIncident(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveIncident(ctx, in, doc); err != nil {
+		t.Fatal(err)
+	}
+	// A second incident stored but never assessed is left alone.
+	other := *in
+	other.ID = "INC-OB2"
+	if _, err := st.SaveIncident(ctx, &other, doc); err != nil {
+		t.Fatal(err)
+	}
+	a, err := assess.Assess(ctx, inv, in, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(a)
+	if err := st.SaveAssessment(ctx, in.ID, 1, a.AssessedAt, raw, store.AssessmentSummary{Risk: string(a.Risk)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int{1, 0} { // the second run finds nothing to fill
+		n, err := BackfillObligations(ctx, st, inv, now)
+		if err != nil || n != want {
+			t.Fatalf("BackfillObligations: got %d, %v; want %d, nil", n, err, want)
+		}
+	}
+	if obs, _ := st.IncidentObligations(ctx, in.ID); len(obs) == 0 {
+		t.Errorf("no obligations recorded for the assessed incident")
+	}
+	if obs, _ := st.IncidentObligations(ctx, other.ID); len(obs) != 0 {
+		t.Errorf("obligations recorded for an incident never assessed: %+v", obs)
 	}
 }
