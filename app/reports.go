@@ -20,10 +20,6 @@ import (
 	"github.com/breach-notify/breach/workflow"
 )
 
-// draftPrincipal is recorded when a draft fetched through the API moves
-// a regulator duty to drafted.
-const draftPrincipal = "system:reports"
-
 // webReports adapts the store, the ledger and the report builder to the
 // API's report routes.
 type webReports struct{ s *Service }
@@ -54,7 +50,7 @@ func (r webReports) assessed(ctx context.Context, id string) (*incident.Incident
 
 // Draft implements web.Reports. Drafting moves the jurisdiction's open
 // regulator duties to drafted.
-func (r webReports) Draft(ctx context.Context, id, jurisdiction, format string) ([]byte, error) {
+func (r webReports) Draft(ctx context.Context, id, jurisdiction, format, by string) ([]byte, error) {
 	in, a, err := r.assessed(ctx, id)
 	if err != nil {
 		return nil, err
@@ -82,7 +78,7 @@ func (r webReports) Draft(ctx context.Context, id, jurisdiction, format string) 
 	if _, err := r.s.store.UpdateObligations(ctx, id, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
 		for i := range cur {
 			if o := &cur[i]; o.Jurisdiction == d.Jurisdiction && o.Duty == obligation.DutyRegulator && o.State == obligation.StateOpen {
-				_ = o.Draft(now, draftPrincipal) // open may always become drafted
+				_ = o.Draft(now, by) // open may always become drafted
 			}
 		}
 		return cur, nil

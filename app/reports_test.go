@@ -124,8 +124,8 @@ func TestFilingShrinksDeadlines(t *testing.T) {
 	// Drafting moved the GDPR report to drafted.
 	_, again := get(t, svc, "/api/v1/incidents/"+id+"/obligations")
 	_ = json.Unmarshal(again, &obs)
-	if o := obs.Obligations[obligation.Find(obs.Obligations, obs.Obligations[i].Key)]; o.State != obligation.StateDrafted {
-		t.Errorf("after the draft: got %s, want drafted", o.State)
+	if o := obs.Obligations[obligation.Find(obs.Obligations, obs.Obligations[i].Key)]; o.State != obligation.StateDrafted || o.By == "" || o.By == obligation.System {
+		t.Errorf("after the draft: got %s by %q, want drafted by the token's principal", o.State, o.By)
 	}
 
 	code, body := post(t, svc, "/api/v1/incidents/"+id+"/reports/EU-GDPR/filing", `{"reference": "BFDI-2026-7"}`)

@@ -19,11 +19,12 @@ import (
 // incident.
 type Reports interface {
 	// Draft renders the report drafts of one jurisdiction of an incident,
-	// with the campaign's live figures, in format (md, html, json or pdf).
-	// ErrNotFound for an unknown incident, ErrNotAssessed before its
-	// assessment, ErrUnknownJurisdiction for a jurisdiction the assessment
-	// does not contain.
-	Draft(ctx context.Context, id, jurisdiction, format string) ([]byte, error)
+	// with the campaign's live figures, in format (md, html, json or pdf),
+	// and records that by drafted them. ErrNotFound for an unknown
+	// incident, ErrNotAssessed before its assessment,
+	// ErrUnknownJurisdiction for a jurisdiction the assessment does not
+	// contain.
+	Draft(ctx context.Context, id, jurisdiction, format, by string) ([]byte, error)
 	// File records that a person filed one report of a jurisdiction: the
 	// filing id may be empty when the jurisdiction has one. ErrFilingRefused
 	// (wrapped) when the request does not fit the obligations.
@@ -120,7 +121,11 @@ func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return newError(KindInvalid, "format: %q is not one of md, html, json, pdf", format)
 	}
-	body, err := a.deps.Reports.Draft(r.Context(), id, jur, format)
+	p, err := principal(r)
+	if err != nil {
+		return err
+	}
+	body, err := a.deps.Reports.Draft(r.Context(), id, jur, format, p.Name)
 	if err := reportError(id, err); err != nil {
 		return err
 	}

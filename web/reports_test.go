@@ -23,7 +23,7 @@ type fakeReports struct {
 	obs []obligation.Obligation
 }
 
-func (f *fakeReports) Draft(_ context.Context, id, jur, format string) ([]byte, error) {
+func (f *fakeReports) Draft(_ context.Context, id, jur, format, _ string) ([]byte, error) {
 	switch {
 	case id == "INC-NEW":
 		return nil, ErrNotAssessed
