@@ -38,11 +38,7 @@ func exampleIncident(t *testing.T) (*inventory.Inventory, *incident.Incident) {
 
 func TestSyncObligationsAcrossRevisions(t *testing.T) {
 	ctx := t.Context()
-	st, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testStore(t)
 	inv, in := exampleIncident(t)
 	now := in.DiscoveredAt.Add(time.Hour)
 	assessAt := func(in *incident.Incident) *assess.Assessment {
@@ -139,11 +135,7 @@ func get(t *testing.T, st store.Store, k obligation.Key) obligation.Obligation {
 
 func TestPublicNoticePublishedMeetsThePublicDuty(t *testing.T) {
 	ctx := t.Context()
-	st, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testStore(t)
 	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 	public := obligation.Obligation{Key: obligation.Key{Incident: "INC-P", Jurisdiction: "US-CA", Duty: obligation.DutyPublic},
 		Required: true, State: obligation.StateOpen, Since: at, By: obligation.System}
@@ -178,11 +170,7 @@ func TestPublicNoticePublishedMeetsThePublicDuty(t *testing.T) {
 
 func TestBackfillObligations(t *testing.T) {
 	ctx := t.Context()
-	st, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testStore(t)
 	inv, in := exampleIncident(t)
 	now := in.DiscoveredAt.Add(time.Hour)
 	doc, _, err := store.EncodeIncident(in)
@@ -218,4 +206,15 @@ func TestBackfillObligations(t *testing.T) {
 	if obs, _ := st.IncidentObligations(ctx, other.ID); len(obs) != 0 {
 		t.Errorf("obligations recorded for an incident never assessed: %+v", obs)
 	}
+}
+
+// testStore opens a SQLite store in a temporary directory.
+func testStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := store.Open(t.Context(), store.Options{Path: filepath.Join(t.TempDir(), "b.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
