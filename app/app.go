@@ -266,6 +266,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Announcements: s.webAnnouncements(),
 		Checker:       s.webChecker(),
 		Failures:      s,
+		Reports:       s.webReports(),
 	}, log.WithField("component", "http"))
 	if tlsOn {
 		if err := s.http.UseTLS(cfg.HTTP.TLS.CertFile, cfg.HTTP.TLS.KeyFile); err != nil {

@@ -132,6 +132,9 @@ type Store interface {
 	// Public keeps the announcements and the indexes of the public site.
 	Public
 
+	// Obligations keeps the obligations of every incident and their states.
+	Obligations
+
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -101,6 +101,14 @@ func (a *api) routes() *access.Mux {
 	mux.Handle("/api/v1/schemas/{name}", public, a.methodNotAllowed(get...))
 	mux.Handle("GET /api/v1/openapi.json", need(access.ActionRead), a.apiRoute(a.openAPI))
 	mux.Handle("/api/v1/openapi.json", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/incidents/{id}/reports/{jurisdiction}", need(access.ActionRead), a.apiRoute(a.getReport))
+	mux.Handle("/api/v1/incidents/{id}/reports/{jurisdiction}", public, a.methodNotAllowed(get...))
+	mux.Handle("POST /api/v1/incidents/{id}/reports/{jurisdiction}/filing", need(access.ActionReportFile), a.apiRoute(a.fileReport))
+	mux.Handle("/api/v1/incidents/{id}/reports/{jurisdiction}/filing", public, a.methodNotAllowed(http.MethodPost))
+	mux.Handle("GET /api/v1/incidents/{id}/obligations", need(access.ActionRead), a.apiRoute(a.listObligations))
+	mux.Handle("/api/v1/incidents/{id}/obligations", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/deadlines", need(access.ActionRead), a.apiRoute(a.listDeadlines))
+	mux.Handle("/api/v1/deadlines", public, a.methodNotAllowed(get...))
 	for _, r := range a.deps.Extra {
 		mux.Handle(r.Pattern, r.Decision, r.Handler)
 	}

@@ -129,6 +129,8 @@ type Deps struct {
 	// Failures, when set, says why an incident's current revision could
 	// not be assessed.
 	Failures AssessmentFailures
+	// Reports drafts regulator reports and keeps the obligations.
+	Reports Reports
 	// Extra are routes the service adds, each with its decision.
 	Extra []Route
 }

@@ -167,6 +167,7 @@ func (a *assessor) assessOne(ctx context.Context, id string) error {
 		store.AssessmentSummary{Risk: string(res.Risk), Level: res.Severity.Level, Subjects: res.Subjects.Total}); err != nil {
 		return fmt.Errorf("save assessment of %s: %w", id, err)
 	}
+	a.obligations(ctx, in, res)
 	if a.announce != nil {
 		// After the save: the directory is read again, outside the
 		// transaction that recorded who is affected.

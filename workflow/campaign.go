@@ -339,6 +339,7 @@ func (c *campaigner) checkCompleted(ctx context.Context) {
 			c.log.WithError(err).WithField("incident", id).Warn("publish campaign.completed; retrying at the next check")
 			continue
 		}
+		c.campaignDone(ctx, id, rev, totals)
 		c.mu.Lock()
 		delete(c.active, id)
 		c.mu.Unlock()

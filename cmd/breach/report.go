@@ -18,8 +18,12 @@ import (
 )
 
 func newReportCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "report", Short: "Draft the reports regulators must receive"}
-	cmd.AddCommand(newReportDraftCmd())
+	return newReportCmdWith(incidentEnv{getenv: os.Getenv, now: time.Now})
+}
+
+func newReportCmdWith(env incidentEnv) *cobra.Command {
+	cmd := &cobra.Command{Use: "report", Short: "Draft the reports regulators must receive, and record their filing"}
+	cmd.AddCommand(newReportDraftCmd(env), newReportFileCmd(env))
 	return cmd
 }
 
@@ -29,10 +33,11 @@ type reportDraftOptions struct {
 	fontFile, cjkFontFile                               string
 }
 
-func newReportDraftCmd() *cobra.Command {
+func newReportDraftCmd(env incidentEnv) *cobra.Command {
 	o := &reportDraftOptions{}
+	var cf *clientFlags
 	cmd := &cobra.Command{
-		Use:   "draft --inventory inventory.yaml --incident incident.json --jurisdiction J",
+		Use:   "draft [ID] --jurisdiction J [--inventory inventory.yaml --incident incident.json]",
 		Short: "Draft one jurisdiction's regulator reports offline, with what is still missing",
 		Long: `draft assesses the incident as breach assess does (same inventory, same
 incident, same --now) and writes the reports the jurisdiction's regulator
@@ -45,15 +50,18 @@ people are missing until the service drafts them.
 
 Formats: md (default), html, json, pdf. The PDF embeds --font-file (setting
 report.font_file) and, for Chinese or Japanese text, --cjk-font-file
-(setting report.cjk_font_file). Exit status 2 means invalid input.`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageError(fmt.Errorf("report draft takes no arguments offline, got %q; use --inventory, --incident and --jurisdiction", args))
+(setting report.cjk_font_file). Exit status 2 means invalid input.
+
+With an incident ID instead of --inventory and --incident, the running
+service drafts the reports of the incident's stored assessment, with the
+campaign's figures from its ledger (GET
+/api/v1/incidents/{id}/reports/{jurisdiction}).`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				return runReportDraftServer(cmd, env, cf, o, args[0])
 			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runReportDraft(cmd, o, time.Now())
+			return runReportDraft(cmd, o, env.now())
 		},
 	}
 	f := cmd.Flags()
@@ -65,6 +73,7 @@ report.font_file) and, for Chinese or Japanese text, --cjk-font-file
 	f.StringVar(&o.now, "now", "", "drafting time, RFC 3339 (default: the current time)")
 	f.StringVar(&o.fontFile, "font-file", "", "TrueType font for the PDF (report.font_file; default "+report.DefaultFontFile+")")
 	f.StringVar(&o.cjkFontFile, "cjk-font-file", "", "TrueType font for Chinese and Japanese text in the PDF (report.cjk_font_file; default "+report.DefaultCJKFontFile+")")
+	cf = addServerFlags(cmd)
 	return cmd
 }
 

@@ -123,7 +123,8 @@ func TestReportDraftBadInput(t *testing.T) {
 		{"bad format", append(append([]string{}, reportArgs...), "--jurisdiction", "EU-GDPR", "--format", "docx"), []string{`"docx"`, "md, html, json, pdf"}},
 		{"bad now", []string{"report", "draft", "--inventory", "../../examples/seestar/inventory.yaml", "--incident", "../../examples/seestar/incidents/01-exfiltration-orders.json", "--jurisdiction", "EU-GDPR", "--now", "tomorrow"}, []string{"--now"}},
 		{"missing incident", []string{"report", "draft", "--inventory", "../../examples/seestar/inventory.yaml", "--incident", "nope.json", "--jurisdiction", "EU-GDPR"}, []string{"read incident"}},
-		{"positional id", append(append([]string{}, reportArgs...), "INC-1"), []string{"no arguments"}},
+		{"positional id with offline flags", append(append([]string{}, reportArgs...), "INC-1"), []string{"--inventory is for offline drafts"}},
+		{"two ids", []string{"report", "draft", "INC-1", "INC-2", "--jurisdiction", "EU-GDPR"}, []string{"accepts at most 1 arg"}},
 		{"missing cjk font", append(append([]string{}, reportArgs...), "--jurisdiction", "CN-PIPL", "--format", "pdf", "--cjk-font-file", "/nonexistent/font.ttf"), []string{"report.cjk_font_file", "/nonexistent/font.ttf"}},
 	}
 	for _, tt := range tests {

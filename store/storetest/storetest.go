@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LedgerSettle", testLedgerSettle},
 		{"LedgerSettleConcurrent", testLedgerSettleConcurrent},
 		{"Public", testPublic},
+		{"Obligations", testObligations},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(t.Context()); err != nil {
 				t.Fatalf("Ping: got %v, want nil", err)

@@ -1,0 +1,236 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/obligation"
+	"github.com/breach-notify/breach/regulators"
+	"github.com/breach-notify/breach/report"
+	"github.com/breach-notify/breach/store"
+)
+
+// Principals recorded when what breach did met a duty.
+const (
+	campaignPrincipal = "system:campaign"
+	announcePrincipal = "system:announce"
+)
+
+// obligations records the duties of a new assessment, keeping what was
+// recorded for earlier revisions and re-opening what this one changes.
+// A failure is logged, not returned: the assessment stands, and the next
+// revision or campaign check records them again.
+func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *assess.Assessment) {
+	if err := SyncObligations(ctx, a.store, a.inv, in, res, nil, a.now()); err != nil && ctx.Err() == nil {
+		a.log.WithError(err).WithField("incident", in.ID).Error("record the obligations of the assessment")
+	}
+}
+
+// SyncObligations merges the duties assessment a names (one regulator
+// duty per filing of each jurisdiction's draft) into the obligations
+// recorded for the incident, and marks the public duty met when a notice
+// is already published. people are the counts the assessment's walk made
+// (report.Tally); when nil and a draft is split per member state or
+// State, the directory is walked again to count them.
+func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, people *report.Tally, now time.Time) error {
+	drafts := map[string]*report.Draft{}
+	if people == nil {
+		var err error
+		if people, err = tallyFor(ctx, inv, in, a); err != nil {
+			return fmt.Errorf("obligations of %s: %w", in.ID, err)
+		}
+	}
+	for _, ob := range a.Obligations {
+		d, err := report.Build(report.Input{Incident: in, Assessment: a, Inventory: inv, People: people,
+			Jurisdiction: ob.Jurisdiction, Now: now})
+		if err != nil {
+			return fmt.Errorf("obligations of %s: draft %s: %w", in.ID, ob.Jurisdiction, err)
+		}
+		drafts[ob.Jurisdiction] = d
+	}
+	wanted := obligation.FromAssessment(a, drafts, now)
+	published, err := publishedAt(ctx, st, in.ID)
+	if err != nil {
+		return fmt.Errorf("obligations of %s: %w", in.ID, err)
+	}
+	_, err = st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
+		next := obligation.Sync(cur, wanted, a.Revision, now)
+		if published != nil {
+			meet(next, obligation.DutyPublic, 0, *published, announcePrincipal, "public notice published")
+		}
+		return next, nil
+	})
+	return err
+}
+
+// BuildDraft drafts the reports of one jurisdiction of an assessment, with
+// the people counted per member state and State where the split needs
+// them (an organisation without an EU establishment, the HIPAA media
+// notice) and the campaign's figures when given.
+func BuildDraft(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, jurisdiction string, campaign *report.Campaign, now time.Time) (*report.Draft, error) {
+	people, err := tallyFor(ctx, inv, in, a)
+	if err != nil {
+		return nil, err
+	}
+	url := ""
+	if campaign != nil {
+		url = campaign.PublicNoticeURL
+	}
+	return report.Build(report.Input{Incident: in, Assessment: a, Inventory: inv, People: people, Campaign: campaign,
+		Jurisdiction: jurisdiction, Now: now, AnnouncementURL: url})
+}
+
+// tallyFor counts the people per member state and State when a draft of
+// the assessment is split by them, walking the directory again as the
+// assessment did; nil otherwise.
+func tallyFor(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment) (*report.Tally, error) {
+	if inv == nil {
+		return nil, nil
+	}
+	split := false
+	for _, ob := range a.Obligations {
+		switch {
+		case ob.Jurisdiction == "EU-GDPR" && !regulators.HasEUEstablishment(inv.Organization.Establishment):
+			split = true
+		case ob.Jurisdiction == "US-HIPAA":
+			split = true
+		}
+	}
+	if !split {
+		return nil, nil
+	}
+	_, people, err := report.AssessAndCount(ctx, inv, in, a.AssessedAt)
+	if err != nil {
+		return nil, fmt.Errorf("count the people per member state: %w", err)
+	}
+	return people, nil
+}
+
+// publishedAt is when the incident's public notice was published, nil
+// when none is (or it was withdrawn).
+func publishedAt(ctx context.Context, st store.Store, id string) (*time.Time, error) {
+	n, err := announce.Load(ctx, st, id)
+	if errors.Is(err, announce.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if n.Withdrawn() {
+		return nil, nil
+	}
+	t := n.FirstPublished()
+	return &t, nil
+}
+
+// meet marks every pending obligation of duty in obs met, only those
+// recorded for revision rev or earlier unless rev is 0.
+func meet(obs []obligation.Obligation, duty string, rev int, at time.Time, by, note string) bool {
+	changed := false
+	for i := range obs {
+		if obs[i].Duty == duty && (rev == 0 || obs[i].Revision <= rev) && obs[i].Meet(at, by, note) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// campaignDone marks the individuals' duties of an incident met by its
+// completed campaign, those of a later revision (re-opened for people the
+// campaign did not cover) excepted. A failure is logged; the duty then
+// stays open for a person to see.
+func (c *campaigner) campaignDone(ctx context.Context, id string, rev int, totals map[notify.State]int) {
+	note := fmt.Sprintf("campaign of revision %d complete: %d sent, %d unreachable", rev, totals[notify.StateSent], totals[notify.StateUnreachable])
+	if err := MeetDuty(ctx, c.store, id, obligation.DutyIndividuals, rev, c.now(), campaignPrincipal, note); err != nil && ctx.Err() == nil {
+		c.log.WithError(err).WithField("incident", id).Error("record the individuals' duty as met")
+	}
+}
+
+// MeetDuty marks the pending obligations of one duty of an incident met
+// at the given time, by a principal, with a note saying what met them:
+// those recorded for revision rev or earlier, or all when rev is 0.
+func MeetDuty(ctx context.Context, st store.Store, id, duty string, rev int, at time.Time, by, note string) error {
+	_, err := st.UpdateObligations(ctx, id, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
+		meet(cur, duty, rev, at, by, note)
+		return cur, nil
+	})
+	return err
+}
+
+// PublicNoticePublished marks the public-notice duties of an incident met
+// by the published version of its notice (a withdrawal meets nothing).
+func PublicNoticePublished(ctx context.Context, st store.Store, v announce.Version) error {
+	if v.Kind == announce.KindWithdrawal {
+		return nil
+	}
+	return MeetDuty(ctx, st, v.IncidentID, obligation.DutyPublic, 0, v.PublishedAt, announcePrincipal,
+		fmt.Sprintf("public notice version %d published", v.Version))
+}
+
+// BackfillObligations records the obligations of every assessed incident
+// that has none (assessed before obligations were kept), so that they
+// join the deadlines. It returns how many incidents it filled.
+func BackfillObligations(ctx context.Context, st store.Store, inv *inventory.Inventory, now time.Time) (int, error) {
+	filled, cursor := 0, ""
+	for {
+		page, next, err := st.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
+		if err != nil {
+			return filled, fmt.Errorf("backfill obligations: %w", err)
+		}
+		for _, sum := range page {
+			if sum.Assessment == nil {
+				continue
+			}
+			obs, err := st.IncidentObligations(ctx, sum.ID)
+			if err != nil {
+				return filled, fmt.Errorf("backfill obligations: %w", err)
+			}
+			if len(obs) > 0 {
+				continue
+			}
+			in, a, err := Assessed(ctx, st, sum.ID)
+			if err != nil {
+				return filled, fmt.Errorf("backfill obligations: %w", err)
+			}
+			if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
+				return filled, fmt.Errorf("backfill obligations: %w", err)
+			}
+			filled++
+		}
+		if next == "" {
+			return filled, nil
+		}
+		cursor = next
+	}
+}
+
+// Assessed returns the latest assessment of an incident with the
+// revision it assessed (which a newer, unassessed revision may follow).
+// It fails with store.ErrNotFound when the incident has no assessment.
+func Assessed(ctx context.Context, st store.Store, id string) (*incident.Incident, *assess.Assessment, error) {
+	a, err := readAssessment(ctx, st, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	revs, err := st.IncidentRevisions(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range revs {
+		if r.Revision == a.Revision {
+			in, err := incident.Decode(r.Doc)
+			if err != nil {
+				return nil, nil, fmt.Errorf("incident %s revision %d: %w", id, r.Revision, err)
+			}
+			return in, a, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("incident %s: revision %d is assessed but not stored: %w", id, a.Revision, store.ErrNotFound)
+}
