@@ -101,7 +101,10 @@ func (an *announcer) check(ctx context.Context, in *incident.Incident, a *assess
 	if err != nil {
 		return fmt.Errorf("auto-announce %s: %w", in.ID, err)
 	}
-	return an.published(ctx, in.ID, v.Version)
+	if err := an.published(ctx, in.ID, v.Version); err != nil {
+		return err
+	}
+	return PublicNoticePublished(ctx, an.store, v)
 }
 
 // published announces a new version of a public notice.

@@ -208,6 +208,10 @@ func (w *Workflow) Run(ctx context.Context) error {
 	wg.Go(func() {
 		nonce := strconv.FormatInt(w.cfg.Now().UnixNano(), 36)
 		if w.cfg.Inventory != nil {
+			// Incidents assessed before obligations were kept get theirs.
+			if _, err := BackfillObligations(ctx, w.cfg.Store, w.cfg.Inventory, w.cfg.Now()); err != nil && ctx.Err() == nil {
+				w.log.WithError(err).Error("backfill obligations")
+			}
 			if err := w.assess.backlog(ctx, nonce); err != nil && ctx.Err() == nil {
 				w.log.WithError(err).Error("request assessments left from before the restart")
 			}
@@ -260,6 +264,9 @@ func (w *Workflow) Announce(ctx context.Context, id string, req announce.Request
 	}
 	if err := w.announce.published(ctx, id, v.Version); err != nil {
 		return v, fmt.Errorf("announce %s: version %d is published, but its event is not: %w", id, v.Version, err)
+	}
+	if err := PublicNoticePublished(ctx, w.cfg.Store, v); err != nil {
+		return v, fmt.Errorf("announce %s: version %d published, obligation not recorded: %w", id, v.Version, err)
 	}
 	return v, nil
 }
