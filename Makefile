@@ -9,7 +9,7 @@ FUZZ_DECODE    ?= 300000x
 FUZZ_DIRECTORY ?= 100000x
 FUZZ_INVENTORY ?= 60000x
 FUZZ_RECORDS   ?= 100000x
-FUZZ_GATE      ?= 100000x
+FUZZ_GATE      ?= 30000x
 
 .PHONY: help build test test-integration fuzz bench bench-e2e lint run clean
 
