@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -204,6 +205,23 @@ func (b *Bus) startEmbedded() error {
 	if maxPayload < 0 {
 		return fmt.Errorf("start embedded nats: max payload %d is negative", maxPayload)
 	}
+	if err := os.MkdirAll(o.StoreDir, 0o700); err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
+	tr, err := loadTrust(o.StoreDir)
+	if err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
+	if err := migrateGlobalAccount(o.StoreDir, tr.accountName()); err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
+	if err := tr.writeRoleCreds(o.StoreDir, b.subjects, b.streams); err != nil {
+		return fmt.Errorf("start embedded nats: credentials: %w", err)
+	}
+	serviceAuth, err := tr.serviceAuth()
+	if err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
 	sopts := &server.Options{
 		ServerName:         "breach-embedded",
 		JetStream:          true,
@@ -212,6 +230,9 @@ func (b *Bus) startEmbedded() error {
 		MaxPayload:         maxPayload,
 		JetStreamMaxStore:  10 << 30,
 		JetStreamMaxMemory: 256 << 20,
+	}
+	if err := tr.serverOptions(sopts); err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
 	}
 	if o.Listen == "" {
 		sopts.DontListen = true
@@ -240,7 +261,7 @@ func (b *Bus) startEmbedded() error {
 	if !sopts.DontListen {
 		b.clientURL = srv.ClientURL()
 	}
-	nc, err := nats.Connect("", append(b.commonConnOpts(), nats.InProcessServer(srv))...)
+	nc, err := nats.Connect("", append(b.commonConnOpts(), nats.InProcessServer(srv), serviceAuth)...)
 	if err != nil {
 		return fmt.Errorf("connect to embedded nats: %w", err)
 	}
@@ -275,6 +296,7 @@ func (b *Bus) commonConnOpts() []nats.Option {
 	log := b.log
 	return []nats.Option{
 		nats.Name(b.opts.Name),
+		nats.CustomInboxPrefix(ServiceInboxPrefix),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.WithError(err).Warn("NATS connection lost")
@@ -402,7 +424,7 @@ func (b *Bus) shutdownServer() {
 }
 
 // loopbackHostPort splits a listen address and insists the host is a
-// loopback address: the embedded server has no authentication.
+// loopback address: the embedded server is for this machine only.
 func loopbackHostPort(addr string) (string, int, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -417,7 +439,7 @@ func loopbackHostPort(addr string) (string, int, error) {
 	}
 	ip := net.ParseIP(host)
 	if ip == nil || !ip.IsLoopback() {
-		return "", 0, fmt.Errorf("host %q is not a loopback address (the embedded server has no authentication)", host)
+		return "", 0, fmt.Errorf("host %q is not a loopback address (the embedded server is for this machine only; use a cluster URL beyond it)", host)
 	}
 	return host, port, nil
 }

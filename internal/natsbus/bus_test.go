@@ -116,22 +116,21 @@ func TestStartIsIdempotentAndKeepsMessages(t *testing.T) {
 }
 
 func TestStartListensAndConnectsByURL(t *testing.T) {
-	emb := start(t, Options{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	dir := t.TempDir()
+	emb := start(t, Options{StoreDir: dir, Listen: "127.0.0.1:0"})
 	url := emb.ClientURL()
 	if !strings.HasPrefix(url, "nats://127.0.0.1:") {
 		t.Fatalf("ClientURL: got %q, want nats://127.0.0.1:<port>", url)
 	}
-	// A second process connecting over TCP finds the same streams; its
-	// create-or-update is a no-op.
-	client := start(t, Options{URL: url + ", " + url})
-	if client.Embedded() || client.ClientURL() != "" {
-		t.Errorf("client Embedded, ClientURL: got %t, %q, want false, \"\"", client.Embedded(), client.ClientURL())
-	}
-	if err := client.Ready(context.Background()); err != nil {
-		t.Fatalf("client Ready: %v", err)
+	// A detector connecting over TCP with its credential publishes an
+	// incident into the embedded server's stream.
+	nc, _ := connectAs(t, url, CredsPath(dir, RoleDetector))
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
 	}
 	inc := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-tcp","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
-	if _, err := PublishIncident(context.Background(), client.JetStream(), client.Subjects(), inc, nil); err != nil {
+	if _, err := PublishIncident(context.Background(), js, emb.Subjects(), inc, nil); err != nil {
 		t.Fatalf("PublishIncident over TCP: %v", err)
 	}
 	if got := streamInfo(t, emb, StreamIncidents).State.Msgs; got != 1 {
