@@ -37,6 +37,21 @@ const minDuplicateWindow = 100 * time.Millisecond
 // publish time with no trace.
 const DefaultMaxPayload = 8 << 20
 
+// Retention defaults of the DEADLETTER and EVENTS streams, and the default
+// largest incident message. When a stream reaches its size, its oldest
+// messages are dropped.
+const (
+	DefaultDeadletterMaxAge   = 30 * 24 * time.Hour
+	DefaultDeadletterMaxBytes = 1 << 30
+	DefaultEventsMaxAge       = 90 * 24 * time.Hour
+	DefaultEventsMaxBytes     = 1 << 30
+	DefaultIncidentMaxBytes   = 1 << 20
+)
+
+// deadletterHeadroom is what a dead letter may carry beyond the largest
+// incident: the Breach-* headers with the reason.
+const deadletterHeadroom = 64 << 10
+
 // StreamNames are the names of the four streams of DESIGN §7. An empty field
 // takes the default (StreamIncidents, StreamNotices, ...).
 type StreamNames struct {
@@ -108,6 +123,62 @@ type Options struct {
 	MaxPayload int32
 	// Streams names the streams; empty fields take the defaults.
 	Streams StreamNames
+	// DeadletterMaxAge and DeadletterMaxBytes bound what DEADLETTER keeps
+	// (DefaultDeadletterMaxAge, DefaultDeadletterMaxBytes if zero): dead
+	// letters can hold personal data.
+	DeadletterMaxAge   time.Duration
+	DeadletterMaxBytes int64
+	// EventsMaxAge and EventsMaxBytes bound what EVENTS keeps
+	// (DefaultEventsMaxAge, DefaultEventsMaxBytes if zero).
+	EventsMaxAge   time.Duration
+	EventsMaxBytes int64
+	// IncidentMaxBytes is the largest message INCIDENTS stores
+	// (DefaultIncidentMaxBytes if zero); a larger one is refused to its
+	// publisher. DEADLETTER takes this plus room for the reason.
+	IncidentMaxBytes int32
+}
+
+// withRetention fills in the retention defaults and checks them.
+func (o *Options) withRetention() error {
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{{"dead-letter max age", &o.DeadletterMaxAge, DefaultDeadletterMaxAge}, {"events max age", &o.EventsMaxAge, DefaultEventsMaxAge}} {
+		if *d.v < 0 {
+			return fmt.Errorf("%s %s is negative", d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	for _, n := range []struct {
+		name string
+		v    *int64
+		def  int64
+	}{{"dead-letter max bytes", &o.DeadletterMaxBytes, DefaultDeadletterMaxBytes}, {"events max bytes", &o.EventsMaxBytes, DefaultEventsMaxBytes}} {
+		if *n.v < 0 {
+			return fmt.Errorf("%s %d is negative", n.name, *n.v)
+		}
+		if *n.v == 0 {
+			*n.v = n.def
+		}
+	}
+	for _, a := range []struct {
+		name string
+		age  time.Duration
+	}{{"dead-letter max age", o.DeadletterMaxAge}, {"events max age", o.EventsMaxAge}} {
+		if a.age < o.DuplicateWindow {
+			return fmt.Errorf("%s %s is shorter than the duplicate window %s", a.name, a.age, o.DuplicateWindow)
+		}
+	}
+	if o.IncidentMaxBytes < 0 {
+		return fmt.Errorf("incident max bytes %d is negative", o.IncidentMaxBytes)
+	}
+	if o.IncidentMaxBytes == 0 {
+		o.IncidentMaxBytes = DefaultIncidentMaxBytes
+	}
+	return nil
 }
 
 // Bus is a connection to NATS JetStream with the streams of DESIGN §7 in
@@ -123,6 +194,7 @@ type Bus struct {
 	log       *logrus.Entry
 	closed    chan struct{}
 	closeOnce sync.Once
+	writes    writeState
 }
 
 // Start runs an embedded server (no URL) or connects to the cluster in
@@ -161,6 +233,9 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 	if err := validPrefix(opts.Prefix); err != nil {
 		return nil, fmt.Errorf("start nats: %w", err)
 	}
+	if err := opts.withRetention(); err != nil {
+		return nil, fmt.Errorf("start nats: %w", err)
+	}
 	b := &Bus{
 		opts:     opts,
 		subjects: Subjects{Prefix: opts.Prefix},
@@ -178,11 +253,14 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 		b.shutdownServer()
 		return nil, err
 	}
-	b.js, err = jetstream.New(b.nc)
+	js, err := jetstream.New(b.nc, jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+		b.writes.record(m.Subject, err)
+	}))
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("start nats: jetstream: %w", err)
 	}
+	b.js = recordingJS{JetStream: js, w: &b.writes}
 	if err := b.ensureStreams(ctx); err != nil {
 		b.Close()
 		return nil, err
@@ -205,6 +283,8 @@ func (b *Bus) startEmbedded() error {
 	if maxPayload < 0 {
 		return fmt.Errorf("start embedded nats: max payload %d is negative", maxPayload)
 	}
+	// A dead letter of the largest incident must fit.
+	maxPayload = max(maxPayload, o.IncidentMaxBytes+deadletterHeadroom)
 	if err := os.MkdirAll(o.StoreDir, 0o700); err != nil {
 		return fmt.Errorf("start embedded nats: %w", err)
 	}
@@ -344,11 +424,19 @@ func (b *Bus) StreamConfigs() []jetstream.StreamConfig {
 		}
 	}
 	s := b.subjects
+	o := b.opts
+	incidents := mk(b.streams.Incidents, s.AllIncidents(), "breach incidents and revisions", jetstream.LimitsPolicy, dup)
+	incidents.MaxMsgSize = o.IncidentMaxBytes
+	deadletter := mk(b.streams.Deadletter, s.allDeadletter(), "breach messages rejected by a stage, reason in Breach-Error", jetstream.LimitsPolicy, dup)
+	deadletter.MaxAge, deadletter.MaxBytes = o.DeadletterMaxAge, o.DeadletterMaxBytes
+	deadletter.MaxMsgSize = o.IncidentMaxBytes + deadletterHeadroom
+	events := mk(b.streams.Events, s.allEvents(), "breach incident lifecycle events", jetstream.LimitsPolicy, dup)
+	events.MaxAge, events.MaxBytes = o.EventsMaxAge, o.EventsMaxBytes
 	return []jetstream.StreamConfig{
-		mk(b.streams.Incidents, s.AllIncidents(), "breach incidents and revisions", jetstream.LimitsPolicy, dup),
+		incidents,
 		mk(b.streams.Notices, s.allNotices(), "breach notices to send, one per person, channel and version", jetstream.WorkQueuePolicy, b.opts.NoticeDuplicateWindow),
-		mk(b.streams.Deadletter, s.allDeadletter(), "breach messages rejected by a stage, reason in Breach-Error", jetstream.LimitsPolicy, dup),
-		mk(b.streams.Events, s.allEvents(), "breach incident lifecycle events", jetstream.LimitsPolicy, dup),
+		deadletter,
+		events,
 	}
 }
 
