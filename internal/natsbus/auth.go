@@ -27,6 +27,11 @@ const (
 	RoleOperator = "operator"
 )
 
+// RoleService is the service's own connection. On the embedded server it
+// is issued at each start, in-process only; on an external NATS it is the
+// user of nats.creds_file, and RolePermissions says what it needs.
+const RoleService = "service"
+
 // Roles are the roles with a credential file, in the order they are shown.
 var Roles = []string{RoleDetector, RoleOperator}
 
@@ -80,10 +85,21 @@ func RolePermissions(role string, subjects Subjects, streams StreamNames) (Permi
 			subjects.IncidentSubmit(), subjects.allNotices(),
 		)
 		return Permissions{Publish: pub, Subscribe: []string{OperatorInboxPrefix + ".>"}}, nil
-	case "service":
-		return Permissions{Publish: []string{">"}, Subscribe: []string{">"}}, nil
+	case RoleService:
+		pub := []string{subjects.p() + ".>", "$JS.API.INFO"}
+		for _, s := range []string{streams.Incidents, streams.Notices, streams.Deadletter, streams.Events} {
+			pub = append(pub,
+				"$JS.API.STREAM.CREATE."+s, "$JS.API.STREAM.UPDATE."+s, "$JS.API.STREAM.INFO."+s,
+				"$JS.API.STREAM.MSG.GET."+s, "$JS.API.DIRECT.GET."+s,
+				"$JS.API.CONSUMER.CREATE."+s+".>", "$JS.API.CONSUMER.DURABLE.CREATE."+s+".>",
+				"$JS.API.CONSUMER.INFO."+s+".*", "$JS.API.CONSUMER.MSG.NEXT."+s+".*", "$JS.API.CONSUMER.DELETE."+s+".*",
+				"$JS.ACK."+s+".>")
+		}
+		// WriteHealth's probe is deleted again.
+		pub = append(pub, "$JS.API.STREAM.MSG.DELETE."+streams.Events)
+		return Permissions{Publish: pub, Subscribe: []string{ServiceInboxPrefix + ".>"}}, nil
 	}
-	return Permissions{}, fmt.Errorf("unknown role %q (want %s or %s)", role, RoleDetector, RoleOperator)
+	return Permissions{}, fmt.Errorf("unknown role %q (want %s, %s or %s)", role, RoleDetector, RoleOperator, RoleService)
 }
 
 // InboxPrefix is the inbox prefix a client of role must use.
@@ -256,8 +272,8 @@ func (t *trust) serviceAuth() (nats.Option, error) {
 		return nil, fmt.Errorf("service user: %w", err)
 	}
 	pub, _ := kp.PublicKey()
-	perms, _ := RolePermissions("service", Subjects{}, StreamNames{})
-	tok, err := t.userJWT(pub, "breach-service", perms, true)
+	// In-process only, so nothing is gained by narrowing it.
+	tok, err := t.userJWT(pub, "breach-service", Permissions{}, true)
 	if err != nil {
 		return nil, fmt.Errorf("service user: %w", err)
 	}

@@ -11,9 +11,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
 )
 
 // asyncErrs collects the asynchronous errors of one connection (permission
@@ -342,5 +345,113 @@ func TestRolePermissionsAndInboxes(t *testing.T) {
 	}
 	if _, err := CredsInboxPrefix(filepath.Join(dir, keysFile)); err == nil || strings.Contains(err.Error(), "seed\":") {
 		t.Errorf("CredsInboxPrefix(keys file): got %v, want an error quoting nothing", err)
+	}
+}
+
+// TestServicePermissionsSuffice runs the bus on an external server in
+// operator mode as a user holding exactly RolePermissions(RoleService):
+// streams, a consumer runner, every kind of publish, the write probe. No
+// permission may be missing.
+func TestServicePermissionsSuffice(t *testing.T) {
+	op := newOperator(t)
+	_, acct := op.account(t, "BREACH", true)
+	url := runServer(t, &server.Options{TrustedOperators: []*jwt.OperatorClaims{op.claims}, AccountResolver: op.res, SystemAccount: op.sysPub})
+	subjects, streams := Subjects{Prefix: "tenant"}, StreamNames{Events: "T_EVENTS"}
+	perms, err := RolePermissions(RoleService, subjects, streams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _ := creds(t, acct, func(uc *jwt.UserClaims) {
+		uc.Pub.Allow.Add(perms.Publish...)
+		uc.Sub.Allow.Add(perms.Subscribe...)
+	})
+	logger, hook := logtest.NewNullLogger()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := Start(ctx, Options{URL: url, CredsFile: writeSecret(t, "service.creds", file), Prefix: "tenant", Streams: streams}, logrus.NewEntry(logger))
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer b.Close()
+
+	handled := make(chan string, 4)
+	r, err := b.NewRunner(RunnerConfig{
+		Stream:   streams.Events,
+		Consumer: jetstream.ConsumerConfig{Durable: "perm", FilterSubject: subjects.Event("*", "ping"), AckWait: 2 * time.Second, MaxDeliver: 2},
+		Deadletter: subjects.Deadletter("perm"), NakDelay: 50 * time.Millisecond, CheckEvery: 100 * time.Millisecond,
+	}, func(ctx context.Context, m jetstream.Msg) {
+		if string(m.Data()) == `{"n":2}` {
+			if err := PublishDeadletter(ctx, b.JetStream(), subjects.Deadletter("perm"), m, "bad ping"); err != nil {
+				t.Errorf("dead-letter: %v", err)
+			}
+			_ = b.Term(m, "bad ping")
+		} else if err := m.DoubleAck(ctx); err != nil {
+			t.Errorf("ack: %v", err)
+		}
+		handled <- string(m.Data())
+	}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, rcancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- r.Run(rctx) }()
+	for i := 1; i <= 2; i++ {
+		if err := b.PublishEvent(ctx, "INC-1", "ping", map[string]int{"n": i}); err != nil {
+			t.Fatalf("publish event: %v", err)
+		}
+	}
+	for range 2 {
+		select {
+		case <-handled:
+		case <-ctx.Done():
+			t.Fatal("events not handled")
+		}
+	}
+	in := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-p","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
+	if _, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), in, nil); err != nil {
+		t.Errorf("publish incident: %v", err)
+	}
+	if _, err := b.JetStream().Publish(ctx, subjects.Notice("email"), []byte("{}")); err != nil {
+		t.Errorf("publish notice: %v", err)
+	}
+	b.writes.record("tenant.event.x", errors.New("injected"))
+	if err := b.WriteHealth(ctx); err != nil {
+		t.Errorf("write probe: %v", err)
+	}
+	if err := b.Ready(ctx); err != nil {
+		t.Errorf("Ready: %v", err)
+	}
+	rcancel()
+	<-done
+	if err := r.Health(ctx); err != nil && !errors.Is(err, ErrConsumerUnhealthy) {
+		t.Errorf("runner health: %v", err)
+	}
+	for _, e := range hook.AllEntries() {
+		if s, _ := e.Data[logrus.ErrorKey].(error); s != nil && strings.Contains(s.Error(), "Permissions Violation") {
+			t.Errorf("permission missing: %v", s)
+		}
+		if strings.Contains(e.Message, "beyond the service's prefix") {
+			t.Errorf("warned %q for a user with exactly the service's permissions", e.Message)
+		}
+	}
+}
+
+func TestWarnsWhenTheServiceMaySeeTooMuch(t *testing.T) {
+	url := runServer(t, &server.Options{})
+	logger, hook := logtest.NewNullLogger()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := Start(ctx, Options{URL: url}, logrus.NewEntry(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var warned bool
+	for _, e := range hook.AllEntries() {
+		warned = warned || e.Level == logrus.WarnLevel && strings.Contains(e.Message, "breach nats permissions --role service")
+	}
+	if !warned {
+		t.Error("no warning for a user that may subscribe to anything")
 	}
 }

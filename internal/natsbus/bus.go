@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -369,7 +370,30 @@ func (b *Bus) connect() error {
 	}
 	b.nc = nc
 	b.log.WithField("server", nc.ConnectedServerName()).Info("connected to NATS")
+	b.warnIfOverPermitted()
 	return nil
+}
+
+// permissionProbe starts the subject warnIfOverPermitted subscribes to: one
+// outside everything the service needs.
+const permissionProbe = "breach-permission-probe"
+
+// warnIfOverPermitted subscribes to a subject outside the service's prefix
+// and inbox; when the server allows it, the user can read other tenants'
+// traffic and a warning says what to grant instead. One round trip.
+func (b *Bus) warnIfOverPermitted() {
+	sub, err := b.nc.SubscribeSync(permissionProbe + "." + nats.NewInbox()[len(nats.InboxPrefix):])
+	if err != nil {
+		return
+	}
+	defer sub.Unsubscribe()
+	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
+		return
+	}
+	if last := b.nc.LastError(); last != nil && strings.Contains(last.Error(), permissionProbe) {
+		return
+	}
+	b.log.Warn("the NATS user may subscribe beyond the service's prefix and inbox, so a leaked service credential reads other traffic; grant only what `breach nats permissions --role service` prints")
 }
 
 func (b *Bus) commonConnOpts() []nats.Option {
@@ -386,6 +410,9 @@ func (b *Bus) commonConnOpts() []nats.Option {
 			log.WithField("server", nc.ConnectedServerName()).Info("NATS connection restored")
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			if strings.Contains(err.Error(), permissionProbe) {
+				return // the refusal warnIfOverPermitted hopes for
+			}
 			e := log.WithError(err)
 			if sub != nil {
 				e = e.WithField("subject", sub.Subject)
