@@ -376,8 +376,8 @@ func TestServicePermissionsSuffice(t *testing.T) {
 
 	handled := make(chan string, 4)
 	r, err := b.NewRunner(RunnerConfig{
-		Stream:   streams.Events,
-		Consumer: jetstream.ConsumerConfig{Durable: "perm", FilterSubject: subjects.Event("*", "ping"), AckWait: 2 * time.Second, MaxDeliver: 2},
+		Stream:     streams.Events,
+		Consumer:   jetstream.ConsumerConfig{Durable: "perm", FilterSubject: subjects.Event("*", "ping"), AckWait: 2 * time.Second, MaxDeliver: 2},
 		Deadletter: subjects.Deadletter("perm"), NakDelay: 50 * time.Millisecond, CheckEvery: 100 * time.Millisecond,
 	}, func(ctx context.Context, m jetstream.Msg) {
 		if string(m.Data()) == `{"n":2}` {
