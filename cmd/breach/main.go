@@ -75,6 +75,7 @@ func newRootCmd() *cobra.Command {
 		newReportCmd(),
 		newTokenCmd(),
 		newAuditCmd(),
+		newNATSCmd(),
 	)
 	return root
 }

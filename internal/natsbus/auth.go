@@ -76,13 +76,15 @@ func RolePermissions(role string, subjects Subjects, streams StreamNames) (Permi
 			pub = append(pub, "$JS.API.STREAM.INFO."+s)
 		}
 		pub = append(pub,
-			// Read, delete and purge dead letters.
+			// Read, erase and purge dead letters.
 			"$JS.API.STREAM.MSG.GET."+d, "$JS.API.DIRECT.GET."+d, "$JS.API.STREAM.MSG.DELETE."+d, "$JS.API.STREAM.PURGE."+d,
 			// The ordered consumer that lists them.
 			"$JS.API.CONSUMER.CREATE."+d, "$JS.API.CONSUMER.CREATE."+d+".>", "$JS.API.CONSUMER.INFO."+d+".*",
 			"$JS.API.CONSUMER.DELETE."+d+".*", "$JS.API.CONSUMER.MSG.NEXT."+d+".*",
 			// Replay to where a dead letter came from.
 			subjects.IncidentSubmit(), subjects.allNotices(),
+			// The records of resolved and purged dead letters.
+			subjects.Deadletter("resolved"), subjects.Deadletter("purged"),
 		)
 		return Permissions{Publish: pub, Subscribe: []string{OperatorInboxPrefix + ".>"}}, nil
 	case RoleService:
