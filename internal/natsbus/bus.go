@@ -32,10 +32,10 @@ const DefaultDuplicateWindow = time.Hour
 // accepts.
 const minDuplicateWindow = 100 * time.Millisecond
 
-// DefaultMaxPayload is the largest message the embedded server accepts. It is
-// above incident.MaxDocumentBytes so that an oversized incident still reaches
-// intake and is dead-lettered with a reason instead of being refused at
-// publish time with no trace.
+// DefaultMaxPayload is the largest message the embedded server accepts.
+// The streams' own limits are lower: INCIDENTS refuses a message above
+// Options.IncidentMaxBytes to its publisher, with an error naming the
+// maximum.
 const DefaultMaxPayload = 8 << 20
 
 // Retention defaults of the DEADLETTER and EVENTS streams, and the default
