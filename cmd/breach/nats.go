@@ -98,7 +98,7 @@ func newNATSCredsCmd() *cobra.Command {
 		subjects, streams := natsNames(cfg)
 		perms, err := natsbus.RolePermissions(role, subjects, streams)
 		if err != nil || role == natsbus.RoleService {
-			return usageError(fmt.Errorf("role %q has no credential file; want %s", role, strings.Join(natsbus.Roles, " or ")))
+			return usageError(fmt.Errorf("role %q has no credential file; want %s", role, strings.Join(natsbus.Roles(), " or ")))
 		}
 		if cfg.NATS.URL != "" {
 			return usageError(fmt.Errorf("nats.url is set: the external NATS issues credentials, not breach; `breach nats permissions --role %s` prints what to grant", role))
@@ -141,7 +141,7 @@ func writeCredsHelp(w io.Writer, role, path, state, url string, perms natsbus.Pe
 the same document is stored once. Revisions count up by one from 1.
 
 breach:
-  breach incident submit --nats-creds %[1]s incident.json
+  breach incident submit -f incident.json --nats-creds %[1]s
 
 nats CLI:
   nats --server %[2]s --creds %[1]s req %[3]s "$(cat incident.json)" \
@@ -201,7 +201,7 @@ func newNATSPermissionsCmd() *cobra.Command {
 			return err
 		}
 		subjects, streams := natsNames(cfg)
-		roles := append([]string{natsbus.RoleService}, natsbus.Roles...)
+		roles := append([]string{natsbus.RoleService}, natsbus.Roles()...)
 		if role != "" {
 			roles = []string{role}
 		}

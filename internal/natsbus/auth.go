@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats-server/v2/server"
@@ -33,7 +34,7 @@ const (
 const RoleService = "service"
 
 // Roles are the roles with a credential file, in the order they are shown.
-var Roles = []string{RoleDetector, RoleOperator}
+func Roles() []string { return []string{RoleDetector, RoleOperator} }
 
 // Inbox prefixes. Replies to the service and to the operator carry
 // personal data (notice jobs pulled from NOTICES, dead letters), so each has
@@ -141,19 +142,34 @@ func CredsInboxPrefix(path string) (string, error) {
 // trust is the embedded server's operator-mode trust chain: a NATS
 // operator, its system account and the one account breach's streams live
 // in. The seeds persist in keysFile so that credential files stay valid
-// across restarts.
+// across restarts, with the user each role's file holds and the users
+// revoked: deleting a role's file and restarting issues a new user and
+// revokes the old one, so a leaked credential can be withdrawn.
 type trust struct {
-	Operator string `json:"operator_seed"`
-	System   string `json:"system_account_seed"`
-	Account  string `json:"account_seed"`
+	Operator string            `json:"operator_seed"`
+	System   string            `json:"system_account_seed"`
+	Account  string            `json:"account_seed"`
+	Users    map[string]string `json:"users,omitempty"`   // role -> user public key
+	Revoked  map[string]int64  `json:"revoked,omitempty"` // user public key -> unix time revoked
 
+	path          string
 	op, sys, acct nkeys.KeyPair
+}
+
+// save writes the keys file again (after a user changed).
+func (t *trust) save() error {
+	out, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	defer wipe(out)
+	return writeSecretFile(t.path, out)
 }
 
 // loadTrust reads dir/keys.json, or creates it (0600) on first start.
 func loadTrust(dir string) (*trust, error) {
 	path := filepath.Join(dir, keysFile)
-	t := &trust{}
+	t := &trust{path: path}
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
@@ -176,14 +192,9 @@ func loadTrust(dir string) (*trust, error) {
 			}
 			*k.dst = string(seed)
 		}
-		out, err := json.MarshalIndent(t, "", "  ")
-		if err != nil {
+		if err := t.save(); err != nil {
 			return nil, err
 		}
-		if err := writeSecretFile(path, out); err != nil {
-			return nil, err
-		}
-		wipe(out)
 	default:
 		return nil, fmt.Errorf("nats keys: %w", err)
 	}
@@ -221,6 +232,9 @@ func (t *trust) serverOptions(o *server.Options) error {
 		ac.Name = a.name
 		if a.js {
 			ac.Limits.JetStreamLimits = jwt.JetStreamLimits{MemoryStorage: -1, DiskStorage: -1, Streams: -1, Consumer: -1}
+			for pub, at := range t.Revoked {
+				ac.RevokeAt(pub, time.Unix(at, 0))
+			}
 		}
 		tok, err := ac.Encode(t.op)
 		if err != nil {
@@ -284,53 +298,81 @@ func (t *trust) serviceAuth() (nats.Option, error) {
 
 // writeRoleCreds writes <dir>/<role>.creds for every role, keeping the seed
 // of an existing file (so copies handed out stay valid) and re-issuing its
-// JWT only when the permissions it should carry have changed.
-func (t *trust) writeRoleCreds(dir string, subjects Subjects, streams StreamNames) error {
-	for _, role := range Roles {
-		perms, err := RolePermissions(role, subjects, streams)
-		if err != nil {
-			return err
-		}
-		path := CredsPath(dir, role)
-		seed, current, err := readCreds(path)
-		if err != nil {
-			return err
-		}
-		if current != nil && slices.Equal([]string(current.Pub.Allow), perms.Publish) && slices.Equal([]string(current.Sub.Allow), perms.Subscribe) &&
-			current.Issuer == t.accountName() {
-			wipe(seed)
-			continue
-		}
-		if seed == nil {
-			kp, err := nkeys.CreateUser()
-			if err != nil {
-				return fmt.Errorf("%s credentials: %w", role, err)
-			}
-			if seed, err = kp.Seed(); err != nil {
-				return fmt.Errorf("%s credentials: %w", role, err)
-			}
-		}
-		kp, err := nkeys.FromSeed(seed)
-		if err != nil {
-			return fmt.Errorf("%s credentials: %w", role, err)
-		}
-		pub, _ := kp.PublicKey()
-		tok, err := t.userJWT(pub, "breach-"+role, perms, false)
-		if err != nil {
-			return fmt.Errorf("%s credentials: %w", role, err)
-		}
-		file, err := jwt.FormatUserConfig(tok, seed)
-		wipe(seed)
-		if err != nil {
-			return fmt.Errorf("%s credentials: %w", role, err)
-		}
-		err = writeSecretFile(path, file)
-		wipe(file)
-		if err != nil {
+// JWT only when the permissions it should carry have changed. A role whose
+// file was deleted gets a new user, and the one before is revoked as of now.
+func (t *trust) writeRoleCreds(dir string, subjects Subjects, streams StreamNames, now time.Time) error {
+	for _, role := range Roles() {
+		if err := t.writeRole(dir, role, subjects, streams, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (t *trust) writeRole(dir, role string, subjects Subjects, streams StreamNames, now time.Time) error {
+	perms, err := RolePermissions(role, subjects, streams)
+	if err != nil {
+		return err
+	}
+	path := CredsPath(dir, role)
+	seed, current, err := readCreds(path)
+	if err != nil {
+		return err
+	}
+	if current != nil && slices.Equal([]string(current.Pub.Allow), perms.Publish) && slices.Equal([]string(current.Sub.Allow), perms.Subscribe) &&
+		current.Issuer == t.accountName() {
+		wipe(seed)
+		return t.remember(role, current.Subject, now)
+	}
+	if seed == nil {
+		kp, err := nkeys.CreateUser()
+		if err != nil {
+			return fmt.Errorf("%s credentials: %w", role, err)
+		}
+		if seed, err = kp.Seed(); err != nil {
+			return fmt.Errorf("%s credentials: %w", role, err)
+		}
+	}
+	kp, err := nkeys.FromSeed(seed)
+	if err != nil {
+		return fmt.Errorf("%s credentials: %w", role, err)
+	}
+	pub, _ := kp.PublicKey()
+	tok, err := t.userJWT(pub, "breach-"+role, perms, false)
+	if err != nil {
+		return fmt.Errorf("%s credentials: %w", role, err)
+	}
+	file, err := jwt.FormatUserConfig(tok, seed)
+	wipe(seed)
+	if err != nil {
+		return fmt.Errorf("%s credentials: %w", role, err)
+	}
+	err = writeSecretFile(path, file)
+	wipe(file)
+	if err != nil {
+		return err
+	}
+	return t.remember(role, pub, now)
+}
+
+// remember records pub as role's user; a different user recorded before is
+// revoked as of now.
+func (t *trust) remember(role, pub string, now time.Time) error {
+	old := t.Users[role]
+	if old == pub {
+		return nil
+	}
+	if t.Users == nil {
+		t.Users = map[string]string{}
+	}
+	t.Users[role] = pub
+	if old != "" {
+		if t.Revoked == nil {
+			t.Revoked = map[string]int64{}
+		}
+		t.Revoked[old] = now.Unix()
+	}
+	return t.save()
 }
 
 // readCreds returns the seed and claims of an existing credential file, or

@@ -455,3 +455,43 @@ func TestWarnsWhenTheServiceMaySeeTooMuch(t *testing.T) {
 		t.Error("no warning for a user that may subscribe to anything")
 	}
 }
+
+// TestDeletedCredentialIsRevoked: deleting a role's file and restarting
+// issues a new user and revokes the old one, so a leaked copy stops working.
+func TestDeletedCredentialIsRevoked(t *testing.T) {
+	dir := t.TempDir()
+	b := start(t, Options{StoreDir: dir, Listen: "127.0.0.1:0"})
+	leaked := filepath.Join(t.TempDir(), "leaked.creds")
+	data, err := os.ReadFile(CredsPath(dir, RoleDetector))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(leaked, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := os.Remove(CredsPath(dir, RoleDetector)); err != nil {
+		t.Fatal(err)
+	}
+
+	b = start(t, Options{StoreDir: dir, Listen: "127.0.0.1:0", Now: func() time.Time { return time.Now().Add(time.Second) }})
+	if nc, _, err := dial(b.ClientURL(), leaked); err == nil {
+		nc.Close()
+		t.Error("the deleted detector credential still connects")
+	} else if !strings.Contains(err.Error(), "revoked") && !errors.Is(err, nats.ErrAuthorization) {
+		t.Errorf("connect with the revoked credential: got %v, want a refusal", err)
+	}
+	nc, _ := connectAs(t, b.ClientURL(), CredsPath(dir, RoleDetector))
+	nc.Close()
+	// The operator's file was kept: it still works.
+	nc, _ = connectAs(t, b.ClientURL(), CredsPath(dir, RoleOperator))
+	nc.Close()
+	b.Close()
+
+	// Still revoked after another restart.
+	b = start(t, Options{StoreDir: dir, Listen: "127.0.0.1:0"})
+	if nc, _, err := dial(b.ClientURL(), leaked); err == nil {
+		nc.Close()
+		t.Error("the deleted detector credential connects after a second restart")
+	}
+}

@@ -124,6 +124,9 @@ type Options struct {
 	MaxPayload int32
 	// Streams names the streams; empty fields take the defaults.
 	Streams StreamNames
+	// Now is the clock (time.Now), e.g. for when a replaced credential is
+	// revoked.
+	Now func() time.Time
 	// DeadletterMaxAge and DeadletterMaxBytes bound what DEADLETTER keeps
 	// (DefaultDeadletterMaxAge, DefaultDeadletterMaxBytes if zero): dead
 	// letters can hold personal data.
@@ -209,6 +212,9 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 	}
 	if opts.Name == "" {
 		opts.Name = "breach"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if opts.DuplicateWindow < 0 {
 		return nil, fmt.Errorf("start nats: duplicate window %s is negative", opts.DuplicateWindow)
@@ -296,7 +302,7 @@ func (b *Bus) startEmbedded() error {
 	if err := migrateGlobalAccount(o.StoreDir, tr.accountName()); err != nil {
 		return fmt.Errorf("start embedded nats: %w", err)
 	}
-	if err := tr.writeRoleCreds(o.StoreDir, b.subjects, b.streams); err != nil {
+	if err := tr.writeRoleCreds(o.StoreDir, b.subjects, b.streams, o.Now()); err != nil {
 		return fmt.Errorf("start embedded nats: credentials: %w", err)
 	}
 	serviceAuth, err := tr.serviceAuth()
