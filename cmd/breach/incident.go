@@ -107,9 +107,10 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		Short: "Validate an incident document and publish it to the INCIDENTS stream",
 		Long: "Validate an incident document (breach.incident/v1 JSON, plain or in a CloudEvents 1.0\n" +
 			"envelope) exactly as the service does, give it an id when it has none, and publish it\n" +
-			"on <prefix>.incident.submit with Nats-Msg-Id <id>/<revision>. Prints the id, followed\n" +
-			"by \"duplicate\" when the stream already had this id and revision. An invalid document\n" +
-			"exits with status 2.",
+			"on <prefix>.incident.submit with Nats-Msg-Id <id>/<revision>/<content digest>. Prints the\n" +
+			"id, followed by \"duplicate\" when the stream already had this document. An invalid\n" +
+			"document exits with status 2. The embedded server wants the detector credential\n" +
+			"(--nats-creds; `breach nats creds detector`).",
 		Args: usageArgs(cobra.NoArgs),
 		Example: "  breach incident submit -f incident.json\n" +
 			"  detector | breach incident submit -f - --nats-url nats://nats-1:4222,nats://nats-2:4222",

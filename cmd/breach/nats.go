@@ -25,8 +25,10 @@ func newNATSCmd() *cobra.Command {
 		Long: "The embedded NATS server accepts only users it knows. On its first start `breach serve`\n" +
 			"writes one credential file per role into <data_dir>/nats/ (mode 0600): detector.creds may\n" +
 			"publish incidents and nothing else; operator.creds serves the deadletter commands. The\n" +
-			"service itself connects in-process and has no file. For an external NATS, `breach nats\n" +
-			"permissions` prints what each role's user must be granted, and no more.",
+			"service itself connects in-process and has no file. To withdraw a credential (it leaked,\n" +
+			"someone left), delete its file and restart `breach serve`: the old user is revoked and a\n" +
+			"new file written. For an external NATS, `breach nats permissions` prints what each\n" +
+			"role's user must be granted, and no more.",
 	}
 	cmd.AddCommand(newNATSCredsCmd(), newNATSPermissionsCmd())
 	return cmd
@@ -129,7 +131,7 @@ func natsNames(cfg config.Config) (natsbus.Subjects, natsbus.StreamNames) {
 }
 
 func writeCredsHelp(w io.Writer, role, path, state, url string, perms natsbus.Permissions, subjects natsbus.Subjects) {
-	fmt.Fprintf(w, "%s credentials: %s\n  (%s)\n", role, path, state)
+	fmt.Fprintf(w, "%s credentials: %s\n  (%s; delete it and restart breach serve to revoke it and get a new one)\n", role, path, state)
 	fmt.Fprintf(w, "server:        %s\n", url)
 	fmt.Fprintf(w, "may publish:   %s\n", strings.Join(perms.Publish, " "))
 	fmt.Fprintf(w, "may subscribe: %s\n\n", strings.Join(perms.Subscribe, " "))

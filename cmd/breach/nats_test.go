@@ -82,8 +82,8 @@ func TestNatsCreds(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"detector", []string{"detector"}, 0, []string{filepath.Join(dir, "nats", "detector.creds"), "mode 0600",
-			"may publish:   breach.incident.submit", "breach incident submit --nats-creds", "nats.UserCredentials("}},
+		{"detector", []string{"detector"}, 0, []string{filepath.Join(dir, "nats", "detector.creds"), "mode 0600", "delete it and restart breach serve to revoke it",
+			"may publish:   breach.incident.submit", "breach incident submit -f incident.json --nats-creds", "nats.UserCredentials("}},
 		{"operator", []string{"operator"}, 0, []string{filepath.Join(dir, "nats", "operator.creds"), "--inbox-prefix _INBOX_breach_operator",
 			"breach deadletter list"}},
 		{"not written yet", []string{"detector", "--data-dir", t.TempDir()}, 0, []string{"not written yet"}},
