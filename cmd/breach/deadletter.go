@@ -101,7 +101,7 @@ func (nf *natsFlags) open(ctx context.Context, cmd *cobra.Command, env deadlette
 	if nf.stream == "" || strings.ContainsAny(nf.stream, " \t\r\n.*>") {
 		return nil, usageError(fmt.Errorf("--stream %q is not a stream name", nf.stream))
 	}
-	nc, js, shown, err := dialNATS(natsURL, creds, client, nf.timeout)
+	nc, js, shown, err := connectNATS(natsURL, creds, client, nf.timeout)
 	if err != nil {
 		return nil, err
 	}

@@ -211,31 +211,6 @@ func publishSubmission(ctx context.Context, natsURL, creds string, subjects nats
 	return dup, nil
 }
 
-// connectNATS connects a CLI command to the service's NATS: the URLs (a
-// comma-separated list), an optional credentials file, a client name for
-// the server's monitoring and a timeout. It returns the connection, its
-// JetStream context and the URLs as they may be shown (without passwords).
-func connectNATS(natsURL, creds, client string, timeout time.Duration) (*nats.Conn, jetstream.JetStream, string, error) {
-	shown := redactURLs(natsURL)
-	opts := []nats.Option{nats.Name(client), nats.Timeout(timeout), nats.MaxReconnects(0)}
-	if creds != "" {
-		if _, err := os.Stat(creds); err != nil {
-			return nil, nil, shown, usageError(fmt.Errorf("NATS credentials: %w", err))
-		}
-		opts = append(opts, nats.UserCredentials(creds))
-	}
-	nc, err := nats.Connect(natsURL, opts...)
-	if err != nil {
-		return nil, nil, shown, fmt.Errorf("connect to NATS at %s: %w (is `breach serve` running? set --nats-url or %s)", shown, err, envNATSURL)
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		nc.Close()
-		return nil, nil, shown, fmt.Errorf("JetStream on %s: %w", shown, err)
-	}
-	return nc, js, shown, nil
-}
-
 // redactURLs hides the user information of each URL of a comma-separated
 // list, so a password never reaches an error message (config.RedactURLs).
 func redactURLs(list string) string { return config.RedactURLs(list) }

@@ -34,11 +34,13 @@ func newNATSCmd() *cobra.Command {
 	return cmd
 }
 
-// dialNATS connects a command to NATS with the credential file creds (none
-// when ""), using the inbox prefix the credential's permissions allow, so
-// that an operator's replies cannot be read by a detector. It returns the
-// server URLs without passwords for messages.
-func dialNATS(natsURL, creds, client string, timeout time.Duration) (*nats.Conn, jetstream.JetStream, string, error) {
+// connectNATS connects a CLI command to the service's NATS: the URLs (a
+// comma-separated list), an optional credentials file, a client name for
+// the server's monitoring and a timeout. It uses the inbox prefix the
+// credential's permissions allow, so that an operator's replies cannot be
+// read by a detector. It returns the connection, its JetStream context and
+// the URLs as they may be shown (without passwords).
+func connectNATS(natsURL, creds, client string, timeout time.Duration) (*nats.Conn, jetstream.JetStream, string, error) {
 	shown := redactURLs(natsURL)
 	opts := []nats.Option{nats.Name(client), nats.Timeout(timeout), nats.MaxReconnects(0),
 		// A refusal is reported by the call that meets it (notPermitted),
