@@ -53,7 +53,7 @@ const (
 // incident: the Breach-* headers with the reason.
 const deadletterHeadroom = 64 << 10
 
-// StreamNames are the names of the four streams of DESIGN §7. An empty field
+// StreamNames are the names of the four streams. An empty field
 // takes the default (StreamIncidents, StreamNotices, ...).
 type StreamNames struct {
 	Incidents  string
@@ -185,7 +185,7 @@ func (o *Options) withRetention() error {
 	return nil
 }
 
-// Bus is a connection to NATS JetStream with the streams of DESIGN §7 in
+// Bus is a connection to NATS JetStream with the four streams in
 // place, plus the embedded server when there is one.
 type Bus struct {
 	opts      Options
