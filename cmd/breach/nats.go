@@ -147,9 +147,9 @@ the same document is stored once. Revisions count up by one from 1.
 breach:
   breach incident submit -f incident.json --nats-creds %[1]s
 
-nats CLI:
-  nats --server %[2]s --creds %[1]s req %[3]s "$(cat incident.json)" \
-    -H "Nats-Msg-Id:INC-1/1/$(sha256sum incident.json | cut -c1-32)"
+nats CLI (INC-1 and 1 stand for the document's id and revision):
+  nats --server %[2]s --creds %[1]s pub --jetstream --no-templates \
+    -H "Nats-Msg-Id:INC-1/1/$(sha256sum incident.json | cut -c1-32)" %[3]s < incident.json
 
 nats.go:
   nc, err := nats.Connect(%[4]q, nats.UserCredentials(%[5]q))
