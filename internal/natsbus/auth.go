@@ -98,8 +98,9 @@ func RolePermissions(role string, subjects Subjects, streams StreamNames) (Permi
 				"$JS.API.CONSUMER.INFO."+s+".*", "$JS.API.CONSUMER.MSG.NEXT."+s+".*", "$JS.API.CONSUMER.DELETE."+s+".*",
 				"$JS.ACK."+s+".>")
 		}
-		// WriteHealth's probe is deleted again.
-		pub = append(pub, "$JS.API.STREAM.MSG.DELETE."+streams.Events)
+		// WriteHealth's probes are deleted again.
+		pub = append(pub, "$JS.API.STREAM.MSG.DELETE."+streams.Notices, "$JS.API.STREAM.MSG.DELETE."+streams.Deadletter,
+			"$JS.API.STREAM.MSG.DELETE."+streams.Events)
 		return Permissions{Publish: pub, Subscribe: []string{ServiceInboxPrefix + ".>"}}, nil
 	}
 	return Permissions{}, fmt.Errorf("unknown role %q (want %s, %s or %s)", role, RoleDetector, RoleOperator, RoleService)

@@ -415,9 +415,11 @@ func TestServicePermissionsSuffice(t *testing.T) {
 	if _, err := b.JetStream().Publish(ctx, subjects.Notice("email"), []byte("{}")); err != nil {
 		t.Errorf("publish notice: %v", err)
 	}
-	b.writes.record("tenant.event.x", errors.New("injected"))
-	if err := b.WriteHealth(ctx); err != nil {
-		t.Errorf("write probe: %v", err)
+	for _, subj := range []string{"tenant.event.x", "tenant.notice.email", "tenant.deadletter.intake"} {
+		b.writes.record(subj, errors.New("injected"))
+		if err := b.WriteHealth(ctx); err != nil {
+			t.Errorf("write probe after %s: %v", subj, err)
+		}
 	}
 	if err := b.Ready(ctx); err != nil {
 		t.Errorf("Ready: %v", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/nats-io/nats.go"
@@ -79,27 +80,38 @@ func (r recordingJS) PublishMsg(ctx context.Context, msg *nats.Msg, opts ...jets
 	return ack, err
 }
 
-// probeKind is the event kind of the write probe; no consumer of breach
-// filters on it.
-const probeKind = "write-probe"
+// probeToken is the subject token of write probes: no consumer of breach
+// filters on it, and it cannot be an incident id or a channel.
+const probeToken = "_health"
 
-// probeIncident stands where an incident id goes in the probe's subject;
-// it cannot be an incident id.
-const probeIncident = "_health"
+// probeSubject is where to probe after a failed write to subject: the same
+// stream, except INCIDENTS, whose intake reads every subject (a probe there
+// would be dead-lettered); a failure there is the disk's, so EVENTS tells.
+func (b *Bus) probeSubject(subject string) string {
+	p := b.subjects.p() + "."
+	switch {
+	case strings.HasPrefix(subject, p+"notice."):
+		return b.subjects.Notice(probeToken)
+	case strings.HasPrefix(subject, p+"deadletter."):
+		return b.subjects.Deadletter(probeToken)
+	}
+	return b.subjects.Event(probeToken, "write-probe")
+}
 
 // WriteHealth is nil unless the bus's last stream write failed for a
 // reason that is not the message's own (a full disk, a store error). While
-// it fails, each call writes a small probe message to the EVENTS stream
-// (subject <prefix>.event._health.write-probe, deleted again at once); the
-// first probe or publish that succeeds clears the failure, so readiness
-// recovers by itself once the disk has room again. Add it to the service's
-// readiness checks next to Ready.
+// it fails, each call writes a small probe message to the stream that failed
+// (<prefix>.notice._health, <prefix>.deadletter._health, or
+// <prefix>.event._health.write-probe for EVENTS and INCIDENTS), deleted again
+// at once; the first probe or publish that succeeds clears the failure, so
+// readiness recovers by itself once the disk has room again. Add it to the
+// service's readiness checks next to Ready.
 func (b *Bus) WriteHealth(ctx context.Context) error {
 	subject, err := b.writes.last()
 	if err == nil {
 		return nil
 	}
-	perr := b.probeWrite(ctx)
+	perr := b.probeWrite(ctx, b.probeSubject(subject))
 	if perr == nil {
 		b.log.WithField("subject", subject).Info("stream writes work again")
 		return nil
@@ -107,15 +119,20 @@ func (b *Bus) WriteHealth(ctx context.Context) error {
 	return fmt.Errorf("last stream write to %s failed: %w (a probe write failed too: %v)", subject, err, perr)
 }
 
-func (b *Bus) probeWrite(ctx context.Context) error {
-	subject := b.subjects.Event(probeIncident, probeKind)
-	ack, err := b.js.Publish(ctx, subject, []byte(`{"probe":"stream write check"}`))
+func (b *Bus) probeWrite(ctx context.Context, subject string) error {
+	// Not through recordingJS: a failed probe must not replace the
+	// failure it checks.
+	js := b.js
+	if r, ok := js.(recordingJS); ok {
+		js = r.JetStream
+	}
+	ack, err := js.Publish(ctx, subject, []byte(`{"probe":"stream write check"}`))
 	if err != nil {
 		return err
 	}
 	// The probe has done its job; a failed delete leaves one small
 	// message that nothing reads.
-	if st, err := b.js.Stream(ctx, ack.Stream); err == nil {
+	if st, err := js.Stream(ctx, ack.Stream); err == nil {
 		_ = st.DeleteMsg(ctx, ack.Sequence)
 	}
 	b.writes.record(subject, nil)

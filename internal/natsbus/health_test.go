@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -94,5 +95,45 @@ func TestWriteHealthRecovers(t *testing.T) {
 	// The probe left nothing behind for consumers.
 	if n := streamInfo(t, b, StreamEvents).State.Msgs; n != 1 {
 		t.Errorf("EVENTS: got %d messages, want the 1 real event", n)
+	}
+}
+
+// TestWriteHealthSeesAsyncPublishes: the notice queue publishes
+// asynchronously; its failures count too.
+func TestWriteHealthSeesAsyncPublishes(t *testing.T) {
+	b := start(t, Options{StoreDir: t.TempDir()})
+	ctx := context.Background()
+	notices := b.StreamConfigs()[1]
+	full := notices
+	full.MaxMsgs, full.Discard = 1, jetstream.DiscardNew
+	if _, err := b.JetStream().UpdateStream(ctx, full); err != nil {
+		t.Fatalf("make NOTICES full: %v", err)
+	}
+	for i := range 2 {
+		f, err := b.JetStream().PublishMsgAsync(&nats.Msg{Subject: b.Subjects().Notice("email"), Data: []byte{'0' + byte(i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			t.Logf("publish %d: %v", i, err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no answer to an asynchronous publish")
+		}
+	}
+	waitFor(t, "WriteHealth to report the asynchronous failure", func() bool { return b.WriteHealth(ctx) != nil })
+	if err := b.WriteHealth(ctx); err == nil || !strings.Contains(err.Error(), "breach.notice.email") {
+		t.Errorf("WriteHealth: got %v, want the failed subject", err)
+	}
+	if _, err := b.JetStream().UpdateStream(ctx, notices); err != nil {
+		t.Fatalf("give NOTICES room: %v", err)
+	}
+	if err := b.WriteHealth(ctx); err != nil {
+		t.Errorf("WriteHealth once NOTICES has room: got %v, want nil", err)
+	}
+	// The probe went to NOTICES (the stream that failed) and was deleted.
+	if n := streamInfo(t, b, StreamNotices).State.Msgs; n != 1 {
+		t.Errorf("NOTICES: got %d messages, want the 1 notice", n)
 	}
 }
