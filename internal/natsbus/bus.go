@@ -250,6 +250,7 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 		log:      log.WithField("component", "natsbus"),
 		closed:   make(chan struct{}),
 	}
+	b.writes.key = b.probeSubject
 	var err error
 	if opts.URL == "" {
 		err = b.startEmbedded()

@@ -11,27 +11,45 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// writeState is the outcome of the bus's last stream write that says
-// something about the streams (not about the one message).
+// writeState is, per stream, the last write failure that says something
+// about the stream (not about the one message); a write to the same stream
+// that succeeds clears it. Streams are told apart by their probe subject.
 type writeState struct {
-	mu      sync.Mutex
-	err     error
+	key    func(subject string) string
+	mu     sync.Mutex
+	failed map[string]writeFailure
+}
+
+type writeFailure struct {
 	subject string
+	err     error
 }
 
 func (w *writeState) record(subject string, err error) {
 	if err != nil && !streamFault(err) {
 		return
 	}
+	k := w.key(subject)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.err, w.subject = err, subject
+	if err == nil {
+		delete(w.failed, k)
+		return
+	}
+	if w.failed == nil {
+		w.failed = map[string]writeFailure{}
+	}
+	w.failed[k] = writeFailure{subject, err}
 }
 
-func (w *writeState) last() (string, error) {
+func (w *writeState) snapshot() map[string]writeFailure {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.subject, w.err
+	out := make(map[string]writeFailure, len(w.failed))
+	for k, f := range w.failed {
+		out[k] = f
+	}
+	return out
 }
 
 // messageFaults are JetStream error codes that concern one message, not
@@ -98,25 +116,25 @@ func (b *Bus) probeSubject(subject string) string {
 	return b.subjects.Event(probeToken, "write-probe")
 }
 
-// WriteHealth is nil unless the bus's last stream write failed for a
-// reason that is not the message's own (a full disk, a store error). While
-// it fails, each call writes a small probe message to the stream that failed
-// (<prefix>.notice._health, <prefix>.deadletter._health, or
-// <prefix>.event._health.write-probe for EVENTS and INCIDENTS), deleted again
-// at once; the first probe or publish that succeeds clears the failure, so
-// readiness recovers by itself once the disk has room again. Add it to the
-// service's readiness checks next to Ready.
+// WriteHealth is nil unless a stream write of the bus failed for a reason
+// that is not the message's own (a full disk, a store error) and no write to
+// the same stream has worked since. For each such stream, each call writes a
+// small probe message to it (<prefix>.notice._health,
+// <prefix>.deadletter._health, or <prefix>.event._health.write-probe for
+// EVENTS and INCIDENTS), deleted again at once; a probe or publish that
+// succeeds clears the failure, so readiness recovers by itself once the disk
+// has room again. Add it to the service's readiness checks next to Ready.
 func (b *Bus) WriteHealth(ctx context.Context) error {
-	subject, err := b.writes.last()
-	if err == nil {
-		return nil
+	var errs []error
+	for probe, f := range b.writes.snapshot() {
+		perr := b.probeWrite(ctx, probe)
+		if perr == nil {
+			b.log.WithField("subject", f.subject).Info("stream writes work again")
+			continue
+		}
+		errs = append(errs, fmt.Errorf("stream write to %s failed: %w (a probe write failed too: %v)", f.subject, f.err, perr))
 	}
-	perr := b.probeWrite(ctx, b.probeSubject(subject))
-	if perr == nil {
-		b.log.WithField("subject", subject).Info("stream writes work again")
-		return nil
-	}
-	return fmt.Errorf("last stream write to %s failed: %w (a probe write failed too: %v)", subject, err, perr)
+	return errors.Join(errs...)
 }
 
 func (b *Bus) probeWrite(ctx context.Context, subject string) error {

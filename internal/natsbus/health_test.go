@@ -123,6 +123,10 @@ func TestWriteHealthSeesAsyncPublishes(t *testing.T) {
 		}
 	}
 	waitFor(t, "WriteHealth to report the asynchronous failure", func() bool { return b.WriteHealth(ctx) != nil })
+	// A write to another stream that works does not hide it.
+	if err := b.PublishEvent(ctx, "INC-1", "received", map[string]int{"revision": 1}); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.WriteHealth(ctx); err == nil || !strings.Contains(err.Error(), "breach.notice.email") {
 		t.Errorf("WriteHealth: got %v, want the failed subject", err)
 	}
