@@ -354,7 +354,9 @@ func (b *Bus) startEmbedded() error {
 		return fmt.Errorf("connect to embedded nats: %w", err)
 	}
 	b.nc = nc
-	b.log.WithFields(logrus.Fields{"store_dir": o.StoreDir, "listen": b.clientURL}).Info("embedded NATS JetStream server started")
+	b.log.WithFields(logrus.Fields{"store_dir": o.StoreDir, "listen": b.clientURL,
+		"detector_creds": CredsPath(o.StoreDir, RoleDetector), "operator_creds": CredsPath(o.StoreDir, RoleOperator)}).
+		Info("embedded NATS JetStream server started; clients need a credential (`breach nats creds detector|operator`)")
 	return nil
 }
 
