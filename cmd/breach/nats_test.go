@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/spf13/cobra"
 
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
@@ -115,32 +114,17 @@ func TestNatsCreds(t *testing.T) {
 	}
 }
 
-// runDeadletterAt runs "breach deadletter args..." with the clock at now.
+// runDeadletterAt runs "breach deadletter args..." with the clock at now,
+// run by the login ops-jo.
 func runDeadletterAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
 	t.Helper()
-	root := &cobra.Command{Use: "breach", SilenceUsage: true, SilenceErrors: true}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
-	root.AddCommand(newDeadletterCmdWith(deadletterEnv{
+	return runDeadletterEnv(t, deadletterEnv{
 		incidentEnv: incidentEnv{
 			getenv:   func(k string) string { return map[string]string{"USER": "ops-jo"}[k] },
 			now:      func() time.Time { return now },
 			terminal: func(io.Writer) bool { return false },
 		},
-		width: func(io.Writer) int { return 0 },
-	}))
-	var stdout, stderr bytes.Buffer
-	root.SetArgs(append([]string{"deadletter"}, args...))
-	root.SetOut(&stdout)
-	root.SetErr(&stderr)
-	err := root.ExecuteContext(context.Background())
-	if err == nil {
-		return 0, stdout.String(), stderr.String()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code, stdout.String(), err.Error()
-	}
-	return 1, stdout.String(), err.Error()
+	}, args...)
 }
 
 // TestDeadletterWithOperatorCreds runs every deadletter command against
