@@ -273,3 +273,21 @@ func (s *Service) AssessmentFailure(ctx context.Context, id string) (string, boo
 	}
 	return ev.Reason, true
 }
+
+// HighestRevision is the highest stored revision of id, 0 when none.
+func (a intakeStore) HighestRevision(ctx context.Context, id string) (int, error) {
+	revs, err := a.s.IncidentRevisions(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil || len(revs) == 0 {
+		return 0, err
+	}
+	return revs[len(revs)-1].Revision, nil
+}
+
+// NextRevision implements web.RevisionChecker.
+func (a webIncidents) NextRevision(ctx context.Context, id string) (int, error) {
+	n, err := intakeStore{a.s}.HighestRevision(ctx, id)
+	return n + 1, err
+}

@@ -255,7 +255,8 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		// Tokens and the victims' data must not cross a network in clear.
 		return fmt.Errorf("config http.addr: %q is not a loopback address; set http.tls.cert_file and http.tls.key_file to serve the API beyond this machine", cfg.HTTP.Addr)
 	}
-	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, Hosts: splitList(cfg.HTTP.Hosts), MetricsPublic: cfg.HTTP.MetricsPublic, Now: s.now}, web.Deps{
+	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, Hosts: splitList(cfg.HTTP.Hosts), MetricsPublic: cfg.HTTP.MetricsPublic, Now: s.now,
+		MaxBodyBytes: int64(cfg.Intake.MaxMessageBytes)}, web.Deps{
 		Incidents:     webIncidents{s.store},
 		Publisher:     busPublisher{s.bus},
 		Registry:      s.metrics.reg,
@@ -418,7 +419,10 @@ func busOptions(cfg config.Config) natsbus.Options {
 		CredsFile: n.CredsFile, NKeySeedFile: n.NKeySeedFile,
 		TLSCAFile: n.TLS.CAFile, TLSCertFile: n.TLS.CertFile, TLSKeyFile: n.TLS.KeyFile,
 		Name: "breach", Prefix: n.Prefix, Replicas: n.Replicas, DuplicateWindow: n.DuplicateWindow, NoticeDuplicateWindow: n.NoticeDuplicateWindow,
-		Streams: natsbus.StreamNames{Incidents: n.Streams.Incidents, Notices: n.Streams.Notices, Deadletter: n.Streams.Deadletter, Events: n.Streams.Events},
+		Streams:          natsbus.StreamNames{Incidents: n.Streams.Incidents, Notices: n.Streams.Notices, Deadletter: n.Streams.Deadletter, Events: n.Streams.Events},
+		DeadletterMaxAge: n.DeadletterMaxAge, DeadletterMaxBytes: n.DeadletterMaxBytes,
+		EventsMaxAge: n.EventsMaxAge, EventsMaxBytes: n.EventsMaxBytes,
+		IncidentMaxBytes: int32(cfg.Intake.MaxMessageBytes),
 	}
 }
 
@@ -545,6 +549,7 @@ func (s *Service) webAnnouncements() web.Announcements {
 func (s *Service) readiness() []web.Check {
 	checks := []web.Check{
 		{Name: "nats", Run: s.bus.Ready},
+		{Name: "nats writes", Run: s.bus.WriteHealth},
 		{Name: "store", Run: s.store.Ping},
 		{Name: "consumer intake", Run: s.intake.Health},
 	}

@@ -61,6 +61,28 @@ const (
 	maxSubjects    = 100000
 )
 
+// MaxRevision is the highest revision accepted: revisions count up by one
+// from 1, so anything near it is an attack or a bug.
+const MaxRevision = 1_000_000
+
+// EarliestDiscovery is the earliest discovered_at accepted.
+var EarliestDiscovery = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxClockSkew is how far in the future discovered_at may be, for a sender
+// whose clock runs ahead.
+const MaxClockSkew = 5 * time.Minute
+
+// CheckDiscoveredAt refuses an incident discovered after now plus
+// MaxClockSkew, naming the field. Decode cannot check it (it has no clock):
+// every entry point calls it with its injected clock after Decode.
+func CheckDiscoveredAt(in *Incident, now time.Time) error {
+	if limit := now.Add(MaxClockSkew); in.DiscoveredAt.After(limit) {
+		return invalid("discovered_at", fmt.Sprintf("%s is in the future (now is %s; at most %s ahead is accepted)",
+			in.DiscoveredAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339), MaxClockSkew))
+	}
+	return nil
+}
+
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 
 // ValidID reports whether s may be used as an incident id: letters, digits,
@@ -345,6 +367,9 @@ func (w *wire) validate() (*Incident, error) {
 		if *w.Revision < 1 {
 			c.add("revision", "must be 1 or more, got %d", *w.Revision)
 		}
+		if *w.Revision > MaxRevision {
+			c.add("revision", "must be at most %d, got %d", MaxRevision, *w.Revision)
+		}
 		in.Revision = *w.Revision
 	}
 	in.Title = c.text("title", w.Title, maxTitle, true)
@@ -354,6 +379,9 @@ func (w *wire) validate() (*Incident, error) {
 	in.OccurredUntil = c.time("occurred_until", w.OccurredUntil, false)
 	if d := c.time("discovered_at", w.DiscoveredAt, true); d != nil {
 		in.DiscoveredAt = *d
+		if d.Before(EarliestDiscovery) {
+			c.add("discovered_at", "%q is before %d: not a date this service can assess", w.DiscoveredAt, EarliestDiscovery.Year())
+		}
 	}
 	if in.OccurredAt != nil && in.OccurredUntil != nil && in.OccurredUntil.Before(*in.OccurredAt) {
 		c.add("occurred_until", "is before occurred_at")

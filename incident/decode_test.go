@@ -161,6 +161,10 @@ func TestDecodeRejects(t *testing.T) {
 		{"id wrong type", set("id", 42), "id", "must be a string"},
 		{"revision 0", set("revision", 0), "revision", "must be 1 or more, got 0"},
 		{"revision negative", set("revision", -3), "revision", "must be 1 or more, got -3"},
+		{"revision past the maximum", set("revision", 1_000_001), "revision", "must be at most 1000000, got 1000001"},
+		{"revision int64 max", set("revision", json.RawMessage(`9223372036854775807`)), "revision", "must be at most 1000000, got 9223372036854775807"},
+		{"discovered before 1990", set("discovered_at", "1989-12-31T23:59:59Z"), "discovered_at", "is before 1990"},
+		{"discovered year 1", set("discovered_at", "0001-01-01T00:00:00Z"), "discovered_at", "is before 1990"},
 		{"revision string", set("revision", "2"), "revision", "must be a whole number, got JSON string"},
 		{"revision fraction", set("revision", 2.5), "revision", "must be a whole number, got JSON number 2.5"},
 
@@ -479,5 +483,35 @@ func TestKey(t *testing.T) {
 	in := &Incident{ID: "INC-1", Revision: 3}
 	if got, want := in.Key(), "INC-1/3"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestCheckDiscoveredAt(t *testing.T) {
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		at   string
+		want string // "" when accepted
+	}{
+		{"now", "2026-11-20T09:00:00Z", ""},
+		{"within the skew", "2026-11-20T09:05:00Z", ""},
+		{"past the skew", "2026-11-20T09:05:01Z", "discovered_at: 2026-11-20T09:05:01Z is in the future"},
+		{"year 9999", "9999-12-31T23:59:59Z", "discovered_at: 9999-12-31T23:59:59Z is in the future"},
+		{"long ago", "1990-01-01T00:00:00Z", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in, err := Decode([]byte(set("discovered_at", c.at)))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			err = CheckDiscoveredAt(in, now)
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("got %v, want nil", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrInvalid)):
+				t.Errorf("got %v, want an ErrInvalid containing %q", err, c.want)
+			}
+		})
 	}
 }

@@ -135,6 +135,6 @@ type Contact struct {
 	Phone string `json:"phone,omitempty"`
 }
 
-// Key is the identity of one revision, used as the NATS message id
-// ("<id>/<revision>") so a replayed revision is stored once.
+// Key is the identity of one revision ("<id>/<revision>"); the NATS message
+// id of a published revision is Key followed by a digest of the document.
 func (in *Incident) Key() string { return fmt.Sprintf("%s/%d", in.ID, in.Revision) }

@@ -31,8 +31,10 @@ type memStore struct {
 	highest   map[string]int
 	failFirst int
 	calls     int
-	block     chan struct{} // when set, SaveIncident waits for it to close
-	entered   chan struct{} // when set, closed on the first call
+	// failHighest makes the first N HighestRevision calls fail.
+	failHighest int
+	block       chan struct{} // when set, SaveIncident waits for it to close
+	entered     chan struct{} // when set, closed on the first call
 }
 
 func newMemStore() *memStore {
@@ -79,6 +81,16 @@ func (s *memStore) SaveIncident(ctx context.Context, in *incident.Incident, raw 
 		s.highest[in.ID] = in.Revision
 	}
 	return Saved{Stale: stale}, nil
+}
+
+func (s *memStore) HighestRevision(_ context.Context, id string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failHighest > 0 {
+		s.failHighest--
+		return 0, errOutage
+	}
+	return s.highest[id], nil
 }
 
 func (s *memStore) keys() []string {

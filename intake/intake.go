@@ -15,6 +15,12 @@
 // rely on OnStored alone to assess: at start it re-assesses stored incidents
 // whose current revision has no assessment.
 //
+// A revision is accepted only when it is exactly one above the highest
+// stored (1 for a new incident); one further ahead waits a few deliveries
+// for the missing ones and is then dead-lettered naming the revision
+// expected. A discovered_at in the future (beyond incident.MaxClockSkew) is
+// refused the same way.
+//
 // A document without an id gets one derived from its stream sequence and
 // bytes (same shape as incident.NewID, time-sortable), so a redelivered
 // message is given the same id and stored once.
@@ -66,27 +72,18 @@ type Saved struct {
 // same id, revision and content. Its error means "try again later" (intake
 // never gives up on a message because the store is down), unless it matches
 // ErrPermanent: then the message is dead-lettered with the error as reason.
+// HighestRevision returns the highest stored revision of an incident, 0 when
+// none is stored; intake accepts a new revision only when it is exactly one
+// more.
 type Store interface {
 	SaveIncident(ctx context.Context, in *incident.Incident, raw []byte) (Saved, error)
+	HighestRevision(ctx context.Context, id string) (int, error)
 }
 
 // ErrPermanent marks a store error that retrying cannot cure (the store
 // refuses this document); wrap it, e.g.
 // fmt.Errorf("%w: %w", intake.ErrPermanent, err), to dead-letter the message.
 var ErrPermanent = errors.New("permanently refused by the store")
-
-// StoreFunc adapts a function to Store, e.g. for store.Store:
-//
-//	intake.StoreFunc(func(ctx context.Context, in *incident.Incident, raw []byte) (intake.Saved, error) {
-//		r, err := st.SaveIncident(ctx, in, raw)
-//		return intake.Saved{Duplicate: r.Duplicate, Conflicting: r.Conflicting, Stale: r.Stale}, err
-//	})
-type StoreFunc func(ctx context.Context, in *incident.Incident, raw []byte) (Saved, error)
-
-// SaveIncident calls f.
-func (f StoreFunc) SaveIncident(ctx context.Context, in *incident.Incident, raw []byte) (Saved, error) {
-	return f(ctx, in, raw)
-}
 
 // Hooks let the service react to intake. Each hook is optional, runs
 // synchronously before the message is acked and must not block for long; a
@@ -133,7 +130,13 @@ type Config struct {
 	// DrainTimeout bounds how long Run waits, once ctx is cancelled, for
 	// messages already pulled to be handled (HandleTimeout plus 10s).
 	DrainTimeout time.Duration
-	// Now is the clock used for the "received" event (time.Now).
+	// GapDeliveries is how many deliveries a revision more than one above
+	// the highest stored waits for the missing ones (published just before
+	// it and handled by another worker) before it is dead-lettered with the
+	// revision expected (5, at most MaxDeliver).
+	GapDeliveries int
+	// Now is the clock used for the "received" event and to refuse a
+	// discovered_at in the future (time.Now).
 	Now func() time.Time
 }
 
@@ -171,6 +174,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.GapDeliveries == 0 {
+		c.GapDeliveries = 5
+	}
+	c.GapDeliveries = min(c.GapDeliveries, c.MaxDeliver)
 	switch {
 	case c.MaxDeliver < 1:
 		return c, fmt.Errorf("max deliver %d: must be 1 or more", c.MaxDeliver)
@@ -180,6 +187,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("workers %d, batch %d: both must be 1 or more", c.Workers, c.Batch)
 	case c.AckWait < time.Second:
 		return c, fmt.Errorf("ack wait %s: must be at least 1s", c.AckWait)
+	case c.GapDeliveries < 1:
+		return c, fmt.Errorf("gap deliveries %d: must be 1 or more", c.GapDeliveries)
 	case c.HandleTimeout < 0 || c.DrainTimeout < 0:
 		return c, fmt.Errorf("handle timeout %s, drain timeout %s: neither may be negative", c.HandleTimeout, c.DrainTimeout)
 	}
@@ -337,6 +346,27 @@ func (i *Intake) handle(parent context.Context, m jetstream.Msg) {
 		assigned = true
 	}
 	log = log.WithFields(logrus.Fields{"incident": in.ID, "revision": in.Revision})
+	if err := incident.CheckDiscoveredAt(in, i.cfg.Now()); err != nil {
+		i.reject(ctx, m, meta, log, err)
+		return
+	}
+	highest, err := i.store.HighestRevision(ctx, in.ID)
+	if err != nil {
+		i.retry(m, meta, log, fmt.Errorf("highest stored revision of %s: %w", in.ID, err))
+		return
+	}
+	if in.Revision > highest+1 {
+		if meta.NumDelivered < uint64(i.cfg.GapDeliveries) {
+			// The missing revision may be in another worker's hands.
+			log.WithField("highest", highest).Debug("revision ahead of the stored ones; waiting for the missing ones")
+			if err := m.NakWithDelay(i.backoff(meta.NumDelivered)); err != nil {
+				log.WithError(err).Warn("nak not sent; the server redelivers after the ack wait")
+			}
+			return
+		}
+		i.reject(ctx, m, meta, log, revisionGap(in, highest))
+		return
+	}
 	saved, err := i.store.SaveIncident(ctx, in, m.Data())
 	if errors.Is(err, ErrPermanent) {
 		i.reject(ctx, m, meta, log, fmt.Errorf("store incident %s: %w", in.Key(), err))
@@ -381,6 +411,15 @@ func (i *Intake) handle(parent context.Context, m jetstream.Msg) {
 		return
 	}
 	log.WithFields(logrus.Fields{"duplicate": saved.Duplicate, "stale": saved.Stale}).Debug("incident received")
+}
+
+// revisionGap explains a revision that does not follow the stored ones.
+func revisionGap(in *incident.Incident, highest int) error {
+	if highest == 0 {
+		return fmt.Errorf("incident %s revision %d: expected revision 1, as no revision of it is stored; revisions count up by one", in.ID, in.Revision)
+	}
+	return fmt.Errorf("incident %s revision %d: expected revision %d, one above the highest stored (%d); revisions count up by one",
+		in.ID, in.Revision, highest+1, highest)
 }
 
 // reject dead-letters m with reason and terminates it. If the dead-letter

@@ -22,7 +22,9 @@ import (
 )
 
 func TestIntakeEmbedded(t *testing.T) {
-	suite(t, func(t *testing.T) *natsbus.Bus { return startBus(t, natsbus.Options{}) })
+	// INCIDENTS takes documents above the decoder's limit, so that intake's
+	// own refusal of them is tested; by default the stream refuses them.
+	suite(t, func(t *testing.T) *natsbus.Bus { return startBus(t, natsbus.Options{IncidentMaxBytes: 2 << 20}) })
 }
 
 // suite is what intake must do on any JetStream server; newBus gives each
@@ -219,11 +221,11 @@ func testCloudEvents(t *testing.T, bus *natsbus.Bus) {
 	inner := doc("INC-ce-json", 1)
 	structured := fmt.Appendf(nil, `{"specversion":"1.0","type":"org.example.breach","source":"detector:waf-7","id":"e-1","datacontenttype":"application/json","data":%s}`, inner)
 	b64 := fmt.Appendf(nil, `{"specversion":"1.0","type":"org.example.breach","source":"detector:waf-7","id":"e-2","data_base64":%q}`,
-		base64.StdEncoding.EncodeToString(doc("INC-ce-b64", 3)))
+		base64.StdEncoding.EncodeToString(doc("INC-ce-b64", 1)))
 	publishRaw(t, bus, structured, "")
 	publishRaw(t, bus, b64, "")
 	waitFor(t, "both stored", 10*time.Second, func() bool { return store.len() == 2 })
-	if got, want := store.keys(), []string{"INC-ce-b64/3", "INC-ce-json/1"}; !cmp.Equal(got, want) {
+	if got, want := store.keys(), []string{"INC-ce-b64/1", "INC-ce-json/1"}; !cmp.Equal(got, want) {
 		t.Errorf("stored: got %v, want %v", got, want)
 	}
 	if got := store.get("INC-ce-json/1").Title; got != "Order database copied" {
@@ -430,7 +432,7 @@ func TestIntakeStoreOutageOutlastsDeliveries(t *testing.T) {
 }
 
 func TestIntakeThousandMalformed(t *testing.T) {
-	bus := startBus(t, natsbus.Options{})
+	bus := startBus(t, natsbus.Options{IncidentMaxBytes: 2 << 20})
 	store := newMemStore()
 	in := newIntake(t, bus, store, Hooks{}, Config{})
 	const n = 1000
@@ -672,5 +674,59 @@ func TestIntakeWrongSubject(t *testing.T) {
 	}
 	if store.len() != 0 {
 		t.Errorf("stored %d incidents from the wrong subject, want 0", store.len())
+	}
+}
+
+func TestIntakeRevisionsCountUpByOne(t *testing.T) {
+	bus := startBus(t, natsbus.Options{})
+	store := newMemStore()
+	store.failHighest = 2 // the store's answer is retried like a save
+	in := newIntake(t, bus, store, Hooks{}, Config{Workers: 4, GapDeliveries: 3})
+	// Revisions 3 and 2 arrive before 1: they wait for the missing ones.
+	publishRaw(t, bus, doc("INC-order", 3), "")
+	publishRaw(t, bus, doc("INC-order", 2), "")
+	publishRaw(t, bus, doc("INC-order", 1), "")
+	// A new incident that starts at 5, and the attack of issue 8: a
+	// revision near the int64 maximum.
+	publishRaw(t, bus, doc("INC-gap", 5), "")
+	publishRaw(t, bus, bytes.Replace(doc("INC-order", 1), []byte(`"revision":1`), []byte(`"revision":9223372036854775807`), 1), "")
+	runIntake(t, in)
+	waitFor(t, "every message handled", 20*time.Second, func() bool {
+		return store.len() == 3 && streamCount(t, bus, bus.Streams().Deadletter) == 2 && lagZero(in)
+	})
+	if got, want := store.keys(), []string{"INC-order/1", "INC-order/2", "INC-order/3"}; !cmp.Equal(got, want) {
+		t.Errorf("stored: got %v, want %v", got, want)
+	}
+	var reasons []string
+	for _, m := range streamMsgs(t, bus, bus.Streams().Deadletter) {
+		reasons = append(reasons, m.Header.Get(natsbus.HeaderError))
+	}
+	want := []string{
+		"incident INC-gap revision 5: expected revision 1, as no revision of it is stored; revisions count up by one",
+		"invalid incident: revision: must be at most 1000000, got 9223372036854775807",
+	}
+	if diff := cmp.Diff(want, reasons, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("dead-letter reasons (-want +got):\n%s", diff)
+	}
+}
+
+func TestIntakeRefusesAFutureDiscovery(t *testing.T) {
+	bus := startBus(t, natsbus.Options{})
+	store := newMemStore()
+	in := newIntake(t, bus, store, Hooks{}, Config{}) // now is 2026-11-20T10:00:00Z
+	future := bytes.Replace(doc("INC-future", 1), []byte("2026-11-20T09:00:00Z"), []byte("2026-11-20T10:05:01Z"), 1)
+	skewed := bytes.Replace(doc("INC-skewed", 1), []byte("2026-11-20T09:00:00Z"), []byte("2026-11-20T10:04:00Z"), 1)
+	publishRaw(t, bus, future, "")
+	publishRaw(t, bus, skewed, "")
+	runIntake(t, in)
+	waitFor(t, "both handled", 10*time.Second, func() bool {
+		return store.len() == 1 && streamCount(t, bus, bus.Streams().Deadletter) == 1 && lagZero(in)
+	})
+	if got, want := store.keys(), []string{"INC-skewed/1"}; !cmp.Equal(got, want) {
+		t.Errorf("stored: got %v, want %v", got, want)
+	}
+	m := streamMsgs(t, bus, bus.Streams().Deadletter)[0]
+	if got, want := m.Header.Get(natsbus.HeaderError), "discovered_at: 2026-11-20T10:05:01Z is in the future"; !strings.Contains(got, want) {
+		t.Errorf("reason: got %q, want it to contain %q", got, want)
 	}
 }

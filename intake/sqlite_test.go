@@ -25,20 +25,36 @@ func sqliteStore(t testing.TB) (Store, store.Store) {
 		t.Fatalf("store.Open: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return StoreFunc(func(ctx context.Context, in *incident.Incident, raw []byte) (Saved, error) {
-		r, err := st.SaveIncident(ctx, in, raw)
-		if errors.Is(err, store.ErrInvalid) {
-			err = fmt.Errorf("%w: %w", ErrPermanent, err)
-		}
-		return Saved{Duplicate: r.Duplicate, Conflicting: r.Conflicting, Stale: r.Stale}, err
-	}), st
+	return sqliteAdapter{st}, st
+}
+
+// sqliteAdapter is the adapter the service uses, over store.Store.
+type sqliteAdapter struct{ st store.Store }
+
+func (a sqliteAdapter) SaveIncident(ctx context.Context, in *incident.Incident, raw []byte) (Saved, error) {
+	r, err := a.st.SaveIncident(ctx, in, raw)
+	if errors.Is(err, store.ErrInvalid) {
+		err = fmt.Errorf("%w: %w", ErrPermanent, err)
+	}
+	return Saved{Duplicate: r.Duplicate, Conflicting: r.Conflicting, Stale: r.Stale}, err
+}
+
+func (a sqliteAdapter) HighestRevision(ctx context.Context, id string) (int, error) {
+	revs, err := a.st.IncidentRevisions(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil || len(revs) == 0 {
+		return 0, err
+	}
+	return revs[len(revs)-1].Revision, nil
 }
 
 func TestIntakeWithSQLiteStore(t *testing.T) {
 	bus := startBus(t, natsbus.Options{})
 	adapter, st := sqliteStore(t)
 	var h hookLog
-	in := newIntake(t, bus, adapter, h.hooks(), Config{Workers: 1})
+	in := newIntake(t, bus, adapter, h.hooks(), Config{Workers: 1, GapDeliveries: 2})
 	runIntake(t, in)
 	steps := []struct {
 		name  string
@@ -48,10 +64,12 @@ func TestIntakeWithSQLiteStore(t *testing.T) {
 	}{
 		{"first revision", doc("INC-sql", 1), "m1", Stats{Received: 1, Stored: 1}},
 		{"replay under another id", doc("INC-sql", 1), "m2", Stats{Received: 2, Stored: 1, Duplicates: 1}},
-		{"revision 3", doc("INC-sql", 3), "m3", Stats{Received: 3, Stored: 2, Duplicates: 1}},
-		{"late revision 2", doc("INC-sql", 2), "m4", Stats{Received: 4, Stored: 2, Duplicates: 1, Stale: 1}},
-		{"revision 1 with other content", []byte(`{"schema":"breach.incident/v1","id":"INC-sql","revision":1,"title":"Changed","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`), "m5",
-			Stats{Received: 5, Stored: 2, Duplicates: 1, Stale: 1, Rejected: 1}},
+		// Revision 3 before 2 waits one more delivery for 2, then is refused.
+		{"revision 3 skipping 2", doc("INC-sql", 3), "m3", Stats{Received: 4, Stored: 1, Duplicates: 1, Rejected: 1}},
+		{"revision 2", doc("INC-sql", 2), "m4", Stats{Received: 5, Stored: 2, Duplicates: 1, Rejected: 1}},
+		{"revision 3", doc("INC-sql", 3), "m5", Stats{Received: 6, Stored: 3, Duplicates: 1, Rejected: 1}},
+		{"revision 1 with other content", []byte(`{"schema":"breach.incident/v1","id":"INC-sql","revision":1,"title":"Changed","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`), "m6",
+			Stats{Received: 7, Stored: 3, Duplicates: 1, Rejected: 2}},
 	}
 	for _, s := range steps {
 		publishRaw(t, bus, s.data, s.msgID)
@@ -59,6 +77,13 @@ func TestIntakeWithSQLiteStore(t *testing.T) {
 		if got := in.Stats(); got != s.want {
 			t.Errorf("%s: Stats got %+v, want %+v", s.name, got, s.want)
 		}
+	}
+	dl := streamMsgs(t, bus, bus.Streams().Deadletter)
+	if len(dl) != 2 {
+		t.Fatalf("DEADLETTER: got %d messages, want 2", len(dl))
+	}
+	if got, want := dl[0].Header.Get(natsbus.HeaderError), "incident INC-sql revision 3: expected revision 2, one above the highest stored (1); revisions count up by one"; got != want {
+		t.Errorf("reason of the early revision 3: got %q, want %q", got, want)
 	}
 	rec, err := st.GetIncident(context.Background(), "INC-sql")
 	if err != nil {

@@ -246,6 +246,19 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Publisher == nil {
 		return newError(KindUnavailable, "incident submission is not configured on this server")
 	}
+	if err := incident.CheckDiscoveredAt(sub.Incident, a.cfg.Now()); err != nil {
+		outcome = "invalid"
+		return err
+	}
+	// A revision must follow the highest stored one: a gap (or a revision
+	// far ahead, which would make the real next one stale) is refused.
+	if rc, ok := a.deps.Incidents.(RevisionChecker); ok && !sub.Assigned {
+		if next, err := rc.NextRevision(r.Context(), sub.Incident.ID); err == nil && sub.Incident.Revision > next {
+			outcome = "conflict"
+			return newError(KindRevisionConflict, "incident %s: expected revision %d, one above the highest stored (%d); send the revisions in order",
+				sub.Incident.ID, next, next-1)
+		}
+	}
 	// A changed document under a revision already stored would be dropped
 	// by JetStream as a duplicate (within its window) or dead-lettered by
 	// intake (after it): tell the submitter now, before publishing.

@@ -61,6 +61,9 @@ type RevisionChecker interface {
 	// ConflictsWithStored reports whether in.ID's revision in.Revision is
 	// stored with other content; false when it is not stored (yet).
 	ConflictsWithStored(ctx context.Context, in *incident.Incident) (bool, error)
+	// NextRevision is the revision the next change of incident id must
+	// carry: one above the highest stored (1 for a new incident).
+	NextRevision(ctx context.Context, id string) (int, error)
 }
 
 // Publisher hands a validated incident to the message bus, where intake

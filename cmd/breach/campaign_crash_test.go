@@ -265,15 +265,7 @@ channels:
 // submitCrashIncident publishes the incident on NATS as a detector would.
 func submitCrashIncident(ctx context.Context, t *testing.T, p *serveProc) {
 	t.Helper()
-	nc, err := nats.Connect(p.natsURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := p.detector(t)
 	m := &nats.Msg{Subject: "breach.incident.submit", Data: []byte(crashIncident), Header: nats.Header{}}
 	m.Header.Set(jetstream.MsgIDHeader, crashIncidentID+"/1")
 	if _, err := js.PublishMsg(ctx, m); err != nil {

@@ -45,13 +45,17 @@ func newDeadletterCmd() *cobra.Command {
 func newDeadletterCmdWith(env deadletterEnv) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deadletter",
-		Short: "List and replay the messages a stage rejected",
+		Short: "List, replay, resolve and purge the messages a stage rejected",
 		Long: "Read the DEADLETTER stream, where each stage (intake, email, sms...) keeps what it\n" +
 			"could not process with the reason in the Breach-Error header, and republish dead\n" +
-			"letters to where they came from once the cause is fixed. Nothing here acknowledges\n" +
-			"or removes a dead letter: the stream is the record.",
+			"letters to where they came from once the cause is fixed. list and replay remove\n" +
+			"nothing; resolve and purge remove dead letters (they can hold personal data) and\n" +
+			"leave a record without a body on <prefix>.deadletter.resolved or .purged saying\n" +
+			"what went and why. The stream also drops dead letters past nats.deadletter_max_age\n" +
+			"or beyond nats.deadletter_max_bytes. The commands need the operator credential\n" +
+			"(--nats-creds; `breach nats creds operator`).",
 	}
-	cmd.AddCommand(newDeadletterListCmd(env), newDeadletterReplayCmd(env))
+	cmd.AddCommand(newDeadletterListCmd(env), newDeadletterReplayCmd(env), newDeadletterResolveCmd(env), newDeadletterPurgeCmd(env))
 	return cmd
 }
 
@@ -109,7 +113,7 @@ func (nf *natsFlags) open(ctx context.Context, cmd *cobra.Command, env deadlette
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			return nil, fmt.Errorf("no stream %s on %s (is this breach's NATS server? set --stream)", nf.stream, shown)
 		}
-		return nil, fmt.Errorf("stream %s on %s: %w", nf.stream, shown, err)
+		return nil, notPermitted(nc, fmt.Errorf("stream %s on %s: %w", nf.stream, shown, err))
 	}
 	return &deadletterConn{nc: nc, js: js, stream: st, name: nf.stream, subjects: natsbus.Subjects{Prefix: prefix},
 		prefix: prefix, shown: shown, timeout: nf.timeout}, nil

@@ -25,16 +25,23 @@ import (
 // with the terminal width fixed to width (0: not a terminal).
 func runDeadletter(t *testing.T, width int, args ...string) (int, string, string) {
 	t.Helper()
-	root := &cobra.Command{Use: "breach", SilenceUsage: true, SilenceErrors: true}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
-	root.AddCommand(newDeadletterCmdWith(deadletterEnv{
+	return runDeadletterEnv(t, deadletterEnv{
 		incidentEnv: incidentEnv{
 			getenv:   func(string) string { return "" },
 			now:      func() time.Time { return cliNow },
 			terminal: func(io.Writer) bool { return false },
 		},
 		width: func(io.Writer) int { return width },
-	}))
+	}, args...)
+}
+
+// runDeadletterEnv runs "breach deadletter args..." in-process with env and
+// returns the exit status, standard output and standard error.
+func runDeadletterEnv(t *testing.T, env deadletterEnv, args ...string) (int, string, string) {
+	t.Helper()
+	root := &cobra.Command{Use: "breach", SilenceUsage: true, SilenceErrors: true}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	root.AddCommand(newDeadletterCmdWith(env))
 	var stdout, stderr bytes.Buffer
 	root.SetArgs(append([]string{"deadletter"}, args...))
 	root.SetOut(&stdout)

@@ -109,9 +109,10 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		Short: "Validate an incident document and publish it to the INCIDENTS stream",
 		Long: "Validate an incident document (breach.incident/v1 JSON, plain or in a CloudEvents 1.0\n" +
 			"envelope) exactly as the service does, give it an id when it has none, and publish it\n" +
-			"on <prefix>.incident.submit with Nats-Msg-Id <id>/<revision>. Prints the id, followed\n" +
-			"by \"duplicate\" when the stream already had this id and revision. An invalid document\n" +
-			"exits with status 2.",
+			"on <prefix>.incident.submit with Nats-Msg-Id <id>/<revision>/<content digest>. Prints the\n" +
+			"id, followed by \"duplicate\" when the stream already had this document. An invalid\n" +
+			"document exits with status 2. The embedded server wants the detector credential\n" +
+			"(--nats-creds; `breach nats creds detector`).",
 		Args: usageArgs(cobra.NoArgs),
 		Example: "  breach incident submit -f incident.json\n" +
 			"  detector | breach incident submit -f - --nats-url nats://nats-1:4222,nats://nats-2:4222",
@@ -210,31 +211,6 @@ func publishSubmission(ctx context.Context, natsURL, creds string, subjects nats
 		return false, fmt.Errorf("%w (NATS at %s)", err, shown)
 	}
 	return dup, nil
-}
-
-// connectNATS connects a CLI command to the service's NATS: the URLs (a
-// comma-separated list), an optional credentials file, a client name for
-// the server's monitoring and a timeout. It returns the connection, its
-// JetStream context and the URLs as they may be shown (without passwords).
-func connectNATS(natsURL, creds, client string, timeout time.Duration) (*nats.Conn, jetstream.JetStream, string, error) {
-	shown := redactURLs(natsURL)
-	opts := []nats.Option{nats.Name(client), nats.Timeout(timeout), nats.MaxReconnects(0)}
-	if creds != "" {
-		if _, err := os.Stat(creds); err != nil {
-			return nil, nil, shown, usageError(fmt.Errorf("NATS credentials: %w", err))
-		}
-		opts = append(opts, nats.UserCredentials(creds))
-	}
-	nc, err := nats.Connect(natsURL, opts...)
-	if err != nil {
-		return nil, nil, shown, fmt.Errorf("connect to NATS at %s: %w (is `breach serve` running? set --nats-url or %s)", shown, err, envNATSURL)
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		nc.Close()
-		return nil, nil, shown, fmt.Errorf("JetStream on %s: %w", shown, err)
-	}
-	return nc, js, shown, nil
 }
 
 // redactURLs hides the user information of each URL of a comma-separated

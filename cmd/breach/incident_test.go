@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -165,7 +168,7 @@ func TestIncidentSubmit(t *testing.T) {
 	if !strings.Contains(stderr, "submit it as revision 2") {
 		t.Errorf("second submit: stderr %q, want advice to raise the revision if the document changed", stderr)
 	}
-	want := []storedMessage{{Subject: "breach.incident.submit", MsgID: "INC-2026-0042/1", Data: submitDoc}}
+	want := []storedMessage{{Subject: "breach.incident.submit", MsgID: incidentMsgID("INC-2026-0042", 1, submitDoc), Data: submitDoc}}
 	if diff := cmp.Diff(want, streamMessages(t, st)); diff != "" {
 		t.Errorf("stream (-want +got):\n%s", diff)
 	}
@@ -177,9 +180,16 @@ func TestIncidentSubmit(t *testing.T) {
 		t.Fatalf("revision 2: got exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	msgs := streamMessages(t, st)
-	if len(msgs) != 2 || msgs[1].MsgID != "INC-2026-0042/2" || msgs[1].Data != rev2 {
-		t.Errorf("after revision 2: got %+v, want a second message with id INC-2026-0042/2", msgs)
+	if want := incidentMsgID("INC-2026-0042", 2, rev2); len(msgs) != 2 || msgs[1].MsgID != want || msgs[1].Data != rev2 {
+		t.Errorf("after revision 2: got %+v, want a second message with id %s", msgs, want)
 	}
+}
+
+// incidentMsgID is the Nats-Msg-Id of a published document:
+// <id>/<revision>/<first 16 bytes of its SHA-256 in hex>.
+func incidentMsgID(id string, rev int, doc string) string {
+	sum := sha256.Sum256([]byte(doc))
+	return fmt.Sprintf("%s/%d/%s", id, rev, hex.EncodeToString(sum[:16]))
 }
 
 func TestIncidentSubmitAssignsID(t *testing.T) {
@@ -196,8 +206,11 @@ func TestIncidentSubmitAssignsID(t *testing.T) {
 		t.Errorf("stderr: got %q, want a note that the document was given %s", stderr, id)
 	}
 	msgs := streamMessages(t, st)
-	if len(msgs) != 1 || msgs[0].MsgID != id+"/1" {
-		t.Fatalf("stream: got %+v, want one message with Nats-Msg-Id %s/1", msgs, id)
+	if len(msgs) != 1 {
+		t.Fatalf("stream: got %+v, want one message", msgs)
+	}
+	if want := incidentMsgID(id, 1, msgs[0].Data); msgs[0].MsgID != want {
+		t.Fatalf("stream: got Nats-Msg-Id %s, want %s", msgs[0].MsgID, want)
 	}
 	in, err := incident.Decode([]byte(msgs[0].Data))
 	if err != nil {

@@ -78,6 +78,7 @@ func newRootCmd() *cobra.Command {
 		newDeadlinesCmd(),
 		newAuditCmd(),
 		newSchemaCmd(),
+		newNATSCmd(),
 	)
 	return root
 }

@@ -20,9 +20,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/internal/natsbus"
 )
 
 // These tests drive a real `breach serve` through its NATS intake.
@@ -150,28 +152,33 @@ func TestServeDeadLettersMalformed(t *testing.T) {
 	defer cancel()
 	p := newServeProc(t, t.TempDir())
 	p.start()
-	js := p.jetStream(t)
+	js, det := p.jetStream(t), p.detector(t)
 
 	// The original that the "conflicting revision" documents contradict is
 	// stored first, so it is the one that stands.
-	if err := publishAll(ctx, js, "breach.incident.submit", [][]byte{[]byte(dlqDoc(dlqOriginalID, "The original"))}, []string{dlqOriginalID + "/1"}); err != nil {
+	if err := publishAll(ctx, det, "breach.incident.submit", [][]byte{[]byte(dlqDoc(dlqOriginalID, "The original"))}, []string{dlqOriginalID + "/1"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.waitMetric(ctx, "breach_incidents_stored_total", func(v float64) bool { return v == 1 }); err != nil {
 		t.Fatalf("the original incident was not stored: %v\n%s", err, p.logs)
 	}
 
+	// Documents above the INCIDENTS stream's message limit never reach
+	// intake: the stream refuses them to their publisher.
+	for _, i := range []int{7, 407} {
+		m := &nats.Msg{Subject: "breach.incident.submit", Data: hugeDoc(i)}
+		if _, err := det.PublishMsg(ctx, m); err == nil || !strings.Contains(err.Error(), "maximum") {
+			t.Fatalf("publish a huge document: got %v, want a refusal naming the maximum", err)
+		}
+	}
+
 	shapes := malformedShapes()
 	docs := make([][]byte, n)
-	shapeOf := map[string]int{} // document -> index in shapes, -1 for huge
+	shapeOf := map[string]int{} // document -> index in shapes
 	sent := map[string]int{}
 	for i := range n {
 		s := i % len(shapes)
-		if i%400 == 7 {
-			docs[i], s = hugeDoc(i), -1
-		} else {
-			docs[i] = shapes[s].build(i)
-		}
+		docs[i] = shapes[s].build(i)
 		if prev, ok := shapeOf[string(docs[i])]; ok && prev != s {
 			t.Fatalf("shapes %d and %d built the same document %q", prev, s, docs[i])
 		}
@@ -187,7 +194,7 @@ func TestServeDeadLettersMalformed(t *testing.T) {
 
 	poll := pollReadyz(p.httpAddr)
 	began := time.Now()
-	if err := publishAll(ctx, js, "breach.incident.submit", docs, nil); err != nil {
+	if err := publishAll(ctx, det, "breach.incident.submit", docs, nil); err != nil {
 		poll.finish()
 		t.Fatal(err)
 	}
@@ -336,7 +343,7 @@ func TestServeCLISubmitAndShow(t *testing.T) {
 	// directory, as on the machine that runs the service.
 	t.Setenv("BREACH_DATA_DIR", p.dataDir)
 
-	out, errOut, code := serveCLI(t, "incident", "submit", "-f", file, "--nats-url", p.natsURL())
+	out, errOut, code := serveCLI(t, "incident", "submit", "-f", file, "--nats-url", p.natsURL(), "--nats-creds", p.creds(natsbus.RoleDetector))
 	if code != 0 {
 		t.Fatalf("incident submit: exit %d, stderr %q", code, errOut)
 	}
@@ -439,7 +446,7 @@ func TestServeCLISubmitAndShow(t *testing.T) {
 	})
 
 	t.Run("resubmit is a duplicate", func(t *testing.T) {
-		out, errOut, code := serveCLI(t, "incident", "submit", "-f", file, "--nats-url", p.natsURL())
+		out, errOut, code := serveCLI(t, "incident", "submit", "-f", file, "--nats-url", p.natsURL(), "--nats-creds", p.creds(natsbus.RoleDetector))
 		if code != 0 {
 			t.Fatalf("incident submit: exit %d, stderr %q", code, errOut)
 		}

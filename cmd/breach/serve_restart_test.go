@@ -34,7 +34,7 @@ func publishRestartIncidents(t *testing.T, ctx context.Context, p *serveProc, n 
 	for i := range n {
 		docs[i], ids[i] = incidentDoc(i), restartID(i)+"/1"
 	}
-	if err := publishAll(ctx, p.jetStream(t), "breach.incident.submit", docs, ids); err != nil {
+	if err := publishAll(ctx, p.detector(t), "breach.incident.submit", docs, ids); err != nil {
 		t.Fatal(err)
 	}
 }

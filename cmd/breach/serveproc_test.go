@@ -22,6 +22,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/breach-notify/breach/internal/natsbus"
 )
 
 // This file runs `breach serve` as a real subprocess for the crash, stop,
@@ -218,14 +220,46 @@ func (p *serveProc) request(ctx context.Context, path string) (*http.Request, er
 }
 
 // jetStream connects to the process's NATS server for the rest of the test.
+// creds is the path of the credential file of role the process wrote.
+func (p *serveProc) creds(role string) string {
+	return natsbus.CredsPath(filepath.Join(p.dataDir, "nats"), role)
+}
+
+// jetStream connects to the process's NATS server as the operator, which
+// reads the streams' state and dead letters, for the rest of the test.
 func (p *serveProc) jetStream(t testing.TB) jetstream.JetStream {
 	t.Helper()
-	return connectJetStream(t, p.natsURL())
+	return connectJetStreamCreds(t, p.natsURL(), p.creds(natsbus.RoleOperator))
+}
+
+// detector connects to the process's NATS server with the detector
+// credential, as a detector publishing incidents does.
+func (p *serveProc) detector(t testing.TB) jetstream.JetStream {
+	t.Helper()
+	return connectJetStreamCreds(t, p.natsURL(), p.creds(natsbus.RoleDetector))
 }
 
 func connectJetStream(t testing.TB, url string) jetstream.JetStream {
 	t.Helper()
-	nc, err := nats.Connect(url, nats.Name("breach-test"), nats.MaxReconnects(-1))
+	return connectJetStreamCreds(t, url, "")
+}
+
+// connectJetStreamCreds connects with a credential file (none when ""),
+// on the inbox prefix it allows.
+func connectJetStreamCreds(t testing.TB, url, creds string) jetstream.JetStream {
+	t.Helper()
+	opts := []nats.Option{nats.Name("breach-test"), nats.MaxReconnects(-1)}
+	if creds != "" {
+		prefix, err := natsbus.CredsInboxPrefix(creds)
+		if err != nil {
+			t.Fatalf("credential %s: %v", creds, err)
+		}
+		if prefix != "" {
+			opts = append(opts, nats.CustomInboxPrefix(prefix))
+		}
+		opts = append(opts, nats.UserCredentials(creds))
+	}
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		t.Fatalf("connect to NATS: %v", err)
 	}

@@ -61,6 +61,13 @@ type NATS struct {
 	// the window in memory (about 170 bytes each, 170 MB for a million).
 	NoticeDuplicateWindow time.Duration `yaml:"notice_duplicate_window"`
 	Streams               Streams       `yaml:"streams"`
+	// DeadletterMaxAge and DeadletterMaxBytes bound the DEADLETTER stream,
+	// whose messages can hold personal data; the oldest go first.
+	DeadletterMaxAge   time.Duration `yaml:"deadletter_max_age"`
+	DeadletterMaxBytes int64         `yaml:"deadletter_max_bytes"`
+	// EventsMaxAge and EventsMaxBytes bound the EVENTS stream.
+	EventsMaxAge   time.Duration `yaml:"events_max_age"`
+	EventsMaxBytes int64         `yaml:"events_max_bytes"`
 }
 
 // TLS names the files for a TLS connection to an external NATS server.
@@ -116,6 +123,9 @@ type Intake struct {
 	// AckWait is how long JetStream waits before redelivering an incident a
 	// process took and did not finish (after a crash, say).
 	AckWait time.Duration `yaml:"ack_wait"`
+	// MaxMessageBytes is the largest incident message the INCIDENTS stream
+	// stores; a larger one is refused to its publisher.
+	MaxMessageBytes int `yaml:"max_message_bytes"`
 }
 
 // Campaign configures notice campaigns.
@@ -236,11 +246,15 @@ func Default() Config {
 			DuplicateWindow:       24 * time.Hour,
 			NoticeDuplicateWindow: 2 * time.Second,
 			Streams:               Streams{Incidents: "INCIDENTS", Notices: "NOTICES", Deadletter: "DEADLETTER", Events: "EVENTS"},
+			DeadletterMaxAge:      30 * 24 * time.Hour,
+			DeadletterMaxBytes:    1 << 30,
+			EventsMaxAge:          90 * 24 * time.Hour,
+			EventsMaxBytes:        1 << 30,
 		},
 		HTTP:     HTTP{Addr: "127.0.0.1:8080"},
 		Public:   public.DefaultConfig(),
 		Store:    Store{Driver: "sqlite"},
-		Intake:   Intake{Workers: 4, MaxDeliver: 2000, NakDelay: 2 * time.Second, AckWait: 30 * time.Second},
+		Intake:   Intake{Workers: 4, MaxDeliver: 2000, NakDelay: 2 * time.Second, AckWait: 30 * time.Second, MaxMessageBytes: 1 << 20},
 		Campaign: Campaign{MaxAttempts: 8, GiveUpAfter: 24 * time.Hour, Channels: "email,sms,voice,letter", SMSAlsoWhenHigh: true, Push: true},
 		Channels: Channels{Email: Email{
 			SMTP:        SMTP{Port: 587, TLS: "starttls"},

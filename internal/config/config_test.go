@@ -92,6 +92,9 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		// (finding 7): intake refuses a first nak delay above its 1m cap,
 		// and a port above 65535 failed only at listen time.
 		{"nak delay above intake cap", "intake:\n  nak_delay: 2h\n", nil, "breach.yaml:2: intake.nak_delay: must be at most 1m (the intake's cap on redelivery delays), got 2h"},
+		{"dead-letter age under the window", "nats:\n  deadletter_max_age: 1h\n", nil, "breach.yaml:2: nats.deadletter_max_age: must be at least nats.duplicate_window (24h) and 1m, got 1h"},
+		{"events size too small", "nats:\n  events_max_bytes: 1000\n", nil, "breach.yaml:2: nats.events_max_bytes: must be at least 1048576 (1 MiB), got 1000"},
+		{"incident message size too large", "intake:\n  max_message_bytes: 10000000\n", nil, "breach.yaml:2: intake.max_message_bytes: must be 1024 to 8388608 (8 MiB), got 10000000"},
 		{"http port too high", "http:\n  addr: 127.0.0.1:70000\n", nil, `breach.yaml:2: http.addr: "127.0.0.1:70000": port 70000 is not 0 to 65535`},
 		{"nats listen port too high", "nats:\n  listen: 127.0.0.1:99999\n", nil, `breach.yaml:2: nats.listen: "127.0.0.1:99999": port 99999 is not 0 to 65535`},
 		{"nats url port too high", "nats:\n  url: nats://n1:4222,nats://n2:99999\n", nil, `breach.yaml:2: nats.url: "nats://n2:99999": port 99999 is not 1 to 65535`},

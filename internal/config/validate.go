@@ -126,6 +126,22 @@ func (n NATS) validate(ch *checker) {
 	if n.NoticeDuplicateWindow < time.Second {
 		ch.bad("nats.notice_duplicate_window", "must be at least 1s, got %s", n.NoticeDuplicateWindow)
 	}
+	for _, a := range []struct {
+		key string
+		age time.Duration
+	}{{"nats.deadletter_max_age", n.DeadletterMaxAge}, {"nats.events_max_age", n.EventsMaxAge}} {
+		if a.age < max(n.DuplicateWindow, time.Minute) {
+			ch.bad(a.key, "must be at least nats.duplicate_window (%s) and 1m, got %s", fmtDuration(n.DuplicateWindow), fmtDuration(a.age))
+		}
+	}
+	for _, b := range []struct {
+		key  string
+		size int64
+	}{{"nats.deadletter_max_bytes", n.DeadletterMaxBytes}, {"nats.events_max_bytes", n.EventsMaxBytes}} {
+		if b.size < 1<<20 {
+			ch.bad(b.key, "must be at least 1048576 (1 MiB), got %d", b.size)
+		}
+	}
 	for _, s := range []struct{ key, name string }{{"nats.streams.incidents", n.Streams.Incidents}, {"nats.streams.notices", n.Streams.Notices},
 		{"nats.streams.deadletter", n.Streams.Deadletter}, {"nats.streams.events", n.Streams.Events}} {
 		if s.name == "" || strings.ContainsAny(s.name, " .*>/\\") {
@@ -143,6 +159,9 @@ func (in Intake) validate(ch *checker) {
 	}
 	if in.MaxDeliver < 2 {
 		ch.bad("intake.max_deliver", "must be at least 2, got %d", in.MaxDeliver)
+	}
+	if in.MaxMessageBytes < 1<<10 || in.MaxMessageBytes > 8<<20 {
+		ch.bad("intake.max_message_bytes", "must be 1024 to 8388608 (8 MiB), got %d", in.MaxMessageBytes)
 	}
 	if in.NakDelay < 0 || in.NakDelay > MaxNakDelay {
 		ch.bad("intake.nak_delay", "must be at most %s (the intake's cap on redelivery delays), got %s", fmtDuration(MaxNakDelay), fmtDuration(in.NakDelay))

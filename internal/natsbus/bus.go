@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,13 +32,28 @@ const DefaultDuplicateWindow = time.Hour
 // accepts.
 const minDuplicateWindow = 100 * time.Millisecond
 
-// DefaultMaxPayload is the largest message the embedded server accepts. It is
-// above incident.MaxDocumentBytes so that an oversized incident still reaches
-// intake and is dead-lettered with a reason instead of being refused at
-// publish time with no trace.
+// DefaultMaxPayload is the largest message the embedded server accepts.
+// The streams' own limits are lower: INCIDENTS refuses a message above
+// Options.IncidentMaxBytes to its publisher, with an error naming the
+// maximum.
 const DefaultMaxPayload = 8 << 20
 
-// StreamNames are the names of the four streams of DESIGN §7. An empty field
+// Retention defaults of the DEADLETTER and EVENTS streams, and the default
+// largest incident message. When a stream reaches its size, its oldest
+// messages are dropped.
+const (
+	DefaultDeadletterMaxAge   = 30 * 24 * time.Hour
+	DefaultDeadletterMaxBytes = 1 << 30
+	DefaultEventsMaxAge       = 90 * 24 * time.Hour
+	DefaultEventsMaxBytes     = 1 << 30
+	DefaultIncidentMaxBytes   = 1 << 20
+)
+
+// deadletterHeadroom is what a dead letter may carry beyond the largest
+// incident: the Breach-* headers with the reason.
+const deadletterHeadroom = 64 << 10
+
+// StreamNames are the names of the four streams. An empty field
 // takes the default (StreamIncidents, StreamNotices, ...).
 type StreamNames struct {
 	Incidents  string
@@ -107,9 +124,68 @@ type Options struct {
 	MaxPayload int32
 	// Streams names the streams; empty fields take the defaults.
 	Streams StreamNames
+	// Now is the clock (time.Now), e.g. for when a replaced credential is
+	// revoked.
+	Now func() time.Time
+	// DeadletterMaxAge and DeadletterMaxBytes bound what DEADLETTER keeps
+	// (DefaultDeadletterMaxAge, DefaultDeadletterMaxBytes if zero): dead
+	// letters can hold personal data.
+	DeadletterMaxAge   time.Duration
+	DeadletterMaxBytes int64
+	// EventsMaxAge and EventsMaxBytes bound what EVENTS keeps
+	// (DefaultEventsMaxAge, DefaultEventsMaxBytes if zero).
+	EventsMaxAge   time.Duration
+	EventsMaxBytes int64
+	// IncidentMaxBytes is the largest message INCIDENTS stores
+	// (DefaultIncidentMaxBytes if zero); a larger one is refused to its
+	// publisher. DEADLETTER takes this plus room for the reason.
+	IncidentMaxBytes int32
 }
 
-// Bus is a connection to NATS JetStream with the streams of DESIGN §7 in
+// withRetention fills in the retention defaults and checks them.
+func (o *Options) withRetention() error {
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{{"dead-letter max age", &o.DeadletterMaxAge, DefaultDeadletterMaxAge}, {"events max age", &o.EventsMaxAge, DefaultEventsMaxAge}} {
+		if *d.v < 0 {
+			return fmt.Errorf("%s %s is negative", d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	for _, n := range []struct {
+		name string
+		v    *int64
+		def  int64
+	}{{"dead-letter max bytes", &o.DeadletterMaxBytes, DefaultDeadletterMaxBytes}, {"events max bytes", &o.EventsMaxBytes, DefaultEventsMaxBytes}} {
+		if *n.v < 0 {
+			return fmt.Errorf("%s %d is negative", n.name, *n.v)
+		}
+		if *n.v == 0 {
+			*n.v = n.def
+		}
+	}
+	for _, a := range []struct {
+		name string
+		age  time.Duration
+	}{{"dead-letter max age", o.DeadletterMaxAge}, {"events max age", o.EventsMaxAge}} {
+		if a.age < o.DuplicateWindow {
+			return fmt.Errorf("%s %s is shorter than the duplicate window %s", a.name, a.age, o.DuplicateWindow)
+		}
+	}
+	if o.IncidentMaxBytes < 0 {
+		return fmt.Errorf("incident max bytes %d is negative", o.IncidentMaxBytes)
+	}
+	if o.IncidentMaxBytes == 0 {
+		o.IncidentMaxBytes = DefaultIncidentMaxBytes
+	}
+	return nil
+}
+
+// Bus is a connection to NATS JetStream with the four streams in
 // place, plus the embedded server when there is one.
 type Bus struct {
 	opts      Options
@@ -122,6 +198,7 @@ type Bus struct {
 	log       *logrus.Entry
 	closed    chan struct{}
 	closeOnce sync.Once
+	writes    writeState
 }
 
 // Start runs an embedded server (no URL) or connects to the cluster in
@@ -135,6 +212,9 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 	}
 	if opts.Name == "" {
 		opts.Name = "breach"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if opts.DuplicateWindow < 0 {
 		return nil, fmt.Errorf("start nats: duplicate window %s is negative", opts.DuplicateWindow)
@@ -160,6 +240,9 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 	if err := validPrefix(opts.Prefix); err != nil {
 		return nil, fmt.Errorf("start nats: %w", err)
 	}
+	if err := opts.withRetention(); err != nil {
+		return nil, fmt.Errorf("start nats: %w", err)
+	}
 	b := &Bus{
 		opts:     opts,
 		subjects: Subjects{Prefix: opts.Prefix},
@@ -167,6 +250,7 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 		log:      log.WithField("component", "natsbus"),
 		closed:   make(chan struct{}),
 	}
+	b.writes.key = b.probeSubject
 	var err error
 	if opts.URL == "" {
 		err = b.startEmbedded()
@@ -177,11 +261,14 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 		b.shutdownServer()
 		return nil, err
 	}
-	b.js, err = jetstream.New(b.nc)
+	js, err := jetstream.New(b.nc, jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+		b.writes.record(m.Subject, err)
+	}))
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("start nats: jetstream: %w", err)
 	}
+	b.js = recordingJS{JetStream: js, w: &b.writes}
 	if err := b.ensureStreams(ctx); err != nil {
 		b.Close()
 		return nil, err
@@ -204,6 +291,25 @@ func (b *Bus) startEmbedded() error {
 	if maxPayload < 0 {
 		return fmt.Errorf("start embedded nats: max payload %d is negative", maxPayload)
 	}
+	// A dead letter of the largest incident must fit.
+	maxPayload = max(maxPayload, o.IncidentMaxBytes+deadletterHeadroom)
+	if err := os.MkdirAll(o.StoreDir, 0o700); err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
+	tr, err := loadTrust(o.StoreDir)
+	if err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
+	if err := migrateGlobalAccount(o.StoreDir, tr.accountName()); err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
+	if err := tr.writeRoleCreds(o.StoreDir, b.subjects, b.streams, o.Now()); err != nil {
+		return fmt.Errorf("start embedded nats: credentials: %w", err)
+	}
+	serviceAuth, err := tr.serviceAuth()
+	if err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
+	}
 	sopts := &server.Options{
 		ServerName:         "breach-embedded",
 		JetStream:          true,
@@ -212,6 +318,9 @@ func (b *Bus) startEmbedded() error {
 		MaxPayload:         maxPayload,
 		JetStreamMaxStore:  10 << 30,
 		JetStreamMaxMemory: 256 << 20,
+	}
+	if err := tr.serverOptions(sopts); err != nil {
+		return fmt.Errorf("start embedded nats: %w", err)
 	}
 	if o.Listen == "" {
 		sopts.DontListen = true
@@ -240,12 +349,14 @@ func (b *Bus) startEmbedded() error {
 	if !sopts.DontListen {
 		b.clientURL = srv.ClientURL()
 	}
-	nc, err := nats.Connect("", append(b.commonConnOpts(), nats.InProcessServer(srv))...)
+	nc, err := nats.Connect("", append(b.commonConnOpts(), nats.InProcessServer(srv), serviceAuth)...)
 	if err != nil {
 		return fmt.Errorf("connect to embedded nats: %w", err)
 	}
 	b.nc = nc
-	b.log.WithFields(logrus.Fields{"store_dir": o.StoreDir, "listen": b.clientURL}).Info("embedded NATS JetStream server started")
+	b.log.WithFields(logrus.Fields{"store_dir": o.StoreDir, "listen": b.clientURL,
+		"detector_creds": CredsPath(o.StoreDir, RoleDetector), "operator_creds": CredsPath(o.StoreDir, RoleOperator)}).
+		Info("embedded NATS JetStream server started; clients need a credential (`breach nats creds detector|operator`)")
 	return nil
 }
 
@@ -268,13 +379,37 @@ func (b *Bus) connect() error {
 	}
 	b.nc = nc
 	b.log.WithField("server", nc.ConnectedServerName()).Info("connected to NATS")
+	b.warnIfOverPermitted()
 	return nil
+}
+
+// permissionProbe starts the subject warnIfOverPermitted subscribes to: one
+// outside everything the service needs.
+const permissionProbe = "breach-permission-probe"
+
+// warnIfOverPermitted subscribes to a subject outside the service's prefix
+// and inbox; when the server allows it, the user can read other tenants'
+// traffic and a warning says what to grant instead. One round trip.
+func (b *Bus) warnIfOverPermitted() {
+	sub, err := b.nc.SubscribeSync(permissionProbe + "." + nats.NewInbox()[len(nats.InboxPrefix):])
+	if err != nil {
+		return
+	}
+	defer sub.Unsubscribe()
+	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
+		return
+	}
+	if last := b.nc.LastError(); last != nil && strings.Contains(last.Error(), permissionProbe) {
+		return
+	}
+	b.log.Warn("the NATS user may subscribe beyond the service's prefix and inbox, so a leaked service credential reads other traffic; grant only what `breach nats permissions --role service` prints")
 }
 
 func (b *Bus) commonConnOpts() []nats.Option {
 	log := b.log
 	return []nats.Option{
 		nats.Name(b.opts.Name),
+		nats.CustomInboxPrefix(ServiceInboxPrefix),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.WithError(err).Warn("NATS connection lost")
@@ -284,6 +419,9 @@ func (b *Bus) commonConnOpts() []nats.Option {
 			log.WithField("server", nc.ConnectedServerName()).Info("NATS connection restored")
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			if strings.Contains(err.Error(), permissionProbe) {
+				return // the refusal warnIfOverPermitted hopes for
+			}
 			e := log.WithError(err)
 			if sub != nil {
 				e = e.WithField("subject", sub.Subject)
@@ -322,11 +460,19 @@ func (b *Bus) StreamConfigs() []jetstream.StreamConfig {
 		}
 	}
 	s := b.subjects
+	o := b.opts
+	incidents := mk(b.streams.Incidents, s.AllIncidents(), "breach incidents and revisions", jetstream.LimitsPolicy, dup)
+	incidents.MaxMsgSize = o.IncidentMaxBytes
+	deadletter := mk(b.streams.Deadletter, s.allDeadletter(), "breach messages rejected by a stage, reason in Breach-Error", jetstream.LimitsPolicy, dup)
+	deadletter.MaxAge, deadletter.MaxBytes = o.DeadletterMaxAge, o.DeadletterMaxBytes
+	deadletter.MaxMsgSize = o.IncidentMaxBytes + deadletterHeadroom
+	events := mk(b.streams.Events, s.allEvents(), "breach incident lifecycle events", jetstream.LimitsPolicy, dup)
+	events.MaxAge, events.MaxBytes = o.EventsMaxAge, o.EventsMaxBytes
 	return []jetstream.StreamConfig{
-		mk(b.streams.Incidents, s.AllIncidents(), "breach incidents and revisions", jetstream.LimitsPolicy, dup),
+		incidents,
 		mk(b.streams.Notices, s.allNotices(), "breach notices to send, one per person, channel and version", jetstream.WorkQueuePolicy, b.opts.NoticeDuplicateWindow),
-		mk(b.streams.Deadletter, s.allDeadletter(), "breach messages rejected by a stage, reason in Breach-Error", jetstream.LimitsPolicy, dup),
-		mk(b.streams.Events, s.allEvents(), "breach incident lifecycle events", jetstream.LimitsPolicy, dup),
+		deadletter,
+		events,
 	}
 }
 
@@ -402,7 +548,7 @@ func (b *Bus) shutdownServer() {
 }
 
 // loopbackHostPort splits a listen address and insists the host is a
-// loopback address: the embedded server has no authentication.
+// loopback address: the embedded server is for this machine only.
 func loopbackHostPort(addr string) (string, int, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -417,7 +563,7 @@ func loopbackHostPort(addr string) (string, int, error) {
 	}
 	ip := net.ParseIP(host)
 	if ip == nil || !ip.IsLoopback() {
-		return "", 0, fmt.Errorf("host %q is not a loopback address (the embedded server has no authentication)", host)
+		return "", 0, fmt.Errorf("host %q is not a loopback address (the embedded server is for this machine only; use a cluster URL beyond it)", host)
 	}
 	return host, port, nil
 }

@@ -2,6 +2,8 @@ package natsbus
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -116,22 +118,21 @@ func TestStartIsIdempotentAndKeepsMessages(t *testing.T) {
 }
 
 func TestStartListensAndConnectsByURL(t *testing.T) {
-	emb := start(t, Options{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	dir := t.TempDir()
+	emb := start(t, Options{StoreDir: dir, Listen: "127.0.0.1:0"})
 	url := emb.ClientURL()
 	if !strings.HasPrefix(url, "nats://127.0.0.1:") {
 		t.Fatalf("ClientURL: got %q, want nats://127.0.0.1:<port>", url)
 	}
-	// A second process connecting over TCP finds the same streams; its
-	// create-or-update is a no-op.
-	client := start(t, Options{URL: url + ", " + url})
-	if client.Embedded() || client.ClientURL() != "" {
-		t.Errorf("client Embedded, ClientURL: got %t, %q, want false, \"\"", client.Embedded(), client.ClientURL())
-	}
-	if err := client.Ready(context.Background()); err != nil {
-		t.Fatalf("client Ready: %v", err)
+	// A detector connecting over TCP with its credential publishes an
+	// incident into the embedded server's stream.
+	nc, _ := connectAs(t, url, CredsPath(dir, RoleDetector))
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
 	}
 	inc := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-tcp","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
-	if _, err := PublishIncident(context.Background(), client.JetStream(), client.Subjects(), inc, nil); err != nil {
+	if _, err := PublishIncident(context.Background(), js, emb.Subjects(), inc, nil); err != nil {
 		t.Fatalf("PublishIncident over TCP: %v", err)
 	}
 	if got := streamInfo(t, emb, StreamIncidents).State.Msgs; got != 1 {
@@ -154,6 +155,10 @@ func TestStartRejectsBadOptions(t *testing.T) {
 		{"negative notice window", Options{StoreDir: "x", NoticeDuplicateWindow: -time.Second}, "notice duplicate window -1s is negative"},
 		{"notice window too short", Options{StoreDir: "x", NoticeDuplicateWindow: time.Millisecond}, "duplicate window 1ms is shorter than the 100ms"},
 		{"window too short", Options{StoreDir: "x", DuplicateWindow: 50 * time.Millisecond}, "duplicate window 50ms is shorter"},
+		{"negative dead-letter age", Options{StoreDir: "x", DeadletterMaxAge: -time.Hour}, "dead-letter max age -1h0m0s is negative"},
+		{"negative events size", Options{StoreDir: "x", EventsMaxBytes: -1}, "events max bytes -1 is negative"},
+		{"negative incident size", Options{StoreDir: "x", IncidentMaxBytes: -1}, "incident max bytes -1 is negative"},
+		{"events age under the window", Options{StoreDir: "x", EventsMaxAge: time.Minute}, "events max age 1m0s is shorter than the duplicate window 1h0m0s"},
 		{"cert without key", Options{URL: "nats://127.0.0.1:1", TLSCertFile: "c.pem"}, "both the TLS client certificate and key"},
 		{"missing nkey seed", Options{URL: "nats://127.0.0.1:1", NKeySeedFile: "/nonexistent/seed.nk"}, "nats.nkey_seed_file"},
 		{"creds and nkey", Options{URL: "nats://127.0.0.1:1", CredsFile: "a.creds", NKeySeedFile: "b.nk"}, "not both"},
@@ -307,6 +312,15 @@ func TestPublishIncident(t *testing.T) {
 	ctx := context.Background()
 	raw := `{"schema":"breach.incident/v1","id":"INC-7","revision":2,"title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`
 	in := mustDecode(t, raw)
+	// Junk published first under the id and revision the real document
+	// will claim, with the message ids an attacker can guess.
+	for _, id := range []string{"INC-7/2", "INC-7/2/" + strings.Repeat("0", 32)} {
+		junk := &nats.Msg{Subject: "breach.incident.submit", Data: []byte("junk"), Header: nats.Header{}}
+		junk.Header.Set(jetstream.MsgIDHeader, id)
+		if _, err := b.JetStream().PublishMsg(ctx, junk); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for i, want := range []bool{false, true} {
 		dup, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), in, []byte(raw))
 		if err != nil || dup != want {
@@ -321,8 +335,17 @@ func TestPublishIncident(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Header.Get(jetstream.MsgIDHeader) != "INC-7/2" || string(got.Data) != raw {
-		t.Errorf("stored message: got id %q body %q, want INC-7/2 and the raw bytes", got.Header.Get(jetstream.MsgIDHeader), got.Data)
+	wantID := "INC-7/2/" + sha256Prefix(raw)
+	if got.Header.Get(jetstream.MsgIDHeader) != wantID || string(got.Data) != raw {
+		t.Errorf("stored message: got id %q body %q, want %s and the raw bytes", got.Header.Get(jetstream.MsgIDHeader), got.Data, wantID)
+	}
+	if n := streamInfo(t, b, StreamIncidents).State.Msgs; n != 3 {
+		t.Errorf("INCIDENTS: got %d messages, want 3 (two junk, the real one once)", n)
+	}
+	// Encoded by PublishIncident: the id digests the encoding.
+	enc, _ := json.Marshal(in)
+	if got, want := IncidentMsgID(in, enc), "INC-7/2/"+sha256Prefix(string(enc)); got != want {
+		t.Errorf("IncidentMsgID: got %q, want %q", got, want)
 	}
 
 	errCases := []struct {
@@ -344,6 +367,11 @@ func TestPublishIncident(t *testing.T) {
 			}
 		})
 	}
+}
+
+func sha256Prefix(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
 }
 
 func TestPublishEvent(t *testing.T) {

@@ -86,13 +86,24 @@ func (b *Bus) PublishEvent(ctx context.Context, incidentID, kind string, payload
 	return nil
 }
 
+// IncidentMsgID is the Nats-Msg-Id of one incident revision:
+// "<id>/<revision>/<digest>", the digest being the first 16 bytes of the
+// SHA-256 of raw, the bytes published, in hex. The same document published
+// again is dropped as a duplicate inside the window; a different document
+// claiming the same id and revision is not, so junk published first cannot
+// make the real revision a silent duplicate.
+func IncidentMsgID(in *incident.Incident, raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return in.Key() + "/" + hex.EncodeToString(sum[:16])
+}
+
 // PublishIncident publishes one incident revision to
-// <prefix>.incident.submit with Nats-Msg-Id = in.Key(), and reports whether
-// JetStream dropped it as a duplicate of a message inside the window. raw is
-// the document as submitted; when nil, in is encoded as JSON. in must carry an
-// id (assign one with incident.NewID), and raw, when given, must decode to the
-// same id and revision, or intake would store something other than what the
-// message id promises.
+// <prefix>.incident.submit with Nats-Msg-Id = IncidentMsgID(in, raw), and
+// reports whether JetStream dropped it as a duplicate of a message inside
+// the window. raw is the document as submitted; when nil, in is encoded as
+// JSON. in must carry an id (assign one with incident.NewID), and raw, when
+// given, must decode to the same id and revision, or intake would store
+// something other than what the message id promises.
 func PublishIncident(ctx context.Context, js jetstream.JetStream, subjects Subjects, in *incident.Incident, raw []byte) (dup bool, err error) {
 	if in == nil {
 		return false, errors.New("publish incident: no incident")
@@ -115,7 +126,7 @@ func PublishIncident(ctx context.Context, js jetstream.JetStream, subjects Subje
 		}
 	}
 	msg := &nats.Msg{Subject: subjects.IncidentSubmit(), Data: raw, Header: nats.Header{}}
-	msg.Header.Set(jetstream.MsgIDHeader, in.Key())
+	msg.Header.Set(jetstream.MsgIDHeader, IncidentMsgID(in, raw))
 	ack, err := js.PublishMsg(ctx, msg)
 	if err != nil {
 		return false, fmt.Errorf("publish incident %s: %w", in.Key(), err)

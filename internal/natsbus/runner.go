@@ -261,10 +261,12 @@ func (r *Runner) start(ctx context.Context, cons jetstream.Consumer) (*session, 
 		})
 	}
 	go s.beat(r.cfg.Consumer.AckWait / 3)
+	// A pull that stalls (seen in intake's tests as pauses of exactly the
+	// pull expiry) is renewed after 5s instead of nats.go's default 30s.
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		s.held.add(m)
 		s.work <- m // never blocks: MaxAckPending bounds what the server hands out
-	}, jetstream.PullMaxMessages(max(1, r.cfg.Workers)), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+	}, jetstream.PullMaxMessages(max(1, r.cfg.Workers)), jetstream.PullExpiry(5*time.Second), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 		switch {
 		case errors.Is(err, jetstream.ErrConsumerDeleted), errors.Is(err, jetstream.ErrConsumerNotFound), errors.Is(err, jetstream.ErrNoHeartbeat):
 			select {

@@ -1,7 +1,13 @@
 // Package natsbus runs or connects to NATS JetStream for breach: the embedded
 // server of the default deployment, connections to an external cluster, the
-// streams of DESIGN §7 and the subject names, all under a configurable
-// prefix so several tenants can share a cluster.
+// four streams and the subject names, all under a configurable prefix so
+// several tenants can share a cluster.
+//
+// The embedded server accepts only users signed by its own account: the
+// service connects in-process with a user issued at each start, detectors
+// and the operator CLI with the credential files written under the store
+// directory (RolePermissions says what each may do). Bus.WriteHealth reports
+// stream writes that fail and recovers by itself.
 package natsbus
 
 import (
@@ -9,10 +15,10 @@ import (
 	"strings"
 )
 
-// DefaultPrefix is the subject prefix of DESIGN §7.
+// DefaultPrefix is the default subject prefix.
 const DefaultPrefix = "breach"
 
-// Default stream names of DESIGN §7.
+// Default stream names.
 const (
 	StreamIncidents  = "INCIDENTS"
 	StreamNotices    = "NOTICES"
@@ -20,7 +26,7 @@ const (
 	StreamEvents     = "EVENTS"
 )
 
-// Subjects builds the subject names of DESIGN §7 under one prefix.
+// Subjects builds the subject names under one prefix.
 type Subjects struct {
 	Prefix string // "breach" when empty
 }
