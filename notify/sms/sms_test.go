@@ -705,7 +705,7 @@ func TestDefaults(t *testing.T) {
 	if n.cfg.Timeout != DefaultTimeout {
 		t.Errorf("got timeout %s, want %s", n.cfg.Timeout, DefaultTimeout)
 	}
-	if n.base != nil {
-		t.Errorf("got base URL %v, want Twilio itself", n.base)
+	if base := n.api.BaseURL(); base != nil {
+		t.Errorf("got base URL %v, want Twilio itself", base)
 	}
 }

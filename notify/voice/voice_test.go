@@ -419,8 +419,8 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.RatePerSec() != DefaultRatePerSec || n.st.cfg.Timeout != DefaultTimeout || n.st.base != nil {
-		t.Errorf("got rate %g timeout %s base %v, want %g %s Twilio", n.RatePerSec(), n.st.cfg.Timeout, n.st.base,
+	if n.RatePerSec() != DefaultRatePerSec || n.st.cfg.Timeout != DefaultTimeout || n.st.api.BaseURL() != nil {
+		t.Errorf("got rate %g timeout %s base %v, want %g %s Twilio", n.RatePerSec(), n.st.cfg.Timeout, n.st.api.BaseURL(),
 			DefaultRatePerSec, DefaultTimeout)
 	}
 }
