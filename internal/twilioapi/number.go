@@ -1,8 +1,11 @@
 package twilioapi
 
 import (
+	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/breach-notify/breach/notify"
 )
 
 // e164Re is ITU-T E.164: "+", a country code not starting with 0, at most
@@ -24,4 +27,27 @@ func NormalizeNumber(s string) (string, bool) {
 		return r
 	}, strings.TrimSpace(s))
 	return s, IsE164(s)
+}
+
+// CodeInvalidNumber is the notify.DeliveryError code of a recipient
+// number that is not E.164; nothing was sent.
+const CodeInvalidNumber = "invalid-e164"
+
+// Recipient returns the normalised E.164 number of m.To, or a permanent
+// *notify.DeliveryError: for a nil message, for an empty number (wrapping
+// notify.ErrNoAddress), or for a number that is not E.164
+// (CodeInvalidNumber, wrapping ErrInvalidNumber). The errors do not carry
+// the number.
+func Recipient(m *notify.Message) (string, error) {
+	if m == nil {
+		return "", notify.Permanent("", "no message", errors.New("nil message"))
+	}
+	if strings.TrimSpace(m.To) == "" {
+		return "", notify.Permanent("", "no phone number", notify.ErrNoAddress)
+	}
+	to, ok := NormalizeNumber(m.To)
+	if !ok {
+		return "", notify.Permanent(CodeInvalidNumber, "recipient number is not in E.164 form", ErrInvalidNumber)
+	}
+	return to, nil
 }

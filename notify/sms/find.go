@@ -2,7 +2,6 @@ package sms
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -30,12 +29,9 @@ const FindPageSize = 50
 // unless the number is malformed) and, like Notify's, carry no number,
 // text or token.
 func (n *Notifier) FindSent(ctx context.Context, m *notify.Message, since time.Time) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	to, ok := twilioapi.NormalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent(CodeInvalidNumber, "recipient number is not in E.164 form", ErrInvalidNumber)
+	to, err := twilioapi.Recipient(m)
+	if err != nil {
+		return "", err
 	}
 	p := (&api.ListMessageParams{}).SetTo(to).SetPageSize(FindPageSize)
 	if n.cfg.From != "" {

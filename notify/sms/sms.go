@@ -46,7 +46,7 @@ import (
 const (
 	// CodeInvalidNumber: the recipient number is not E.164; nothing was
 	// sent.
-	CodeInvalidNumber = "invalid-e164"
+	CodeInvalidNumber = twilioapi.CodeInvalidNumber
 	// CodeAmbiguousTimeout: the request was sent and no reply came within
 	// Config.Timeout (or the context ended). The SMS may have gone.
 	CodeAmbiguousTimeout = "ambiguous-timeout"
@@ -190,15 +190,9 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error
 }
 
 func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	if strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no phone number", notify.ErrNoAddress)
-	}
-	to, ok := twilioapi.NormalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent(CodeInvalidNumber, "recipient number is not in E.164 form", ErrInvalidNumber)
+	to, err := twilioapi.Recipient(m)
+	if err != nil {
+		return "", err
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return "", notify.Permanent("", "empty message text", errors.New("empty sms body"))

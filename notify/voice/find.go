@@ -2,7 +2,6 @@ package voice
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -27,12 +26,9 @@ var _ notify.Reconciler = (*Notifier)(nil)
 // *notify.DeliveryError values (permanent for a malformed number) without
 // the number or the token.
 func (n *Notifier) FindSent(ctx context.Context, m *notify.Message, since time.Time) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	to, ok := twilioapi.NormalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent("invalid-e164", "recipient number is not in E.164 form", ErrInvalidNumber)
+	to, err := twilioapi.Recipient(m)
+	if err != nil {
+		return "", err
 	}
 	p := (&api.ListCallParams{}).SetTo(to).SetFrom(n.st.cfg.From).SetPageSize(FindPageSize)
 	page, out, err := twilioapi.Do(ctx, n.st.api, func(svc *api.ApiService) (*api.ListCallResponse, error) {

@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -155,15 +154,9 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error
 }
 
 func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	if strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no phone number", notify.ErrNoAddress)
-	}
-	to, ok := twilioapi.NormalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent("invalid-e164", "recipient number is not in E.164 form", ErrInvalidNumber)
+	to, err := twilioapi.Recipient(m)
+	if err != nil {
+		return "", err
 	}
 	twiml, err := TwiML(m.Text, n.VoiceFor(m.Locale))
 	if err != nil {
