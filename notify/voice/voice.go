@@ -110,9 +110,7 @@ func New(cfg Config, token Secret, log *logrus.Entry, opts ...Option) (*Notifier
 	for _, o := range opts {
 		o(n)
 	}
-	if n.transport == nil {
-		n.transport = http.DefaultTransport.(*http.Transport).Clone()
-	}
+	// A nil transport is a clone of http.DefaultTransport.
 	client, err := twilioapi.New(twilioapi.Config{AccountSID: cfg.AccountSID, AuthToken: tok, BaseURL: cfg.BaseURL,
 		Timeout: cfg.Timeout, Transport: n.transport})
 	if err != nil {
