@@ -2,6 +2,7 @@ package twiliotest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -280,5 +281,59 @@ func TestListsWhatWasCreated(t *testing.T) {
 	}
 	if got := s.Created(); got != 4 {
 		t.Errorf("got %d created, want 4 (a refused message is not created)", got)
+	}
+}
+
+func TestAssertKeys(t *testing.T) {
+	tests := []struct {
+		name   string
+		err    error
+		keys   []string
+		ok     bool
+		failed int
+	}{
+		{"valid and nil", nil, nil, true, 0},
+		{"valid but an error", errors.New("channels.sms.from: is required"), nil, false, 1},
+		{"invalid but nil", nil, []string{"channels.sms.from"}, false, 1},
+		{"every key named", errors.New("channels.sms.from: is required\nchannels.sms.timeout: must not be negative"),
+			[]string{"channels.sms.from", "channels.sms.timeout"}, true, 0},
+		{"one key missing", errors.New("channels.sms.from: is required"),
+			[]string{"channels.sms.from", "channels.sms.timeout"}, false, 1},
+		{"key without its colon", errors.New("see channels.sms.from"), []string{"channels.sms.from"}, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{TB: t}
+			if got := AssertKeys(rec, tt.err, tt.keys); got != tt.ok {
+				t.Errorf("got %v, want %v", got, tt.ok)
+			}
+			if len(rec.errs) != tt.failed {
+				t.Errorf("got failures %q, want %d", rec.errs, tt.failed)
+			}
+		})
+	}
+}
+
+func TestRefusalsAreScripted(t *testing.T) {
+	for _, r := range Refusals {
+		t.Run(r.Name, func(t *testing.T) {
+			s := New(t, sid, token)
+			s.Fail(to, r.Failure)
+			_, err := client(s, sid, token).CreateMessage((&api.CreateMessageParams{}).SetTo(to).SetFrom(from).SetBody("x"))
+			status := 0
+			var te *tclient.TwilioRestError
+			if errors.As(err, &te) {
+				status = te.Status
+			}
+			if r.Failure.Code != 0 && (te == nil || te.Code != r.Failure.Code || status != r.Failure.Status) {
+				t.Errorf("got %v, want Twilio's error %d (http %d)", err, r.Failure.Code, r.Failure.Status)
+			}
+			if r.Failure.Code == 0 && (err == nil || te != nil) {
+				t.Errorf("got %v, want a reply that is not a Twilio error document", err)
+			}
+			if want := r.Failure.Status >= 400 && r.Failure.Status < 500 && r.Failure.Status != 429; r.Permanent != want {
+				t.Errorf("got permanent %v for http %d, want %v", r.Permanent, r.Failure.Status, want)
+			}
+		})
 	}
 }

@@ -272,24 +272,17 @@ func TestSentThenDeliveredThroughTheCallback(t *testing.T) {
 // description, for each refusal the fake scripts with Twilio's error
 // document.
 func TestNotifyAgainstTheFakeTwilio(t *testing.T) {
-	tests := []struct {
-		name      string
-		failure   twiliotest.Failure
-		permanent bool
-		code      string
-		kind      error
-	}{
-		{"21211 invalid number", twiliotest.InvalidNumber, true, "21211", ErrInvalidNumber},
-		{"21610 unsubscribed", twiliotest.Unsubscribed, true, "21610", ErrUnsubscribed},
-		{"21614 not mobile", twiliotest.NotMobile, true, "21614", ErrRejected},
-		{"20429 too many requests", twiliotest.TooManyRequests, false, "20429", ErrThrottled},
-		{"500 server error", twiliotest.ServerError, false, "20500", ErrServer},
-		{"503 page", twiliotest.Unavailable, false, "http-503", ErrServer},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	// kinds are the sentinels of the refusals, by Twilio code.
+	kinds := map[int]error{21211: ErrInvalidNumber, 21610: ErrUnsubscribed, 21614: ErrRejected, 20429: ErrThrottled,
+		20500: ErrServer, 0: ErrServer}
+	for _, tt := range twiliotest.Refusals {
+		t.Run(tt.Name, func(t *testing.T) {
+			kind, ok := kinds[tt.Failure.Code]
+			if !ok {
+				t.Fatalf("no sentinel for Twilio code %d", tt.Failure.Code)
+			}
 			api := twiliotest.New(t, testSID, testToken)
-			api.Fail(testTo, tt.failure)
+			api.Fail(testTo, tt.Failure)
 			log := notifytest.NewLog()
 			n, err := New(Config{AccountSID: testSID, AuthToken: config.NewSecret(testToken), From: testFrom,
 				StatusCallback: publicURL, BaseURL: api.URL}, log.Entry)
@@ -298,8 +291,8 @@ func TestNotifyAgainstTheFakeTwilio(t *testing.T) {
 			}
 			_, err = n.Notify(t.Context(), message(testTo))
 			var de *notify.DeliveryError
-			if !errors.As(err, &de) || de.Permanent != tt.permanent || de.Code != tt.code || !errors.Is(err, tt.kind) {
-				t.Errorf("got %v, want permanent %v code %q wrapping %v", err, tt.permanent, tt.code, tt.kind)
+			if !errors.As(err, &de) || de.Permanent != tt.Permanent || de.Code != tt.Code || !errors.Is(err, kind) {
+				t.Errorf("got %v, want permanent %v code %q wrapping %v", err, tt.Permanent, tt.Code, kind)
 			}
 			if got := len(api.Requests()); got != 1 {
 				t.Errorf("got %d requests, want 1", got)

@@ -3,14 +3,13 @@ package sms
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/twilioapi"
 )
 
 // Defaults and limits applied by New.
@@ -24,12 +23,7 @@ const (
 )
 
 var (
-	accountSIDRe = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
 	serviceSIDRe = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
-	alnumRe      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
-	// e164Re is ITU-T E.164: "+", a country code not starting with 0, at
-	// most 15 digits in all (7 at least: the shortest numbering plans).
-	e164Re = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	// shortCodeRe is a carrier short code used as a sender.
 	shortCodeRe = regexp.MustCompile(`^[0-9]{3,8}$`)
 	// senderIDRe is an alphanumeric sender ID: up to 11 letters, digits
@@ -83,19 +77,11 @@ func (cfg Config) withDefaults() (Config, error) {
 		errs = append(errs, fmt.Errorf("channels.sms.%s: %s", key, fmt.Sprintf(format, args...)))
 	}
 	cfg.AccountSID = strings.TrimSpace(cfg.AccountSID)
-	switch {
-	case cfg.AccountSID == "":
-		bad("account_sid", "is required")
-	case !accountSIDRe.MatchString(cfg.AccountSID):
-		bad("account_sid", "must be AC followed by 32 hexadecimal digits")
+	if err := twilioapi.CheckAccountSID(cfg.AccountSID); err != nil {
+		bad("account_sid", "%v", err)
 	}
-	switch {
-	case !cfg.AuthToken.IsSet():
-		bad("auth_token_file", "is required")
-	case !alnumRe.MatchString(cfg.AuthToken.Reveal()):
-		// The twilio client refuses such a token (code 21224) on every
-		// request; say so now. Never print it.
-		bad("auth_token_file", "must hold letters and digits only (check for stray whitespace or quotes)")
+	if err := twilioapi.CheckAuthToken(cfg.AuthToken.Reveal()); err != nil {
+		bad("auth_token_file", "%v", err)
 	}
 	cfg.From = strings.TrimSpace(cfg.From)
 	cfg.MessagingServiceSID = strings.TrimSpace(cfg.MessagingServiceSID)
@@ -109,7 +95,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		bad("messaging_service_sid", "must be MG followed by 32 hexadecimal digits")
 	}
 	if cfg.StatusCallback != "" {
-		if err := checkURL(cfg.StatusCallback, false); err != nil {
+		if err := twilioapi.CheckURL(cfg.StatusCallback, twilioapi.URLRules{}); err != nil {
 			bad("status_callback", "%v", err)
 		}
 	}
@@ -121,7 +107,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		bad("validity_period", "must be whole seconds, got %s", cfg.ValidityPeriod)
 	}
 	if cfg.BaseURL != "" {
-		if err := checkURL(cfg.BaseURL, true); err != nil {
+		if err := twilioapi.CheckURL(cfg.BaseURL, twilioapi.URLRules{Credentials: true}); err != nil {
 			bad("base_url", "%v", err)
 		}
 	}
@@ -138,52 +124,10 @@ func (cfg Config) withDefaults() (Config, error) {
 func validSender(s string) bool {
 	switch {
 	case strings.HasPrefix(s, "+"):
-		return e164Re.MatchString(s)
+		return twilioapi.IsE164(s)
 	case shortCodeRe.MatchString(s):
 		return true
 	default:
 		return senderIDRe.MatchString(s) && hasLetter.MatchString(s) && strings.TrimSpace(s) == s
 	}
-}
-
-// checkURL checks an absolute http(s) URL. With credentials set, plain
-// http is allowed to loopback hosts only: the auth token travels in every
-// request.
-func checkURL(raw string, credentials bool) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return errors.New("must be an absolute http or https URL")
-	}
-	if u.User != nil {
-		return errors.New("must not carry a user name or password")
-	}
-	if u.RawQuery != "" && credentials {
-		return errors.New("must not have a query")
-	}
-	if credentials && u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return errors.New("http would send the auth token in clear text to a remote host; use https")
-	}
-	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// normalizeNumber strips the visual separators people type in phone
-// numbers (spaces, dashes, dots, parentheses) and reports whether what
-// remains is E.164.
-func normalizeNumber(s string) (string, bool) {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '.', '(', ')', '\u00a0':
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	return s, e164Re.MatchString(s)
 }

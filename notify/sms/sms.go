@@ -27,22 +27,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptrace"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
-	tclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/twilioapi"
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -51,7 +46,7 @@ import (
 const (
 	// CodeInvalidNumber: the recipient number is not E.164; nothing was
 	// sent.
-	CodeInvalidNumber = "invalid-e164"
+	CodeInvalidNumber = twilioapi.CodeInvalidNumber
 	// CodeAmbiguousTimeout: the request was sent and no reply came within
 	// Config.Timeout (or the context ended). The SMS may have gone.
 	CodeAmbiguousTimeout = "ambiguous-timeout"
@@ -69,7 +64,7 @@ const (
 var (
 	// ErrInvalidNumber: the recipient number is malformed (refused here)
 	// or invalid for Twilio (21211).
-	ErrInvalidNumber = errors.New("invalid recipient number")
+	ErrInvalidNumber = twilioapi.ErrInvalidNumber
 	// ErrUnsubscribed: the recipient replied STOP to this sender (21610);
 	// no SMS can reach them from it until they reply START.
 	ErrUnsubscribed = errors.New("recipient unsubscribed from sms")
@@ -77,18 +72,18 @@ var (
 	// content (any other 4xx).
 	ErrRejected = errors.New("twilio rejected the message")
 	// ErrThrottled: too many requests (HTTP 429, code 20429).
-	ErrThrottled = errors.New("twilio throttled the request")
+	ErrThrottled = twilioapi.ErrThrottled
 	// ErrServer: Twilio answered 5xx or something that is not the API.
-	ErrServer = errors.New("twilio server error")
+	ErrServer = twilioapi.ErrServer
 	// ErrAuth: Twilio refused the credentials or the account (a
 	// configuration problem, logged once).
-	ErrAuth = errors.New("twilio refused the credentials")
+	ErrAuth = twilioapi.ErrAuth
 	// ErrConnection: Twilio could not be reached, nothing was sent.
-	ErrConnection = errors.New("cannot connect to twilio")
+	ErrConnection = twilioapi.ErrConnection
 	// ErrTimeout: Twilio did not answer within Config.Timeout.
-	ErrTimeout = errors.New("twilio timed out")
+	ErrTimeout = twilioapi.ErrTimeout
 	// ErrCanceled: the context ended before a reply.
-	ErrCanceled = errors.New("sms request cancelled")
+	ErrCanceled = twilioapi.ErrCanceled
 	// ErrAmbiguous: the request reached Twilio, its outcome is unknown,
 	// and a retry can duplicate the SMS. Always wrapped together with
 	// ErrTimeout, ErrCanceled, ErrConnection or ErrServer.
@@ -97,24 +92,7 @@ var (
 
 // APIError is a refusal by the Twilio API, reduced to its codes: Twilio's
 // message text is dropped because it can echo the phone number.
-type APIError struct {
-	// HTTPStatus is the HTTP status of the reply.
-	HTTPStatus int
-	// Code is Twilio's error code (https://www.twilio.com/docs/api/errors),
-	// 0 when the reply was not a Twilio error document.
-	Code int
-	kind error
-}
-
-func (e *APIError) Error() string {
-	if e.Code == 0 {
-		return fmt.Sprintf("twilio http %d", e.HTTPStatus)
-	}
-	return fmt.Sprintf("twilio error %d (http %d)", e.Code, e.HTTPStatus)
-}
-
-// Unwrap returns the sentinel describing the class of refusal.
-func (e *APIError) Unwrap() error { return e.kind }
+type APIError = twilioapi.APIError
 
 // IsAmbiguous reports whether err says the SMS may have been sent although
 // Notify failed (CodeAmbiguous…): a retry can duplicate it.
@@ -123,13 +101,12 @@ func IsAmbiguous(err error) bool { return errors.Is(err, ErrAmbiguous) }
 // Notifier sends notices by SMS through Twilio. It is safe for concurrent
 // use; the campaign engine bounds concurrency and rate.
 type Notifier struct {
-	// cfg is a pointer so that fmt's %v of a Notifier shows an address:
-	// fmt cannot call config.Secret's Format through an unexported field
-	// and would print the token.
-	cfg       *Config
-	log       *logrus.Entry
-	transport http.RoundTripper
-	base      *url.URL // nil: Twilio itself
+	// cfg and api are pointers so that fmt's %v of a Notifier shows
+	// addresses: fmt cannot call config.Secret's Format through an
+	// unexported field and would print the token.
+	cfg *Config
+	api *twilioapi.Client
+	log *logrus.Entry
 
 	sent, failed, ambiguous atomic.Int64
 
@@ -159,16 +136,12 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 	if log == nil {
 		log = logging.Discard()
 	}
-	n := &Notifier{
-		cfg: &cfg,
-		log: log.WithField("channel", "sms"),
-	}
-	n.alerts = notify.NewAlerts(n.log, isSenderAlert)
+	var transport http.RoundTripper
 	switch {
 	case cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil:
-		n.transport = cfg.HTTPClient.Transport
+		transport = cfg.HTTPClient.Transport
 	case cfg.HTTPClient != nil:
-		n.transport = http.DefaultTransport
+		transport = http.DefaultTransport
 	default:
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		// Keep warm connections for the campaign's concurrent workers.
@@ -177,11 +150,17 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 		// written on a connection the server is closing fails after it
 		// was sent, which counts as ambiguous.
 		t.IdleConnTimeout = 30 * time.Second
-		n.transport = t
+		transport = t
 	}
-	if cfg.BaseURL != "" {
-		n.base, _ = url.Parse(cfg.BaseURL) // checked by withDefaults
-		n.log = n.log.WithField("twilio_base_url", n.base.Scheme+"://"+n.base.Host)
+	client, err := twilioapi.New(twilioapi.Config{AccountSID: cfg.AccountSID, AuthToken: cfg.AuthToken.Reveal(),
+		BaseURL: cfg.BaseURL, Timeout: cfg.Timeout, Transport: transport})
+	if err != nil {
+		return nil, fmt.Errorf("channels.sms: %w", err)
+	}
+	n := &Notifier{cfg: &cfg, api: client, log: log.WithField("channel", "sms")}
+	n.alerts = notify.NewAlerts(n.log, isSenderAlert)
+	if base := client.BaseURL(); base != nil {
+		n.log = n.log.WithField("twilio_base_url", base.Scheme+"://"+base.Host)
 		n.log.Warn("SMS go to channels.sms.base_url instead of Twilio")
 	}
 	return n, nil
@@ -211,15 +190,9 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error
 }
 
 func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	if strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no phone number", notify.ErrNoAddress)
-	}
-	to, ok := normalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent(CodeInvalidNumber, "recipient number is not in E.164 form", ErrInvalidNumber)
+	to, err := twilioapi.Recipient(m)
+	if err != nil {
+		return "", err
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return "", notify.Permanent("", "empty message text", errors.New("empty sms body"))
@@ -242,34 +215,31 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		p.SetValidityPeriod(int(n.cfg.ValidityPeriod / time.Second))
 	}
 
-	callCtx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
-	defer cancel()
-	svc, c := n.service(callCtx)
-	msg, err := svc.CreateMessage(p)
-	c.finish()
-
+	msg, out, err := twilioapi.Do(ctx, n.api, func(svc *api.ApiService) (*api.ApiV2010Message, error) {
+		return svc.CreateMessage(p)
+	})
 	if err != nil {
-		return "", n.classify(ctx, callCtx, m, c, err)
+		return "", n.classify(ctx, m, out, err)
 	}
-	if c.status < 200 || c.status > 299 {
+	if out.Status < 200 || out.Status > 299 {
 		// twilio-go passes 3xx through as success; a redirect is not the
 		// API accepting the message (a wrong base_url, a captive proxy).
-		n.alert("unexpected", logrus.Fields{"http_status": c.status},
+		n.alert("unexpected", logrus.Fields{"http_status": out.Status},
 			"unexpected redirect instead of the twilio api: check channels.sms.base_url; SMS are retried")
-		return "", notify.Temporary("http-"+strconv.Itoa(c.status), "unexpected reply from twilio",
-			&APIError{HTTPStatus: c.status, kind: ErrServer})
+		return "", notify.Temporary(twilioapi.Code(out.Status, 0), "unexpected reply from twilio",
+			twilioapi.NewAPIError(out.Status, 0, ErrServer))
 	}
 	if msg == nil || msg.Sid == nil || *msg.Sid == "" {
 		return "", n.ambiguousFailure(m, CodeAmbiguousReply,
 			"twilio accepted the request but returned no message sid", ErrServer)
 	}
 	if msg.Status != nil && *msg.Status == "failed" {
-		code := ""
+		code, scode := 0, ""
 		if msg.ErrorCode != nil {
-			code = strconv.Itoa(*msg.ErrorCode)
+			code, scode = *msg.ErrorCode, strconv.Itoa(*msg.ErrorCode)
 		}
-		return "", notify.Permanent(code, "twilio reports the message failed",
-			&APIError{HTTPStatus: c.status, Code: atoi(code), kind: ErrRejected})
+		return "", notify.Permanent(scode, "twilio reports the message failed",
+			twilioapi.NewAPIError(out.Status, code, ErrRejected))
 	}
 	if n.alerts.Active() {
 		n.recovered()
@@ -282,63 +252,41 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	return *msg.Sid, nil
 }
 
-// service returns a Twilio API client for one request bound to ctx, and
-// the transport recording that request.
-func (n *Notifier) service(ctx context.Context) (*api.ApiService, *call) {
-	c := &call{ctx: ctx, next: n.transport, base: n.base}
-	// Credentials are built per request so that the token stays a
-	// config.Secret (printing as <secret>) in the Notifier.
-	tc := &tclient.Client{Credentials: tclient.NewCredentials(n.cfg.AccountSID, n.cfg.AuthToken.Reveal()), HTTPClient: &http.Client{
-		Transport: c,
-		// A redirect is not the Twilio API: do not follow it.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
-	tc.SetAccountSid(n.cfg.AccountSID)
-	// Edge and Region are left empty on purpose: TWILIO_EDGE/TWILIO_REGION
-	// from the environment would silently move the traffic.
-	return api.NewApiService(&tclient.RequestHandler{Client: tc}), c
-}
-
 // classify turns a CreateMessage error into a notify.DeliveryError.
-func (n *Notifier) classify(ctx, callCtx context.Context, m *notify.Message, c *call, err error) error {
-	var te *tclient.TwilioRestError
-	if errors.As(err, &te) {
-		status := te.Status
-		if status == 0 {
-			status = c.status
-		}
-		if status == 0 && (te.Code == 21222 || te.Code == 21224) {
+func (n *Notifier) classify(ctx context.Context, m *notify.Message, out twilioapi.Outcome, err error) error {
+	if status, code, moreInfo, restErr := twilioapi.Reply(out, err); restErr {
+		if status == 0 && (code == 21222 || code == 21224) {
 			// Refused by twilio-go itself before sending (New checks the
 			// characters, so this is not expected).
-			n.alert("auth", logrus.Fields{"twilio_code": te.Code},
+			n.alert("auth", logrus.Fields{"twilio_code": code},
 				"twilio client refused the credentials: check channels.sms.account_sid and auth_token_file; no SMS can be sent until it is fixed")
-			return notify.Temporary(strconv.Itoa(te.Code), "twilio credentials are malformed",
-				&APIError{Code: te.Code, kind: ErrAuth})
+			return notify.Temporary(strconv.Itoa(code), "twilio credentials are malformed",
+				twilioapi.NewAPIError(0, code, ErrAuth))
 		}
-		return n.refusal(status, te.Code, te.MoreInfo)
+		return n.refusal(status, code, moreInfo)
 	}
-	if c.status >= 200 && c.status < 300 {
+	if out.Status >= 200 && out.Status < 300 {
 		// Accepted, but the reply body could not be read or decoded.
 		cause := ErrServer
-		if isTimeout(err) || callCtx.Err() != nil {
+		if twilioapi.IsTimeout(err) || out.Expired {
 			cause = ErrTimeout
 		}
 		return n.ambiguousFailure(m, CodeAmbiguousReply, "twilio accepted the request but its reply was unreadable", cause)
 	}
-	if c.status != 0 {
+	if out.Status != 0 {
 		// An error status without a Twilio error document: a proxy, a
 		// load balancer or a wrong base URL answered.
-		return n.refusal(c.status, 0, "")
+		return n.refusal(out.Status, 0, "")
 	}
 	// No reply at all.
 	cause := ErrConnection
 	switch {
 	case ctx.Err() != nil:
 		cause = ErrCanceled
-	case callCtx.Err() != nil || isTimeout(err):
+	case out.Expired || twilioapi.IsTimeout(err):
 		cause = ErrTimeout
 	}
-	if c.wrote.Load() {
+	if out.Wrote {
 		code, reason := CodeAmbiguousConnection, "connection to twilio lost after the request was sent"
 		if cause != ErrConnection {
 			code, reason = CodeAmbiguousTimeout, "no reply from twilio after the request was sent"
@@ -356,86 +304,62 @@ func (n *Notifier) classify(ctx, callCtx context.Context, m *notify.Message, c *
 		return notify.Temporary("", "twilio timed out before the request was sent", ErrTimeout)
 	}
 	fields := logrus.Fields{}
-	if detail := netDetail(err); detail != "" {
+	if detail := twilioapi.NetDetail(err); detail != "" {
 		fields["error"] = detail
 	}
 	n.alert("connect", fields, "cannot connect to twilio; SMS are retried")
 	return notify.Temporary("", "cannot connect to twilio", ErrConnection)
 }
 
-// refusal classifies an error reply by HTTP status and Twilio code.
+// refusal classifies an error reply by HTTP status and Twilio code, and
+// raises the alert of a configuration problem.
 func (n *Notifier) refusal(status, code int, moreInfo string) error {
-	scode := ""
-	if code != 0 {
-		scode = strconv.Itoa(code)
-	} else if status != 0 {
-		scode = "http-" + strconv.Itoa(status)
-	}
-	apiErr := func(kind error) *APIError { return &APIError{HTTPStatus: status, Code: code, kind: kind} }
-	alertFields := logrus.Fields{"twilio_code": code, "http_status": status}
+	class, err := refusals.Failure(status, code)
+	fields := logrus.Fields{"twilio_code": code, "http_status": status}
 	if moreInfo != "" && strings.HasPrefix(moreInfo, "https://www.twilio.com/") {
-		alertFields["more_info"] = moreInfo
+		fields["more_info"] = moreInfo
 	}
-
 	switch {
-	case code == 20429 || status == http.StatusTooManyRequests:
-		return notify.Temporary(scode, "twilio throttled the request", apiErr(ErrThrottled))
-	case status >= 500:
-		return notify.Temporary(scode, "twilio server error", apiErr(ErrServer))
-	case code == 20003 || status == http.StatusUnauthorized:
-		n.alert("auth", alertFields,
+	case class == twilioapi.BadCredentials:
+		n.alert("auth", fields,
 			"twilio refused the credentials: check channels.sms.account_sid and auth_token_file; no SMS can be sent until it is fixed")
-		return notify.Temporary(scode, "twilio refused the credentials", apiErr(ErrAuth))
-	case code == 20005 || code == 20404 || status == http.StatusForbidden || status == http.StatusNotFound ||
-		status == http.StatusMethodNotAllowed:
-		n.alert("account", alertFields,
+	case class == twilioapi.BadAccount:
+		n.alert("account", fields,
 			"twilio refused the account or the endpoint: check channels.sms.account_sid (suspended or closed account?) and base_url; SMS are retried")
-		return notify.Temporary(scode, "twilio refused the account or endpoint", apiErr(ErrAuth))
-	case status >= 400 && code == 0:
+	case class == twilioapi.Unexpected && status >= 400:
 		// Not a Twilio error document: not evidence against the number.
-		n.alert("unexpected", alertFields, "unexpected error reply instead of the twilio api; SMS are retried")
-		return notify.Temporary(scode, "unexpected reply from twilio", apiErr(ErrServer))
-	case status >= 400 || code != 0:
-		reason, known := permanentReasons[code]
-		if !known {
-			reason = "twilio rejected the message"
-		}
-		kind := ErrRejected
-		switch code {
-		case 21211:
-			kind = ErrInvalidNumber
-		case 21610:
-			kind = ErrUnsubscribed
-		}
-		if senderProblems[code] {
-			// Not about this person: every SMS to such destinations fails
-			// until the configuration changes. Say so once.
-			n.alert("sender-"+scode, alertFields,
-				"twilio refused the sender or destination region: check channels.sms.from, messaging_service_sid and the account's geographic permissions")
-		}
-		return notify.Permanent(scode, reason, apiErr(kind))
-	default:
-		return notify.Temporary(scode, "unexpected reply from twilio", apiErr(ErrServer))
+		n.alert("unexpected", fields, "unexpected error reply instead of the twilio api; SMS are retried")
+	case class == twilioapi.Refused && senderProblems[code]:
+		// Not about this person: every SMS to such destinations fails
+		// until the configuration changes. Say so once.
+		n.alert("sender-"+twilioapi.Code(status, code), fields,
+			"twilio refused the sender or destination region: check channels.sms.from, messaging_service_sid and the account's geographic permissions")
 	}
+	return err
 }
 
-// permanentReasons describes the Twilio codes that refuse one message for
-// good, in words free of personal data.
-var permanentReasons = map[int]string{
-	21211: "invalid recipient number",
-	21408: "sending to this region is not enabled for the account",
-	21602: "message body is required",
-	21606: "sender cannot send to this destination",
-	21608: "trial account cannot send to an unverified number",
-	21610: "recipient unsubscribed (replied STOP)",
-	21612: "recipient cannot be reached from this sender",
-	21614: "recipient number is not a mobile number",
-	21617: "message body exceeds 1600 characters",
-	21635: "recipient number is a landline",
-	21212: "invalid sender number",
-	21659: "sender is not a twilio number of this account",
-	21660: "sender does not belong to the account",
-	21703: "messaging service has no sender for this destination",
+// refusals words the Twilio codes that refuse one message for good, in
+// words free of personal data.
+var refusals = twilioapi.Refusals{
+	Default:  "twilio rejected the message",
+	Kinds:    map[int]error{21211: ErrInvalidNumber, 21610: ErrUnsubscribed},
+	Rejected: ErrRejected,
+	Reasons: map[int]string{
+		21211: "invalid recipient number",
+		21408: "sending to this region is not enabled for the account",
+		21602: "message body is required",
+		21606: "sender cannot send to this destination",
+		21608: "trial account cannot send to an unverified number",
+		21610: "recipient unsubscribed (replied STOP)",
+		21612: "recipient cannot be reached from this sender",
+		21614: "recipient number is not a mobile number",
+		21617: "message body exceeds 1600 characters",
+		21635: "recipient number is a landline",
+		21212: "invalid sender number",
+		21659: "sender is not a twilio number of this account",
+		21660: "sender does not belong to the account",
+		21703: "messaging service has no sender for this destination",
+	},
 }
 
 // senderProblems are refusals caused by the configuration, not by the
@@ -448,81 +372,6 @@ func (n *Notifier) ambiguousFailure(m *notify.Message, code, reason string, caus
 	n.log.WithFields(logrus.Fields{"notice": m.Key, "code": code}).
 		Warn("the SMS may have been sent although twilio gave no usable reply; a retry can send it twice")
 	return notify.Temporary(code, reason+"; the sms may have been sent", fmt.Errorf("%w: %w", ErrAmbiguous, cause))
-}
-
-// call is the transport of one CreateMessage request: it carries the
-// Notify context (twilio-go has none), rewrites the base URL, and records
-// whether the request was written and which status came back.
-type call struct {
-	ctx  context.Context
-	next http.RoundTripper
-	base *url.URL
-
-	wrote  atomic.Bool
-	mu     sync.Mutex
-	status int
-	resp   *http.Response
-}
-
-func (c *call) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := httptrace.WithClientTrace(c.ctx, &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				c.wrote.Store(true)
-			}
-		},
-	})
-	r := req.Clone(ctx)
-	if c.base != nil {
-		r.URL.Scheme, r.URL.Host = c.base.Scheme, c.base.Host
-		r.URL.Path = strings.TrimSuffix(c.base.Path, "/") + r.URL.Path
-		r.URL.RawPath = ""
-		r.Host = ""
-	}
-	resp, err := c.next.RoundTrip(r)
-	if resp != nil {
-		c.mu.Lock()
-		c.status, c.resp = resp.StatusCode, resp
-		c.mu.Unlock()
-	}
-	return resp, err
-}
-
-// finish closes the reply body: twilio-go leaves it open after an error
-// reply. Draining a little first keeps the connection reusable.
-func (c *call) finish() {
-	c.mu.Lock()
-	resp := c.resp
-	c.mu.Unlock()
-	if resp == nil || resp.Body == nil {
-		return
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
-// netDetail describes a network error without the request URL, e.g.
-// "dial tcp 127.0.0.1:443: connect: connection refused".
-func netDetail(err error) string {
-	var op *net.OpError
-	if errors.As(err, &op) {
-		return op.Error()
-	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return dns.Error()
-	}
-	return ""
-}
-
-func atoi(s string) int {
-	i, _ := strconv.Atoi(s)
-	return i
 }
 
 // alert logs a configuration or connectivity problem once, until a message

@@ -3,13 +3,12 @@ package voice
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/breach-notify/breach/internal/twilioapi"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -23,11 +22,6 @@ const (
 )
 
 var (
-	accountSIDRe = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	alnumRe      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
-	// e164Re is ITU-T E.164: "+", a country code not starting with 0, 7
-	// to 15 digits in all.
-	e164Re = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	// languageRe is a TwiML <Say> language: "en-US", "cmn-CN".
 	languageRe = regexp.MustCompile(`^[a-z]{2,3}-[A-Z]{2}$`)
 	voiceRe    = regexp.MustCompile(`^[A-Za-z0-9.\-_]{1,64}$`)
@@ -96,26 +90,23 @@ func (c Config) withDefaults() (Config, error) {
 		errs = append(errs, fmt.Errorf("channels.voice.%s: %s", key, fmt.Sprintf(format, args...)))
 	}
 	c.AccountSID = strings.TrimSpace(c.AccountSID)
-	switch {
-	case c.AccountSID == "":
-		bad("account_sid", "is required")
-	case !accountSIDRe.MatchString(c.AccountSID):
-		bad("account_sid", "must be AC followed by 32 hexadecimal digits")
+	if err := twilioapi.CheckAccountSID(c.AccountSID); err != nil {
+		bad("account_sid", "%v", err)
 	}
 	c.From = strings.TrimSpace(c.From)
 	switch {
 	case c.From == "":
 		bad("from", "is required")
-	case !e164Re.MatchString(c.From):
+	case !twilioapi.IsE164(c.From):
 		bad("from", "must be an E.164 number such as +15551234567")
 	}
 	if c.BaseURL != "" {
-		if err := checkURL(c.BaseURL, true); err != nil {
+		if err := twilioapi.CheckURL(c.BaseURL, twilioapi.URLRules{Credentials: true, NoUnderscore: true}); err != nil {
 			bad("base_url", "%v", err)
 		}
 	}
 	if c.StatusCallback != "" {
-		if err := checkURL(c.StatusCallback, false); err != nil {
+		if err := twilioapi.CheckURL(c.StatusCallback, twilioapi.URLRules{NoUnderscore: true}); err != nil {
 			bad("status_callback", "%v", err)
 		}
 	}
@@ -160,42 +151,8 @@ func (c Config) withDefaults() (Config, error) {
 
 // checkAuthToken checks the token's characters without printing it.
 func checkAuthToken(token string) error {
-	switch {
-	case token == "":
-		return errors.New("channels.voice.auth_token_file: is required")
-	case !alnumRe.MatchString(token):
-		return errors.New("channels.voice.auth_token_file: must hold letters and digits only (check for stray whitespace or quotes)")
+	if err := twilioapi.CheckAuthToken(token); err != nil {
+		return fmt.Errorf("channels.voice.auth_token_file: %w", err)
 	}
 	return nil
-}
-
-// checkURL checks an absolute http(s) URL. With credentials, plain http
-// is allowed to loopback hosts only: the auth token travels in every
-// request.
-func checkURL(raw string, credentials bool) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return errors.New("must be an absolute http or https URL")
-	}
-	if u.User != nil {
-		return errors.New("must not carry a user name or password")
-	}
-	if strings.Contains(u.Hostname(), "_") {
-		return errors.New("host name must not contain an underscore (Twilio refuses it)")
-	}
-	if credentials && u.RawQuery != "" {
-		return errors.New("must not have a query")
-	}
-	if credentials && u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return errors.New("http would send the auth token in clear text to a remote host; use https")
-	}
-	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

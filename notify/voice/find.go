@@ -2,23 +2,17 @@ package voice
 
 import (
 	"context"
-	"errors"
-	"strconv"
 	"time"
 
-	tclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"github.com/breach-notify/breach/internal/twilioapi"
 	"github.com/breach-notify/breach/notify"
 )
 
 // FindPageSize is how many of the most recent calls to a number FindSent
 // examines.
 const FindPageSize = 20
-
-// clockSkew widens FindSent's window: Twilio stamps date_created with its
-// own clock, to the second.
-const clockSkew = 2 * time.Minute
 
 var _ notify.Reconciler = (*Notifier)(nil)
 
@@ -32,43 +26,21 @@ var _ notify.Reconciler = (*Notifier)(nil)
 // *notify.DeliveryError values (permanent for a malformed number) without
 // the number or the token.
 func (n *Notifier) FindSent(ctx context.Context, m *notify.Message, since time.Time) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	to, ok := normalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent("invalid-e164", "recipient number is not in E.164 form", ErrInvalidNumber)
-	}
-	callCtx, cancel := context.WithTimeout(ctx, n.st.cfg.Timeout)
-	defer cancel()
-	svc, rt := n.service(callCtx)
-	page, err := svc.PageCall((&api.ListCallParams{}).SetTo(to).SetFrom(n.st.cfg.From).SetPageSize(FindPageSize), "", "")
-	rt.finish()
+	to, err := twilioapi.Recipient(m)
 	if err != nil {
-		status, code := rt.status, 0
-		var te *tclient.TwilioRestError
-		if errors.As(err, &te) {
-			code = te.Code
-		}
-		scode := ""
-		switch {
-		case code != 0:
-			scode = strconv.Itoa(code)
-		case status != 0:
-			scode = "http-" + strconv.Itoa(status)
-		}
-		return "", notify.Temporary(scode, "twilio call lookup failed", ErrServer)
+		return "", err
 	}
-	after := since.Add(-clockSkew)
+	p := (&api.ListCallParams{}).SetTo(to).SetFrom(n.st.cfg.From).SetPageSize(FindPageSize)
+	page, out, err := twilioapi.Do(ctx, n.st.api, func(svc *api.ApiService) (*api.ListCallResponse, error) {
+		return svc.PageCall(p, "", "")
+	})
+	if err != nil {
+		return "", twilioapi.LookupFailure(ctx, out, err, "call")
+	}
 	for _, c := range page.Calls {
-		if c.Sid == nil || c.DateCreated == nil || (c.Direction != nil && *c.Direction != "outbound-api") {
-			continue
+		if c.Sid != nil && twilioapi.SentSince(c.Direction, c.DateCreated, since) {
+			return *c.Sid, nil
 		}
-		created, err := time.Parse(time.RFC1123Z, *c.DateCreated)
-		if err != nil || created.Before(after) {
-			continue
-		}
-		return *c.Sid, nil
 	}
 	return "", nil
 }

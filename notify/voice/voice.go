@@ -25,40 +25,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptrace"
-	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/sirupsen/logrus"
-	tclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/twilioapi"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/templates"
 )
 
-// Sentinel errors wrapped by the delivery errors Notify returns.
+// Sentinel errors wrapped by the delivery errors Notify returns. Refusals
+// by Twilio also wrap a *twilioapi.APIError.
 var (
 	// ErrInvalidNumber: the number is malformed, or Twilio says it is.
-	ErrInvalidNumber = errors.New("invalid recipient number")
+	ErrInvalidNumber = twilioapi.ErrInvalidNumber
 	// ErrRejected: Twilio refused the call to this number.
 	ErrRejected = errors.New("twilio rejected the call")
 	// ErrThrottled: too many requests (429, 20429).
-	ErrThrottled = errors.New("twilio throttled the request")
+	ErrThrottled = twilioapi.ErrThrottled
 	// ErrServer: Twilio answered 5xx or something that is not its API.
-	ErrServer = errors.New("twilio server error")
+	ErrServer = twilioapi.ErrServer
 	// ErrAuth: Twilio refused the credentials, the account or the
 	// endpoint.
-	ErrAuth = errors.New("twilio refused the credentials")
+	ErrAuth = twilioapi.ErrAuth
 	// ErrConnection: Twilio could not be reached; nothing was sent.
-	ErrConnection = errors.New("cannot connect to twilio")
+	ErrConnection = twilioapi.ErrConnection
 	// ErrAmbiguous: the request reached Twilio and no usable reply came
 	// back; the call may have been placed.
 	ErrAmbiguous = errors.New("call may have been placed")
@@ -81,9 +76,8 @@ type Notifier struct {
 }
 
 type state struct {
-	cfg   Config
-	token string
-	base  *url.URL
+	cfg Config
+	api *twilioapi.Client
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
@@ -112,16 +106,19 @@ func New(cfg Config, token Secret, log *logrus.Entry, opts ...Option) (*Notifier
 	if log == nil {
 		log = logging.Discard()
 	}
-	n := &Notifier{st: &state{cfg: cfg, token: tok}, log: log.WithField("channel", "voice")}
+	n := &Notifier{st: &state{cfg: cfg}, log: log.WithField("channel", "voice")}
 	for _, o := range opts {
 		o(n)
 	}
-	if n.transport == nil {
-		n.transport = http.DefaultTransport.(*http.Transport).Clone()
+	// A nil transport is a clone of http.DefaultTransport.
+	client, err := twilioapi.New(twilioapi.Config{AccountSID: cfg.AccountSID, AuthToken: tok, BaseURL: cfg.BaseURL,
+		Timeout: cfg.Timeout, Transport: n.transport})
+	if err != nil {
+		return nil, fmt.Errorf("channels.voice: %w", err)
 	}
-	if cfg.BaseURL != "" {
-		n.st.base, _ = url.Parse(cfg.BaseURL) // checked by withDefaults
-		n.log.WithField("twilio_base_url", n.st.base.Scheme+"://"+n.st.base.Host).Warn("calls go to channels.voice.base_url instead of Twilio")
+	n.st.api = client
+	if base := client.BaseURL(); base != nil {
+		n.log.WithField("twilio_base_url", base.Scheme+"://"+base.Host).Warn("calls go to channels.voice.base_url instead of Twilio")
 	}
 	return n, nil
 }
@@ -155,15 +152,9 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error
 }
 
 func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
-	if m == nil {
-		return "", notify.Permanent("", "no message", errors.New("nil message"))
-	}
-	if strings.TrimSpace(m.To) == "" {
-		return "", notify.Permanent("", "no phone number", notify.ErrNoAddress)
-	}
-	to, ok := normalizeNumber(m.To)
-	if !ok {
-		return "", notify.Permanent("invalid-e164", "recipient number is not in E.164 form", ErrInvalidNumber)
+	to, err := twilioapi.Recipient(m)
+	if err != nil {
+		return "", err
 	}
 	twiml, err := TwiML(m.Text, n.VoiceFor(m.Locale))
 	if err != nil {
@@ -176,13 +167,11 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	if n.st.cfg.StatusCallback != "" {
 		p.SetStatusCallback(n.st.cfg.StatusCallback).SetStatusCallbackMethod(http.MethodPost)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, n.st.cfg.Timeout)
-	defer cancel()
-	svc, rt := n.service(callCtx)
-	call, err := svc.CreateCall(p)
-	rt.finish()
+	call, out, err := twilioapi.Do(ctx, n.st.api, func(svc *api.ApiService) (*api.ApiV2010Call, error) {
+		return svc.CreateCall(p)
+	})
 	if err != nil {
-		return "", n.classify(ctx, callCtx, m, rt, err)
+		return "", n.classify(ctx, m, out, err)
 	}
 	if call == nil || call.Sid == nil || *call.Sid == "" {
 		return "", n.ambiguous(m, "twilio accepted the request but its reply has no call sid", ErrServer)
@@ -191,100 +180,65 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	return *call.Sid, nil
 }
 
-// service returns a Twilio API client bound to ctx and the transport that
-// records the request.
-func (n *Notifier) service(ctx context.Context) (*api.ApiService, *roundTrip) {
-	rt := &roundTrip{ctx: ctx, next: n.transport, base: n.st.base}
-	c := &tclient.Client{Credentials: tclient.NewCredentials(n.st.cfg.AccountSID, n.st.token), HTTPClient: &http.Client{
-		Transport:     rt,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
-	c.SetAccountSid(n.st.cfg.AccountSID)
-	return api.NewApiService(&tclient.RequestHandler{Client: c}), rt
-}
-
-// permanentReasons are Twilio's refusals of one call for good, in words
-// free of personal data.
-var permanentReasons = map[int]string{
-	13223: "recipient number has an invalid format",
-	13224: "recipient number is invalid",
-	21210: "caller id is not verified for the account",
-	21211: "invalid recipient number",
-	21212: "invalid caller id",
-	21214: "recipient number cannot be reached",
-	21215: "calls to this region are not enabled for the account",
-	21216: "the account may not call this number",
-	21610: "recipient has blocked calls from this number",
-	21614: "recipient number is not a mobile number",
+// refusals words Twilio's refusals of one call for good, in words free of
+// personal data.
+var refusals = twilioapi.Refusals{
+	Default:  "twilio rejected the call",
+	Kinds:    map[int]error{21211: ErrInvalidNumber, 13223: ErrInvalidNumber, 13224: ErrInvalidNumber},
+	Rejected: ErrRejected,
+	Reasons: map[int]string{
+		13223: "recipient number has an invalid format",
+		13224: "recipient number is invalid",
+		21210: "caller id is not verified for the account",
+		21211: "invalid recipient number",
+		21212: "invalid caller id",
+		21214: "recipient number cannot be reached",
+		21215: "calls to this region are not enabled for the account",
+		21216: "the account may not call this number",
+		21610: "recipient has blocked calls from this number",
+		21614: "recipient number is not a mobile number",
+	},
 }
 
 // senderProblems are refusals caused by the configuration, logged once.
 var senderProblems = map[int]bool{21210: true, 21212: true, 21215: true}
 
 // classify turns a CreateCall error into a notify.DeliveryError.
-func (n *Notifier) classify(ctx, callCtx context.Context, m *notify.Message, rt *roundTrip, err error) error {
-	status, code := rt.status, 0
-	var te *tclient.TwilioRestError
-	if errors.As(err, &te) {
-		code = te.Code
-		if te.Status != 0 {
-			status = te.Status
-		}
-	}
-	scode := ""
-	switch {
-	case code != 0:
-		scode = strconv.Itoa(code)
-	case status != 0:
-		scode = "http-" + strconv.Itoa(status)
-	}
-	apiErr := func(kind error) error { return fmt.Errorf("twilio %s: %w", scode, kind) }
+func (n *Notifier) classify(ctx context.Context, m *notify.Message, out twilioapi.Outcome, err error) error {
+	status, code, _, _ := twilioapi.Reply(out, err)
 	switch {
 	case status >= 200 && status < 300:
 		return n.ambiguous(m, "twilio accepted the request but its reply was unreadable", ErrServer)
-	case status == 0 && rt.wrote.Load():
+	case status == 0 && out.Wrote:
 		return n.ambiguous(m, "no usable reply from twilio after the request was sent", ErrConnection)
 	case status == 0 && ctx.Err() != nil:
 		return notify.Temporary("", "cancelled before the request was sent", ctx.Err())
 	case status == 0:
 		fields := logrus.Fields{}
-		if d := netDetail(err); d != "" {
+		if d := twilioapi.NetDetail(err); d != "" {
 			fields["error"] = d
 		}
-		if callCtx.Err() != nil {
+		if out.Expired {
 			fields["error"] = "timeout"
 		}
 		n.alert("connect", fields, "cannot connect to twilio; calls are retried")
 		return notify.Temporary("", "cannot connect to twilio", ErrConnection)
-	case code == 20429 || status == http.StatusTooManyRequests:
-		return notify.Temporary(scode, "twilio throttled the request", apiErr(ErrThrottled))
-	case status >= 500:
-		return notify.Temporary(scode, "twilio server error", apiErr(ErrServer))
-	case code == 20003 || status == http.StatusUnauthorized:
+	}
+	class, failure := refusals.Failure(status, code)
+	switch {
+	case class == twilioapi.BadCredentials:
 		n.alert("auth", logrus.Fields{"twilio_code": code},
 			"twilio refused the credentials: check channels.voice.account_sid and auth_token_file; no call can be placed until it is fixed")
-		return notify.Temporary(scode, "twilio refused the credentials", apiErr(ErrAuth))
-	case code == 20404 || status == http.StatusNotFound || status == http.StatusForbidden || status == http.StatusMethodNotAllowed:
+	case class == twilioapi.BadAccount:
 		n.alert("account", logrus.Fields{"twilio_code": code, "http_status": status},
 			"twilio refused the account or the endpoint: check channels.voice.account_sid and base_url; calls are retried")
-		return notify.Temporary(scode, "twilio refused the account or endpoint", apiErr(ErrAuth))
-	case code == 0:
+	case class == twilioapi.Unexpected:
 		n.alert("unexpected", logrus.Fields{"http_status": status}, "unexpected reply instead of the twilio api; calls are retried")
-		return notify.Temporary(scode, "unexpected reply from twilio", apiErr(ErrServer))
-	}
-	reason, known := permanentReasons[code]
-	if !known {
-		reason = "twilio rejected the call"
-	}
-	kind := ErrRejected
-	if code == 21211 || code == 13223 || code == 13224 {
-		kind = ErrInvalidNumber
-	}
-	if senderProblems[code] {
-		n.alert("sender-"+scode, logrus.Fields{"twilio_code": code},
+	case class == twilioapi.Refused && senderProblems[code]:
+		n.alert("sender-"+twilioapi.Code(status, code), logrus.Fields{"twilio_code": code},
 			"twilio refused the caller id or destination region: check channels.voice.from and the account's voice geographic permissions")
 	}
-	return notify.Permanent(scode, reason, apiErr(kind))
+	return failure
 }
 
 // ambiguous records and returns a failure after which the call may have
@@ -300,67 +254,4 @@ func (n *Notifier) alert(kind string, fields logrus.Fields, msg string) {
 		return
 	}
 	n.log.WithFields(fields).WithField("problem", kind).Error(msg)
-}
-
-// roundTrip is the transport of one CreateCall request: it carries the
-// Notify context (twilio-go takes none), rewrites the base URL, and
-// records whether the request was written and which status came back.
-type roundTrip struct {
-	ctx  context.Context
-	next http.RoundTripper
-	base *url.URL
-
-	wrote  atomic.Bool
-	status int
-	resp   *http.Response
-}
-
-func (rt *roundTrip) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := httptrace.WithClientTrace(rt.ctx, &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
-		if i.Err == nil {
-			rt.wrote.Store(true)
-		}
-	}})
-	r := req.Clone(ctx)
-	if rt.base != nil {
-		r.URL.Scheme, r.URL.Host, r.Host = rt.base.Scheme, rt.base.Host, ""
-		r.URL.Path = strings.TrimSuffix(rt.base.Path, "/") + r.URL.Path
-		r.URL.RawPath = ""
-	}
-	resp, err := rt.next.RoundTrip(r)
-	if resp != nil {
-		rt.status, rt.resp = resp.StatusCode, resp
-	}
-	return resp, err
-}
-
-// finish closes the reply body, which twilio-go leaves open after an
-// error reply.
-func (rt *roundTrip) finish() {
-	if rt.resp != nil && rt.resp.Body != nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(rt.resp.Body, 64<<10))
-		_ = rt.resp.Body.Close()
-	}
-}
-
-// netDetail describes a network error without the request URL.
-func netDetail(err error) string {
-	var op *net.OpError
-	if errors.As(err, &op) {
-		return op.Error()
-	}
-	return ""
-}
-
-// normalizeNumber strips the separators people type in phone numbers and
-// reports whether what remains is E.164.
-func normalizeNumber(s string) (string, bool) {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '.', '(', ')', '\u00a0':
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	return s, e164Re.MatchString(s)
 }
