@@ -7,10 +7,12 @@ import (
 	"github.com/breach-notify/breach/notify/verify"
 )
 
-// Job is one notice to send: the payload of a message on the NOTICES work
-// queue (subject <prefix>.notice.<channel>, Nats-Msg-Id = Key). It carries
-// what the worker needs to render and address the notice; the incident's
-// facts are read from the store when rendering.
+// Job is one notice to send, as planned: what the worker needs to render
+// and address it (the incident's facts are read from the store, at the
+// job's approved revision, when rendering). The planner keeps it in the
+// notice's ledger row (Entry.Job), the source of truth; the message on the
+// NOTICES work queue (subject <prefix>.notice.<channel>, Nats-Msg-Id = Key)
+// carries only its key, sealed by Tickets.
 type Job struct {
 	Key          string   `json:"key"`
 	IncidentID   string   `json:"incident"`
@@ -77,11 +79,15 @@ func (j Job) RouteKeys() []string {
 
 // Entry returns the pending ledger entry for the job.
 func (j Job) Entry() Entry {
-	return Entry{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: j.Route.Channel,
+	e := Entry{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: j.Route.Channel,
 		Version: j.Version, Guardian: j.Route.Guardian, State: StatePending}
+	if j.Route.Channel != ChannelNone {
+		e.Job = j
+	}
+	return e
 }
 
-// DecodeJob parses a NOTICES message body.
+// DecodeJob parses a job as the ledger keeps it (Entry.Job).
 func DecodeJob(data []byte) (Job, error) {
 	var j Job
 	if err := json.Unmarshal(data, &j); err != nil {

@@ -61,6 +61,16 @@ type WorkerConfig struct {
 	Backoff     Backoff
 	// Limiter is the provider's token bucket (nil = unlimited).
 	Limiter *rate.Limiter
+	// Outbox marks a channel without a provider whose notifier writes
+	// notices to files: what it hands over is recorded written, not sent.
+	Outbox bool
+	// Tickets opens the NOTICES messages Handle is given; without it
+	// Handle refuses every message.
+	Tickets *Tickets
+	// Rejected, when set, is called with the reason (RejectForged, ...)
+	// of each message Handle dead-letters unsent, for a counter such as
+	// breach_notices_rejected_total{reason}.
+	Rejected func(reason string)
 }
 
 // Worker delivers the notices of one channel: the chain dedup (ledger
@@ -169,16 +179,21 @@ func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int
 	}
 }
 
-// sent records a delivered notice.
+// sent records a notice handed to the provider (or written to the
+// outbox).
 func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Rendering, providerID string, delivered int) Decision {
-	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: StateSent, ProviderID: providerID,
+	state, kind := StateSent, "notice.sent"
+	if w.cfg.Outbox {
+		state, kind = StateWritten, "notice.written"
+	}
+	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, ProviderID: providerID,
 		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
 		// Sent but not recorded: a retry re-sends (at most the in-flight
 		// window), which is better than no proof.
 		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
 	}
-	w.event(ctx, log, job, "notice.sent", map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
-	return Decision{Action: Ack, Reason: "sent"}
+	w.event(ctx, log, job, kind, map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
+	return Decision{Action: Ack, Reason: string(state)}
 }
 
 // reconcile asks a Reconciler, before a retry, whether an earlier attempt

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -32,11 +33,11 @@ func (s *sqlStore) Ledger() notify.Ledger { return sqlLedger{s: s} }
 // noticeColumns are the columns of the notices table, in insert and scan
 // order.
 const noticeColumns = `key, incident_id, subject_id, channel, version, guardian, state, attempts,
-    provider_id, error, template_version, content_hash, created_at, updated_at, sent_at`
+    provider_id, error, template_version, content_hash, created_at, updated_at, sent_at, job`
 
-const noticeColumnCount = 15
+const noticeColumnCount = 16
 
-// noticeBatch is how many rows one INSERT of Plan carries: 15,000
+// noticeBatch is how many rows one INSERT of Plan carries: 16,000
 // parameters, under SQLite's 32,766 and PostgreSQL's 65,535.
 const noticeBatch = 1000
 
@@ -63,9 +64,12 @@ RETURNING ` + noticeColumns
 	noticeFinish = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7
 WHERE key = $1`
+	// noticeFinishSent records a notice handed over (sent or written):
+	// sent_at is the time it left the engine.
 	noticeFinishSent = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7, sent_at = $7
 WHERE key = $1`
+	noticeByProvider = `SELECT ` + noticeColumns + ` FROM notices WHERE channel = $1 AND provider_id = $2 AND provider_id <> '' LIMIT 1`
 	// noticeLock takes the row lock of one notice (PostgreSQL) without
 	// changing it; on SQLite the write transaction already excludes every
 	// other writer.
@@ -79,6 +83,78 @@ WHERE key = $1`
 // in the ledger (and repeats of a key within the statement).
 func (d dialect) noticeInsert(n int) string {
 	return d.multiRowInsert("notices", noticeColumns, noticeColumnCount, n, "key")
+}
+
+// stateList is the SQL list of states.
+func stateList(keep func(notify.State) bool) string {
+	var q []string
+	for _, st := range notify.States {
+		if keep(st) {
+			q = append(q, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(q, ", ")
+}
+
+// legalList is the SQL list of the legal-notice channels.
+var legalList = func() string {
+	var q []string
+	for _, c := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelPush, notify.ChannelVoice, notify.ChannelLetter} {
+		if c.Legal() {
+			q = append(q, "'"+string(c)+"'")
+		}
+	}
+	return strings.Join(q, ", ")
+}()
+
+// noticeLift moves the unreachable notices of n people ($3…, of incident
+// $1 and version $2) out of that state when the person has a reaching
+// legal-notice route: a ChannelNone marker to skipped, a route to
+// failed_permanent (notify.Ledger.Plan).
+func (d dialect) noticeLift(n int) string {
+	var b strings.Builder
+	b.WriteString(`UPDATE notices SET state = CASE WHEN channel = '` + string(notify.ChannelNone) + `' THEN '` +
+		string(notify.StateSkipped) + `' ELSE '` + string(notify.StateFailedPermanent) + `' END
+WHERE incident_id = $1 AND version = $2 AND state = '` + string(notify.StateUnreachable) + `' AND subject_id IN (`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		d.param(&b, i+3)
+	}
+	b.WriteString(`) AND EXISTS (SELECT 1 FROM notices o WHERE o.incident_id = notices.incident_id
+    AND o.subject_id = notices.subject_id AND o.version = notices.version
+    AND o.channel IN (` + legalList + `) AND o.state IN (` + stateList(notify.State.Reaching) + `))`)
+	return b.String()
+}
+
+// liftPeople runs noticeLift for the people of entries, grouped by
+// incident and version.
+func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, entries []notify.Entry, batch []int) error {
+	type campaign struct {
+		incident string
+		version  int
+	}
+	groups := map[campaign][]any{}
+	seen := map[campaign]map[string]bool{}
+	for _, i := range batch {
+		e := &entries[i]
+		c := campaign{e.IncidentID, e.Version}
+		if seen[c] == nil {
+			seen[c] = map[string]bool{}
+		}
+		if !seen[c][e.SubjectID] {
+			seen[c][e.SubjectID] = true
+			groups[c] = append(groups[c], e.SubjectID)
+		}
+	}
+	for c, subjects := range groups {
+		args := append([]any{c.incident, c.version}, subjects...)
+		if _, err := tx.ExecContext(ctx, l.s.d.noticeLift(len(subjects)), args...); err != nil {
+			return fmt.Errorf("lift unreachable marks: %w", err)
+		}
+	}
+	return nil
 }
 
 // noticeStates is a SELECT of the key and state of n notices by key.
@@ -158,6 +234,9 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 				return err
 			}
 			created += int(n)
+			if err := l.liftPeople(ctx, tx, entries, batch); err != nil {
+				return err
+			}
 			if len(batch) == noticeBatch {
 				rows, err = tx.StmtContext(ctx, fullStates).QueryContext(ctx, keys...)
 			} else {
@@ -217,8 +296,16 @@ func appendNotice(args []any, e notify.Entry) ([]any, error) {
 	if state == "" {
 		state = notify.StatePending
 	}
+	job := ""
+	if e.Job.Key != "" {
+		b, err := json.Marshal(&e.Job)
+		if err != nil {
+			return args, fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
+		}
+		job = string(b)
+	}
 	return append(args, e.Key, e.IncidentID, e.SubjectID, string(e.Channel), e.Version, e.Guardian, string(state),
-		e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, created, updated, sent), nil
+		e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, created, updated, sent, job), nil
 }
 
 // beginRetries bounds how often Begin re-claims a notice that a concurrent
@@ -271,7 +358,7 @@ func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) err
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
 	}
 	name, q := "notice-finish", noticeFinish
-	if o.State == notify.StateSent {
+	if o.State == notify.StateSent || o.State == notify.StateWritten {
 		name, q = "notice-finish-sent", noticeFinishSent
 	}
 	st, err := l.s.stmts.get(ctx, l.s.w, name, func() string { return q })
@@ -313,7 +400,7 @@ func (l sqlLedger) Settle(ctx context.Context, key string, others []string, o no
 		return "", fmt.Errorf("ledger settle %s: %w", noticeRef(key), err)
 	}
 	name, q := "notice-finish", noticeFinish
-	if o.State == notify.StateSent {
+	if o.State == notify.StateSent || o.State == notify.StateWritten {
 		name, q = "notice-finish-sent", noticeFinishSent
 	}
 	finish, err := l.s.stmts.get(ctx, l.s.w, name, func() string { return q })
@@ -377,6 +464,25 @@ func anyLive(ctx context.Context, tx *sql.Tx, d dialect, keys []string) (bool, e
 		}
 	}
 	return false, nil
+}
+
+// ByProvider implements notify.Ledger.
+func (l sqlLedger) ByProvider(ctx context.Context, channel notify.Channel, id string) (notify.Entry, error) {
+	if id == "" {
+		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", notify.ErrUnknownNotice)
+	}
+	st, err := l.s.stmts.get(ctx, l.s.r, "notice-by-provider", func() string { return noticeByProvider })
+	if err != nil {
+		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", err)
+	}
+	e, err := scanNotice(st.QueryRowContext(ctx, string(channel), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = notify.ErrUnknownNotice
+	}
+	if err != nil {
+		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", err)
+	}
+	return e, nil
 }
 
 // Get implements notify.Ledger.
@@ -460,11 +566,17 @@ func scanNotice(sc interface{ Scan(...any) error }) (notify.Entry, error) {
 		e                      notify.Entry
 		channel, state         string
 		created, updated, sent sql.NullInt64
+		job                    string
 	)
 	err := sc.Scan(&e.Key, &e.IncidentID, &e.SubjectID, &channel, &e.Version, &e.Guardian, &state, &e.Attempts,
-		&e.ProviderID, &e.Error, &e.TemplateVersion, &e.ContentHash, &created, &updated, &sent)
+		&e.ProviderID, &e.Error, &e.TemplateVersion, &e.ContentHash, &created, &updated, &sent, &job)
 	if err != nil {
 		return notify.Entry{}, err
+	}
+	if job != "" {
+		if err := json.Unmarshal([]byte(job), &e.Job); err != nil {
+			return notify.Entry{}, fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
+		}
 	}
 	e.Channel, e.State = notify.Channel(channel), notify.State(state)
 	e.CreatedAt, e.UpdatedAt, e.SentAt = fromNanos(created), fromNanos(updated), fromNanos(sent)
