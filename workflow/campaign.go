@@ -18,6 +18,7 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -51,6 +52,11 @@ type campaigner struct {
 	stepMu      sync.Mutex // one campaign step at a time
 	announce    *announcer
 
+	// maxUntranslated is campaign.max_untranslated: how many people may
+	// get the incident's text in a language other than theirs; nil means
+	// none for a high-risk incident and any number otherwise.
+	maxUntranslated *int
+
 	mu     sync.Mutex
 	active map[string]int // incident → revision being watched by this replica
 }
@@ -71,6 +77,16 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 	}
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
 		return store.Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
+	}
+	// Nothing is approved that would strand people: every channel a
+	// person can be reached on has a provider (or the outbox), and the
+	// incident's text is in their language.
+	pv, err := PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
+	if err != nil {
+		return store.Approval{}, err
+	}
+	if err := pv.Refusal(UntranslatedLimit(a, c.maxUntranslated)); err != nil {
+		return store.Approval{}, fmt.Errorf("%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
 	}
 	at := c.now().UTC()
 	if err := c.store.SetApproval(ctx, id, by, at); err != nil {
@@ -235,19 +251,8 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	if err := c.preflight(ctx, in, a); err != nil {
 		return err
 	}
-	people := func(fn func(*notify.Recipient) error) error {
-		var r notify.Recipient
-		return assess.EachAffected(ctx, c.inv, in, func(p *assess.AffectedPerson) error {
-			if !to.Includes(p) {
-				return nil
-			}
-			compose.Recipient(&r, p)
-			r.HighRisk = to.HighRisk(p)
-			return fn(&r)
-		})
-	}
 	began := time.Now()
-	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people)
+	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people(ctx, c.inv, in, to))
 	if err != nil {
 		return err
 	}
@@ -265,6 +270,67 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
 		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
 	return nil
+}
+
+// people streams the people of in whom the campaign tells.
+func people(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, to Addressees) notify.People {
+	return func(fn func(*notify.Recipient) error) error {
+		var r notify.Recipient
+		return assess.EachAffected(ctx, inv, in, func(p *assess.AffectedPerson) error {
+			if !to.Includes(p) {
+				return nil
+			}
+			compose.Recipient(&r, p)
+			r.HighRisk = to.HighRisk(p)
+			return fn(&r)
+		})
+	}
+}
+
+// PreviewCampaign computes, without planning anything, what the campaign
+// of incident in (assessed as a) would do under policy: people per
+// channel, locale and jurisdiction, the unreachable, those stranded for
+// lack of a provider (with the channels named), and per locale those who
+// would get the incident's text in a language other than theirs. Approval
+// refuses what its Refusal names; the approval preview shows it.
+func PreviewCampaign(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, policy notify.Policy, notifyAll bool) (notify.Preview, error) {
+	to := NewAddressees(a, notifyAll)
+	if to.None() {
+		return notify.Preview{ByChannel: map[notify.Channel]int{}, ByLocale: map[string]int{}, ByJurisdiction: map[string]int{}}, nil
+	}
+	pv, err := policy.Preview(notify.PreviewOptions{Translated: in.HasText}, people(ctx, inv, in, to))
+	if err != nil {
+		return pv, fmt.Errorf("preview campaign %s: %w", in.ID, err)
+	}
+	return pv, nil
+}
+
+// UntranslatedLimit is how many people may get the incident's text in a
+// language other than theirs: max when set (campaign.max_untranslated),
+// else none when the assessment is high risk and any number otherwise
+// (-1).
+func UntranslatedLimit(a *assess.Assessment, max *int) int {
+	switch {
+	case max != nil:
+		return *max
+	case a.Risk == regulators.RiskHigh:
+		return 0
+	}
+	return -1
+}
+
+// Preview is PreviewCampaign for the current revision of incident id with
+// the campaign's own policy: what the approval preview shows.
+func (c *campaigner) Preview(ctx context.Context, id string) (notify.Preview, error) {
+	rec, err := c.store.GetIncident(ctx, id)
+	if err != nil {
+		return notify.Preview{}, err
+	}
+	a, err := c.assessment(ctx, id)
+	if err != nil {
+		return notify.Preview{}, err
+	}
+	return PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
 }
 
 // assessment reads the latest stored assessment of an incident.
