@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -360,14 +361,35 @@ func (c *campaigner) preflight(ctx context.Context, in *incident.Incident, a *as
 	if err := c.composer.CheckFacts(in); err != nil {
 		return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
 	}
-	for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter} {
-		j := notify.NewJob(in.ID, in.Revision, 1, "preflight", notify.Route{Channel: ch, To: "preflight", ToName: "Preview"}, nil)
-		j.Locale, j.Categories, j.PostalName = "en", a.Categories, "Preview"
-		if _, _, err := c.composer.Render(ctx, &j); err != nil {
-			return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
+	// Each translation is text that goes into notices: it passes the
+	// same gate, and renders, in its own locale.
+	locales := []string{"en"}
+	for _, loc := range slices.Sorted(maps.Keys(in.Translations)) {
+		if err := compose.CheckFacts(translated(in, loc), c.inv.Organization); err != nil {
+			return fmt.Errorf("campaign for %s cannot start: translations.%s: %w", in.ID, loc, err)
+		}
+		locales = append(locales, loc)
+	}
+	for _, loc := range locales {
+		for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter} {
+			j := notify.NewJob(in.ID, in.Revision, 1, "preflight", notify.Route{Channel: ch, To: "preflight", ToName: "Preview"}, nil)
+			j.Locale, j.Categories, j.PostalName = loc, a.Categories, "Preview"
+			if _, _, err := c.composer.Render(ctx, &j); err != nil {
+				return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
+			}
 		}
 	}
 	return nil
+}
+
+// translated returns a copy of in whose text is what a notice in locale
+// carries (compose.Text), for the gate to check.
+func translated(in *incident.Incident, locale string) *incident.Incident {
+	cp := *in
+	t := compose.Text(in, locale)
+	cp.Title, cp.Description = t.Title, t.Description
+	cp.Mitigation.Measures, cp.Mitigation.Advice = t.Measures, t.Advice
+	return &cp
 }
 
 // checkCompleted publishes campaign.completed for each watched campaign
