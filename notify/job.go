@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/breach-notify/breach/notify/verify"
+	"github.com/breach-notify/breach/templates"
 )
 
 // Job is one notice to send, as planned: what the worker needs to render
@@ -32,7 +33,27 @@ type Job struct {
 	// fallbacks failed, the person is unreachable (Ledger.Settle); a push
 	// never counts either way.
 	Supplementary bool `json:"supplementary,omitempty"`
+	// HighRisk records that the person was told under a high risk (the
+	// SMS alongside the e-mail), so a follow-up can say the risk rose.
+	HighRisk bool `json:"high_risk,omitempty"`
+	// Changes, on a follow-up notice (Version > 1), say what changed since
+	// the person's previous notice (Change* values).
+	Changes []string `json:"changes,omitempty"`
 }
+
+// What a follow-up notice reports as changed since the previous notice
+// (the templates' words for it).
+const (
+	// ChangeCategories: more of the person's data categories are involved.
+	ChangeCategories = templates.ChangeCategories
+	// ChangeRisk: the risk to the person is now high.
+	ChangeRisk = templates.ChangeRisk
+	// ChangeAdvice: there is new advice on what to do.
+	ChangeAdvice = templates.ChangeAdvice
+	// ChangeFacts: the facts (what happened, when, what was done) were
+	// corrected.
+	ChangeFacts = templates.ChangeFacts
+)
 
 // NewJob builds the job for one route of one person, with its idempotency
 // key.
@@ -58,8 +79,12 @@ func (j Job) Next() (Job, bool) {
 	if len(j.Fallback) == 0 || j.Supplementary {
 		return Job{}, false
 	}
-	n := NewJob(j.IncidentID, j.Revision, j.Version, j.SubjectID, j.Fallback[0], j.Fallback[1:])
-	n.Locale, n.Jurisdiction, n.Categories, n.PostalName = j.Locale, j.Jurisdiction, j.Categories, j.PostalName
+	n := j
+	n.Key = verify.Key(j.IncidentID, j.SubjectID, string(j.Fallback[0].Channel), j.Version)
+	n.Route, n.Fallback = j.Fallback[0], j.Fallback[1:]
+	if len(n.Fallback) == 0 {
+		n.Fallback = nil
+	}
 	return n, true
 }
 

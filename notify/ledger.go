@@ -181,6 +181,11 @@ type Ledger interface {
 	Counts(ctx context.Context, incidentID string) (Counts, error)
 	// Each streams an incident's entries in key order.
 	Each(ctx context.Context, incidentID string, fn func(Entry) error) error
+	// Told returns, for each of subjects who was told about the incident,
+	// the notice that told them last: of their legal-notice routes handed
+	// over (sent, delivered, written), one of the highest version (the
+	// first in key order among several). A subject never told is absent.
+	Told(ctx context.Context, incidentID string, subjects []string) (map[string]Entry, error)
 	// ByProvider returns the notice of channel whose provider id is id
 	// (a Twilio MessageSid, say); none is ErrUnknownNotice.
 	ByProvider(ctx context.Context, channel Channel, id string) (Entry, error)

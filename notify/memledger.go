@@ -85,6 +85,32 @@ func (l *MemoryLedger) lift(p person) {
 	}
 }
 
+// Told implements Ledger.
+func (l *MemoryLedger) Told(_ context.Context, incidentID string, subjects []string) (map[string]Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want := make(map[string]bool, len(subjects))
+	for _, s := range subjects {
+		want[s] = true
+	}
+	out := map[string]Entry{}
+	for p, keys := range l.people {
+		if p.incident != incidentID || !want[p.subject] {
+			continue
+		}
+		for _, k := range keys {
+			e := l.entries[k]
+			if !e.Channel.Legal() || !e.State.Handed() {
+				continue
+			}
+			if cur, ok := out[p.subject]; !ok || e.Version > cur.Version || e.Version == cur.Version && e.Key < cur.Key {
+				out[p.subject] = *e
+			}
+		}
+	}
+	return out, nil
+}
+
 // ByProvider implements Ledger.
 func (l *MemoryLedger) ByProvider(_ context.Context, channel Channel, id string) (Entry, error) {
 	l.mu.Lock()

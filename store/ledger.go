@@ -157,6 +157,55 @@ func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, entries []notify.
 	return nil
 }
 
+// noticeTold selects the handed legal-notice routes of n people ($2…) of
+// incident $1, highest version first, then in key order.
+func (d dialect) noticeTold(n int) string {
+	var b strings.Builder
+	b.WriteString(`SELECT ` + noticeColumns + ` FROM notices WHERE incident_id = $1 AND subject_id IN (`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		d.param(&b, i+2)
+	}
+	b.WriteString(`) AND channel IN (` + legalList + `) AND state IN (` + stateList(notify.State.Handed) + `) ORDER BY subject_id, version DESC, key`)
+	return b.String()
+}
+
+// Told implements notify.Ledger, in queries of noticeBatch people.
+func (l sqlLedger) Told(ctx context.Context, incidentID string, subjects []string) (map[string]notify.Entry, error) {
+	out := make(map[string]notify.Entry)
+	for start := 0; start < len(subjects); start += noticeBatch {
+		batch := subjects[start:min(start+noticeBatch, len(subjects))]
+		args := make([]any, 0, len(batch)+1)
+		args = append(args, incidentID)
+		for _, s := range batch {
+			args = append(args, s)
+		}
+		rows, err := l.s.r.QueryContext(ctx, l.s.d.noticeTold(len(batch)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("ledger notices told of incident %s: %w", incidentID, err)
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				e, err := scanNotice(rows)
+				if err != nil {
+					return err
+				}
+				if _, ok := out[e.SubjectID]; !ok {
+					out[e.SubjectID] = e
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("ledger notices told of incident %s: %w", incidentID, err)
+		}
+	}
+	return out, nil
+}
+
 // noticeStates is a SELECT of the key and state of n notices by key.
 func (d dialect) noticeStates(n int) string {
 	var b strings.Builder

@@ -257,6 +257,21 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if in.Revision > 1 {
+		// People already told about an earlier revision hear what changed
+		// (a follow-up notice, the next version); those newly affected got
+		// the full notice above.
+		fst, err := c.followUp(ctx, in, to)
+		if err != nil {
+			return err
+		}
+		st.Notices, st.New, st.Queued = st.Notices+fst.Notices, st.New+fst.New, st.Queued+fst.Queued
+		st.Unreachable, st.Failed = st.Unreachable+fst.Unreachable, st.Failed+fst.Failed
+		for ch, n := range fst.ByChannel {
+			st.ByChannel[ch] += n
+		}
+		c.log.WithFields(logrus.Fields{"incident": id, "revision": in.Revision, "people": fst.People, "new": fst.New}).Info("follow-up notices planned")
+	}
 	c.mu.Lock()
 	c.active[id] = in.Revision
 	c.mu.Unlock()
@@ -332,6 +347,62 @@ func (c *campaigner) Preview(ctx context.Context, id string) (notify.Preview, er
 		return notify.Preview{}, err
 	}
 	return PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
+}
+
+// followUp plans the follow-up notices of revision in (approved) for the
+// people told about an earlier revision, with what changed for each.
+func (c *campaigner) followUp(ctx context.Context, in *incident.Incident, to Addressees) (notify.PlanStats, error) {
+	revs, err := c.store.IncidentRevisions(ctx, in.ID)
+	if err != nil {
+		return notify.PlanStats{}, err
+	}
+	byRev := make(map[int]*incident.Incident, len(revs))
+	for _, r := range revs {
+		old, err := incident.Decode(r.Doc)
+		if err != nil {
+			return notify.PlanStats{}, fmt.Errorf("follow-ups of %s: revision %d: %w", in.ID, r.Revision, err)
+		}
+		byRev[r.Revision] = old
+	}
+	changed := func(told notify.Job, now *notify.Recipient) []string {
+		old, ok := byRev[told.Revision]
+		if !ok {
+			return []string{notify.ChangeFacts} // what they were told is no longer on file: tell them all again
+		}
+		return Changes(old, in, told, now)
+	}
+	return c.planner.FollowUp(ctx, notify.Campaign{IncidentID: in.ID, Revision: in.Revision}, people(ctx, c.inv, in, to), changed)
+}
+
+// Changes says what changed for a person between the revision they were
+// told about (old, with the notice that told them) and the current one
+// (cur, with the person as they stand now): more of their data
+// categories, a risk now high, new advice, corrected facts (title,
+// description, times, measures). Nothing changed means no follow-up.
+func Changes(old, cur *incident.Incident, told notify.Job, now *notify.Recipient) []string {
+	var out []string
+	if slices.ContainsFunc(now.Categories, func(c string) bool { return !slices.Contains(told.Categories, c) }) {
+		out = append(out, notify.ChangeCategories)
+	}
+	if now.HighRisk && !told.HighRisk {
+		out = append(out, notify.ChangeRisk)
+	}
+	if slices.ContainsFunc(cur.Mitigation.Advice, func(a string) bool { return !slices.Contains(old.Mitigation.Advice, a) }) {
+		out = append(out, notify.ChangeAdvice)
+	}
+	if old.Title != cur.Title || old.Description != cur.Description || !sameTime(old.OccurredAt, cur.OccurredAt) ||
+		!sameTime(old.OccurredUntil, cur.OccurredUntil) || !old.DiscoveredAt.Equal(cur.DiscoveredAt) ||
+		!slices.Equal(old.Mitigation.Measures, cur.Mitigation.Measures) {
+		out = append(out, notify.ChangeFacts)
+	}
+	return out
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // assessment reads the latest stored assessment of an incident.

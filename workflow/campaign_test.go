@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,46 @@ func TestPreviewCampaignUntranslated(t *testing.T) {
 			err := pv.Refusal(workflow.UntranslatedLimit(tc.a, tc.max))
 			if !errors.Is(err, tc.want) || (err == nil) != (tc.want == nil) {
 				t.Errorf("Refusal: got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestChanges: what a follow-up says changed for one person between the
+// revision they were told about and the current one.
+func TestChanges(t *testing.T) {
+	old, _ := previewIncident()
+	old.Mitigation.Measures, old.Mitigation.Advice = []string{"Closed the hole"}, []string{"Change your password"}
+	told := notify.Job{Revision: 1, Categories: []string{"name", "email"}}
+	tests := []struct {
+		name string
+		edit func(cur *incident.Incident)
+		now  notify.Recipient
+		want []string
+	}{
+		{"nothing changed", func(*incident.Incident) {}, notify.Recipient{Categories: []string{"email", "name"}}, nil},
+		{"new category for them", func(*incident.Incident) {}, notify.Recipient{Categories: []string{"email", "phone"}}, []string{notify.ChangeCategories}},
+		{"risk now high", func(*incident.Incident) {}, notify.Recipient{Categories: []string{"email"}, HighRisk: true}, []string{notify.ChangeRisk}},
+		{"new advice", func(c *incident.Incident) { c.Mitigation.Advice = append(c.Mitigation.Advice, "Watch your statements") },
+			notify.Recipient{Categories: []string{"email"}}, []string{notify.ChangeAdvice}},
+		{"advice removed only", func(c *incident.Incident) { c.Mitigation.Advice = nil }, notify.Recipient{Categories: []string{"email"}}, nil},
+		{"corrected description", func(c *incident.Incident) { c.Description = "It was two databases." },
+			notify.Recipient{Categories: []string{"email"}}, []string{notify.ChangeFacts}},
+		{"corrected start time", func(c *incident.Incident) { at := c.DiscoveredAt.Add(-time.Hour); c.OccurredAt = &at },
+			notify.Recipient{Categories: []string{"email"}}, []string{notify.ChangeFacts}},
+		{"everything", func(c *incident.Incident) {
+			c.Title, c.Mitigation.Advice = "Worse", append(c.Mitigation.Advice, "Freeze your credit")
+		}, notify.Recipient{Categories: []string{"payment_card"}, HighRisk: true},
+			[]string{notify.ChangeCategories, notify.ChangeRisk, notify.ChangeAdvice, notify.ChangeFacts}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cur := *old
+			cur.Revision = 2
+			cur.Mitigation.Advice = slices.Clone(old.Mitigation.Advice)
+			tc.edit(&cur)
+			if diff := cmp.Diff(tc.want, workflow.Changes(old, &cur, told, &tc.now)); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
 			}
 		})
 	}

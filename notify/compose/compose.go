@@ -155,6 +155,7 @@ func (c *Composer) notice(in *incident.Incident, j *notify.Job) templates.Notice
 		VerificationCode: verify.Code(c.cfg.Secret, j.Key),
 		AnnouncementURL:  announce,
 		NoticeVersion:    notify.DisplayVersion(j.Version),
+		Changes:          j.Changes,
 		Date:             c.cfg.Now().UTC(),
 	}
 }

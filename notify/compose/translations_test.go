@@ -43,3 +43,22 @@ func TestRenderTranslatedIncidentText(t *testing.T) {
 		t.Errorf("en-GB notice: want the incident's own description and no translation:\n%s", en)
 	}
 }
+
+// TestRenderUpdateNotice: a follow-up job (version 2 with changes) renders
+// the update notice saying what changed.
+func TestRenderUpdateNotice(t *testing.T) {
+	in := exampleIncident(t)
+	c, _ := newComposer(t, in)
+	j := notify.NewJob(in.ID, in.Revision, 2, "s-0001", notify.Route{Channel: notify.ChannelEmail, To: "li.wei@mail.example", ToName: "Li Wei"}, nil)
+	j.Locale, j.Categories, j.Changes = "en", []string{"name"}, []string{notify.ChangeAdvice}
+	m, _, err := c.Render(context.Background(), &j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := flat(m.Text); !strings.Contains(text, "This is an update") || !strings.Contains(text, "We have new advice on what you can do.") {
+		t.Errorf("update notice: want the update sentence and the change in:\n%s", text)
+	}
+	if !strings.HasSuffix(m.Subject, "(update)") {
+		t.Errorf("subject: got %q, want it marked (update)", m.Subject)
+	}
+}

@@ -943,6 +943,50 @@ var ledgerEngineCases = []struct {
 	{"UnreachableInvariant", testLedgerInvariant},
 	{"ByProvider", testLedgerByProvider},
 	{"HandedStates", testLedgerHanded},
+	{"Told", testLedgerTold},
+}
+
+// testLedgerTold checks which notice told each person last: the highest
+// version of their legal-notice routes handed over, never a push, a
+// failed route or another incident's notice.
+func testLedgerTold(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	ctx := t.Context()
+	const inc = "INC-T1"
+	v1mail, v1sms, v2mail := notice(inc, "u-1", notify.ChannelEmail, 1), notice(inc, "u-1", notify.ChannelSMS, 1), notice(inc, "u-1", notify.ChannelEmail, 2)
+	u2mail, u2push := notice(inc, "u-2", notify.ChannelEmail, 1), notice(inc, "u-2", notify.ChannelPush, 1)
+	u3letter := notice(inc, "u-3", notify.ChannelLetter, 1)
+	other := notice("INC-T2", "u-4", notify.ChannelEmail, 1)
+	u5 := notice(inc, "u-5", notify.ChannelEmail, 1)
+	mustPlan(t, l, v1mail, v1sms, v2mail, u2mail, u2push, u3letter, other, u5)
+	finish := func(e notify.Entry, st notify.State) {
+		t.Helper()
+		if err := l.Finish(ctx, e.Key, notify.Outcome{State: st, At: base}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finish(v1mail, notify.StateSent)
+	finish(v1sms, notify.StateDelivered)
+	finish(v2mail, notify.StateSent)
+	finish(u2mail, notify.StateFailedPermanent)
+	finish(u2push, notify.StateSent)
+	finish(u3letter, notify.StateWritten)
+	finish(other, notify.StateSent)
+	got, err := l.Told(ctx, inc, []string{"u-1", "u-2", "u-3", "u-4", "u-5"})
+	if err != nil {
+		t.Fatalf("Told: %v", err)
+	}
+	keys := map[string]string{}
+	for subject, e := range got {
+		keys[subject] = e.Key
+	}
+	want := map[string]string{"u-1": v2mail.Key, "u-3": u3letter.Key}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("Told (-want +got):\n%s", diff)
+	}
+	if got, err := l.Told(ctx, inc, nil); err != nil || len(got) != 0 {
+		t.Errorf("Told of nobody: got %v, %v, want empty", got, err)
+	}
 }
 
 // testLedgerJobs checks that the job planned with a notice (its route,
