@@ -204,3 +204,28 @@ func TestPlanLiftsUnreachableBesideAReachingRoute(t *testing.T) {
 		t.Errorf("marker planned beside a pending route: got %s, want skipped", e.State)
 	}
 }
+
+// TestTicketSealIsJSON checks the fast encoding of Seal against
+// encoding/json for plain and unusual keys.
+func TestTicketSealIsJSON(t *testing.T) {
+	tk := mustTickets(t, testSecret)
+	for _, key := range []string{"notice/INC-1/u-1/email/v1", "notice/INC-1/u%2F1/push/v2/d0", `odd "key" \ <&>`, "ключ"} {
+		var got ticket
+		if err := json.Unmarshal(tk.Seal(key), &got); err != nil || got.Key != key {
+			t.Errorf("Seal(%q): got %+v, %v, want valid JSON with the key", key, got, err)
+		}
+		if k, err := tk.Open(tk.Seal(key)); err != nil || k != key {
+			t.Errorf("Open(Seal(%q)): got %q, %v", key, k, err)
+		}
+	}
+}
+
+func BenchmarkTicketsSeal(b *testing.B) {
+	tk, err := NewTickets(testSecret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		_ = tk.Seal("notice/INC-2026-0042/s-0012345/email/v1")
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"sync"
 
 	"github.com/breach-notify/breach/notify/verify"
 )
@@ -45,7 +47,11 @@ const ticketLabel = "breach notice ticket v1"
 // key derived from the service's notice secret, so it holds no personal
 // data and nobody without the secret can make one the workers accept.
 // Every replica configured with the same secret accepts the others'.
-type Tickets struct{ mac []byte }
+type Tickets struct {
+	mac []byte
+	// pool holds HMAC states keyed with mac, reset between uses.
+	pool sync.Pool
+}
 
 // ticket is the JSON body of a NOTICES message.
 type ticket struct {
@@ -61,19 +67,46 @@ func NewTickets(secret []byte) (*Tickets, error) {
 	}
 	h := hmac.New(sha256.New, secret)
 	h.Write([]byte(ticketLabel))
-	return &Tickets{mac: h.Sum(nil)}, nil
+	t := &Tickets{mac: h.Sum(nil)}
+	t.pool.New = func() any { return hmac.New(sha256.New, t.mac) }
+	return t, nil
 }
 
-func (t *Tickets) sum(key string) []byte {
-	h := hmac.New(sha256.New, t.mac)
+// sum appends the MAC of key to b.
+func (t *Tickets) sum(b []byte, key string) []byte {
+	h := t.pool.Get().(hash.Hash)
+	h.Reset()
 	h.Write([]byte(key))
-	return h.Sum(nil)
+	b = h.Sum(b)
+	t.pool.Put(h)
+	return b
 }
 
 // Seal returns the message body for the notice key.
 func (t *Tickets) Seal(key string) []byte {
-	b, _ := json.Marshal(ticket{Key: key, MAC: base64.RawURLEncoding.EncodeToString(t.sum(key))})
-	return b
+	var mac [sha256.Size]byte
+	sum := t.sum(mac[:0], key)
+	if !plainKey(key) {
+		b, _ := json.Marshal(ticket{Key: key, MAC: base64.RawURLEncoding.EncodeToString(sum)})
+		return b
+	}
+	b := make([]byte, 0, len(key)+base64.RawURLEncoding.EncodedLen(len(sum))+20)
+	b = append(b, `{"key":"`...)
+	b = append(b, key...)
+	b = append(b, `","mac":"`...)
+	b = base64.RawURLEncoding.AppendEncode(b, sum)
+	return append(b, `"}`...)
+}
+
+// plainKey reports whether key needs no escaping in a JSON string
+// (notice keys are path-escaped, so they always do).
+func plainKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // Open returns the notice key of a message body: ErrTicketMalformed when
@@ -87,7 +120,8 @@ func (t *Tickets) Open(data []byte) (string, error) {
 	if err != nil {
 		return "", ErrTicketMalformed
 	}
-	if !hmac.Equal(mac, t.sum(tk.Key)) {
+	var want [sha256.Size]byte
+	if !hmac.Equal(mac, t.sum(want[:0], tk.Key)) {
 		return "", ErrTicketForged
 	}
 	return tk.Key, nil
