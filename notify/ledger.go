@@ -149,10 +149,11 @@ type Ledger interface {
 	// reaches them, so once Plan is done, every unreachable entry of a
 	// person (same incident and version) of this batch who has a reaching
 	// legal-notice route is lifted — a ChannelNone marker to skipped, a
-	// failed route to failed_permanent. open[i] reports whether
-	// entry i still needs a job: its key's state after Plan (the entry's
-	// own when it was created now) is not final — pending,
-	// failed_temporary or sending.
+	// failed route to failed_permanent; and an open entry that keeps no
+	// job (planned before the ledger kept jobs) takes entry i's. open[i]
+	// reports whether entry i still needs a job: its key's state after
+	// Plan (the entry's own when it was created now) is not final —
+	// pending, failed_temporary or sending.
 	Plan(ctx context.Context, entries []Entry) (open []bool, created int, err error)
 	// Begin claims a notice for an attempt at time at: pending,
 	// failed_temporary, and sending last updated more than ClaimLease

@@ -43,6 +43,9 @@ func (l *MemoryLedger) Plan(_ context.Context, entries []Entry) ([]bool, int, er
 	for i, e := range entries {
 		if cur, ok := l.entries[e.Key]; ok {
 			open[i] = !cur.State.Final()
+			if open[i] && cur.Job.Key == "" {
+				cur.Job = e.Job // a notice planned before the ledger kept jobs
+			}
 			continue
 		}
 		if e.State == "" {

@@ -207,10 +207,20 @@ func (l sqlLedger) Told(ctx context.Context, incidentID string, subjects []strin
 }
 
 // noticeStates is a SELECT of the key and state of n notices by key.
-func (d dialect) noticeStates(n int) string {
+func (d dialect) noticeStates(n int) string { return d.selectByKeys("key, state", n) }
+
+// noticeStatesJobless is noticeStates with, third, whether the row keeps
+// no job.
+func (d dialect) noticeStatesJobless(n int) string { return d.selectByKeys("key, state, job = ''", n) }
+
+// noticeBackfill gives a row written before the ledger kept jobs its job.
+const noticeBackfill = `UPDATE notices SET job = $2 WHERE key = $1 AND job = ''`
+
+// selectByKeys is a SELECT of columns of n notices by key.
+func (d dialect) selectByKeys(columns string, n int) string {
 	var b strings.Builder
 	b.Grow(60 + n*6)
-	b.WriteString("SELECT key, state FROM notices WHERE key IN (")
+	b.WriteString("SELECT " + columns + " FROM notices WHERE key IN (")
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
@@ -246,7 +256,7 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 		var err error
 		full, err = l.s.stmts.get(ctx, l.s.w, "notice-insert-full", func() string { return l.s.d.noticeInsert(noticeBatch) })
 		if err == nil {
-			fullStates, err = l.s.stmts.get(ctx, l.s.w, "notice-states-full", func() string { return l.s.d.noticeStates(noticeBatch) })
+			fullStates, err = l.s.stmts.get(ctx, l.s.w, "notice-states-jobless-full", func() string { return l.s.d.noticeStatesJobless(noticeBatch) })
 		}
 		if err != nil {
 			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
@@ -254,6 +264,7 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 	}
 	open := make([]bool, len(entries))
 	states := make(map[string]notify.State, min(len(order), noticeBatch))
+	jobless := map[string]bool{}
 	created := 0
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
@@ -289,21 +300,32 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 			if len(batch) == noticeBatch {
 				rows, err = tx.StmtContext(ctx, fullStates).QueryContext(ctx, keys...)
 			} else {
-				rows, err = tx.QueryContext(ctx, l.s.d.noticeStates(len(batch)), keys...)
+				rows, err = tx.QueryContext(ctx, l.s.d.noticeStatesJobless(len(batch)), keys...)
 			}
 			if err != nil {
 				return fmt.Errorf("read states: %w", err)
 			}
 			clear(states)
-			if err := scanStates(rows, states); err != nil {
+			clear(jobless)
+			if err := scanStatesJobless(rows, states, jobless); err != nil {
 				return fmt.Errorf("read states: %w", err)
 			}
 			for _, i := range batch {
-				st, ok := states[entries[i].Key]
+				e := &entries[i]
+				st, ok := states[e.Key]
 				if !ok {
-					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(entries[i].Key))
+					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(e.Key))
 				}
 				open[i] = !st.Final()
+				if open[i] && jobless[e.Key] && e.Job.Key != "" {
+					// A notice planned before the ledger kept jobs: it
+					// gets the job planned now, so that a worker can send
+					// it from its row.
+					if err := backfillJob(ctx, tx, e); err != nil {
+						return err
+					}
+					jobless[e.Key] = false
+				}
 			}
 		}
 		return nil
@@ -312,6 +334,36 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 		return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 	}
 	return open, created, nil
+}
+
+// scanStatesJobless reads rows of key, state and joblessness into states
+// and jobless, and closes rows.
+func scanStatesJobless(rows *sql.Rows, states map[string]notify.State, jobless map[string]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var key, state string
+		var none bool
+		if err := rows.Scan(&key, &state, &none); err != nil {
+			return err
+		}
+		states[key] = notify.State(state)
+		if none {
+			jobless[key] = true
+		}
+	}
+	return rows.Err()
+}
+
+// backfillJob stores e's job in its row, which keeps none.
+func backfillJob(ctx context.Context, tx *sql.Tx, e *notify.Entry) error {
+	b, err := json.Marshal(&e.Job)
+	if err != nil {
+		return fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
+	}
+	if _, err := tx.ExecContext(ctx, noticeBackfill, e.Key, string(b)); err != nil {
+		return fmt.Errorf("notice %s: keep its job: %w", noticeRef(e.Key), err)
+	}
+	return nil
 }
 
 // scanStates reads rows of key and state into states and closes rows.

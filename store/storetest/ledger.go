@@ -944,6 +944,35 @@ var ledgerEngineCases = []struct {
 	{"ByProvider", testLedgerByProvider},
 	{"HandedStates", testLedgerHanded},
 	{"Told", testLedgerTold},
+	{"JobBackfill", testLedgerJobBackfill},
+}
+
+// testLedgerJobBackfill: a notice planned before the ledger kept jobs
+// (no job) takes the job of the next Plan while it is open, so a worker
+// can send it after an upgrade; a final one is left as it is, and the
+// re-plan creates nothing.
+func testLedgerJobBackfill(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	open := notice("INC-B1", "u-1", notify.ChannelEmail, 1)
+	done := notice("INC-B1", "u-2", notify.ChannelEmail, 1)
+	withJob := []notify.Entry{open, done}
+	legacy := []notify.Entry{open, done}
+	for i := range legacy {
+		legacy[i].Job = notify.Job{}
+	}
+	mustPlan(t, l, legacy...)
+	if err := l.Finish(t.Context(), done.Key, notify.Outcome{State: notify.StateSent, At: base}); err != nil {
+		t.Fatal(err)
+	}
+	if n := mustPlan(t, l, withJob...); n != 0 {
+		t.Errorf("re-plan: got %d new, want 0", n)
+	}
+	if diff := cmp.Diff(open.Job, mustGet(t, l, open.Key).Job); diff != "" {
+		t.Errorf("open legacy notice: job (-want +got):\n%s", diff)
+	}
+	if j := mustGet(t, l, done.Key).Job; j.Key != "" {
+		t.Errorf("sent legacy notice: got job %+v, want none", j)
+	}
 }
 
 // testLedgerTold checks which notice told each person last: the highest
