@@ -99,10 +99,8 @@ func stateList(keep func(notify.State) bool) string {
 // legalList is the SQL list of the legal-notice channels.
 var legalList = func() string {
 	var q []string
-	for _, c := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelPush, notify.ChannelVoice, notify.ChannelLetter} {
-		if c.Legal() {
-			q = append(q, "'"+string(c)+"'")
-		}
+	for _, c := range notify.LegalChannels() {
+		q = append(q, "'"+string(c)+"'")
 	}
 	return strings.Join(q, ", ")
 }()
