@@ -185,7 +185,9 @@ type Ledger interface {
 	// Told returns, for each of subjects who was told about the incident,
 	// the notice that told them last: of their legal-notice routes handed
 	// over (sent, delivered, written), one of the highest version (the
-	// first in key order among several). A subject never told is absent.
+	// first in key order among several); re-sends (versions from
+	// ResendVersionBase) repeat a notice and are not counted. A subject
+	// never told is absent.
 	Told(ctx context.Context, incidentID string, subjects []string) (map[string]Entry, error)
 	// ByProvider returns the notice of channel whose provider id is id
 	// (a Twilio MessageSid, say); none is ErrUnknownNotice.

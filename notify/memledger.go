@@ -103,7 +103,7 @@ func (l *MemoryLedger) Told(_ context.Context, incidentID string, subjects []str
 		}
 		for _, k := range keys {
 			e := l.entries[k]
-			if !e.Channel.Legal() || !e.State.Handed() {
+			if !e.Channel.Legal() || !e.State.Handed() || e.Version >= ResendVersionBase {
 				continue
 			}
 			if cur, ok := out[p.subject]; !ok || e.Version > cur.Version || e.Version == cur.Version && e.Key < cur.Key {

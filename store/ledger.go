@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -156,7 +157,7 @@ func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, entries []notify.
 }
 
 // noticeTold selects the handed legal-notice routes of n people ($2…) of
-// incident $1, highest version first, then in key order.
+// incident $1, re-sends aside, highest version first, then in key order.
 func (d dialect) noticeTold(n int) string {
 	var b strings.Builder
 	b.WriteString(`SELECT ` + noticeColumns + ` FROM notices WHERE incident_id = $1 AND subject_id IN (`)
@@ -166,7 +167,8 @@ func (d dialect) noticeTold(n int) string {
 		}
 		d.param(&b, i+2)
 	}
-	b.WriteString(`) AND channel IN (` + legalList + `) AND state IN (` + stateList(notify.State.Handed) + `) ORDER BY subject_id, version DESC, key`)
+	b.WriteString(`) AND version < ` + strconv.Itoa(notify.ResendVersionBase) + ` AND channel IN (` + legalList + `) AND state IN (` +
+		stateList(notify.State.Handed) + `) ORDER BY subject_id, version DESC, key`)
 	return b.String()
 }
 

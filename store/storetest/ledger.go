@@ -987,7 +987,8 @@ func testLedgerTold(t *testing.T, s store.Store) {
 	u3letter := notice(inc, "u-3", notify.ChannelLetter, 1)
 	other := notice("INC-T2", "u-4", notify.ChannelEmail, 1)
 	u5 := notice(inc, "u-5", notify.ChannelEmail, 1)
-	mustPlan(t, l, v1mail, v1sms, v2mail, u2mail, u2push, u3letter, other, u5)
+	resend := notice(inc, "u-3", notify.ChannelEmail, notify.ResendVersionBase)
+	mustPlan(t, l, v1mail, v1sms, v2mail, u2mail, u2push, u3letter, other, u5, resend)
 	finish := func(e notify.Entry, st notify.State) {
 		t.Helper()
 		if err := l.Finish(ctx, e.Key, notify.Outcome{State: st, At: base}); err != nil {
@@ -1001,6 +1002,7 @@ func testLedgerTold(t *testing.T, s store.Store) {
 	finish(u2push, notify.StateSent)
 	finish(u3letter, notify.StateWritten)
 	finish(other, notify.StateSent)
+	finish(resend, notify.StateSent) // a re-send repeats the notice: u-3 was told last by the letter
 	got, err := l.Told(ctx, inc, []string{"u-1", "u-2", "u-3", "u-4", "u-5"})
 	if err != nil {
 		t.Fatalf("Told: %v", err)
