@@ -53,10 +53,10 @@ type campaigner struct {
 	stepMu      sync.Mutex // one campaign step at a time
 	announce    *announcer
 
-	// maxUntranslated is campaign.max_untranslated: how many people may
-	// get the incident's text in a language other than theirs; nil means
-	// none for a high-risk incident and any number otherwise.
-	maxUntranslated *int
+	// maxUntranslated is campaign.max_untranslated: how many people of a
+	// high-risk campaign may get the incident's text in a language other
+	// than theirs (0, the zero value, by default; -1 any number).
+	maxUntranslated int
 
 	mu     sync.Mutex
 	active map[string]int // incident → revision being watched by this replica
@@ -322,17 +322,14 @@ func PreviewCampaign(ctx context.Context, inv *inventory.Inventory, in *incident
 }
 
 // UntranslatedLimit is how many people may get the incident's text in a
-// language other than theirs: max when set (campaign.max_untranslated),
-// else none when the assessment is high risk and any number otherwise
-// (-1).
-func UntranslatedLimit(a *assess.Assessment, max *int) int {
-	switch {
-	case max != nil:
-		return *max
-	case a.Risk == regulators.RiskHigh:
-		return 0
+// language other than theirs in a campaign assessed as a: max
+// (campaign.max_untranslated, 0 by default) when the risk is high, any
+// number (-1) otherwise or when max is negative.
+func UntranslatedLimit(a *assess.Assessment, max int) int {
+	if a.Risk != regulators.RiskHigh || max < 0 {
+		return -1
 	}
-	return -1
+	return max
 }
 
 // Preview is PreviewCampaign for the current revision of incident id with

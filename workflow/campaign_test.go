@@ -88,7 +88,7 @@ func TestPreviewCampaignOnlySMSConfigured(t *testing.T) {
 	if diff := cmp.Diff(want, pv); diff != "" {
 		t.Errorf("preview (-want +got):\n%s", diff)
 	}
-	err = pv.Refusal(workflow.UntranslatedLimit(a, nil))
+	err = pv.Refusal(workflow.UntranslatedLimit(a, 0))
 	if !errors.Is(err, notify.ErrStranded) || !strings.Contains(err.Error(), "email (3 with an address there)") {
 		t.Errorf("Refusal: got %v, want ErrStranded naming email", err)
 	}
@@ -108,17 +108,17 @@ func TestPreviewCampaignUntranslated(t *testing.T) {
 	if diff := cmp.Diff(map[string]int{"fr-FR": 1, "zh-CN": 1}, pv.Untranslated); diff != "" {
 		t.Errorf("untranslated (-want +got):\n%s", diff)
 	}
-	two, one := 2, 1
 	tests := []struct {
 		name string
 		a    *assess.Assessment
-		max  *int
+		max  int
 		want error
 	}{
-		{"high risk, default: none allowed", a, nil, notify.ErrUntranslated},
-		{"high risk, max 1", a, &one, notify.ErrUntranslated},
-		{"high risk, max 2", a, &two, nil},
-		{"not high risk, default: any number", &assess.Assessment{Risk: regulators.RiskRisk}, nil, nil},
+		{"high risk, default: none allowed", a, 0, notify.ErrUntranslated},
+		{"high risk, max 1", a, 1, notify.ErrUntranslated},
+		{"high risk, max 2", a, 2, nil},
+		{"high risk, no limit", a, -1, nil},
+		{"not high risk: any number", &assess.Assessment{Risk: regulators.RiskRisk}, 0, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
