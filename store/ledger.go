@@ -675,8 +675,8 @@ func scanNotice(sc interface{ Scan(...any) error }) (notify.Entry, error) {
 		return notify.Entry{}, err
 	}
 	if job != "" {
-		if err := json.Unmarshal([]byte(job), &e.Job); err != nil {
-			return notify.Entry{}, fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
+		if e.Job, err = notify.DecodeJob([]byte(job)); err != nil {
+			return notify.Entry{}, fmt.Errorf("notice %s: %w", noticeRef(e.Key), err)
 		}
 	}
 	e.Channel, e.State = notify.Channel(channel), notify.State(state)
