@@ -44,7 +44,9 @@ func (w *Worker) Handle(ctx context.Context, raw []byte, delivered int) Decision
 		if delivered > 1 {
 			return Decision{Action: Ack, Reason: "already " + string(e.State)}
 		}
-		return w.reject(ctx, raw, RejectFinal, fmt.Errorf("notice ticket replayed: the notice is already %s", e.State))
+		// A replay, or a second copy a re-plan queued while the first
+		// was still waiting: either way nothing is sent.
+		return w.reject(ctx, raw, RejectFinal, fmt.Errorf("notice ticket for a notice already %s (a replay, or a copy queued again by a re-plan)", e.State))
 	}
 	return w.Deliver(ctx, e.Job, raw, delivered)
 }
