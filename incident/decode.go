@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/mail"
 	"reflect"
 	"regexp"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 )
 
 // Problem is one reason a document was rejected, naming the field at fault
@@ -109,7 +112,12 @@ type wire struct {
 	Contact       *Contact   `json:"contact"`
 	// Determinations is optional; see Determination.
 	Determinations []wireDetermination `json:"determinations"`
+	// Translations is optional; see Translation.
+	Translations map[string]Translation `json:"translations"`
 }
+
+// maxTranslations bounds the languages of one incident.
+const maxTranslations = 50
 
 // cloudEvent is the CloudEvents 1.0 structured JSON envelope.
 type cloudEvent struct {
@@ -428,10 +436,51 @@ func (w *wire) validate() (*Incident, error) {
 		}
 	}
 	in.Determinations = validateDeterminations(c, w.Determinations)
+	in.Translations = w.validateTranslations(c)
 	if len(c.probs) > 0 {
 		return nil, &ValidationError{Problems: c.probs}
 	}
 	return in, nil
+}
+
+// validateTranslations checks each translation: a BCP 47 locale as key,
+// text within the limits of the incident's own.
+func (w *wire) validateTranslations(c *checker) map[string]Translation {
+	if len(w.Translations) == 0 {
+		return nil
+	}
+	if len(w.Translations) > maxTranslations {
+		c.add("translations", "has %d languages; at most %d are allowed", len(w.Translations), maxTranslations)
+		return nil
+	}
+	out := make(map[string]Translation, len(w.Translations))
+	for _, loc := range slices.Sorted(maps.Keys(w.Translations)) {
+		tr := w.Translations[loc]
+		field := "translations." + loc
+		if !plainKey(loc) {
+			field = "translations[" + strconv.Quote(loc) + "]"
+		}
+		if tag, err := language.Parse(loc); err != nil || tag.String() != loc && !strings.EqualFold(tag.String(), loc) {
+			c.add(field, "%q is not a BCP 47 locale such as \"zh-CN\"", loc)
+			continue
+		}
+		t := Translation{Title: c.text(field+".title", tr.Title, maxTitle, false),
+			Description: c.text(field+".description", tr.Description, maxDescription, false),
+			Measures:    slices.Clip(c.list(field+".measures", tr.Measures)),
+			Advice:      slices.Clip(c.list(field+".advice", tr.Advice))}
+		if len(t.Measures) == 0 {
+			t.Measures = nil
+		}
+		if len(t.Advice) == 0 {
+			t.Advice = nil
+		}
+		if t.Title == "" && t.Description == "" && len(t.Measures) == 0 && len(t.Advice) == 0 {
+			c.add(field, "is empty; give at least one of title, description, measures, advice")
+			continue
+		}
+		out[loc] = t
+	}
+	return out
 }
 
 func (w *wire) validateAffected(c *checker) []Affected {
@@ -526,8 +575,9 @@ func (t jsonType) what() string {
 // array's elements.
 type shape struct {
 	typ    jsonType
-	elem   *shape       // typeArray
+	elem   *shape       // typeArray; typeObject when keyed
 	fields []shapeField // typeObject, in declaration order
+	keyed  bool         // typeObject with any keys (a map), each value of shape elem
 }
 
 type shapeField struct {
@@ -565,6 +615,11 @@ func shapeOf(t reflect.Type) *shape {
 		return &shape{typ: typeNumber}
 	case reflect.Slice:
 		return &shape{typ: typeArray, elem: shapeOf(t.Elem())}
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String {
+			panic(fmt.Sprintf("incident: wire type %s: map keys must be strings", t))
+		}
+		return &shape{typ: typeObject, elem: shapeOf(t.Elem()), keyed: true}
 	case reflect.Struct:
 		s := &shape{typ: typeObject}
 		for f := range t.Fields() {
@@ -788,6 +843,7 @@ func (sc *scanner) object(s *shape, depth int) {
 		return
 	}
 	var seen uint64
+	var keys map[string]bool // of a keyed object
 	for !sc.syntax {
 		if sc.pos >= len(sc.data) || sc.data[sc.pos] != '"' {
 			sc.syntax = true
@@ -817,9 +873,21 @@ func (sc *scanner) object(s *shape, depth int) {
 		if depth == 1 && bytes.EqualFold(raw, []byte("specversion")) {
 			sc.envelope = true
 		}
-		if s == nil {
+		switch {
+		case s == nil:
 			sc.value(nil, depth)
-		} else {
+		case s.keyed:
+			sc.push(pathSeg{key: string(raw), index: -1})
+			if keys == nil {
+				keys = map[string]bool{}
+			}
+			if keys[string(raw)] {
+				sc.add("appears more than once; give each key once")
+			}
+			keys[string(raw)] = true
+			sc.value(s.elem, depth)
+			sc.pop()
+		default:
 			i, exact := s.field(raw)
 			if i < 0 {
 				sc.push(pathSeg{key: string(raw), index: -1})

@@ -6,6 +6,7 @@ package incident
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -94,6 +95,56 @@ type Incident struct {
 	// Determinations are the documented determinations that a statutory
 	// exception applies (optional).
 	Determinations []Determination `json:"determinations,omitempty"`
+	// Translations hold the incident's text in other languages, by BCP 47
+	// locale ("zh-CN"); notices use the one of the person's locale.
+	Translations map[string]Translation `json:"translations,omitempty"`
+}
+
+// Translation is the incident's text in one language: what goes into a
+// notice in place of the title, description, measures and advice. An
+// empty part falls back to the incident's own.
+type Translation struct {
+	Title       string   `json:"title,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Measures    []string `json:"measures,omitempty"`
+	Advice      []string `json:"advice,omitempty"`
+}
+
+// TextLanguage is the language of the incident's own text (title,
+// description, measures, advice): English, the language of the schema.
+const TextLanguage = "en"
+
+// Text returns the translation of the incident's text for locale: the
+// one of that exact locale (case-insensitive), else the one of its base
+// language ("de" for "de-AT"). ok is false when there is none.
+func (in *Incident) Text(locale string) (Translation, bool) {
+	if locale == "" || len(in.Translations) == 0 {
+		return Translation{}, false
+	}
+	for k, t := range in.Translations {
+		if strings.EqualFold(k, locale) {
+			return t, true
+		}
+	}
+	base, _, _ := strings.Cut(locale, "-")
+	for k, t := range in.Translations {
+		if strings.EqualFold(k, base) {
+			return t, true
+		}
+	}
+	return Translation{}, false
+}
+
+// HasText reports whether a notice in locale carries the incident's text
+// in its language: the locale is empty (the default) or English, or the
+// incident has a translation for it.
+func (in *Incident) HasText(locale string) bool {
+	base, _, _ := strings.Cut(locale, "-")
+	if locale == "" || strings.EqualFold(base, TextLanguage) {
+		return true
+	}
+	_, ok := in.Text(locale)
+	return ok
 }
 
 // Effects are the breach's effects on confidentiality, integrity and

@@ -5,12 +5,15 @@ import (
 	"fmt"
 
 	"github.com/breach-notify/breach/notify/verify"
+	"github.com/breach-notify/breach/templates"
 )
 
-// Job is one notice to send: the payload of a message on the NOTICES work
-// queue (subject <prefix>.notice.<channel>, Nats-Msg-Id = Key). It carries
-// what the worker needs to render and address the notice; the incident's
-// facts are read from the store when rendering.
+// Job is one notice to send, as planned: what the worker needs to render
+// and address it (the incident's facts are read from the store, at the
+// job's approved revision, when rendering). The planner keeps it in the
+// notice's ledger row (Entry.Job), the source of truth; the message on the
+// NOTICES work queue (subject <prefix>.notice.<channel>, Nats-Msg-Id = Key)
+// carries only its key, sealed by Tickets.
 type Job struct {
 	Key          string   `json:"key"`
 	IncidentID   string   `json:"incident"`
@@ -30,7 +33,27 @@ type Job struct {
 	// fallbacks failed, the person is unreachable (Ledger.Settle); a push
 	// never counts either way.
 	Supplementary bool `json:"supplementary,omitempty"`
+	// HighRisk records that the person was told under a high risk (the
+	// SMS alongside the e-mail), so a follow-up can say the risk rose.
+	HighRisk bool `json:"high_risk,omitempty"`
+	// Changes, on a follow-up notice (Version > 1), say what changed since
+	// the person's previous notice (Change* values).
+	Changes []string `json:"changes,omitempty"`
 }
+
+// What a follow-up notice reports as changed since the previous notice
+// (the templates' words for it).
+const (
+	// ChangeCategories: more of the person's data categories are involved.
+	ChangeCategories = templates.ChangeCategories
+	// ChangeRisk: the risk to the person is now high.
+	ChangeRisk = templates.ChangeRisk
+	// ChangeAdvice: there is new advice on what to do.
+	ChangeAdvice = templates.ChangeAdvice
+	// ChangeFacts: the facts (what happened, when, what was done) were
+	// corrected.
+	ChangeFacts = templates.ChangeFacts
+)
 
 // NewJob builds the job for one route of one person, with its idempotency
 // key.
@@ -56,8 +79,12 @@ func (j Job) Next() (Job, bool) {
 	if len(j.Fallback) == 0 || j.Supplementary {
 		return Job{}, false
 	}
-	n := NewJob(j.IncidentID, j.Revision, j.Version, j.SubjectID, j.Fallback[0], j.Fallback[1:])
-	n.Locale, n.Jurisdiction, n.Categories, n.PostalName = j.Locale, j.Jurisdiction, j.Categories, j.PostalName
+	n := j
+	n.Key = verify.Key(j.IncidentID, j.SubjectID, string(j.Fallback[0].Channel), j.Version)
+	n.Route, n.Fallback = j.Fallback[0], j.Fallback[1:]
+	if len(n.Fallback) == 0 {
+		n.Fallback = nil
+	}
 	return n, true
 }
 
@@ -77,11 +104,15 @@ func (j Job) RouteKeys() []string {
 
 // Entry returns the pending ledger entry for the job.
 func (j Job) Entry() Entry {
-	return Entry{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: j.Route.Channel,
+	e := Entry{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: j.Route.Channel,
 		Version: j.Version, Guardian: j.Route.Guardian, State: StatePending}
+	if j.Route.Channel != ChannelNone {
+		e.Job = j
+	}
+	return e
 }
 
-// DecodeJob parses a NOTICES message body.
+// DecodeJob parses a job as the ledger keeps it (Entry.Job).
 func DecodeJob(data []byte) (Job, error) {
 	var j Job
 	if err := json.Unmarshal(data, &j); err != nil {

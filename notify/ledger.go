@@ -8,17 +8,24 @@ import (
 // State is where one notice stands in the proof-of-notice ledger.
 type State string
 
-// Ledger states. A notice moves pending → sending → sent, or to
+// Ledger states. A notice moves pending → sending → sent (or written, when
+// its channel has no provider and the outbox kept it in a file), or to
 // failed_temporary (and back to sending on retry), or to failed_permanent
-// (its person's next route is then planned). skipped means not sent on
-// purpose (duplicate route, superseded); unreachable marks a person with no
-// legal-notice route left: it is the state of the last of their routes to
-// fail (see Ledger.Settle), or of a ChannelNone entry for a person planned
-// without any route.
+// (its person's next route is then planned). A sent notice moves on to
+// delivered when the provider confirms it reached the person, or to
+// failed_permanent when the provider reports it never will. skipped means
+// not sent on purpose (duplicate route, superseded); unreachable marks a
+// person with no legal-notice route left: it is the state of the last of
+// their routes to fail (see Ledger.Settle), or of a ChannelNone entry for a
+// person planned without any route. A person is never unreachable beside
+// a route that is sent, written, delivered or still open: planning a route
+// for them lifts the mark (see Ledger.Plan).
 const (
 	StatePending         State = "pending"
 	StateSending         State = "sending"
 	StateSent            State = "sent"
+	StateDelivered       State = "delivered"
+	StateWritten         State = "written"
 	StateFailedTemporary State = "failed_temporary"
 	StateFailedPermanent State = "failed_permanent"
 	StateSkipped         State = "skipped"
@@ -26,18 +33,32 @@ const (
 )
 
 // States lists every state in lifecycle order.
-var States = []State{StatePending, StateSending, StateSent, StateFailedTemporary, StateFailedPermanent, StateSkipped, StateUnreachable}
+var States = []State{StatePending, StateSending, StateSent, StateDelivered, StateWritten, StateFailedTemporary,
+	StateFailedPermanent, StateSkipped, StateUnreachable}
 
 // Final reports whether no further attempt will be made in this state.
 func (s State) Final() bool {
-	return s == StateSent || s == StateFailedPermanent || s == StateSkipped || s == StateUnreachable
+	switch s {
+	case StateSent, StateDelivered, StateWritten, StateFailedPermanent, StateSkipped, StateUnreachable:
+		return true
+	}
+	return false
 }
 
+// Handed reports whether the notice left the engine: sent to a provider,
+// delivered, or written to the outbox.
+func (s State) Handed() bool { return s == StateSent || s == StateDelivered || s == StateWritten }
+
+// Reaching reports whether a legal-notice route in this state reaches or
+// may still reach its person: handed over (sent, delivered, written) or
+// open (pending, sending, failed_temporary).
+func (s State) Reaching() bool { return s.Handed() || !s.Final() }
+
 // Live reports whether a legal-notice route in this state still counts
-// for its person: sent, open (pending, sending, failed_temporary), or the
-// person's unreachable mark itself. A person is unreachable only when none
-// of their legal-notice routes is live.
-func (s State) Live() bool { return s == StateSent || s == StateUnreachable || !s.Final() }
+// for its person: reaching, or the person's unreachable mark itself. A
+// person is unreachable only when none of their legal-notice routes is
+// live.
+func (s State) Live() bool { return s.Reaching() || s == StateUnreachable }
 
 // Entry is one ledger row: one notice to one person on one channel for one
 // notice version of one incident.
@@ -57,6 +78,14 @@ type Entry struct {
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 	SentAt          time.Time `json:"sent_at,omitzero"`
+	// Job is what the planner decided for the notice: the person's route
+	// and address, fallbacks, locale, jurisdiction, categories and the
+	// approved revision. It is the source of truth a worker renders and
+	// addresses from (a NOTICES message carries only the key); it holds
+	// personal data, so it never leaves the ledger in an export. A zero
+	// Job (no Key) means the row was written before the ledger kept jobs,
+	// or is a ChannelNone marker.
+	Job Job `json:"-"`
 }
 
 // Outcome is the result of one delivery attempt, written after it.
@@ -115,10 +144,16 @@ func (c Counts) Complete() bool {
 type Ledger interface {
 	// Plan inserts entries that do not exist yet (in their State, pending
 	// when empty; the first of repeated keys wins) and returns how many
-	// were new; existing keys are left untouched. open[i] reports whether
-	// entry i still needs a job: its key's state after Plan (the entry's
-	// own when it was created now) is not final — pending,
-	// failed_temporary or sending.
+	// were new; existing keys are left untouched, but for one thing: a
+	// person never stays unreachable beside a legal-notice route that
+	// reaches them, so once Plan is done, every unreachable entry of a
+	// person (same incident and version) of this batch who has a reaching
+	// legal-notice route is lifted — a ChannelNone marker to skipped, a
+	// failed route to failed_permanent; and an open entry that keeps no
+	// job (planned before the ledger kept jobs) takes entry i's. open[i]
+	// reports whether entry i still needs a job: its key's state after
+	// Plan (the entry's own when it was created now) is not final —
+	// pending, failed_temporary or sending.
 	Plan(ctx context.Context, entries []Entry) (open []bool, created int, err error)
 	// Begin claims a notice for an attempt at time at: pending,
 	// failed_temporary, and sending last updated more than ClaimLease
@@ -147,4 +182,14 @@ type Ledger interface {
 	Counts(ctx context.Context, incidentID string) (Counts, error)
 	// Each streams an incident's entries in key order.
 	Each(ctx context.Context, incidentID string, fn func(Entry) error) error
+	// Told returns, for each of subjects who was told about the incident,
+	// the notice that told them last: of their legal-notice routes handed
+	// over (sent, delivered, written), one of the highest version (the
+	// first in key order among several); re-sends (versions from
+	// ResendVersionBase) repeat a notice and are not counted. A subject
+	// never told is absent.
+	Told(ctx context.Context, incidentID string, subjects []string) (map[string]Entry, error)
+	// ByProvider returns the notice of channel whose provider id is id
+	// (a Twilio MessageSid, say); none is ErrUnknownNotice.
+	ByProvider(ctx context.Context, channel Channel, id string) (Entry, error)
 }

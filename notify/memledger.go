@@ -15,12 +15,24 @@ var ErrUnknownNotice = errors.New("notice not in the ledger")
 type MemoryLedger struct {
 	mu      sync.Mutex
 	entries map[string]*Entry
+	// people indexes the keys of each person's notices.
+	people map[person][]string
 }
+
+// person is one person in one notice version of one incident.
+type person struct {
+	incident, subject string
+	version           int
+}
+
+func personOf(e *Entry) person { return person{e.IncidentID, e.SubjectID, e.Version} }
 
 var _ Ledger = (*MemoryLedger)(nil)
 
 // NewMemoryLedger returns an empty ledger.
-func NewMemoryLedger() *MemoryLedger { return &MemoryLedger{entries: map[string]*Entry{}} }
+func NewMemoryLedger() *MemoryLedger {
+	return &MemoryLedger{entries: map[string]*Entry{}, people: map[person][]string{}}
+}
 
 // Plan implements Ledger.
 func (l *MemoryLedger) Plan(_ context.Context, entries []Entry) ([]bool, int, error) {
@@ -31,16 +43,90 @@ func (l *MemoryLedger) Plan(_ context.Context, entries []Entry) ([]bool, int, er
 	for i, e := range entries {
 		if cur, ok := l.entries[e.Key]; ok {
 			open[i] = !cur.State.Final()
+			if open[i] && cur.Job.Key == "" {
+				cur.Job = e.Job // a notice planned before the ledger kept jobs
+			}
 			continue
 		}
 		if e.State == "" {
 			e.State = StatePending
 		}
 		l.entries[e.Key] = &e
+		l.people[personOf(&e)] = append(l.people[personOf(&e)], e.Key)
 		open[i] = !e.State.Final()
 		n++
 	}
+	done := map[person]bool{}
+	for i := range entries {
+		p := personOf(&entries[i])
+		if !done[p] {
+			done[p] = true
+			l.lift(p)
+		}
+	}
 	return open, n, nil
+}
+
+// lift moves the unreachable entries of p out of that state when p has a
+// reaching legal-notice route: a ChannelNone marker to skipped, a route
+// to failed_permanent. l.mu is held.
+func (l *MemoryLedger) lift(p person) {
+	keys := l.people[p]
+	if !slices.ContainsFunc(keys, func(k string) bool {
+		e := l.entries[k]
+		return e.Channel.Legal() && e.State.Reaching()
+	}) {
+		return
+	}
+	for _, k := range keys {
+		if e := l.entries[k]; e.State == StateUnreachable {
+			e.State = StateFailedPermanent
+			if e.Channel == ChannelNone {
+				e.State = StateSkipped
+			}
+		}
+	}
+}
+
+// Told implements Ledger.
+func (l *MemoryLedger) Told(_ context.Context, incidentID string, subjects []string) (map[string]Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want := make(map[string]bool, len(subjects))
+	for _, s := range subjects {
+		want[s] = true
+	}
+	out := map[string]Entry{}
+	for p, keys := range l.people {
+		if p.incident != incidentID || !want[p.subject] {
+			continue
+		}
+		for _, k := range keys {
+			e := l.entries[k]
+			if !e.Channel.Legal() || !e.State.Handed() || e.Version >= ResendVersionBase {
+				continue
+			}
+			if cur, ok := out[p.subject]; !ok || e.Version > cur.Version || e.Version == cur.Version && e.Key < cur.Key {
+				out[p.subject] = *e
+			}
+		}
+	}
+	return out, nil
+}
+
+// ByProvider implements Ledger.
+func (l *MemoryLedger) ByProvider(_ context.Context, channel Channel, id string) (Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if id == "" {
+		return Entry{}, ErrUnknownNotice
+	}
+	for _, e := range l.entries {
+		if e.Channel == channel && e.ProviderID == id {
+			return *e, nil
+		}
+	}
+	return Entry{}, ErrUnknownNotice
 }
 
 // Begin implements Ledger.
@@ -74,7 +160,7 @@ func (l *MemoryLedger) Finish(_ context.Context, key string, o Outcome) error {
 func record(e *Entry, o Outcome) {
 	e.State, e.ProviderID, e.Error, e.UpdatedAt = o.State, o.ProviderID, o.Error, o.At
 	e.TemplateVersion, e.ContentHash = o.TemplateVersion, o.ContentHash
-	if o.State == StateSent {
+	if o.State == StateSent || o.State == StateWritten {
 		e.SentAt = o.At
 	}
 }

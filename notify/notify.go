@@ -134,6 +134,10 @@ func (c Channel) Valid() bool {
 // accelerator only.
 var legalChannels = []Channel{ChannelEmail, ChannelSMS, ChannelVoice, ChannelLetter}
 
+// LegalChannels returns the channels that carry the legal notice, in
+// the default order.
+func LegalChannels() []Channel { return slices.Clone(legalChannels) }
+
 // Legal reports whether c carries the legal notice (every channel but push
 // and none): whether its notices count in telling whether a person was
 // reached.

@@ -105,6 +105,9 @@ type planRun struct {
 	entries  []Entry
 	jobEntry []int
 	queue    []Job
+	// changes are the Changes of the jobs of the person being planned
+	// (a follow-up).
+	changes []string
 }
 
 // routeFailure is a notice that could not be rendered for its person.
@@ -141,7 +144,8 @@ func (run *planRun) stamp(e Entry) Entry {
 func (run *planRun) person(ctx context.Context, r *Recipient) error {
 	c := run.c
 	run.st.People++
-	plan := run.p.Policy.Plan(r, c.HighRisk || r.HighRisk)
+	high := c.HighRisk || r.HighRisk
+	plan := run.p.Policy.Plan(r, high)
 	if !plan.Reachable() {
 		run.st.Unreachable++
 		j := NewJob(c.IncidentID, c.Revision, c.Version, r.ID, Route{Channel: ChannelNone}, nil)
@@ -158,7 +162,7 @@ func (run *planRun) person(ctx context.Context, r *Recipient) error {
 			fb = plan.Fallback
 		}
 		j := r.NewJob(c.IncidentID, c.Revision, c.Version, route, fb)
-		j.Supplementary = i > 0
+		j.Supplementary, j.HighRisk, j.Changes = i > 0, high, run.changes
 		if j.Supplementary {
 			run.st.Supplementary++
 		}
@@ -173,6 +177,7 @@ func (run *planRun) person(ctx context.Context, r *Recipient) error {
 	}
 	for d, route := range plan.Accelerators {
 		j := r.NewJob(c.IncidentID, c.Revision, c.Version, route, nil)
+		j.HighRisk, j.Changes = high, run.changes
 		j.Key += fmt.Sprintf("/d%d", d) // one push per device
 		j.Supplementary = true
 		run.st.Supplementary++

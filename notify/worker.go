@@ -61,6 +61,16 @@ type WorkerConfig struct {
 	Backoff     Backoff
 	// Limiter is the provider's token bucket (nil = unlimited).
 	Limiter *rate.Limiter
+	// Outbox marks a channel without a provider whose notifier writes
+	// notices to files: what it hands over is recorded written, not sent.
+	Outbox bool
+	// Tickets opens the NOTICES messages Handle is given; without it
+	// Handle refuses every message.
+	Tickets *Tickets
+	// Rejected, when set, is called with the reason (RejectForged, ...)
+	// of each message Handle dead-letters unsent, for a counter such as
+	// breach_notices_rejected_total{reason}.
+	Rejected func(reason string)
 }
 
 // Worker delivers the notices of one channel: the chain dedup (ledger
@@ -169,16 +179,21 @@ func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int
 	}
 }
 
-// sent records a delivered notice.
+// sent records a notice handed to the provider (or written to the
+// outbox).
 func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Rendering, providerID string, delivered int) Decision {
-	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: StateSent, ProviderID: providerID,
+	state, kind := StateSent, "notice.sent"
+	if w.cfg.Outbox {
+		state, kind = StateWritten, "notice.written"
+	}
+	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, ProviderID: providerID,
 		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
 		// Sent but not recorded: a retry re-sends (at most the in-flight
 		// window), which is better than no proof.
 		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
 	}
-	w.event(ctx, log, job, "notice.sent", map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
-	return Decision{Action: Ack, Reason: "sent"}
+	w.event(ctx, log, job, kind, map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
+	return Decision{Action: Ack, Reason: string(state)}
 }
 
 // reconcile asks a Reconciler, before a retry, whether an earlier attempt
@@ -218,18 +233,8 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 		}
 	}
 	if hasNext {
-		e := next.Entry()
-		e.CreatedAt, e.UpdatedAt = w.now().UTC(), w.now().UTC()
-		open, _, err := w.ledger.Plan(ctx, []Entry{e})
-		if err != nil {
-			return w.retry(1, fmt.Errorf("ledger plan fallback: %w", err))
-		}
-		// A fallback already finished (an earlier try of this failure
-		// planned it) needs no job.
-		if open[0] {
-			if err := w.sink.Enqueue(ctx, next); err != nil {
-				return w.retry(1, fmt.Errorf("enqueue fallback: %w", err))
-			}
+		if err := planFallback(ctx, w.ledger, w.sink, next, w.now()); err != nil {
+			return w.retry(1, err)
 		}
 	}
 	o := Outcome{State: StateFailedPermanent, Error: cause.Error(),
@@ -237,7 +242,7 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 	// A route that failed with no fallback left may be the person's last
 	// live one. A notice that could not be rendered stays failed_permanent:
 	// the person may be reachable, the content is at fault.
-	state, err := w.recordFailure(ctx, job, o, fallback && !hasNext)
+	state, err := recordFailure(ctx, w.ledger, job, o, fallback && !hasNext)
 	if err != nil {
 		return w.retry(1, err)
 	}
@@ -250,7 +255,7 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 	return Decision{Action: Ack, Reason: cause.Error()}
 }
 
-// recordFailure writes the final failure o of job to the ledger and
+// recordFailure writes the final failure o of job to ledger l and
 // returns the state recorded. When last is set and the job is a
 // legal-notice route, the ledger settles it (Ledger.Settle): the person
 // is unreachable only when none of their legal-notice routes — the
@@ -259,18 +264,36 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 // and reading the person's other routes is one step of the ledger, so
 // workers of two channels failing at once cannot both see the other's
 // route still open and leave the person unmarked.
-func (w *Worker) recordFailure(ctx context.Context, job Job, o Outcome, last bool) (State, error) {
+func recordFailure(ctx context.Context, l Ledger, job Job, o Outcome, last bool) (State, error) {
 	if !last || !job.Route.Channel.Legal() {
-		if err := w.ledger.Finish(ctx, job.Key, o); err != nil {
+		if err := l.Finish(ctx, job.Key, o); err != nil {
 			return "", fmt.Errorf("ledger finish: %w", err)
 		}
 		return o.State, nil
 	}
-	state, err := w.ledger.Settle(ctx, job.Key, job.RouteKeys(), o)
+	state, err := l.Settle(ctx, job.Key, job.RouteKeys(), o)
 	if err != nil {
 		return "", fmt.Errorf("ledger settle: %w", err)
 	}
 	return state, nil
+}
+
+// planFallback plans next, a person's next route after their route failed
+// for good, in the ledger (with its job) and enqueues it unless it is
+// already final (an earlier try of the same failure planned it).
+func planFallback(ctx context.Context, l Ledger, s Sink, next Job, at time.Time) error {
+	e := next.Entry()
+	e.CreatedAt, e.UpdatedAt = at.UTC(), at.UTC()
+	open, _, err := l.Plan(ctx, []Entry{e})
+	if err != nil {
+		return fmt.Errorf("ledger plan fallback: %w", err)
+	}
+	if open[0] {
+		if err := s.Enqueue(ctx, next); err != nil {
+			return fmt.Errorf("enqueue fallback: %w", err)
+		}
+	}
+	return nil
 }
 
 func (w *Worker) retry(delivered int, err error) Decision {

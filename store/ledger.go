@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,11 +34,11 @@ func (s *sqlStore) Ledger() notify.Ledger { return sqlLedger{s: s} }
 // noticeColumns are the columns of the notices table, in insert and scan
 // order.
 const noticeColumns = `key, incident_id, subject_id, channel, version, guardian, state, attempts,
-    provider_id, error, template_version, content_hash, created_at, updated_at, sent_at`
+    provider_id, error, template_version, content_hash, created_at, updated_at, sent_at, job`
 
-const noticeColumnCount = 15
+const noticeColumnCount = 16
 
-// noticeBatch is how many rows one INSERT of Plan carries: 15,000
+// noticeBatch is how many rows one INSERT of Plan carries: 16,000
 // parameters, under SQLite's 32,766 and PostgreSQL's 65,535.
 const noticeBatch = 1000
 
@@ -63,9 +65,12 @@ RETURNING ` + noticeColumns
 	noticeFinish = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7
 WHERE key = $1`
+	// noticeFinishSent records a notice handed over (sent or written):
+	// sent_at is the time it left the engine.
 	noticeFinishSent = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7, sent_at = $7
 WHERE key = $1`
+	noticeByProvider = `SELECT ` + noticeColumns + ` FROM notices WHERE channel = $1 AND provider_id = $2 AND provider_id <> '' LIMIT 1`
 	// noticeLock takes the row lock of one notice (PostgreSQL) without
 	// changing it; on SQLite the write transaction already excludes every
 	// other writer.
@@ -81,11 +86,141 @@ func (d dialect) noticeInsert(n int) string {
 	return d.multiRowInsert("notices", noticeColumns, noticeColumnCount, n, "key")
 }
 
+// stateList is the SQL list of states.
+func stateList(keep func(notify.State) bool) string {
+	var q []string
+	for _, st := range notify.States {
+		if keep(st) {
+			q = append(q, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(q, ", ")
+}
+
+// legalList is the SQL list of the legal-notice channels.
+var legalList = func() string {
+	var q []string
+	for _, c := range notify.LegalChannels() {
+		q = append(q, "'"+string(c)+"'")
+	}
+	return strings.Join(q, ", ")
+}()
+
+// noticeLift moves the unreachable notices of n people ($3…, of incident
+// $1 and version $2) out of that state when the person has a reaching
+// legal-notice route: a ChannelNone marker to skipped, a route to
+// failed_permanent (notify.Ledger.Plan).
+func (d dialect) noticeLift(n int) string {
+	var b strings.Builder
+	b.WriteString(`UPDATE notices SET state = CASE WHEN channel = '` + string(notify.ChannelNone) + `' THEN '` +
+		string(notify.StateSkipped) + `' ELSE '` + string(notify.StateFailedPermanent) + `' END
+WHERE incident_id = $1 AND version = $2 AND state = '` + string(notify.StateUnreachable) + `' AND subject_id IN (`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		d.param(&b, i+3)
+	}
+	b.WriteString(`) AND EXISTS (SELECT 1 FROM notices o WHERE o.incident_id = notices.incident_id
+    AND o.subject_id = notices.subject_id AND o.version = notices.version
+    AND o.channel IN (` + legalList + `) AND o.state IN (` + stateList(notify.State.Reaching) + `))`)
+	return b.String()
+}
+
+// liftPeople runs noticeLift for the people of entries, grouped by
+// incident and version.
+func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, entries []notify.Entry, batch []int) error {
+	type campaign struct {
+		incident string
+		version  int
+	}
+	groups := map[campaign][]any{}
+	seen := map[campaign]map[string]bool{}
+	for _, i := range batch {
+		e := &entries[i]
+		c := campaign{e.IncidentID, e.Version}
+		if seen[c] == nil {
+			seen[c] = map[string]bool{}
+		}
+		if !seen[c][e.SubjectID] {
+			seen[c][e.SubjectID] = true
+			groups[c] = append(groups[c], e.SubjectID)
+		}
+	}
+	for c, subjects := range groups {
+		args := append([]any{c.incident, c.version}, subjects...)
+		if _, err := tx.ExecContext(ctx, l.s.d.noticeLift(len(subjects)), args...); err != nil {
+			return fmt.Errorf("lift unreachable marks: %w", err)
+		}
+	}
+	return nil
+}
+
+// noticeTold selects the handed legal-notice routes of n people ($2…) of
+// incident $1, re-sends aside, highest version first, then in key order.
+func (d dialect) noticeTold(n int) string {
+	var b strings.Builder
+	b.WriteString(`SELECT ` + noticeColumns + ` FROM notices WHERE incident_id = $1 AND subject_id IN (`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		d.param(&b, i+2)
+	}
+	b.WriteString(`) AND version < ` + strconv.Itoa(notify.ResendVersionBase) + ` AND channel IN (` + legalList + `) AND state IN (` +
+		stateList(notify.State.Handed) + `) ORDER BY subject_id, version DESC, key`)
+	return b.String()
+}
+
+// Told implements notify.Ledger, in queries of noticeBatch people.
+func (l sqlLedger) Told(ctx context.Context, incidentID string, subjects []string) (map[string]notify.Entry, error) {
+	out := make(map[string]notify.Entry)
+	for start := 0; start < len(subjects); start += noticeBatch {
+		batch := subjects[start:min(start+noticeBatch, len(subjects))]
+		args := make([]any, 0, len(batch)+1)
+		args = append(args, incidentID)
+		for _, s := range batch {
+			args = append(args, s)
+		}
+		rows, err := l.s.r.QueryContext(ctx, l.s.d.noticeTold(len(batch)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("ledger notices told of incident %s: %w", incidentID, err)
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				e, err := scanNotice(rows)
+				if err != nil {
+					return err
+				}
+				if _, ok := out[e.SubjectID]; !ok {
+					out[e.SubjectID] = e
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("ledger notices told of incident %s: %w", incidentID, err)
+		}
+	}
+	return out, nil
+}
+
 // noticeStates is a SELECT of the key and state of n notices by key.
-func (d dialect) noticeStates(n int) string {
+func (d dialect) noticeStates(n int) string { return d.selectByKeys("key, state", n) }
+
+// noticeStatesJobless is noticeStates with, third, whether the row keeps
+// no job.
+func (d dialect) noticeStatesJobless(n int) string { return d.selectByKeys("key, state, job = ''", n) }
+
+// noticeBackfill gives a row written before the ledger kept jobs its job.
+const noticeBackfill = `UPDATE notices SET job = $2 WHERE key = $1 AND job = ''`
+
+// selectByKeys is a SELECT of columns of n notices by key.
+func (d dialect) selectByKeys(columns string, n int) string {
 	var b strings.Builder
 	b.Grow(60 + n*6)
-	b.WriteString("SELECT key, state FROM notices WHERE key IN (")
+	b.WriteString("SELECT " + columns + " FROM notices WHERE key IN (")
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
@@ -121,7 +256,7 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 		var err error
 		full, err = l.s.stmts.get(ctx, l.s.w, "notice-insert-full", func() string { return l.s.d.noticeInsert(noticeBatch) })
 		if err == nil {
-			fullStates, err = l.s.stmts.get(ctx, l.s.w, "notice-states-full", func() string { return l.s.d.noticeStates(noticeBatch) })
+			fullStates, err = l.s.stmts.get(ctx, l.s.w, "notice-states-jobless-full", func() string { return l.s.d.noticeStatesJobless(noticeBatch) })
 		}
 		if err != nil {
 			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
@@ -129,6 +264,7 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 	}
 	open := make([]bool, len(entries))
 	states := make(map[string]notify.State, min(len(order), noticeBatch))
+	jobless := map[string]bool{}
 	created := 0
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
@@ -158,24 +294,38 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 				return err
 			}
 			created += int(n)
+			if err := l.liftPeople(ctx, tx, entries, batch); err != nil {
+				return err
+			}
 			if len(batch) == noticeBatch {
 				rows, err = tx.StmtContext(ctx, fullStates).QueryContext(ctx, keys...)
 			} else {
-				rows, err = tx.QueryContext(ctx, l.s.d.noticeStates(len(batch)), keys...)
+				rows, err = tx.QueryContext(ctx, l.s.d.noticeStatesJobless(len(batch)), keys...)
 			}
 			if err != nil {
 				return fmt.Errorf("read states: %w", err)
 			}
 			clear(states)
-			if err := scanStates(rows, states); err != nil {
+			clear(jobless)
+			if err := scanStatesJobless(rows, states, jobless); err != nil {
 				return fmt.Errorf("read states: %w", err)
 			}
 			for _, i := range batch {
-				st, ok := states[entries[i].Key]
+				e := &entries[i]
+				st, ok := states[e.Key]
 				if !ok {
-					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(entries[i].Key))
+					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(e.Key))
 				}
 				open[i] = !st.Final()
+				if open[i] && jobless[e.Key] && e.Job.Key != "" {
+					// A notice planned before the ledger kept jobs: it
+					// gets the job planned now, so that a worker can send
+					// it from its row.
+					if err := backfillJob(ctx, tx, e); err != nil {
+						return err
+					}
+					jobless[e.Key] = false
+				}
 			}
 		}
 		return nil
@@ -184,6 +334,36 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 		return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 	}
 	return open, created, nil
+}
+
+// scanStatesJobless reads rows of key, state and joblessness into states
+// and jobless, and closes rows.
+func scanStatesJobless(rows *sql.Rows, states map[string]notify.State, jobless map[string]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var key, state string
+		var none bool
+		if err := rows.Scan(&key, &state, &none); err != nil {
+			return err
+		}
+		states[key] = notify.State(state)
+		if none {
+			jobless[key] = true
+		}
+	}
+	return rows.Err()
+}
+
+// backfillJob stores e's job in its row, which keeps none.
+func backfillJob(ctx context.Context, tx *sql.Tx, e *notify.Entry) error {
+	b, err := json.Marshal(&e.Job)
+	if err != nil {
+		return fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
+	}
+	if _, err := tx.ExecContext(ctx, noticeBackfill, e.Key, string(b)); err != nil {
+		return fmt.Errorf("notice %s: keep its job: %w", noticeRef(e.Key), err)
+	}
+	return nil
 }
 
 // scanStates reads rows of key and state into states and closes rows.
@@ -217,8 +397,16 @@ func appendNotice(args []any, e notify.Entry) ([]any, error) {
 	if state == "" {
 		state = notify.StatePending
 	}
+	job := ""
+	if e.Job.Key != "" {
+		b, err := json.Marshal(&e.Job)
+		if err != nil {
+			return args, fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
+		}
+		job = string(b)
+	}
 	return append(args, e.Key, e.IncidentID, e.SubjectID, string(e.Channel), e.Version, e.Guardian, string(state),
-		e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, created, updated, sent), nil
+		e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, created, updated, sent, job), nil
 }
 
 // beginRetries bounds how often Begin re-claims a notice that a concurrent
@@ -271,7 +459,7 @@ func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) err
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
 	}
 	name, q := "notice-finish", noticeFinish
-	if o.State == notify.StateSent {
+	if o.State == notify.StateSent || o.State == notify.StateWritten {
 		name, q = "notice-finish-sent", noticeFinishSent
 	}
 	st, err := l.s.stmts.get(ctx, l.s.w, name, func() string { return q })
@@ -313,7 +501,7 @@ func (l sqlLedger) Settle(ctx context.Context, key string, others []string, o no
 		return "", fmt.Errorf("ledger settle %s: %w", noticeRef(key), err)
 	}
 	name, q := "notice-finish", noticeFinish
-	if o.State == notify.StateSent {
+	if o.State == notify.StateSent || o.State == notify.StateWritten {
 		name, q = "notice-finish-sent", noticeFinishSent
 	}
 	finish, err := l.s.stmts.get(ctx, l.s.w, name, func() string { return q })
@@ -377,6 +565,25 @@ func anyLive(ctx context.Context, tx *sql.Tx, d dialect, keys []string) (bool, e
 		}
 	}
 	return false, nil
+}
+
+// ByProvider implements notify.Ledger.
+func (l sqlLedger) ByProvider(ctx context.Context, channel notify.Channel, id string) (notify.Entry, error) {
+	if id == "" {
+		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", notify.ErrUnknownNotice)
+	}
+	st, err := l.s.stmts.get(ctx, l.s.r, "notice-by-provider", func() string { return noticeByProvider })
+	if err != nil {
+		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", err)
+	}
+	e, err := scanNotice(st.QueryRowContext(ctx, string(channel), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = notify.ErrUnknownNotice
+	}
+	if err != nil {
+		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", err)
+	}
+	return e, nil
 }
 
 // Get implements notify.Ledger.
@@ -460,11 +667,17 @@ func scanNotice(sc interface{ Scan(...any) error }) (notify.Entry, error) {
 		e                      notify.Entry
 		channel, state         string
 		created, updated, sent sql.NullInt64
+		job                    string
 	)
 	err := sc.Scan(&e.Key, &e.IncidentID, &e.SubjectID, &channel, &e.Version, &e.Guardian, &state, &e.Attempts,
-		&e.ProviderID, &e.Error, &e.TemplateVersion, &e.ContentHash, &created, &updated, &sent)
+		&e.ProviderID, &e.Error, &e.TemplateVersion, &e.ContentHash, &created, &updated, &sent, &job)
 	if err != nil {
 		return notify.Entry{}, err
+	}
+	if job != "" {
+		if e.Job, err = notify.DecodeJob([]byte(job)); err != nil {
+			return notify.Entry{}, fmt.Errorf("notice %s: %w", noticeRef(e.Key), err)
+		}
 	}
 	e.Channel, e.State = notify.Channel(channel), notify.State(state)
 	e.CreatedAt, e.UpdatedAt, e.SentAt = fromNanos(created), fromNanos(updated), fromNanos(sent)

@@ -477,6 +477,7 @@ func appendKey(b []byte, channel string, n *Notice, p *person, postal, nAddr int
 	default:
 		b = append(b, 1)
 	}
+	list(n.Changes)
 	str(n.Org.Name)
 	str(n.Org.Website)
 	str(n.Org.ContactName)

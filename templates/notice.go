@@ -44,10 +44,24 @@ type Notice struct {
 	// NoticeVersion counts notices about the same incident to the same
 	// person: 1 for the first, higher for follow-ups.
 	NoticeVersion int
+	// Changes, on a follow-up (NoticeVersion > 1), say what changed since
+	// the previous notice: ChangeCategories, ChangeRisk, ChangeAdvice,
+	// ChangeFacts. The update notice names each.
+	Changes []string
 	// Date is the date of the notice (California requires it; letters
 	// print it).
 	Date time.Time
 }
+
+// What a follow-up notice says changed (Notice.Changes): more of the
+// person's data categories involved, a risk now high, new advice,
+// corrected facts.
+const (
+	ChangeCategories = "categories"
+	ChangeRisk       = "risk"
+	ChangeAdvice     = "advice"
+	ChangeFacts      = "facts"
+)
 
 // Recipient is who the notice is about.
 type Recipient struct {
@@ -164,6 +178,16 @@ func (n *Notice) validate(channel string) []Problem {
 	}
 	if n.NoticeVersion < 0 {
 		probs = append(probs, Problem{"NoticeVersion", "must not be negative"})
+	}
+	for i, c := range n.Changes {
+		switch c {
+		case ChangeCategories, ChangeRisk, ChangeAdvice, ChangeFacts:
+		default:
+			probs = append(probs, Problem{fmt.Sprintf("Changes[%d]", i), fmt.Sprintf("%q is not a change a notice can report (categories, risk, advice, facts)", c)})
+		}
+	}
+	if len(n.Changes) > 0 && n.NoticeVersion < 2 {
+		probs = append(probs, Problem{"Changes", "only a follow-up notice (NoticeVersion 2 or more) reports changes"})
 	}
 	if a, u := n.Incident.OccurredAt, n.Incident.OccurredUntil; a != nil && u != nil && u.Before(*a) {
 		probs = append(probs, Problem{"Incident.OccurredUntil", "is before Incident.OccurredAt"})

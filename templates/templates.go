@@ -532,6 +532,8 @@ type view struct {
 	Guardian   bool
 	California bool
 	FollowUp   bool
+	// Changed says what a follow-up reports as changed.
+	Changed changed
 
 	Org          Org
 	Recipient    Recipient
@@ -563,6 +565,29 @@ type view struct {
 	AnnouncementSpoken string
 }
 
+// changed is what a follow-up notice reports as changed.
+type changed struct {
+	Any, Categories, Risk, Advice, Facts bool
+}
+
+func changesOf(cs []string) changed {
+	var c changed
+	for _, x := range cs {
+		switch x {
+		case ChangeCategories:
+			c.Categories = true
+		case ChangeRisk:
+			c.Risk = true
+		case ChangeAdvice:
+			c.Advice = true
+		case ChangeFacts:
+			c.Facts = true
+		}
+	}
+	c.Any = c.Categories || c.Risk || c.Advice || c.Facts
+	return c
+}
+
 func buildView(ls *localeSet, channel string, n *Notice) (*view, []Problem) {
 	probs := n.validate(channel)
 	cat := ls.cat
@@ -571,6 +596,7 @@ func buildView(ls *localeSet, channel string, n *Notice) (*view, []Problem) {
 		Guardian:         n.Guardian,
 		California:       strings.EqualFold(strings.TrimSpace(n.Jurisdiction), "US-CA"),
 		FollowUp:         n.NoticeVersion > 1,
+		Changed:          changesOf(n.Changes),
 		Reference:        oneLine(n.Incident.Reference),
 		Title:            oneLine(n.Incident.Title),
 		VerificationCode: oneLine(n.VerificationCode),

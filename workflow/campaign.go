@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/compose"
+	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -51,6 +53,11 @@ type campaigner struct {
 	stepMu      sync.Mutex // one campaign step at a time
 	announce    *announcer
 
+	// maxUntranslated is campaign.max_untranslated: how many people of a
+	// high-risk campaign may get the incident's text in a language other
+	// than theirs (0, the zero value, by default; -1 any number).
+	maxUntranslated int
+
 	mu     sync.Mutex
 	active map[string]int // incident → revision being watched by this replica
 }
@@ -71,6 +78,16 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 	}
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
 		return store.Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
+	}
+	// Nothing is approved that would strand people: every channel a
+	// person can be reached on has a provider (or the outbox), and the
+	// incident's text is in their language.
+	pv, err := PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
+	if err != nil {
+		return store.Approval{}, err
+	}
+	if err := pv.Refusal(UntranslatedLimit(a, c.maxUntranslated)); err != nil {
+		return store.Approval{}, fmt.Errorf("%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
 	}
 	at := c.now().UTC()
 	if err := c.store.SetApproval(ctx, id, by, at); err != nil {
@@ -235,21 +252,25 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	if err := c.preflight(ctx, in, a); err != nil {
 		return err
 	}
-	people := func(fn func(*notify.Recipient) error) error {
-		var r notify.Recipient
-		return assess.EachAffected(ctx, c.inv, in, func(p *assess.AffectedPerson) error {
-			if !to.Includes(p) {
-				return nil
-			}
-			compose.Recipient(&r, p)
-			r.HighRisk = to.HighRisk(p)
-			return fn(&r)
-		})
-	}
 	began := time.Now()
-	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people)
+	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people(ctx, c.inv, in, to))
 	if err != nil {
 		return err
+	}
+	if in.Revision > 1 {
+		// People already told about an earlier revision hear what changed
+		// (a follow-up notice, the next version); those newly affected got
+		// the full notice above.
+		fst, err := c.followUp(ctx, in, to)
+		if err != nil {
+			return err
+		}
+		st.Notices, st.New, st.Queued = st.Notices+fst.Notices, st.New+fst.New, st.Queued+fst.Queued
+		st.Unreachable, st.Failed = st.Unreachable+fst.Unreachable, st.Failed+fst.Failed
+		for ch, n := range fst.ByChannel {
+			st.ByChannel[ch] += n
+		}
+		c.log.WithFields(logrus.Fields{"incident": id, "revision": in.Revision, "people": fst.People, "new": fst.New}).Info("follow-up notices planned")
 	}
 	c.mu.Lock()
 	c.active[id] = in.Revision
@@ -265,6 +286,120 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
 		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
 	return nil
+}
+
+// people streams the people of in whom the campaign tells.
+func people(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, to Addressees) notify.People {
+	return func(fn func(*notify.Recipient) error) error {
+		var r notify.Recipient
+		return assess.EachAffected(ctx, inv, in, func(p *assess.AffectedPerson) error {
+			if !to.Includes(p) {
+				return nil
+			}
+			compose.Recipient(&r, p)
+			r.HighRisk = to.HighRisk(p)
+			return fn(&r)
+		})
+	}
+}
+
+// PreviewCampaign computes, without planning anything, what the campaign
+// of incident in (assessed as a) would do under policy: people per
+// channel, locale and jurisdiction, the unreachable, those stranded for
+// lack of a provider (with the channels named), and per locale those who
+// would get the incident's text in a language other than theirs. Approval
+// refuses what its Refusal names; the approval preview shows it.
+func PreviewCampaign(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, policy notify.Policy, notifyAll bool) (notify.Preview, error) {
+	to := NewAddressees(a, notifyAll)
+	if to.None() {
+		return notify.Preview{ByChannel: map[notify.Channel]int{}, ByLocale: map[string]int{}, ByJurisdiction: map[string]int{}}, nil
+	}
+	pv, err := policy.Preview(notify.PreviewOptions{Translated: in.HasText}, people(ctx, inv, in, to))
+	if err != nil {
+		return pv, fmt.Errorf("preview campaign %s: %w", in.ID, err)
+	}
+	return pv, nil
+}
+
+// UntranslatedLimit is how many people may get the incident's text in a
+// language other than theirs in a campaign assessed as a: max
+// (campaign.max_untranslated, 0 by default) when the risk is high, any
+// number (-1) otherwise or when max is negative.
+func UntranslatedLimit(a *assess.Assessment, max int) int {
+	if a.Risk != regulators.RiskHigh || max < 0 {
+		return -1
+	}
+	return max
+}
+
+// Preview is PreviewCampaign for the current revision of incident id with
+// the campaign's own policy: what the approval preview shows.
+func (c *campaigner) Preview(ctx context.Context, id string) (notify.Preview, error) {
+	rec, err := c.store.GetIncident(ctx, id)
+	if err != nil {
+		return notify.Preview{}, err
+	}
+	a, err := c.assessment(ctx, id)
+	if err != nil {
+		return notify.Preview{}, err
+	}
+	return PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
+}
+
+// followUp plans the follow-up notices of revision in (approved) for the
+// people told about an earlier revision, with what changed for each.
+func (c *campaigner) followUp(ctx context.Context, in *incident.Incident, to Addressees) (notify.PlanStats, error) {
+	revs, err := c.store.IncidentRevisions(ctx, in.ID)
+	if err != nil {
+		return notify.PlanStats{}, err
+	}
+	byRev := make(map[int]*incident.Incident, len(revs))
+	for _, r := range revs {
+		old, err := incident.Decode(r.Doc)
+		if err != nil {
+			return notify.PlanStats{}, fmt.Errorf("follow-ups of %s: revision %d: %w", in.ID, r.Revision, err)
+		}
+		byRev[r.Revision] = old
+	}
+	changed := func(told notify.Job, now *notify.Recipient) []string {
+		old, ok := byRev[told.Revision]
+		if !ok {
+			return []string{notify.ChangeFacts} // what they were told is no longer on file: tell them all again
+		}
+		return Changes(old, in, told, now)
+	}
+	return c.planner.FollowUp(ctx, notify.Campaign{IncidentID: in.ID, Revision: in.Revision}, people(ctx, c.inv, in, to), changed)
+}
+
+// Changes says what changed for a person between the revision they were
+// told about (old, with the notice that told them) and the current one
+// (cur, with the person as they stand now): more of their data
+// categories, a risk now high, new advice, corrected facts (title,
+// description, times, measures). Nothing changed means no follow-up.
+func Changes(old, cur *incident.Incident, told notify.Job, now *notify.Recipient) []string {
+	var out []string
+	if slices.ContainsFunc(now.Categories, func(c string) bool { return !slices.Contains(told.Categories, c) }) {
+		out = append(out, notify.ChangeCategories)
+	}
+	if now.HighRisk && !told.HighRisk {
+		out = append(out, notify.ChangeRisk)
+	}
+	if slices.ContainsFunc(cur.Mitigation.Advice, func(a string) bool { return !slices.Contains(old.Mitigation.Advice, a) }) {
+		out = append(out, notify.ChangeAdvice)
+	}
+	if old.Title != cur.Title || old.Description != cur.Description || !sameTime(old.OccurredAt, cur.OccurredAt) ||
+		!sameTime(old.OccurredUntil, cur.OccurredUntil) || !old.DiscoveredAt.Equal(cur.DiscoveredAt) ||
+		!slices.Equal(old.Mitigation.Measures, cur.Mitigation.Measures) {
+		out = append(out, notify.ChangeFacts)
+	}
+	return out
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // assessment reads the latest stored assessment of an incident.
@@ -294,14 +429,35 @@ func (c *campaigner) preflight(ctx context.Context, in *incident.Incident, a *as
 	if err := c.composer.CheckFacts(in); err != nil {
 		return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
 	}
-	for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter} {
-		j := notify.NewJob(in.ID, in.Revision, 1, "preflight", notify.Route{Channel: ch, To: "preflight", ToName: "Preview"}, nil)
-		j.Locale, j.Categories, j.PostalName = "en", a.Categories, "Preview"
-		if _, _, err := c.composer.Render(ctx, &j); err != nil {
-			return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
+	// Each translation is text that goes into notices: it passes the
+	// same gate, and renders, in its own locale.
+	locales := []string{"en"}
+	for _, loc := range slices.Sorted(maps.Keys(in.Translations)) {
+		if err := compose.CheckFacts(translated(in, loc), c.inv.Organization); err != nil {
+			return fmt.Errorf("campaign for %s cannot start: translations.%s: %w", in.ID, loc, err)
+		}
+		locales = append(locales, loc)
+	}
+	for _, loc := range locales {
+		for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter} {
+			j := notify.NewJob(in.ID, in.Revision, 1, "preflight", notify.Route{Channel: ch, To: "preflight", ToName: "Preview"}, nil)
+			j.Locale, j.Categories, j.PostalName = loc, a.Categories, "Preview"
+			if _, _, err := c.composer.Render(ctx, &j); err != nil {
+				return fmt.Errorf("campaign for %s cannot start: %w", in.ID, err)
+			}
 		}
 	}
 	return nil
+}
+
+// translated returns a copy of in whose text is what a notice in locale
+// carries (compose.Text), for the gate to check.
+func translated(in *incident.Incident, locale string) *incident.Incident {
+	cp := *in
+	t := compose.Text(in, locale)
+	cp.Title, cp.Description = t.Title, t.Description
+	cp.Mitigation.Measures, cp.Mitigation.Advice = t.Measures, t.Advice
+	return &cp
 }
 
 // checkCompleted publishes campaign.completed for each watched campaign

@@ -132,6 +132,7 @@ func (c *Composer) notice(in *incident.Incident, j *notify.Job) templates.Notice
 	if j.Route.Guardian {
 		r.ChildName, r.Name = j.PostalName, ""
 	}
+	text := Text(in, j.Locale)
 	announce := c.cfg.AnnouncementURL
 	if announce == "" && c.cfg.AnnouncementURLFor != nil {
 		announce = c.cfg.AnnouncementURLFor(j.IncidentID)
@@ -146,14 +147,15 @@ func (c *Composer) notice(in *incident.Incident, j *notify.Job) templates.Notice
 		Recipient:    r,
 		Org:          o,
 		Incident: templates.IncidentFacts{
-			Reference: in.ID, Title: in.Title, Description: in.Description,
+			Reference: in.ID, Title: text.Title, Description: text.Description,
 			OccurredAt: in.OccurredAt, OccurredUntil: in.OccurredUntil, DiscoveredAt: in.DiscoveredAt,
-			Categories: j.Categories, Measures: in.Mitigation.Measures, Advice: in.Mitigation.Advice, Remedies: in.Mitigation.Remedies,
+			Categories: j.Categories, Measures: text.Measures, Advice: text.Advice, Remedies: in.Mitigation.Remedies,
 		},
 		CategoryLabels:   c.labels,
 		VerificationCode: verify.Code(c.cfg.Secret, j.Key),
 		AnnouncementURL:  announce,
 		NoticeVersion:    notify.DisplayVersion(j.Version),
+		Changes:          j.Changes,
 		Date:             c.cfg.Now().UTC(),
 	}
 }
@@ -176,6 +178,25 @@ func (c *Composer) Render(ctx context.Context, j *notify.Job) (*notify.Message, 
 		To: j.Route.To, ToName: n.Recipient.Name, Locale: out.Locale,
 		Subject: out.Subject, Text: out.Text, HTML: out.HTML, VerificationCode: n.VerificationCode}
 	return m, notify.Rendering{TemplateVersion: out.TemplateVersion, ContentHash: out.ContentHash}, nil
+}
+
+// Text returns the incident's text a notice in locale carries: the
+// incident's translation for the locale where it has one (each part it
+// leaves empty taken from the incident's own text), else its own text.
+func Text(in *incident.Incident, locale string) incident.Translation {
+	own := incident.Translation{Title: in.Title, Description: in.Description, Measures: in.Mitigation.Measures, Advice: in.Mitigation.Advice}
+	tr, ok := in.Text(locale)
+	if !ok {
+		return own
+	}
+	tr.Title, tr.Description = orElse(tr.Title, own.Title), orElse(tr.Description, own.Description)
+	if len(tr.Measures) == 0 {
+		tr.Measures = own.Measures
+	}
+	if len(tr.Advice) == 0 {
+		tr.Advice = own.Advice
+	}
+	return tr
 }
 
 func orElse(a, b string) string {

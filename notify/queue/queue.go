@@ -1,14 +1,16 @@
-// Package queue carries notice jobs over the NOTICES work-queue stream of
-// JetStream: a Sink that enqueues jobs (Nats-Msg-Id = the notice's
+// Package queue carries notices over the NOTICES work-queue stream of
+// JetStream: a Sink that enqueues them (Nats-Msg-Id = the notice's
 // idempotency key, so a replanned notice is queued once), publishes
 // lifecycle events and dead letters, and a Consumer per channel that feeds a
 // notify.Worker with bounded concurrency and maps its decisions onto Ack and
-// NakWithDelay.
+// NakWithDelay. A NOTICES message is a ticket (notify.Tickets): the notice
+// key and a MAC over it, no personal data; the worker reads everything
+// else from the ledger.
 package queue
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -24,24 +26,43 @@ import (
 
 // Sink implements notify.Sink on a natsbus.Bus.
 type Sink struct {
-	bus *natsbus.Bus
+	bus     *natsbus.Bus
+	tickets *notify.Tickets
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
-// NewSink returns a Sink publishing on bus.
-func NewSink(bus *natsbus.Bus) *Sink { return &Sink{bus: bus} }
+// SinkOption configures a Sink.
+type SinkOption func(*Sink)
 
-// Enqueue publishes jobs asynchronously and waits until JetStream has
-// stored every one (or reported it a duplicate).
+// WithTickets seals each enqueued notice's key with t; the workers open
+// them with the same notice key (notify.WorkerConfig.Tickets). A Sink
+// without tickets refuses to enqueue.
+func WithTickets(t *notify.Tickets) SinkOption { return func(s *Sink) { s.tickets = t } }
+
+// NewSink returns a Sink publishing on bus.
+func NewSink(bus *natsbus.Bus, opts ...SinkOption) *Sink {
+	s := &Sink{bus: bus}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// ErrNoTickets means a Sink was built without WithTickets.
+var ErrNoTickets = errors.New("enqueue notice: no notice key to seal notice tickets (queue.WithTickets)")
+
+// Enqueue publishes the tickets of jobs asynchronously and waits until
+// JetStream has stored every one (or reported it a duplicate). The jobs
+// themselves must already be in the ledger: only their keys travel.
 func (s *Sink) Enqueue(ctx context.Context, jobs ...notify.Job) error {
+	if s.tickets == nil {
+		return ErrNoTickets
+	}
 	js := s.bus.JetStream()
 	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
 	for i := range jobs {
-		body, err := json.Marshal(&jobs[i])
-		if err != nil {
-			return fmt.Errorf("enqueue notice: encode: %w", err)
-		}
+		body := s.tickets.Seal(jobs[i].Key)
 		msg := &nats.Msg{Subject: s.bus.Subjects().Notice(string(jobs[i].Route.Channel)), Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, jobs[i].Key)
 		msg.Header.Set(natsbus.HeaderIncident, jobs[i].IncidentID)
@@ -142,7 +163,7 @@ func NewConsumer(bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker, log *lo
 			_ = m.Nak()
 			return
 		}
-		handle(ctx, m, w, r, log)
+		handle(ctx, m, w, log)
 	}, log)
 	if err != nil {
 		return nil, nil, fmt.Errorf("consume %s notices: %w", cfg.Channel, err)
@@ -172,27 +193,22 @@ func Consume(ctx context.Context, bus *natsbus.Bus, cfg ConsumerConfig, w *notif
 	return r.Run(ctx)
 }
 
-func handle(ctx context.Context, m jetstream.Msg, w *notify.Worker, r *natsbus.Runner, log *logrus.Entry) {
+func handle(ctx context.Context, m jetstream.Msg, w *notify.Worker, log *logrus.Entry) {
 	delivered := 1
 	if md, err := m.Metadata(); err == nil {
 		delivered = int(md.NumDelivered)
 	}
-	job, err := notify.DecodeJob(m.Data())
-	if err != nil {
-		// A job nobody can read is kept with its reason, then removed.
-		log.WithError(err).Warn("unreadable notice job dead-lettered")
-		r.Fail(ctx, m, err, true)
-		return
-	}
-	d := w.Deliver(ctx, job, m.Data(), delivered)
+	// The worker opens the ticket, reads the notice from the ledger and
+	// dead-letters what it rejects.
+	d := w.Handle(ctx, m.Data(), delivered)
 	switch d.Action {
 	case notify.Ack:
 		if err := m.DoubleAck(ctx); err != nil {
-			log.WithError(err).WithField("notice", job.Key).Warn("ack notice")
+			log.WithError(err).Warn("ack notice")
 		}
 	case notify.Retry:
 		if err := m.NakWithDelay(d.Delay); err != nil {
-			log.WithError(err).WithField("notice", job.Key).Warn("nak notice")
+			log.WithError(err).Warn("nak notice")
 		}
 	}
 }

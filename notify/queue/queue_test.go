@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +23,15 @@ import (
 )
 
 const testIncident = "INC-2026-0042"
+
+// testTickets seals and opens the tests' notices.
+var testTickets = func() *notify.Tickets {
+	t, err := notify.NewTickets([]byte("queue test notice key, 32 bytes."))
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC) }
 
@@ -207,7 +217,7 @@ func TestEnqueueTwiceStoredAndSentOnce(t *testing.T) {
 	bus := startBus(t)
 	led := notify.NewMemoryLedger()
 	jobs := makeJobs(t, led, 5)
-	sink := NewSink(bus)
+	sink := NewSink(bus, WithTickets(testTickets))
 	ctx := context.Background()
 	if err := sink.Enqueue(ctx, jobs...); err != nil {
 		t.Fatalf("Enqueue: %v", err)
@@ -222,7 +232,7 @@ func TestEnqueueTwiceStoredAndSentOnce(t *testing.T) {
 	}
 
 	n := newCountingNotifier()
-	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail, MaxDeliver: 3}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	w := notify.NewWorker(notify.WorkerConfig{Tickets: testTickets, Channel: notify.ChannelEmail, MaxDeliver: 3}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
 	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 2, AckWait: 5 * time.Second}, w)
 	waitFor(t, 15*time.Second, "every notice sent", func() bool { return allInState(t, led, jobs, notify.StateSent) })
 	waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
@@ -245,13 +255,13 @@ func TestHeldNoticesOutliveAckWait(t *testing.T) {
 	bus := startBus(t)
 	led := sqliteLedger(t)
 	jobs := makeJobs(t, led, 30)
-	sink := NewSink(bus)
+	sink := NewSink(bus, WithTickets(testTickets))
 	if err := sink.Enqueue(context.Background(), jobs...); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
 	n := newCountingNotifier()
 	n.delay = 50 * time.Millisecond
-	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail, MaxDeliver: 5, Limiter: rate.NewLimiter(5, 1)},
+	w := notify.NewWorker(notify.WorkerConfig{Tickets: testTickets, Channel: notify.ChannelEmail, MaxDeliver: 5, Limiter: rate.NewLimiter(5, 1)},
 		n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
 	start := time.Now()
 	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 4, AckWait: time.Second, MaxDeliver: 20}, w)
@@ -307,13 +317,13 @@ func TestRetriesBeyondDefaultMaxDeliver(t *testing.T) {
 	bus := startBus(t)
 	led := notify.NewMemoryLedger()
 	jobs := makeJobs(t, led, 1)
-	sink := NewSink(bus)
+	sink := NewSink(bus, WithTickets(testTickets))
 	if err := sink.Enqueue(context.Background(), jobs...); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
 	n := newCountingNotifier()
 	n.failFirst = 25
-	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail, MaxDeliver: 30,
+	w := notify.NewWorker(notify.WorkerConfig{Tickets: testTickets, Channel: notify.ChannelEmail, MaxDeliver: 30,
 		Backoff: notify.Backoff{Base: 10 * time.Millisecond, Max: 20 * time.Millisecond, Factor: 2}},
 		n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
 	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 2, AckWait: 5 * time.Second, MaxDeliver: 60}, w)
@@ -363,54 +373,101 @@ func lastEvent(t *testing.T, bus *natsbus.Bus, incidentID, kind string) map[stri
 	return payload
 }
 
-func TestUnreadableJobDeadLettered(t *testing.T) {
-	tests := []struct {
-		name      string
-		body      string
-		wantError string
-	}{
-		{"not JSON", `{"key": "notice/x`, "decode notice job: unexpected end of JSON input"},
-		{"no address", `{"key":"notice/INC-2026-0042/u-1/email/v1","incident":"INC-2026-0042","subject":"u-1","route":{"channel":"email"}}`,
-			"decode notice job: key, incident, subject, route.channel and route.to are required"},
+// TestRejectedMessagesDeadLettered publishes, next to a genuine notice,
+// what an attacker with access to the bus would: a job with their own
+// address (the old full-job format), a ticket under another key, a ticket
+// for a key the ledger never planned, and a replay of the genuine ticket
+// after it was sent. None is sent; each lands in DEADLETTER with its
+// reason and is counted.
+func TestRejectedMessagesDeadLettered(t *testing.T) {
+	bus := startBus(t)
+	led := sqliteLedger(t)
+	jobs := makeJobs(t, led, 1)
+	ctx := context.Background()
+	sink := NewSink(bus, WithTickets(testTickets))
+	attacker, err := notify.NewTickets([]byte("the attacker's own key, 32 bytes"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			bus := startBus(t)
-			led := notify.NewMemoryLedger()
-			sink := NewSink(bus)
-			ctx := context.Background()
-			subject := bus.Subjects().Notice(string(notify.ChannelEmail))
-			if _, err := bus.JetStream().PublishMsg(ctx, &nats.Msg{Subject: subject, Data: []byte(tc.body)}); err != nil {
-				t.Fatalf("publish: %v", err)
-			}
-			n := newCountingNotifier()
-			w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
-			stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 1, AckWait: 5 * time.Second}, w)
-			waitFor(t, 10*time.Second, "a dead letter", func() bool { return streamMsgs(t, bus, bus.Streams().Deadletter) > 0 })
-			waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
-			stop()
+	forgedJob := jobs[0]
+	forgedJob.Route.To = "attacker@evil.example"
+	forgedJob.Revision = 99
+	full, _ := json.Marshal(forgedJob)
+	subject := bus.Subjects().Notice(string(notify.ChannelEmail))
+	publish := func(body []byte, id string) {
+		t.Helper()
+		msg := &nats.Msg{Subject: subject, Data: body, Header: nats.Header{}}
+		msg.Header.Set(jetstream.MsgIDHeader, id)
+		if _, err := bus.JetStream().PublishMsg(ctx, msg); err != nil {
+			t.Fatalf("publish: %v", err)
+		}
+	}
+	publish(full, "forged-full")
+	publish(attacker.Seal(jobs[0].Key), "forged-mac")
+	publish(testTickets.Seal("notice/INC-2026-0042/u-999/email/v1"), "unknown")
 
-			st, err := bus.JetStream().Stream(ctx, bus.Streams().Deadletter)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dl, err := st.GetLastMsgForSubject(ctx, bus.Subjects().Deadletter(string(notify.ChannelEmail)))
-			if err != nil {
-				t.Fatalf("dead letter on %s: %v", bus.Subjects().Deadletter("email"), err)
-			}
-			if got := string(dl.Data); got != tc.body {
-				t.Errorf("dead-letter body: got %q, want the original %q", got, tc.body)
-			}
-			if got := dl.Header.Get(natsbus.HeaderError); got != tc.wantError {
-				t.Errorf("%s: got %q, want %q", natsbus.HeaderError, got, tc.wantError)
-			}
-			if got := streamMsgs(t, bus, bus.Streams().Deadletter); got != 1 {
-				t.Errorf("DEADLETTER messages: got %d, want 1", got)
-			}
-			if _, _, started := n.snapshot(); started != 0 {
-				t.Errorf("provider calls: got %d, want 0", started)
-			}
-		})
+	n := newCountingNotifier()
+	var mu sync.Mutex
+	rejected := map[string]int{}
+	w := notify.NewWorker(notify.WorkerConfig{Tickets: testTickets, Channel: notify.ChannelEmail,
+		Rejected: func(r string) { mu.Lock(); rejected[r]++; mu.Unlock() }}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 1, AckWait: 5 * time.Second}, w)
+	waitFor(t, 10*time.Second, "three dead letters", func() bool { return streamMsgs(t, bus, bus.Streams().Deadletter) == 3 })
+	if err := sink.Enqueue(ctx, jobs...); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the genuine notice sent", func() bool { return allInState(t, led, jobs, notify.StateSent) })
+	// The replay: the genuine ticket published again under a fresh id.
+	publish(testTickets.Seal(jobs[0].Key), "replay")
+	waitFor(t, 10*time.Second, "four dead letters", func() bool { return streamMsgs(t, bus, bus.Streams().Deadletter) == 4 })
+	waitFor(t, 5*time.Second, "NOTICES to empty", func() bool { return streamMsgs(t, bus, bus.Streams().Notices) == 0 })
+	stop()
+
+	sent, _, started := n.snapshot()
+	if diff := cmp.Diff(onceEach(jobs), sent); diff != "" || started != 1 {
+		t.Errorf("sends (-want +got):\n%s (provider calls %d, want 1)", diff, started)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]int{notify.RejectMalformed: 1, notify.RejectForged: 1, notify.RejectUnknown: 1, notify.RejectFinal: 1}
+	if diff := cmp.Diff(want, rejected); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
+	}
+	st, err := bus.JetStream().Stream(ctx, bus.Streams().Deadletter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for seq := uint64(1); seq <= 4; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatalf("dead letter %d: %v", seq, err)
+		}
+		reasons = append(reasons, m.Header.Get(natsbus.HeaderError))
+		if seq > 1 && strings.Contains(string(m.Data), "@") {
+			t.Errorf("dead letter %d keeps contact data: %s", seq, m.Data)
+		}
+	}
+	for i, r := range []string{notify.RejectMalformed, notify.RejectForged, notify.RejectUnknown, notify.RejectFinal} {
+		if !strings.HasPrefix(reasons[i], "notice rejected ("+r+")") {
+			t.Errorf("dead letter %d: got %s %q, want the reason %q", i+1, natsbus.HeaderError, reasons[i], r)
+		}
+	}
+	if e, _ := led.Get(ctx, jobs[0].Key); e.Job.Route.To != jobs[0].Route.To || e.State != notify.StateSent {
+		t.Errorf("ledger row: got state %s, want sent to the planned address", e.State)
+	}
+}
+
+// TestEnqueueWithoutTicketsRefused checks a Sink built without the notice
+// key refuses to enqueue rather than publish unsealed notices.
+func TestEnqueueWithoutTicketsRefused(t *testing.T) {
+	bus := startBus(t)
+	err := NewSink(bus).Enqueue(context.Background(), makeJobs(t, notify.NewMemoryLedger(), 1)...)
+	if !errors.Is(err, ErrNoTickets) {
+		t.Errorf("Enqueue: got %v, want ErrNoTickets", err)
+	}
+	if got := streamMsgs(t, bus, bus.Streams().Notices); got != 0 {
+		t.Errorf("NOTICES messages: got %d, want 0", got)
 	}
 }
 
@@ -418,13 +475,13 @@ func TestConsumeFinishesInFlightOnCancel(t *testing.T) {
 	bus := startBus(t)
 	led := notify.NewMemoryLedger()
 	jobs := makeJobs(t, led, 4)
-	sink := NewSink(bus)
+	sink := NewSink(bus, WithTickets(testTickets))
 	if err := sink.Enqueue(context.Background(), jobs...); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
 	n := newCountingNotifier()
 	n.delay = 300 * time.Millisecond
-	w := notify.NewWorker(notify.WorkerConfig{Channel: notify.ChannelEmail}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
+	w := notify.NewWorker(notify.WorkerConfig{Tickets: testTickets, Channel: notify.ChannelEmail}, n, led, plainRenderer{}, sink, logging.Discard(), fixedNow)
 	stop := runConsumer(t, bus, ConsumerConfig{Channel: notify.ChannelEmail, Concurrency: 4, AckWait: 5 * time.Second}, w)
 	waitFor(t, 10*time.Second, "four provider calls in flight", func() bool {
 		_, _, started := n.snapshot()
@@ -455,7 +512,7 @@ func TestConsumeFinishesInFlightOnCancel(t *testing.T) {
 
 func TestSinkEventDedupsByKey(t *testing.T) {
 	bus := startBus(t)
-	sink := NewSink(bus)
+	sink := NewSink(bus, WithTickets(testTickets))
 	ctx := context.Background()
 	publish := []struct {
 		kind    string
@@ -516,7 +573,7 @@ func TestEnqueueWithoutStreamFails(t *testing.T) {
 	jobs := makeJobs(t, led, 3)
 	done := make(chan error, 1)
 	start := time.Now()
-	go func() { done <- NewSink(bus).Enqueue(ctx, jobs...) }()
+	go func() { done <- NewSink(bus, WithTickets(testTickets)).Enqueue(ctx, jobs...) }()
 	select {
 	case err := <-done:
 		if err == nil {

@@ -67,6 +67,9 @@ func eachKeys(t *testing.T, l notify.Ledger, incidentID string) []string {
 }
 
 func testLedgerPlan(t *testing.T, s store.Store) {
+	for _, tc := range ledgerEngineCases {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, s) })
+	}
 	l := s.Ledger()
 	a := notice("INC-L1", "u-1", notify.ChannelEmail, 1)
 	b := notice("INC-L1", "u-2", notify.ChannelEmail, 1)
@@ -332,7 +335,7 @@ func testLedgerUnknown(t *testing.T, s store.Store) {
 	}{
 		{"Begin", func() error {
 			e, proceed, err := l.Begin(ctx, key, base)
-			if proceed || e != (notify.Entry{}) {
+			if proceed || !cmp.Equal(e, notify.Entry{}) {
 				return fmt.Errorf("got proceed %v and entry %+v with error %w", proceed, e, err)
 			}
 			return err
@@ -809,7 +812,12 @@ func testLedgerSettle(t *testing.T, s store.Store) {
 		{"SMS pending", []notify.State{notify.StatePending}, notify.StateFailedPermanent},
 		{"SMS sending", []notify.State{notify.StateSending}, notify.StateFailedPermanent},
 		{"SMS failed temporarily", []notify.State{notify.StateFailedTemporary}, notify.StateFailedPermanent},
-		{"SMS already the mark", []notify.State{notify.StateUnreachable}, notify.StateFailedPermanent},
+		// An unreachable mark planned beside the e-mail being sent is
+		// lifted by Plan (the person is never unreachable beside an open
+		// route), so the e-mail failing last becomes the mark.
+		{"SMS marked before the e-mail was planned", []notify.State{notify.StateUnreachable}, notify.StateUnreachable},
+		{"SMS delivered", []notify.State{notify.StateDelivered}, notify.StateFailedPermanent},
+		{"SMS written to the outbox", []notify.State{notify.StateWritten}, notify.StateFailedPermanent},
 		{"every other route failed", []notify.State{notify.StateFailedPermanent, notify.StateFailedPermanent}, notify.StateUnreachable},
 		{"others failed or skipped, letter sent", []notify.State{notify.StateFailedPermanent, notify.StateSkipped, notify.StateSent}, notify.StateFailedPermanent},
 	}
@@ -920,5 +928,251 @@ func testLedgerSettleConcurrent(t *testing.T, s store.Store) {
 	}
 	if got := c.Totals()[notify.StateUnreachable]; got != people {
 		t.Errorf("people unreachable: got %d, want %d", got, people)
+	}
+}
+
+// ledgerEngineCases are the ledger cases of the engine's second round
+// (jobs kept in the ledger, the unreachable invariant, provider ids,
+// written and delivered). They run as subtests of LedgerPlan, each on the
+// store it is given, with incident ids of their own.
+var ledgerEngineCases = []struct {
+	name string
+	fn   func(*testing.T, store.Store)
+}{
+	{"Jobs", testLedgerJobs},
+	{"UnreachableInvariant", testLedgerInvariant},
+	{"ByProvider", testLedgerByProvider},
+	{"HandedStates", testLedgerHanded},
+	{"Told", testLedgerTold},
+	{"JobBackfill", testLedgerJobBackfill},
+}
+
+// testLedgerJobBackfill: a notice planned before the ledger kept jobs
+// (no job) takes the job of the next Plan while it is open, so a worker
+// can send it after an upgrade; a final one is left as it is, and the
+// re-plan creates nothing.
+func testLedgerJobBackfill(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	open := notice("INC-B1", "u-1", notify.ChannelEmail, 1)
+	done := notice("INC-B1", "u-2", notify.ChannelEmail, 1)
+	withJob := []notify.Entry{open, done}
+	legacy := []notify.Entry{open, done}
+	for i := range legacy {
+		legacy[i].Job = notify.Job{}
+	}
+	mustPlan(t, l, legacy...)
+	if err := l.Finish(t.Context(), done.Key, notify.Outcome{State: notify.StateSent, At: base}); err != nil {
+		t.Fatal(err)
+	}
+	if n := mustPlan(t, l, withJob...); n != 0 {
+		t.Errorf("re-plan: got %d new, want 0", n)
+	}
+	if diff := cmp.Diff(open.Job, mustGet(t, l, open.Key).Job); diff != "" {
+		t.Errorf("open legacy notice: job (-want +got):\n%s", diff)
+	}
+	if j := mustGet(t, l, done.Key).Job; j.Key != "" {
+		t.Errorf("sent legacy notice: got job %+v, want none", j)
+	}
+}
+
+// testLedgerTold checks which notice told each person last: the highest
+// version of their legal-notice routes handed over, never a push, a
+// failed route or another incident's notice.
+func testLedgerTold(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	ctx := t.Context()
+	const inc = "INC-T1"
+	v1mail, v1sms, v2mail := notice(inc, "u-1", notify.ChannelEmail, 1), notice(inc, "u-1", notify.ChannelSMS, 1), notice(inc, "u-1", notify.ChannelEmail, 2)
+	u2mail, u2push := notice(inc, "u-2", notify.ChannelEmail, 1), notice(inc, "u-2", notify.ChannelPush, 1)
+	u3letter := notice(inc, "u-3", notify.ChannelLetter, 1)
+	other := notice("INC-T2", "u-4", notify.ChannelEmail, 1)
+	u5 := notice(inc, "u-5", notify.ChannelEmail, 1)
+	resend := notice(inc, "u-3", notify.ChannelEmail, notify.ResendVersionBase)
+	mustPlan(t, l, v1mail, v1sms, v2mail, u2mail, u2push, u3letter, other, u5, resend)
+	finish := func(e notify.Entry, st notify.State) {
+		t.Helper()
+		if err := l.Finish(ctx, e.Key, notify.Outcome{State: st, At: base}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finish(v1mail, notify.StateSent)
+	finish(v1sms, notify.StateDelivered)
+	finish(v2mail, notify.StateSent)
+	finish(u2mail, notify.StateFailedPermanent)
+	finish(u2push, notify.StateSent)
+	finish(u3letter, notify.StateWritten)
+	finish(other, notify.StateSent)
+	finish(resend, notify.StateSent) // a re-send repeats the notice: u-3 was told last by the letter
+	got, err := l.Told(ctx, inc, []string{"u-1", "u-2", "u-3", "u-4", "u-5"})
+	if err != nil {
+		t.Fatalf("Told: %v", err)
+	}
+	keys := map[string]string{}
+	for subject, e := range got {
+		keys[subject] = e.Key
+	}
+	want := map[string]string{"u-1": v2mail.Key, "u-3": u3letter.Key}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("Told (-want +got):\n%s", diff)
+	}
+	if got, err := l.Told(ctx, inc, nil); err != nil || len(got) != 0 {
+		t.Errorf("Told of nobody: got %v, %v, want empty", got, err)
+	}
+}
+
+// testLedgerJobs checks that the job planned with a notice (its route,
+// address, fallbacks and approved revision) comes back from Get, Begin and
+// Each exactly: the ledger row is what a worker sends from.
+func testLedgerJobs(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	r := &notify.Recipient{ID: "u-1", Name: "李雷", Locale: "zh-CN", Jurisdiction: "CN-PIPL", Categories: []string{"email", "phone"}}
+	job := r.NewJob("INC-J1", 3, 2, notify.Route{Channel: notify.ChannelEmail, To: "li@example.cn", ToName: "李雷"},
+		[]notify.Route{{Channel: notify.ChannelSMS, To: "+8613800000000"}, {Channel: notify.ChannelLetter, To: "1 Road\nSuzhou"}})
+	job.Supplementary = true
+	e := job.Entry()
+	e.CreatedAt, e.UpdatedAt = base, base
+	none := notify.NewJob("INC-J1", 3, 2, "u-2", notify.Route{Channel: notify.ChannelNone}, nil).Entry()
+	none.State, none.CreatedAt, none.UpdatedAt = notify.StateUnreachable, base, base
+	mustPlan(t, l, e, none)
+	if diff := cmp.Diff(job, mustGet(t, l, e.Key).Job); diff != "" {
+		t.Errorf("Get: job (-planned +stored):\n%s", diff)
+	}
+	got, ok, err := l.Begin(t.Context(), e.Key, base.Add(time.Minute))
+	if err != nil || !ok {
+		t.Fatalf("Begin: got %v, %v, want a claim", ok, err)
+	}
+	if diff := cmp.Diff(job, got.Job); diff != "" {
+		t.Errorf("Begin: job (-planned +stored):\n%s", diff)
+	}
+	if j := mustGet(t, l, none.Key).Job; j.Key != "" {
+		t.Errorf("ChannelNone marker: got job %+v, want none", j)
+	}
+	var jobs []notify.Job
+	if err := l.Each(t.Context(), "INC-J1", func(e notify.Entry) error { jobs = append(jobs, e.Job); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 2 || !cmp.Equal(jobs[1], job) && !cmp.Equal(jobs[0], job) {
+		t.Errorf("Each: got jobs %+v, want the planned one among them", jobs)
+	}
+}
+
+// testLedgerInvariant replays the campaign of the issue where only the SMS
+// provider was configured: people with only an e-mail address were marked
+// unreachable, one person's SMS failed for good; then the e-mail channel
+// came back (outbox fallback turned on) and a re-plan gave them e-mail.
+// Afterwards nobody is unreachable beside a route that reaches them, in
+// Each and in Counts, and a marker planned beside a live route never
+// counts.
+func testLedgerInvariant(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	ctx := t.Context()
+	const inc = "INC-INV"
+	route := func(subject string, ch notify.Channel) notify.Entry { return notice(inc, subject, ch, 1) }
+	marker := func(subject string) notify.Entry {
+		e := route(subject, notify.ChannelNone)
+		e.State = notify.StateUnreachable
+		return e
+	}
+	// First run: u-1 and u-2 have only e-mail (no provider): unreachable;
+	// u-3 has a phone: SMS, which fails for good; u-4 is unreachable for
+	// real (no contact at all).
+	mustPlan(t, l, marker("u-1"), marker("u-2"), route("u-3", notify.ChannelSMS), marker("u-4"))
+	sms := notify.NewJob(inc, 1, 1, "u-3", notify.Route{Channel: notify.ChannelSMS}, nil)
+	if st, err := l.Settle(ctx, sms.Key, sms.RouteKeys(), notify.Outcome{State: notify.StateFailedPermanent, At: base}); err != nil || st != notify.StateUnreachable {
+		t.Fatalf("Settle of u-3's SMS: got %q, %v, want unreachable", st, err)
+	}
+	// Second run, e-mail now planned for u-1, u-2 and u-3, with the
+	// markers planned again (idempotent) in the same batch.
+	mustPlan(t, l, marker("u-1"), route("u-1", notify.ChannelEmail), route("u-2", notify.ChannelEmail), marker("u-2"),
+		route("u-3", notify.ChannelEmail), marker("u-4"))
+	if err := l.Finish(ctx, route("u-1", notify.ChannelEmail).Key, notify.Outcome{State: notify.StateWritten, At: base}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Finish(ctx, route("u-2", notify.ChannelEmail).Key, notify.Outcome{State: notify.StateSent, At: base}); err != nil {
+		t.Fatal(err)
+	}
+	// A third run where the e-mail channel is gone again: a marker planned
+	// beside the sent e-mail is lifted at once.
+	mustPlan(t, l, marker("u-2"))
+
+	byPerson := map[string][]notify.State{}
+	if err := l.Each(ctx, inc, func(e notify.Entry) error {
+		byPerson[e.SubjectID] = append(byPerson[e.SubjectID], e.State)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for subject, states := range byPerson {
+		if slices.Contains(states, notify.StateUnreachable) && slices.ContainsFunc(states, notify.State.Reaching) {
+			t.Errorf("person %s: unreachable beside a reaching route: %v", subject, states)
+		}
+	}
+	want := notify.Counts{
+		notify.ChannelNone:  {notify.StateSkipped: 2, notify.StateUnreachable: 1},
+		notify.ChannelEmail: {notify.StateWritten: 1, notify.StateSent: 1, notify.StatePending: 1},
+		notify.ChannelSMS:   {notify.StateFailedPermanent: 1},
+	}
+	got, err := l.Counts(ctx, inc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Counts (-want +got):\n%s", diff)
+	}
+}
+
+// testLedgerByProvider checks the lookup a provider's status callback
+// makes.
+func testLedgerByProvider(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	ctx := t.Context()
+	a, b := notice("INC-P1", "u-1", notify.ChannelSMS, 1), notice("INC-P1", "u-2", notify.ChannelSMS, 1)
+	mustPlan(t, l, a, b)
+	if err := l.Finish(ctx, b.Key, notify.Outcome{State: notify.StateSent, ProviderID: "SM0123", At: base}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := l.ByProvider(ctx, notify.ChannelSMS, "SM0123")
+	if err != nil || e.Key != b.Key {
+		t.Errorf("ByProvider(sms, SM0123): got %q, %v, want %q", e.Key, err, b.Key)
+	}
+	for _, tc := range []struct {
+		name    string
+		channel notify.Channel
+		id      string
+	}{{"unknown id", notify.ChannelSMS, "SM9999"}, {"other channel", notify.ChannelVoice, "SM0123"}, {"empty id", notify.ChannelSMS, ""}} {
+		if _, err := l.ByProvider(ctx, tc.channel, tc.id); !errors.Is(err, notify.ErrUnknownNotice) {
+			t.Errorf("ByProvider %s: got %v, want ErrUnknownNotice", tc.name, err)
+		}
+	}
+}
+
+// testLedgerHanded checks written (outbox) and delivered (provider
+// confirmation): both final, written stamps sent_at, delivered keeps it.
+func testLedgerHanded(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	ctx := t.Context()
+	w, d := notice("INC-H1", "u-1", notify.ChannelLetter, 1), notice("INC-H1", "u-2", notify.ChannelSMS, 1)
+	mustPlan(t, l, w, d)
+	at := base.Add(time.Minute)
+	if err := l.Finish(ctx, w.Key, notify.Outcome{State: notify.StateWritten, ProviderID: "outbox/1", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Finish(ctx, d.Key, notify.Outcome{State: notify.StateSent, ProviderID: "SM1", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Finish(ctx, d.Key, notify.Outcome{State: notify.StateDelivered, ProviderID: "SM1", At: at.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	gw, gd := mustGet(t, l, w.Key), mustGet(t, l, d.Key)
+	if gw.State != notify.StateWritten || !gw.SentAt.Equal(at) {
+		t.Errorf("outbox notice: got %s sent at %v, want written at %v", gw.State, gw.SentAt, at)
+	}
+	if gd.State != notify.StateDelivered || !gd.SentAt.Equal(at) || !gd.UpdatedAt.Equal(at.Add(time.Minute)) {
+		t.Errorf("delivered notice: got %s sent %v updated %v, want delivered, sent at %v", gd.State, gd.SentAt, gd.UpdatedAt, at)
+	}
+	for _, e := range []notify.Entry{gw, gd} {
+		if _, ok, err := l.Begin(ctx, e.Key, at.Add(time.Hour)); ok || err != nil {
+			t.Errorf("Begin of a %s notice: got claim %v, %v, want none (final)", e.State, ok, err)
+		}
 	}
 }
