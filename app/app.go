@@ -56,6 +56,7 @@ type Service struct {
 	metrics *serviceMetrics
 	http    *web.Server
 	httpLn  net.Listener
+	extra   []web.Route // routes beyond the API's own (provider webhooks)
 	tokens  *access.Manager
 	audit   *audit.Log
 	key     []byte // the notice key: verification codes and lookups
@@ -148,6 +149,29 @@ func (s *Service) auditStored(in *incident.Incident, dup bool) {
 	}
 }
 
+// twilioWebhook mounts POST /webhooks/twilio/status when SMS goes
+// through Twilio and a status callback URL is configured: Twilio's
+// delivery receipts move the ledger to delivered, or on to the person's
+// next route. It carries no bearer token; the X-Twilio-Signature, checked
+// with the auth token against the configured public URL, stands for it.
+func (s *Service) twilioWebhook(cfg config.Config, ledger notify.Ledger, sink notify.Sink, log *logrus.Entry) error {
+	sc := cfg.Channels.SMS
+	if sc.AccountSID == "" || sc.StatusCallback == "" {
+		return nil
+	}
+	token, err := cfg.Secret("channels.sms.auth_token_file")
+	if err != nil {
+		return err
+	}
+	h, err := queue.NewTwilioStatusHandler(token.Reveal(), sc.StatusCallback,
+		notify.NewStatusRecorder(ledger, sink, log.WithField("component", "twilio-status"), s.now), log.WithField("component", "twilio-status"))
+	if err != nil {
+		return fmt.Errorf("config channels.sms.status_callback: %w", err)
+	}
+	s.extra = append(s.extra, web.Route{Pattern: "POST /webhooks/twilio/status", Decision: access.Public, Handler: h})
+	return nil
+}
+
 // chooseDirectory decides, once, where the people come from: the
 // directory imported into the store (`breach inventory import`) when it
 // holds anyone, else the inventory's subjects file. The log says which.
@@ -228,7 +252,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		log.WithField("nats_url", s.bus.ClientURL()).Info("embedded NATS JetStream running")
 	}
 	flow := workflow.Config{Store: s.store, Bus: s.bus, Inventory: s.inv, Now: s.now, Log: log, Registerer: s.metrics.reg,
-		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected}
+		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected, MaxUntranslated: cfg.Campaign.MaxUntranslated}
 	if s.inv != nil {
 		if err := s.startCampaigns(cfg, log, &flow); err != nil {
 			return err
@@ -265,6 +289,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Auth:          auth,
 		Audit:         s.audit,
 		Announcements: s.webAnnouncements(),
+		Extra:         s.extra,
 		Checker:       s.webChecker(),
 		Failures:      s,
 		Reports:       s.webReports(),
@@ -449,7 +474,15 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 		return err
 	}
 	ledger := s.store.Ledger()
-	sink := s.metrics.countNotices(queue.NewSink(s.bus))
+	tickets, err := notify.NewTickets(key)
+	if err != nil {
+		return err
+	}
+	sink := s.metrics.countNotices(queue.NewSink(s.bus, queue.WithTickets(tickets)))
+	rejected := s.metrics.noticesRejected()
+	if err := s.twilioWebhook(cfg, ledger, sink, log); err != nil {
+		return err
+	}
 	clog := log.WithField("component", "campaign")
 	flow.Composer = comp
 	// Every planned notice's code goes into the public site's
@@ -483,7 +516,8 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 		}
 	}
 	for _, ch := range s.chans {
-		w := notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter},
+		w := notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter,
+			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected},
 			ch.notifier, ledger, comp, sink, clog, s.now)
 		s.workers = append(s.workers, w)
 		// JetStream's MaxDeliver is only a backstop: it must stay above

@@ -127,7 +127,11 @@ func BenchmarkCampaignPlan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus), Render: comp}
+	tickets, err := notify.NewTickets([]byte("benchmark-notice-key-0123456789"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
 	b.ResetTimer()
 	var notices int
 	var elapsed time.Duration

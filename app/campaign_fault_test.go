@@ -252,16 +252,16 @@ func TestCampaignFaults(t *testing.T) {
 			if mail.State != notify.StateFailedPermanent {
 				t.Errorf("%s: e-mail state got %q, want %q", p.id, mail.State, notify.StateFailedPermanent)
 			}
-			if !hasSMS || sms.State != notify.StateSent {
-				t.Errorf("%s: SMS fallback got %q (present %t), want an entry in state sent", p.id, sms.State, hasSMS)
+			if !hasSMS || sms.State != notify.StateWritten {
+				t.Errorf("%s: SMS fallback got %q (present %t), want an entry in state written (outbox)", p.id, sms.State, hasSMS)
 			}
 		case p.postal != "":
 			wantLetter++
 			if mail.State != notify.StateFailedPermanent {
 				t.Errorf("%s: e-mail state got %q, want %q", p.id, mail.State, notify.StateFailedPermanent)
 			}
-			if !hasLetter || letter.State != notify.StateSent {
-				t.Errorf("%s: letter fallback got %q (present %t), want an entry in state sent", p.id, letter.State, hasLetter)
+			if !hasLetter || letter.State != notify.StateWritten {
+				t.Errorf("%s: letter fallback got %q (present %t), want an entry in state written (outbox)", p.id, letter.State, hasLetter)
 			}
 		default:
 			wantUnreachable++
@@ -270,11 +270,11 @@ func TestCampaignFaults(t *testing.T) {
 			}
 		}
 	}
-	if got := st.Channels[notify.ChannelSMS][notify.StateSent]; got != wantSMS {
-		t.Errorf("SMS sent got %d, want %d (the refused people with a phone)", got, wantSMS)
+	if got := st.Channels[notify.ChannelSMS][notify.StateWritten]; got != wantSMS {
+		t.Errorf("SMS written got %d, want %d (the refused people with a phone)", got, wantSMS)
 	}
-	if got := st.Channels[notify.ChannelLetter][notify.StateSent]; got != wantLetter {
-		t.Errorf("letters sent got %d, want %d", got, wantLetter)
+	if got := st.Channels[notify.ChannelLetter][notify.StateWritten]; got != wantLetter {
+		t.Errorf("letters written got %d, want %d", got, wantLetter)
 	}
 	if st.PeopleUnreachable != wantUnreachable {
 		t.Errorf("people unreachable got %d, want %d", st.PeopleUnreachable, wantUnreachable)
@@ -286,7 +286,7 @@ func TestCampaignFaults(t *testing.T) {
 	_, exposition := get(t, svc, "/metrics")
 	for name, want := range map[string]int{
 		`breach_notices_total{channel="email",outcome="sent"}`:             n - len(rejected),
-		`breach_notices_total{channel="sms",outcome="sent"}`:               wantSMS,
+		`breach_notices_total{channel="sms",outcome="written"}`:            wantSMS,
 		`breach_notices_total{channel="email",outcome="failed_permanent"}`: len(rejected) - wantUnreachable,
 		`breach_notices_total{channel="email",outcome="unreachable"}`:      wantUnreachable,
 	} {

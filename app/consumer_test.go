@@ -96,5 +96,5 @@ func complete(t *testing.T, svc *running, id string) bool {
 	if err := json.Unmarshal(body, &st); err != nil {
 		t.Fatalf("decode notice status: %v", err)
 	}
-	return st.Complete && st.Totals["sent"] > 0
+	return st.Complete && st.Totals["sent"]+st.Totals["written"] > 0
 }

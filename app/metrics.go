@@ -68,9 +68,23 @@ func (c countingSink) Event(ctx context.Context, incidentID, kind string, payloa
 		switch kind {
 		case "notice.sent":
 			c.outcomes.WithLabelValues(ch, "sent").Inc()
+		case "notice.written":
+			c.outcomes.WithLabelValues(ch, "written").Inc()
 		case "notice.failed":
 			c.outcomes.WithLabelValues(ch, fmt.Sprint(p["state"])).Inc()
 		}
 	}
 	return c.Sink.Event(ctx, incidentID, kind, payload)
+}
+
+// noticesRejected registers breach_notices_rejected_total{reason} and
+// returns the hook the notice workers call (notify.WorkerConfig.Rejected).
+func (m *serviceMetrics) noticesRejected() func(reason string) {
+	v := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "breach_notices_rejected_total",
+		Help: "NOTICES messages dead-lettered unsent: forged, malformed, unknown key, replayed (final), no job."}, []string{"reason"})
+	for _, r := range notify.RejectReasons {
+		v.WithLabelValues(r)
+	}
+	m.reg.MustRegister(v)
+	return func(reason string) { v.WithLabelValues(reason).Inc() }
 }

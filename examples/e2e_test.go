@@ -133,6 +133,8 @@ func startExampleWith(t *testing.T, ex examples.Example, subjects string) *harne
 	cfg.HTTP.Addr = "127.0.0.1:0"
 	cfg.Public.Addr = "127.0.0.1:0"
 	cfg.Log.Level = "error"
+	// The example incidents are in English only (no translations yet).
+	cfg.Campaign.MaxUntranslated = -1
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -330,7 +330,7 @@ func told(t *testing.T, p promise, r *run, chans ...notify.Channel) {
 	for _, ch := range chans {
 		sent := 0
 		for _, e := range r.entries {
-			if e.Channel == ch && e.State == notify.StateSent {
+			if e.Channel == ch && e.State.Handed() { // written: the examples run on the outbox
 				sent++
 			}
 		}
@@ -442,10 +442,10 @@ func guardiansTold(t *testing.T, p promise, r *run) int {
 	guardian := map[string]bool{}
 	push := map[string]bool{}
 	for _, e := range r.entries {
-		if e.Guardian && e.State == notify.StateSent {
+		if e.Guardian && e.State.Handed() {
 			guardian[e.SubjectID] = true
 		}
-		if e.Channel == notify.ChannelPush && e.State == notify.StateSent {
+		if e.Channel == notify.ChannelPush && e.State.Handed() {
 			push[e.SubjectID] = true
 		}
 	}

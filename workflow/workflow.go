@@ -46,8 +46,12 @@ type Config struct {
 	Events      Publisher
 	AutoApprove bool
 	NotifyAll   bool
-	Now         func() time.Time
-	Log         *logrus.Entry
+	// MaxUntranslated is campaign.max_untranslated: how many people of a
+	// high-risk campaign may get the incident's text untranslated (0 by
+	// default, -1 any number).
+	MaxUntranslated int
+	Now             func() time.Time
+	Log             *logrus.Entry
 	// Registerer receives the workflow's metrics; none when nil.
 	Registerer prometheus.Registerer
 	// Announce, when set, indexes affected addresses for "am I affected?"
@@ -135,7 +139,7 @@ func New(cfg Config) (*Workflow, error) {
 		clog := cfg.Log.WithField("component", "campaign")
 		w.camp = &campaigner{store: cfg.Store, ledger: cfg.Planner.Ledger, events: events, inv: cfg.Inventory, composer: cfg.Composer,
 			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{},
-			announce: w.announce}
+			announce: w.announce, maxUntranslated: cfg.MaxUntranslated}
 		// A campaign is never given up: it is retried until it plans.
 		w.camp.runners, err = kindRunners(cfg.Bus, ConsumerCampaign, "plan approved campaigns",
 			[]incident.EventKind{incident.EventAssessed, incident.EventApproved, incident.EventCampaignRequested},
@@ -235,6 +239,17 @@ func (w *Workflow) Approve(ctx context.Context, id, by string) (store.Approval, 
 		return store.Approval{}, fmt.Errorf("approve %s: no inventory configured, so there is no campaign to approve", id)
 	}
 	return w.camp.approve(ctx, id, by)
+}
+
+// Preview computes what the campaign of incident id would do (people per
+// channel, locale and jurisdiction, unreachable, stranded for lack of a
+// provider, untranslated per locale) without planning anything: the
+// approval preview.
+func (w *Workflow) Preview(ctx context.Context, id string) (notify.Preview, error) {
+	if w.camp == nil {
+		return notify.Preview{}, errors.New("preview campaign: no inventory, no campaign")
+	}
+	return w.camp.Preview(ctx, id)
 }
 
 // Campaigns reports whether the workflow runs campaigns (an inventory is

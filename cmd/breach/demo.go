@@ -104,6 +104,9 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	cfg.Public.BaseURL = "http://" + cfg.Public.Addr
 	cfg.Campaign.AutoApprove = true
 	cfg.Campaign.AutoAnnounce = true // demo only: publishes the public notice without an approver
+	// The example incidents are in English only; until they carry
+	// translations, the demo tells everyone in the incident's own words.
+	cfg.Campaign.MaxUntranslated = -1
 	cfg.Log.Level = o.logLevel
 	if err := cfg.Validate(); err != nil {
 		return usageError(err)

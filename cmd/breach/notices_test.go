@@ -254,11 +254,11 @@ func TestNoticesStatus(t *testing.T) {
 	}
 	want := `INC-2026-0042: campaign in progress, 9 of 14 notices final (64%): 8 sent, 5 open, 1 people unreachable
 
-CHANNEL  PENDING  SENDING  SENT  FAILED_TEMPORARY  FAILED_PERMANENT  SKIPPED  UNREACHABLE  TOTAL
-email    2        0        7     1                 0                 0        0            10
-sms      2        0        1     0                 0                 0        0            3
-none     0        0        0     0                 0                 0        1            1
-TOTAL    4        0        8     1                 0                 0        1            14
+CHANNEL  PENDING  SENDING  SENT  DELIVERED  WRITTEN  FAILED_TEMPORARY  FAILED_PERMANENT  SKIPPED  UNREACHABLE  TOTAL
+email    2        0        7     0          0        1                 0                 0        0            10
+sms      2        0        1     0          0        0                 0                 0        0            3
+none     0        0        0     0          0        0                 0                 0        1            1
+TOTAL    4        0        8     0          0        1                 0                 0        1            14
 `
 	if diff := cmp.Diff(want, stdout); diff != "" {
 		t.Errorf("table (-want +got):\n%s", diff)
@@ -307,12 +307,12 @@ TOTAL    4        0        8     1                 0                 0        1 
 
 const doneTable = `INC-2026-0042: campaign complete, 15 notices final: 13 sent, 1 failed, 1 people unreachable
 
-CHANNEL  PENDING  SENDING  SENT  FAILED_TEMPORARY  FAILED_PERMANENT  SKIPPED  UNREACHABLE  TOTAL
-email    0        0        9     0                 1                 0        0            10
-sms      0        0        3     0                 0                 0        0            3
-letter   0        0        1     0                 0                 0        0            1
-none     0        0        0     0                 0                 0        1            1
-TOTAL    0        0        13    0                 1                 0        1            15
+CHANNEL  PENDING  SENDING  SENT  DELIVERED  WRITTEN  FAILED_TEMPORARY  FAILED_PERMANENT  SKIPPED  UNREACHABLE  TOTAL
+email    0        0        9     0          0        0                 1                 0        0            10
+sms      0        0        3     0          0        0                 0                 0        0            3
+letter   0        0        1     0          0        0                 0                 0        0            1
+none     0        0        0     0          0        0                 0                 0        1            1
+TOTAL    0        0        13    0          0        0                 1                 0        1            15
 `
 
 func TestNoticesWatchPlain(t *testing.T) {

@@ -170,6 +170,11 @@ type Campaign struct {
 	// real provider. Off by default: the ledger would otherwise record as
 	// sent what was only written to a file.
 	OutboxFallback bool `yaml:"outbox_fallback"`
+	// MaxUntranslated is how many people a high-risk campaign may tell
+	// with the incident's text in a language other than theirs (the
+	// incident's translations cover the rest); approval is refused above
+	// it. 0 by default; -1 allows any number.
+	MaxUntranslated int `yaml:"max_untranslated"`
 }
 
 // Secrets names files holding secrets.

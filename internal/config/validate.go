@@ -178,6 +178,9 @@ func (c Campaign) validate(ch *checker) {
 	if c.MaxAttempts < 1 {
 		ch.bad("campaign.max_attempts", "must be at least 1, got %d", c.MaxAttempts)
 	}
+	if c.MaxUntranslated < -1 {
+		ch.bad("campaign.max_untranslated", "must be -1 (no limit) or more, got %d", c.MaxUntranslated)
+	}
 	if u := c.AnnouncementURL; u != "" {
 		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 			ch.bad("campaign.announcement_url", "%q must be an absolute http(s) URL", RedactURLs(u))
