@@ -115,15 +115,6 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	svc, err := app.Start(ctx, cfg, logger.WithField("service", "breach-demo"), app.Options{})
-	if err != nil {
-		return err
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(runCtx) }()
-
 	raw, err := ex.ReadFile(incidentPath)
 	if err != nil {
 		return err
@@ -132,6 +123,24 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("example %s %s: %w", ex.Name, incidentPath, err)
 	}
+	// An example set after today (a law not yet in force) runs on a clock
+	// a couple of hours after its discovery: a service refuses incidents
+	// discovered in the future.
+	var opts app.Options
+	if in.DiscoveredAt.After(time.Now()) {
+		offset := in.DiscoveredAt.Add(2 * time.Hour).Sub(time.Now())
+		opts.Now = func() time.Time { return time.Now().Add(offset) }
+		fmt.Fprintf(out, "note: incident %s is discovered after today; the demo's clock runs from %s\n", in.ID, in.DiscoveredAt.Add(2*time.Hour).UTC().Format(time.RFC3339))
+	}
+	svc, err := app.Start(ctx, cfg, logger.WithField("service", "breach-demo"), opts)
+	if err != nil {
+		return err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(runCtx) }()
+
 	fmt.Fprintf(out, "breach demo — example %s (%s, seed %s), data directory %s\n", ex.Name, ex.Organization, ex.Seed, o.dataDir)
 	fmt.Fprintf(out, "Publishing example incident %s (%s) on NATS subject %s, as a detector would...\n",
 		in.ID, in.Title, svc.Bus().Subjects().IncidentSubmit())

@@ -58,7 +58,11 @@ func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
 	if err != nil {
 		return Rate{}, err
 	}
-	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus), Render: comp}
+	tickets, err := notify.NewTickets([]byte("benchmark-notice-key-0123456789"))
+	if err != nil {
+		return Rate{}, err
+	}
+	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
 	people := func(fn func(*notify.Recipient) error) error {
 		var r notify.Recipient
 		return assess.EachAffected(ctx, o.inv, in, func(p *assess.AffectedPerson) error {
