@@ -31,6 +31,7 @@ func addConfigFlags(cmd *cobra.Command) *configFlags {
 	}
 	add("data-dir", "data_dir", "data directory")
 	add("http-addr", "http.addr", "HTTP listen address")
+	add("public-addr", "public.addr", "public announcement site listen address")
 	add("nats-listen", "nats.listen", "embedded NATS listen address")
 	add("nats-url", "nats.url", "external NATS URLs, comma-separated")
 	add("inventory", "inventory", "data inventory YAML to assess incidents against")

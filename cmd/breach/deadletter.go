@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,7 +94,7 @@ func (nf *natsFlags) open(ctx context.Context, cmd *cobra.Command, env deadlette
 		return nil, usageError(fmt.Errorf("--timeout must be positive, got %s", nf.timeout))
 	}
 	natsURL := orEnv(cmd, env.incidentEnv, "nats-url", nf.url, envNATSURL, defaultNATSURL)
-	creds := orEnv(cmd, env.incidentEnv, "nats-creds", nf.creds, envNATSCreds, "")
+	creds := cmp.Or(orEnv(cmd, env.incidentEnv, "nats-creds", nf.creds, envNATSCreds, ""), localCreds(env.incidentEnv, "operator"))
 	prefix := strings.TrimSuffix(orEnv(cmd, env.incidentEnv, "prefix", nf.prefix, envNATSPrefix, natsbus.DefaultPrefix), ".")
 	if prefix == "" || !validSubject(prefix) {
 		return nil, usageError(fmt.Errorf("--prefix %q is not one or more plain subject tokens", prefix))

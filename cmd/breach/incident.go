@@ -141,7 +141,7 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 			return err
 		}
 		natsURL = orEnv(cmd, env, "nats-url", natsURL, envNATSURL, defaultNATSURL)
-		creds = orEnv(cmd, env, "nats-creds", creds, envNATSCreds, "")
+		creds = cmp.Or(orEnv(cmd, env, "nats-creds", creds, envNATSCreds, ""), localCreds(env, "detector"))
 		prefix = orEnv(cmd, env, "prefix", prefix, envNATSPrefix, natsbus.DefaultPrefix)
 		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 		defer cancel()

@@ -257,3 +257,15 @@ func notPermitted(nc *nats.Conn, err error) error {
 	}
 	return fmt.Errorf("%w; the server refused: %v (the deadletter commands need the operator credential: `breach nats creds operator`)", err, last)
 }
+
+// localCreds is the credential of role the embedded server wrote in the
+// local data directory ($BREACH_DATA_DIR, else ./breach-data), so that on
+// the machine that runs the service the CLI's NATS commands work without
+// --nats-creds; "" when there is none.
+func localCreds(env incidentEnv, role string) string {
+	p := filepath.Join(cmp.Or(env.getenv("BREACH_DATA_DIR"), config.Default().DataDir), "nats", role+".creds")
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
