@@ -218,7 +218,7 @@ func TestIncidentApprove(t *testing.T) {
 				tc.mod(c)
 			}
 			env := envWith(tc.env)
-			code, stdout, stderr := cliRun(t, context.Background(), newIncidentCmdWith, env, append([]string{"approve", "--server", url}, tc.args...)...)
+			code, stdout, stderr := cliRun(t, context.Background(), newIncidentCmdWith, env, append([]string{"approve", "--yes", "--server", url}, tc.args...)...)
 			if code != tc.wantCode {
 				t.Fatalf("exit: got %d, want %d; stderr %q", code, tc.wantCode, stderr)
 			}
