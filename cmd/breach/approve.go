@@ -239,7 +239,7 @@ func writePreview(w io.Writer, pv preview) {
 		return
 	}
 	fmt.Fprintf(w, "Approving %s revision %d (risk %s) starts its notice campaign.\n", pv.ID, pv.Revision, dash(pv.Risk))
-	fmt.Fprintf(w, "%s affected: %d to be told, %d not told.\n", plural(pv.People, "person", "people"), pv.Told, pv.NotTold)
+	fmt.Fprintf(w, "%s affected: %d to be told, %d not told.\n", counted(pv.People, "person", "people"), pv.Told, pv.NotTold)
 	if len(pv.Groups) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -270,12 +270,12 @@ func hasHave(n int) string {
 	if n == 1 {
 		return "1 person has"
 	}
-	return plural(n, "person", "people") + " have"
+	return counted(n, "person", "people") + " have"
 }
 
 // writePlan prints the service's plan.
 func writePlan(w io.Writer, p client.Plan) {
-	fmt.Fprintf(w, "\nPlan: %s told of %s affected.\n", plural(p.Told, "person", "people"), plural(p.People, "person", "people"))
+	fmt.Fprintf(w, "\nPlan: %s told of %s affected.\n", counted(p.Told, "person", "people"), counted(p.People, "person", "people"))
 	if len(p.Notices) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -286,15 +286,15 @@ func writePlan(w io.Writer, p client.Plan) {
 		tw.Flush()
 	}
 	for _, g := range p.NotTold {
-		fmt.Fprintf(w, "  not told: %s in %s: %s\n", plural(g.People, "person", "people"), g.Jurisdiction, dash(g.Reason))
+		fmt.Fprintf(w, "  not told: %s in %s: %s\n", counted(g.People, "person", "people"), g.Jurisdiction, dash(g.Reason))
 	}
 	for _, g := range p.Unreachable {
-		fmt.Fprintf(w, "  unreachable: %s in %s%s\n", plural(g.People, "person", "people"), g.Jurisdiction, deadlineWords(g.Reason))
+		fmt.Fprintf(w, "  unreachable: %s in %s%s\n", counted(g.People, "person", "people"), g.Jurisdiction, deadlineWords(g.Reason))
 	}
 	if len(p.ChannelsWithoutProvider) > 0 {
 		fmt.Fprintf(w, "  channels without a provider: %s\n", strings.Join(p.ChannelsWithoutProvider, ", "))
 	}
 	for _, l := range p.LocaleFallbacks {
-		fmt.Fprintf(w, "  %s in %s: the incident has no %s text\n", plural(l.Count, "notice", "notices"), l.Used, l.Wanted)
+		fmt.Fprintf(w, "  %s in %s: the incident has no %s text\n", counted(l.Count, "notice", "notices"), l.Used, l.Wanted)
 	}
 }

@@ -38,7 +38,11 @@ func usageError(err error) error { return &exitError{code: 2, err: err} }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRootCmd()
+	return runRoot(ctx, newRootCmd(), args, stdin, stdout, stderr)
+}
+
+// runRoot executes root with args and returns the exit status.
+func runRoot(ctx context.Context, root *cobra.Command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

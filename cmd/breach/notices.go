@@ -159,11 +159,11 @@ func headline(s web.NoticeStatus) string {
 		return fmt.Sprintf("%s: no notices yet (the campaign is planned once the incident is approved and its assessment "+
 			"requires telling people: breach incident approve %s)", s.Incident, s.Incident)
 	case s.Complete:
-		return fmt.Sprintf("%s: campaign complete, %d notices final: %d sent, %d failed, %d people unreachable",
-			s.Incident, p.total, p.sent, p.failed, p.unreachable)
+		return fmt.Sprintf("%s: campaign complete, %s final: %d sent, %d failed, %s unreachable",
+			s.Incident, counted(p.total, "notice", "notices"), p.sent, p.failed, counted(p.unreachable, "person", "people"))
 	}
-	return fmt.Sprintf("%s: campaign in progress, %d of %d notices final (%d%%): %d sent, %d open, %d people unreachable",
-		s.Incident, p.final, p.total, percent(p.final, p.total), p.sent, p.total-p.final, p.unreachable)
+	return fmt.Sprintf("%s: campaign in progress, %d of %s final (%d%%): %d sent, %d open, %s unreachable",
+		s.Incident, p.final, counted(p.total, "notice", "notices"), percent(p.final, p.total), p.sent, p.total-p.final, counted(p.unreachable, "person", "people"))
 }
 
 // writeNoticeStatus prints the headline and, when there are notices, a
@@ -452,7 +452,7 @@ func newNoticesExportCmd(env incidentEnv) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "breach: wrote %d notices of %s to %s\n", n, id, output)
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: wrote %s of %s to %s\n", counted(n, "notice", "notices"), id, output)
 		return nil
 	}
 	return cmd
@@ -478,7 +478,7 @@ func copyExport(w io.Writer, r io.Reader, id string) (int, error) {
 			return n, nil
 		}
 		if err != nil {
-			return n, fmt.Errorf("export of %s after %d notices: %w", id, n, exportErr(err))
+			return n, fmt.Errorf("export of %s after %s: %w", id, counted(n, "notice", "notices"), exportErr(err))
 		}
 		n++
 	}

@@ -92,9 +92,9 @@ func writeAs(w io.Writer, format string, v any, table func(io.Writer) error) err
 	return table(w)
 }
 
-// plural returns "1 category" or "3 categories": n and the form that
+// counted returns "1 category" or "3 categories": n and the form that
 // agrees with it.
-func plural(n int, one, many string) string {
+func counted(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

@@ -60,8 +60,9 @@ type Server struct {
 }
 
 // Start runs web.New over a new Service in an httptest server, closed when
-// the test ends. It accepts Token (web.StaticToken) as an admin's.
-func Start(t testing.TB) *Server {
+// the test ends. It accepts Token (web.StaticToken) as an admin's. extra
+// are routes the test adds, such as one the API does not serve yet.
+func Start(t testing.TB, extra ...web.Route) *Server {
 	t.Helper()
 	s := &Service{
 		Incidents:   map[string]web.IncidentView{},
@@ -76,6 +77,7 @@ func Start(t testing.TB) *Server {
 		Campaigns:     s,
 		Announcements: s,
 		Auth:          web.StaticToken{Token: Token, Principal: access.Principal{Name: Principal, Role: access.RoleAdmin}},
+		Extra:         extra,
 	}, nil)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

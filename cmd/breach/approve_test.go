@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+
+	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/web/client"
+	"github.com/breach-notify/breach/web/client/clienttest"
+)
+
+// previewAssessment tells EU-GDPR's people, not US-TX's, and has a person
+// in CN-PIPL that no obligation covers.
+const previewAssessment = `{
+  "schema": "breach.assessment/v1", "incident": "INC-2026-0042", "revision": 1,
+  "assessed_at": "2026-11-20T10:00:00Z", "discovered_at": "2026-11-20T09:00:00Z",
+  "title": "Order database copied by an intruder", "cause": "exfiltration", "risk": "high",
+  "subjects": {"total": 4, "by_jurisdiction": {"EU-GDPR": 2, "US-TX": 1, "CN-PIPL": 1}, "without_contact": 1},
+  "obligations": [
+    {"jurisdiction": "EU-GDPR", "subjects": 2, "notify_regulator": true, "regulator": "lead supervisory authority",
+     "notify_individuals": true, "individual_deadline_text": "without undue delay", "reasons": ["high risk"]},
+    {"jurisdiction": "US-TX", "subjects": 1, "notify_regulator": false, "notify_individuals": false,
+     "reasons": ["names with a data element", "no sensitive personal information was acquired"]}
+  ]
+}`
+
+// approveRun runs "breach incident approve args..." against url with
+// standard input in and stdin a terminal when tty.
+func approveRun(t *testing.T, url string, tty bool, in string, args ...string) (int, string, string) {
+	t.Helper()
+	env := incidentEnv{
+		getenv: func(k string) string {
+			return map[string]string{envServer: url, envAPIToken: clienttest.Token}[k]
+		},
+		now:      func() time.Time { return cliNow },
+		stdinTTY: func(io.Reader) bool { return tty },
+	}
+	root := &cobra.Command{Use: "breach", SilenceUsage: true, SilenceErrors: true}
+	root.AddCommand(newIncidentCmdWith(env))
+	var stdout, stderr bytes.Buffer
+	code := runRoot(context.Background(), root, append([]string{"incident", "approve", "INC-2026-0042"}, args...), strings.NewReader(in), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestApproveConfirmation(t *testing.T) {
+	const approved = "INC-2026-0042 revision 1 approved by alice at 2026-11-21 09:00 UTC\n"
+	tests := []struct {
+		name       string
+		tty        bool
+		in         string
+		args       []string
+		wantCode   int
+		wantOut    []string // in stdout
+		wantErr    []string // in stderr
+		notInOut   string
+		wantApprov bool
+	}{
+		{name: "terminal, confirmed", tty: true, in: "y\n", args: []string{"--reason", "counsel agreed"}, wantApprov: true,
+			wantOut: []string{approved},
+			wantErr: []string{"Approving INC-2026-0042 revision 1 (risk high)", "4 people affected: 2 to be told, 2 not told",
+				"EU-GDPR       2       yes   the law requires telling them (without undue delay)",
+				"US-TX         1       no    no duty to tell them: no sensitive personal information was acquired",
+				"CN-PIPL       1       no    no breach-notification law covers them", "1 person has no usable contact",
+				"GET /api/v1/incidents/{id}/plan", "Approve INC-2026-0042 revision 1 and start its campaign? [y/N]"}},
+		{name: "terminal, yes in words", tty: true, in: "YES\n", args: []string{"--reason", "ok"}, wantApprov: true, wantOut: []string{approved}},
+		{name: "terminal, refused", tty: true, in: "n\n", args: []string{"--reason", "ok"}, wantCode: 1,
+			wantErr: []string{"INC-2026-0042 not approved: not confirmed"}},
+		{name: "terminal, end of input", tty: true, in: "", args: []string{"--reason", "ok"}, wantCode: 1,
+			wantErr: []string{"not confirmed"}},
+		{name: "terminal, --yes asks nothing", tty: true, args: []string{"--reason", "ok", "--yes"}, wantApprov: true,
+			wantOut: []string{approved}},
+		{name: "not a terminal needs --yes", tty: false, in: "y\n", args: []string{"--reason", "ok"}, wantCode: 2,
+			wantErr: []string{"standard input is not a terminal", "add --yes"}},
+		{name: "not a terminal with --yes", tty: false, args: []string{"--reason", "ok", "-y"}, wantApprov: true,
+			wantOut: []string{approved}},
+		{name: "dry run shows and approves nothing", tty: false, args: []string{"--dry-run"},
+			wantOut:  []string{"4 people affected: 2 to be told, 2 not told", "US-TX", "needs the service's GET /api/v1/incidents/{id}/plan"},
+			notInOut: "approved by"},
+		{name: "dry run on a terminal asks nothing", tty: true, in: "y\n", args: []string{"--dry-run", "--reason", "ok"},
+			wantOut: []string{"Approving INC-2026-0042"}, notInOut: "approved by"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startAPI(t)
+			code, stdout, stderr := approveRun(t, srv.URL, tc.tty, tc.in, tc.args...)
+			if code != tc.wantCode {
+				t.Fatalf("exit: got %d, want %d; stdout %q stderr %q", code, tc.wantCode, stdout, stderr)
+			}
+			for _, w := range tc.wantOut {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
+				}
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr: got %q, want it to contain %q", stderr, w)
+				}
+			}
+			if tc.notInOut != "" && strings.Contains(stdout, tc.notInOut) {
+				t.Errorf("stdout: got %q, want no %q", stdout, tc.notInOut)
+			}
+			if got := len(srv.Approvals) == 1; got != tc.wantApprov {
+				t.Errorf("approved: got %v (%+v), want %v", got, srv.Approvals, tc.wantApprov)
+			}
+		})
+	}
+}
+
+func TestApproveDryRunJSON(t *testing.T) {
+	srv := startAPI(t)
+	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var got preview
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	want := []previewGroup{
+		{Jurisdiction: "EU-GDPR", People: 2, Told: true, Reason: "the law requires telling them (without undue delay)"},
+		{Jurisdiction: "US-TX", People: 1, Reason: "no duty to tell them: no sensitive personal information was acquired"},
+		{Jurisdiction: "CN-PIPL", People: 1, Reason: "no breach-notification law covers them for this incident"},
+	}
+	if diff := cmp.Diff(want, got.Groups); diff != "" {
+		t.Errorf("jurisdictions (-want +got):\n%s", diff)
+	}
+	if got.Told != 2 || got.NotTold != 2 || got.People != 4 || got.Plan != nil {
+		t.Errorf("got told %d, not told %d of %d, plan %v; want 2, 2 of 4 and no plan", got.Told, got.NotTold, got.People, got.Plan)
+	}
+}
+
+// TestApproveShowsPlan: a server with the plan endpoint has its plan
+// shown in the preview.
+func TestApproveShowsPlan(t *testing.T) {
+	plan := client.Plan{Incident: "INC-2026-0042", Revision: 1, People: 4, Told: 2,
+		Notices:                 []client.PlanCount{{Channel: "email", Locale: "de", Jurisdiction: "EU-GDPR", Count: 1}, {Channel: "letter", Locale: "fr", Jurisdiction: "EU-GDPR", Count: 1}},
+		NotTold:                 []client.PlanGroup{{Jurisdiction: "US-TX", People: 1, Reason: "no duty"}},
+		Unreachable:             []client.PlanGroup{{Jurisdiction: "EU-GDPR", People: 1}},
+		ChannelsWithoutProvider: []string{"letter"},
+		LocaleFallbacks:         []client.LocaleFallback{{Wanted: "fr", Used: "en", Count: 1}},
+	}
+	route := web.Route{Pattern: "GET /api/v1/incidents/{id}/plan", Decision: access.Need(access.ActionRead),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { json.NewEncoder(w).Encode(plan) })}
+	srv := startAPI(t, route)
+	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, w := range []string{"Plan: 2 people told of 4 people affected.", "  letter   fr      EU-GDPR       1",
+		"not told: 1 person in US-TX: no duty", "unreachable: 1 person in EU-GDPR", "channels without a provider: letter",
+		"1 notice in en: the incident has no fr text"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
+		}
+	}
+	if strings.Contains(stdout, "needs the service's") {
+		t.Errorf("stdout: got %q, want no note about a missing plan endpoint", stdout)
+	}
+}
