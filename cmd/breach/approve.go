@@ -16,7 +16,10 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/web/client"
+	"github.com/breach-notify/breach/workflow"
 )
 
 func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
@@ -75,6 +78,9 @@ func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
 			writePreview(out, pv)
 			if dryRun {
 				return nil
+			}
+			if !pv.Assessed {
+				return fmt.Errorf("%s cannot be approved before its current revision is assessed", id)
 			}
 			ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), fmt.Sprintf("Approve %s revision %d and start its campaign? [y/N] ", id, pv.Revision))
 			if err != nil {
@@ -172,8 +178,10 @@ func fetchPreview(ctx context.Context, c *apiClient, id string) (preview, error)
 	return pv, nil
 }
 
-// previewOf derives who is told, per jurisdiction, from the assessment's
-// obligations.
+// previewOf derives who is told from the assessment, by the campaign's own
+// rule (workflow.Addressees): a person is told when the law of their
+// jurisdiction requires individual notice. The reason per jurisdiction
+// comes from that jurisdiction's obligation.
 func previewOf(r incidentReport) preview {
 	in := r.Incident.Incident
 	pv := preview{Incident: r, ID: in.ID, Revision: in.Revision}
@@ -182,32 +190,29 @@ func previewOf(r incidentReport) preview {
 		return pv
 	}
 	pv.Assessed, pv.Risk, pv.People = true, string(a.Risk), a.Subjects.Total
-	seen := map[string]bool{}
+	to := workflow.NewAddressees(a, false)
+	obligations := map[string]regulators.Obligation{}
 	for _, ob := range a.Obligations {
-		seen[ob.Jurisdiction] = true
-		g := previewGroup{Jurisdiction: ob.Jurisdiction, People: ob.Subjects, Told: ob.NotifyIndividuals}
-		if ob.NotifyIndividuals {
-			g.Reason = "the law requires telling them" + deadlineWords(ob.IndividualDeadlineText)
-		} else {
-			g.Reason = notToldReason(ob.SafeHarbour, ob.Reasons)
-		}
-		pv.Groups = append(pv.Groups, g)
+		obligations[ob.Jurisdiction] = ob
 		if ob.NotifyRegulator {
 			pv.Regulators = append(pv.Regulators, ob.Jurisdiction+": "+cmp.Or(oneLine(ob.Regulator), "the regulator"))
 		}
 	}
 	for _, j := range slices.Sorted(maps.Keys(a.Subjects.ByJurisdiction)) {
-		if !seen[j] {
-			pv.Groups = append(pv.Groups, previewGroup{Jurisdiction: j, People: a.Subjects.ByJurisdiction[j],
-				Reason: "no breach-notification law covers them for this incident"})
-		}
-	}
-	for _, g := range pv.Groups {
-		if g.Told {
+		g := previewGroup{Jurisdiction: j, People: a.Subjects.ByJurisdiction[j], Told: to.Includes(&assess.AffectedPerson{Jurisdiction: j})}
+		ob, covered := obligations[j]
+		switch {
+		case g.Told:
+			g.Reason = "the law requires telling them" + deadlineWords(ob.IndividualDeadlineText)
 			pv.Told += g.People
-		} else {
+		case !covered:
+			g.Reason = "no breach-notification law of theirs covers this incident"
+			pv.NotTold += g.People
+		default:
+			g.Reason = notToldReason(ob.SafeHarbour, ob.Reasons)
 			pv.NotTold += g.People
 		}
+		pv.Groups = append(pv.Groups, g)
 	}
 	return pv
 }
@@ -239,7 +244,8 @@ func writePreview(w io.Writer, pv preview) {
 		return
 	}
 	fmt.Fprintf(w, "Approving %s revision %d (risk %s) starts its notice campaign.\n", pv.ID, pv.Revision, dash(pv.Risk))
-	fmt.Fprintf(w, "%s affected: %d to be told, %d not told.\n", counted(pv.People, "person", "people"), pv.Told, pv.NotTold)
+	fmt.Fprintf(w, "%s affected: %d to be told, %d not told (by the jurisdiction each person lives in).\n",
+		counted(pv.People, "person", "people"), pv.Told, pv.NotTold)
 	if len(pv.Groups) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -258,8 +264,8 @@ func writePreview(w io.Writer, pv preview) {
 	if pv.Plan == nil {
 		fmt.Fprintln(w, "\nThe detailed plan (notices per channel and locale, unreachable people, channels without a provider,")
 		fmt.Fprintln(w, "notices not in the person's language) needs the service's GET /api/v1/incidents/{id}/plan,")
-		fmt.Fprintln(w, "which this server does not offer. People told also include everyone affected when the")
-		fmt.Fprintln(w, "service sets campaign.notify_all_affected.")
+		fmt.Fprintln(w, "which this server does not offer. Everyone affected is told when the service sets")
+		fmt.Fprintln(w, "campaign.notify_all_affected, and patients also when US-HIPAA requires notice.")
 		return
 	}
 	writePlan(w, *pv.Plan)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +16,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/web"
 	"github.com/breach-notify/breach/web/client"
 	"github.com/breach-notify/breach/web/client/clienttest"
+	"github.com/breach-notify/breach/workflow"
 )
 
 // previewAssessment tells EU-GDPR's people, not US-TX's, and has a person
@@ -70,7 +76,7 @@ func TestApproveConfirmation(t *testing.T) {
 			wantErr: []string{"Approving INC-2026-0042 revision 1 (risk high)", "4 people affected: 2 to be told, 2 not told",
 				"EU-GDPR       2       yes   the law requires telling them (without undue delay)",
 				"US-TX         1       no    no duty to tell them: no sensitive personal information was acquired",
-				"CN-PIPL       1       no    no breach-notification law covers them", "1 person has no usable contact",
+				"CN-PIPL       1       no    no breach-notification law of theirs covers this incident", "1 person has no usable contact",
 				"GET /api/v1/incidents/{id}/plan", "Approve INC-2026-0042 revision 1 and start its campaign? [y/N]"}},
 		{name: "terminal, yes in words", tty: true, in: "YES\n", args: []string{"--reason", "ok"}, wantApprov: true, wantOut: []string{approved}},
 		{name: "terminal, refused", tty: true, in: "n\n", args: []string{"--reason", "ok"}, wantCode: 1,
@@ -116,6 +122,20 @@ func TestApproveConfirmation(t *testing.T) {
 	}
 }
 
+// TestApproveNotAssessed: an incident without an assessment is shown as
+// such and not put to the question.
+func TestApproveNotAssessed(t *testing.T) {
+	srv := startAPI(t)
+	delete(srv.Assessments, "INC-2026-0042")
+	code, stdout, stderr := approveRun(t, srv.URL, true, "y\n", "--reason", "ok")
+	if code != 1 || !strings.Contains(stderr, "is not assessed yet") || strings.Contains(stderr, "[y/N]") {
+		t.Errorf("got exit %d, stdout %q, stderr %q; want 1, the incident shown as not assessed and no question", code, stdout, stderr)
+	}
+	if len(srv.Approvals) != 0 {
+		t.Errorf("approvals: got %+v, want none", srv.Approvals)
+	}
+}
+
 func TestApproveDryRunJSON(t *testing.T) {
 	srv := startAPI(t)
 	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run", "--json")
@@ -127,9 +147,9 @@ func TestApproveDryRunJSON(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, stdout)
 	}
 	want := []previewGroup{
+		{Jurisdiction: "CN-PIPL", People: 1, Reason: "no breach-notification law of theirs covers this incident"},
 		{Jurisdiction: "EU-GDPR", People: 2, Told: true, Reason: "the law requires telling them (without undue delay)"},
 		{Jurisdiction: "US-TX", People: 1, Reason: "no duty to tell them: no sensitive personal information was acquired"},
-		{Jurisdiction: "CN-PIPL", People: 1, Reason: "no breach-notification law covers them for this incident"},
 	}
 	if diff := cmp.Diff(want, got.Groups); diff != "" {
 		t.Errorf("jurisdictions (-want +got):\n%s", diff)
@@ -165,5 +185,52 @@ func TestApproveShowsPlan(t *testing.T) {
 	}
 	if strings.Contains(stdout, "needs the service's") {
 		t.Errorf("stdout: got %q, want no note about a missing plan endpoint", stdout)
+	}
+}
+
+// TestPreviewCountsMatchCampaign: on every example incident, the preview's
+// told and not-told counts are those the campaign's rule gives person by
+// person (workflow.Addressees over the assessed people).
+func TestPreviewCountsMatchCampaign(t *testing.T) {
+	inv, err := inventory.Load("../../examples/seestar/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../../examples/seestar/incidents/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example incidents: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := incident.Decode(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var people []assess.AffectedPerson
+			a, err := assess.AssessEach(context.Background(), inv, in, cliNow, func(p *assess.AffectedPerson) error {
+				people = append(people, assess.AffectedPerson{Jurisdiction: p.Jurisdiction, HIPAA: p.HIPAA})
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			to := workflow.NewAddressees(a, false)
+			var told, notTold int
+			for i := range people {
+				if to.Includes(&people[i]) {
+					told++
+				} else {
+					notTold++
+				}
+			}
+			pv := previewOf(incidentReport{Incident: web.IncidentView{Incident: in}, Assessment: a})
+			if pv.Told != told || pv.NotTold != notTold || pv.People != len(people) {
+				t.Errorf("preview: got %d told, %d not told of %d; campaign rule: %d, %d of %d", pv.Told, pv.NotTold, pv.People, told, notTold, len(people))
+			}
+		})
 	}
 }
