@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/breach-notify/breach/notify"
@@ -35,6 +36,7 @@ func TestUnknownSubcommands(t *testing.T) {
 			wantErr: `did you mean status?`},
 		{name: "nothing like it", args: []string{"incident", "frobnicate"}, wantCode: 2,
 			wantErr: `unknown command "frobnicate" for "breach incident" (see breach incident --help)`},
+		{name: "shell completion of a partial word", args: []string{cobra.ShellCompRequestCmd, "incident", "l"}, wantCode: 0, wantOut: "list"},
 		{name: "group alone prints its help", args: []string{"incident"}, wantCode: 0, wantOut: "Available Commands:"},
 		{name: "help command", args: []string{"help", "incident"}, wantCode: 0, wantOut: "Available Commands:"},
 		{name: "old notice render still runs", args: []string{"notice", "render", "--help"}, wantCode: 0, wantOut: "breach notice render [flags]"},

@@ -106,6 +106,9 @@ func newRootCmdWith(info func() buildInfo) *cobra.Command {
 // subcommands; cobra would print the group's help and succeed. Nil
 // otherwise: a group alone still prints its help.
 func unknownSubcommand(root *cobra.Command, args []string) error {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return nil // shell completion asks with words that are being typed
+	}
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	cmd, rest, err := root.Find(args)

@@ -20,10 +20,10 @@ import (
 	"github.com/breach-notify/breach/web"
 )
 
-// Token is the API token the server accepts; it belongs to an admin named
-// Principal.
 const (
-	Token     = "clienttest-token"
+	// Token is the API token the server accepts, an admin's.
+	Token = "clienttest-token"
+	// Principal is the name of the admin whose token Token is.
 	Principal = "alice"
 )
 
