@@ -239,6 +239,10 @@ func notToldReason(safeHarbour string, reasons []string) string {
 // writePreview prints the preview.
 func writePreview(w io.Writer, pv preview) {
 	if !pv.Assessed {
+		if msg := pv.Incident.AssessmentError; msg != "" {
+			fmt.Fprintf(w, "%s revision %d cannot be approved: %s\n", pv.ID, pv.Revision, msg)
+			return
+		}
 		fmt.Fprintf(w, "%s revision %d is not assessed yet: there is nothing to approve until its assessment is stored (breach incident show %s).\n",
 			pv.ID, pv.Revision, pv.ID)
 		return

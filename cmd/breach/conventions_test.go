@@ -182,6 +182,29 @@ func TestReadCommandsOutput(t *testing.T) {
 	}
 }
 
+// TestShowAssessmentFailed: an incident the service could not assess says
+// why, in the table and in JSON, and approving it says why it cannot be.
+func TestShowAssessmentFailed(t *testing.T) {
+	srv := startAPI(t)
+	delete(srv.Assessments, "INC-2026-0042")
+	srv.Failures["INC-2026-0042"] = `system "order" is not in the inventory`
+	env := envWith(map[string]string{envServer: srv.URL, envAPIToken: clienttest.Token})
+	code, stdout, stderr := cliRun(t, context.Background(), newIncidentCmdWith, env, "show", "INC-2026-0042")
+	want := "\nAssessment: FAILED: incident INC-2026-0042 could not be assessed: system \"order\" is not in the inventory; send a corrected revision\n"
+	if code != 0 || !strings.HasSuffix(stdout, want) {
+		t.Errorf("show: got exit %d, stdout ending %q, stderr %q; want 0 and %q", code, stdout[max(0, len(stdout)-120):], stderr, want)
+	}
+	code, stdout, _ = cliRun(t, context.Background(), newIncidentCmdWith, env, "show", "INC-2026-0042", "-o", "json")
+	var doc incidentReport
+	if err := json.Unmarshal([]byte(stdout), &doc); code != 0 || err != nil || !strings.Contains(doc.AssessmentError, `system "order"`) || doc.Assessment != nil {
+		t.Errorf("show -o json: got exit %d, %v, %+v; want the reason in assessment_error and no assessment", code, err, doc)
+	}
+	code, _, stderr = approveRun(t, srv.URL, true, "y\n", "--reason", "ok")
+	if code != 1 || !strings.Contains(stderr, `cannot be approved: incident INC-2026-0042 could not be assessed: system "order"`) {
+		t.Errorf("approve: got exit %d, stderr %q; want 1 and the reason", code, stderr)
+	}
+}
+
 func keys(m map[string]any) []string {
 	var ks []string
 	for k := range m {

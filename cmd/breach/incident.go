@@ -291,6 +291,9 @@ func writeIncidentList(w io.Writer, list web.IncidentList) error {
 type incidentReport struct {
 	Incident   web.IncidentView   `json:"incident"`
 	Assessment *assess.Assessment `json:"assessment"`
+	// AssessmentError says why the current revision could not be
+	// assessed, when the service says so.
+	AssessmentError string `json:"assessment_error,omitempty"`
 }
 
 func newIncidentShowCmd(env incidentEnv) *cobra.Command {
@@ -340,14 +343,17 @@ func fetchReport(ctx context.Context, c *apiClient, id string) (incidentReport, 
 	if err != nil {
 		return incidentReport{}, cliError(err)
 	}
-	a, err := c.Assessment(ctx, id)
-	if client.HasCode(err, client.CodeNotAssessed) {
-		a, err = nil, nil
-	}
-	if err != nil {
+	r := incidentReport{Incident: view}
+	r.Assessment, err = c.Assessment(ctx, id)
+	var ae *client.Error
+	switch {
+	case client.HasCode(err, client.CodeNotAssessed):
+	case errors.As(err, &ae) && ae.Code == client.CodeAssessmentFailed:
+		r.AssessmentError = ae.Message
+	case err != nil:
 		return incidentReport{}, cliError(err)
 	}
-	return incidentReport{Incident: view, Assessment: a}, nil
+	return r, nil
 }
 
 // writeIncidentView prints the incident as stored, then its assessment as
@@ -438,7 +444,11 @@ func writeIncidentView(w io.Writer, r incidentReport, now time.Time) error {
 		tw.Flush()
 	}
 
-	if r.Assessment == nil {
+	switch {
+	case r.AssessmentError != "":
+		fmt.Fprintln(w, "\nAssessment: FAILED: "+r.AssessmentError)
+		return nil
+	case r.Assessment == nil:
 		fmt.Fprintln(w, "\nAssessment: not assessed yet")
 		return nil
 	}

@@ -174,6 +174,16 @@ func TestAssessApproveStatusExport(t *testing.T) {
 	}
 }
 
+func TestAssessmentFailed(t *testing.T) {
+	srv, c := submitted(t)
+	srv.Failures["INC-2026-0042"] = `system "order" is not in the inventory`
+	_, err := c.Assessment(context.Background(), "INC-2026-0042")
+	var e *client.Error
+	if !errors.As(err, &e) || e.Status != 422 || e.Code != client.CodeAssessmentFailed || !strings.Contains(e.Message, `system "order"`) {
+		t.Errorf("got %v, want a 422 assessment_failed naming the reason", err)
+	}
+}
+
 func TestAnnounce(t *testing.T) {
 	_, c := submitted(t)
 	ctx := context.Background()

@@ -17,6 +17,7 @@ import (
 const (
 	CodeNotFound           = "not_found"
 	CodeNotAssessed        = "not_assessed"
+	CodeAssessmentFailed   = "assessment_failed"
 	CodeAwaitingAssessment = "awaiting_assessment"
 	CodeAlreadyApproved    = "already_approved"
 	CodeCampaignBlocked    = "campaign_blocked"

@@ -50,6 +50,8 @@ type Service struct {
 	ApproveErr error
 	// Versions are the published public notice versions by incident id.
 	Versions map[string][]web.AnnouncementVersion
+	// Failures are the reasons incidents could not be assessed, by id.
+	Failures map[string]string
 }
 
 // Server is a running API over a Service.
@@ -70,12 +72,14 @@ func Start(t testing.TB, extra ...web.Route) *Server {
 		Counts:      map[string]notify.Counts{},
 		Entries:     map[string][]notify.Entry{},
 		Versions:    map[string][]web.AnnouncementVersion{},
+		Failures:    map[string]string{},
 	}
 	h := web.New(web.Config{Now: func() time.Time { return Now }}, web.Deps{
 		Incidents:     s,
 		Publisher:     s,
 		Campaigns:     s,
 		Announcements: s,
+		Failures:      s,
 		Auth:          web.StaticToken{Token: Token, Principal: access.Principal{Name: Principal, Role: access.RoleAdmin}},
 		Extra:         extra,
 	}, nil)
@@ -226,9 +230,18 @@ func (s *Service) Announcement(_ context.Context, id string) (web.AnnouncementSt
 	return web.AnnouncementStatus{Incident: id, Versions: slices.Clone(s.Versions[id])}, nil
 }
 
+// AssessmentFailure implements web.AssessmentFailures.
+func (s *Service) AssessmentFailure(_ context.Context, id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	reason, ok := s.Failures[id]
+	return reason, ok
+}
+
 var (
-	_ web.Incidents     = (*Service)(nil)
-	_ web.Publisher     = (*Service)(nil)
-	_ web.Campaigns     = (*Service)(nil)
-	_ web.Announcements = (*Service)(nil)
+	_ web.AssessmentFailures = (*Service)(nil)
+	_ web.Incidents          = (*Service)(nil)
+	_ web.Publisher          = (*Service)(nil)
+	_ web.Campaigns          = (*Service)(nil)
+	_ web.Announcements      = (*Service)(nil)
 )
