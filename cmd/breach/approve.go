@@ -143,9 +143,21 @@ type preview struct {
 	NotTold    int            `json:"not_told"`
 	Groups     []previewGroup `json:"jurisdictions"`
 	Regulators []string       `json:"regulators,omitempty"`
+	// Beyond lists the laws that require telling people who live outside
+	// their jurisdiction (by establishment), whom the campaign does not
+	// tell for that law.
+	Beyond []beyondResidence `json:"beyond_residence,omitempty"`
 	// Plan is the service's detailed plan; nil when the server has no plan
 	// endpoint.
 	Plan *client.Plan `json:"plan"`
+}
+
+// beyondResidence is a law whose duty to tell covers more people than
+// live in its jurisdiction.
+type beyondResidence struct {
+	Jurisdiction string `json:"jurisdiction"`
+	Covered      int    `json:"covered"`
+	Elsewhere    int    `json:"elsewhere"`
 }
 
 // previewGroup is one jurisdiction's people: told or not, and why.
@@ -196,6 +208,9 @@ func previewOf(r incidentReport) preview {
 		obligations[ob.Jurisdiction] = ob
 		if ob.NotifyRegulator {
 			pv.Regulators = append(pv.Regulators, ob.Jurisdiction+": "+cmp.Or(oneLine(ob.Regulator), "the regulator"))
+		}
+		if residents := a.Subjects.ByJurisdiction[ob.Jurisdiction]; ob.NotifyIndividuals && ob.Subjects > residents {
+			pv.Beyond = append(pv.Beyond, beyondResidence{Jurisdiction: ob.Jurisdiction, Covered: ob.Subjects, Elsewhere: ob.Subjects - residents})
 		}
 	}
 	for _, j := range slices.Sorted(maps.Keys(a.Subjects.ByJurisdiction)) {
@@ -258,6 +273,10 @@ func writePreview(w io.Writer, pv preview) {
 			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", g.Jurisdiction, g.People, yesNo(g.Told), truncate(g.Reason, 100))
 		}
 		tw.Flush()
+	}
+	for _, n := range pv.Beyond {
+		fmt.Fprintf(w, "WARNING: %s requires telling %s, %d of whom live elsewhere; the campaign tells people by the law of where they live, so those are told only where their own law requires it.\n",
+			n.Jurisdiction, counted(n.Covered, "person", "people"), n.Elsewhere)
 	}
 	if len(pv.Regulators) > 0 {
 		fmt.Fprintf(w, "\nReports due to regulators (filed separately, see breach report): %s\n", strings.Join(pv.Regulators, "; "))

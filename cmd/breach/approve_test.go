@@ -122,6 +122,20 @@ func TestApproveConfirmation(t *testing.T) {
 	}
 }
 
+// TestApproveWarnsBeyondResidence: a law that requires telling people who
+// live elsewhere (by establishment) is named, since the campaign tells by
+// residence.
+func TestApproveWarnsBeyondResidence(t *testing.T) {
+	srv := startAPI(t)
+	srv.Assessments["INC-2026-0042"] = json.RawMessage(strings.Replace(previewAssessment,
+		`{"jurisdiction": "EU-GDPR", "subjects": 2,`, `{"jurisdiction": "EU-GDPR", "subjects": 4,`, 1))
+	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run")
+	want := "WARNING: EU-GDPR requires telling 4 people, 2 of whom live elsewhere"
+	if code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("got exit %d, stdout %q, stderr %q; want 0 and %q", code, stdout, stderr, want)
+	}
+}
+
 // TestApproveNotAssessed: an incident without an assessment is shown as
 // such and not put to the question.
 func TestApproveNotAssessed(t *testing.T) {
