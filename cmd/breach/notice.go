@@ -99,7 +99,7 @@ verify.`,
 			}
 			job, told, err := findJob(cmd.Context(), inv, in, policy, cfg.Campaign.NotifyAllAffected, subject, ch, locale)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", incPath, err)
 			}
 			if told != "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), "note:", told)
