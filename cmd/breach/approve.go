@@ -143,9 +143,10 @@ type preview struct {
 	NotTold    int            `json:"not_told"`
 	Groups     []previewGroup `json:"jurisdictions"`
 	Regulators []string       `json:"regulators,omitempty"`
-	// Beyond lists the laws that require telling people who live outside
-	// their jurisdiction (by establishment), whom the campaign does not
-	// tell for that law.
+	// Beyond lists the laws that require telling some of the people who
+	// live outside their jurisdiction (establishment, processing
+	// location): the campaign tells those too, but the assessment does not
+	// say which, so NotTold counts them.
 	Beyond []beyondResidence `json:"beyond_residence,omitempty"`
 	// Plan is the service's detailed plan; nil when the server has no plan
 	// endpoint.
@@ -191,9 +192,12 @@ func fetchPreview(ctx context.Context, c *apiClient, id string) (preview, error)
 }
 
 // previewOf derives who is told from the assessment, by the campaign's own
-// rule (workflow.Addressees): a person is told when the law of their
-// jurisdiction requires individual notice. The reason per jurisdiction
-// comes from that jurisdiction's obligation.
+// rule (workflow.Addressees): a person is told when the law of where they
+// live requires individual notice, or a law that covers them for another
+// reason (establishment, processing location) does. The assessment counts
+// people by where they live only, so a law that covers some, not all,
+// people living elsewhere is listed in Beyond: those people's count is
+// then approximate. The reason per jurisdiction comes from its obligation.
 func previewOf(r incidentReport) preview {
 	in := r.Incident.Incident
 	pv := preview{Incident: r, ID: in.ID, Revision: in.Revision}
@@ -204,12 +208,18 @@ func previewOf(r incidentReport) preview {
 	pv.Assessed, pv.Risk, pv.People = true, string(a.Risk), a.Subjects.Total
 	to := workflow.NewAddressees(a, false)
 	obligations := map[string]regulators.Obligation{}
+	var everyone string // a law requiring notice that covers every person affected
 	for _, ob := range a.Obligations {
 		obligations[ob.Jurisdiction] = ob
 		if ob.NotifyRegulator {
 			pv.Regulators = append(pv.Regulators, ob.Jurisdiction+": "+cmp.Or(oneLine(ob.Regulator), "the regulator"))
 		}
-		if residents := a.Subjects.ByJurisdiction[ob.Jurisdiction]; ob.NotifyIndividuals && ob.Subjects > residents {
+		residents := a.Subjects.ByJurisdiction[ob.Jurisdiction]
+		switch {
+		case !ob.NotifyIndividuals || ob.Subjects <= residents:
+		case ob.Subjects >= a.Subjects.Total:
+			everyone = cmp.Or(everyone, ob.Jurisdiction)
+		default:
 			pv.Beyond = append(pv.Beyond, beyondResidence{Jurisdiction: ob.Jurisdiction, Covered: ob.Subjects, Elsewhere: ob.Subjects - residents})
 		}
 	}
@@ -219,12 +229,16 @@ func previewOf(r incidentReport) preview {
 		switch {
 		case g.Told:
 			g.Reason = "the law requires telling them" + deadlineWords(ob.IndividualDeadlineText)
-			pv.Told += g.People
+		case everyone != "":
+			g.Told, g.Reason = true, "told under "+everyone+", which covers everyone affected"
 		case !covered:
 			g.Reason = "no breach-notification law of theirs covers this incident"
-			pv.NotTold += g.People
 		default:
 			g.Reason = notToldReason(ob.SafeHarbour, ob.Reasons)
+		}
+		if g.Told {
+			pv.Told += g.People
+		} else {
 			pv.NotTold += g.People
 		}
 		pv.Groups = append(pv.Groups, g)
@@ -275,8 +289,8 @@ func writePreview(w io.Writer, pv preview) {
 		tw.Flush()
 	}
 	for _, n := range pv.Beyond {
-		fmt.Fprintf(w, "WARNING: %s requires telling %s, %d of whom live elsewhere; the campaign tells people by the law of where they live, so those are told only where their own law requires it.\n",
-			n.Jurisdiction, counted(n.Covered, "person", "people"), n.Elsewhere)
+		fmt.Fprintf(w, "NOTE: %s also covers %d of the people who live elsewhere and tells them too: up to %d of those counted as not told are told.\n",
+			n.Jurisdiction, n.Elsewhere, n.Elsewhere)
 	}
 	if len(pv.Regulators) > 0 {
 		fmt.Fprintf(w, "\nReports due to regulators (filed separately, see breach report): %s\n", strings.Join(pv.Regulators, "; "))

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,17 +123,45 @@ func TestApproveConfirmation(t *testing.T) {
 	}
 }
 
-// TestApproveWarnsBeyondResidence: a law that requires telling people who
-// live elsewhere (by establishment) is named, since the campaign tells by
-// residence.
-func TestApproveWarnsBeyondResidence(t *testing.T) {
-	srv := startAPI(t)
-	srv.Assessments["INC-2026-0042"] = json.RawMessage(strings.Replace(previewAssessment,
-		`{"jurisdiction": "EU-GDPR", "subjects": 2,`, `{"jurisdiction": "EU-GDPR", "subjects": 4,`, 1))
-	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run")
-	want := "WARNING: EU-GDPR requires telling 4 people, 2 of whom live elsewhere"
-	if code != 0 || !strings.Contains(stdout, want) {
-		t.Errorf("got exit %d, stdout %q, stderr %q; want 0 and %q", code, stdout, stderr, want)
+// TestApproveBeyondResidence: a law that covers people who live elsewhere
+// (establishment, processing location) tells them too.
+func TestApproveBeyondResidence(t *testing.T) {
+	tests := []struct {
+		name     string
+		covered  string // EU-GDPR's subjects
+		wantOut  []string
+		told     int
+		notTold  int
+		wantNote bool
+	}{
+		{name: "everyone", covered: "4", told: 4, notTold: 0,
+			wantOut: []string{"US-TX         1       yes   told under EU-GDPR, which covers everyone affected"}},
+		{name: "some", covered: "3", told: 2, notTold: 2, wantNote: true,
+			wantOut: []string{"NOTE: EU-GDPR also covers 1 of the people who live elsewhere and tells them too: up to 1 of those counted as not told are told."}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startAPI(t)
+			srv.Assessments["INC-2026-0042"] = json.RawMessage(strings.Replace(previewAssessment,
+				`{"jurisdiction": "EU-GDPR", "subjects": 2,`, `{"jurisdiction": "EU-GDPR", "subjects": `+tc.covered+`,`, 1))
+			code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run")
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			for _, w := range tc.wantOut {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
+				}
+			}
+			if got := strings.Contains(stdout, "NOTE:"); got != tc.wantNote {
+				t.Errorf("note: got %v, want %v in %q", got, tc.wantNote, stdout)
+			}
+			code, stdout, _ = approveRun(t, srv.URL, false, "", "--dry-run", "--json")
+			var pv preview
+			if err := json.Unmarshal([]byte(stdout), &pv); code != 0 || err != nil || pv.Told != tc.told || pv.NotTold != tc.notTold {
+				t.Errorf("--json: got exit %d, %v, told %d not told %d; want %d and %d", code, err, pv.Told, pv.NotTold, tc.told, tc.notTold)
+			}
+		})
 	}
 }
 
@@ -202,49 +231,60 @@ func TestApproveShowsPlan(t *testing.T) {
 	}
 }
 
-// TestPreviewCountsMatchCampaign: on every example incident, the preview's
-// told and not-told counts are those the campaign's rule gives person by
-// person (workflow.Addressees over the assessed people).
+// TestPreviewCountsMatchCampaign: on every example incident of every
+// example organisation, the preview's counts are those the campaign's rule
+// gives person by person (workflow.Addressees over the assessed people):
+// exactly, unless a law covers some people who live elsewhere, when the
+// campaign tells at most that many more.
 func TestPreviewCountsMatchCampaign(t *testing.T) {
-	inv, err := inventory.Load("../../examples/seestar/inventory.yaml")
-	if err != nil {
-		t.Fatal(err)
+	invs, err := filepath.Glob("../../examples/*/inventory.yaml")
+	if err != nil || len(invs) == 0 {
+		t.Fatalf("no example organisations: %v", err)
 	}
-	files, err := filepath.Glob("../../examples/seestar/incidents/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no example incidents: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := incident.Decode(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var people []assess.AffectedPerson
-			a, err := assess.AssessEach(context.Background(), inv, in, cliNow, func(p *assess.AffectedPerson) error {
-				people = append(people, assess.AffectedPerson{Jurisdiction: p.Jurisdiction, HIPAA: p.HIPAA})
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			to := workflow.NewAddressees(a, false)
-			var told, notTold int
-			for i := range people {
-				if to.Includes(&people[i]) {
-					told++
-				} else {
-					notTold++
+	for _, invPath := range invs {
+		inv, err := inventory.Load(invPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := filepath.Glob(filepath.Join(filepath.Dir(invPath), "incidents", "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no example incidents beside %s: %v", invPath, err)
+		}
+		for _, f := range files {
+			t.Run(filepath.Base(filepath.Dir(invPath))+"/"+filepath.Base(f), func(t *testing.T) {
+				raw, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			pv := previewOf(incidentReport{Incident: web.IncidentView{Incident: in}, Assessment: a})
-			if pv.Told != told || pv.NotTold != notTold || pv.People != len(people) {
-				t.Errorf("preview: got %d told, %d not told of %d; campaign rule: %d, %d of %d", pv.Told, pv.NotTold, pv.People, told, notTold, len(people))
-			}
-		})
+				in, err := incident.Decode(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var people []assess.AffectedPerson
+				a, err := assess.AssessEach(context.Background(), inv, in, cliNow, func(p *assess.AffectedPerson) error {
+					people = append(people, assess.AffectedPerson{Jurisdiction: p.Jurisdiction, HIPAA: p.HIPAA, Also: slices.Clone(p.Also)})
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				to := workflow.NewAddressees(a, false)
+				told := 0
+				for i := range people {
+					if to.Includes(&people[i]) {
+						told++
+					}
+				}
+				pv := previewOf(incidentReport{Incident: web.IncidentView{Incident: in}, Assessment: a})
+				slack := 0
+				for _, b := range pv.Beyond {
+					slack += b.Elsewhere
+				}
+				if pv.People != len(people) || pv.Told+pv.NotTold != len(people) || told < pv.Told || told > pv.Told+slack {
+					t.Errorf("preview: got %d told, %d not told of %d (up to %d more told); campaign rule: %d told of %d",
+						pv.Told, pv.NotTold, pv.People, slack, told, len(people))
+				}
+			})
+		}
 	}
 }
