@@ -233,6 +233,36 @@ func TestSubmitPositional(t *testing.T) {
 	}
 }
 
+// TestSubmitOverHTTP: with --server the document goes through the API,
+// whose warnings are shown.
+func TestSubmitOverHTTP(t *testing.T) {
+	srv := clienttest.Start(t)
+	srv.Systems = []string{"orders-db"}
+	env := map[string]string{envAPIToken: clienttest.Token}
+	code, stdout, stderr := runIncident(t, env, strings.Replace(submitDoc, `"orders-db"`, `"order"`, 1), "submit", "-", "--server", srv.URL)
+	if code != 0 || stdout != "INC-2026-0042\n" {
+		t.Fatalf("got exit %d, stdout %q, stderr %q; want 0 and the id", code, stdout, stderr)
+	}
+	if want := `breach: warning: affected[0].system: "order" is not a system of the inventory`; !strings.Contains(stderr, want) {
+		t.Errorf("stderr: got %q, want %q", stderr, want)
+	}
+	if len(srv.Published) != 1 || srv.Published[0].Affected[0].System != "order" {
+		t.Errorf("published: got %+v, want the one incident", srv.Published)
+	}
+	code, stdout, stderr = runIncident(t, env, submitDocNoID, "submit", "-", "--server", srv.URL)
+	if code != 0 || !strings.HasPrefix(stdout, "INC-") || !strings.Contains(stderr, "had no id and was given "+strings.TrimSpace(stdout)) {
+		t.Errorf("no id: got exit %d, stdout %q, stderr %q; want 0, the id given and a note", code, stdout, stderr)
+	}
+	code, stdout, _ = runIncident(t, env, submitDoc, "submit", "-", "--server", srv.URL)
+	if code != 0 || stdout != "INC-2026-0042 duplicate\n" {
+		t.Errorf("again: got exit %d, stdout %q; want 0 and a duplicate", code, stdout)
+	}
+	code, _, stderr = runIncident(t, map[string]string{envAPIToken: "wrong"}, submitDoc, "submit", "-", "--server", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "breach: ") {
+		t.Errorf("wrong token: got exit %d, stderr %q; want 1", code, stderr)
+	}
+}
+
 func TestCounted(t *testing.T) {
 	tests := []struct {
 		name string

@@ -102,7 +102,7 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // ---------------------------------------------------------------- submit
 
 func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
-	var file, natsURL, creds, prefix string
+	var file, natsURL, creds, prefix, server, token string
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "submit FILE",
@@ -113,9 +113,11 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 			"id, followed by \"duplicate\" when the stream already had this document. An invalid\n" +
 			"document exits with status 2. The embedded server wants the detector credential\n" +
 			"(--nats-creds; `breach nats creds detector`). FILE may also be given with -f; - reads\n" +
-			"standard input.",
+			"standard input. With --server the document goes through the HTTP API instead, whose\n" +
+			"answer also warns about systems and categories the service's inventory does not hold.",
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		Example: "  breach incident submit incident.json\n" +
+			"  breach incident submit incident.json --server https://breach.internal:8080\n" +
 			"  detector | breach incident submit -f - --nats-url nats://nats-1:4222,nats://nats-2:4222",
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "incident document (JSON); - reads standard input")
@@ -123,6 +125,8 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 	cmd.Flags().StringVar(&creds, "nats-creds", "", "NATS credentials file (env "+envNATSCreds+")")
 	cmd.Flags().StringVar(&prefix, "prefix", natsbus.DefaultPrefix, "subject prefix of the service (env "+envNATSPrefix+")")
 	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "time allowed to connect and be acknowledged")
+	cmd.Flags().StringVar(&server, "server", "", "submit over the HTTP API of this server instead of NATS; its answer warns about systems and categories the inventory does not hold")
+	cmd.Flags().StringVar(&token, "token", "", "API token with --server (env "+envAPIToken+")")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 1 {
 			if file != "" {
@@ -146,6 +150,9 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		}
 		if err != nil {
 			return err
+		}
+		if cmd.Flags().Changed("server") {
+			return submitHTTP(cmd, env, &clientFlags{server: server, token: token, timeout: timeout}, sub, name)
 		}
 		natsURL = orEnv(cmd, env, "nats-url", natsURL, envNATSURL, defaultNATSURL)
 		creds = orEnv(cmd, env, "nats-creds", creds, envNATSCreds, "")
@@ -172,6 +179,36 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// submitHTTP posts the prepared submission to the API and prints what the
+// NATS submission prints, and the server's warnings.
+func submitHTTP(cmd *cobra.Command, env incidentEnv, cf *clientFlags, sub *web.Submission, name string) error {
+	c, err := cf.client(cmd, env)
+	if err != nil {
+		return err
+	}
+	res, err := c.Submit(cmd.Context(), sub.Raw)
+	if err != nil {
+		return cliError(err)
+	}
+	out := res.ID
+	if res.Duplicate {
+		out += " duplicate"
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), out)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: warning: %s\n", w)
+	}
+	if res.Duplicate {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: %s revision %d was already submitted; if the document changed, submit it as revision %d\n",
+			res.ID, res.Revision, res.Revision+1)
+	}
+	if sub.Assigned {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: %s had no id and was given %s; put \"id\": %q in it to submit later revisions\n",
+			name, res.ID, res.ID)
+	}
+	return nil
 }
 
 // readIncidentFile reads the document at path ("-" for standard input),

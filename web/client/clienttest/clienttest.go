@@ -52,6 +52,9 @@ type Service struct {
 	Versions map[string][]web.AnnouncementVersion
 	// Failures are the reasons incidents could not be assessed, by id.
 	Failures map[string]string
+	// Systems, when set, are the systems the inventory holds: a submission
+	// naming another is answered with a warning.
+	Systems []string
 }
 
 // Server is a running API over a Service.
@@ -80,6 +83,7 @@ func Start(t testing.TB, extra ...web.Route) *Server {
 		Campaigns:     s,
 		Announcements: s,
 		Failures:      s,
+		Checker:       s,
 		Auth:          web.StaticToken{Token: Token, Principal: access.Principal{Name: Principal, Role: access.RoleAdmin}},
 		Extra:         extra,
 	}, nil)
@@ -230,6 +234,20 @@ func (s *Service) Announcement(_ context.Context, id string) (web.AnnouncementSt
 	return web.AnnouncementStatus{Incident: id, Versions: slices.Clone(s.Versions[id])}, nil
 }
 
+// Warnings implements web.SubmissionChecker: each affected system that is
+// not one of Systems (when set) is named.
+func (s *Service) Warnings(in *incident.Incident) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var w []string
+	for i, a := range in.Affected {
+		if len(s.Systems) > 0 && !slices.Contains(s.Systems, a.System) {
+			w = append(w, fmt.Sprintf("affected[%d].system: %q is not a system of the inventory", i, a.System))
+		}
+	}
+	return w
+}
+
 // AssessmentFailure implements web.AssessmentFailures.
 func (s *Service) AssessmentFailure(_ context.Context, id string) (string, bool) {
 	s.mu.Lock()
@@ -240,6 +258,7 @@ func (s *Service) AssessmentFailure(_ context.Context, id string) (string, bool)
 
 var (
 	_ web.AssessmentFailures = (*Service)(nil)
+	_ web.SubmissionChecker  = (*Service)(nil)
 	_ web.Incidents          = (*Service)(nil)
 	_ web.Publisher          = (*Service)(nil)
 	_ web.Campaigns          = (*Service)(nil)
