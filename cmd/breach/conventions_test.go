@@ -7,12 +7,14 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/web"
 	"github.com/breach-notify/breach/web/client"
 	"github.com/breach-notify/breach/web/client/clienttest"
@@ -202,6 +204,24 @@ func TestShowAssessmentFailed(t *testing.T) {
 	code, _, stderr = approveRun(t, srv.URL, true, "y\n", "--reason", "ok")
 	if code != 1 || !strings.Contains(stderr, `cannot be approved: incident INC-2026-0042 could not be assessed: system "order"`) {
 		t.Errorf("approve: got exit %d, stderr %q; want 1 and the reason", code, stderr)
+	}
+}
+
+// TestShowObligations: incident show ends with the duties the service
+// tracks, and -o json carries them.
+func TestShowObligations(t *testing.T) {
+	srv := startAPI(t)
+	due := cliNow.Add(48 * time.Hour)
+	srv.Duties["INC-2026-0042"] = []obligation.Obligation{{Key: obligation.Key{Incident: "INC-2026-0042", Jurisdiction: "EU-GDPR", Duty: obligation.DutyRegulator}, State: obligation.StateOpen, Due: &due, Required: true}}
+	env := envWith(map[string]string{envServer: srv.URL, envAPIToken: clienttest.Token})
+	code, stdout, stderr := cliRun(t, context.Background(), newIncidentCmdWith, env, "show", "INC-2026-0042")
+	if code != 0 || !strings.Contains(stdout, "\nObligations\n-----------\n") || !strings.Contains(stdout, "EU-GDPR") || !strings.Contains(stdout, "2d0h0m left") {
+		t.Errorf("show: got exit %d, stdout %q, stderr %q; want the obligations section with EU-GDPR due in 2d0h0m", code, stdout, stderr)
+	}
+	code, stdout, _ = cliRun(t, context.Background(), newIncidentCmdWith, env, "show", "INC-2026-0042", "-o", "json")
+	var doc incidentReport
+	if err := json.Unmarshal([]byte(stdout), &doc); code != 0 || err != nil || len(doc.Obligations) != 1 || doc.Obligations[0].Jurisdiction != "EU-GDPR" {
+		t.Errorf("show -o json: got exit %d, %v, obligations %+v; want the EU-GDPR duty", code, err, doc.Obligations)
 	}
 }
 

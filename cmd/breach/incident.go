@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/web"
 	"github.com/breach-notify/breach/web/client"
 )
@@ -331,6 +333,9 @@ type incidentReport struct {
 	// AssessmentError says why the current revision could not be
 	// assessed, when the service says so.
 	AssessmentError string `json:"assessment_error,omitempty"`
+	// Obligations are the duties the service tracks for the incident; nil
+	// when the server does not track them.
+	Obligations []obligation.Obligation `json:"obligations,omitempty"`
 }
 
 func newIncidentShowCmd(env incidentEnv) *cobra.Command {
@@ -363,7 +368,7 @@ func newIncidentShowCmd(env incidentEnv) *cobra.Command {
 		}
 		return writeAs(cmd.OutOrStdout(), format, r, func(w io.Writer) error {
 			var buf bytes.Buffer
-			if err := writeIncidentView(&buf, r, env.now()); err != nil {
+			if err := writeIncidentView(&buf, r, env.now(), env.isTTY(cmd.OutOrStdout())); err != nil {
 				return err
 			}
 			_, err := w.Write(buf.Bytes())
@@ -390,12 +395,22 @@ func fetchReport(ctx context.Context, c *apiClient, id string) (incidentReport, 
 	case err != nil:
 		return incidentReport{}, cliError(err)
 	}
+	r.Obligations, err = c.Obligations(ctx, id)
+	var oe *client.Error
+	switch {
+	case errors.As(err, &oe) && (oe.Status == http.StatusNotFound || oe.Code == client.CodeUnavailable):
+		// An older server, or one that does not track obligations.
+	case err != nil:
+		return incidentReport{}, cliError(err)
+	case r.Obligations == nil:
+		r.Obligations = []obligation.Obligation{}
+	}
 	return r, nil
 }
 
 // writeIncidentView prints the incident as stored, then its assessment as
 // assess.WriteText reports it.
-func writeIncidentView(w io.Writer, r incidentReport, now time.Time) error {
+func writeIncidentView(w io.Writer, r incidentReport, now time.Time, colour bool) error {
 	v := r.Incident
 	in := v.Incident
 	fmt.Fprintf(w, "Incident %s (revision %d, %s)\n", in.ID, in.Revision, dash(v.Status))
@@ -490,7 +505,14 @@ func writeIncidentView(w io.Writer, r incidentReport, now time.Time) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	return assess.WriteText(w, r.Assessment, now)
+	if err := assess.WriteText(w, r.Assessment, now); err != nil {
+		return err
+	}
+	if r.Obligations == nil {
+		return nil // the server does not track obligations
+	}
+	fmt.Fprintf(w, "\nObligations\n-----------\n")
+	return writeIncidentObligations(w, r.Obligations, now, colour)
 }
 
 func effectsLine(e incident.Effects) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/web"
 )
 
@@ -132,4 +133,20 @@ func (c *Client) Announcement(ctx context.Context, id string) (web.AnnouncementS
 	var s web.AnnouncementStatus
 	err := c.call(ctx, Request{Path: incidentPath(id, "announcement")}, "announcement status of "+id, &s)
 	return s, err
+}
+
+// Obligations returns the incident's duties as the service tracks them
+// (open, drafted, filed, not required). A server without report tracking
+// answers an *Error of code unavailable.
+func (c *Client) Obligations(ctx context.Context, id string) ([]obligation.Obligation, error) {
+	var l web.ObligationList
+	err := c.call(ctx, Request{Path: incidentPath(id, "obligations")}, "obligations of "+id, &l)
+	return l.Obligations, err
+}
+
+// Deadlines returns every open deadline of every incident, soonest first.
+func (c *Client) Deadlines(ctx context.Context) (web.DeadlineList, error) {
+	var l web.DeadlineList
+	err := c.call(ctx, Request{Path: "/api/v1/deadlines"}, "deadline list", &l)
+	return l, err
 }

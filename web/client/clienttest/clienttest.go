@@ -7,6 +7,7 @@ package clienttest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/web"
 )
 
@@ -55,6 +57,8 @@ type Service struct {
 	// Systems, when set, are the systems the inventory holds: a submission
 	// naming another is answered with a warning.
 	Systems []string
+	// Duties are the tracked obligations by incident id.
+	Duties map[string][]obligation.Obligation
 }
 
 // Server is a running API over a Service.
@@ -76,6 +80,7 @@ func Start(t testing.TB, extra ...web.Route) *Server {
 		Entries:     map[string][]notify.Entry{},
 		Versions:    map[string][]web.AnnouncementVersion{},
 		Failures:    map[string]string{},
+		Duties:      map[string][]obligation.Obligation{},
 	}
 	h := web.New(web.Config{Now: func() time.Time { return Now }}, web.Deps{
 		Incidents:     s,
@@ -84,6 +89,7 @@ func Start(t testing.TB, extra ...web.Route) *Server {
 		Announcements: s,
 		Failures:      s,
 		Checker:       s,
+		Reports:       s,
 		Auth:          web.StaticToken{Token: Token, Principal: access.Principal{Name: Principal, Role: access.RoleAdmin}},
 		Extra:         extra,
 	}, nil)
@@ -248,6 +254,34 @@ func (s *Service) Warnings(in *incident.Incident) []string {
 	return w
 }
 
+// errNotServed is what the report routes clienttest does not serve answer.
+var errNotServed = errors.New("not served by clienttest")
+
+// Draft implements web.Reports; clienttest drafts nothing.
+func (s *Service) Draft(context.Context, string, string, string, string) ([]byte, error) {
+	return nil, errNotServed
+}
+
+// File implements web.Reports; clienttest files nothing.
+func (s *Service) File(context.Context, string, string, web.FilingRequest, string) (obligation.Obligation, error) {
+	return obligation.Obligation{}, errNotServed
+}
+
+// Obligations implements web.Reports.
+func (s *Service) Obligations(_ context.Context, id string) ([]obligation.Obligation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.Incidents[id]; !ok {
+		return nil, fmt.Errorf("incident %s: %w", id, web.ErrNotFound)
+	}
+	return slices.Clone(s.Duties[id]), nil
+}
+
+// Deadlines implements web.Reports: none.
+func (s *Service) Deadlines(context.Context, time.Time) ([]obligation.Deadline, error) {
+	return nil, nil
+}
+
 // AssessmentFailure implements web.AssessmentFailures.
 func (s *Service) AssessmentFailure(_ context.Context, id string) (string, bool) {
 	s.mu.Lock()
@@ -259,6 +293,7 @@ func (s *Service) AssessmentFailure(_ context.Context, id string) (string, bool)
 var (
 	_ web.AssessmentFailures = (*Service)(nil)
 	_ web.SubmissionChecker  = (*Service)(nil)
+	_ web.Reports            = (*Service)(nil)
 	_ web.Incidents          = (*Service)(nil)
 	_ web.Publisher          = (*Service)(nil)
 	_ web.Campaigns          = (*Service)(nil)
