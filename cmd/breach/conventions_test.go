@@ -131,14 +131,13 @@ func TestReadCommandsOutput(t *testing.T) {
 		{name: "incident list", args: []string{"incident", "list"}, wantKey: "incidents"},
 		{name: "incident show", args: []string{"incident", "show", "INC-2026-0042"}, wantKey: "assessment"},
 		{name: "notices status", args: []string{"notices", "status", "INC-2026-0042"}, wantKey: "totals"},
+		{name: "deadlines", args: []string{"deadlines"}, wantKey: "generated_at"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
 			run := func(extra ...string) (int, string, string) {
-				mk := newIncidentCmdWith
-				if c.args[0] == "notices" {
-					mk = newNoticesCmdWith
-				}
+				mk := map[string]func(incidentEnv) *cobra.Command{"incident": newIncidentCmdWith, "notices": newNoticesCmdWith,
+					"deadlines": newDeadlinesCmdWith}[c.args[0]]
 				return cliRun(t, context.Background(), mk, envWith(env), append(c.args[1:], extra...)...)
 			}
 			var docs []map[string]any
@@ -164,7 +163,7 @@ func TestReadCommandsOutput(t *testing.T) {
 			if _, ok := doc[c.wantKey]; !ok {
 				t.Errorf("-o yaml: got keys %v, want %q", keys(doc), c.wantKey)
 			}
-			if !strings.Contains(stdout, "INC-2026-0042") {
+			if c.args[0] != "deadlines" && !strings.Contains(stdout, "INC-2026-0042") {
 				t.Errorf("-o yaml: got %q, want the incident id", stdout)
 			}
 			for i, d := range docs {
