@@ -239,7 +239,7 @@ func TestSubmitPositional(t *testing.T) {
 	if code != 0 || stdout != "INC-2026-0042\n" {
 		t.Fatalf("submit FILE: got exit %d, stdout %q, stderr %q; want 0 and the id", code, stdout, stderr)
 	}
-	if msgs := streamMessages(t, st); len(msgs) != 1 || msgs[0].MsgID != "INC-2026-0042/1" {
+	if msgs := streamMessages(t, st); len(msgs) != 1 || !strings.HasPrefix(msgs[0].MsgID, "INC-2026-0042/1/") {
 		t.Errorf("stream: got %+v, want the one incident", msgs)
 	}
 	code, _, stderr = runIncident(t, map[string]string{envNATSURL: natsURL}, "", "submit", file, "-f", file)
