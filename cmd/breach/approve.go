@@ -318,26 +318,42 @@ func hasHave(n int) string {
 
 // writePlan prints the service's plan.
 func writePlan(w io.Writer, p client.Plan) {
-	fmt.Fprintf(w, "\nPlan: %s told of %s affected.\n", counted(p.Told, "person", "people"), counted(p.People, "person", "people"))
-	if len(p.Notices) > 0 {
-		fmt.Fprintln(w)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  CHANNEL\tLOCALE\tJURISDICTION\tNOTICES")
-		for _, n := range p.Notices {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", n.Channel, dash(n.Locale), dash(n.Jurisdiction), n.Count)
+	fmt.Fprintf(w, "\nPlan: %s told.\n", counted(p.People, "person", "people"))
+	line := func(title string, m map[string]int) {
+		if len(m) == 0 {
+			return
 		}
-		tw.Flush()
+		parts := make([]string, 0, len(m))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			parts = append(parts, fmt.Sprintf("%s %d", cmp.Or(k, "(none)"), m[k]))
+		}
+		fmt.Fprintf(w, "  %-16s %s\n", title+":", strings.Join(parts, ", "))
 	}
+	byChannel := map[string]int{}
+	for ch, n := range p.ByChannel {
+		byChannel[string(ch)] = n
+	}
+	line("by channel", byChannel)
+	line("by locale", p.ByLocale)
+	line("by jurisdiction", p.ByJurisdiction)
 	for _, g := range p.NotTold {
 		fmt.Fprintf(w, "  not told: %s in %s: %s\n", counted(g.People, "person", "people"), g.Jurisdiction, dash(g.Reason))
 	}
-	for _, g := range p.Unreachable {
-		fmt.Fprintf(w, "  unreachable: %s in %s%s\n", counted(g.People, "person", "people"), g.Jurisdiction, deadlineWords(g.Reason))
+	if p.Unreachable > 0 {
+		fmt.Fprintf(w, "  unreachable: %s", counted(p.Unreachable, "person", "people"))
+		if p.Stranded > 0 {
+			fmt.Fprintf(w, ", %d of them only for lack of a provider", p.Stranded)
+		}
+		fmt.Fprintln(w)
 	}
-	if len(p.ChannelsWithoutProvider) > 0 {
-		fmt.Fprintf(w, "  channels without a provider: %s\n", strings.Join(p.ChannelsWithoutProvider, ", "))
+	if len(p.NoProvider) > 0 {
+		names := make([]string, len(p.NoProvider))
+		for i, ch := range p.NoProvider {
+			names[i] = string(ch)
+		}
+		fmt.Fprintf(w, "  channels without a provider: %s\n", strings.Join(names, ", "))
 	}
-	for _, l := range p.LocaleFallbacks {
-		fmt.Fprintf(w, "  %s in %s: the incident has no %s text\n", counted(l.Count, "notice", "notices"), l.Used, l.Wanted)
+	for _, l := range slices.Sorted(maps.Keys(p.Untranslated)) {
+		fmt.Fprintf(w, "  %s in %s would get the incident's text untranslated\n", counted(p.Untranslated[l], "person", "people"), l)
 	}
 }

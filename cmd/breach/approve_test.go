@@ -20,6 +20,7 @@ import (
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/web"
 	"github.com/breach-notify/breach/web/client"
 	"github.com/breach-notify/breach/web/client/clienttest"
@@ -205,12 +206,11 @@ func TestApproveDryRunJSON(t *testing.T) {
 // TestApproveShowsPlan: a server with the plan endpoint has its plan
 // shown in the preview.
 func TestApproveShowsPlan(t *testing.T) {
-	plan := client.Plan{Incident: "INC-2026-0042", Revision: 1, People: 4, Told: 2,
-		Notices:                 []client.PlanCount{{Channel: "email", Locale: "de", Jurisdiction: "EU-GDPR", Count: 1}, {Channel: "letter", Locale: "fr", Jurisdiction: "EU-GDPR", Count: 1}},
-		NotTold:                 []client.PlanGroup{{Jurisdiction: "US-TX", People: 1, Reason: "no duty"}},
-		Unreachable:             []client.PlanGroup{{Jurisdiction: "EU-GDPR", People: 1}},
-		ChannelsWithoutProvider: []string{"letter"},
-		LocaleFallbacks:         []client.LocaleFallback{{Wanted: "fr", Used: "en", Count: 1}},
+	plan := client.Plan{Incident: "INC-2026-0042", Revision: 1,
+		Preview: notify.Preview{People: 2, ByChannel: map[notify.Channel]int{notify.ChannelEmail: 1, notify.ChannelLetter: 1},
+			ByLocale: map[string]int{"de": 1, "fr": 1}, ByJurisdiction: map[string]int{"EU-GDPR": 2}, Unreachable: 1, Stranded: 1,
+			NoProvider: []notify.Channel{notify.ChannelLetter}, Untranslated: map[string]int{"fr": 1}},
+		NotTold: []client.PlanGroup{{Jurisdiction: "US-TX", People: 1, Reason: "no duty"}},
 	}
 	route := web.Route{Pattern: "GET /api/v1/incidents/{id}/plan", Decision: access.Need(access.ActionRead),
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { json.NewEncoder(w).Encode(plan) })}
@@ -219,9 +219,9 @@ func TestApproveShowsPlan(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	for _, w := range []string{"Plan: 2 people told of 4 people affected.", "  letter   fr      EU-GDPR       1",
-		"not told: 1 person in US-TX: no duty", "unreachable: 1 person in EU-GDPR", "channels without a provider: letter",
-		"1 notice in en: the incident has no fr text"} {
+	for _, w := range []string{"Plan: 2 people told.", "  by channel:      email 1, letter 1", "  by locale:       de 1, fr 1",
+		"not told: 1 person in US-TX: no duty", "unreachable: 1 person, 1 of them only for lack of a provider", "channels without a provider: letter",
+		"1 person in fr would get the incident's text untranslated"} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
 		}

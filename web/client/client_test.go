@@ -212,10 +212,11 @@ func TestPlanEndpointMissing(t *testing.T) {
 }
 
 func TestPlanDecodes(t *testing.T) {
-	want := client.Plan{Incident: "INC-1", Revision: 2, People: 5, Told: 4,
-		Notices:     []client.PlanCount{{Channel: "email", Locale: "de", Jurisdiction: "EU-GDPR", Count: 4}},
-		NotTold:     []client.PlanGroup{{Jurisdiction: "US-CA", People: 1, Reason: "no law requires it"}},
-		Unreachable: []client.PlanGroup{{Jurisdiction: "EU-GDPR", People: 1}}}
+	want := client.Plan{Incident: "INC-1", Revision: 2,
+		Preview: notify.Preview{People: 4, ByChannel: map[notify.Channel]int{notify.ChannelEmail: 4}, ByLocale: map[string]int{"de": 4},
+			ByJurisdiction: map[string]int{"EU-GDPR": 4}, Unreachable: 1, Stranded: 1, StrandedBy: map[notify.Channel]int{notify.ChannelLetter: 1},
+			NoProvider: []notify.Channel{notify.ChannelLetter}, Untranslated: map[string]int{"de": 1}},
+		NotTold: []client.PlanGroup{{Jurisdiction: "US-CA", People: 1, Reason: "no law requires it"}}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/incidents/INC-1/plan" {
 			http.NotFound(w, r)
