@@ -128,11 +128,11 @@ func (a webCampaigns) Approve(ctx context.Context, id, by string) (web.Approval,
 	ap, err := a.s.Approve(ctx, id, by)
 	switch {
 	case errors.Is(err, workflow.ErrNotAssessed):
-		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrNotAssessed, err)
+		return web.Approval{}, markAs(web.ErrNotAssessed, err)
 	case errors.Is(err, workflow.ErrCampaignBlocked):
-		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrCampaignBlocked, err)
+		return web.Approval{}, markAs(web.ErrCampaignBlocked, err)
 	case errors.Is(err, workflow.ErrAlreadyApproved):
-		return web.Approval{}, fmt.Errorf("%w: %w", web.ErrAlreadyApproved, err)
+		return web.Approval{}, markAs(web.ErrAlreadyApproved, err)
 	case err != nil:
 		return web.Approval{}, mapErr(err)
 	}
@@ -291,3 +291,13 @@ func (a webIncidents) NextRevision(ctx context.Context, id string) (int, error) 
 	n, err := intakeStore{a.s}.HighestRevision(ctx, id)
 	return n + 1, err
 }
+
+// markAs makes err match sentinel (errors.Is) without adding the
+// sentinel's words to its message: err already says them, and the API
+// shows the message ("campaign blocked: campaign blocked: ..." otherwise).
+func markAs(sentinel, err error) error { return marked{sentinel: sentinel, err: err} }
+
+type marked struct{ sentinel, err error }
+
+func (m marked) Error() string   { return m.err.Error() }
+func (m marked) Unwrap() []error { return []error{m.sentinel, m.err} }

@@ -103,7 +103,7 @@ func DecideBRLGPD(f Facts) Obligation {
 	b.o.IndividualDeadlineText = "within 3 business days from the controller's knowledge that the incident affected personal data"
 	b.because(fmt.Sprintf("The data subjects must be told within the same 3 business days, by %s, in simple language, directly and individually where they can be identified, by the controller's usual channels (telephone, e-mail, electronic message or letter).", deadline.Format("2006-01-02 15:04 MST")), "Resolução CD/ANPD nº 15/2024 Art. 9")
 	if f.Minors > 0 {
-		b.because(fmt.Sprintf("%s affected are children or adolescents: the report to the ANPD must count them separately.", plural(f.Minors)), "Resolução CD/ANPD nº 15/2024 Art. 6")
+		b.because(fmt.Sprintf("%s affected %s: the report to the ANPD must count them separately.", plural(f.Minors), agree(f.Minors, "is a child or adolescent", "are children or adolescents")), "Resolução CD/ANPD nº 15/2024 Art. 6")
 	}
 	b.o.PublicNoticeConditions = []string{
 		"direct individual communication is unfeasible, or the data subjects cannot be (fully) identified",

@@ -81,7 +81,7 @@ func DecideCNPIPL(f Facts) Obligation {
 		b.because("The incident appears deliberate: suspected crimes are also reported to the public-security organ.", "CAC National Cybersecurity Incident Reporting Management Measures Art. 4")
 	}
 	if f.Minors > 0 && !avoidedHarm(f) {
-		b.because(fmt.Sprintf("%s affected are minors: the notice goes to the children and to their guardians (监护人), by e-mail, letter, telephone or push notification, and where telling each one is difficult a warning is published by a reasonable and effective means.", plural(f.Minors)), "PIPL Art. 31", "Provisions on the Cyber Protection of Children's Personal Information (CAC 2019) Art. 27")
+		b.because(fmt.Sprintf("%s affected %s: the notice goes to the children and to their guardians (监护人), by e-mail, letter, telephone or push notification, and where telling each one is difficult a warning is published by a reasonable and effective means.", plural(f.Minors), agree(f.Minors, "is a minor", "are minors")), "PIPL Art. 31", "Provisions on the Cyber Protection of Children's Personal Information (CAC 2019) Art. 27")
 		b.unverified("article number (Art. 27) of the CAC Provisions on the Cyber Protection of Children's Personal Information: from secondary sources")
 	}
 	if hasSpecial(f) || hasFinancial(f) || hasChildren(f) {

@@ -86,6 +86,15 @@ func plural(n int) string {
 	return fmt.Sprintf("%d people", n)
 }
 
+// agree returns one when n is 1 and many otherwise, for the words that
+// follow a count ("is a child" or "are children").
+func agree(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // exposed reports whether the incident's confidentiality effect means the
 // data was, or cannot be ruled out to have been, accessed or acquired by
 // someone not authorised. "possible" (exposed, no evidence of access) counts:

@@ -164,7 +164,7 @@ func decideGDPR(b *builder, f Facts, t gdprText) {
 		b.because("The breach is contained and the data recovered; if these subsequent measures ensure the high risk is no longer likely to materialise, communication is not required. The assessment still rates the risk as high, so the exception is not applied.", art("34(3)(b)"))
 	}
 	if f.Minors > 0 {
-		b.because(fmt.Sprintf("%s affected are children: the communication must be in language a child can understand, or addressed to the holder of parental responsibility.", plural(f.Minors)), art("12(1)"))
+		b.because(fmt.Sprintf("%s affected %s: the communication must be in language a child can understand, or addressed to the holder of parental responsibility.", plural(f.Minors), agree(f.Minors, "is a child", "are children")), art("12(1)"))
 	}
 	b.o.PublicNoticeConditions = []string{
 		"individual communication would involve disproportionate effort",

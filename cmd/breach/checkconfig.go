@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -69,16 +70,15 @@ func newCheckConfigCmd() *cobra.Command {
 	}
 	cf := addConfigFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cfg, err := cf.load(cmd)
-		if err != nil {
-			return err
+		cfg, problems := cf.loadAll(cmd)
+		if problems != nil && cfg == nil {
+			return usageError(problems)
 		}
 		secrets, err := cfg.CheckSecrets()
-		if err != nil {
-			return usageError(err)
-		}
-		if err := app.CheckConfig(cfg); err != nil {
-			return usageError(err)
+		problems = join(problems, err)
+		problems = join(problems, app.CheckConfig(*cfg))
+		if problems != nil {
+			return usageError(problems)
 		}
 		out, err := cfg.YAML()
 		if err != nil {
@@ -92,6 +92,66 @@ func newCheckConfigCmd() *cobra.Command {
 	}
 	return cmd
 }
+
+// loadAll loads the configuration like load, but goes on past invalid
+// values so that every problem is reported at once. cfg is nil when the
+// file or the environment could not be read at all.
+func (cf *configFlags) loadAll(cmd *cobra.Command) (*config.Config, *problemList) {
+	cfg, err := config.Load(cf.path, os.Environ())
+	if err != nil {
+		// Load validates last: when validation is what failed, the values
+		// are loaded, and Validate below reports the problems again.
+		if verr := cfg.Validate(); verr == nil || verr.Error() != err.Error() {
+			return nil, join(nil, err)
+		}
+	}
+	var problems *problemList
+	for _, o := range cf.overrides {
+		if cmd.Flags().Changed(o.flag) {
+			problems = join(problems, cfg.Set(o.key, *o.value))
+		}
+	}
+	problems = join(problems, cfg.Validate())
+	return &cfg, problems
+}
+
+// problemList is every problem check-config found.
+type problemList struct{ errs []error }
+
+// join adds the problems of err (each error of an errors.Join) to l; nil
+// while there is none.
+func join(l *problemList, err error) *problemList {
+	if err == nil {
+		return l
+	}
+	if l == nil {
+		l = &problemList{}
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			l = join(l, e)
+		}
+		return l
+	}
+	l.errs = append(l.errs, err)
+	return l
+}
+
+// Error lists the problems, one a line after a count when there are
+// several.
+func (l *problemList) Error() string {
+	if len(l.errs) == 1 {
+		return l.errs[0].Error()
+	}
+	msgs := make([]string, len(l.errs))
+	for i, e := range l.errs {
+		msgs[i] = "  - " + e.Error()
+	}
+	return fmt.Sprintf("the configuration has %d problems:\n%s", len(l.errs), strings.Join(msgs, "\n"))
+}
+
+// Unwrap returns the problems.
+func (l *problemList) Unwrap() []error { return l.errs }
 
 // printSecrets lists each secret setting as <secret> or (not set), as YAML
 // comments so that the output still loads as a configuration file.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breach-notify/breach/obligation"
-	"github.com/breach-notify/breach/web"
 )
 
 // ANSI colours of the deadline table on a terminal.
@@ -27,7 +25,6 @@ func newDeadlinesCmd() *cobra.Command {
 }
 
 func newDeadlinesCmdWith(env incidentEnv) *cobra.Command {
-	var output string
 	cmd := &cobra.Command{
 		Use:   "deadlines",
 		Short: "List every open obligation across incidents, undated duties first, then soonest due",
@@ -38,29 +35,22 @@ func newDeadlinesCmdWith(env incidentEnv) *cobra.Command {
 			"and printed in red on a terminal.",
 		Args: usageArgs(cobra.NoArgs),
 	}
-	cf := addServerFlags(cmd)
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	cf := addReadFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if output != "table" && output != "json" {
-			return usageError(fmt.Errorf("--output %q is not one of table, json", output))
+		format, err := cf.format(cmd)
+		if err != nil {
+			return err
 		}
 		c, err := cf.client(cmd, env)
 		if err != nil {
 			return err
 		}
-		body, err := c.get(cmd.Context(), "/api/v1/deadlines", nil)
+		dl, err := c.Deadlines(cmd.Context())
 		if err != nil {
-			return err
-		}
-		var dl web.DeadlineList
-		if err := json.Unmarshal(body, &dl); err != nil {
-			return fmt.Errorf("deadlines: the server's answer is not a deadline list: %w", err)
+			return cliError(err)
 		}
 		out := cmd.OutOrStdout()
-		if output == "json" {
-			return writeJSONOut(out, dl)
-		}
-		return writeDeadlines(out, dl.Deadlines, env.isTTY(out))
+		return writeAs(out, format, dl, func(w io.Writer) error { return writeDeadlines(w, dl.Deadlines, env.isTTY(out)) })
 	}
 	return cmd
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/web"
@@ -110,8 +111,15 @@ func TestDeadlinesJSONAndErrors(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &dl); err != nil || len(dl.Deadlines) != 3 || !dl.Deadlines[1].Overdue {
 		t.Errorf("-o json: got %s (%v), want the three open deadlines, the second overdue", stdout, err)
 	}
-	if code, _, stderr := cliRun(t, context.Background(), newDeadlinesCmdWith, incidentEnv{}, "-o", "yaml", "--server", url); code != 2 || !strings.Contains(stderr, "--output") {
-		t.Errorf("-o yaml: got exit %d %q, want 2 naming --output", code, stderr)
+	code, stdout, stderr = cliRun(t, context.Background(), newDeadlinesCmdWith, incidentEnv{}, "-o", "yaml", "--server", url)
+	var doc struct {
+		Deadlines []map[string]any `yaml:"deadlines"`
+	}
+	if err := yaml.Unmarshal([]byte(stdout), &doc); code != 0 || err != nil || len(doc.Deadlines) != 3 {
+		t.Errorf("-o yaml: got exit %d, %v, %q; want the three open deadlines as YAML", code, err, stdout)
+	}
+	if code, _, stderr := cliRun(t, context.Background(), newDeadlinesCmdWith, incidentEnv{}, "-o", "xml", "--server", url); code != 2 || !strings.Contains(stderr, `-o "xml"`) {
+		t.Errorf("-o xml: got exit %d %q, want 2 naming -o", code, stderr)
 	}
 	url, _, _ = deadlineAPI(t, nil)
 	if _, stdout, _ := cliRun(t, context.Background(), newDeadlinesCmdWith, incidentEnv{}, "--server", url); stdout != "no open obligations\n" {

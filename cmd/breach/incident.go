@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/breach-notify/breach/access"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -24,11 +20,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
+	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/web/client"
 )
 
 // Defaults of the incident commands; the environment variables override
@@ -51,6 +50,9 @@ type incidentEnv struct {
 	// terminal reports whether w is a terminal that can redraw a line;
 	// isTerminal when nil.
 	terminal func(w io.Writer) bool
+	// stdinTTY reports whether r is a terminal a person answers on; a
+	// check of the file descriptor when nil.
+	stdinTTY func(r io.Reader) bool
 }
 
 // isTTY reports whether w is a terminal.
@@ -102,19 +104,22 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // ---------------------------------------------------------------- submit
 
 func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
-	var file, natsURL, creds, prefix string
+	var file, natsURL, creds, prefix, server, token string
 	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "submit -f FILE",
+		Use:   "submit FILE",
 		Short: "Validate an incident document and publish it to the INCIDENTS stream",
 		Long: "Validate an incident document (breach.incident/v1 JSON, plain or in a CloudEvents 1.0\n" +
 			"envelope) exactly as the service does, give it an id when it has none, and publish it\n" +
 			"on <prefix>.incident.submit with Nats-Msg-Id <id>/<revision>/<content digest>. Prints the\n" +
 			"id, followed by \"duplicate\" when the stream already had this document. An invalid\n" +
 			"document exits with status 2. The embedded server wants the detector credential\n" +
-			"(--nats-creds; `breach nats creds detector`).",
-		Args: usageArgs(cobra.NoArgs),
-		Example: "  breach incident submit -f incident.json\n" +
+			"(--nats-creds; `breach nats creds detector`). FILE may also be given with -f; - reads\n" +
+			"standard input. With --server the document goes through the HTTP API instead, whose\n" +
+			"answer also warns about systems and categories the service's inventory does not hold.",
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Example: "  breach incident submit incident.json\n" +
+			"  breach incident submit incident.json --server https://breach.internal:8080\n" +
 			"  detector | breach incident submit -f - --nats-url nats://nats-1:4222,nats://nats-2:4222",
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "incident document (JSON); - reads standard input")
@@ -122,9 +127,17 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 	cmd.Flags().StringVar(&creds, "nats-creds", "", "NATS credentials file (env "+envNATSCreds+")")
 	cmd.Flags().StringVar(&prefix, "prefix", natsbus.DefaultPrefix, "subject prefix of the service (env "+envNATSPrefix+")")
 	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "time allowed to connect and be acknowledged")
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+	cmd.Flags().StringVar(&server, "server", "", "submit over the HTTP API of this server instead of NATS; its answer warns about systems and categories the inventory does not hold")
+	cmd.Flags().StringVar(&token, "token", "", "API token with --server (env "+envAPIToken+")")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 1 {
+			if file != "" {
+				return usageError(fmt.Errorf("name the incident document once: %s or -f %s, not both", args[0], file))
+			}
+			file = args[0]
+		}
 		if file == "" {
-			return usageError(errors.New("name the incident document with -f FILE (or -f - for standard input)"))
+			return usageError(errors.New("name the incident document: breach incident submit FILE, or -f FILE (- reads standard input)"))
 		}
 		if timeout <= 0 {
 			return usageError(fmt.Errorf("--timeout must be positive, got %s", timeout))
@@ -139,6 +152,9 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		}
 		if err != nil {
 			return err
+		}
+		if cmd.Flags().Changed("server") {
+			return submitHTTP(cmd, env, &clientFlags{server: server, token: token, timeout: timeout}, sub, name)
 		}
 		natsURL = orEnv(cmd, env, "nats-url", natsURL, envNATSURL, defaultNATSURL)
 		creds = cmp.Or(orEnv(cmd, env, "nats-creds", creds, envNATSCreds, ""), localCreds(env, "detector"))
@@ -165,6 +181,36 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// submitHTTP posts the prepared submission to the API and prints what the
+// NATS submission prints, and the server's warnings.
+func submitHTTP(cmd *cobra.Command, env incidentEnv, cf *clientFlags, sub *web.Submission, name string) error {
+	c, err := cf.client(cmd, env)
+	if err != nil {
+		return err
+	}
+	res, err := c.Submit(cmd.Context(), sub.Raw)
+	if err != nil {
+		return cliError(err)
+	}
+	out := res.ID
+	if res.Duplicate {
+		out += " duplicate"
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), out)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: warning: %s\n", w)
+	}
+	if res.Duplicate {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: %s revision %d was already submitted; if the document changed, submit it as revision %d\n",
+			res.ID, res.Revision, res.Revision+1)
+	}
+	if sub.Assigned {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: %s had no id and was given %s; put \"id\": %q in it to submit later revisions\n",
+			name, res.ID, res.ID)
+	}
+	return nil
 }
 
 // readIncidentFile reads the document at path ("-" for standard input),
@@ -217,156 +263,6 @@ func publishSubmission(ctx context.Context, natsURL, creds string, subjects nats
 // list, so a password never reaches an error message (config.RedactURLs).
 func redactURLs(list string) string { return config.RedactURLs(list) }
 
-// ---------------------------------------------------------------- HTTP client
-
-// apiClient talks to the HTTP API of a running breach serve.
-type apiClient struct {
-	base  *url.URL
-	token string
-	// http bounds each whole exchange; stream only the wait for the
-	// answer's headers, for bodies of any length.
-	http   *http.Client
-	stream *http.Client
-}
-
-// clientFlags are the flags of the commands that use the HTTP API.
-type clientFlags struct {
-	server  string
-	token   string
-	asJSON  bool
-	timeout time.Duration
-}
-
-// addClientFlags adds --server, --token, --timeout and --json.
-func addClientFlags(cmd *cobra.Command) *clientFlags {
-	cf := addServerFlags(cmd)
-	cmd.Flags().BoolVar(&cf.asJSON, "json", false, "print the API's JSON instead of a table")
-	return cf
-}
-
-// addServerFlags adds --server, --token and --timeout.
-func addServerFlags(cmd *cobra.Command) *clientFlags {
-	cf := &clientFlags{}
-	cmd.Flags().StringVar(&cf.server, "server", defaultServerURL, "URL of the breach HTTP API (env "+envServer+")")
-	cmd.Flags().StringVar(&cf.token, "token", "", "API token, when the server requires one (env "+envAPIToken+")")
-	cmd.Flags().DurationVar(&cf.timeout, "timeout", 15*time.Second, "time allowed for each request")
-	return cf
-}
-
-func (cf *clientFlags) client(cmd *cobra.Command, env incidentEnv) (*apiClient, error) {
-	server := orEnv(cmd, env, "server", cf.server, envServer, defaultServerURL)
-	u, err := url.Parse(strings.TrimRight(server, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usageError(fmt.Errorf("--server %q is not an http:// or https:// URL", redactURLs(server)))
-	}
-	if cf.timeout <= 0 {
-		return nil, usageError(fmt.Errorf("--timeout must be positive, got %s", cf.timeout))
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.ResponseHeaderTimeout = cf.timeout
-	return &apiClient{
-		base:   u,
-		token:  cmp.Or(orEnv(cmd, env, "token", cf.token, envAPIToken, ""), localAdminToken(env)),
-		http:   &http.Client{Timeout: cf.timeout},
-		stream: &http.Client{Transport: tr},
-	}, nil
-}
-
-// apiError is an error answer of the API.
-type apiError struct {
-	status int
-	body   web.ErrorBody
-}
-
-func (e *apiError) Error() string {
-	msg := e.body.Error
-	for _, p := range e.body.Problems {
-		if !strings.Contains(msg, p.Field) {
-			msg += "; " + p.String()
-		}
-	}
-	return msg
-}
-
-// request is one call to the API.
-type request struct {
-	method string
-	path   string
-	query  url.Values
-	body   any    // sent as JSON when not nil
-	accept string // "application/json" when empty
-	stream bool   // no limit on the whole exchange, only on the wait for headers
-}
-
-// do sends req and returns the answer when it is 200 OK; the caller closes
-// its body. Any other answer becomes an *apiError carrying the server's
-// message.
-func (c *apiClient) do(ctx context.Context, req request) (*http.Response, error) {
-	u := *c.base
-	u.Path += req.path
-	u.RawQuery = req.query.Encode()
-	var body io.Reader
-	if req.body != nil {
-		b, err := json.Marshal(req.body)
-		if err != nil {
-			return nil, fmt.Errorf("encode request to %s: %w", req.path, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	hr, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
-	if err != nil {
-		return nil, fmt.Errorf("request %s: %w", req.path, err)
-	}
-	hr.Header.Set("Accept", cmp.Or(req.accept, "application/json"))
-	if body != nil {
-		hr.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		hr.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	hc := c.http
-	if req.stream {
-		hc = c.stream
-	}
-	resp, err := hc.Do(hr)
-	if err != nil {
-		if inner := errors.Unwrap(err); inner != nil {
-			err = inner // the *url.Error repeats the URL, which may hold a password
-		}
-		return nil, fmt.Errorf("cannot reach the breach server at %s: %w (is `breach serve` running? set --server or %s)",
-			redactURLs(c.base.String()), err, envServer)
-	}
-	if resp.StatusCode == http.StatusOK {
-		return resp, nil
-	}
-	defer resp.Body.Close()
-	e := &apiError{status: resp.StatusCode}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if json.Unmarshal(b, &e.body) != nil || e.body.Error == "" {
-		e.body = web.ErrorBody{Error: fmt.Sprintf("the server answered %s", resp.Status)}
-	}
-	return nil, e
-}
-
-// get fetches path and returns the body of a 200 answer.
-func (c *apiClient) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
-	return c.call(ctx, request{method: http.MethodGet, path: path, query: query})
-}
-
-// call sends req and returns the body of a 200 answer.
-func (c *apiClient) call(ctx context.Context, req request) ([]byte, error) {
-	resp, err := c.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, fmt.Errorf("read answer to %s: %w", req.path, err)
-	}
-	return body, nil
-}
-
 // ---------------------------------------------------------------- list
 
 func newIncidentListCmd(env incidentEnv) *cobra.Command {
@@ -376,35 +272,29 @@ func newIncidentListCmd(env incidentEnv) *cobra.Command {
 		Use:   "list",
 		Short: "List incidents, newest first",
 		Args:  usageArgs(cobra.NoArgs),
+		Example: "  breach incident list\n" +
+			"  breach incident list -o yaml --limit 10",
 	}
-	cf := addClientFlags(cmd)
+	cf := addReadFlags(cmd)
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many incidents")
 	cmd.Flags().StringVar(&cursor, "cursor", "", "continue after the cursor an earlier list printed")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if limit < 1 {
 			return usageError(fmt.Errorf("--limit must be 1 or more, got %d", limit))
 		}
+		format, err := cf.format(cmd)
+		if err != nil {
+			return err
+		}
 		c, err := cf.client(cmd, env)
 		if err != nil {
 			return err
 		}
-		q := url.Values{"limit": {strconv.Itoa(limit)}}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		body, err := c.get(cmd.Context(), "/api/v1/incidents", q)
+		list, err := c.List(cmd.Context(), client.ListOptions{Limit: limit, Cursor: cursor})
 		if err != nil {
-			return err
+			return cliError(err)
 		}
-		if cf.asJSON {
-			_, err := cmd.OutOrStdout().Write(body)
-			return err
-		}
-		var list web.IncidentList
-		if err := json.Unmarshal(body, &list); err != nil {
-			return fmt.Errorf("the server's incident list is not the expected JSON: %w", err)
-		}
-		return writeIncidentList(cmd.OutOrStdout(), list)
+		return writeAs(cmd.OutOrStdout(), format, list, func(w io.Writer) error { return writeIncidentList(w, list) })
 	}
 	return cmd
 }
@@ -435,76 +325,93 @@ func writeIncidentList(w io.Writer, list web.IncidentList) error {
 
 // ---------------------------------------------------------------- show
 
-// assessmentDoc is the assessment (DESIGN §6) as the service serves it.
-type assessmentDoc = assess.Assessment
-
-// obligation is one jurisdiction's duties as the assessment states them
-// (regulators.Obligation on the wire).
+// incidentReport is what incident show prints with -o json or yaml: the
+// incident as the API serves it and its assessment, null before the first.
+type incidentReport struct {
+	Incident   web.IncidentView   `json:"incident"`
+	Assessment *assess.Assessment `json:"assessment"`
+	// AssessmentError says why the current revision could not be
+	// assessed, when the service says so.
+	AssessmentError string `json:"assessment_error,omitempty"`
+	// Obligations are the duties the service tracks for the incident; nil
+	// when the server does not track them.
+	Obligations []obligation.Obligation `json:"obligations,omitempty"`
+}
 
 func newIncidentShowCmd(env incidentEnv) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show an incident, its revisions and its assessment",
-		Args:  usageArgs(cobra.ExactArgs(1)),
+		Long: "Show an incident as stored (the current revision and the history), followed by its\n" +
+			"assessment in the same report `breach assess --format text` prints.",
+		Args: usageArgs(cobra.ExactArgs(1)),
+		Example: "  breach incident show INC-2026-0042\n" +
+			"  breach incident show INC-2026-0042 -o json",
 	}
-	cf := addClientFlags(cmd)
+	cf := addReadFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id := args[0]
-		if !incident.ValidID(id) {
-			return usageError(fmt.Errorf("%q is not an incident id (1-128 letters, digits, '-' or '_')", id))
+		if err := validID(id); err != nil {
+			return err
+		}
+		format, err := cf.format(cmd)
+		if err != nil {
+			return err
 		}
 		c, err := cf.client(cmd, env)
 		if err != nil {
 			return err
 		}
-		path := "/api/v1/incidents/" + url.PathEscape(id)
-		viewBody, err := c.get(cmd.Context(), path, nil)
+		r, err := fetchReport(cmd.Context(), c, id)
 		if err != nil {
 			return err
 		}
-		assessBody, err := c.get(cmd.Context(), path+"/assessment", nil)
-		var ae *apiError
-		if errors.As(err, &ae) && ae.body.Code == "not_assessed" {
-			assessBody, err = nil, nil
-		}
-		if err != nil {
+		return writeAs(cmd.OutOrStdout(), format, r, func(w io.Writer) error {
+			var buf bytes.Buffer
+			if err := writeIncidentView(&buf, r, env.now(), env.isTTY(cmd.OutOrStdout())); err != nil {
+				return err
+			}
+			_, err := w.Write(buf.Bytes())
 			return err
-		}
-		if cf.asJSON {
-			out := struct {
-				Incident   json.RawMessage `json:"incident"`
-				Assessment json.RawMessage `json:"assessment"`
-			}{Incident: viewBody, Assessment: json.RawMessage("null")}
-			if assessBody != nil {
-				out.Assessment = assessBody
-			}
-			b, err := json.MarshalIndent(out, "", "  ")
-			if err != nil {
-				return fmt.Errorf("encode incident %s: %w", id, err)
-			}
-			_, err = cmd.OutOrStdout().Write(append(b, '\n'))
-			return err
-		}
-		var view web.IncidentView
-		if err := json.Unmarshal(viewBody, &view); err != nil || view.Incident == nil {
-			return fmt.Errorf("the server's incident %s is not the expected JSON", id)
-		}
-		var a *assessmentDoc
-		if assessBody != nil {
-			a = &assessmentDoc{}
-			if err := json.Unmarshal(assessBody, a); err != nil {
-				return fmt.Errorf("the server's assessment of %s is not the expected JSON: %w", id, err)
-			}
-		}
-		var buf bytes.Buffer
-		writeIncidentView(&buf, view, a, env.now())
-		_, err = cmd.OutOrStdout().Write(buf.Bytes())
-		return err
+		})
 	}
 	return cmd
 }
 
-func writeIncidentView(w io.Writer, v web.IncidentView, a *assessmentDoc, now time.Time) {
+// fetchReport reads an incident and its assessment (nil when it has none
+// yet).
+func fetchReport(ctx context.Context, c *apiClient, id string) (incidentReport, error) {
+	view, err := c.Get(ctx, id)
+	if err != nil {
+		return incidentReport{}, cliError(err)
+	}
+	r := incidentReport{Incident: view}
+	r.Assessment, err = c.Assessment(ctx, id)
+	var ae *client.Error
+	switch {
+	case client.HasCode(err, client.CodeNotAssessed):
+	case errors.As(err, &ae) && ae.Code == client.CodeAssessmentFailed:
+		r.AssessmentError = ae.Message
+	case err != nil:
+		return incidentReport{}, cliError(err)
+	}
+	r.Obligations, err = c.Obligations(ctx, id)
+	var oe *client.Error
+	switch {
+	case errors.As(err, &oe) && (oe.Status == http.StatusNotFound || oe.Code == client.CodeUnavailable):
+		// An older server, or one that does not track obligations.
+	case err != nil:
+		return incidentReport{}, cliError(err)
+	case r.Obligations == nil:
+		r.Obligations = []obligation.Obligation{}
+	}
+	return r, nil
+}
+
+// writeIncidentView prints the incident as stored, then its assessment as
+// assess.WriteText reports it.
+func writeIncidentView(w io.Writer, r incidentReport, now time.Time, colour bool) error {
+	v := r.Incident
 	in := v.Incident
 	fmt.Fprintf(w, "Incident %s (revision %d, %s)\n", in.ID, in.Revision, dash(v.Status))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -589,201 +496,23 @@ func writeIncidentView(w io.Writer, v web.IncidentView, a *assessmentDoc, now ti
 		tw.Flush()
 	}
 
-	if a == nil {
-		fmt.Fprintln(w, "\nAssessment: not assessed yet")
-		return
-	}
-	writeAssessment(w, a, now)
-}
-
-func writeAssessment(w io.Writer, a *assessmentDoc, now time.Time) {
-	head := "\nAssessment"
-	if !a.AssessedAt.IsZero() {
-		head += " (" + formatTime(a.AssessedAt)
-		if a.Revision > 0 {
-			head += fmt.Sprintf(", revision %d", a.Revision)
-		}
-		head += ")"
-	}
-	fmt.Fprintln(w, head)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  Risk:\t%s\n", dash(string(a.Risk)))
-	s := a.Severity
-	fmt.Fprintf(tw, "  Severity:\t%s (%s score %s = DPC %s × EI %s + CB %s)\n", dash(s.Level), dash(s.Method),
-		num(s.Score), num(float64(s.DPC)), num(s.EI), num(s.CB))
-	fmt.Fprintf(tw, "  People:\t%d (minors %d, without contact %d); records %d\n",
-		a.Subjects.Total, a.Subjects.Minors, a.Subjects.WithoutContact, a.Records)
-	if len(a.Subjects.ByJurisdiction) > 0 {
-		fmt.Fprintf(tw, "  By jurisdiction:\t%s\n", byJurisdiction(a.Subjects.ByJurisdiction))
-	}
-	if a.RejectedRows > 0 {
-		fmt.Fprintf(tw, "  WARNING:\t%d directory rows could not be read and were skipped: those people may be affected (breach inventory check)\n", a.RejectedRows)
-	}
-	if a.WarnedRows > 0 {
-		fmt.Fprintf(tw, "  Note:\t%d directory rows had a malformed contact; those people are counted but that contact is not used\n", a.WarnedRows)
-	}
-	if len(a.Categories) > 0 {
-		fmt.Fprintf(tw, "  Categories:\t%s\n", strings.Join(a.Categories, ", "))
-	}
-	pn := "not required"
 	switch {
-	case a.PublicNotice.Required:
-		pn = "required"
-	case a.PublicNotice.Allowed:
-		pn = "allowed, not required"
-	}
-	fmt.Fprintf(tw, "  Public notice:\t%s\n", pn)
-	tw.Flush()
-
-	if len(a.Obligations) == 0 {
-		fmt.Fprintln(w, "\nDuties: none")
-		return
-	}
-	fmt.Fprintln(w, "\nDuties")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  JURISDICTION\tPEOPLE\tREGULATOR\tREGULATOR DEADLINE\tINDIVIDUALS\tINDIVIDUAL DEADLINE\tPUBLIC NOTICE")
-	for _, o := range a.Obligations {
-		reg, regDL := "no", "-"
-		if o.NotifyRegulator {
-			reg = cmp.Or(o.Regulator, "yes")
-			regDL = deadline(o.RegulatorDeadline, o.RegulatorDeadlineText, now)
-		}
-		ind, indDL := "no", "-"
-		if o.NotifyIndividuals {
-			ind = "yes"
-			indDL = deadline(o.IndividualDeadline, o.IndividualDeadlineText, now)
-		}
-		if o.SafeHarbour != "" && !o.NotifyIndividuals {
-			ind = "no (" + truncate(oneLine(o.SafeHarbour), 30) + ")"
-		}
-		pub := "no"
-		switch {
-		case o.PublicNotice:
-			pub = "required"
-		case o.PublicNoticeAllowed:
-			pub = "allowed"
-		}
-		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.Jurisdiction, o.Subjects, truncate(oneLine(reg), 40), regDL, ind, indDL, pub)
-	}
-	tw.Flush()
-	var other bool
-	for _, o := range a.Obligations {
-		for _, n := range o.OtherNotices {
-			if !other {
-				fmt.Fprintln(w, "\nOther notices")
-				other = true
-			}
-			req := "optional"
-			if n.Required {
-				req = "required"
-			}
-			fmt.Fprintf(w, "  %s: %s, %s, %s\n", o.Jurisdiction, oneLine(n.To), req, deadline(n.Deadline, n.DeadlineText, now))
-		}
-	}
-	var cites bool
-	for _, o := range a.Obligations {
-		if len(o.Citations) == 0 {
-			continue
-		}
-		if !cites {
-			fmt.Fprintln(w, "\nCitations")
-			cites = true
-		}
-		fmt.Fprintf(w, "  %s: %s\n", o.Jurisdiction, strings.Join(o.Citations, "; "))
-	}
-}
-
-// ---------------------------------------------------------------- approve
-
-func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
-	var reason, by string
-	cmd := &cobra.Command{
-		Use:   "approve ID",
-		Short: "Approve the current revision of an assessed incident for notification",
-		Long: "Approve the current revision of an incident for notification: the service then plans\n" +
-			"and sends the notices its assessment requires. The incident must be assessed first\n" +
-			"(see `breach incident show ID`). The approver is the principal of the API token;\n" +
-			"the reason is kept with it in the audit log as proof of the decision.",
-		Args: usageArgs(cobra.ExactArgs(1)),
-		Example: "  breach incident approve INC-2026-0042 --reason \"counsel confirmed the duty to notify\"\n" +
-			"  breach incident approve INC-2026-0042 --reason \"...\" --server https://breach.internal:8080",
-	}
-	cf := addClientFlags(cmd)
-	cmd.Flags().StringVar(&reason, "reason", "", "why the notices may go out (required; kept in the audit log)")
-	cmd.Flags().StringVar(&by, "by", "", "ignored: the approver is the principal of the API token")
-	_ = cmd.Flags().MarkDeprecated("by", "the approver is the principal of the API token; give --reason")
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		id := args[0]
-		if !incident.ValidID(id) {
-			return usageError(fmt.Errorf("%q is not an incident id (1-128 letters, digits, '-' or '_')", id))
-		}
-		if strings.TrimSpace(reason) == "" {
-			return usageError(errors.New("--reason must say why the notices may go out (it is kept in the audit log)"))
-		}
-		c, err := cf.client(cmd, env)
-		if err != nil {
-			return err
-		}
-		body, err := c.call(cmd.Context(), request{method: http.MethodPost, path: "/api/v1/incidents/" + url.PathEscape(id) + "/approve",
-			body: web.ApproveRequest{Reason: reason}})
-		if err != nil {
-			return err
-		}
-		if cf.asJSON {
-			_, err := cmd.OutOrStdout().Write(body)
-			return err
-		}
-		var ap web.Approval
-		if err := json.Unmarshal(body, &ap); err != nil || ap.Incident == "" {
-			return fmt.Errorf("the server's approval of %s is not the expected JSON", id)
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s revision %d approved by %s at %s\n", ap.Incident, ap.Revision, oneLine(ap.By), formatTime(ap.At))
-		fmt.Fprintf(cmd.ErrOrStderr(), "breach: follow the campaign with: breach notices status %s --watch\n", ap.Incident)
+	case r.AssessmentError != "":
+		fmt.Fprintln(w, "\nAssessment: FAILED: "+r.AssessmentError)
+		return nil
+	case r.Assessment == nil:
+		fmt.Fprintln(w, "\nAssessment: not assessed yet")
 		return nil
 	}
-	return cmd
-}
-
-// deadline prints an absolute deadline with the time left (or overdue)
-// relative to now, or the law's words when it sets no fixed time.
-func deadline(t *time.Time, text string, now time.Time) string {
-	if t == nil {
-		if text != "" {
-			return truncate(oneLine(text), 50)
-		}
-		return "no fixed deadline"
+	fmt.Fprintln(w)
+	if err := assess.WriteText(w, r.Assessment, now); err != nil {
+		return err
 	}
-	d := t.Sub(now)
-	if d < 0 {
-		return formatTime(*t) + " (overdue by " + span(-d) + ")"
+	if r.Obligations == nil {
+		return nil // the server does not track obligations
 	}
-	return formatTime(*t) + " (in " + span(d) + ")"
-}
-
-// span prints a duration in days and hours, or minutes under an hour.
-func span(d time.Duration) string {
-	d = d.Round(time.Minute)
-	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case hours > 0:
-		return fmt.Sprintf("%dh %dm", hours, int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%dm", int(d/time.Minute))
-}
-
-func byJurisdiction(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(a, b)) })
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return strings.Join(parts, ", ")
+	fmt.Fprintf(w, "\nObligations\n-----------\n")
+	return writeIncidentObligations(w, r.Obligations, now, colour)
 }
 
 func effectsLine(e incident.Effects) string {

@@ -137,15 +137,18 @@ is any warning.`,
 				fmt.Fprintf(errOut, "... %d more warnings not shown (--max-errors)\n", warn.Fields-maxErrors)
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "%s: %s, %d systems, %d categories declared\n", inv.Path, inv.Organization.Name, len(inv.Systems), len(inv.Categories))
-			fmt.Fprintf(out, "%s: %d people, %d memberships, %d minors, %d without a usable contact, %d bad rows, %d warnings in %d rows\n",
-				inv.SubjectsPath, people, memberships, minors, noContact, bad, warn.Fields, warn.Rows)
+			fmt.Fprintf(out, "%s: %s, %s, %s declared\n", inv.Path, inv.Organization.Name,
+				counted(len(inv.Systems), "system", "systems"), counted(len(inv.Categories), "category", "categories"))
+			fmt.Fprintf(out, "%s: %s, %s, %s, %d without a usable contact, %s, %s in %s\n",
+				inv.SubjectsPath, counted(people, "person", "people"), counted(int(memberships), "membership", "memberships"),
+				counted(minors, "minor", "minors"), noContact, counted(bad, "bad row", "bad rows"),
+				counted(warn.Fields, "warning", "warnings"), counted(warn.Rows, "row", "rows"))
 			for _, j := range slices.Sorted(maps.Keys(byJur)) {
 				fmt.Fprintf(out, "  %-10s %d\n", j, byJur[j])
 			}
 			switch {
 			case bad > 0:
-				return usageError(fmt.Errorf("%d bad rows in %s", bad, inv.SubjectsPath))
+				return usageError(fmt.Errorf("%s in %s", counted(bad, "bad row", "bad rows"), inv.SubjectsPath))
 			case strict && warn.Fields > 0:
 				return usageError(fmt.Errorf("%d warnings in %s (--strict)", warn.Fields, inv.SubjectsPath))
 			}

@@ -171,7 +171,7 @@ func TestInventoryCheck(t *testing.T) {
 		{
 			name:       "the examples in the tree",
 			args:       []string{"../../examples/seestar/inventory.yaml"},
-			wantStdout: []string{"Seestar Store, 7 systems, 1 categories declared", ": 320 people, ", " 28 minors, 14 without a usable contact, 0 bad rows, 0 warnings in 0 rows\n", "  CN-PIPL ", "  US-CA "},
+			wantStdout: []string{"Seestar Store, 7 systems, 1 category declared", ": 320 people, ", " 28 minors, 14 without a usable contact, 0 bad rows, 0 warnings in 0 rows\n", "  CN-PIPL ", "  US-CA "},
 			noStderr:   true,
 		},
 		{
@@ -195,7 +195,7 @@ func TestInventoryCheck(t *testing.T) {
 		{
 			name:       "warnings keep the row and exit 0",
 			args:       []string{writeCheckOrg(t, checkInventory, ana, ben)},
-			wantStdout: []string{": 2 people, 2 memberships, 0 minors, 1 without a usable contact, 0 bad rows, 2 warnings in 1 rows\n", "  EU-GDPR    1\n", "  UK-GDPR    1\n"},
+			wantStdout: []string{": 2 people, 2 memberships, 0 minors, 1 without a usable contact, 0 bad rows, 2 warnings in 1 row\n", "  EU-GDPR    1\n", "  UK-GDPR    1\n"},
 			wantStderr: []string{
 				"subjects.csv:3: row u-2: warning: email is not a plausible e-mail address; ignored\n",
 				"subjects.csv:3: row u-2: warning: phone is not an international number (+, country code, 7-15 digits); ignored\n",
@@ -211,7 +211,7 @@ func TestInventoryCheck(t *testing.T) {
 			name:       "bad rows exit 2 with file and line",
 			args:       []string{writeCheckOrg(t, checkInventory, ana, ben, cai, dee)},
 			wantCode:   2,
-			wantStdout: []string{": 2 people, ", " 2 bad rows, 2 warnings in 1 rows\n"},
+			wantStdout: []string{": 2 people, ", " 2 bad rows, 2 warnings in 1 row\n"},
 			wantStderr: []string{
 				"subjects.csv:3: row u-2: warning: email",
 				"subjects.csv:4: row u-3: region is required for US rows (a state code such as CA or NY)\n",

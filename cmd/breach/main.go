@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -37,12 +38,19 @@ func usageError(err error) error { return &exitError{code: 2, err: err} }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRootCmd()
+	return runRoot(ctx, newRootCmd(), args, stdin, stdout, stderr)
+}
+
+// runRoot executes root with args and returns the exit status.
+func runRoot(ctx context.Context, root *cobra.Command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	err := unknownSubcommand(root, args)
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
 	if err == nil {
 		return 0
 	}
@@ -55,12 +63,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func newRootCmd() *cobra.Command {
+	return newRootCmdWith(readBuildInfo)
+}
+
+// newRootCmdWith builds the command tree; info reports the binary's
+// version.
+func newRootCmdWith(info func() buildInfo) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "breach",
 		Short:         "Assess personal-data breaches and notify the people and regulators the law requires",
+		Version:       info().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("breach {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(
 		newServeCmd(),
@@ -79,6 +95,45 @@ func newRootCmd() *cobra.Command {
 		newAuditCmd(),
 		newSchemaCmd(),
 		newNATSCmd(),
+		newVersionCmd(info),
 	)
 	return root
+}
+
+// unknownSubcommand returns a usage error (exit status 2) with a "did you
+// mean" suggestion when args name a command that only groups others (breach,
+// breach incident, ...) followed by a word that is not one of its
+// subcommands; cobra would print the group's help and succeed. Nil
+// otherwise: a group alone still prints its help.
+func unknownSubcommand(root *cobra.Command, args []string) error {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return nil // shell completion asks with words that are being typed
+	}
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	cmd, rest, err := root.Find(args)
+	if cmd == nil || (err == nil && (!cmd.HasSubCommands() || cmd.Runnable())) {
+		return nil
+	}
+	var word string
+	for _, a := range rest {
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			word = a
+			break
+		}
+	}
+	if word == "" {
+		return nil
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", word, cmd.CommandPath())
+	if s := cmd.SuggestionsFor(word); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return usageError(fmt.Errorf("%s (see %s --help)", msg, cmd.CommandPath()))
 }

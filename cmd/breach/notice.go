@@ -23,8 +23,10 @@ import (
 	"github.com/breach-notify/breach/workflow"
 )
 
+// newNoticeCmd is the old name of `notices render`, kept hidden so that
+// scripts written for it still run.
 func newNoticeCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "notice", Short: "Preview notices"}
+	cmd := &cobra.Command{Use: "notice", Short: "Old name of `breach notices render`", Hidden: true}
 	cmd.AddCommand(newNoticeRenderCmd())
 	return cmd
 }
@@ -44,7 +46,9 @@ verification code is derived from the service's notice key
 (secrets.notice_key_file, or <data-dir>/notice.key when --data-dir or
 --config is given); otherwise a throw-away key is used and the code will not
 verify.`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
+		Example: "  breach notices render --config breach.yaml --incident incident.json --subject u-17\n" +
+			"  breach notices render --inventory inventory.yaml --incident incident.json --subject u-17 --channel sms",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(cfgPath, os.Environ())
 			if err != nil {
@@ -95,7 +99,7 @@ verify.`,
 			}
 			job, told, err := findJob(cmd.Context(), inv, in, policy, cfg.Campaign.NotifyAllAffected, subject, ch, locale)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", incPath, err)
 			}
 			if told != "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), "note:", told)

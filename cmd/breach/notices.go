@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,6 +23,7 @@ import (
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/web/client"
 )
 
 func newNoticesCmd() *cobra.Command {
@@ -37,9 +36,9 @@ func newNoticesCmdWith(env incidentEnv) *cobra.Command {
 		Short: "Follow and export the notice campaign of an incident",
 		Long: "Read the proof-of-notice ledger of an approved incident from the HTTP API of a running\n" +
 			"`breach serve`: where each notice stands, live while the campaign runs, and the full\n" +
-			"ledger as CSV for the record. (To preview one notice, see `breach notice render`.)",
+			"ledger as CSV for the record, and preview one notice before a campaign (render).",
 	}
-	cmd.AddCommand(newNoticesStatusCmd(env), newNoticesExportCmd(env))
+	cmd.AddCommand(newNoticesStatusCmd(env), newNoticesExportCmd(env), newNoticeRenderCmd())
 	return cmd
 }
 
@@ -50,8 +49,6 @@ func validID(id string) error {
 	}
 	return nil
 }
-
-func noticesPath(id string) string { return "/api/v1/incidents/" + url.PathEscape(id) + "/notices" }
 
 // ---------------------------------------------------------------- status
 
@@ -64,13 +61,14 @@ func newNoticesStatusCmd(env incidentEnv) *cobra.Command {
 		Long: "Show the incident's notices by channel and state, with totals. With --watch, poll until\n" +
 			"every notice is final: on a terminal a progress bar (final notices of all notices) is\n" +
 			"redrawn in place, otherwise a line is printed when the counts change (and once a minute);\n" +
-			"the table follows at the end. Interrupting the watch exits with status 130. With --json,\n" +
-			"the API's status object is printed (one per line, as it changes, with --watch).",
+			"the table follows at the end. Interrupting the watch exits with status 130. With -o json\n" +
+			"(or --json) the API's status object is printed (one per line, as it changes, with\n" +
+			"--watch); with -o yaml, one YAML document (one per change, with --watch).",
 		Args: usageArgs(cobra.ExactArgs(1)),
 		Example: "  breach notices status INC-2026-0042\n" +
 			"  breach notices status INC-2026-0042 --watch --interval 5s",
 	}
-	cf := addClientFlags(cmd)
+	cf := addReadFlags(cmd)
 	cmd.Flags().BoolVar(&watch, "watch", false, "refresh until the campaign is complete (or Ctrl-C)")
 	cmd.Flags().DurationVar(&interval, "interval", 2*time.Second, "time between refreshes with --watch")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -81,39 +79,32 @@ func newNoticesStatusCmd(env incidentEnv) *cobra.Command {
 		if interval <= 0 {
 			return usageError(fmt.Errorf("--interval must be positive, got %s", interval))
 		}
+		format, err := cf.format(cmd)
+		if err != nil {
+			return err
+		}
 		c, err := cf.client(cmd, env)
 		if err != nil {
 			return err
 		}
 		if !watch {
-			body, s, err := fetchStatus(cmd.Context(), c, id)
+			s, err := fetchStatus(cmd.Context(), c, id)
 			if err != nil {
 				return err
 			}
-			if cf.asJSON {
-				_, err := cmd.OutOrStdout().Write(body)
-				return err
-			}
-			return writeNoticeStatus(cmd.OutOrStdout(), s)
+			return writeAs(cmd.OutOrStdout(), format, s, func(w io.Writer) error { return writeNoticeStatus(w, s) })
 		}
-		w := &watcher{c: c, id: id, interval: interval, asJSON: cf.asJSON, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr(),
-			live: !cf.asJSON && env.isTTY(cmd.OutOrStdout()), now: env.now}
+		w := &watcher{c: c, id: id, interval: interval, format: format, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr(),
+			live: format == formatTable && env.isTTY(cmd.OutOrStdout()), now: env.now}
 		return w.run(cmd.Context())
 	}
 	return cmd
 }
 
-// fetchStatus reads the notice status of id; body is the API's JSON.
-func fetchStatus(ctx context.Context, c *apiClient, id string) ([]byte, web.NoticeStatus, error) {
-	var s web.NoticeStatus
-	body, err := c.get(ctx, noticesPath(id), nil)
-	if err != nil {
-		return nil, s, err
-	}
-	if err := json.Unmarshal(body, &s); err != nil || s.Incident == "" {
-		return nil, s, fmt.Errorf("the server's notice status of %s is not the expected JSON", id)
-	}
-	return body, s, nil
+// fetchStatus reads the notice status of id.
+func fetchStatus(ctx context.Context, c *apiClient, id string) (web.NoticeStatus, error) {
+	s, err := c.NoticeStatus(ctx, id)
+	return s, cliError(err)
 }
 
 // channelOrder is the order of the status table's rows: the ways of reaching
@@ -168,11 +159,11 @@ func headline(s web.NoticeStatus) string {
 		return fmt.Sprintf("%s: no notices yet (the campaign is planned once the incident is approved and its assessment "+
 			"requires telling people: breach incident approve %s)", s.Incident, s.Incident)
 	case s.Complete:
-		return fmt.Sprintf("%s: campaign complete, %d notices final: %d sent, %d failed, %d people unreachable",
-			s.Incident, p.total, p.sent, p.failed, p.unreachable)
+		return fmt.Sprintf("%s: campaign complete, %s final: %d sent, %d failed, %s unreachable",
+			s.Incident, counted(p.total, "notice", "notices"), p.sent, p.failed, counted(p.unreachable, "person", "people"))
 	}
-	return fmt.Sprintf("%s: campaign in progress, %d of %d notices final (%d%%): %d sent, %d open, %d people unreachable",
-		s.Incident, p.final, p.total, percent(p.final, p.total), p.sent, p.total-p.final, p.unreachable)
+	return fmt.Sprintf("%s: campaign in progress, %d of %s final (%d%%): %d sent, %d open, %s unreachable",
+		s.Incident, p.final, counted(p.total, "notice", "notices"), percent(p.final, p.total), p.sent, p.total-p.final, counted(p.unreachable, "person", "people"))
 }
 
 // writeNoticeStatus prints the headline and, when there are notices, a
@@ -210,8 +201,8 @@ type watcher struct {
 	c        *apiClient
 	id       string
 	interval time.Duration
-	asJSON   bool
-	live     bool // redraw a progress bar in place
+	format   string // formatTable, formatJSON or formatYAML
+	live     bool   // redraw a progress bar in place
 	out      io.Writer
 	errOut   io.Writer
 	now      func() time.Time
@@ -222,7 +213,7 @@ type watcher struct {
 	drawn    bool
 	lastLine string
 	lastAt   time.Time // when lastLine was printed
-	lastJSON string
+	lastDoc  string    // the last JSON or YAML document printed
 	failures int       // polls failed in a row
 	failing  time.Time // since when
 }
@@ -240,13 +231,13 @@ func (w *watcher) run(ctx context.Context) error {
 	defer tick.Stop()
 	var last *web.NoticeStatus
 	for {
-		body, s, err := fetchStatus(ctx, w.c, w.id)
+		s, err := fetchStatus(ctx, w.c, w.id)
 		switch {
 		case ctx.Err() != nil:
 			return w.interrupted(last)
 		case err != nil:
-			var ae *apiError
-			if errors.As(err, &ae) && ae.status < 500 && ae.status != http.StatusTooManyRequests {
+			var ae *client.Error
+			if errors.As(err, &ae) && !ae.Temporary() {
 				w.clear()
 				return err
 			}
@@ -268,7 +259,7 @@ func (w *watcher) run(ctx context.Context) error {
 				w.first, w.firstAt = progressOf(s), at
 			}
 			last = &s
-			if err := w.show(body, s, at); err != nil {
+			if err := w.show(s, at); err != nil {
 				return err
 			}
 			if s.Complete {
@@ -289,17 +280,25 @@ const plainHeartbeat = time.Minute
 
 // show prints one poll's answer: a redrawn bar (cut to the terminal's
 // width, so that it never wraps), a line when the counts changed (or a
-// minute passed), or the JSON when it changed.
-func (w *watcher) show(body []byte, s web.NoticeStatus, at time.Time) error {
+// minute passed), or the JSON (one line) or YAML (one document) when it
+// changed.
+func (w *watcher) show(s web.NoticeStatus, at time.Time) error {
 	switch {
-	case w.asJSON:
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, body); err != nil {
-			return fmt.Errorf("the server's notice status of %s is not JSON: %w", w.id, err)
+	case w.format == formatJSON || w.format == formatYAML:
+		var doc bytes.Buffer
+		if w.format == formatJSON {
+			if err := json.NewEncoder(&doc).Encode(s); err != nil {
+				return fmt.Errorf("encode the notice status of %s: %w", w.id, err)
+			}
+		} else {
+			doc.WriteString("---\n")
+			if err := writeYAMLOut(&doc, s); err != nil {
+				return err
+			}
 		}
-		if compact.String() != w.lastJSON {
-			w.lastJSON = compact.String()
-			fmt.Fprintln(w.out, w.lastJSON)
+		if doc.String() != w.lastDoc {
+			w.lastDoc = doc.String()
+			io.WriteString(w.out, w.lastDoc)
 		}
 	case w.live:
 		line := w.bar(s, 30, at)
@@ -322,7 +321,7 @@ func (w *watcher) show(body []byte, s web.NoticeStatus, at time.Time) error {
 // status).
 func (w *watcher) finish(s web.NoticeStatus) error {
 	w.clear()
-	if w.asJSON {
+	if w.format != formatTable {
 		return nil
 	}
 	return writeNoticeStatus(w.out, s)
@@ -332,7 +331,7 @@ func (w *watcher) finish(s web.NoticeStatus) error {
 // status 130.
 func (w *watcher) interrupted(last *web.NoticeStatus) error {
 	w.clear()
-	if last != nil && !w.asJSON {
+	if last != nil && w.format == formatTable {
 		if err := writeNoticeStatus(w.out, *last); err != nil {
 			return err
 		}
@@ -440,23 +439,20 @@ func newNoticesExportCmd(env incidentEnv) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		resp, err := c.do(cmd.Context(), request{method: http.MethodGet, path: noticesPath(id) + "/export", accept: "text/csv", stream: true})
+		body, err := c.ExportNotices(cmd.Context(), id)
 		if err != nil {
-			return err
+			return cliError(err)
 		}
-		defer resp.Body.Close()
-		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
-			return fmt.Errorf("the server answered %q instead of CSV; is %s a breach server?", ct, redactURLs(c.base.String()))
-		}
+		defer body.Close()
 		if output == "" || output == "-" {
-			_, err := copyExport(cmd.OutOrStdout(), resp.Body, id)
+			_, err := copyExport(cmd.OutOrStdout(), body, id)
 			return err
 		}
-		n, err := writeFileAtomic(output, func(f io.Writer) (int, error) { return copyExport(f, resp.Body, id) })
+		n, err := writeFileAtomic(output, func(f io.Writer) (int, error) { return copyExport(f, body, id) })
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "breach: wrote %d notices of %s to %s\n", n, id, output)
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: wrote %s of %s to %s\n", counted(n, "notice", "notices"), id, output)
 		return nil
 	}
 	return cmd
@@ -482,7 +478,7 @@ func copyExport(w io.Writer, r io.Reader, id string) (int, error) {
 			return n, nil
 		}
 		if err != nil {
-			return n, fmt.Errorf("export of %s after %d notices: %w", id, n, exportErr(err))
+			return n, fmt.Errorf("export of %s after %s: %w", id, counted(n, "notice", "notices"), exportErr(err))
 		}
 		n++
 	}

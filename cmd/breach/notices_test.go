@@ -218,7 +218,7 @@ func TestIncidentApprove(t *testing.T) {
 				tc.mod(c)
 			}
 			env := envWith(tc.env)
-			code, stdout, stderr := cliRun(t, context.Background(), newIncidentCmdWith, env, append([]string{"approve", "--server", url}, tc.args...)...)
+			code, stdout, stderr := cliRun(t, context.Background(), newIncidentCmdWith, env, append([]string{"approve", "--yes", "--server", url}, tc.args...)...)
 			if code != tc.wantCode {
 				t.Fatalf("exit: got %d, want %d; stderr %q", code, tc.wantCode, stderr)
 			}
@@ -252,7 +252,7 @@ func TestNoticesStatus(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	want := `INC-2026-0042: campaign in progress, 9 of 14 notices final (64%): 8 sent, 5 open, 1 people unreachable
+	want := `INC-2026-0042: campaign in progress, 9 of 14 notices final (64%): 8 sent, 5 open, 1 person unreachable
 
 CHANNEL  PENDING  SENDING  SENT  DELIVERED  WRITTEN  FAILED_TEMPORARY  FAILED_PERMANENT  SKIPPED  UNREACHABLE  TOTAL
 email    2        0        7     0          0        1                 0                 0        0            10
@@ -305,7 +305,7 @@ TOTAL    4        0        8     0          0        1                 0        
 	}
 }
 
-const doneTable = `INC-2026-0042: campaign complete, 15 notices final: 13 sent, 1 failed, 1 people unreachable
+const doneTable = `INC-2026-0042: campaign complete, 15 notices final: 13 sent, 1 failed, 1 person unreachable
 
 CHANNEL  PENDING  SENDING  SENT  DELIVERED  WRITTEN  FAILED_TEMPORARY  FAILED_PERMANENT  SKIPPED  UNREACHABLE  TOTAL
 email    0        0        9     0          0        0                 1                 0        0            10

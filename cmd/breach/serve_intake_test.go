@@ -357,7 +357,7 @@ func TestServeCLISubmitAndShow(t *testing.T) {
 	var show string
 	for {
 		out, errOut, code := serveCLI(t, "incident", "show", id, "--server", server)
-		if code == 0 && strings.Contains(out, "\nAssessment (") {
+		if code == 0 && strings.Contains(out, "\nBreach assessment "+id) {
 			show = out
 			break
 		}
@@ -399,17 +399,18 @@ func TestServeCLISubmitAndShow(t *testing.T) {
 		for _, re := range []string{
 			`(?m)^Incident ` + id + ` \(revision 1, `,
 			`(?m)^  Title:\s+Order database copied by an intruder$`,
-			`(?m)^  Risk:\s+` + regexp.QuoteMeta(want.Risk) + `$`,
-			`(?m)^  Severity:\s+` + regexp.QuoteMeta(want.Severity.Level) + ` `,
-			fmt.Sprintf(`(?m)^  People:\s+%d `, want.Subjects.Total),
-			`(?m)^Duties$`,
+			// The assessment is the report of breach assess --format text.
+			`(?m)^Risk: ` + regexp.QuoteMeta(want.Risk) + `$`,
+			`(?m)^SE = DPC .* -> ` + regexp.QuoteMeta(strings.ReplaceAll(want.Severity.Level, "_", " ")) + `$`,
+			fmt.Sprintf(`(?m)^%s, `, counted(want.Subjects.Total, "person", "people")),
+			`(?m)^Duties by jurisdiction$`,
 		} {
 			if !regexp.MustCompile(re).MatchString(show) {
 				t.Errorf("incident show: no line matches %s in\n%s", re, show)
 			}
 		}
 		for _, o := range want.Obligations {
-			re := fmt.Sprintf(`(?m)^  %s\s+%d\s`, regexp.QuoteMeta(o.Jurisdiction), o.Subjects)
+			re := fmt.Sprintf(`(?m)^%s \(%s\)`, regexp.QuoteMeta(o.Jurisdiction), counted(o.Subjects, "person", "people"))
 			if !regexp.MustCompile(re).MatchString(show) {
 				t.Errorf("incident show: no duty line for %s with %d people in\n%s", o.Jurisdiction, o.Subjects, show)
 			}
