@@ -301,3 +301,40 @@ type marked struct{ sentinel, err error }
 
 func (m marked) Error() string   { return m.err.Error() }
 func (m marked) Unwrap() []error { return []error{m.sentinel, m.err} }
+
+// webPlans previews campaigns for the API.
+type webPlans struct{ s *Service }
+
+func (p webPlans) Plan(ctx context.Context, id string) (web.Plan, error) {
+	rec, err := p.s.store.GetIncident(ctx, id)
+	if err != nil {
+		return web.Plan{}, mapErr(err)
+	}
+	doc, rev, err := p.s.store.GetAssessment(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rev < rec.Revision) {
+		return web.Plan{}, fmt.Errorf("%w: incident %s revision %d", web.ErrNotAssessed, id, rec.Revision)
+	}
+	if err != nil {
+		return web.Plan{}, err
+	}
+	var a assess.Assessment
+	if err := json.Unmarshal(doc, &a); err != nil {
+		return web.Plan{}, err
+	}
+	pv, err := p.s.flow.Preview(ctx, id)
+	if err != nil {
+		return web.Plan{}, err
+	}
+	plan := web.Plan{Incident: id, Revision: rec.Revision, Preview: pv}
+	for _, ob := range a.Obligations {
+		if ob.NotifyIndividuals || ob.Subjects == 0 {
+			continue
+		}
+		reason := "no law requires telling them"
+		if len(ob.Reasons) > 0 {
+			reason = ob.Reasons[0]
+		}
+		plan.NotTold = append(plan.NotTold, web.PlanGroup{Jurisdiction: ob.Jurisdiction, People: ob.Subjects, Reason: reason})
+	}
+	return plan, nil
+}

@@ -289,6 +289,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Auth:          auth,
 		Audit:         s.audit,
 		Announcements: s.webAnnouncements(),
+		Plans:         s.webPlans(),
 		Extra:         s.extra,
 		Checker:       s.webChecker(),
 		Failures:      s,
@@ -560,6 +561,14 @@ func (s *Service) webCampaigns() web.Campaigns {
 		return nil
 	}
 	return webCampaigns{s}
+}
+
+// webPlans is nil (the route answers 503) without campaigns.
+func (s *Service) webPlans() web.Plans {
+	if !s.flow.Campaigns() {
+		return nil
+	}
+	return webPlans{s}
 }
 
 // webChecker is nil without an inventory: nothing to check against.

@@ -92,6 +92,8 @@ func (a *api) routes() *access.Mux {
 	mux.Handle("/api/v1/incidents/{id}/notices", public, a.methodNotAllowed(get...))
 	mux.Handle("GET /api/v1/incidents/{id}/notices/export", need(access.ActionExport), a.apiRouteWithin(a.cfg.ExportTimeout, a.exportNotices))
 	mux.Handle("/api/v1/incidents/{id}/notices/export", public, a.methodNotAllowed(get...))
+	mux.Handle("GET /api/v1/incidents/{id}/plan", need(access.ActionPreview), a.apiRoute(a.plan))
+	mux.Handle("/api/v1/incidents/{id}/plan", public, a.methodNotAllowed(get...))
 	mux.Handle("POST /api/v1/incidents/{id}/announcement", need(access.ActionAnnounce), a.apiRoute(a.announce))
 	mux.Handle("GET /api/v1/incidents/{id}/announcement", need(access.ActionRead), a.apiRoute(a.announcement))
 	mux.Handle("/api/v1/incidents/{id}/announcement", public, a.methodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost))

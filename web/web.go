@@ -125,6 +125,8 @@ type Deps struct {
 	Audit *audit.Log
 	// Announcements publishes and reads public notices.
 	Announcements Announcements
+	// Plans previews campaigns for GET /api/v1/incidents/{id}/plan.
+	Plans Plans
 	// Checker, when set, checks a submission against what the service
 	// knows (the inventory) and returns warnings: the submission is still
 	// accepted, and the answer carries them.

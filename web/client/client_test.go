@@ -204,8 +204,18 @@ func TestAnnounce(t *testing.T) {
 }
 
 func TestPlanEndpointMissing(t *testing.T) {
-	_, c := submitted(t)
-	_, err := c.Plan(context.Background(), "INC-2026-0042")
+	// An older server: its catch-all answers every unknown path.
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"error": "no such route; the API lives under /api/v1/incidents", "code": "not_found"}`))
+	}))
+	defer old.Close()
+	c, err := client.New(client.Config{Server: old.URL, Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Plan(context.Background(), "INC-2026-0042")
 	if !errors.Is(err, client.ErrNoPlanEndpoint) {
 		t.Errorf("got %v, want ErrNoPlanEndpoint from a server without the route", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/web"
 )
 
 // ErrNoPlanEndpoint means the server has no GET /api/v1/incidents/{id}/plan
@@ -15,25 +15,11 @@ import (
 var ErrNoPlanEndpoint = errors.New("the server has no plan endpoint (GET /api/v1/incidents/{id}/plan)")
 
 // Plan is what approving the current revision of an incident would do, as
-// GET /api/v1/incidents/{id}/plan describes it without approving: the
-// campaign's own preview (notify.Preview, computed by workflow.Preview:
-// people told per channel, locale and jurisdiction, unreachable, stranded
-// for lack of a provider, untranslated) and who is not told, and why.
-type Plan struct {
-	Incident string `json:"incident"`
-	Revision int    `json:"revision"`
-	notify.Preview
-	// NotTold counts the people who would not be told, per jurisdiction,
-	// with the reason (no law requires it, a safe harbour, ...).
-	NotTold []PlanGroup `json:"not_told,omitempty"`
-}
+// GET /api/v1/incidents/{id}/plan describes it without approving.
+type Plan = web.Plan
 
 // PlanGroup is a number of people of one jurisdiction and why.
-type PlanGroup struct {
-	Jurisdiction string `json:"jurisdiction"`
-	People       int    `json:"people"`
-	Reason       string `json:"reason,omitempty"`
-}
+type PlanGroup = web.PlanGroup
 
 // Plan returns what approving the incident would do. A server without the
 // route answers ErrNoPlanEndpoint.
