@@ -123,6 +123,9 @@ func TestCampaignSurvivesSIGKILL(t *testing.T) {
 campaign:
   auto_approve: true
   announcement_url: https://shop.example/security-incident
+  channels: email
+  sms_also_when_high: false
+  max_untranslated: -1
 channels:
   email:
     from: "Crash Test Shop <notices@shop.example>"
