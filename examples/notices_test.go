@@ -35,7 +35,7 @@ func TestEveryExampleMakesNotices(t *testing.T) {
 		incident.CauseCredentialStuffing, incident.CauseLostDevice, incident.CauseTheft, incident.CauseMisdelivery,
 		incident.CauseMisconfiguration, incident.CauseInsider, incident.CauseSocialEngineering, incident.CauseOther} {
 		if !causes[cause] {
-			t.Errorf("no example incident has cause %s (DESIGN §4 lists it)", cause)
+			t.Errorf("no example incident has cause %s (docs/incident.md lists it)", cause)
 		}
 	}
 }

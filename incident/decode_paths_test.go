@@ -255,7 +255,7 @@ func BenchmarkScan(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if sc := scan(doc, wireShape); sc.syntax || len(sc.probs) > 0 {
-			b.Fatal("scan rejected the DESIGN example")
+			b.Fatal("scan rejected the documented example")
 		}
 	}
 }

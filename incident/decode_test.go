@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// fullExample is the incident of DESIGN §4, verbatim.
+// fullExample is the incident of docs/incident.md, verbatim.
 const fullExample = `{
   "schema": "breach.incident/v1",
   "id": "INC-2026-0042",
@@ -330,7 +330,7 @@ func TestDecodeValid(t *testing.T) {
 		want *Incident
 	}{
 		{"minimal", minimalDoc, minimal},
-		{"full DESIGN example", fullExample, wantFull()},
+		{"full documented example", fullExample, wantFull()},
 		{"surrounding whitespace", "\n\t " + minimalDoc + " \r\n", minimal},
 		{"cloudevent with data", ceDoc(map[string]any{"data": json.RawMessage(fullExample), "datacontenttype": "application/json"}), wantFull()},
 		{"cloudevent with data_base64", ceDoc(map[string]any{"data_base64": b64(fullExample)}), wantFull()},

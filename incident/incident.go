@@ -1,4 +1,4 @@
-// Package incident holds the Incident model of DESIGN §4, its strict decoder
+// Package incident holds the Incident model of docs/incident.md, its strict decoder
 // (plain JSON or a CloudEvents 1.0 structured envelope) and its validation
 // rules. It does no I/O: intake, the HTTP API and the CLI all decode through
 // it, so a file rejected locally is rejected with the same words everywhere.
@@ -20,7 +20,7 @@ const MaxDocumentBytes = 1 << 20
 // Cause is what brought the breach about.
 type Cause string
 
-// The causes of DESIGN §4.
+// The causes of docs/incident.md.
 const (
 	CauseRansomware         Cause = "ransomware"
 	CauseHacking            Cause = "hacking"
@@ -35,7 +35,7 @@ const (
 	CauseOther              Cause = "other"
 )
 
-// Causes lists every valid Cause in the order DESIGN §4 gives them.
+// Causes lists every valid Cause in the order docs/incident.md gives them.
 var Causes = []Cause{CauseRansomware, CauseHacking, CauseExfiltration, CauseCredentialStuffing,
 	CauseLostDevice, CauseTheft, CauseMisdelivery, CauseMisconfiguration, CauseInsider,
 	CauseSocialEngineering, CauseOther}

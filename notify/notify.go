@@ -17,7 +17,7 @@ import (
 // Channel names a way of reaching a person.
 type Channel string
 
-// The channels of DESIGN §1.
+// The channels a notice can take.
 const (
 	ChannelEmail  Channel = "email"
 	ChannelSMS    Channel = "sms"

@@ -65,7 +65,7 @@ type catalog struct {
 	GuardianAdvice       map[string]string `yaml:"guardian_advice"`
 }
 
-// BuiltinCategories are the category ids of DESIGN §5, in its order.
+// BuiltinCategories are the category ids of docs/inventory.md, in its order.
 var BuiltinCategories = []string{"name", "email", "phone", "postal_address", "date_of_birth", "gender",
 	"nickname", "avatar", "username", "ip_address", "device_id", "location", "browsing_history",
 	"purchase_history", "preferences", "communications_content", "password_hash", "credentials",

@@ -19,7 +19,7 @@ type Notice struct {
 	// "zh-Hans"); it is matched to the nearest supported locale, English
 	// when nothing matches.
 	Locale string
-	// Jurisdiction is the recipient's jurisdiction code of DESIGN §5
+	// Jurisdiction is the recipient's jurisdiction code of docs/inventory.md
 	// ("EU-GDPR", "US-CA"...). US-CA selects the California variant of the
 	// email and the letter.
 	Jurisdiction string
@@ -95,7 +95,7 @@ type IncidentFacts struct {
 	OccurredAt    *time.Time
 	OccurredUntil *time.Time
 	DiscoveredAt  time.Time
-	// Categories are data category ids (DESIGN §5), never the data itself.
+	// Categories are data category ids (docs/inventory.md), never the data itself.
 	Categories []string
 	// Consequences are the likely consequences; when empty they are derived
 	// from the categories in the recipient's language.
@@ -283,7 +283,7 @@ func parseLink(s string) (*url.URL, error) {
 // Other pages of the same site are refused, however harmless their path
 // looks: a notice says it does not ask anyone to sign in, and a link to
 // the site's /account, /login or payment pages is exactly what a phishing
-// copy of a notice uses (DESIGN §8: notices never ask for credentials).
+// copy of a notice uses (docs/architecture.md: notices never ask for credentials).
 // Incident texts that need more than these two pages say so on the
 // announcement page.
 func linkAllowed(link string, allowed []*url.URL) bool {

@@ -191,7 +191,7 @@ func checkOutput(r *Rendered, v *view, spell func(string) string) string {
 }
 
 // missingIdentifier reports, or returns "", the identifier that r does not
-// show. DESIGN §8: every notice carries the incident reference and the
+// show. docs/architecture.md: every notice carries the incident reference and the
 // verification code the announcement page confirms, so that a person can
 // tell a genuine notice from a copy and quote it when they call; an
 // override that drops either is refused. A push, relayed by Apple and

@@ -21,7 +21,7 @@ func embeddedFile(t *testing.T, name, old, new string) string {
 	return strings.ReplaceAll(string(b), old, new)
 }
 
-// TestOverrideMustKeepWhatEveryNoticeCarries: DESIGN §8 says every notice
+// TestOverrideMustKeepWhatEveryNoticeCarries: docs/architecture.md says every notice
 // carries the incident reference and a verification code the announcement
 // page confirms (a push: the reference only, as it carries no personal
 // data), and that an e-mail or letter says what happened, what information

@@ -778,8 +778,9 @@ func (ls *localeSet) checkSample(ch string, v *view) error {
 	return nil
 }
 
-// requiredSections are the sections every e-mail and letter keeps (DESIGN
-// §8, GDPR Art. 34(2), Cal. Civ. Code § 1798.82(d)), by the template that
+// requiredSections are the sections every e-mail and letter keeps (the
+// notice rules of docs/architecture.md, GDPR Art. 34(2), Cal. Civ. Code §
+// 1798.82(d)), by the template that
 // writes the heading of each. The likely consequences and what we offer
 // are left out: the California variant puts them under other headings.
 var requiredSections = []struct{ heading, what string }{

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,7 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 
-	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
@@ -212,9 +210,8 @@ func TestApproveShowsPlan(t *testing.T) {
 			NoProvider: []notify.Channel{notify.ChannelLetter}, Untranslated: map[string]int{"fr": 1}},
 		NotTold: []client.PlanGroup{{Jurisdiction: "US-TX", People: 1, Reason: "no duty"}},
 	}
-	route := web.Route{Pattern: "GET /api/v1/incidents/{id}/plan", Decision: access.Need(access.ActionRead),
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { json.NewEncoder(w).Encode(plan) })}
-	srv := startAPI(t, route)
+	srv := startAPI(t)
+	srv.Plans["INC-2026-0042"] = plan
 	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--dry-run")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)

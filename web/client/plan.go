@@ -32,5 +32,9 @@ func (c *Client) Plan(ctx context.Context, id string) (Plan, error) {
 	if errors.As(err, &e) && e.Status == http.StatusNotFound && strings.HasPrefix(e.Message, "no such route") {
 		return p, ErrNoPlanEndpoint
 	}
+	// A server that cannot plan (no campaigns) is no help either.
+	if errors.As(err, &e) && e.Status == http.StatusServiceUnavailable {
+		return p, ErrNoPlanEndpoint
+	}
 	return p, err
 }

@@ -59,6 +59,17 @@ type Service struct {
 	Systems []string
 	// Duties are the tracked obligations by incident id.
 	Duties map[string][]obligation.Obligation
+	// Plans are the campaign previews by incident id; an incident without
+	// one answers as a server that cannot plan it.
+	Plans map[string]web.Plan
+}
+
+// Plan implements web.Plans.
+func (s *Service) Plan(_ context.Context, id string) (web.Plan, error) {
+	if p, ok := s.Plans[id]; ok {
+		return p, nil
+	}
+	return web.Plan{}, web.ErrNoPlan
 }
 
 // Server is a running API over a Service.
@@ -81,6 +92,7 @@ func Start(t testing.TB, extra ...web.Route) *Server {
 		Versions:    map[string][]web.AnnouncementVersion{},
 		Failures:    map[string]string{},
 		Duties:      map[string][]obligation.Obligation{},
+		Plans:       map[string]web.Plan{},
 	}
 	h := web.New(web.Config{Now: func() time.Time { return Now }}, web.Deps{
 		Incidents:     s,
@@ -90,6 +102,7 @@ func Start(t testing.TB, extra ...web.Route) *Server {
 		Failures:      s,
 		Checker:       s,
 		Reports:       s,
+		Plans:         s,
 		Auth:          web.StaticToken{Token: Token, Principal: access.Principal{Name: Principal, Role: access.RoleAdmin}},
 		Extra:         extra,
 	}, nil)
