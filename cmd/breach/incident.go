@@ -336,6 +336,9 @@ type incidentReport struct {
 	// Obligations are the duties the service tracks for the incident; nil
 	// when the server does not track them.
 	Obligations []obligation.Obligation `json:"obligations,omitempty"`
+	// Announcement is whether a public notice is required, outstanding
+	// since when, and its versions; nil when the server does not say.
+	Announcement *web.AnnouncementStatus `json:"announcement,omitempty"`
 }
 
 func newIncidentShowCmd(env incidentEnv) *cobra.Command {
@@ -404,6 +407,9 @@ func fetchReport(ctx context.Context, c *apiClient, id string) (incidentReport, 
 		return incidentReport{}, cliError(err)
 	case r.Obligations == nil:
 		r.Obligations = []obligation.Obligation{}
+	}
+	if st, err := c.Announcement(ctx, id); err == nil {
+		r.Announcement = &st
 	}
 	return r, nil
 }
@@ -508,6 +514,7 @@ func writeIncidentView(w io.Writer, r incidentReport, now time.Time, colour bool
 	if err := assess.WriteText(w, r.Assessment, now); err != nil {
 		return err
 	}
+	writeAnnouncementLine(w, r.Announcement)
 	if r.Obligations == nil {
 		return nil // the server does not track obligations
 	}
@@ -582,4 +589,17 @@ func localAdminToken(env incidentEnv) string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// writeAnnouncementLine says whether the public notice is outstanding
+// (and since when) or published; nothing when none is required.
+func writeAnnouncementLine(w io.Writer, st *web.AnnouncementStatus) {
+	switch {
+	case st == nil || !st.Required:
+	case st.OutstandingSince != nil:
+		fmt.Fprintf(w, "\nPublic notice outstanding since %s: publish it with `breach announce publish %s`\n", formatTime(*st.OutstandingSince), st.Incident)
+	case len(st.Versions) > 0:
+		v := st.Versions[len(st.Versions)-1]
+		fmt.Fprintf(w, "\nPublic notice: version %d (%s) published %s %s\n", v.Version, v.Kind, formatTime(v.PublishedAt), st.URL)
+	}
 }

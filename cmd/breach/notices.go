@@ -92,7 +92,16 @@ func newNoticesStatusCmd(env incidentEnv) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeAs(cmd.OutOrStdout(), format, s, func(w io.Writer) error { return writeNoticeStatus(w, s) })
+			return writeAs(cmd.OutOrStdout(), format, s, func(w io.Writer) error {
+				if err := writeNoticeStatus(w, s); err != nil {
+					return err
+				}
+				// A public notice the campaign's unreachable people need.
+				if st, err := c.Announcement(cmd.Context(), id); err == nil {
+					writeAnnouncementLine(w, &st)
+				}
+				return nil
+			})
 		}
 		w := &watcher{c: c, id: id, interval: interval, format: format, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr(),
 			live: format == formatTable && env.isTTY(cmd.OutOrStdout()), now: env.now}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breach-notify/breach/web"
+)
+
+// TestAnnouncementLine: incident show and notices status say when a
+// public notice is outstanding, and since when, or that it is published.
+func TestAnnouncementLine(t *testing.T) {
+	since := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		st   *web.AnnouncementStatus
+		want string
+	}{
+		{"outstanding", &web.AnnouncementStatus{Incident: "INC-1", Required: true, OutstandingSince: &since},
+			"Public notice outstanding since 2026-11-21 10:00 UTC: publish it with `breach announce publish INC-1`"},
+		{"published", &web.AnnouncementStatus{Incident: "INC-1", Required: true, URL: "https://n.example/notices/INC-1",
+			Versions: []web.AnnouncementVersion{{Version: 2, Kind: "update", PublishedAt: since}}},
+			"Public notice: version 2 (update) published 2026-11-21 10:00 UTC https://n.example/notices/INC-1"},
+		{"not required", &web.AnnouncementStatus{Incident: "INC-1"}, ""},
+		{"server does not say", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			writeAnnouncementLine(&b, tc.st)
+			got := strings.TrimSpace(b.String())
+			if got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
