@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/breach-notify/breach/web"
+	"github.com/breach-notify/breach/web/client"
 )
 
 // TestAnnouncementLine: incident show and notices status say when a
@@ -34,5 +35,22 @@ func TestAnnouncementLine(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestNotToldLines: notices status lists who the campaign does not tell,
+// per jurisdiction, with the reason.
+func TestNotToldLines(t *testing.T) {
+	var b bytes.Buffer
+	writeNotTold(&b, []client.PlanGroup{{Jurisdiction: "US-TX", People: 1, Reason: "no sensitive personal information was acquired"},
+		{Jurisdiction: "US-CA", People: 11, Reason: "no name with a statutory element"}})
+	want := "Not told (no duty to tell them):\n  US-TX      1 person: no sensitive personal information was acquired\n  US-CA      11 people: no name with a statutory element\n"
+	if got := strings.TrimPrefix(b.String(), "\n"); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	b.Reset()
+	writeNotTold(&b, nil)
+	if b.Len() != 0 {
+		t.Errorf("got %q for nobody not told, want nothing", b.String())
 	}
 }

@@ -96,6 +96,10 @@ func newNoticesStatusCmd(env incidentEnv) *cobra.Command {
 				if err := writeNoticeStatus(w, s); err != nil {
 					return err
 				}
+				// Who the campaign does not tell, and why.
+				if p, err := c.Plan(cmd.Context(), id); err == nil {
+					writeNotTold(w, p.NotTold)
+				}
 				// A public notice the campaign's unreachable people need.
 				if st, err := c.Announcement(cmd.Context(), id); err == nil {
 					writeAnnouncementLine(w, &st)
@@ -526,4 +530,16 @@ func writeFileAtomic(path string, write func(io.Writer) (int, error)) (int, erro
 		return n, fmt.Errorf("write %s: %w", path, err)
 	}
 	return n, nil
+}
+
+// writeNotTold lists, per jurisdiction, the people the campaign does not
+// tell and why.
+func writeNotTold(w io.Writer, groups []client.PlanGroup) {
+	if len(groups) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nNot told (no duty to tell them):")
+	for _, g := range groups {
+		fmt.Fprintf(w, "  %-10s %s: %s\n", g.Jurisdiction, counted(g.People, "person", "people"), oneLine(g.Reason))
+	}
 }
