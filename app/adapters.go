@@ -118,7 +118,7 @@ func (a webIncidents) GetAssessment(ctx context.Context, id string) (json.RawMes
 type busPublisher struct{ b *natsbus.Bus }
 
 func (p busPublisher) PublishIncident(ctx context.Context, in *incident.Incident, raw []byte) (bool, error) {
-	return natsbus.PublishIncident(ctx, p.b.JetStream(), p.b.Subjects(), in, raw)
+	return natsbus.PublishIncident(ctx, p.b.JetStream(), p.b.Topics(), in, raw)
 }
 
 // webCampaigns adapts the service's campaigns to the API.
@@ -232,7 +232,7 @@ func (s *Service) lastEventTime(ctx context.Context, id string, kind incident.Ev
 	if err != nil {
 		return time.Time{}, false
 	}
-	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Subjects().Event(id, string(kind)))
+	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Topics().Event(id, string(kind)))
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -263,7 +263,7 @@ func (s *Service) AssessmentFailure(ctx context.Context, id string) (string, boo
 	if err != nil {
 		return "", false
 	}
-	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Subjects().Event(id, string(incident.EventAssessmentFailed)))
+	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Topics().Event(id, string(incident.EventAssessmentFailed)))
 	if err != nil {
 		return "", false
 	}

@@ -64,7 +64,7 @@ func TestPublicNoticeTriggeredByTheUnreachableCount(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = stream.GetLastMsgForSubject(t.Context(), svc.Bus().Subjects().Event(in.ID, string(incident.EventAnnouncementDue)))
+		_, err = stream.GetLastMsgForSubject(t.Context(), svc.Bus().Topics().Event(in.ID, string(incident.EventAnnouncementDue)))
 		return err
 	})
 }

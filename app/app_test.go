@@ -130,7 +130,7 @@ func publish(t *testing.T, svc *running, in *incident.Incident) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	dup, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), in, nil)
+	dup, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Topics(), in, nil)
 	if err != nil {
 		t.Fatalf("publish %s: %v", in.Key(), err)
 	}
@@ -214,7 +214,7 @@ func assessedEvent(t *testing.T, svc *running, id string) map[string]any {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	subject := svc.Bus().Subjects().Event(id, string(incident.EventAssessed))
+	subject := svc.Bus().Topics().Event(id, string(incident.EventAssessed))
 	if want := "breach.event." + id + ".assessed"; subject != want {
 		t.Fatalf("event subject: got %q, want %q", subject, want)
 	}
@@ -419,7 +419,7 @@ func TestRevisionReassessed(t *testing.T) {
 	}
 
 	// A replay of revision 1 changes nothing.
-	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), rev1, nil); err != nil {
+	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Topics(), rev1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if again := waitAssessment(t, svc, id, 2); again.NewlyAffected == nil || *again.NewlyAffected != 4 {

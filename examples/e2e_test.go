@@ -201,7 +201,7 @@ func (h *harness) drive(t *testing.T, name string) *run {
 		t.Fatal(err)
 	}
 	// Submit: on NATS, as a detector would.
-	if _, err := natsbus.PublishIncident(ctx, h.svc.Bus().JetStream(), h.svc.Bus().Subjects(), in, raw); err != nil {
+	if _, err := natsbus.PublishIncident(ctx, h.svc.Bus().JetStream(), h.svc.Bus().Topics(), in, raw); err != nil {
 		t.Fatal(err)
 	}
 	// Assess: the service's own assessment.
@@ -284,7 +284,7 @@ func (h *harness) waitPlanned(t *testing.T, id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	bus := h.svc.Bus()
-	subject := bus.Subjects().Event(id, string(incident.EventCampaignPlanned))
+	subject := bus.Topics().Event(id, string(incident.EventCampaignPlanned))
 	cons, err := bus.JetStream().OrderedConsumer(ctx, bus.Streams().Events, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
 	if err != nil {
 		t.Fatal(err)

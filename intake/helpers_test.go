@@ -190,7 +190,7 @@ func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool)
 
 func publishRaw(t testing.TB, bus *natsbus.Bus, data []byte, msgID string) {
 	t.Helper()
-	msg := &nats.Msg{Subject: bus.Subjects().IncidentSubmit(), Data: data, Header: nats.Header{}}
+	msg := &nats.Msg{Subject: bus.Topics().IncidentSubmit(), Data: data, Header: nats.Header{}}
 	if msgID != "" {
 		msg.Header.Set(jetstream.MsgIDHeader, msgID)
 	}

@@ -253,7 +253,7 @@ func New(cfg Config, bus *natsbus.Bus, store Store, hooks Hooks, log *logrus.Ent
 	i := &Intake{cfg: cfg, bus: bus, store: store, hooks: hooks, log: log.WithField("component", "intake")}
 	i.runner, err = bus.NewRunner(natsbus.RunnerConfig{
 		Stream: bus.Streams().Incidents, Consumer: i.consumerConfig(), Workers: cfg.Workers,
-		Deadletter: bus.Subjects().Deadletter(Stage), DrainTimeout: cfg.DrainTimeout,
+		Deadletter: bus.Topics().Deadletter(Stage), DrainTimeout: cfg.DrainTimeout,
 	}, i.handle, i.log)
 	if err != nil {
 		return nil, fmt.Errorf("new intake: %w", err)
@@ -278,7 +278,7 @@ func (i *Intake) consumerConfig() jetstream.ConsumerConfig {
 		AckWait:       i.cfg.AckWait,
 		MaxDeliver:    i.cfg.MaxDeliver,
 		MaxAckPending: i.cfg.Workers * i.cfg.Batch * 2,
-		FilterSubject: i.bus.Subjects().AllIncidents(),
+		FilterSubject: i.bus.Topics().AllIncidents(),
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 	}
 }
@@ -331,7 +331,7 @@ func (i *Intake) handle(parent context.Context, m jetstream.Msg) {
 		}
 	}()
 
-	if submit := i.bus.Subjects().IncidentSubmit(); m.Subject() != submit {
+	if submit := i.bus.Topics().IncidentSubmit(); m.Subject() != submit {
 		i.reject(ctx, m, meta, log, fmt.Errorf("published on %s; incidents are accepted on %s only (`breach deadletter replay` sends it there)", m.Subject(), submit))
 		return
 	}
@@ -437,7 +437,7 @@ func (i *Intake) reject(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 			fields = append(fields, p.Field)
 		}
 	}
-	subject := i.bus.Subjects().Deadletter(Stage)
+	subject := i.bus.Topics().Deadletter(Stage)
 	if err := natsbus.PublishDeadletter(ctx, i.bus.JetStream(), subject, m, reason.Error()); err != nil {
 		i.retry(m, meta, log, err)
 		return
@@ -475,7 +475,7 @@ func (i *Intake) retry(m jetstream.Msg, meta *jetstream.MsgMetadata, log *logrus
 	reason := fmt.Sprintf("not stored after %d deliveries; the document was not judged invalid, replay it once the cause is fixed: %v", meta.NumDelivered, cause)
 	ctx, cancel := context.WithTimeout(context.Background(), i.cfg.HandleTimeout)
 	defer cancel()
-	if err := natsbus.PublishDeadletter(ctx, i.bus.JetStream(), i.bus.Subjects().Deadletter(Stage), m, reason); err != nil {
+	if err := natsbus.PublishDeadletter(ctx, i.bus.JetStream(), i.bus.Topics().Deadletter(Stage), m, reason); err != nil {
 		log.WithError(cause).WithField("deadletter_error", err.Error()).Error("incident not stored after the last delivery and not dead-lettered; it stays in INCIDENTS")
 		if err := m.NakWithDelay(i.backoff(meta.NumDelivered)); err != nil {
 			log.WithError(err).Warn("nak not sent; the server redelivers after the ack wait")

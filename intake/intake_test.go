@@ -84,7 +84,7 @@ func testValid(t *testing.T, bus *natsbus.Bus) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dup, err := natsbus.PublishIncident(ctx, bus.JetStream(), bus.Subjects(), inc, doc("INC-valid-1", 1))
+	dup, err := natsbus.PublishIncident(ctx, bus.JetStream(), bus.Topics(), inc, doc("INC-valid-1", 1))
 	if err != nil || dup {
 		t.Fatalf("PublishIncident: got dup=%t err=%v, want false, nil", dup, err)
 	}
@@ -125,7 +125,7 @@ func lastEvent(t *testing.T, bus *natsbus.Bus, id string) ReceivedEvent {
 	}
 	var m *jetstream.RawStreamMsg
 	waitFor(t, "the received event", 10*time.Second, func() bool {
-		m, err = st.GetLastMsgForSubject(ctx, bus.Subjects().Event(id, EventReceived))
+		m, err = st.GetLastMsgForSubject(ctx, bus.Topics().Event(id, EventReceived))
 		return err == nil
 	})
 	var ev ReceivedEvent
@@ -149,7 +149,7 @@ func testDuplicate(t *testing.T, bus *natsbus.Bus) {
 	}
 	// Same message id twice: JetStream keeps one.
 	for i, wantDup := range []bool{false, true} {
-		dup, err := natsbus.PublishIncident(ctx, bus.JetStream(), bus.Subjects(), inc, nil)
+		dup, err := natsbus.PublishIncident(ctx, bus.JetStream(), bus.Topics(), inc, nil)
 		if err != nil || dup != wantDup {
 			t.Fatalf("publish %d: got dup=%t err=%v, want dup=%t", i, dup, err, wantDup)
 		}
@@ -192,7 +192,7 @@ func testNewRevision(t *testing.T, bus *natsbus.Bus) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := natsbus.PublishIncident(ctx, bus.JetStream(), bus.Subjects(), inc, nil); err != nil {
+		if _, err := natsbus.PublishIncident(ctx, bus.JetStream(), bus.Topics(), inc, nil); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "revision handled", 10*time.Second, func() bool { return in.Stats().Received >= 1 && lagZero(in) })
@@ -314,13 +314,13 @@ func testMalformed(t *testing.T, bus *natsbus.Bus) {
 			if m == nil {
 				t.Fatalf("no DEADLETTER message holds the original %d bytes", len(c.data))
 			}
-			if got, want := m.Subject, bus.Subjects().Deadletter("intake"); got != want {
+			if got, want := m.Subject, bus.Topics().Deadletter("intake"); got != want {
 				t.Errorf("subject: got %q, want %q", got, want)
 			}
 			if got := m.Header.Get(natsbus.HeaderError); !strings.Contains(got, c.reason) {
 				t.Errorf("%s: got %q, want it to contain %q", natsbus.HeaderError, got, c.reason)
 			}
-			if got, want := m.Header.Get(natsbus.HeaderOriginalSubject), bus.Subjects().IncidentSubmit(); got != want {
+			if got, want := m.Header.Get(natsbus.HeaderOriginalSubject), bus.Topics().IncidentSubmit(); got != want {
 				t.Errorf("original subject: got %q, want %q", got, want)
 			}
 			if got, want := m.Header.Get(natsbus.HeaderOriginalStream), bus.Streams().Incidents; got != want {
@@ -659,14 +659,14 @@ func TestIntakeWrongSubject(t *testing.T) {
 	in := newIntake(t, bus, store, Hooks{}, Config{})
 	runIntake(t, in)
 	raw := doc("INC-wrong", 1)
-	subject := strings.TrimSuffix(bus.Subjects().IncidentSubmit(), "submit") + "new"
+	subject := strings.TrimSuffix(bus.Topics().IncidentSubmit(), "submit") + "new"
 	if _, err := bus.JetStream().PublishMsg(context.Background(), &nats.Msg{Subject: subject, Data: raw}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "dead-lettered", 10*time.Second, func() bool { return streamCount(t, bus, bus.Streams().Deadletter) == 1 })
 	m := streamMsgs(t, bus, bus.Streams().Deadletter)[0]
 	reason := m.Header.Get(natsbus.HeaderError)
-	if !strings.Contains(reason, subject) || !strings.Contains(reason, bus.Subjects().IncidentSubmit()) {
+	if !strings.Contains(reason, subject) || !strings.Contains(reason, bus.Topics().IncidentSubmit()) {
 		t.Errorf("%s = %q, want both the subject used and the one to use", natsbus.HeaderError, reason)
 	}
 	if m.Header.Get(natsbus.HeaderOriginalSubject) != subject || !bytes.Equal(m.Data, raw) {

@@ -126,7 +126,7 @@ func publishMany(b *testing.B, bus *natsbus.Bus, n int) {
 	js := bus.JetStream()
 	for i := range n {
 		id := fmt.Sprintf("INC-bench-%d", i)
-		msg := &nats.Msg{Subject: bus.Subjects().IncidentSubmit(), Data: doc(id, 1), Header: nats.Header{}}
+		msg := &nats.Msg{Subject: bus.Topics().IncidentSubmit(), Data: doc(id, 1), Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, id+"/1")
 		if _, err := js.PublishMsgAsync(msg); err != nil {
 			b.Fatal(err)

@@ -34,7 +34,7 @@ func TestSubmitThroughJetStream(t *testing.T) {
 		}
 	})
 	pub := PublisherFunc(func(ctx context.Context, in *incident.Incident, raw []byte) (bool, error) {
-		return natsbus.PublishIncident(ctx, bus.JetStream(), bus.Subjects(), in, raw)
+		return natsbus.PublishIncident(ctx, bus.JetStream(), bus.Topics(), in, raw)
 	})
 	h := New(Config{Now: func() time.Time { return fixedNow }}, Deps{
 		Publisher: pub,

@@ -47,7 +47,7 @@ func TestRetryingPublisherDeliversAfterFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := info.GetLastMsgForSubject(context.Background(), bus.Subjects().Event("INC-RETRY", string(incident.EventApproved)))
+	msg, err := info.GetLastMsgForSubject(context.Background(), bus.Topics().Event("INC-RETRY", string(incident.EventApproved)))
 	if err != nil {
 		t.Fatalf("approved event not on the stream: %v", err)
 	}

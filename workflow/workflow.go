@@ -123,7 +123,7 @@ func New(cfg Config) (*Workflow, error) {
 			log: cfg.Log.WithField("component", "announce"), now: cfg.Now, told: map[string]bool{}}
 		w.assess.announce = w.announce
 	}
-	subjects := cfg.Bus.Subjects()
+	subjects := cfg.Bus.Topics()
 	var err error
 	// One durable consumer per event kind: a consumer with several filter
 	// subjects needs NATS 2.10, and a shared cluster may run 2.9.
@@ -176,7 +176,7 @@ func kindRunners(bus *natsbus.Bus, name, what string, kinds []incident.EventKind
 		cfg.Workers = 1
 		cfg.Consumer.Durable = name + "-" + strings.ReplaceAll(string(k), ".", "-")
 		cfg.Consumer.Description = "breach workflow: " + what + " (" + string(k) + ")"
-		cfg.Consumer.FilterSubject = bus.Subjects().Event("*", string(k))
+		cfg.Consumer.FilterSubject = bus.Topics().Event("*", string(k))
 		r, err := bus.NewRunner(cfg, h, log)
 		if err != nil {
 			return nil, err

@@ -82,7 +82,7 @@ type deadletterConn struct {
 	js       jetstream.JetStream
 	stream   jetstream.Stream
 	name     string // stream name
-	subjects natsbus.Subjects
+	subjects natsbus.Topics
 	prefix   string // without the trailing dot
 	shown    string // the server URLs without passwords
 	timeout  time.Duration
@@ -116,7 +116,7 @@ func (nf *natsFlags) open(ctx context.Context, cmd *cobra.Command, env deadlette
 		}
 		return nil, notPermitted(nc, fmt.Errorf("stream %s on %s: %w", nf.stream, shown, err))
 	}
-	return &deadletterConn{nc: nc, js: js, stream: st, name: nf.stream, subjects: natsbus.Subjects{Prefix: prefix},
+	return &deadletterConn{nc: nc, js: js, stream: st, name: nf.stream, subjects: natsbus.Topics{Prefix: prefix},
 		prefix: prefix, shown: shown, timeout: nf.timeout}, nil
 }
 

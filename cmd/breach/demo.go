@@ -143,8 +143,8 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 
 	fmt.Fprintf(out, "breach demo — example %s (%s, seed %s), data directory %s\n", ex.Name, ex.Organization, ex.Seed, o.dataDir)
 	fmt.Fprintf(out, "Publishing example incident %s (%s) on NATS subject %s, as a detector would...\n",
-		in.ID, in.Title, svc.Bus().Subjects().IncidentSubmit())
-	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), in, raw); err != nil {
+		in.ID, in.Title, svc.Bus().Topics().IncidentSubmit())
+	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Topics(), in, raw); err != nil {
 		return err
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, o.timeout)
@@ -220,7 +220,7 @@ func waitCampaign(ctx context.Context, svc *app.Service, id string, a *assess.As
 	// The ledger is complete only once the whole plan is in it: people
 	// nobody can reach are booked before the rest of their batch, so wait
 	// for the campaign.planned event first.
-	subject := svc.Bus().Subjects().Event(id, string(incident.EventCampaignPlanned))
+	subject := svc.Bus().Topics().Event(id, string(incident.EventCampaignPlanned))
 	cons, err := svc.Bus().JetStream().OrderedConsumer(ctx, svc.Bus().Streams().Events, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
 	if err != nil {
 		return nil, err

@@ -161,7 +161,7 @@ func newIncidentSubmitCmd(env incidentEnv) *cobra.Command {
 		prefix = orEnv(cmd, env, "prefix", prefix, envNATSPrefix, natsbus.DefaultPrefix)
 		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 		defer cancel()
-		dup, err := publishSubmission(ctx, natsURL, creds, natsbus.Subjects{Prefix: prefix}, sub, timeout)
+		dup, err := publishSubmission(ctx, natsURL, creds, natsbus.Topics{Prefix: prefix}, sub, timeout)
 		if err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func readIncidentFile(cmd *cobra.Command, path string) ([]byte, string, error) {
 
 // publishSubmission connects to NATS, publishes the incident with its
 // Nats-Msg-Id and waits for the stream's acknowledgement.
-func publishSubmission(ctx context.Context, natsURL, creds string, subjects natsbus.Subjects, sub *web.Submission, timeout time.Duration) (bool, error) {
+func publishSubmission(ctx context.Context, natsURL, creds string, subjects natsbus.Topics, sub *web.Submission, timeout time.Duration) (bool, error) {
 	nc, js, shown, err := connectNATS(natsURL, creds, "breach incident submit", timeout)
 	if err != nil {
 		return false, err

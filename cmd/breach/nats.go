@@ -126,13 +126,13 @@ func newNATSCredsCmd() *cobra.Command {
 }
 
 // natsNames are the subject prefix and stream names of cfg.
-func natsNames(cfg config.Config) (natsbus.Subjects, natsbus.StreamNames) {
+func natsNames(cfg config.Config) (natsbus.Topics, natsbus.StreamNames) {
 	s := cfg.NATS.Streams
-	return natsbus.Subjects{Prefix: cfg.NATS.Prefix},
+	return natsbus.Topics{Prefix: cfg.NATS.Prefix},
 		natsbus.StreamNames{Incidents: s.Incidents, Notices: s.Notices, Deadletter: s.Deadletter, Events: s.Events}
 }
 
-func writeCredsHelp(w io.Writer, role, path, state, url string, perms natsbus.Permissions, subjects natsbus.Subjects) {
+func writeCredsHelp(w io.Writer, role, path, state, url string, perms natsbus.Permissions, subjects natsbus.Topics) {
 	fmt.Fprintf(w, "%s credentials: %s\n  (%s; delete it and restart breach serve to revoke it and get a new one)\n", role, path, state)
 	fmt.Fprintf(w, "server:        %s\n", url)
 	fmt.Fprintf(w, "may publish:   %s\n", strings.Join(perms.Publish, " "))

@@ -45,7 +45,7 @@ func TestNatsPermissionsJSON(t *testing.T) {
 	}
 	want := map[string]natsbus.Permissions{}
 	for _, role := range []string{natsbus.RoleService, natsbus.RoleDetector, natsbus.RoleOperator} {
-		want[role], _ = natsbus.RolePermissions(role, natsbus.Subjects{}, natsbus.StreamNames{})
+		want[role], _ = natsbus.RolePermissions(role, natsbus.Topics{}, natsbus.StreamNames{})
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("permissions (-want +got):\n%s", diff)
@@ -138,7 +138,7 @@ func TestDeadletterWithOperatorCreds(t *testing.T) {
 	defer cancel()
 	body := `{"schema":"breach.incident/v1","id":"INC-9","title":"x","contact":{"email":"jane@example.com"}}`
 	for i, stage := range []string{"intake", "email", "intake", "sms"} {
-		m := &nats.Msg{Subject: b.Subjects().Deadletter(stage), Data: []byte(body), Header: nats.Header{}}
+		m := &nats.Msg{Subject: b.Topics().Deadletter(stage), Data: []byte(body), Header: nats.Header{}}
 		m.Header.Set(natsbus.HeaderError, "reason "+stage)
 		if stage == "intake" {
 			m.Header.Set(natsbus.HeaderOriginalSubject, "breach.incident.submit")

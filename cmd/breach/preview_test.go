@@ -91,7 +91,7 @@ func testPreviewMatches(t *testing.T, configYAML string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Subjects(), in, raw); err != nil {
+	if _, err := natsbus.PublishIncident(ctx, svc.Bus().JetStream(), svc.Bus().Topics(), in, raw); err != nil {
 		t.Fatal(err)
 	}
 	// The first person sent an SMS and, on the defaults, an e-mail too (the

@@ -183,7 +183,7 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time.Duration) (notify.Counts, time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	subjects := svc.Bus().Subjects()
+	subjects := svc.Bus().Topics()
 	planned := make(chan *nats.Msg, 1)
 	sub, err := svc.Bus().Conn().ChanSubscribe(subjects.Event(org.incident.ID, string(incident.EventCampaignPlanned)), planned)
 	if err != nil {

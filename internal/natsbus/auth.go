@@ -63,7 +63,7 @@ type Permissions struct {
 // RolePermissions returns the exact permissions role needs under subjects'
 // prefix and the stream names (defaults filled in). An external NATS
 // should grant no more; `breach nats permissions` prints them.
-func RolePermissions(role string, subjects Subjects, streams StreamNames) (Permissions, error) {
+func RolePermissions(role string, subjects Topics, streams StreamNames) (Permissions, error) {
 	streams = streams.withDefaults()
 	switch role {
 	case RoleDetector:
@@ -301,7 +301,7 @@ func (t *trust) serviceAuth() (nats.Option, error) {
 // of an existing file (so copies handed out stay valid) and re-issuing its
 // JWT only when the permissions it should carry have changed. A role whose
 // file was deleted gets a new user, and the one before is revoked as of now.
-func (t *trust) writeRoleCreds(dir string, subjects Subjects, streams StreamNames, now time.Time) error {
+func (t *trust) writeRoleCreds(dir string, subjects Topics, streams StreamNames, now time.Time) error {
 	for _, role := range Roles() {
 		if err := t.writeRole(dir, role, subjects, streams, now); err != nil {
 			return err
@@ -310,7 +310,7 @@ func (t *trust) writeRoleCreds(dir string, subjects Subjects, streams StreamName
 	return nil
 }
 
-func (t *trust) writeRole(dir, role string, subjects Subjects, streams StreamNames, now time.Time) error {
+func (t *trust) writeRole(dir, role string, subjects Topics, streams StreamNames, now time.Time) error {
 	perms, err := RolePermissions(role, subjects, streams)
 	if err != nil {
 		return err

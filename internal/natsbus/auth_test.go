@@ -127,7 +127,7 @@ func TestDetectorPublishesIncidentsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-det","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
-	if _, err := PublishIncident(ctx, js, b.Subjects(), in, nil); err != nil {
+	if _, err := PublishIncident(ctx, js, b.Topics(), in, nil); err != nil {
 		t.Fatalf("publish an incident with its JetStream ack: %v", err)
 	}
 
@@ -139,7 +139,7 @@ func TestDetectorPublishesIncidentsOnly(t *testing.T) {
 		}
 		errs.violation(t, nc, subj)
 	}
-	if _, err := b.JetStream().Publish(ctx, b.Subjects().Notice("email"), []byte(`{"to":"someone"}`)); err != nil {
+	if _, err := b.JetStream().Publish(ctx, b.Topics().Notice("email"), []byte(`{"to":"someone"}`)); err != nil {
 		t.Fatal(err)
 	}
 	if err := nc.Flush(); err != nil {
@@ -174,7 +174,7 @@ func TestOperatorDoesWhatTheCLINeeds(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for i := range 3 {
-		if _, err := b.JetStream().Publish(ctx, b.Subjects().Deadletter("intake"), []byte{'a' + byte(i)}); err != nil {
+		if _, err := b.JetStream().Publish(ctx, b.Topics().Deadletter("intake"), []byte{'a' + byte(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -213,10 +213,10 @@ func TestOperatorDoesWhatTheCLINeeds(t *testing.T) {
 	if string(raw.Data) != "a" {
 		t.Errorf("message 1: got %q, want %q", raw.Data, "a")
 	}
-	if _, err := js.Publish(ctx, b.Subjects().IncidentSubmit(), raw.Data); err != nil {
+	if _, err := js.Publish(ctx, b.Topics().IncidentSubmit(), raw.Data); err != nil {
 		t.Errorf("replay an incident: %v", err)
 	}
-	if _, err := js.Publish(ctx, b.Subjects().Notice("email"), []byte("n")); err != nil {
+	if _, err := js.Publish(ctx, b.Topics().Notice("email"), []byte("n")); err != nil {
 		t.Errorf("replay a notice: %v", err)
 	}
 	if err := dl.DeleteMsg(ctx, 2); err != nil {
@@ -333,7 +333,7 @@ func TestKeepsStreamsOfAnUnauthenticatedStore(t *testing.T) {
 }
 
 func TestRolePermissionsAndInboxes(t *testing.T) {
-	if _, err := RolePermissions("admin", Subjects{}, StreamNames{}); err == nil || !strings.Contains(err.Error(), `"admin"`) {
+	if _, err := RolePermissions("admin", Topics{}, StreamNames{}); err == nil || !strings.Contains(err.Error(), `"admin"`) {
 		t.Errorf("unknown role: got %v, want an error naming it", err)
 	}
 	_, dir := listening(t)
@@ -356,7 +356,7 @@ func TestServicePermissionsSuffice(t *testing.T) {
 	op := newOperator(t)
 	_, acct := op.account(t, "BREACH", true)
 	url := runServer(t, &server.Options{TrustedOperators: []*jwt.OperatorClaims{op.claims}, AccountResolver: op.res, SystemAccount: op.sysPub})
-	subjects, streams := Subjects{Prefix: "tenant"}, StreamNames{Events: "T_EVENTS"}
+	subjects, streams := Topics{Prefix: "tenant"}, StreamNames{Events: "T_EVENTS"}
 	perms, err := RolePermissions(RoleService, subjects, streams)
 	if err != nil {
 		t.Fatal(err)
@@ -409,7 +409,7 @@ func TestServicePermissionsSuffice(t *testing.T) {
 		}
 	}
 	in := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-p","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
-	if _, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), in, nil); err != nil {
+	if _, err := PublishIncident(ctx, b.JetStream(), b.Topics(), in, nil); err != nil {
 		t.Errorf("publish incident: %v", err)
 	}
 	if _, err := b.JetStream().Publish(ctx, subjects.Notice("email"), []byte("{}")); err != nil {

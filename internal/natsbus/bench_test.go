@@ -51,7 +51,7 @@ func BenchmarkNoticeBacklog(b *testing.B) {
 			b.Fatal(err)
 		}
 		js := bus.JetStream()
-		subj := bus.Subjects().Notice("email")
+		subj := bus.Topics().Notice("email")
 		const inflight = 4096
 		futures := make([]jetstream.PubAckFuture, 0, inflight)
 		wait := func() {

@@ -192,7 +192,7 @@ type Bus struct {
 	srv       *server.Server
 	nc        *nats.Conn
 	js        jetstream.JetStream
-	subjects  Subjects
+	subjects  Topics
 	streams   StreamNames
 	clientURL string
 	log       *logrus.Entry
@@ -245,7 +245,7 @@ func Start(ctx context.Context, opts Options, log *logrus.Entry) (*Bus, error) {
 	}
 	b := &Bus{
 		opts:     opts,
-		subjects: Subjects{Prefix: opts.Prefix},
+		subjects: Topics{Prefix: opts.Prefix},
 		streams:  opts.Streams.withDefaults(),
 		log:      log.WithField("component", "natsbus"),
 		closed:   make(chan struct{}),
@@ -494,8 +494,8 @@ func (b *Bus) Conn() *nats.Conn { return b.nc }
 // JetStream is the JetStream context of the connection.
 func (b *Bus) JetStream() jetstream.JetStream { return b.js }
 
-// Subjects builds subject names under the configured prefix.
-func (b *Bus) Subjects() Subjects { return b.subjects }
+// Topics builds the NATS subject names under the configured prefix.
+func (b *Bus) Topics() Topics { return b.subjects }
 
 // Streams are the stream names in use, defaults filled in.
 func (b *Bus) Streams() StreamNames { return b.streams }

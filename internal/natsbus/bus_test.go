@@ -132,7 +132,7 @@ func TestStartListensAndConnectsByURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-tcp","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
-	if _, err := PublishIncident(context.Background(), js, emb.Subjects(), inc, nil); err != nil {
+	if _, err := PublishIncident(context.Background(), js, emb.Topics(), inc, nil); err != nil {
 		t.Fatalf("PublishIncident over TCP: %v", err)
 	}
 	if got := streamInfo(t, emb, StreamIncidents).State.Msgs; got != 1 {
@@ -217,7 +217,7 @@ func TestNoticeDuplicateWindow(t *testing.T) {
 	ctx := context.Background()
 	publish := func() *jetstream.PubAck {
 		t.Helper()
-		msg := &nats.Msg{Subject: b.Subjects().Notice("email"), Data: []byte("n"), Header: nats.Header{}}
+		msg := &nats.Msg{Subject: b.Topics().Notice("email"), Data: []byte("n"), Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, "INC-1/1/1/s-1/email")
 		ack, err := b.JetStream().PublishMsg(ctx, msg)
 		if err != nil {
@@ -226,7 +226,7 @@ func TestNoticeDuplicateWindow(t *testing.T) {
 		return ack
 	}
 	inc := mustDecode(t, `{"schema":"breach.incident/v1","id":"INC-w","title":"t","discovered_at":"2026-11-20T09:00:00Z","cause":"theft","affected":[{"system":"a"}]}`)
-	if _, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), inc, nil); err != nil {
+	if _, err := PublishIncident(ctx, b.JetStream(), b.Topics(), inc, nil); err != nil {
 		t.Fatal(err)
 	}
 	if publish().Duplicate {
@@ -245,7 +245,7 @@ func TestNoticeDuplicateWindow(t *testing.T) {
 	if got := streamInfo(t, b, StreamNotices).State.Msgs; got != 2 {
 		t.Errorf("NOTICES: got %d messages, want 2", got)
 	}
-	if dup, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), inc, nil); err != nil || !dup {
+	if dup, err := PublishIncident(ctx, b.JetStream(), b.Topics(), inc, nil); err != nil || !dup {
 		t.Errorf("incident replayed after the notice window: got dup=%t err=%v, want a duplicate", dup, err)
 	}
 }
@@ -260,7 +260,7 @@ func TestCustomStreamNamesAndPrefix(t *testing.T) {
 	if got := streamInfo(t, b, "T1_INC").Config.Subjects; !cmp.Equal(got, []string{"t1.incident.>"}) {
 		t.Errorf("T1_INC subjects: got %v, want [t1.incident.>]", got)
 	}
-	if got, want := b.Subjects().Deadletter("intake"), "t1.deadletter.intake"; got != want {
+	if got, want := b.Topics().Deadletter("intake"), "t1.deadletter.intake"; got != want {
 		t.Errorf("Deadletter subject: got %q, want %q", got, want)
 	}
 }
@@ -279,7 +279,7 @@ func TestReadyFailsWhenAStreamIsGone(t *testing.T) {
 func TestNoticesIsAWorkQueue(t *testing.T) {
 	b := start(t, Options{StoreDir: t.TempDir()})
 	ctx := context.Background()
-	if _, err := b.JetStream().Publish(ctx, b.Subjects().Notice("email"), []byte("n1")); err != nil {
+	if _, err := b.JetStream().Publish(ctx, b.Topics().Notice("email"), []byte("n1")); err != nil {
 		t.Fatal(err)
 	}
 	cons, err := b.JetStream().CreateOrUpdateConsumer(ctx, StreamNotices, jetstream.ConsumerConfig{Durable: "email", AckPolicy: jetstream.AckExplicitPolicy})
@@ -322,7 +322,7 @@ func TestPublishIncident(t *testing.T) {
 		}
 	}
 	for i, want := range []bool{false, true} {
-		dup, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), in, []byte(raw))
+		dup, err := PublishIncident(ctx, b.JetStream(), b.Topics(), in, []byte(raw))
 		if err != nil || dup != want {
 			t.Fatalf("publish %d: got dup=%t err=%v, want dup=%t", i, dup, err, want)
 		}
@@ -361,7 +361,7 @@ func TestPublishIncident(t *testing.T) {
 	}
 	for _, c := range errCases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := PublishIncident(ctx, b.JetStream(), b.Subjects(), c.in, c.raw)
+			_, err := PublishIncident(ctx, b.JetStream(), b.Topics(), c.in, c.raw)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
@@ -460,7 +460,7 @@ func TestPublishDeadletter(t *testing.T) {
 		meta: &jetstream.MsgMetadata{Stream: "NOTICES", Sequence: jetstream.SequencePair{Stream: 9}, NumDelivered: 5}}
 	reason := "smtp said:\r\nBcc: injected " + strings.Repeat("é", 3000)
 	for range 2 { // redelivered and dead-lettered again: stored once
-		if err := PublishDeadletter(ctx, b.JetStream(), b.Subjects().Deadletter("email"), orig, reason); err != nil {
+		if err := PublishDeadletter(ctx, b.JetStream(), b.Topics().Deadletter("email"), orig, reason); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -508,10 +508,10 @@ func TestSubjects(t *testing.T) {
 	cases := []struct {
 		name, prefix, got, want string
 	}{
-		{"default submit", "", Subjects{}.IncidentSubmit(), "breach.incident.submit"},
-		{"prefix with dot", "acme.", Subjects{Prefix: "acme."}.Notice("sms"), "acme.notice.sms"},
-		{"event", "acme", Subjects{Prefix: "acme"}.Event("INC-1", "notice.sent"), "acme.event.INC-1.notice.sent"},
-		{"deadletter", "", Subjects{}.Deadletter("intake"), "breach.deadletter.intake"},
+		{"default submit", "", Topics{}.IncidentSubmit(), "breach.incident.submit"},
+		{"prefix with dot", "acme.", Topics{Prefix: "acme."}.Notice("sms"), "acme.notice.sms"},
+		{"event", "acme", Topics{Prefix: "acme"}.Event("INC-1", "notice.sent"), "acme.event.INC-1.notice.sent"},
+		{"deadletter", "", Topics{}.Deadletter("intake"), "breach.deadletter.intake"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -47,7 +47,7 @@ func TestRetentionAndSizeLimits(t *testing.T) {
 func TestOversizedIncidentIsRefusedToItsPublisher(t *testing.T) {
 	b := start(t, Options{StoreDir: t.TempDir(), IncidentMaxBytes: 2048})
 	ctx := context.Background()
-	_, err := b.JetStream().Publish(ctx, b.Subjects().IncidentSubmit(), make([]byte, 4096))
+	_, err := b.JetStream().Publish(ctx, b.Topics().IncidentSubmit(), make([]byte, 4096))
 	if err == nil || !strings.Contains(err.Error(), "maximum") {
 		t.Fatalf("publish 4 KiB: got %v, want a refusal naming the maximum", err)
 	}
@@ -110,7 +110,7 @@ func TestWriteHealthSeesAsyncPublishes(t *testing.T) {
 		t.Fatalf("make NOTICES full: %v", err)
 	}
 	for i := range 2 {
-		f, err := b.JetStream().PublishMsgAsync(&nats.Msg{Subject: b.Subjects().Notice("email"), Data: []byte{'0' + byte(i)}})
+		f, err := b.JetStream().PublishMsgAsync(&nats.Msg{Subject: b.Topics().Notice("email"), Data: []byte{'0' + byte(i)}})
 		if err != nil {
 			t.Fatal(err)
 		}

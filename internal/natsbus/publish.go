@@ -104,7 +104,7 @@ func IncidentMsgID(in *incident.Incident, raw []byte) string {
 // JSON. in must carry an id (assign one with incident.NewID), and raw, when
 // given, must decode to the same id and revision, or intake would store
 // something other than what the message id promises.
-func PublishIncident(ctx context.Context, js jetstream.JetStream, subjects Subjects, in *incident.Incident, raw []byte) (dup bool, err error) {
+func PublishIncident(ctx context.Context, js jetstream.JetStream, subjects Topics, in *incident.Incident, raw []byte) (dup bool, err error) {
 	if in == nil {
 		return false, errors.New("publish incident: no incident")
 	}
@@ -135,7 +135,7 @@ func PublishIncident(ctx context.Context, js jetstream.JetStream, subjects Subje
 }
 
 // PublishDeadletter copies m (its original bytes) to subject, normally
-// Subjects.Deadletter(stage), with the reason in HeaderError and the
+// Topics.Deadletter(stage), with the reason in HeaderError and the
 // original subject, stream, sequence, message id and delivery count in the
 // Breach-Original-* headers. Its own Nats-Msg-Id is derived from the
 // original's stream and sequence, so a redelivered message that is

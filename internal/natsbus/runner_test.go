@@ -17,9 +17,9 @@ func startRunner(t *testing.T, b *Bus, h Handler) (*Runner, func()) {
 	t.Helper()
 	r, err := b.NewRunner(RunnerConfig{
 		Stream:        b.Streams().Events,
-		Consumer:      jetstream.ConsumerConfig{Durable: "test-runner", FilterSubject: b.Subjects().Event("INC-1", "ping"), AckWait: 2 * time.Second, MaxDeliver: 3},
+		Consumer:      jetstream.ConsumerConfig{Durable: "test-runner", FilterSubject: b.Topics().Event("INC-1", "ping"), AckWait: 2 * time.Second, MaxDeliver: 3},
 		Workers:       2,
-		Deadletter:    b.Subjects().Deadletter("test"),
+		Deadletter:    b.Topics().Deadletter("test"),
 		NakDelay:      50 * time.Millisecond,
 		CheckEvery:    100 * time.Millisecond,
 		DeletedNotice: time.Second,

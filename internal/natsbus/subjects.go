@@ -26,12 +26,13 @@ const (
 	StreamEvents     = "EVENTS"
 )
 
-// Subjects builds the subject names under one prefix.
-type Subjects struct {
+// Topics builds the NATS subject names under one prefix (named so that
+// they are not mistaken for data subjects, the people of the directory).
+type Topics struct {
 	Prefix string // "breach" when empty
 }
 
-func (s Subjects) p() string {
+func (s Topics) p() string {
 	if s.Prefix == "" {
 		return DefaultPrefix
 	}
@@ -39,29 +40,29 @@ func (s Subjects) p() string {
 }
 
 // IncidentSubmit is where new incidents and revisions are published.
-func (s Subjects) IncidentSubmit() string { return s.p() + ".incident.submit" }
+func (s Topics) IncidentSubmit() string { return s.p() + ".incident.submit" }
 
 // Notice is the work-queue subject of one channel ("email", "sms"...).
-func (s Subjects) Notice(channel string) string { return s.p() + ".notice." + channel }
+func (s Topics) Notice(channel string) string { return s.p() + ".notice." + channel }
 
 // Deadletter is where a stage ("intake", "email"...) puts what it rejects.
-func (s Subjects) Deadletter(stage string) string { return s.p() + ".deadletter." + stage }
+func (s Topics) Deadletter(stage string) string { return s.p() + ".deadletter." + stage }
 
 // Event is the lifecycle event subject for one incident, e.g.
 // breach.event.INC-1.received.
-func (s Subjects) Event(incidentID, kind string) string {
+func (s Topics) Event(incidentID, kind string) string {
 	return s.p() + ".event." + incidentID + "." + kind
 }
 
 // AllIncidents matches every subject the INCIDENTS stream captures: intake
 // reads them all, so an incident published on a wrong subject under
 // <prefix>.incident. is dead-lettered with the reason, not kept unread.
-func (s Subjects) AllIncidents() string { return s.p() + ".incident.>" }
+func (s Topics) AllIncidents() string { return s.p() + ".incident.>" }
 
 // Wildcards for stream configuration.
-func (s Subjects) allNotices() string    { return s.p() + ".notice.>" }
-func (s Subjects) allDeadletter() string { return s.p() + ".deadletter.>" }
-func (s Subjects) allEvents() string     { return s.p() + ".event.>" }
+func (s Topics) allNotices() string    { return s.p() + ".notice.>" }
+func (s Topics) allDeadletter() string { return s.p() + ".deadletter.>" }
+func (s Topics) allEvents() string     { return s.p() + ".event.>" }
 
 // HeaderError carries the reason a message was dead-lettered.
 const HeaderError = "Breach-Error"

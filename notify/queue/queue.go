@@ -63,7 +63,7 @@ func (s *Sink) Enqueue(ctx context.Context, jobs ...notify.Job) error {
 	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
 	for i := range jobs {
 		body := s.tickets.Seal(jobs[i].Key)
-		msg := &nats.Msg{Subject: s.bus.Subjects().Notice(string(jobs[i].Route.Channel)), Data: body, Header: nats.Header{}}
+		msg := &nats.Msg{Subject: s.bus.Topics().Notice(string(jobs[i].Route.Channel)), Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, jobs[i].Key)
 		msg.Header.Set(natsbus.HeaderIncident, jobs[i].IncidentID)
 		f, err := js.PublishMsgAsync(msg)
@@ -99,7 +99,7 @@ func (s *Sink) Event(ctx context.Context, incidentID, kind string, payload any) 
 // DeadLetter keeps data on <prefix>.deadletter.<stage> with the reason in
 // the Breach-Error header.
 func (s *Sink) DeadLetter(ctx context.Context, stage string, data []byte, reason string) error {
-	msg := &nats.Msg{Subject: s.bus.Subjects().Deadletter(stage), Data: data, Header: nats.Header{}}
+	msg := &nats.Msg{Subject: s.bus.Topics().Deadletter(stage), Data: data, Header: nats.Header{}}
 	msg.Header.Set(natsbus.HeaderError, natsbus.HeaderValue(reason))
 	if _, err := s.bus.JetStream().PublishMsg(ctx, msg); err != nil {
 		return fmt.Errorf("dead-letter %s: %w", stage, err)
@@ -142,14 +142,14 @@ func NewConsumer(bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker, log *lo
 		log = logging.Discard()
 	}
 	stopping := &Stopping{}
-	deadletter := bus.Subjects().Deadletter(string(cfg.Channel))
+	deadletter := bus.Topics().Deadletter(string(cfg.Channel))
 	var r *natsbus.Runner
 	r, err := bus.NewRunner(natsbus.RunnerConfig{
 		Stream: bus.Streams().Notices,
 		Consumer: jetstream.ConsumerConfig{
 			Durable:       "notify-" + string(cfg.Channel),
 			Description:   "breach notices: " + string(cfg.Channel),
-			FilterSubject: bus.Subjects().Notice(string(cfg.Channel)),
+			FilterSubject: bus.Topics().Notice(string(cfg.Channel)),
 			AckWait:       cfg.AckWait,
 			MaxDeliver:    cfg.MaxDeliver,
 			MaxAckPending: cfg.Concurrency * 4,

@@ -362,7 +362,7 @@ func lastEvent(t *testing.T, bus *natsbus.Bus, incidentID, kind string) map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := st.GetLastMsgForSubject(ctx, bus.Subjects().Event(incidentID, kind))
+	m, err := st.GetLastMsgForSubject(ctx, bus.Topics().Event(incidentID, kind))
 	if err != nil {
 		t.Fatalf("last %s event: %v", kind, err)
 	}
@@ -393,7 +393,7 @@ func TestRejectedMessagesDeadLettered(t *testing.T) {
 	forgedJob.Route.To = "attacker@evil.example"
 	forgedJob.Revision = 99
 	full, _ := json.Marshal(forgedJob)
-	subject := bus.Subjects().Notice(string(notify.ChannelEmail))
+	subject := bus.Topics().Notice(string(notify.ChannelEmail))
 	publish := func(body []byte, id string) {
 		t.Helper()
 		msg := &nats.Msg{Subject: subject, Data: body, Header: nats.Header{}}
@@ -541,20 +541,20 @@ func TestSinkEventDedupsByKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := st.Info(ctx, jetstream.WithSubjectFilter(bus.Subjects().Event(testIncident, ">")))
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(bus.Topics().Event(testIncident, ">")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]uint64{
-		bus.Subjects().Event(testIncident, "notice.sent"):       2,
-		bus.Subjects().Event(testIncident, "notice.failed"):     1,
-		bus.Subjects().Event(testIncident, "campaign.done"):     2,
-		bus.Subjects().Event(testIncident, "campaign.progress"): 1,
+		bus.Topics().Event(testIncident, "notice.sent"):       2,
+		bus.Topics().Event(testIncident, "notice.failed"):     1,
+		bus.Topics().Event(testIncident, "campaign.done"):     2,
+		bus.Topics().Event(testIncident, "campaign.progress"): 1,
 	}
 	if diff := cmp.Diff(want, info.State.Subjects); diff != "" {
 		t.Errorf("events per subject (-want +got):\n%s", diff)
 	}
-	m, err := st.GetLastMsgForSubject(ctx, bus.Subjects().Event(testIncident, "notice.sent"))
+	m, err := st.GetLastMsgForSubject(ctx, bus.Topics().Event(testIncident, "notice.sent"))
 	if err != nil {
 		t.Fatal(err)
 	}
