@@ -33,7 +33,7 @@ import (
 
 func newDemoCmd() *cobra.Command {
 	var dataDir, incidentName, httpAddr, publicAddr, logLevel, exampleName string
-	var exit, listEx bool
+	var exit, listEx, keep bool
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -50,7 +50,7 @@ Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), demoOptions{dataDir: dataDir, incident: incidentName,
-				httpAddr: httpAddr, publicAddr: publicAddr, logLevel: logLevel, exit: exit, timeout: timeout, example: exampleName, listExamples: listEx})
+				httpAddr: httpAddr, publicAddr: publicAddr, logLevel: logLevel, exit: exit, timeout: timeout, example: exampleName, listExamples: listEx, keep: keep})
 		},
 	}
 	f := cmd.Flags()
@@ -62,6 +62,7 @@ Ctrl-C.`,
 	f.StringVar(&publicAddr, "public-addr", "127.0.0.1:0", "public announcement site address (port 0 picks a free one)")
 	f.StringVar(&logLevel, "log-level", "warn", "service log level while the demo runs")
 	f.BoolVar(&exit, "exit", false, "stop when the campaign is done")
+	f.BoolVar(&keep, "keep", false, "keep the temporary data directory (outbox, drafts, static export) when the demo ends")
 	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up when the campaign is not done by then")
 	return cmd
 }
@@ -72,6 +73,7 @@ type demoOptions struct {
 	timeout                                           time.Duration
 	example                                           string
 	listExamples                                      bool
+	keep                                              bool
 }
 
 func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
@@ -85,6 +87,16 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	if o.dataDir == "" {
 		if o.dataDir, err = os.MkdirTemp("", "breach-demo-"); err != nil {
 			return err
+		}
+		// A temporary directory the demo made goes when it ends, unless
+		// asked to stay.
+		if !o.keep {
+			dir := o.dataDir
+			defer func() {
+				if err := os.RemoveAll(dir); err == nil {
+					fmt.Fprintf(out, "\nRemoved the demo's data directory %s (run with --keep to look at the outbox, the drafts and the static export).\n", dir)
+				}
+			}()
 		}
 	}
 	exDir := filepath.Join(o.dataDir, "examples")
