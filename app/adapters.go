@@ -125,6 +125,9 @@ func (p busPublisher) PublishIncident(ctx context.Context, in *incident.Incident
 type webCampaigns struct{ s *Service }
 
 func (a webCampaigns) Approve(ctx context.Context, id, by string) (web.Approval, error) {
+	if web.ContactAccepted(ctx) {
+		ctx = workflow.WithContactAccepted(ctx)
+	}
 	ap, err := a.s.Approve(ctx, id, by)
 	switch {
 	case errors.Is(err, workflow.ErrNotAssessed):

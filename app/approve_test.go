@@ -88,3 +88,29 @@ func TestSecondApproverGetsAlreadyApproved(t *testing.T) {
 		t.Errorf("second approver: got approval by %q, want the first one's", ap.By)
 	}
 }
+
+// TestForeignContactNeedsAcceptance: an incident whose contact is not the
+// organisation's (every notice would print it: a forged revision could
+// send people to an attacker) is not approved until the approver accepts
+// that contact explicitly.
+func TestForeignContactNeedsAcceptance(t *testing.T) {
+	cfg := testConfig(t.TempDir(), testInventory)
+	cfg.Campaign.AnnouncementURL = "https://shop.example/notice"
+	svc := startService(t, cfg)
+	ctx := context.Background()
+	in := testIncident("INC-CONTACT", 1, incident.Affected{System: "crm"})
+	in.Mitigation.Measures = []string{"Closed the access path"}
+	in.Contact = &incident.Contact{Name: "Help desk", Email: "help@shop-support.example"}
+	publish(t, svc, in)
+	waitAssessment(t, svc, in.ID, 1)
+	_, err := svc.Approve(ctx, in.ID, "tester")
+	if !errors.Is(err, workflow.ErrCampaignBlocked) || !strings.Contains(err.Error(), "help@shop-support.example") {
+		t.Fatalf("approve with a foreign contact: got %v, want ErrCampaignBlocked naming the contact", err)
+	}
+	if _, err := svc.Store().GetApproval(ctx, in.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("got approval lookup %v, want nothing approved", err)
+	}
+	if _, err := svc.Approve(workflow.WithContactAccepted(ctx), in.ID, "tester"); err != nil {
+		t.Errorf("approve accepting the contact: %v", err)
+	}
+}

@@ -75,6 +75,9 @@ type ApproveRequest struct {
 	// Reason says why the campaign may go out (required); it is kept in
 	// the audit log with the approver.
 	Reason string `json:"reason"`
+	// AcceptContact accepts the incident's own contact when it is not the
+	// organisation's: the approver saw it (the preview shows it).
+	AcceptContact bool `json:"accept_contact,omitempty"`
 	// By is ignored: the approver is the principal whose token approves.
 	// It is accepted so that older clients are not refused.
 	By string `json:"by,omitempty"`
@@ -178,7 +181,11 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ap, err := a.deps.Campaigns.Approve(r.Context(), id, p.Name)
+	ctx := r.Context()
+	if req.AcceptContact {
+		ctx = context.WithValue(ctx, contactAcceptedKey{}, true)
+	}
+	ap, err := a.deps.Campaigns.Approve(ctx, id, p.Name)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
@@ -393,4 +400,13 @@ func (a *api) exportNotices(w http.ResponseWriter, r *http.Request) error {
 	a.log.WithFields(requestFields(r)).WithError(err).WithFields(map[string]any{"incident": id, "rows": x.rows}).
 		Warn("notice export interrupted")
 	panic(http.ErrAbortHandler)
+}
+
+type contactAcceptedKey struct{}
+
+// ContactAccepted reports whether the approval being served accepts the
+// incident's own contact (accept_contact in the request).
+func ContactAccepted(ctx context.Context) bool {
+	ok, _ := ctx.Value(contactAcceptedKey{}).(bool)
+	return ok
 }

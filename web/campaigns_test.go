@@ -30,11 +30,15 @@ type fakeCampaigns struct {
 	exportErr  error // returned after exportErrAfter entries
 	errAfter   int
 	approvals  []Approval
+	// contactAccepted records whether the last approval accepted the
+	// incident's own contact.
+	contactAccepted bool
 }
 
 func (f *fakeCampaigns) Approve(ctx context.Context, id, by string) (Approval, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.contactAccepted = ContactAccepted(ctx)
 	switch {
 	case f.approveErr != nil:
 		return Approval{}, f.approveErr
@@ -447,4 +451,25 @@ func BenchmarkExportNotices(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(entries)*b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(size)/float64(len(entries)), "bytes/row")
+}
+
+// TestApproveAcceptContact: accept_contact reaches the campaigns as the
+// approval's acceptance of the incident's own contact, and only then.
+func TestApproveAcceptContact(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want bool
+	}{
+		{`{"reason": "ok"}`, false},
+		{`{"reason": "ok", "accept_contact": true}`, true},
+	} {
+		f, c := newCampaignFixture(t, nil)
+		resp, b := f.do(t, "POST", "/api/v1/incidents/INC-2026-0042/approve", "application/json", strings.NewReader(tc.body))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d %s", tc.body, resp.StatusCode, b)
+		}
+		if c.contactAccepted != tc.want {
+			t.Errorf("%s: contact accepted = %v, want %v", tc.body, c.contactAccepted, tc.want)
+		}
+	}
 }

@@ -79,6 +79,9 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
 		return store.Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
 	}
+	if err := checkContact(ctx, rec.Incident, c.inv.Organization); err != nil {
+		return store.Approval{}, err
+	}
 	// Nothing is approved that would strand people: every channel a
 	// person can be reached on has a provider (or the outbox), and the
 	// incident's text is in their language.
@@ -145,7 +148,8 @@ func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
 // newly affected by a new revision are told too.
 func (c *campaigner) onAssessed(ctx context.Context, id string) error {
 	if c.autoApprove {
-		_, err := c.approve(ctx, id, "auto-approve (campaign.auto_approve)")
+		// Demos and tests only: the contact is taken as it stands.
+		_, err := c.approve(WithContactAccepted(ctx), id, "auto-approve (campaign.auto_approve)")
 		if errors.Is(err, ErrAlreadyApproved) {
 			return nil
 		}

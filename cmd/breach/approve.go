@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/breach-notify/breach/web"
 	"io"
 	"maps"
 	"os"
@@ -24,6 +25,7 @@ import (
 
 func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
 	var reason, by string
+	var acceptContact bool
 	var yes, dryRun bool
 	cmd := &cobra.Command{
 		Use:   "approve ID",
@@ -43,6 +45,7 @@ func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
 	}
 	cf := addClientFlags(cmd)
 	cmd.Flags().StringVar(&reason, "reason", "", "why the notices may go out (required; kept in the audit log)")
+	cmd.Flags().BoolVar(&acceptContact, "accept-contact", false, "accept the incident's own contact when it is not the organisation's (every notice prints it)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "approve without asking (required when standard input is not a terminal)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what approving would do, and approve nothing")
 	cmd.Flags().StringVar(&by, "by", "", "ignored: the approver is the principal of the API token")
@@ -90,7 +93,7 @@ func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
 				return &exitError{code: 1, err: fmt.Errorf("%s not approved: not confirmed", id)}
 			}
 		}
-		ap, err := c.Approve(cmd.Context(), id, reason)
+		ap, err := c.ApproveWith(cmd.Context(), id, web.ApproveRequest{Reason: reason, AcceptContact: acceptContact})
 		if err != nil {
 			return cliError(err)
 		}
@@ -277,6 +280,12 @@ func writePreview(w io.Writer, pv preview) {
 		return
 	}
 	fmt.Fprintf(w, "Approving %s revision %d (risk %s) starts its notice campaign.\n", pv.ID, pv.Revision, dash(pv.Risk))
+	if in := pv.Incident.Incident.Incident; in != nil && in.Contact != nil && (in.Contact.Email != "" || in.Contact.Phone != "") {
+		// Every notice prints this contact instead of the organisation's:
+		// the service refuses one that is not the organisation's unless
+		// the approval accepts it (--accept-contact).
+		fmt.Fprintf(w, "Notices will give this contact: %s\n", oneLine(strings.TrimSpace(in.Contact.Name+" "+in.Contact.Email+" "+in.Contact.Phone)))
+	}
 	fmt.Fprintf(w, "%s affected: %d to be told, %d not told (by the jurisdiction each person lives in).\n",
 		counted(pv.People, "person", "people"), pv.Told, pv.NotTold)
 	if len(pv.Groups) > 0 {

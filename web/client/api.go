@@ -83,8 +83,14 @@ func (c *Client) Assessment(ctx context.Context, id string) (*assess.Assessment,
 // Approve approves the current revision of an incident for notification;
 // reason is kept in the audit log with the token's principal.
 func (c *Client) Approve(ctx context.Context, id, reason string) (web.Approval, error) {
+	return c.ApproveWith(ctx, id, web.ApproveRequest{Reason: reason})
+}
+
+// ApproveWith approves with every field of the request (accept_contact,
+// say).
+func (c *Client) ApproveWith(ctx context.Context, id string, req web.ApproveRequest) (web.Approval, error) {
 	var ap web.Approval
-	err := c.call(ctx, Request{Method: http.MethodPost, Path: incidentPath(id, "approve"), Body: web.ApproveRequest{Reason: reason}},
+	err := c.call(ctx, Request{Method: http.MethodPost, Path: incidentPath(id, "approve"), Body: req},
 		"approval of "+id, &ap)
 	if err == nil && ap.Incident == "" {
 		err = fmt.Errorf("the server's approval of %s is not the expected JSON: no incident", id)
