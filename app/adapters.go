@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/audit"
@@ -231,15 +233,25 @@ func webVersion(v announce.Version, url string) web.AnnouncementVersion {
 // lastEventTime is when the EVENTS stream last stored an event of kind
 // for the incident.
 func (s *Service) lastEventTime(ctx context.Context, id string, kind incident.EventKind) (time.Time, bool) {
-	stream, err := s.bus.JetStream().Stream(ctx, s.bus.Streams().Events)
-	if err != nil {
-		return time.Time{}, false
-	}
-	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Topics().Event(id, string(kind)))
-	if err != nil {
+	m, ok := s.lastEvent(ctx, id, kind)
+	if !ok {
 		return time.Time{}, false
 	}
 	return m.Time.UTC(), true
+}
+
+// lastEvent is the last event of kind the EVENTS stream holds for the
+// incident.
+func (s *Service) lastEvent(ctx context.Context, id string, kind incident.EventKind) (*jetstream.RawStreamMsg, bool) {
+	stream, err := s.bus.JetStream().Stream(ctx, s.bus.Streams().Events)
+	if err != nil {
+		return nil, false
+	}
+	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Topics().Event(id, string(kind)))
+	if err != nil {
+		return nil, false
+	}
+	return m, true
 }
 
 // webChecker warns about what a submission names that the inventory does
@@ -262,12 +274,8 @@ func (s *Service) AssessmentFailure(ctx context.Context, id string) (string, boo
 	if err != nil {
 		return "", false
 	}
-	stream, err := s.bus.JetStream().Stream(ctx, s.bus.Streams().Events)
-	if err != nil {
-		return "", false
-	}
-	m, err := stream.GetLastMsgForSubject(ctx, s.bus.Topics().Event(id, string(incident.EventAssessmentFailed)))
-	if err != nil {
+	m, ok := s.lastEvent(ctx, id, incident.EventAssessmentFailed)
+	if !ok {
 		return "", false
 	}
 	var ev incident.AssessmentFailed

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,24 +70,15 @@ func (a *api) announce(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Announcements == nil {
 		return newError(KindUnavailable, "public notices are not configured on this server")
 	}
-	if !acceptedType(r.Header.Get("Content-Type")) {
-		return newError(KindUnsupportedMedia, `send the request as JSON, {"kind": "publish"} (Content-Type: application/json)`)
-	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<10))
-	if err != nil {
-		return newError(KindTooLarge, "the request body is over 8 KiB")
-	}
 	var req AnnounceRequest
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return newError(KindInvalid, `the body must be a JSON object like {"kind": "publish", "note": "…"}: %s`, jsonProblem(err))
+	if err := readJSONBody(w, r, smallBody, `{"kind": "publish", "note": "…"}`, &req); err != nil {
+		return err
 	}
 	p, err := principal(r)
 	if err != nil {
 		return err
 	}
-	v, err := a.deps.Announcements.Announce(r.Context(), id, cmpOr(req.Kind, "publish"), strings.TrimSpace(req.Note), p.Name)
+	v, err := a.deps.Announcements.Announce(r.Context(), id, cmp.Or(strings.TrimSpace(req.Kind), "publish"), strings.TrimSpace(req.Note), p.Name)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
@@ -119,9 +112,31 @@ func (a *api) announcement(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func cmpOr(a, b string) string {
-	if strings.TrimSpace(a) != "" {
-		return strings.TrimSpace(a)
+// smallBody bounds the JSON body of the small state-changing requests.
+const smallBody = 8 << 10
+
+// readJSONBody reads a request body that must be one JSON object into v:
+// JSON Content-Type, at most limit bytes, no unknown field. Each refusal
+// says what to send, with example.
+func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64, example string, v any) error {
+	if !acceptedType(r.Header.Get("Content-Type")) {
+		return newError(KindUnsupportedMedia, "send the request as JSON, %s (Content-Type: application/json)", example)
 	}
-	return b
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return newError(KindTooLarge, "the request body is over the %d-byte limit", limit)
+		}
+		return &Error{Kind: KindInvalid, Message: "the request body could not be read", Err: err}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return newError(KindInvalid, "the body must be a JSON object like %s: %s", example, jsonProblem(err))
+	}
+	if dec.More() {
+		return newError(KindInvalid, "the body must be a single JSON object like %s", example)
+	}
+	return nil
 }

@@ -1,11 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -116,7 +115,7 @@ func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	format := cmpOr(r.URL.Query().Get("format"), "md")
+	format := cmp.Or(strings.TrimSpace(r.URL.Query().Get("format")), "md")
 	ct, ok := reportTypes[format]
 	if !ok {
 		return newError(KindInvalid, "format: %q is not one of md, html, json, pdf", format)
@@ -168,18 +167,9 @@ func (a *api) fileReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !acceptedType(r.Header.Get("Content-Type")) {
-		return newError(KindUnsupportedMedia, `send the request as JSON, {"reference": "…"} (Content-Type: application/json)`)
-	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<10))
-	if err != nil {
-		return newError(KindTooLarge, "the request body is over 8 KiB")
-	}
 	var req FilingRequest
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return newError(KindInvalid, `the body must be a JSON object like {"filing": "EU-GDPR/FR", "reference": "…", "copy_sha256": "…"}: %s`, jsonProblem(err))
+	if err := readJSONBody(w, r, smallBody, `{"filing": "EU-GDPR/FR", "reference": "…", "copy_sha256": "…"}`, &req); err != nil {
+		return err
 	}
 	p, err := principal(r)
 	if err != nil {

@@ -40,7 +40,7 @@ func (f *fakeReports) Draft(_ context.Context, id, jur, format, _ string) ([]byt
 func (f *fakeReports) File(_ context.Context, id, jur string, req FilingRequest, by string) (obligation.Obligation, error) {
 	for i := range f.obs {
 		o := &f.obs[i]
-		if o.Incident == id && o.Jurisdiction == jur && o.Filing == cmpOr(req.Filing, jur) {
+		if o.Incident == id && o.Jurisdiction == jur && o.Filing == orDefault(req.Filing, jur) {
 			err := o.File(obligation.Filing{At: fixedNow, By: by, Reference: req.Reference, CopySHA256: req.CopySHA256})
 			if err != nil {
 				return obligation.Obligation{}, fmt.Errorf("%w: %w", ErrFilingRefused, err)
@@ -177,4 +177,11 @@ func TestFileReport(t *testing.T) {
 	if resp, _ := f.do(t, "GET", path, "", nil); resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET on the filing route: got %d, want 405", resp.StatusCode)
 	}
+}
+
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/breach-notify/breach/web"
 	"io"
 	"maps"
 	"os"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/regulators"
+	"github.com/breach-notify/breach/web"
 	"github.com/breach-notify/breach/web/client"
 	"github.com/breach-notify/breach/workflow"
 )

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/breach-notify/breach/announce"
-	"github.com/breach-notify/breach/web/public"
-	"github.com/nats-io/nats.go/jetstream"
 	"io"
 	"net"
 	"os"
@@ -17,8 +14,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/app"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/examples"
@@ -29,6 +28,7 @@ import (
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/regulators"
 	"github.com/breach-notify/breach/store"
+	"github.com/breach-notify/breach/web/public"
 )
 
 func newDemoCmd() *cobra.Command {

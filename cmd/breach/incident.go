@@ -583,8 +583,7 @@ func truncate(s string, n int) string {
 // that on the machine that runs the service the CLI works without
 // --token; "" when there is none to read.
 func localAdminToken(env incidentEnv) string {
-	dir := cmp.Or(env.getenv("BREACH_DATA_DIR"), config.Default().DataDir)
-	b, err := os.ReadFile(filepath.Join(dir, access.AdminTokenFile))
+	b, err := os.ReadFile(filepath.Join(localDataDir(env), access.AdminTokenFile))
 	if err != nil {
 		return ""
 	}
@@ -602,4 +601,10 @@ func writeAnnouncementLine(w io.Writer, st *web.AnnouncementStatus) {
 		v := st.Versions[len(st.Versions)-1]
 		fmt.Fprintf(w, "\nPublic notice: version %d (%s) published %s %s\n", v.Version, v.Kind, formatTime(v.PublishedAt), st.URL)
 	}
+}
+
+// localDataDir is the service's data directory on this machine:
+// $BREACH_DATA_DIR, else the default ./breach-data.
+func localDataDir(env incidentEnv) string {
+	return cmp.Or(env.getenv("BREACH_DATA_DIR"), config.Default().DataDir)
 }

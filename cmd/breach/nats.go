@@ -263,7 +263,7 @@ func notPermitted(nc *nats.Conn, err error) error {
 // the machine that runs the service the CLI's NATS commands work without
 // --nats-creds; "" when there is none.
 func localCreds(env incidentEnv, role string) string {
-	p := filepath.Join(cmp.Or(env.getenv("BREACH_DATA_DIR"), config.Default().DataDir), "nats", role+".creds")
+	p := filepath.Join(localDataDir(env), "nats", role+".creds")
 	if _, err := os.Stat(p); err != nil {
 		return ""
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/breach-notify/breach/access"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 
+	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/web"
 )
