@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/fault"
 )
 
 // Route is an extra route a caller adds to the API (the service adds the
@@ -66,7 +67,7 @@ func (s StaticToken) Authenticate(ctx context.Context, token string) (access.Pri
 func (a *api) protect(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, newError(KindForbidden, "cross-origin requests that change state are refused; call the API from the CLI or a server, not from a web page"))
+		a.writeError(w, r, fault.Errorf(fault.Forbidden, "cross-origin requests that change state are refused; call the API from the CLI or a server, not from a web page"))
 	}))
 	guarded := cop.Handler(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +77,7 @@ func (a *api) protect(h http.Handler) http.Handler {
 		hdr.Set("Referrer-Policy", "no-referrer")
 		hdr.Set("X-Content-Type-Options", "nosniff")
 		if !a.hostAllowed(r.Host) {
-			a.writeError(w, r, newError(KindMisdirected, "host %q is not a name of this server (config http.hosts)", hostOnly(r.Host)))
+			a.writeError(w, r, fault.Errorf(fault.Misdirected, "host %q is not a name of this server (config http.hosts)", hostOnly(r.Host)))
 			return
 		}
 		guarded.ServeHTTP(w, r)
