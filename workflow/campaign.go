@@ -78,7 +78,7 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 		return store.Approval{}, err
 	}
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
-		return store.Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
+		return store.Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: %w", ErrCampaignBlocked, err)
 	}
 	if err := checkContact(ctx, rec.Incident, c.inv.Organization); err != nil {
 		return store.Approval{}, err
@@ -91,7 +91,7 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 		return store.Approval{}, err
 	}
 	if err := pv.Refusal(UntranslatedLimit(a, c.maxUntranslated)); err != nil {
-		return store.Approval{}, fmt.Errorf("%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
+		return store.Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
 	}
 	at := c.now().UTC()
 	if err := c.store.SetApproval(ctx, id, by, at); err != nil {
