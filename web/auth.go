@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -36,7 +35,7 @@ func (a *api) auth() access.Authenticator {
 type refuseAll struct{}
 
 func (refuseAll) Authenticate(context.Context, string) (access.Principal, error) {
-	return access.Principal{}, fmt.Errorf("no token is accepted: the server has no authenticator: %w", access.ErrUnauthenticated)
+	return access.Principal{}, fault.Errorf(fault.Unauthorized, "no token is accepted: the server has no authenticator: %w", access.ErrUnauthenticated)
 }
 
 // StaticToken is an Authenticator for one fixed token held by one

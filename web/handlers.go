@@ -17,7 +17,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-
 	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
