@@ -3,11 +3,13 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,6 +76,25 @@ func TestEveryCodeHasItsDocumentedStatus(t *testing.T) {
 	}
 	if len(statusOf) != len(fault.Codes) {
 		t.Errorf("statusOf has %d codes, fault.Codes %d", len(statusOf), len(fault.Codes))
+	}
+	var spec struct {
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties struct {
+						Code struct {
+							Enum []fault.Code `json:"enum"`
+						} `json:"code"`
+					} `json:"properties"`
+				} `json:"Error"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPI, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := spec.Components.Schemas.Error.Properties.Code.Enum; !slices.Equal(got, fault.Codes) {
+		t.Errorf("openapi.json's Error code enum is %v, want fault.Codes %v", got, fault.Codes)
 	}
 }
 
