@@ -84,14 +84,15 @@ func (cf *clientFlags) client(cmd *cobra.Command, env incidentEnv) (*apiClient, 
 	return &apiClient{Client: c}, nil
 }
 
-// cliError adds the CLI's hint to an error saying the server cannot be
-// reached.
+// cliError turns an error of the API client into the CLI's: a server that
+// cannot be reached gains the hint to start it or name it, an error answer
+// its exit status and hint (apiExit).
 func cliError(err error) error {
 	var ue *client.UnreachableError
 	if errors.As(err, &ue) {
 		return fmt.Errorf("%w (is `breach serve` running? set --server or %s)", err, envServer)
 	}
-	return err
+	return apiExit(err)
 }
 
 // apiAnswers is how the CLI answers each error code of the API, and the
