@@ -23,7 +23,7 @@ import (
 // ErrNotAssessed is returned (possibly wrapped) by Campaigns.Approve when
 // the current revision of the incident has no assessment yet. The API
 // answers 409 and tells the caller to wait for the assessment.
-var ErrNotAssessed = fault.New(fault.AwaitingAssessment, "not assessed")
+var ErrNotAssessed = fault.New(fault.AwaitingAssessment, "the incident's current revision is not assessed yet; wait for its assessment")
 
 // ErrCampaignBlocked is returned (possibly wrapped) by Campaigns.Approve
 // when the campaign cannot start as the incident stands (a notice would lack
