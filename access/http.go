@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/fault"
 )
 
 // Decision is what a route requires: nothing (Public) or an authenticated
@@ -96,14 +96,14 @@ func (g *Guard) Wrap(d Decision, h http.Handler) http.Handler {
 func (g *Guard) authorize(r *http.Request, a Action) (Principal, error) {
 	tok, ok := BearerToken(r)
 	if !ok {
-		return Principal{}, fmt.Errorf("this route needs the header \"Authorization: Bearer <token>\": %w", ErrUnauthenticated)
+		return Principal{}, fault.Errorf(fault.Unauthorized, "this route needs the header \"Authorization: Bearer <token>\": %w", ErrUnauthenticated)
 	}
 	p, err := g.Auth.Authenticate(r.Context(), tok)
 	if err != nil {
 		return Principal{}, err
 	}
 	if !p.Can(a) {
-		err := fmt.Errorf("%s (role %s) may not %s: %w", p.Name, p.Role, a, ErrForbidden)
+		err := fault.Errorf(fault.Forbidden, "%s (role %s) may not %s: %w", p.Name, p.Role, a, ErrForbidden)
 		if g.Audit != nil {
 			if _, aerr := g.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionAccessDenied,
 				Object: "route/" + routeOf(r), Details: map[string]string{"role": string(p.Role), "needs": string(a)}}); aerr != nil {

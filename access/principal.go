@@ -2,7 +2,8 @@ package access
 
 import (
 	"context"
-	"errors"
+
+	"github.com/breach-notify/breach/fault"
 )
 
 // Principal is who a request acts for: the name and role of a token.
@@ -23,11 +24,11 @@ func System(part string) Principal { return Principal{Name: "system:" + part, Ro
 // ErrUnauthenticated is returned (wrapped) by Authenticate for a token
 // breach does not accept: missing, malformed, unknown or revoked. The
 // cases are deliberately not told apart. Match it with errors.Is.
-var ErrUnauthenticated = errors.New("unknown or revoked token")
+var ErrUnauthenticated = fault.New(fault.Unauthorized, "unknown or revoked token")
 
 // ErrForbidden is returned (wrapped) when an authenticated principal's role
 // does not allow the action. Match it with errors.Is.
-var ErrForbidden = errors.New("not allowed for this role")
+var ErrForbidden = fault.New(fault.Forbidden, "not allowed for this role")
 
 type principalKey struct{}
 

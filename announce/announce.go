@@ -16,9 +16,10 @@
 package announce
 
 import (
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/breach-notify/breach/fault"
 )
 
 // Kind is what a version does to the announcement.
@@ -47,16 +48,16 @@ func (k Kind) Valid() bool {
 }
 
 // ErrNotFound is returned (wrapped) when an incident has no announcement.
-var ErrNotFound = errors.New("no announcement")
+var ErrNotFound = fault.New(fault.NotFound, "no announcement")
 
 // ErrConflict is returned (wrapped) when a version contradicts the
 // announcement's history: an update of a withdrawn announcement, a second
 // first publication, or a version number taken by a concurrent publisher.
-var ErrConflict = errors.New("announcement conflict")
+var ErrConflict = fault.New(fault.Conflict, "announcement conflict")
 
 // ErrInvalid is returned (wrapped) for a request that cannot be accepted:
 // an unknown kind, no approver, a correction or withdrawal without a note.
-var ErrInvalid = errors.New("invalid announcement request")
+var ErrInvalid = fault.New(fault.Invalid, "invalid announcement request")
 
 // Version is one published version of an incident's announcement.
 type Version struct {

@@ -4,11 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"net/mail"
 	"strings"
 	"time"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/notify/verify"
 )
 
@@ -114,7 +114,7 @@ func normalizeReference(ref string) string {
 
 // ErrNotAddress is returned by NormalizeAddress for what is neither an
 // e-mail address nor an international phone number.
-var ErrNotAddress = errors.New("not an e-mail address or an international phone number (+ and country code)")
+var ErrNotAddress = fault.New(fault.Invalid, "not an e-mail address or an international phone number (+ and country code)")
 
 // NormalizeAddress returns the canonical form of an e-mail address
 // (trimmed, lower case) or a phone number (E.164: '+' and digits, with

@@ -306,12 +306,13 @@ func (a webIncidents) NextRevision(ctx context.Context, id string) (int, error) 
 // markAs makes err match sentinel (errors.Is) without adding the
 // sentinel's words to its message: err already says them, and the API
 // shows the message ("campaign blocked: campaign blocked: ..." otherwise).
+// err comes first, so its own fault code and message are the ones found.
 func markAs(sentinel, err error) error { return marked{sentinel: sentinel, err: err} }
 
 type marked struct{ sentinel, err error }
 
 func (m marked) Error() string   { return m.err.Error() }
-func (m marked) Unwrap() []error { return []error{m.sentinel, m.err} }
+func (m marked) Unwrap() []error { return []error{m.err, m.sentinel} }
 
 // webPlans previews campaigns for the API.
 type webPlans struct{ s *Service }

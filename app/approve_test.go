@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/workflow"
@@ -27,6 +28,11 @@ func TestApproveBlockedByLeakedText(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "description") || strings.Contains(err.Error(), "4111") {
 		t.Errorf("got %q, want a reason naming description without the number", err)
+	}
+	// What the API shows: campaign_blocked with the reason, not just the
+	// sentinel's words.
+	if code, msg := fault.CodeOf(err), fault.MessageOf(err); code != fault.CampaignBlocked || !strings.Contains(msg, "description") {
+		t.Errorf("got code %q, message %q; want campaign_blocked with a reason naming description", code, msg)
 	}
 	if _, err := svc.Store().GetApproval(context.Background(), in.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("got approval lookup error %v, want ErrNotFound (nothing approved)", err)

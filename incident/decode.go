@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
+
+	"github.com/breach-notify/breach/fault"
 )
 
 // Problem is one reason a document was rejected, naming the field at fault
@@ -49,7 +51,7 @@ func (e *ValidationError) Error() string {
 }
 
 // ErrInvalid matches every *ValidationError with errors.Is.
-var ErrInvalid = errors.New("invalid incident")
+var ErrInvalid = fault.New(fault.InvalidIncident, "invalid incident")
 
 // Is reports whether target is ErrInvalid.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }

@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/breach-notify/breach/fault"
 )
 
 // State is where an obligation stands.
@@ -103,7 +105,7 @@ type Obligation struct {
 
 // ErrTransition matches the error of a state change the current state
 // does not allow.
-var ErrTransition = errors.New("state change not allowed")
+var ErrTransition = fault.New(fault.Conflict, "state change not allowed")
 
 // TransitionError is a refused state change.
 type TransitionError struct {

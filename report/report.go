@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/regulators"
@@ -52,7 +53,7 @@ const Schema = "breach.report-draft/v1"
 
 // ErrJurisdiction matches the error Build returns for a jurisdiction the
 // assessment does not contain.
-var ErrJurisdiction = errors.New("jurisdiction not in the assessment")
+var ErrJurisdiction = fault.New(fault.NotFound, "jurisdiction not in the assessment")
 
 // JurisdictionError names a jurisdiction the assessment does not contain
 // and those it does.

@@ -12,11 +12,11 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"time"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
@@ -25,17 +25,17 @@ import (
 
 // ErrNotFound is returned (wrapped) when an incident, revision, assessment,
 // approval or subject does not exist. Match it with errors.Is.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = fault.New(fault.NotFound, "not found")
 
 // ErrConflict is returned (wrapped) when a request contradicts what is
 // stored, such as approving an incident whose current revision has not been
 // assessed, or a second approval by someone else. Match it with errors.Is.
-var ErrConflict = errors.New("conflict")
+var ErrConflict = fault.New(fault.Conflict, "conflict")
 
 // ErrInvalid is returned (wrapped) for arguments the store cannot accept: an
 // empty or malformed id, a revision below 1, a malformed list cursor, an
 // assessment that is not JSON. Match it with errors.Is.
-var ErrInvalid = errors.New("invalid argument")
+var ErrInvalid = fault.New(fault.Invalid, "invalid argument")
 
 // Drivers accepted in Options.Driver.
 const (

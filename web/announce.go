@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/breach-notify/breach/fault"
 )
 
 // Announcements publishes and reads an incident's public notice.
@@ -60,7 +62,7 @@ type AnnouncementStatus struct {
 // request cannot be applied as the notice stands (an update with nothing
 // published, a correction without a note) or its text fails the content
 // gate; the API answers 422 with the reason.
-var ErrAnnouncementRefused = errors.New("announcement refused")
+var ErrAnnouncementRefused = fault.New(fault.CampaignBlocked, "announcement refused")
 
 func (a *api) announce(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
@@ -68,7 +70,7 @@ func (a *api) announce(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Announcements == nil {
-		return newError(KindUnavailable, "public notices are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "public notices are not configured on this server")
 	}
 	var req AnnounceRequest
 	if err := readJSONBody(w, r, smallBody, `{"kind": "publish", "note": "…"}`, &req); err != nil {
@@ -83,9 +85,9 @@ func (a *api) announce(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
 	case errors.Is(err, ErrNotAssessed):
-		return &Error{Kind: KindAwaitingAssessment, Err: err, Message: fmt.Sprintf("incident %s is not assessed yet; its public notice is built from the assessment", id)}
+		return fault.Wrap(err, fault.AwaitingAssessment, "incident %s is not assessed yet; its public notice is built from the assessment", id)
 	case errors.Is(err, ErrAnnouncementRefused):
-		return &Error{Kind: KindCampaignBlocked, Err: err, Message: err.Error()}
+		return fault.Wrap(err, fault.CampaignBlocked, "%s", err)
 	case err != nil:
 		return fmt.Errorf("announce %s: %w", id, err)
 	}
@@ -99,7 +101,7 @@ func (a *api) announcement(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Announcements == nil {
-		return newError(KindUnavailable, "public notices are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "public notices are not configured on this server")
 	}
 	st, err := a.deps.Announcements.Announcement(r.Context(), id)
 	if errors.Is(err, ErrNotFound) {
@@ -120,23 +122,23 @@ const smallBody = 8 << 10
 // says what to send, with example.
 func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64, example string, v any) error {
 	if !acceptedType(r.Header.Get("Content-Type")) {
-		return newError(KindUnsupportedMedia, "send the request as JSON, %s (Content-Type: application/json)", example)
+		return fault.Errorf(fault.UnsupportedMedia, "send the request as JSON, %s (Content-Type: application/json)", example)
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return newError(KindTooLarge, "the request body is over the %d-byte limit", limit)
+			return fault.Errorf(fault.TooLarge, "the request body is over the %d-byte limit", limit)
 		}
-		return &Error{Kind: KindInvalid, Message: "the request body could not be read", Err: err}
+		return fault.Wrap(err, fault.Invalid, "the request body could not be read")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return newError(KindInvalid, "the body must be a JSON object like %s: %s", example, jsonProblem(err))
+		return fault.Errorf(fault.Invalid, "the body must be a JSON object like %s: %s", example, jsonProblem(err))
 	}
 	if dec.More() {
-		return newError(KindInvalid, "the body must be a single JSON object like %s", example)
+		return fault.Errorf(fault.Invalid, "the body must be a single JSON object like %s", example)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/fault"
 )
 
 // Route is an extra route a caller adds to the API (the service adds the
@@ -35,7 +35,7 @@ func (a *api) auth() access.Authenticator {
 type refuseAll struct{}
 
 func (refuseAll) Authenticate(context.Context, string) (access.Principal, error) {
-	return access.Principal{}, fmt.Errorf("no token is accepted: the server has no authenticator: %w", access.ErrUnauthenticated)
+	return access.Principal{}, fault.Errorf(fault.Unauthorized, "no token is accepted: the server has no authenticator: %w", access.ErrUnauthenticated)
 }
 
 // StaticToken is an Authenticator for one fixed token held by one
@@ -66,7 +66,7 @@ func (s StaticToken) Authenticate(ctx context.Context, token string) (access.Pri
 func (a *api) protect(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, newError(KindForbidden, "cross-origin requests that change state are refused; call the API from the CLI or a server, not from a web page"))
+		a.writeError(w, r, fault.Errorf(fault.Forbidden, "cross-origin requests that change state are refused; call the API from the CLI or a server, not from a web page"))
 	}))
 	guarded := cop.Handler(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +76,7 @@ func (a *api) protect(h http.Handler) http.Handler {
 		hdr.Set("Referrer-Policy", "no-referrer")
 		hdr.Set("X-Content-Type-Options", "nosniff")
 		if !a.hostAllowed(r.Host) {
-			a.writeError(w, r, newError(KindMisdirected, "host %q is not a name of this server (config http.hosts)", hostOnly(r.Host)))
+			a.writeError(w, r, fault.Errorf(fault.Misdirected, "host %q is not a name of this server (config http.hosts)", hostOnly(r.Host)))
 			return
 		}
 		guarded.ServeHTTP(w, r)

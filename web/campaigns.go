@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/breach-notify/breach/audit"
-	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/notify"
 )
@@ -23,18 +23,18 @@ import (
 // ErrNotAssessed is returned (possibly wrapped) by Campaigns.Approve when
 // the current revision of the incident has no assessment yet. The API
 // answers 409 and tells the caller to wait for the assessment.
-var ErrNotAssessed = errors.New("not assessed")
+var ErrNotAssessed = fault.New(fault.AwaitingAssessment, "the incident's current revision is not assessed yet; wait for its assessment")
 
 // ErrCampaignBlocked is returned (possibly wrapped) by Campaigns.Approve
 // when the campaign cannot start as the incident stands (a notice would lack
 // a required fact, or the incident's text would carry leaked data). The API
 // answers 422 with the reason, which names the field to correct.
-var ErrCampaignBlocked = errors.New("campaign blocked")
+var ErrCampaignBlocked = fault.New(fault.CampaignBlocked, "campaign blocked")
 
 // ErrAlreadyApproved is returned (possibly wrapped) by Campaigns.Approve
 // when someone else already approved the current revision and that first
 // approval stands. The API answers 409.
-var ErrAlreadyApproved = errors.New("already approved")
+var ErrAlreadyApproved = fault.New(fault.AlreadyApproved, "already approved")
 
 // Campaigns approves incidents for notification and reports on their notice
 // campaigns from the proof-of-notice ledger.
@@ -175,7 +175,7 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Campaigns == nil {
-		return newError(KindUnavailable, "notice campaigns are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "notice campaigns are not configured on this server")
 	}
 	p, err := principal(r)
 	if err != nil {
@@ -190,12 +190,12 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
 	case errors.Is(err, ErrNotAssessed):
-		return &Error{Kind: KindAwaitingAssessment, Err: err, Message: fmt.Sprintf(
+		return fault.Wrap(err, fault.AwaitingAssessment,
 			"incident %s cannot be approved before its current revision is assessed; wait for the assessment "+
-				"(GET /api/v1/incidents/%s/assessment) and approve again", id, id)}
+				"(GET /api/v1/incidents/%s/assessment) and approve again", id, id)
 	case errors.Is(err, ErrAlreadyApproved):
-		return &Error{Kind: KindAlreadyApproved, Err: err, Message: fmt.Sprintf(
-			"the current revision of incident %s is already approved by someone else; the first approval stands", id)}
+		return fault.Wrap(err, fault.AlreadyApproved,
+			"the current revision of incident %s is already approved by someone else; the first approval stands", id)
 	case err != nil:
 		return fmt.Errorf("approve incident %s: %w", id, err)
 	}
@@ -219,13 +219,13 @@ func (a *api) readApproveRequest(w http.ResponseWriter, r *http.Request) (Approv
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return ApproveRequest{}, newError(KindTooLarge, "the approval body is larger than the %d-byte limit", limit)
+			return ApproveRequest{}, fault.Errorf(fault.TooLarge, "the approval body is larger than the %d-byte limit", limit)
 		}
-		return ApproveRequest{}, &Error{Kind: KindInvalid, Message: "the request body could not be read", Err: err}
+		return ApproveRequest{}, fault.Wrap(err, fault.Invalid, "the request body could not be read")
 	}
 	var req ApproveRequest
 	if !acceptedType(r.Header.Get("Content-Type")) {
-		return req, newError(KindUnsupportedMedia, `send the approval as JSON, {"reason": "why it may go out"} (Content-Type: application/json)`)
+		return req, fault.Errorf(fault.UnsupportedMedia, `send the approval as JSON, {"reason": "why it may go out"} (Content-Type: application/json)`)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
@@ -247,8 +247,8 @@ func (a *api) readApproveRequest(w http.ResponseWriter, r *http.Request) (Approv
 	return req, nil
 }
 
-func invalidApproval(msg string) *Error {
-	return &Error{Kind: KindInvalid, Message: msg, Problems: []incident.Problem{{Field: "reason", Message: msg}}}
+func invalidApproval(msg string) error {
+	return invalidField(msg, "reason", msg)
 }
 
 // jsonProblem describes a decoding error without echoing the body.
@@ -288,7 +288,7 @@ func (a *api) noticeStatus(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Campaigns == nil {
-		return newError(KindUnavailable, "notice campaigns are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "notice campaigns are not configured on this server")
 	}
 	counts, err := a.deps.Campaigns.NoticeCounts(r.Context(), id)
 	if errors.Is(err, ErrNotFound) {
@@ -372,7 +372,7 @@ func (a *api) exportNotices(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Campaigns == nil {
-		return newError(KindUnavailable, "notice campaigns are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "notice campaigns are not configured on this server")
 	}
 	x := &csvExport{w: w, rc: http.NewResponseController(w), id: id}
 	err = a.deps.Campaigns.ExportNotices(r.Context(), id, x.write)

@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/breach-notify/breach/access"
-
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 )
 
@@ -53,7 +53,7 @@ func (a *api) apiRouteWithin(timeout time.Duration, f handlerFunc) http.Handler 
 func (a *api) methodNotAllowed(allow ...string) http.Handler {
 	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		return newError(KindMethodNotAllowed, "%s is not supported here; use %s", methodLabel(r.Method), strings.Join(allow, " or "))
+		return fault.Errorf(fault.MethodNotAllowed, "%s is not supported here; use %s", methodLabel(r.Method), strings.Join(allow, " or "))
 	})
 }
 
@@ -116,7 +116,7 @@ func (a *api) routes() *access.Mux {
 	}
 
 	mux.Handle("/", public, a.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return newError(KindNotFound, "no such route; the API lives under /api/v1/incidents")
+		return fault.Errorf(fault.NotFound, "no such route; the API lives under /api/v1/incidents")
 	}))
 	return mux
 }
@@ -222,20 +222,20 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 	defer func() { a.metrics.submitted.WithLabelValues(outcome).Inc() }()
 	if !acceptedType(r.Header.Get("Content-Type")) {
 		outcome = "invalid"
-		return newError(KindUnsupportedMedia, "send the incident as JSON (Content-Type: application/json or application/cloudevents+json)")
+		return fault.Errorf(fault.UnsupportedMedia, "send the incident as JSON (Content-Type: application/json or application/cloudevents+json)")
 	}
 	if r.ContentLength > a.cfg.MaxBodyBytes {
 		outcome = "too_large"
-		return newError(KindTooLarge, "the incident document is %d bytes, larger than the %d-byte limit", r.ContentLength, a.cfg.MaxBodyBytes)
+		return fault.Errorf(fault.TooLarge, "the incident document is %d bytes, larger than the %d-byte limit", r.ContentLength, a.cfg.MaxBodyBytes)
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			outcome = "too_large"
-			return newError(KindTooLarge, "the incident document is larger than the %d-byte limit", a.cfg.MaxBodyBytes)
+			return fault.Errorf(fault.TooLarge, "the incident document is larger than the %d-byte limit", a.cfg.MaxBodyBytes)
 		}
-		return &Error{Kind: KindInvalid, Message: "the request body could not be read", Err: err}
+		return fault.Wrap(err, fault.Invalid, "the request body could not be read")
 	}
 	sub, err := PrepareSubmission(raw, a.cfg.Now())
 	if err != nil {
@@ -246,7 +246,7 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Publisher == nil {
-		return newError(KindUnavailable, "incident submission is not configured on this server")
+		return fault.Errorf(fault.Unavailable, "incident submission is not configured on this server")
 	}
 	if err := incident.CheckDiscoveredAt(sub.Incident, a.cfg.Now()); err != nil {
 		outcome = "invalid"
@@ -257,7 +257,7 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 	if rc, ok := a.deps.Incidents.(RevisionChecker); ok && !sub.Assigned {
 		if next, err := rc.NextRevision(r.Context(), sub.Incident.ID); err == nil && sub.Incident.Revision > next {
 			outcome = "conflict"
-			return newError(KindRevisionConflict, "incident %s: expected revision %d, one above the highest stored (%d); send the revisions in order",
+			return fault.Errorf(fault.RevisionConflict, "incident %s: expected revision %d, one above the highest stored (%d); send the revisions in order",
 				sub.Incident.ID, next, next-1)
 		}
 	}
@@ -271,7 +271,7 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 		}
 		if conflict {
 			outcome = "conflict"
-			return newError(KindRevisionConflict, "incident %s revision %d was already received with different content; send the change as revision %d or higher",
+			return fault.Errorf(fault.RevisionConflict, "incident %s revision %d was already received with different content; send the change as revision %d or higher",
 				sub.Incident.ID, sub.Incident.Revision, sub.Incident.Revision+1)
 		}
 	}
@@ -281,7 +281,7 @@ func (a *api) submitIncident(w http.ResponseWriter, r *http.Request) error {
 		if sub.Assigned {
 			msg += fmt.Sprintf(" with \"id\": %q in the document, so that a retry cannot create a second incident", sub.Incident.ID)
 		}
-		return &Error{Kind: KindUnavailable, Message: msg, Err: fmt.Errorf("publish incident %s: %w", sub.Incident.Key(), err)}
+		return fault.Wrap(fmt.Errorf("publish incident %s: %w", sub.Incident.Key(), err), fault.Unavailable, "%s", msg)
 	}
 	outcome = "accepted"
 	if dup {
@@ -311,18 +311,17 @@ func (a *api) listIncidents(w http.ResponseWriter, r *http.Request) error {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > a.cfg.MaxLimit {
-			return &Error{Kind: KindInvalid, Message: fmt.Sprintf("limit must be a whole number from 1 to %d", a.cfg.MaxLimit),
-				Problems: []incident.Problem{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", a.cfg.MaxLimit)}}}
+			return invalidField(fmt.Sprintf("limit must be a whole number from 1 to %d", a.cfg.MaxLimit),
+				"limit", fmt.Sprintf("must be 1 to %d", a.cfg.MaxLimit))
 		}
 		limit = n
 	}
 	cursor := q.Get("cursor")
 	if len(cursor) > 512 {
-		return &Error{Kind: KindInvalid, Message: "the cursor is not valid; start again without one",
-			Problems: []incident.Problem{{Field: "cursor", Message: "is too long"}}}
+		return invalidField("the cursor is not valid; start again without one", "cursor", "is too long")
 	}
 	if a.deps.Incidents == nil {
-		return newError(KindUnavailable, "incident storage is not configured on this server")
+		return fault.Errorf(fault.Unavailable, "incident storage is not configured on this server")
 	}
 	list, next, err := a.deps.Incidents.ListIncidents(r.Context(), limit, cursor)
 	if err != nil {
@@ -339,8 +338,8 @@ func (a *api) listIncidents(w http.ResponseWriter, r *http.Request) error {
 func pathID(r *http.Request) (string, error) {
 	id := r.PathValue("id")
 	if !incident.ValidID(id) {
-		return "", &Error{Kind: KindInvalid, Message: fmt.Sprintf("%q is not an incident id (1-128 letters, digits, '-' or '_')", id),
-			Problems: []incident.Problem{{Field: "id", Message: "is not an incident id"}}}
+		return "", invalidField(fmt.Sprintf("%q is not an incident id (1-128 letters, digits, '-' or '_')", id),
+			"id", "is not an incident id")
 	}
 	return id, nil
 }
@@ -351,7 +350,7 @@ func (a *api) getIncident(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Incidents == nil {
-		return newError(KindUnavailable, "incident storage is not configured on this server")
+		return fault.Errorf(fault.Unavailable, "incident storage is not configured on this server")
 	}
 	v, err := a.deps.Incidents.GetIncident(r.Context(), id)
 	if errors.Is(err, ErrNotFound) {
@@ -369,8 +368,8 @@ func (a *api) getIncident(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func notFoundIncident(id string) *Error {
-	return newError(KindNotFound, "incident %s not found (a just-submitted incident appears once intake has stored it; retry in a moment)", id)
+func notFoundIncident(id string) error {
+	return fault.Errorf(fault.NotFound, "incident %s not found (a just-submitted incident appears once intake has stored it; retry in a moment)", id)
 }
 
 func (a *api) getAssessment(w http.ResponseWriter, r *http.Request) error {
@@ -379,7 +378,7 @@ func (a *api) getAssessment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Incidents == nil {
-		return newError(KindUnavailable, "incident storage is not configured on this server")
+		return fault.Errorf(fault.Unavailable, "incident storage is not configured on this server")
 	}
 	doc, err := a.deps.Incidents.GetAssessment(r.Context(), id)
 	if errors.Is(err, ErrNotFound) {
@@ -393,10 +392,10 @@ func (a *api) getAssessment(w http.ResponseWriter, r *http.Request) error {
 		}
 		if a.deps.Failures != nil {
 			if reason, failed := a.deps.Failures.AssessmentFailure(r.Context(), id); failed {
-				return newError(KindAssessmentFailed, "incident %s could not be assessed: %s; send a corrected revision", id, reason)
+				return fault.Errorf(fault.AssessmentFailed, "incident %s could not be assessed: %s; send a corrected revision", id, reason)
 			}
 		}
-		return newError(KindNotAssessed, "incident %s has not been assessed yet; the assessment appears here once the service has run it", id)
+		return fault.Errorf(fault.NotAssessed, "incident %s has not been assessed yet; the assessment appears here once the service has run it", id)
 	}
 	if err != nil {
 		return fmt.Errorf("get assessment %s: %w", id, err)

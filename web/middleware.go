@@ -163,7 +163,7 @@ func (a *api) recoverer(h http.Handler) http.Handler {
 			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
 				return // the response has begun; nothing sensible can follow
 			}
-			a.writeError(w, r, &Error{Kind: KindInternal, Message: "internal error", Err: fmt.Errorf("panic: %v", v)})
+			a.writeError(w, r, fmt.Errorf("panic: %v", v))
 		}()
 		h.ServeHTTP(w, r)
 	})

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/notify"
 )
 
 // ErrNoPlan is returned (wrapped) by Plans.Plan when the service cannot
 // preview the campaign (no campaigns configured); the API answers 503.
-var ErrNoPlan = errors.New("no campaign plan")
+var ErrNoPlan = fault.New(fault.Unavailable, "no campaign plan")
 
 // Plans describes what approving an incident would do, without approving.
 type Plans interface {
@@ -47,16 +48,16 @@ func (a *api) plan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Plans == nil {
-		return newError(KindUnavailable, "this server cannot preview campaigns: notice campaigns are not configured")
+		return fault.Errorf(fault.Unavailable, "this server cannot preview campaigns: notice campaigns are not configured")
 	}
 	p, err := a.deps.Plans.Plan(r.Context(), id)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
 	case errors.Is(err, ErrNoPlan):
-		return &Error{Kind: KindUnavailable, Err: err, Message: "this server cannot preview the campaign of " + id}
+		return fault.Wrap(err, fault.Unavailable, "this server cannot preview the campaign of %s", id)
 	case errors.Is(err, ErrNotAssessed):
-		return &Error{Kind: KindAwaitingAssessment, Err: err, Message: fmt.Sprintf("incident %s is not assessed yet; its plan follows from the assessment", id)}
+		return fault.Wrap(err, fault.AwaitingAssessment, "incident %s is not assessed yet; its plan follows from the assessment", id)
 	case err != nil:
 		return fmt.Errorf("plan of %s: %w", id, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/obligation"
 )
 
@@ -63,18 +64,18 @@ type DeadlineList struct {
 // ErrUnknownJurisdiction is returned (wrapped) by Reports when the
 // incident's assessment does not contain the jurisdiction; the API answers
 // 404 with the error's text, which lists those it does.
-var ErrUnknownJurisdiction = errors.New("jurisdiction not in the assessment")
+var ErrUnknownJurisdiction = fault.New(fault.NotFound, "jurisdiction not in the assessment")
 
 // ErrFilingRefused is returned (wrapped) by Reports.File when the filing
 // names no obligation, is ambiguous, already filed or malformed; the API
 // answers 400 with the error's text.
-var ErrFilingRefused = errors.New("filing refused")
+var ErrFilingRefused = fault.New(fault.Invalid, "filing refused")
 
 // ErrRenderUnavailable is returned (wrapped) by Reports.Draft when the
 // draft cannot be rendered in the format asked for on this server, such as
 // a PDF whose font file is missing; the API answers 503 with the error's
 // text, which names the setting to fix.
-var ErrRenderUnavailable = errors.New("draft format unavailable")
+var ErrRenderUnavailable = fault.New(fault.Unavailable, "draft format unavailable")
 
 // reportTypes are the Content-Types of the draft formats.
 var reportTypes = map[string]string{
@@ -90,7 +91,7 @@ var jurisdictionPattern = regexp.MustCompile(`^[A-Za-z]{2}(-[A-Za-z0-9]{1,10}){0
 func pathJurisdiction(r *http.Request) (string, error) {
 	j := r.PathValue("jurisdiction")
 	if !jurisdictionPattern.MatchString(j) {
-		return "", newError(KindInvalid, "jurisdiction: %q is not a jurisdiction id such as EU-GDPR or US-CA", j)
+		return "", fault.Errorf(fault.Invalid, "jurisdiction: %q is not a jurisdiction id such as EU-GDPR or US-CA", j)
 	}
 	return strings.ToUpper(j), nil
 }
@@ -105,7 +106,7 @@ func (a *api) reportPath(r *http.Request) (id, jur string, err error) {
 		return "", "", err
 	}
 	if a.deps.Reports == nil {
-		return "", "", newError(KindUnavailable, "report drafts and filing are not configured on this server")
+		return "", "", fault.Errorf(fault.Unavailable, "report drafts and filing are not configured on this server")
 	}
 	return id, jur, nil
 }
@@ -118,7 +119,7 @@ func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
 	format := cmp.Or(strings.TrimSpace(r.URL.Query().Get("format")), "md")
 	ct, ok := reportTypes[format]
 	if !ok {
-		return newError(KindInvalid, "format: %q is not one of md, html, json, pdf", format)
+		return fault.Errorf(fault.Invalid, "format: %q is not one of md, html, json, pdf", format)
 	}
 	p, err := principal(r)
 	if err != nil {
@@ -151,13 +152,13 @@ func reportError(id string, err error) error {
 	case errors.Is(err, ErrNotFound):
 		return notFoundIncident(id)
 	case errors.Is(err, ErrNotAssessed):
-		return &Error{Kind: KindNotAssessed, Err: err, Message: fmt.Sprintf("incident %s is not assessed yet; its reports are drafted from the assessment", id)}
+		return fault.Wrap(err, fault.NotAssessed, "incident %s is not assessed yet; its reports are drafted from the assessment", id)
 	case errors.Is(err, ErrUnknownJurisdiction):
-		return &Error{Kind: KindNotFound, Err: err, Message: err.Error()}
+		return fault.Wrap(err, fault.NotFound, "%s", err)
 	case errors.Is(err, ErrFilingRefused):
-		return &Error{Kind: KindInvalid, Err: err, Message: err.Error()}
+		return fault.Wrap(err, fault.Invalid, "%s", err)
 	case errors.Is(err, ErrRenderUnavailable):
-		return &Error{Kind: KindUnavailable, Err: err, Message: err.Error()}
+		return fault.Wrap(err, fault.Unavailable, "%s", err)
 	}
 	return fmt.Errorf("reports of %s: %w", id, err)
 }
@@ -197,7 +198,7 @@ func (a *api) listObligations(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.deps.Reports == nil {
-		return newError(KindUnavailable, "obligations are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "obligations are not configured on this server")
 	}
 	obs, err := a.deps.Reports.Obligations(r.Context(), id)
 	if err := reportError(id, err); err != nil {
@@ -209,7 +210,7 @@ func (a *api) listObligations(w http.ResponseWriter, r *http.Request) error {
 
 func (a *api) listDeadlines(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Reports == nil {
-		return newError(KindUnavailable, "obligations are not configured on this server")
+		return fault.Errorf(fault.Unavailable, "obligations are not configured on this server")
 	}
 	now := a.cfg.Now().UTC()
 	ds, err := a.deps.Reports.Deadlines(r.Context(), now)

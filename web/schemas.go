@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/schema"
 )
 
@@ -27,7 +28,7 @@ func (a *api) getSchema(w http.ResponseWriter, r *http.Request) error {
 	doc, err := schema.Get(name)
 	switch {
 	case errors.Is(err, schema.ErrUnknown):
-		return newError(KindNotFound, "there is no schema %q; the schemas are %s", name, strings.Join(schema.Names(), ", "))
+		return fault.Errorf(fault.NotFound, "there is no schema %q; the schemas are %s", name, strings.Join(schema.Names(), ", "))
 	case err != nil:
 		return fmt.Errorf("get schema %s: %w", name, err)
 	}

@@ -16,7 +16,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
 
@@ -25,17 +24,18 @@ import (
 
 	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 )
 
 // ErrNotFound is returned (possibly wrapped) by an Incidents implementation
 // when the incident, or its assessment, does not exist. The service maps the
 // store's own sentinel onto it.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = fault.New(fault.NotFound, "not found")
 
 // ErrInvalidCursor is returned (possibly wrapped) by ListIncidents when the
 // cursor was not produced by an earlier call. The API answers 400.
-var ErrInvalidCursor = errors.New("invalid cursor")
+var ErrInvalidCursor = fault.New(fault.Invalid, "the cursor is not valid; start again without one")
 
 // Incidents reads stored incidents and their assessments.
 type Incidents interface {

@@ -14,6 +14,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/inventory"
@@ -25,15 +26,15 @@ import (
 
 // ErrNotAssessed means an incident cannot be approved before it is
 // assessed.
-var ErrNotAssessed = errors.New("incident not assessed yet")
+var ErrNotAssessed = fault.New(fault.AwaitingAssessment, "incident not assessed yet")
 
 // ErrCampaignBlocked means the campaign cannot start as the incident
 // stands; the error names what to correct.
-var ErrCampaignBlocked = errors.New("campaign blocked")
+var ErrCampaignBlocked = fault.New(fault.CampaignBlocked, "campaign blocked")
 
 // ErrAlreadyApproved means someone else approved the current revision
 // first; the first approval stands.
-var ErrAlreadyApproved = errors.New("already approved")
+var ErrAlreadyApproved = fault.New(fault.AlreadyApproved, "already approved")
 
 // campaigner starts notice campaigns for approved incidents and watches
 // them until every notice is final. It is driven by the "assessed",
@@ -77,7 +78,7 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 		return store.Approval{}, err
 	}
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
-		return store.Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
+		return store.Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: %w", ErrCampaignBlocked, err)
 	}
 	if err := checkContact(ctx, rec.Incident, c.inv.Organization); err != nil {
 		return store.Approval{}, err
@@ -90,7 +91,7 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 		return store.Approval{}, err
 	}
 	if err := pv.Refusal(UntranslatedLimit(a, c.maxUntranslated)); err != nil {
-		return store.Approval{}, fmt.Errorf("%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
+		return store.Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
 	}
 	at := c.now().UTC()
 	if err := c.store.SetApproval(ctx, id, by, at); err != nil {

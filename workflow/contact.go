@@ -2,9 +2,9 @@ package workflow
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
 )
@@ -60,5 +60,5 @@ func checkContact(ctx context.Context, in *incident.Incident, org inventory.Orga
 	if f == "" || contactAccepted(ctx) {
 		return nil
 	}
-	return fmt.Errorf("%w: the incident's contact (%s) is not the organisation's in the inventory, and every notice would print it; check it, then approve accepting it (accept_contact, --accept-contact)", ErrCampaignBlocked, f)
+	return fault.Errorf(fault.CampaignBlocked, "%w: the incident's contact (%s) is not the organisation's in the inventory, and every notice would print it; check it, then approve accepting it (accept_contact, --accept-contact)", ErrCampaignBlocked, f)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/web/client"
 )
 
@@ -83,14 +84,49 @@ func (cf *clientFlags) client(cmd *cobra.Command, env incidentEnv) (*apiClient, 
 	return &apiClient{Client: c}, nil
 }
 
-// cliError adds the CLI's hint to an error saying the server cannot be
-// reached.
+// cliError turns an error of the API client into the CLI's: a server that
+// cannot be reached gains the hint to start it or name it, an error answer
+// its exit status and hint (apiExit).
 func cliError(err error) error {
 	var ue *client.UnreachableError
 	if errors.As(err, &ue) {
 		return fmt.Errorf("%w (is `breach serve` running? set --server or %s)", err, envServer)
 	}
-	return err
+	return apiExit(err)
+}
+
+// apiAnswers is how the CLI answers each error code of the API, and the
+// only place that says so: the exit status (2 when the input must change,
+// as for any invalid input; 1 otherwise) and a hint the user can act on.
+// A code not listed exits 1 with the server's message alone.
+var apiAnswers = map[fault.Code]struct {
+	status int
+	hint   string
+}{
+	fault.Invalid:          {status: 2},
+	fault.InvalidIncident:  {status: 2},
+	fault.TooLarge:         {status: 2},
+	fault.UnsupportedMedia: {status: 2},
+	fault.Unauthorized:     {status: 1, hint: "pass an API token with --token or " + envAPIToken},
+	fault.Forbidden:        {status: 1, hint: "the token's role does not allow this; an admin can make one that does (breach token create)"},
+}
+
+// apiExit gives an error answer of the API its exit status and hint
+// (apiAnswers); any other error is returned as it is.
+func apiExit(err error) error {
+	var ae *client.Error
+	var ee *exitError
+	if !errors.As(err, &ae) || errors.As(err, &ee) {
+		return err
+	}
+	a, ok := apiAnswers[ae.Code]
+	if !ok {
+		return err
+	}
+	if a.hint != "" {
+		err = fmt.Errorf("%w (%s)", err, a.hint)
+	}
+	return &exitError{code: a.status, err: err}
 }
 
 // request is one call to the API by a command that has no typed method in

@@ -22,6 +22,7 @@ import (
 
 	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/internal/natsbus"
@@ -390,18 +391,17 @@ func fetchReport(ctx context.Context, c *apiClient, id string) (incidentReport, 
 	}
 	r := incidentReport{Incident: view}
 	r.Assessment, err = c.Assessment(ctx, id)
-	var ae *client.Error
-	switch {
-	case client.HasCode(err, client.CodeNotAssessed):
-	case errors.As(err, &ae) && ae.Code == client.CodeAssessmentFailed:
-		r.AssessmentError = ae.Message
-	case err != nil:
+	switch fault.CodeOf(err) {
+	case "", fault.NotAssessed:
+	case fault.AssessmentFailed:
+		r.AssessmentError = fault.MessageOf(err)
+	default:
 		return incidentReport{}, cliError(err)
 	}
 	r.Obligations, err = c.Obligations(ctx, id)
 	var oe *client.Error
 	switch {
-	case errors.As(err, &oe) && (oe.Status == http.StatusNotFound || oe.Code == client.CodeUnavailable):
+	case errors.As(err, &oe) && (oe.Status == http.StatusNotFound || oe.Code == fault.Unavailable):
 		// An older server, or one that does not track obligations.
 	case err != nil:
 		return incidentReport{}, cliError(err)

@@ -21,7 +21,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// exitError carries a process exit code: 2 for invalid input, 1 otherwise.
+// exitError carries a process exit code: 2 for invalid input, 1 otherwise
+// (apiAnswers says which answers of the API are invalid input).
 type exitError struct {
 	code int
 	err  error
@@ -54,6 +55,7 @@ func runRoot(ctx context.Context, root *cobra.Command, args []string, stdin io.R
 	if err == nil {
 		return 0
 	}
+	err = apiExit(err)
 	fmt.Fprintln(stderr, "breach:", err)
 	var ee *exitError
 	if errors.As(err, &ee) {

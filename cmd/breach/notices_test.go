@@ -208,7 +208,8 @@ func TestIncidentApprove(t *testing.T) {
 		{name: "unknown incident", args: []string{"INC-NOPE", "--reason", "ok"}, wantCode: 1, wantErr: "breach: incident INC-NOPE not found"},
 		{name: "bad id", args: []string{"../x", "--reason", "ok"}, wantCode: 2, wantErr: "is not an incident id"},
 		{name: "no reason", args: []string{"INC-2026-0042"}, wantCode: 2, wantErr: "--reason must say why"},
-		{name: "reason too long", args: []string{"INC-2026-0042", "--reason", strings.Repeat("x", 1001)}, wantCode: 1, wantErr: "at most 1000 characters"},
+		// The server refuses it as invalid_request: invalid input, exit 2 (apiAnswers).
+		{name: "reason too long", args: []string{"INC-2026-0042", "--reason", strings.Repeat("x", 1001)}, wantCode: 2, wantErr: "at most 1000 characters"},
 		{name: "no token", env: map[string]string{envAPIToken: ""}, args: []string{"INC-2026-0042", "--reason", "ok"}, wantCode: 1, wantErr: "Authorization: Bearer"},
 	}
 	for _, tc := range tests {

@@ -71,7 +71,7 @@ func (c *Client) Get(ctx context.Context, id string) (web.IncidentView, error) {
 // Assessment returns the latest assessment of an incident. Before the
 // first assessment it fails with an *Error of code not_assessed, and with
 // code assessment_failed, whose message says why, when the current
-// revision could not be assessed (see HasCode).
+// revision could not be assessed (fault.CodeOf reads it).
 func (c *Client) Assessment(ctx context.Context, id string) (*assess.Assessment, error) {
 	a := &assess.Assessment{}
 	if err := c.call(ctx, Request{Path: incidentPath(id, "assessment")}, "assessment of "+id, a); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/web"
@@ -91,21 +92,21 @@ func TestErrors(t *testing.T) {
 		name       string
 		call       func() error
 		wantStatus int
-		wantCode   string
+		wantCode   fault.Code
 		wantMsg    string
 	}{
 		{name: "unknown incident", call: func() error { _, err := c.Get(ctx, "INC-NOPE"); return err },
-			wantStatus: 404, wantCode: client.CodeNotFound, wantMsg: "not found"},
+			wantStatus: 404, wantCode: fault.NotFound, wantMsg: "not found"},
 		{name: "not assessed", call: func() error { _, err := c.Assessment(ctx, "INC-2026-0042"); return err },
-			wantStatus: 404, wantCode: client.CodeNotAssessed, wantMsg: "not been assessed yet"},
+			wantStatus: 404, wantCode: fault.NotAssessed, wantMsg: "not been assessed yet"},
 		{name: "approve before assessment", call: func() error { _, err := c.Approve(ctx, "INC-2026-0042", "r"); return err },
-			wantStatus: 409, wantCode: client.CodeAwaitingAssessment, wantMsg: "before its current revision is assessed"},
+			wantStatus: 409, wantCode: fault.AwaitingAssessment, wantMsg: "before its current revision is assessed"},
 		{name: "invalid incident", call: func() error { _, err := c.Submit(ctx, []byte(`{"schema": "breach.incident/v1"}`)); return err },
-			wantStatus: 400, wantCode: "invalid_incident", wantMsg: "title"},
+			wantStatus: 400, wantCode: fault.InvalidIncident, wantMsg: "title"},
 		{name: "wrong token", call: func() error { _, err := newClient(t, srv.URL, "nope").List(ctx, client.ListOptions{}); return err },
-			wantStatus: 401, wantCode: client.CodeUnauthorized},
+			wantStatus: 401, wantCode: fault.Unauthorized},
 		{name: "bad cursor", call: func() error { _, err := c.List(ctx, client.ListOptions{Cursor: "zzz"}); return err },
-			wantStatus: 400, wantCode: "invalid_request", wantMsg: "cursor"},
+			wantStatus: 400, wantCode: fault.Invalid, wantMsg: "cursor"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,8 +121,8 @@ func TestErrors(t *testing.T) {
 			if e.RequestID == "" {
 				t.Error("got no request id, want the server's")
 			}
-			if !client.HasCode(err, tc.wantCode) {
-				t.Errorf("HasCode(%q): got false, want true", tc.wantCode)
+			if code, msg := fault.CodeOf(err), fault.MessageOf(err); code != tc.wantCode || !strings.Contains(msg, tc.wantMsg) {
+				t.Errorf("fault.CodeOf, MessageOf: got %s %q, want the answer's %s containing %q", code, msg, tc.wantCode, tc.wantMsg)
 			}
 		})
 	}
@@ -179,7 +180,7 @@ func TestAssessmentFailed(t *testing.T) {
 	srv.Failures["INC-2026-0042"] = `system "order" is not in the inventory`
 	_, err := c.Assessment(context.Background(), "INC-2026-0042")
 	var e *client.Error
-	if !errors.As(err, &e) || e.Status != 422 || e.Code != client.CodeAssessmentFailed || !strings.Contains(e.Message, `system "order"`) {
+	if !errors.As(err, &e) || e.Status != 422 || e.Code != fault.AssessmentFailed || !strings.Contains(e.Message, `system "order"`) {
 		t.Errorf("got %v, want a 422 assessment_failed naming the reason", err)
 	}
 }

@@ -2,36 +2,24 @@ package client
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/web"
 )
 
-// The codes of the API's error body that callers commonly act on (the
-// full list is the web package's kind table).
-const (
-	CodeNotFound           = "not_found"
-	CodeNotAssessed        = "not_assessed"
-	CodeAssessmentFailed   = "assessment_failed"
-	CodeAwaitingAssessment = "awaiting_assessment"
-	CodeAlreadyApproved    = "already_approved"
-	CodeCampaignBlocked    = "campaign_blocked"
-	CodeUnauthorized       = "unauthorized"
-	CodeForbidden          = "forbidden"
-	CodeUnavailable        = "unavailable"
-)
-
 // Error is an error answer of the API: its HTTP status and the code,
 // message, problems and request id of its body (web.ErrorBody). An answer
-// whose body is not such JSON gets a message naming the status.
+// whose body is not such JSON gets a message naming the status and no
+// code. fault.CodeOf and fault.MessageOf read its code and message, so
+// callers act on the same codes as the server.
 type Error struct {
 	Status    int
-	Code      string
+	Code      fault.Code
 	Message   string
 	Problems  []incident.Problem
 	RequestID string
@@ -49,15 +37,19 @@ func (e *Error) Error() string {
 	return msg
 }
 
+// Unwrap returns the answer as a fault (its code and message), for
+// fault.CodeOf and fault.MessageOf; nil for an answer without a code
+// (not the API's JSON), which fault.CodeOf counts as Internal.
+func (e *Error) Unwrap() error {
+	if e.Code == "" {
+		return nil
+	}
+	return &fault.Error{Code: e.Code, Message: e.Error()}
+}
+
 // Temporary reports whether retrying may succeed: a server error or 429.
 func (e *Error) Temporary() bool {
 	return e.Status >= 500 || e.Status == http.StatusTooManyRequests
-}
-
-// HasCode reports whether err is (or wraps) an *Error with this code.
-func HasCode(err error, code string) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == code
 }
 
 // UnreachableError means no answer came from the server: it is down, the
@@ -85,6 +77,6 @@ func readError(resp *http.Response) *Error {
 		e.Message = fmt.Sprintf("the server answered %s", resp.Status)
 		return e
 	}
-	e.Code, e.Message, e.Problems, e.RequestID = body.Code, body.Error, body.Problems, body.RequestID
+	e.Code, e.Message, e.Problems, e.RequestID = fault.Code(body.Code), body.Error, body.Problems, body.RequestID
 	return e
 }
