@@ -12,6 +12,7 @@ import (
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/natsbus"
@@ -176,10 +177,7 @@ func (a webAnnouncements) Announce(ctx context.Context, id, kind, note, approver
 	}
 	v, err := a.s.flow.Announce(ctx, id, announce.Request{Kind: k, Approver: approver, Note: note})
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return web.AnnouncementVersion{}, mapErr(err)
-		}
-		return web.AnnouncementVersion{}, fmt.Errorf("%w: %w", web.ErrAnnouncementRefused, err)
+		return web.AnnouncementVersion{}, announceError(id, err)
 	}
 	if a.s.audit != nil {
 		if _, err := a.s.audit.Append(ctx, audit.Event{Principal: approver, Action: audit.ActionAnnouncementPublished,
@@ -188,6 +186,19 @@ func (a webAnnouncements) Announce(ctx context.Context, id, kind, note, approver
 		}
 	}
 	return webVersion(v, a.s.cfg.Public.PageURL(id)), nil
+}
+
+// announceError tells a refused announcement (its text, kind or state; the
+// approver reads why) from a failure of the service, whose text stays in
+// the log.
+func announceError(id string, err error) error {
+	switch fault.CodeOf(err) {
+	case fault.NotFound:
+		return mapErr(err)
+	case fault.Internal, fault.Unavailable:
+		return fmt.Errorf("announce %s: %w", id, err)
+	}
+	return fmt.Errorf("%w: %w", web.ErrAnnouncementRefused, err)
 }
 
 func (a webAnnouncements) Announcement(ctx context.Context, id string) (web.AnnouncementStatus, error) {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
@@ -261,7 +262,7 @@ func (w *Workflow) Campaigns() bool { return w.camp != nil }
 // current revision and assessment, and announces it.
 func (w *Workflow) Announce(ctx context.Context, id string, req announce.Request) (announce.Version, error) {
 	if w.announce == nil {
-		return announce.Version{}, fmt.Errorf("announce %s: no inventory configured, so there is no public notice", id)
+		return announce.Version{}, fault.Errorf(fault.Conflict, "announce %s: no inventory configured, so there is no public notice", id)
 	}
 	rec, err := w.cfg.Store.GetIncident(ctx, id)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
 )
@@ -139,7 +140,7 @@ func CheckFactsWith(in *incident.Incident, org inventory.Organization, opts Fact
 		}
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("the incident's text would put leaked data or a request for secrets into every notice; correct it in a new revision: %s",
+		return fault.Errorf(fault.CampaignBlocked, "the incident's text would put leaked data or a request for secrets into every notice; correct it in a new revision: %s",
 			strings.Join(problems, "; "))
 	}
 	return nil
