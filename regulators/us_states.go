@@ -70,6 +70,11 @@ type usNotice struct {
 	days            int
 	business        bool
 	withIndividuals bool
+	// afterNotice is a limit in days after the first notice to residents
+	// (business days when afterBusiness is set), 0 when the statute sets
+	// none.
+	afterNotice   int
+	afterBusiness bool
 	// text is the statute's deadline in words, cite its citation.
 	text, cite string
 }
@@ -221,6 +226,9 @@ func (l usLaw) regulatorNotice(b *builder, f Facts) {
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadlineText = n.text
 	b.o.RegulatorDeadline = n.deadline(f, b.o.IndividualDeadline)
+	if a, ok := n.fromNotice(l.code, b.o.RegulatorDeadline); ok {
+		b.afterNotice(f, a)
+	}
 	when := n.text
 	if b.o.RegulatorDeadline != nil {
 		when += ", i.e. by " + b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")
@@ -258,6 +266,25 @@ func (n usNotice) deadline(f Facts, individual *time.Time) *time.Time {
 		d = at(*individual)
 	}
 	return d
+}
+
+// fromNotice returns how the notice's deadline runs from the first notice
+// to residents, when it does: "N days after notifying residents", or "not
+// later than" that notice (withIndividuals). fixed is the deadline that
+// does not depend on it, kept as an outer limit.
+func (n usNotice) fromNotice(code string, fixed *time.Time) (AfterNotice, bool) {
+	a := AfterNotice{Days: n.afterNotice, BusinessDays: n.afterBusiness, Zone: StateZone(code).String(), Law: n.text}
+	switch {
+	case n.afterNotice > 0:
+		if n.days > 0 { // its own limit after discovery, not the individual deadline
+			a.Cap = fixed
+		}
+	case n.withIndividuals:
+		a.Cap = fixed
+	default:
+		return AfterNotice{}, false
+	}
+	return a, true
 }
 
 // craNotice adds the consumer-reporting-agency notice.
@@ -509,7 +536,7 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("biometric"), definition: "Iowa Code § 715C.1(11)", trigger: "Iowa Code § 715C.1(1)", encryption: "Iowa Code § 715C.2(1)"},
 		harm:  "after an appropriate investigation or consultation with the relevant law-enforcement agencies, the person determines that no reasonable likelihood of financial harm to the consumers has resulted or will result (the determination must be documented in writing and kept five years)", harmCite: "Iowa Code § 715C.2(6)",
 		deadlineText: "in the most expeditious manner possible and without unreasonable delay", deadlineCite: "Iowa Code § 715C.2(1)",
-		ag:  usNotice{to: "Director of the Consumer Protection Division of the Iowa Attorney General's office", over: 500, text: "within five business days after giving notice of the breach to consumers", cite: "Iowa Code § 715C.2(8)"},
+		ag:  usNotice{to: "Director of the Consumer Protection Division of the Iowa Attorney General's office", over: 500, afterNotice: 5, afterBusiness: true, text: "within five business days after giving notice of the breach to consumers", cite: "Iowa Code § 715C.2(8)"},
 		cra: usNotice{cite: "Iowa Code § 715C.2"},
 		sub: usSub{cost: 250000, size: 350000, cite: "Iowa Code § 715C.2(4)"},
 	},
@@ -748,7 +775,7 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("biometric"), definition: "24 O.S. § 162(6)", trigger: "24 O.S. § 162(1)", encryption: "24 O.S. § 162(1)"},
 		harm:  "the breach has not caused and is not reasonably believed to cause identity theft or other fraud to a resident (the statute's definition of breach)", harmCite: "24 O.S. § 162(1)",
 		deadlineText: "without unreasonable delay", deadlineCite: "24 O.S. § 163(A)",
-		ag:       usNotice{to: "Oklahoma Attorney General", over: 499, text: "without unreasonable delay and no more than 60 days after notifying residents, when 500 or more Oklahoma residents are affected (breaches on or after 1 January 2026), with the date of the breach and of its determination, its nature, the types of information, the number of residents affected, the estimated monetary impact and the safeguards used", cite: "24 O.S. § 163 (as amended by SB 626 (2025))"},
+		ag:       usNotice{to: "Oklahoma Attorney General", over: 499, afterNotice: 60, text: "without unreasonable delay and no more than 60 days after notifying residents, when 500 or more Oklahoma residents are affected (breaches on or after 1 January 2026), with the date of the breach and of its determination, its nature, the types of information, the number of residents affected, the estimated monetary impact and the safeguards used", cite: "24 O.S. § 163 (as amended by SB 626 (2025))"},
 		cra:      usNotice{cite: "24 O.S. § 163"},
 		sub:      usSub{cost: 50000, size: 100000, cite: "24 O.S. § 162(7)"},
 		notes:    []usNote{{text: "An entity that notifies under HIPAA or the Oklahoma Hospital Cybersecurity Protection Act of 2023 and gives the Attorney General the required notice is excused from separate resident notice; whether that applies is for counsel.", cite: "24 O.S. § 163 (as amended by SB 626 (2025))", judgment: true, when: whenHIPAA}},
