@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -159,7 +160,7 @@ func FirstNotices(ctx context.Context, ledger notify.Ledger, id string, jurisdic
 // a first notice for their jurisdiction. Only the duties recorded for the
 // assessment's revision are changed (a newer revision is dated when it is
 // synced), and their state is kept: being dated does not re-open or close
-// anything. It returns the jurisdictions dated.
+// anything. It returns the jurisdictions whose first notice is known.
 func DateFromNotices(ctx context.Context, st store.Store, id string, a *assess.Assessment) ([]string, error) {
 	dated, err := withNotices(ctx, st.Ledger(), a)
 	if err != nil || dated == a {
@@ -171,9 +172,7 @@ func DateFromNotices(ctx context.Context, st store.Store, id string, a *assess.A
 			due[ob.Jurisdiction] = ob
 		}
 	}
-	var done []string
 	_, err = st.UpdateObligations(ctx, id, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
-		done = done[:0]
 		for i := range cur {
 			o := &cur[i]
 			ob, ok := due[o.Jurisdiction]
@@ -182,16 +181,13 @@ func DateFromNotices(ctx context.Context, st store.Store, id string, a *assess.A
 			}
 			t := ob.RegulatorDeadline.UTC()
 			o.Due, o.DueText = &t, ob.RegulatorDeadlineText
-			if !slices.Contains(done, o.Jurisdiction) {
-				done = append(done, o.Jurisdiction)
-			}
 		}
 		return cur, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("date the duties of %s from the consumer notice: %w", id, err)
 	}
-	return done, nil
+	return slices.Sorted(maps.Keys(due)), nil
 }
 
 // noticeClocks dates, every interval, the regulator duties that run from
@@ -222,7 +218,8 @@ func watchNoticeClocks(ctx context.Context, st store.Store, interval time.Durati
 }
 
 // check dates what can be dated among the incidents with a pending
-// regulator duty.
+// regulator duty. An assessment is read only when it is not one already
+// settled (nothing left to date).
 func (w *noticeClocks) check(ctx context.Context) {
 	obs, err := w.store.PendingObligations(ctx)
 	if err != nil {
@@ -231,38 +228,56 @@ func (w *noticeClocks) check(ctx context.Context) {
 		}
 		return
 	}
-	seen := map[string]bool{}
+	pending := map[string]bool{}
 	for _, o := range obs {
-		if o.Duty != obligation.DutyRegulator || !o.Required || seen[o.Incident] {
-			continue
+		if o.Duty == obligation.DutyRegulator && o.Required {
+			pending[o.Incident] = true
 		}
-		seen[o.Incident] = true
-		a, err := readAssessment(ctx, w.store, o.Incident)
+	}
+	for cursor := ""; len(pending) > 0 && ctx.Err() == nil; {
+		rows, next, err := w.store.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
 		if err != nil {
-			continue
+			w.log.WithError(err).Warn("consumer-notice clocks: list incidents")
+			return
 		}
-		key := fmt.Sprintf("%d/%s", a.Revision, a.AssessedAt.UTC().Format(time.RFC3339Nano))
-		if w.settled[o.Incident] == key {
-			continue
-		}
-		want := afterNotice(a)
-		if len(want) == 0 {
-			w.settled[o.Incident] = key
-			continue
-		}
-		done, err := DateFromNotices(ctx, w.store, o.Incident, a)
-		if err != nil {
-			if ctx.Err() == nil {
-				w.log.WithError(err).WithField("incident", o.Incident).Warn("consumer-notice clocks; retrying at the next check")
+		for _, r := range rows {
+			if pending[r.ID] && r.Assessment != nil {
+				w.date(ctx, r.ID, fmt.Sprintf("%d/%s", r.Assessment.Revision, r.Assessment.AssessedAt.UTC().Format(time.RFC3339Nano)))
 			}
-			continue
 		}
-		if len(done) > 0 {
-			w.log.WithField("incident", o.Incident).WithField("jurisdictions", done).Info("regulator deadlines dated from the first consumer notice")
+		if next == "" {
+			return
 		}
-		if len(done) == len(want) {
-			w.settled[o.Incident] = key
+		cursor = next
+	}
+}
+
+// date dates the duties of one incident whose assessment is key.
+func (w *noticeClocks) date(ctx context.Context, id, key string) {
+	if w.settled[id] == key {
+		return
+	}
+	a, err := readAssessment(ctx, w.store, id)
+	if err != nil {
+		return
+	}
+	want := afterNotice(a)
+	if len(want) == 0 {
+		w.settled[id] = key
+		return
+	}
+	done, err := DateFromNotices(ctx, w.store, id, a)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.WithError(err).WithField("incident", id).Warn("consumer-notice clocks; retrying at the next check")
 		}
+		return
+	}
+	if len(done) > 0 {
+		w.log.WithField("incident", id).WithField("jurisdictions", done).Info("regulator deadlines run from the first consumer notice")
+	}
+	if len(done) == len(want) {
+		w.settled[id] = key
 	}
 }
 

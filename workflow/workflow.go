@@ -209,7 +209,7 @@ func (w *Workflow) Run(ctx context.Context) error {
 		// Regulator deadlines that run from the consumer notice are dated
 		// once its first notice is out.
 		wg.Go(func() {
-			watchNoticeClocks(ctx, w.cfg.Store, w.cfg.CompletionEvery, w.log.WithField("component", "notice-clocks"))
+			watchNoticeClocks(ctx, w.cfg.Store, w.cfg.DeadlineEvery, w.log.WithField("component", "notice-clocks"))
 		})
 	}
 	// What a crash left behind is requested again through the bus, so
