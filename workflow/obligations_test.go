@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
@@ -339,6 +341,9 @@ func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 			t.Errorf("deadline list: got %v seconds left, want %v", d.LeftSeconds, want.Sub(check).Seconds())
 		}
 	}
+	if got, ok := gaugeValue(t, st, check, in.ID, "US-CA", obligation.DutyRegulator); !ok || got != want.Sub(check).Seconds() {
+		t.Errorf("gauge %s: got %v (exported %v), want %v seconds", obligation.GaugeName, got, ok, want.Sub(check).Seconds())
+	}
 	if w.settled[in.ID] == "" {
 		t.Error("the watch should not read the ledger again for a dated assessment")
 	}
@@ -397,4 +402,31 @@ func mustObligations(t *testing.T, st store.Store, id string) []obligation.Oblig
 		t.Fatal(err)
 	}
 	return obs
+}
+
+// gaugeValue scrapes breach_obligation_due_seconds at now and returns the
+// series of one incident, jurisdiction and duty.
+func gaugeValue(t *testing.T, st store.Store, now time.Time, id, jur, duty string) (float64, bool) {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(obligation.NewGauge(st, func() time.Time { return now }))
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != obligation.GaugeName {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["incident"] == id && labels["jurisdiction"] == jur && labels["duty"] == duty {
+				return m.GetGauge().GetValue(), true
+			}
+		}
+	}
+	return 0, false
 }
