@@ -103,8 +103,9 @@ func TestCaliforniaAGWithConsumerNotice(t *testing.T) {
 // consumer notice: Iowa's five business days after it (Iowa Code §
 // 715C.2(8)), Oklahoma's 60 days (24 O.S. § 163 as amended by SB 626), and
 // Connecticut's "not later than the time notice is provided to residents"
-// (Conn. Gen. Stat. § 36a-701b(b)(2)), which moves from the consumer
-// deadline to the notice itself once it went out.
+// (Conn. Gen. Stat. § 36a-701b(b)(2)) and New York's "whenever residents
+// are notified" (N.Y. Gen. Bus. Law § 899-aa(8)(a)), which move from the
+// consumer deadline to the notice itself once it went out.
 func TestStateAGFromConsumerNotice(t *testing.T) {
 	sent := time.Date(2026, time.November, 27, 15, 0, 0, 0, time.UTC) // Friday, 09:00 in Iowa
 	tests := []struct {
@@ -120,6 +121,8 @@ func TestStateAGFromConsumerNotice(t *testing.T) {
 		{"24 O.S. § 163 (SB 626): no more than 60 days after notifying residents", "US-OK", false,
 			at(time.Date(2027, time.January, 27, 5, 59, 59, 0, time.UTC))}, // end of 26 January 2027, Central
 		{"Conn. Gen. Stat. § 36a-701b(b)(2): not later than the time notice is provided to residents", "US-CT", true,
+			at(sent)},
+		{"N.Y. Gen. Bus. Law § 899-aa(8)(a): whenever New York residents are notified", "US-NY", true,
 			at(sent)},
 	}
 	for _, tt := range tests {

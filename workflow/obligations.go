@@ -103,7 +103,7 @@ func withNotices(ctx context.Context, ledger notify.Ledger, a *assess.Assessment
 	if len(jurs) == 0 || ledger == nil {
 		return a, nil
 	}
-	first, err := FirstNotices(ctx, ledger, a.Incident, jurs)
+	first, err := firstNotices(ctx, ledger, a.Incident, jurs)
 	if err != nil || len(first) == 0 {
 		return a, err
 	}
@@ -117,14 +117,14 @@ func withNotices(ctx context.Context, ledger notify.Ledger, a *assess.Assessment
 	return &cp, nil
 }
 
-// FirstNotices returns, for each of jurisdictions whose people were told,
+// firstNotices returns, for each of jurisdictions whose people were told,
 // when the first legal notice to one of them was handed over (sent,
 // delivered or written; push, the accelerator, does not count). It is the
 // act the statutes' "after notifying consumers" runs from: the first
 // notice, not the last, because notifying has begun once it is out and a
 // slow campaign must not push the regulator's deadline back. A
 // jurisdiction nobody was told in is absent.
-func FirstNotices(ctx context.Context, ledger notify.Ledger, id string, jurisdictions []string) (map[string]time.Time, error) {
+func firstNotices(ctx context.Context, ledger notify.Ledger, id string, jurisdictions []string) (map[string]time.Time, error) {
 	counts, err := ledger.Counts(ctx, id)
 	if err != nil {
 		return nil, err
@@ -155,13 +155,13 @@ func FirstNotices(ctx context.Context, ledger notify.Ledger, id string, jurisdic
 	return first, nil
 }
 
-// DateFromNotices dates the pending regulator duties of an incident whose
+// dateFromNotices dates the pending regulator duties of an incident whose
 // deadline runs from the notice to the individuals, once the ledger shows
 // a first notice for their jurisdiction. Only the duties recorded for the
 // assessment's revision are changed (a newer revision is dated when it is
 // synced), and their state is kept: being dated does not re-open or close
 // anything. It returns the jurisdictions whose first notice is known.
-func DateFromNotices(ctx context.Context, st store.Store, id string, a *assess.Assessment) ([]string, error) {
+func dateFromNotices(ctx context.Context, st store.Store, id string, a *assess.Assessment) ([]string, error) {
 	dated, err := withNotices(ctx, st.Ledger(), a)
 	if err != nil || dated == a {
 		return nil, err
@@ -266,7 +266,7 @@ func (w *noticeClocks) date(ctx context.Context, id, key string) {
 		w.settled[id] = key
 		return
 	}
-	done, err := DateFromNotices(ctx, w.store, id, a)
+	done, err := dateFromNotices(ctx, w.store, id, a)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.log.WithError(err).WithField("incident", id).Warn("consumer-notice clocks; retrying at the next check")
@@ -365,7 +365,7 @@ func (c *campaigner) campaignDone(ctx context.Context, id string, rev int, total
 	// The duties that run from the consumer notice are dated by now (the
 	// watch does it while the campaign runs); this is the last chance.
 	if a, err := c.assessment(ctx, id); err == nil {
-		if _, err := DateFromNotices(ctx, c.store, id, a); err != nil && ctx.Err() == nil {
+		if _, err := dateFromNotices(ctx, c.store, id, a); err != nil && ctx.Err() == nil {
 			c.log.WithError(err).WithField("incident", id).Warn("date the duties that run from the consumer notice")
 		}
 	}
