@@ -112,6 +112,13 @@ func TestSync(t *testing.T) {
 			StateOpen, "re-opened by revision 2: the due date changed from 2026-11-23T09:00:00Z to 2026-11-24T09:00:00Z; filed before on 2026-11-20T09:00:00Z by jane under reference CNIL-42", ""},
 		{"undated now dated re-opens", ob(DutyIndividuals, "", StateDrafted), func(w Obligation) Obligation { w.Due = nil; return w },
 			StateOpen, "re-opened by revision 2: the due date changed from 2026-11-23T09:00:00Z to none", ""},
+		// California's Attorney General copy runs from the consumer notice:
+		// undated until it goes out, then dated; a copy filed early stays
+		// filed, a draft stays a draft (Cal. Civ. Code § 1798.82(f)).
+		{"undated duty gaining its date leaves a filing filed", func() Obligation { o := filed; o.Due = nil; return o }(),
+			func(w Obligation) Obligation { w.Due = at(400); return w }, StateFiled, "", "CNIL-42"},
+		{"undated duty gaining its date leaves a draft drafted", func() Obligation { o := ob(DutyRegulator, "US-CA", StateDrafted); o.Due = nil; return o }(),
+			func(w Obligation) Obligation { w.Due = at(400); return w }, StateDrafted, "", ""},
 		{"newly required re-opens", func() Obligation {
 			o := ob(DutyRegulator, "EU-GDPR/FR", StateNotRequired)
 			o.Required = false

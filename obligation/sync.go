@@ -107,7 +107,8 @@ func DutyOf(to string) string {
 // the result, in Compare order:
 //
 //   - a new duty is added as wanted;
-//   - a duty whose due date or requirement is unchanged keeps its state;
+//   - a duty whose due date or requirement is unchanged keeps its state,
+//     and so does an undated duty that gains a date (its clock started);
 //   - a changed duty that is required is re-opened (a filed report must be
 //     filed again), with the reason; one no longer required becomes
 //     not_required unless it was filed;
@@ -178,6 +179,11 @@ func changes(c, w Obligation) string {
 		return "it is now required"
 	case c.Required != w.Required:
 		return "it is no longer required"
+	case c.Due == nil && w.Due != nil:
+		// An undated duty that gains its date (the consumer notice went
+		// out, and the Attorney General's copy runs from it) is the same
+		// duty: one already filed stays filed, a draft stays a draft.
+		return ""
 	case !sameTime(c.Due, w.Due):
 		return fmt.Sprintf("the due date changed from %s to %s", timeText(c.Due), timeText(w.Due))
 	}

@@ -315,6 +315,12 @@ type Obligation struct {
 	// than 72 hours after having become aware").
 	RegulatorDeadlineText  string `json:"regulator_deadline_text,omitempty"`
 	IndividualDeadlineText string `json:"individual_deadline_text,omitempty"`
+	// RegulatorDeadlineAfterNotice, when set, says the regulator's
+	// deadline runs from the notice to the individuals (California's
+	// Attorney General copy 15 days after it): RegulatorDeadline is then
+	// dated from that notice once it went out (NoticeSent), and until
+	// then only by an outer limit, if the law has one.
+	RegulatorDeadlineAfterNotice *AfterNotice `json:"regulator_deadline_after_notice,omitempty"`
 	// PublicNoticeAllowed says a substitute or public notice may replace
 	// individual notice, under PublicNoticeConditions.
 	PublicNoticeAllowed    bool     `json:"public_notice_allowed,omitempty"`

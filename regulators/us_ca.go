@@ -65,14 +65,14 @@ func DecideUSCA(f Facts) Obligation {
 
 	if f.Subjects > 500 {
 		b.o.NotifyRegulator = true
-		b.o.RegulatorDeadlineText = "a sample copy of the notice, electronically, within 15 calendar days of notifying affected consumers"
-		if f.IndividualsNotifiedAt.IsZero() {
-			b.o.RegulatorDeadline = b.o.IndividualDeadline
-			b.because(fmt.Sprintf("More than 500 California residents are notified as a result of a single breach (%d), so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of notifying consumers. Consumers are not notified yet, so the copy is planned with the consumer notice (by %s); once they are notified, the deadline is 15 days after that notice.", f.Subjects, b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
+		due := b.afterNotice(f, AfterNotice{Days: 15, Zone: zoneUSPacific.String(),
+			Law: "a sample copy of the notice, electronically, within 15 calendar days of notifying affected consumers"})
+		if due == nil {
+			b.because(fmt.Sprintf("More than 500 California residents are notified as a result of a single breach (%d), so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of notifying consumers. Consumers are not notified yet, so the copy is not dated yet: it is due 15 days after the consumer notice, itself due by %s; file it with the consumer notice to be safe.", f.Subjects, b.o.IndividualDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
 		} else {
-			b.o.RegulatorDeadline = at(CalendarDaysEnd(f.IndividualsNotifiedAt, 15, zoneUSPacific))
-			b.because(fmt.Sprintf("More than 500 California residents were notified as a result of a single breach (%d) on %s, so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of that notice, i.e. by %s.", f.Subjects, f.IndividualsNotifiedAt.UTC().Format("2006-01-02 15:04 MST"), b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
+			b.because(fmt.Sprintf("More than 500 California residents were notified as a result of a single breach (%d), the first on %s, so one sample copy of the notice must be submitted electronically to the Attorney General within 15 days of that notice, i.e. by %s (end of the day, Pacific time).", f.Subjects, f.IndividualsNotifiedAt.UTC().Format("2006-01-02 15:04 MST"), due.Format("2006-01-02 15:04 MST")), "Cal. Civ. Code § 1798.82(f)")
 		}
+		b.unverified("the 15 days of § 1798.82(f) are counted from the first notice sent to a California resident (the stricter reading); counsel to confirm whether the last notice of the campaign may be used instead")
 	} else {
 		b.because(fmt.Sprintf("Not more than 500 California residents are affected (%d), so no sample copy is due to the Attorney General.", f.Subjects), "Cal. Civ. Code § 1798.82(f)")
 	}

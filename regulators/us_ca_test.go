@@ -18,9 +18,9 @@ func TestUSCA(t *testing.T) {
 		},
 		{
 			name:  "501 residents: Attorney General sample copy",
-			law:   "Cal. Civ. Code § 1798.82(f): within 15 days of notifying consumers -> planned with the consumer notice until it is sent",
+			law:   "Cal. Civ. Code § 1798.82(f): within 15 days of notifying consumers -> undated (15 days after the consumer notice, not yet sent) until it is sent",
 			facts: facts("US-CA", 501),
-			want:  summary{NotifyRegulator: true, RegulatorDeadline: daysIn(zoneUSPacific, 30), NotifyIndividuals: true, IndividualDeadline: daysIn(zoneUSPacific, 30)},
+			want:  summary{NotifyRegulator: true, NotifyIndividuals: true, IndividualDeadline: daysIn(zoneUSPacific, 30)},
 		},
 		{
 			name:  "low GDPR-style risk does not matter",
@@ -62,13 +62,13 @@ func TestUSCA(t *testing.T) {
 			name:  "more than 500,000 residents: substitute notice allowed",
 			law:   "Cal. Civ. Code § 1798.82(j)(3): affected class exceeds 500,000",
 			facts: facts("US-CA", 500_001),
-			want:  summary{NotifyRegulator: true, RegulatorDeadline: daysIn(zoneUSPacific, 30), NotifyIndividuals: true, IndividualDeadline: daysIn(zoneUSPacific, 30), PublicNoticeAllowed: true},
+			want:  summary{NotifyRegulator: true, NotifyIndividuals: true, IndividualDeadline: daysIn(zoneUSPacific, 30), PublicNoticeAllowed: true},
 		},
 		{
 			name:  "exactly 500,000 with contact for all: no substitute notice",
 			law:   "Cal. Civ. Code § 1798.82(j)(3): 'exceeds 500,000'",
 			facts: facts("US-CA", 500_000),
-			want:  summary{NotifyRegulator: true, RegulatorDeadline: daysIn(zoneUSPacific, 30), NotifyIndividuals: true, IndividualDeadline: daysIn(zoneUSPacific, 30)},
+			want:  summary{NotifyRegulator: true, NotifyIndividuals: true, IndividualDeadline: daysIn(zoneUSPacific, 30)},
 		},
 		{
 			name:  "insufficient contact information: substitute notice allowed",

@@ -75,7 +75,8 @@ func DecideUSNY(f Facts) Obligation {
 	b.because("Notice must be given directly, in writing, by telephone (logged), or electronically only to people who expressly consented to electronic notice (logged, and consent may not be made a condition of doing business).", "N.Y. Gen. Bus. Law § 899-aa(5)")
 
 	b.o.NotifyRegulator = true
-	b.o.RegulatorDeadlineText = "when New York residents are notified, without delaying their notice"
+	b.afterNotice(f, AfterNotice{Zone: zoneUSEastern.String(), Cap: b.o.IndividualDeadline,
+		Law: "when New York residents are notified, without delaying their notice"})
 	b.because("Whenever New York residents are notified, the Attorney General, the Department of State and the Division of State Police must be told the timing, content and distribution of the notices and the approximate number affected, with a copy of the template notice.", "N.Y. Gen. Bus. Law § 899-aa(8)(a)")
 	for _, to := range []string{"New York Department of State", "New York State Police (Division of State Police)"} {
 		b.notice(Notice{

@@ -70,6 +70,11 @@ type usNotice struct {
 	days            int
 	business        bool
 	withIndividuals bool
+	// afterNotice is a limit in days after the first notice to residents
+	// (business days when afterBusiness is set), 0 when the statute sets
+	// none.
+	afterNotice   int
+	afterBusiness bool
 	// text is the statute's deadline in words, cite its citation.
 	text, cite string
 }
@@ -221,6 +226,9 @@ func (l usLaw) regulatorNotice(b *builder, f Facts) {
 	b.o.NotifyRegulator = true
 	b.o.RegulatorDeadlineText = n.text
 	b.o.RegulatorDeadline = n.deadline(f, b.o.IndividualDeadline)
+	if a, ok := n.fromNotice(l.code, b.o.RegulatorDeadline); ok {
+		b.afterNotice(f, a)
+	}
 	when := n.text
 	if b.o.RegulatorDeadline != nil {
 		when += ", i.e. by " + b.o.RegulatorDeadline.Format("2006-01-02 15:04 MST")
@@ -258,6 +266,25 @@ func (n usNotice) deadline(f Facts, individual *time.Time) *time.Time {
 		d = at(*individual)
 	}
 	return d
+}
+
+// fromNotice returns how the notice's deadline runs from the first notice
+// to residents, when it does: "N days after notifying residents", or "not
+// later than" that notice (withIndividuals). fixed is the deadline that
+// does not depend on it, kept as an outer limit.
+func (n usNotice) fromNotice(code string, fixed *time.Time) (AfterNotice, bool) {
+	a := AfterNotice{Days: n.afterNotice, BusinessDays: n.afterBusiness, Zone: StateZone(code).String(), Law: n.text}
+	switch {
+	case n.afterNotice > 0:
+		if n.days > 0 { // its own limit after discovery, not the individual deadline
+			a.Cap = fixed
+		}
+	case n.withIndividuals:
+		a.Cap = fixed
+	default:
+		return AfterNotice{}, false
+	}
+	return a, true
 }
 
 // craNotice adds the consumer-reporting-agency notice.
@@ -408,10 +435,12 @@ var usLaws = []usLaw{
 		code: "AR", name: "Arkansas", law: "Personal Information Protection Act, Ark. Code §§ 4-110-101 to 4-110-108", regulator: "Arkansas Attorney General",
 		scope: usScope{elements: usElements("health", "genetic", "biometric"), definition: "Ark. Code § 4-110-103(7)", trigger: "Ark. Code § 4-110-103(1)", encryption: "Ark. Code § 4-110-103(7)"},
 		harm:  "after a reasonable investigation the business determines that there is no reasonable likelihood of harm to customers (the determination must be documented in writing and kept five years)", harmCite: "Ark. Code § 4-110-105(g)",
-		deadlineText: "in the most expedient time and manner possible and without unreasonable delay", deadlineCite: "Ark. Code § 4-110-105(a)(1)",
-		ag:  usNotice{to: "Arkansas Attorney General", over: 1000, days: 45, withIndividuals: true, text: "at the same time the affected individuals are notified or within 45 days after determining that there is a reasonable likelihood of harm, whichever is first", cite: "Ark. Code § 4-110-105(a)(2)"},
-		cra: usNotice{cite: "Ark. Code § 4-110-105"},
-		sub: usSub{cost: 250000, size: 500000, cite: "Ark. Code § 4-110-105(e)"},
+		deadlineText: "in the most expedient time and manner possible and without unreasonable delay", deadlineCite: "Ark. Code § 4-110-105(a)(2)",
+		ag:       usNotice{to: "Arkansas Attorney General", over: 1000, countAll: true, days: 45, withIndividuals: true, text: "at the same time the security breach is disclosed to an affected individual or within 45 days after determining that there is a reasonable likelihood of harm to customers, whichever is first, when the breach affects the personal information of more than 1,000 individuals", cite: "Ark. Code § 4-110-105(b)(2)"},
+		cra:      usNotice{cite: "Ark. Code § 4-110-105"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "Ark. Code § 4-110-105(e)"},
+		verified: []string{fieldDeadline, fieldRegulator},
+		read:     []string{"https://getpocketlaw.com/law/state_arkansas/section-4-110-105-disclosure-of-security-breaches_d8c966436fc7 (§ 4-110-105(a)(1)-(2), (b)(2))"},
 	},
 	{
 		code: "AZ", name: "Arizona", law: "A.R.S. §§ 18-551, 18-552 (Data Security Breaches)", regulator: "Arizona Attorney General and Arizona Department of Homeland Security",
@@ -442,11 +471,12 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, access: true, definition: "Conn. Gen. Stat. § 36a-701b(a)", trigger: "Conn. Gen. Stat. § 36a-701b(a)", encryption: "Conn. Gen. Stat. § 36a-701b(a)"},
 		harm:  "after an appropriate investigation and consultation with the relevant federal, state and local law-enforcement agencies, the person reasonably determines that the breach will not likely result in harm to the individuals", harmCite: "Conn. Gen. Stat. § 36a-701b(b)(1)",
 		days: 60, deadlineText: "without unreasonable delay but not later than 60 days after the discovery of the breach", deadlineCite: "Conn. Gen. Stat. § 36a-701b(b)(1)",
-		ag:    usNotice{to: "Connecticut Attorney General", withIndividuals: true, text: "not later than the time notice is provided to residents", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)"},
-		cra:   usNotice{cite: "Conn. Gen. Stat. § 36a-701b"},
-		sub:   usSub{cost: 250000, size: 500000, cite: "Conn. Gen. Stat. § 36a-701b(e)"},
-		notes: []usNote{{text: "If Social Security numbers or taxpayer identification numbers were exposed, appropriate identity-theft prevention and mitigation services must be offered at no cost for at least 24 months (the Attorney General's guidance confirms the 60-day limit since 1 October 2021, Public Act 21-59).", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)(B)", when: whenSSN}},
-		read:  []string{"https://portal.ct.gov/AG/General/Report-a-Breach-of-Security-Involving-Computerized-Data (official guidance)"},
+		ag:       usNotice{to: "Connecticut Attorney General", withIndividuals: true, text: "not later than the time notice is provided to residents", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)"},
+		cra:      usNotice{cite: "Conn. Gen. Stat. § 36a-701b"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "Conn. Gen. Stat. § 36a-701b(e)"},
+		notes:    []usNote{{text: "If Social Security numbers or taxpayer identification numbers were exposed, appropriate identity-theft prevention and mitigation services must be offered at no cost for at least 24 months (the Attorney General's guidance confirms the 60-day limit since 1 October 2021, Public Act 21-59).", cite: "Conn. Gen. Stat. § 36a-701b(b)(2)(B)", when: whenSSN}},
+		verified: []string{fieldEncryption},
+		read:     []string{"https://portal.ct.gov/AG/General/Report-a-Breach-of-Security-Involving-Computerized-Data (official guidance)", "https://cliclaw.com/library/state-laws/state-security-breach-laws/connecticut-breach-data-security (statute text, § 36a-701b(a)(1), pre-2021 element list)"},
 	},
 	{
 		code: "DC", name: "District of Columbia", law: "D.C. Code §§ 28-3851 to 28-3853 (Consumer Security Breach Notification)", regulator: "Attorney General for the District of Columbia",
@@ -460,7 +490,8 @@ var usLaws = []usLaw{
 			{text: "If Social Security numbers or taxpayer identification numbers were exposed, identity-theft protection services must be offered to each affected District resident at no cost for at least 18 months, with the information needed to enrol.", cite: "D.C. Code § 28-3852.02", when: whenSSN},
 			{text: "The data elements are covered with a name, telephone number, address or any other personal identifier, not only a name (as the Office of the Attorney General explains the 2020 amendment).", cite: "D.C. Code § 28-3851(3)"},
 		},
-		read: []string{"https://code.dccouncil.gov/us/dc/council/code/sections/%5B28-3852.02%5D", "https://oag.dc.gov/requirements-districts-data-breach-notification (official summary)"},
+		verified: []string{fieldEncryption},
+		read:     []string{"https://code.dccouncil.gov/us/dc/council/code/sections/%5B28-3852.02%5D", "https://oag.dc.gov/requirements-districts-data-breach-notification (official summary)", "https://cliclaw.com/library/state-laws/state-security-breach-laws/district-columbia-consumer-security-breach (statute text, § 28-3851(1))"},
 	},
 	{
 		code: "DE", name: "Delaware", law: "6 Del. C. §§ 12B-101 to 12B-104 (Computer Security Breaches)", regulator: "Delaware Attorney General",
@@ -488,39 +519,45 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "GU", name: "Guam", law: "Notification of Breaches of Personal Information, 9 G.C.A. Chapter 48 (P.L. 30-021)", regulator: "Guam Attorney General",
-		scope: usScope{elements: usBase, definition: "9 G.C.A. Chapter 48", trigger: "9 G.C.A. Chapter 48", encryption: "9 G.C.A. Chapter 48"},
+		scope: usScope{elements: usBase, definition: "9 G.C.A. Chapter 48", trigger: "9 G.C.A. § 48.20(a)", encryption: "9 G.C.A. § 48.20(a)"},
 		harm:  "the breach has not caused and is not reasonably believed to cause identity theft or other fraud to a resident (the statute's definition of breach)", harmCite: "9 G.C.A. Chapter 48",
 		deadlineText: "without unreasonable delay", deadlineCite: "9 G.C.A. Chapter 48",
-		ag:  usNotice{cite: "9 G.C.A. Chapter 48"},
-		cra: usNotice{cite: "9 G.C.A. Chapter 48"},
-		sub: usSub{cost: 10000, size: 5000, cite: "9 G.C.A. Chapter 48"},
+		ag:       usNotice{cite: "9 G.C.A. Chapter 48"},
+		cra:      usNotice{cite: "9 G.C.A. Chapter 48"},
+		sub:      usSub{cost: 10000, size: 5000, cite: "9 G.C.A. Chapter 48"},
+		verified: []string{fieldEncryption},
+		read:     []string{"https://proteuscyber.com/privacy-database/news/4558-guam-code-title-9-chapter-48-notificationof-breaches-of-personal-information-2019-9-gca-4810 (chapter text, § 48.20(a))"},
 	},
 	{
 		code: "HI", name: "Hawaii", law: "Haw. Rev. Stat. ch. 487N (Security Breach of Personal Information)", regulator: "Hawaii Office of Consumer Protection",
 		scope: usScope{elements: usBase, definition: "Haw. Rev. Stat. § 487N-1", trigger: "Haw. Rev. Stat. § 487N-1", encryption: "Haw. Rev. Stat. § 487N-1"},
 		harm:  "illegal use of the personal information has not occurred and is not reasonably likely to occur, so that no risk of harm is created (the statute's definition of security breach)", harmCite: "Haw. Rev. Stat. § 487N-1",
 		deadlineText: "without unreasonable delay", deadlineCite: "Haw. Rev. Stat. § 487N-2(a)",
-		ag:  usNotice{to: "Hawaii Office of Consumer Protection", over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice", cite: "Haw. Rev. Stat. § 487N-2(f)"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice", cite: "Haw. Rev. Stat. § 487N-2(f)"},
-		sub: usSub{cost: 100000, size: 200000, cite: "Haw. Rev. Stat. § 487N-2(e)"},
+		ag:       usNotice{to: "Hawaii Office of Consumer Protection", over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice", cite: "Haw. Rev. Stat. § 487N-2(f)"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notice", cite: "Haw. Rev. Stat. § 487N-2(f)"},
+		sub:      usSub{cost: 100000, size: 200000, cite: "Haw. Rev. Stat. § 487N-2(e)"},
+		verified: []string{fieldDefinition, fieldEncryption, fieldDeadline},
+		read:     []string{"https://policyrisk.com/states/hawaii/statutes/487N-2 (§ 487N-2(a))", "https://proteuscyber.com/privacy-database/news/4559-hawaii-security-breach-of-personal-information-haw-rev-stat-487n (chapter text, § 487N-1)"},
 	},
 	{
 		code: "IA", name: "Iowa", law: "Iowa Code ch. 715C (Personal Information Security Breach Protection)", regulator: "Iowa Attorney General (Consumer Protection Division)",
 		scope: usScope{elements: usElements("biometric"), definition: "Iowa Code § 715C.1(11)", trigger: "Iowa Code § 715C.1(1)", encryption: "Iowa Code § 715C.2(1)"},
 		harm:  "after an appropriate investigation or consultation with the relevant law-enforcement agencies, the person determines that no reasonable likelihood of financial harm to the consumers has resulted or will result (the determination must be documented in writing and kept five years)", harmCite: "Iowa Code § 715C.2(6)",
 		deadlineText: "in the most expeditious manner possible and without unreasonable delay", deadlineCite: "Iowa Code § 715C.2(1)",
-		ag:  usNotice{to: "Director of the Consumer Protection Division of the Iowa Attorney General's office", over: 500, text: "within five business days after giving notice of the breach to consumers", cite: "Iowa Code § 715C.2(8)"},
+		ag:  usNotice{to: "Director of the Consumer Protection Division of the Iowa Attorney General's office", over: 499, afterNotice: 5, afterBusiness: true, text: "within five business days after giving notice of the breach to consumers", cite: "Iowa Code § 715C.2(8)"},
 		cra: usNotice{cite: "Iowa Code § 715C.2"},
 		sub: usSub{cost: 250000, size: 350000, cite: "Iowa Code § 715C.2(4)"},
 	},
 	{
 		code: "ID", name: "Idaho", law: "Idaho Code §§ 28-51-104 to 28-51-107", regulator: "Idaho Attorney General",
-		scope: usScope{elements: usBase, definition: "Idaho Code § 28-51-104(5)", trigger: "Idaho Code § 28-51-104(2)", encryption: "Idaho Code § 28-51-104(5)"},
+		scope: usScope{elements: usBase, definition: "Idaho Code § 28-51-104(5)", trigger: "Idaho Code § 28-51-104(2)", encryption: "Idaho Code § 28-51-104(2), (5)"},
 		harm:  "a reasonable and prompt good-faith investigation determines that misuse of information about an Idaho resident has not occurred and is not reasonably likely to occur", harmCite: "Idaho Code § 28-51-105(1)",
 		deadlineText: "in the most expedient time possible and without unreasonable delay", deadlineCite: "Idaho Code § 28-51-105(1)",
-		ag:  usNotice{cite: "Idaho Code § 28-51-105(1)"},
-		cra: usNotice{cite: "Idaho Code § 28-51-105"},
-		sub: usSub{cost: 25000, size: 50000, cite: "Idaho Code § 28-51-104(4)"},
+		ag:       usNotice{cite: "Idaho Code § 28-51-105(1)"},
+		cra:      usNotice{cite: "Idaho Code § 28-51-105"},
+		sub:      usSub{cost: 25000, size: 50000, cite: "Idaho Code § 28-51-104(4)"},
+		verified: []string{fieldEncryption},
+		read:     []string{"https://legislature.idaho.gov/statutesrules/idstat/Title28/T28CH51/SECT28-51-104 (§ 28-51-104(2); (4)(d) substitute-notice thresholds match, its components were not visible)"},
 	},
 	{
 		code: "IN", name: "Indiana", law: "Ind. Code art. 24-4.9 (Disclosure of Security Breach)", regulator: "Indiana Attorney General",
@@ -542,9 +579,11 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usBase, definition: "K.S.A. § 50-7a01(g)", trigger: "K.S.A. § 50-7a01(h)", encryption: "K.S.A. § 50-7a01(g)"},
 		harm:  "a reasonable and prompt good-faith investigation determines that misuse of the information has not occurred and is not reasonably likely to occur", harmCite: "K.S.A. § 50-7a02(a)",
 		deadlineText: "in the most expedient time possible and without unreasonable delay", deadlineCite: "K.S.A. § 50-7a02(a)",
-		ag:  usNotice{cite: "K.S.A. § 50-7a02"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "K.S.A. § 50-7a02(f)"},
-		sub: usSub{cost: 100000, size: 5000, cite: "K.S.A. § 50-7a01(c)"},
+		ag:       usNotice{cite: "K.S.A. § 50-7a02"},
+		cra:      usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and content of the notices", cite: "K.S.A. § 50-7a02(f)"},
+		sub:      usSub{cost: 100000, size: 5000, cite: "K.S.A. § 50-7a01(c)"},
+		verified: []string{fieldHarm, fieldDeadline},
+		read:     []string{"https://getpocketlaw.com/law/state_kansas/section-50-7a02-security-breach-requirements_a658ec5e22be (§ 50-7a02(a))"},
 	},
 	{
 		code: "KY", name: "Kentucky", law: "KRS § 365.732", regulator: "Kentucky Attorney General",
@@ -562,9 +601,11 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "biometric"), definition: "La. R.S. 51:3073(4)", trigger: "La. R.S. 51:3074(C)", encryption: "La. R.S. 51:3073(4)"},
 		harm:  "after a reasonable investigation the person determines that there is no reasonable likelihood of harm to Louisiana residents (the determination must be documented in writing and kept five years)", harmCite: "La. R.S. 51:3074(I)",
 		days: 60, deadlineText: "in the most expedient time possible and without unreasonable delay, but not later than 60 days from the discovery of the breach", deadlineCite: "La. R.S. 51:3074(E)",
-		ag:  usNotice{to: "Louisiana Attorney General (Consumer Protection Section)", text: "written notice within 10 days of distributing notice to Louisiana residents", cite: "La. Admin. Code tit. 16, pt. III, § 701"},
-		cra: usNotice{cite: "La. R.S. 51:3074"},
-		sub: usSub{cost: 100000, size: 100000, cite: "La. R.S. 51:3074(G)"},
+		ag:       usNotice{to: "Louisiana Attorney General (Consumer Protection Section)", text: "written notice within 10 days of distributing notice to Louisiana residents", cite: "La. Admin. Code tit. 16, pt. III, § 701"},
+		cra:      usNotice{cite: "La. R.S. 51:3074"},
+		sub:      usSub{cost: 100000, size: 100000, cite: "La. R.S. 51:3074(G)"},
+		verified: []string{fieldDefinition, fieldEncryption},
+		read:     []string{"https://self-law.org/code/la/title-51/51-951 (R.S. 51:3073(2), (4)(a))", "https://legis.la.gov/Legis/Law.aspx?d=322030 (R.S. 51:3074(A)-(D))"},
 	},
 	{
 		code: "MD", name: "Maryland", law: "Maryland Personal Information Protection Act, Md. Code, Com. Law §§ 14-3501 to 14-3508", regulator: "Maryland Attorney General",
@@ -625,12 +666,14 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "MS", name: "Mississippi", law: "Miss. Code § 75-24-29", regulator: "Mississippi Attorney General",
-		scope: usScope{elements: usBase, definition: "Miss. Code § 75-24-29(2)(b)", trigger: "Miss. Code § 75-24-29(2)(a)", encryption: "Miss. Code § 75-24-29(2)(b)"},
+		scope: usScope{elements: usBase, definition: "Miss. Code § 75-24-29(2)(b)", trigger: "Miss. Code § 75-24-29(2)(a)", encryption: "Miss. Code § 75-24-29(2)(a)"},
 		harm:  "after an appropriate investigation the person reasonably determines that the breach will not likely result in harm to the affected individuals", harmCite: "Miss. Code § 75-24-29(3)",
 		deadlineText: "without unreasonable delay", deadlineCite: "Miss. Code § 75-24-29(3)",
-		ag:  usNotice{cite: "Miss. Code § 75-24-29"},
-		cra: usNotice{cite: "Miss. Code § 75-24-29"},
-		sub: usSub{cost: 5000, size: 5000, cite: "Miss. Code § 75-24-29(6)"},
+		ag:       usNotice{cite: "Miss. Code § 75-24-29"},
+		cra:      usNotice{cite: "Miss. Code § 75-24-29"},
+		sub:      usSub{cost: 5000, size: 5000, cite: "Miss. Code § 75-24-29(6)"},
+		verified: []string{fieldDefinition, fieldEncryption},
+		read:     []string{"https://billstatus.ls.state.ms.us/documents/2024/html/SB/2400-2499/SB2479IN.htm (2024 S.B. 2479 as introduced, reproducing § 75-24-29(1)-(2)(b))", "https://cliclaw.com/library/state-laws/state-security-breach-laws/mississippi-act-require-notice-breach-security (statute text)"},
 	},
 	{
 		code: "MT", name: "Montana", law: "Mont. Code §§ 30-14-1701 to 30-14-1705", regulator: "Montana Attorney General (Office of Consumer Protection)",
@@ -659,18 +702,23 @@ var usLaws = []usLaw{
 		scope:        usScope{elements: usElements("date_of_birth", "health", "genetic"), definition: "N.D. Cent. Code § 51-30-01(4)", trigger: "N.D. Cent. Code § 51-30-01(1)", encryption: "N.D. Cent. Code § 51-30-01(1)"},
 		harmCite:     "N.D. Cent. Code § 51-30-02",
 		deadlineText: "in the most expedient time possible and without unreasonable delay", deadlineCite: "N.D. Cent. Code § 51-30-02",
-		ag:  usNotice{to: "North Dakota Attorney General", over: 250, withIndividuals: true, text: "in the most expedient time possible and without unreasonable delay, by mail or e-mail", cite: "N.D. Cent. Code § 51-30-02"},
-		cra: usNotice{cite: "N.D. Cent. Code ch. 51-30"},
-		sub: usSub{cost: 250000, size: 500000, cite: "N.D. Cent. Code § 51-30-05"},
+		ag:       usNotice{to: "North Dakota Attorney General", over: 250, countAll: true, withIndividuals: true, text: "in the most expedient time possible and without unreasonable delay, by mail or e-mail, for any breach which exceeds 250 individuals", cite: "N.D. Cent. Code § 51-30-02"},
+		cra:      usNotice{cite: "N.D. Cent. Code ch. 51-30"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "N.D. Cent. Code § 51-30-05"},
+		notes:    []usNote{{text: "Personal information also covers the mother's maiden name, an identification number assigned by the employer and a digitized or other electronic signature, which the inventory taxonomy has no category for: check those systems by hand.", cite: "N.D. Cent. Code § 51-30-01(4)(a)"}},
+		verified: []string{fieldHarm, fieldDeadline, fieldRegulator, fieldEncryption},
+		read:     []string{"https://lexace.ai/us/statute/north-dakota/51-30-02 (§ 51-30-02)", "https://legalfix.com/statutes/state-codes/north-dakota/title-51/chapter-51-30 (§ 51-30-01(1), (4))"},
 	},
 	{
 		code: "NE", name: "Nebraska", law: "Financial Data Protection and Consumer Notification of Data Security Breach Act of 2006, Neb. Rev. Stat. §§ 87-801 to 87-808", regulator: "Nebraska Attorney General",
 		scope: usScope{elements: usElements("biometric"), credentials: true, definition: "Neb. Rev. Stat. § 87-802(5)", trigger: "Neb. Rev. Stat. § 87-802(1)", encryption: "Neb. Rev. Stat. § 87-802(5)"},
 		harm:  "a reasonable and prompt good-faith investigation determines that use of information about a Nebraska resident for an unauthorised purpose has not occurred and is not reasonably likely to occur", harmCite: "Neb. Rev. Stat. § 87-803(1)",
 		deadlineText: "as soon as possible and without unreasonable delay", deadlineCite: "Neb. Rev. Stat. § 87-803(1)",
-		ag:  usNotice{to: "Nebraska Attorney General", withIndividuals: true, text: "not later than the time notice is provided to residents", cite: "Neb. Rev. Stat. § 87-803(2)"},
-		cra: usNotice{cite: "Neb. Rev. Stat. § 87-803"},
-		sub: usSub{cost: 75000, size: 100000, cite: "Neb. Rev. Stat. § 87-802(4)"},
+		ag:       usNotice{to: "Nebraska Attorney General", withIndividuals: true, text: "not later than the time notice is provided to residents", cite: "Neb. Rev. Stat. § 87-803(2)"},
+		cra:      usNotice{cite: "Neb. Rev. Stat. § 87-803"},
+		sub:      usSub{cost: 75000, size: 100000, cite: "Neb. Rev. Stat. § 87-802(4)"},
+		verified: []string{fieldHarm, fieldDeadline, fieldRegulator},
+		read:     []string{"https://self-law.org/code/ne/chapter-87/87-803 (§ 87-803(1)-(2))"},
 	},
 	{
 		code: "NH", name: "New Hampshire", law: "RSA 359-C:19 to 359-C:21 (Notice of Security Breach)", regulator: "New Hampshire Attorney General",
@@ -748,7 +796,7 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("biometric"), definition: "24 O.S. § 162(6)", trigger: "24 O.S. § 162(1)", encryption: "24 O.S. § 162(1)"},
 		harm:  "the breach has not caused and is not reasonably believed to cause identity theft or other fraud to a resident (the statute's definition of breach)", harmCite: "24 O.S. § 162(1)",
 		deadlineText: "without unreasonable delay", deadlineCite: "24 O.S. § 163(A)",
-		ag:       usNotice{to: "Oklahoma Attorney General", over: 499, text: "without unreasonable delay and no more than 60 days after notifying residents, when 500 or more Oklahoma residents are affected (breaches on or after 1 January 2026), with the date of the breach and of its determination, its nature, the types of information, the number of residents affected, the estimated monetary impact and the safeguards used", cite: "24 O.S. § 163 (as amended by SB 626 (2025))"},
+		ag:       usNotice{to: "Oklahoma Attorney General", over: 499, afterNotice: 60, text: "without unreasonable delay and no more than 60 days after notifying residents, when 500 or more Oklahoma residents are affected (breaches on or after 1 January 2026), with the date of the breach and of its determination, its nature, the types of information, the number of residents affected, the estimated monetary impact and the safeguards used", cite: "24 O.S. § 163 (as amended by SB 626 (2025))"},
 		cra:      usNotice{cite: "24 O.S. § 163"},
 		sub:      usSub{cost: 50000, size: 100000, cite: "24 O.S. § 162(7)"},
 		notes:    []usNote{{text: "An entity that notifies under HIPAA or the Oklahoma Hospital Cybersecurity Protection Act of 2023 and gives the Attorney General the required notice is excused from separate resident notice; whether that applies is for counsel.", cite: "24 O.S. § 163 (as amended by SB 626 (2025))", judgment: true, when: whenHIPAA}},
@@ -772,13 +820,15 @@ var usLaws = []usLaw{
 		harm:  "the breach has not caused and the entity does not reasonably believe it has caused or will cause loss or injury to any resident (the statute's definition of breach)", harmCite: "73 P.S. § 2302",
 		deadlineText: "without unreasonable delay", deadlineCite: "73 P.S. § 2303(a)",
 		ag:  usNotice{to: "Pennsylvania Attorney General", over: 500, withIndividuals: true, text: "concurrently with notice to residents, when more than 500 residents are notified", cite: "73 P.S. § 2303(c.1) (added by Act 33 of 2024)"},
-		cra: usNotice{to: usCRA, over: 1000, text: "without unreasonable delay, of the timing, distribution and number of notices", cite: "73 P.S. § 2305"},
+		cra: usNotice{to: usCRA, over: 499, text: "without unreasonable delay, of the timing, distribution and number of notices, when 500 or more individuals are notified (the threshold was 1,000 before Act 33 of 2024)", cite: "73 P.S. § 2305 (as amended by Act 33 of 2024)"},
 		sub: usSub{cost: 100000, size: 175000, cite: "73 P.S. § 2302"},
 		notes: []usNote{
 			{text: "If a Social Security number, bank account number or driver's licence or state ID number was exposed, 12 months of credit monitoring and access to a credit report must be offered at no cost.", cite: "73 P.S. § 2303 (as amended by Act 33 of 2024)", when: func(f Facts) bool { return hasAny(f, "national_id", "bank_account", "drivers_license") }},
 			{text: "Medical information is personal information only in the hands of a state agency or its contractor; health-insurance information is personal information for everyone (the health category is treated as covered here).", cite: "73 P.S. § 2302", when: whenHealth},
 			{text: "A secondary source reports a 30-day limit for individual notice since the 2022 amendments; the statute text was not read: plan to notify within 30 days of discovery until counsel confirms.", cite: "73 P.S. § 2303", judgment: true},
 		},
+		verified: []string{fieldRegulator},
+		read:     []string{"https://www.einpresswire.com/article/639870650/senate-bill-824-printer-s-number-899 (S.B. 824 PN 899, enacted as Act 33 of 2024: § 3(c.1))", "https://databreaches.net/2024/07/07/new-pennsylvania-law-will-offer-added-protections-for-victims-of-data-breaches-and-new-reporting-requirements (quotes the enacted (c.1) and (c.2))"},
 	},
 	{
 		code: "PR", name: "Puerto Rico", law: "Citizen Information on Data Banks Security Act, Law No. 111-2005, 10 L.P.R.A. §§ 4051-4055", regulator: "Puerto Rico Department of Consumer Affairs (DACO)",
@@ -855,13 +905,15 @@ var usLaws = []usLaw{
 	},
 	{
 		code: "UT", name: "Utah", law: "Protection of Personal Information Act, Utah Code §§ 13-44-101 to 13-44-301", regulator: "Utah Attorney General and Utah Cyber Center",
-		scope: usScope{elements: usBase, definition: "Utah Code § 13-44-102(4)", trigger: "Utah Code § 13-44-102(1)", encryption: "Utah Code § 13-44-102(1)"},
+		scope: usScope{elements: usBase, definition: "Utah Code § 13-44-102(4)", trigger: "Utah Code § 13-44-102(1)", encryption: "Utah Code § 13-44-102(4)(a)"},
 		harm:  "a reasonable and prompt good-faith investigation determines that misuse of personal information for identity theft or fraud has not occurred and is not reasonably likely to occur", harmCite: "Utah Code § 13-44-202(1)",
 		deadlineText: "in the most expedient time possible without unreasonable delay", deadlineCite: "Utah Code § 13-44-202(2)",
-		ag:    usNotice{to: "Utah Attorney General and Utah Cyber Center", over: 499, withIndividuals: true, text: "when 500 or more Utah residents are notified, with the dates of the breach and of its discovery, the total number affected (and of Utah residents), the types of information and a short description", cite: "Utah Code § 13-44-202 (as amended 2023)"},
-		cra:   usNotice{to: usCRA, over: 999, text: "in addition to notice to residents, when 1,000 or more Utah residents are notified", cite: "Utah Code § 13-44-202 (as amended 2023)"},
-		sub:   usSub{cite: "Utah Code § 13-44-202(5)"},
-		notes: []usNote{{text: "Notice may also be given by publishing it in a newspaper of general circulation; whether that may replace direct notice is for counsel.", cite: "Utah Code § 13-44-202(5)", judgment: true}},
+		ag:       usNotice{to: "Utah Attorney General and Utah Cyber Center", over: 499, withIndividuals: true, text: "when 500 or more Utah residents are notified, with the dates of the breach and of its discovery, the total number affected (and of Utah residents), the types of information and a short description", cite: "Utah Code § 13-44-202 (as amended 2023)"},
+		cra:      usNotice{to: usCRA, over: 999, text: "in addition to notice to residents, when 1,000 or more Utah residents are notified", cite: "Utah Code § 13-44-202 (as amended 2023)"},
+		sub:      usSub{cite: "Utah Code § 13-44-202(5)"},
+		notes:    []usNote{{text: "Notice may also be given by publishing it in a newspaper of general circulation; whether that may replace direct notice is for counsel.", cite: "Utah Code § 13-44-202(5)", judgment: true}},
+		verified: []string{fieldDefinition, fieldEncryption, fieldHarm, fieldDeadline},
+		read:     []string{"https://lexace.ai/us/statute/utah/13-44-102 (§ 13-44-102(1), (4))", "https://statutes.laws.com/utah/title-13/chapter-44/13-44-202 (§ 13-44-202(1)-(4), a copy older than the 2023 amendment)"},
 	},
 	{
 		code: "VA", name: "Virginia", law: "Va. Code § 18.2-186.6 (breach of personal information notification); medical information: Va. Code § 32.1-127.1:05", regulator: "Virginia Attorney General",
@@ -927,9 +979,11 @@ var usLaws = []usLaw{
 		scope: usScope{elements: usElements("passport", "health", "genetic", "biometric"), credentials: true, definition: "Wyo. Stat. § 40-12-501(a)(vii)", trigger: "Wyo. Stat. § 40-12-501(a)(i)", encryption: "Wyo. Stat. § 40-12-501(a)(i)"},
 		harm:  "a reasonable and prompt good-faith investigation determines that misuse of personal identifying information about a Wyoming resident has not occurred and is not reasonably likely to occur", harmCite: "Wyo. Stat. § 40-12-502(a)",
 		deadlineText: "in the most expedient time possible and without unreasonable delay", deadlineCite: "Wyo. Stat. § 40-12-502(a)",
-		ag:    usNotice{cite: "Wyo. Stat. § 40-12-502"},
-		cra:   usNotice{cite: "Wyo. Stat. § 40-12-502"},
-		sub:   usSub{cost: 250000, size: 500000, cite: "Wyo. Stat. § 40-12-502(d)"},
-		notes: []usNote{{text: "Lower substitute-notice thresholds ($10,000 or 10,000 people) apply to persons doing business only in Wyoming; the higher thresholds are used here.", cite: "Wyo. Stat. § 40-12-502(d)"}},
+		ag:       usNotice{cite: "Wyo. Stat. § 40-12-502"},
+		cra:      usNotice{cite: "Wyo. Stat. § 40-12-502"},
+		sub:      usSub{cost: 250000, size: 500000, cite: "Wyo. Stat. § 40-12-502(d)"},
+		notes:    []usNote{{text: "Lower substitute-notice thresholds ($10,000 or 10,000 people) apply to persons doing business only in Wyoming; the higher thresholds are used here.", cite: "Wyo. Stat. § 40-12-502(d)"}},
+		verified: []string{fieldHarm, fieldDeadline},
+		read:     []string{"https://law.counselstack.com/statute/wy/12/40-12-502 (§ 40-12-502(a))"},
 	},
 }

@@ -207,8 +207,9 @@ func TestUSStateRules(t *testing.T) {
 			{name: "AL Ala. Code 8-38-2(6) online credentials alone", facts: facts("US-AL", 5, cats(catEmail, catCreds)), want: ni(45)},
 		},
 		"AR": {
-			{name: "AR Ark. Code 4-110-105(a)(2) no AG at 1000", facts: facts("US-AR", 1000), want: ni(0)},
-			{name: "AR Ark. Code 4-110-105(a)(2) AG over 1000 within 45 days, no CRA", facts: facts("US-AR", 1001), want: withAG(ni(0), 45)},
+			{name: "AR Ark. Code 4-110-105(b)(2) no AG at 1000", facts: facts("US-AR", 1000), want: ni(0)},
+			{name: "AR Ark. Code 4-110-105(b)(2) AG over 1000 within 45 days, no CRA", facts: facts("US-AR", 1001), want: withAG(ni(0), 45)},
+			{name: "AR Ark. Code 4-110-105(b)(2) counts every individual affected, not only Arkansans", facts: facts("US-AR", 10, total(1001)), want: withAG(ni(0), 45)},
 		},
 		"AZ": {
 			{name: "AZ A.R.S. 18-552(B) 45 days, no AG at 1000", facts: facts("US-AZ", 1000), want: ni(45)},
@@ -255,8 +256,8 @@ func TestUSStateRules(t *testing.T) {
 			{name: "HI Haw. Rev. Stat. 487N-2(f) OCP and CRA over 1000", facts: facts("US-HI", 1001), want: withCRA(withAG(ni(0), 0))},
 		},
 		"IA": {
-			{name: "IA Iowa Code 715C.2(8) no AG at 500", facts: facts("US-IA", 500), want: ni(0)},
-			{name: "IA Iowa Code 715C.2(8) AG over 500", facts: facts("US-IA", 501), want: withAG(ni(0), 0)},
+			{name: "IA Iowa Code 715C.2(8) no AG at 499", facts: facts("US-IA", 499), want: ni(0)},
+			{name: "IA Iowa Code 715C.2(8) AG at 500 (the Attorney General's 'at least 500', stricter than 'more than 500')", facts: facts("US-IA", 500), want: withAG(ni(0), 0)},
 		},
 		"ID": {
 			{name: "ID Idaho Code 28-51-105(1) no regulator notice", facts: facts("US-ID", 5000), want: ni(0)},
@@ -314,6 +315,7 @@ func TestUSStateRules(t *testing.T) {
 		"ND": {
 			{name: "ND N.D. Cent. Code 51-30-02 no AG at 250", facts: facts("US-ND", 250), want: ni(0)},
 			{name: "ND N.D. Cent. Code 51-30-02 AG over 250", facts: facts("US-ND", 251), want: withAG(ni(0), 0)},
+			{name: "ND N.D. Cent. Code 51-30-02 a breach which exceeds 250 individuals counts everyone", facts: facts("US-ND", 3, total(251)), want: withAG(ni(0), 0)},
 			{name: "ND N.D. Cent. Code 51-30-01(4) date of birth with a name", facts: facts("US-ND", 1, cats(catName, catDOB)), want: ni(0)},
 		},
 		"NE": {
@@ -350,9 +352,9 @@ func TestUSStateRules(t *testing.T) {
 			{name: "OR ORS 646A.604(6) CRA over 1000", facts: facts("US-OR", 1001), want: withCRA(ag(45))},
 		},
 		"PA": {
-			{name: "PA 73 P.S. 2303 no AG at 500", facts: facts("US-PA", 500), want: ni(0)},
-			{name: "PA 73 P.S. 2303 (Act 33 of 2024) AG over 500", facts: facts("US-PA", 501), want: withAG(ni(0), 0)},
-			{name: "PA 73 P.S. 2305 CRA over 1000", facts: facts("US-PA", 1001), want: withCRA(withAG(ni(0), 0))},
+			{name: "PA 73 P.S. 2303(c.1) and 2305 no AG and no CRA at 499", facts: facts("US-PA", 499), want: ni(0)},
+			{name: "PA 73 P.S. 2305 (Act 33 of 2024) CRA at 500, 2303(c.1) no AG at 500", facts: facts("US-PA", 500), want: withCRA(ni(0))},
+			{name: "PA 73 P.S. 2303(c.1) (Act 33 of 2024) AG concurrently over 500", facts: facts("US-PA", 501), want: withCRA(withAG(ni(0), 0))},
 		},
 		"PR": {
 			{name: "PR 10 L.P.R.A. 4052 DACO within 10 days", facts: facts("US-PR", 1), want: withAG(ni(0), 10)},

@@ -1,6 +1,7 @@
 package regulators
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,12 +60,19 @@ func TestHIPAAYearEndInUSTime(t *testing.T) {
 }
 
 // TestCaliforniaAGWithConsumerNotice checks that the Attorney General's
-// copy is due with the consumer notice until consumers are notified, then
-// within 15 days of that notice (Cal. Civ. Code § 1798.82(f), SB 446).
+// copy is undated, and says it runs from the consumer notice, until
+// consumers are notified, then due within 15 days of that notice, at the
+// end of the day in California (Cal. Civ. Code § 1798.82(f), SB 446).
 func TestCaliforniaAGWithConsumerNotice(t *testing.T) {
 	o := DecideUSCA(facts("US-CA", 600))
-	if o.RegulatorDeadline == nil || o.IndividualDeadline == nil || !o.RegulatorDeadline.Equal(*o.IndividualDeadline) {
-		t.Errorf("before consumer notice: got AG %v, consumers %v; want the same date", o.RegulatorDeadline, o.IndividualDeadline)
+	if o.RegulatorDeadline != nil || !o.NotifyRegulator {
+		t.Errorf("before consumer notice: got AG required %v due %v; want required and undated", o.NotifyRegulator, o.RegulatorDeadline)
+	}
+	if !strings.HasPrefix(o.RegulatorDeadlineText, "15 days after the consumer notice (not yet sent)") {
+		t.Errorf("before consumer notice: deadline text %q, want it to start with 15 days after the consumer notice (not yet sent)", o.RegulatorDeadlineText)
+	}
+	if a := o.RegulatorDeadlineAfterNotice; a == nil || a.Days != 15 || a.Zone != "America/Los_Angeles" || a.NotifiedAt != nil {
+		t.Errorf("before consumer notice: after-notice rule %+v, want 15 days, Pacific, not notified", a)
 	}
 	sent := time.Date(2026, time.November, 23, 18, 0, 0, 0, time.UTC)
 	o = DecideUSCA(facts("US-CA", 600, func(f *Facts) { f.IndividualsNotifiedAt = sent }))
@@ -72,6 +80,81 @@ func TestCaliforniaAGWithConsumerNotice(t *testing.T) {
 	if o.RegulatorDeadline == nil || !o.RegulatorDeadline.Equal(want) {
 		t.Errorf("after consumer notice on 23 Nov: got AG %v, want %s", o.RegulatorDeadline, want)
 	}
+	if !strings.Contains(o.RegulatorDeadlineText, "first consumer notice sent 2026-11-23 18:00 UTC") {
+		t.Errorf("after consumer notice: deadline text %q, want the date of the first notice", o.RegulatorDeadlineText)
+	}
+
+	// The assessment made before the notice, told of it later, gives the
+	// same date (what the running service does).
+	late := DecideUSCA(facts("US-CA", 600))
+	if !late.NoticeSent(sent) || late.RegulatorDeadline == nil || !late.RegulatorDeadline.Equal(want) {
+		t.Errorf("NoticeSent(23 Nov): got AG %v, want %s", late.RegulatorDeadline, want)
+	}
+	if late.NoticeSent(sent) {
+		t.Error("NoticeSent twice with the same time: want no change")
+	}
+	small := DecideUSCA(facts("US-CA", 100))
+	if small.NoticeSent(sent) || small.RegulatorDeadline != nil {
+		t.Errorf("NoticeSent without an Attorney General duty: got AG %v, want nothing", small.RegulatorDeadline)
+	}
+}
+
+// TestStateAGFromConsumerNotice checks the State notices that run from the
+// consumer notice: Iowa's five business days after it (Iowa Code §
+// 715C.2(8)), Oklahoma's 60 days (24 O.S. § 163 as amended by SB 626), and
+// Connecticut's "not later than the time notice is provided to residents"
+// (Conn. Gen. Stat. § 36a-701b(b)(2)) and New York's "whenever residents
+// are notified" (N.Y. Gen. Bus. Law § 899-aa(8)(a)), which move from the
+// consumer deadline to the notice itself once it went out.
+func TestStateAGFromConsumerNotice(t *testing.T) {
+	sent := time.Date(2026, time.November, 27, 15, 0, 0, 0, time.UTC) // Friday, 09:00 in Iowa
+	tests := []struct {
+		law string
+		id  string
+		// withConsumer: due with the consumer deadline before the notice
+		// (otherwise undated).
+		withConsumer bool
+		want         *time.Time
+	}{
+		{"Iowa Code § 715C.2(8): within five business days after giving notice to consumers", "US-IA", false,
+			at(time.Date(2026, time.December, 5, 5, 59, 59, 0, time.UTC))}, // end of Friday 4 December, Central
+		{"24 O.S. § 163 (SB 626): no more than 60 days after notifying residents", "US-OK", false,
+			at(time.Date(2027, time.January, 27, 5, 59, 59, 0, time.UTC))}, // end of 26 January 2027, Central
+		{"Conn. Gen. Stat. § 36a-701b(b)(2): not later than the time notice is provided to residents", "US-CT", true,
+			at(sent)},
+		{"N.Y. Gen. Bus. Law § 899-aa(8)(a): whenever New York residents are notified", "US-NY", true,
+			at(sent)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.law, func(t *testing.T) {
+			rule, ok := Lookup(tt.id)
+			if !ok {
+				t.Fatalf("no rule %s", tt.id)
+			}
+			o := rule.Decide(facts(tt.id, 600))
+			before := (*time.Time)(nil)
+			if tt.withConsumer {
+				before = o.IndividualDeadline
+			}
+			if !o.NotifyRegulator || !sameDue(o.RegulatorDeadline, before) {
+				t.Errorf("before the notice: got required %v due %v, want required, due %v", o.NotifyRegulator, o.RegulatorDeadline, before)
+			}
+			if o.RegulatorDeadlineAfterNotice == nil {
+				t.Fatal("no after-notice rule")
+			}
+			o2 := rule.Decide(facts(tt.id, 600, func(f *Facts) { f.IndividualsNotifiedAt = sent }))
+			if !o.NoticeSent(sent) || !sameDue(o.RegulatorDeadline, tt.want) || !sameDue(o2.RegulatorDeadline, tt.want) {
+				t.Errorf("after the notice: got %v (NoticeSent) and %v (Facts), want %v", o.RegulatorDeadline, o2.RegulatorDeadline, tt.want)
+			}
+		})
+	}
+}
+
+func sameDue(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // TestStateZone checks the zones of a few capitals and that every zone

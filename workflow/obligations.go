@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
@@ -39,7 +43,16 @@ func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *
 // is already published. people are the counts the assessment's walk made
 // (report.Tally); when nil and a draft is split per member state or
 // State, the directory is walked again to count them.
+//
+// A regulator deadline that runs from the notice to the individuals
+// (California's Attorney General copy) is dated from the first notice the
+// ledger shows handed to one of the jurisdiction's people, and stays
+// undated until there is one.
 func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, people *report.Tally, now time.Time) error {
+	a, err := withNotices(ctx, st.Ledger(), a)
+	if err != nil {
+		return fmt.Errorf("obligations of %s: %w", in.ID, err)
+	}
 	drafts := map[string]*report.Draft{}
 	if people == nil {
 		var err error
@@ -68,6 +81,204 @@ func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Invento
 		return next, nil
 	})
 	return err
+}
+
+// afterNotice lists the jurisdictions of a whose regulator duty runs from
+// the notice to the individuals and is not dated from it yet.
+func afterNotice(a *assess.Assessment) []string {
+	var out []string
+	for _, ob := range a.Obligations {
+		if ob.NotifyRegulator && ob.RegulatorDeadlineAfterNotice != nil && ob.RegulatorDeadlineAfterNotice.NotifiedAt == nil {
+			out = append(out, ob.Jurisdiction)
+		}
+	}
+	return out
+}
+
+// withNotices returns a with the regulator deadlines that run from the
+// notice to the individuals dated from the first notice the ledger shows
+// for each jurisdiction; a itself when there is nothing to date.
+func withNotices(ctx context.Context, ledger notify.Ledger, a *assess.Assessment) (*assess.Assessment, error) {
+	jurs := afterNotice(a)
+	if len(jurs) == 0 || ledger == nil {
+		return a, nil
+	}
+	first, err := firstNotices(ctx, ledger, a.Incident, jurs)
+	if err != nil || len(first) == 0 {
+		return a, err
+	}
+	cp := *a
+	cp.Obligations = slices.Clone(a.Obligations)
+	for i := range cp.Obligations {
+		if t, ok := first[cp.Obligations[i].Jurisdiction]; ok {
+			cp.Obligations[i].NoticeSent(t)
+		}
+	}
+	return &cp, nil
+}
+
+// firstNotices returns, for each of jurisdictions whose people were told,
+// when the first legal notice to one of them was handed over (sent,
+// delivered or written; push, the accelerator, does not count). It is the
+// act the statutes' "after notifying consumers" runs from: the first
+// notice, not the last, because notifying has begun once it is out and a
+// slow campaign must not push the regulator's deadline back. A
+// jurisdiction nobody was told in is absent.
+func firstNotices(ctx context.Context, ledger notify.Ledger, id string, jurisdictions []string) (map[string]time.Time, error) {
+	counts, err := ledger.Counts(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	handed := 0
+	for st, n := range counts.Totals() {
+		if st.Handed() {
+			handed += n
+		}
+	}
+	first := map[string]time.Time{}
+	if handed == 0 {
+		return first, nil // nothing went out: no need to read every notice
+	}
+	err = ledger.Each(ctx, id, func(e notify.Entry) error {
+		j := e.Job.Jurisdiction
+		if !e.Channel.Legal() || !e.State.Handed() || e.SentAt.IsZero() || !slices.Contains(jurisdictions, j) {
+			return nil
+		}
+		if t, ok := first[j]; !ok || e.SentAt.Before(t) {
+			first[j] = e.SentAt.UTC()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("first notices of %s: %w", id, err)
+	}
+	return first, nil
+}
+
+// dateFromNotices dates the pending regulator duties of an incident whose
+// deadline runs from the notice to the individuals, once the ledger shows
+// a first notice for their jurisdiction. Only the duties recorded for the
+// assessment's revision are changed (a newer revision is dated when it is
+// synced), and their state is kept: being dated does not re-open or close
+// anything. It returns the jurisdictions whose first notice is known.
+func dateFromNotices(ctx context.Context, st store.Store, id string, a *assess.Assessment) ([]string, error) {
+	dated, err := withNotices(ctx, st.Ledger(), a)
+	if err != nil || dated == a {
+		return nil, err
+	}
+	due := map[string]regulators.Obligation{}
+	for _, ob := range dated.Obligations {
+		if n := ob.RegulatorDeadlineAfterNotice; n != nil && n.NotifiedAt != nil && slices.Contains(afterNotice(a), ob.Jurisdiction) {
+			due[ob.Jurisdiction] = ob
+		}
+	}
+	_, err = st.UpdateObligations(ctx, id, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
+		for i := range cur {
+			o := &cur[i]
+			ob, ok := due[o.Jurisdiction]
+			if !ok || o.Duty != obligation.DutyRegulator || o.Filing != o.Jurisdiction || o.Revision != a.Revision || !o.State.Pending() {
+				continue
+			}
+			t := ob.RegulatorDeadline.UTC()
+			o.Due, o.DueText = &t, ob.RegulatorDeadlineText
+		}
+		return cur, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("date the duties of %s from the consumer notice: %w", id, err)
+	}
+	return slices.Sorted(maps.Keys(due)), nil
+}
+
+// noticeClocks dates, every interval, the regulator duties that run from
+// the notice to the individuals as soon as the first notice of their
+// jurisdiction is out, so the deadlines (the list, the CLI and the gauge)
+// move with it while the campaign runs, not only when it completes.
+type noticeClocks struct {
+	store store.Store
+	log   *logrus.Entry
+	// settled remembers the assessments (incident, revision, assessed at)
+	// with nothing left to date.
+	settled map[string]string
+}
+
+// watchNoticeClocks runs noticeClocks until ctx ends.
+func watchNoticeClocks(ctx context.Context, st store.Store, interval time.Duration, log *logrus.Entry) {
+	w := &noticeClocks{store: st, log: log, settled: map[string]string{}}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		w.check(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// check dates what can be dated among the incidents with a pending
+// regulator duty. An assessment is read only when it is not one already
+// settled (nothing left to date).
+func (w *noticeClocks) check(ctx context.Context) {
+	obs, err := w.store.PendingObligations(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.WithError(err).Warn("consumer-notice clocks: list pending obligations")
+		}
+		return
+	}
+	pending := map[string]bool{}
+	for _, o := range obs {
+		if o.Duty == obligation.DutyRegulator && o.Required {
+			pending[o.Incident] = true
+		}
+	}
+	for cursor := ""; len(pending) > 0 && ctx.Err() == nil; {
+		rows, next, err := w.store.ListIncidents(ctx, store.ListOptions{Limit: store.MaxListLimit, After: cursor})
+		if err != nil {
+			w.log.WithError(err).Warn("consumer-notice clocks: list incidents")
+			return
+		}
+		for _, r := range rows {
+			if pending[r.ID] && r.Assessment != nil {
+				w.date(ctx, r.ID, fmt.Sprintf("%d/%s", r.Assessment.Revision, r.Assessment.AssessedAt.UTC().Format(time.RFC3339Nano)))
+			}
+		}
+		if next == "" {
+			return
+		}
+		cursor = next
+	}
+}
+
+// date dates the duties of one incident whose assessment is key.
+func (w *noticeClocks) date(ctx context.Context, id, key string) {
+	if w.settled[id] == key {
+		return
+	}
+	a, err := readAssessment(ctx, w.store, id)
+	if err != nil {
+		return
+	}
+	want := afterNotice(a)
+	if len(want) == 0 {
+		w.settled[id] = key
+		return
+	}
+	done, err := dateFromNotices(ctx, w.store, id, a)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.WithError(err).WithField("incident", id).Warn("consumer-notice clocks; retrying at the next check")
+		}
+		return
+	}
+	if len(done) > 0 {
+		w.log.WithField("incident", id).WithField("jurisdictions", done).Info("regulator deadlines run from the first consumer notice")
+	}
+	if len(done) == len(want) {
+		w.settled[id] = key
+	}
 }
 
 // BuildDraft drafts the reports of one jurisdiction of an assessment, with
@@ -150,6 +361,13 @@ func (c *campaigner) campaignDone(ctx context.Context, id string, rev int, total
 	note := fmt.Sprintf("campaign of revision %d complete: %d sent, %d unreachable", rev, totals[notify.StateSent], totals[notify.StateUnreachable])
 	if err := MeetDuty(ctx, c.store, id, obligation.DutyIndividuals, rev, c.now(), campaignPrincipal, note); err != nil && ctx.Err() == nil {
 		c.log.WithError(err).WithField("incident", id).Error("record the individuals' duty as met")
+	}
+	// The duties that run from the consumer notice are dated by now (the
+	// watch does it while the campaign runs); this is the last chance.
+	if a, err := c.assessment(ctx, id); err == nil {
+		if _, err := dateFromNotices(ctx, c.store, id, a); err != nil && ctx.Err() == nil {
+			c.log.WithError(err).WithField("incident", id).Warn("date the duties that run from the consumer notice")
+		}
 	}
 }
 

@@ -2,16 +2,21 @@ package workflow
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/store"
 )
@@ -217,4 +222,211 @@ func testStore(t *testing.T) store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// californiaBreach stores an incident that exposes the names and card
+// numbers of 600 Californians and 3 Texans, with its assessment.
+func californiaBreach(t *testing.T, st store.Store) (*inventory.Inventory, *incident.Incident, *assess.Assessment) {
+	t.Helper()
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,name,email,phone,locale,country,region,minor,guardian_email,guardian_phone,postal_address,systems\n")
+	for i := range 603 {
+		region := "CA"
+		if i >= 600 {
+			region = "TX"
+		}
+		fmt.Fprintf(&csv, "p%03d,Person %d,p%03d@mail.example,,en-US,US,%s,false,,,,shop\n", i, i, i, region)
+	}
+	yaml := "schema: breach.inventory/v1\norganization:\n  name: Shop\n  establishment: US\n  contact: { name: Privacy, email: privacy@shop.example }\n" +
+		"systems:\n  - { id: shop, name: Shop, categories: [name, email, payment_card] }\nsubjects: subjects.csv\n"
+	for name, content := range map[string]string{"inventory.yaml": yaml, "subjects.csv": csv.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := inventory.Load(filepath.Join(dir, "inventory.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &incident.Incident{Schema: incident.Schema, ID: "INC-CA", Revision: 1, Title: "Card numbers copied",
+		Description: "An intruder copied names and card numbers.", Cause: incident.CauseExfiltration, Malicious: true,
+		DiscoveredAt: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
+		Effects:      incident.Effects{Confidentiality: incident.ConfidentialityUnknownRecipients, Integrity: incident.IntegrityNone, Availability: incident.AvailabilityNone},
+		Affected:     []incident.Affected{{System: "shop"}}}
+	doc, _, err := store.EncodeIncident(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveIncident(t.Context(), in, doc); err != nil {
+		t.Fatal(err)
+	}
+	a, err := assess.Assess(t.Context(), inv, in, in.DiscoveredAt.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(a)
+	if err := st.SaveAssessment(t.Context(), in.ID, 1, a.AssessedAt, raw, store.AssessmentSummary{Risk: string(a.Risk)}); err != nil {
+		t.Fatal(err)
+	}
+	return inv, in, a
+}
+
+// sendNotice records in the ledger one notice to a person of jurisdiction
+// jur handed over at the given time, as a campaign worker does.
+func sendNotice(t *testing.T, l notify.Ledger, id, subject, jur string, ch notify.Channel, at time.Time) {
+	t.Helper()
+	j := notify.NewJob(id, 1, 1, subject, notify.Route{Channel: ch, To: subject + "@mail.example"}, nil)
+	j.Jurisdiction = jur
+	if _, _, err := l.Plan(t.Context(), []notify.Entry{j.Entry()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := l.Begin(t.Context(), j.Key, at); err != nil || !ok {
+		t.Fatalf("begin %s: %v %v", j.Key, ok, err)
+	}
+	if err := l.Finish(t.Context(), j.Key, notify.Outcome{State: notify.StateSent, ProviderID: "m-" + subject, At: at}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCaliforniaAGDatedFromTheConsumerNotice runs California's Attorney
+// General copy (Cal. Civ. Code § 1798.82(f), SB 446: within 15 calendar
+// days of notifying affected consumers, more than 500 residents) through
+// the service's obligations: undated and worded "15 days after the
+// consumer notice (not yet sent)" until a notice is out, then due at the
+// end of the 15th day after the first notice to a Californian, Pacific
+// time, in the list of deadlines the API, the CLI and the gauge read; a
+// new revision keeps that date; and a copy filed early stays filed.
+func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
+	ctx := t.Context()
+	st := testStore(t)
+	inv, in, a := californiaBreach(t, st)
+	now := in.DiscoveredAt.Add(time.Hour)
+	if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	ag := obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+	o := get(t, st, ag)
+	if !o.Required || o.Due != nil || !strings.HasPrefix(o.DueText, "15 days after the consumer notice (not yet sent)") {
+		t.Fatalf("before any notice: got required %v, due %v, text %q; want required, undated, 15 days after the consumer notice (not yet sent)", o.Required, o.Due, o.DueText)
+	}
+	ds := obligation.Deadlines(mustObligations(t, st, in.ID), now)
+	if len(ds) == 0 || ds[0].Key != ag {
+		t.Errorf("before any notice: the undated Attorney General copy should lead the deadlines, got %+v", ds)
+	}
+
+	// The notices go out: a push (an accelerator, not the notice) and a
+	// Texan's e-mail first, then the first Californian's e-mail at 18:00
+	// UTC on 23 November, another two days later.
+	l := st.Ledger()
+	sendNotice(t, l, in.ID, "p601", "US-TX", notify.ChannelEmail, time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
+	sendNotice(t, l, in.ID, "p000", "US-CA", notify.ChannelPush, time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	first := time.Date(2026, 11, 23, 18, 0, 0, 0, time.UTC)
+	sendNotice(t, l, in.ID, "p001", "US-CA", notify.ChannelEmail, first)
+	sendNotice(t, l, in.ID, "p002", "US-CA", notify.ChannelEmail, first.Add(48*time.Hour))
+
+	w := &noticeClocks{store: st, log: logging.Discard(), settled: map[string]string{}}
+	w.check(ctx)
+	want := time.Date(2026, 12, 9, 7, 59, 59, 0, time.UTC) // end of 8 December, Pacific
+	o = get(t, st, ag)
+	if o.Due == nil || !o.Due.Equal(want) || o.State != obligation.StateOpen {
+		t.Fatalf("after the first notice: got due %v state %s, want %s, open", o.Due, o.State, want)
+	}
+	if !strings.Contains(o.DueText, "first consumer notice sent 2026-11-23 18:00 UTC") {
+		t.Errorf("after the first notice: text %q, want the date of the first notice", o.DueText)
+	}
+	check := first.Add(24 * time.Hour)
+	for _, d := range obligation.Deadlines(mustObligations(t, st, in.ID), check) {
+		if d.Key == ag && (d.LeftSeconds == nil || *d.LeftSeconds != int64(want.Sub(check).Seconds())) {
+			t.Errorf("deadline list: got %v seconds left, want %v", d.LeftSeconds, want.Sub(check).Seconds())
+		}
+	}
+	if got, ok := gaugeValue(t, st, check, in.ID, "US-CA", obligation.DutyRegulator); !ok || got != want.Sub(check).Seconds() {
+		t.Errorf("gauge %s: got %v (exported %v), want %v seconds", obligation.GaugeName, got, ok, want.Sub(check).Seconds())
+	}
+	if w.settled[in.ID] == "" {
+		t.Error("the watch should not read the ledger again for a dated assessment")
+	}
+
+	// The copy is filed; a revision changing the title keeps the date and
+	// the filing.
+	if _, err := st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
+		return cur, cur[obligation.Find(cur, ag)].File(obligation.Filing{At: check, By: "jane", Reference: "AG-1"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in2 := *in
+	in2.Revision, in2.Title = 2, in.Title+" (update)"
+	a2, err := assess.Assess(ctx, inv, &in2, check)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SyncObligations(ctx, st, inv, &in2, a2, nil, check); err != nil {
+		t.Fatal(err)
+	}
+	o = get(t, st, ag)
+	if o.State != obligation.StateFiled || o.Due == nil || !o.Due.Equal(want) {
+		t.Errorf("revision 2: got state %s due %v, want filed, %s", o.State, o.Due, want)
+	}
+}
+
+// TestCaliforniaAGFiledBeforeTheNotice: a copy filed before any consumer
+// notice stays filed when the notice dates it.
+func TestCaliforniaAGFiledBeforeTheNotice(t *testing.T) {
+	ctx := t.Context()
+	st := testStore(t)
+	inv, in, a := californiaBreach(t, st)
+	now := in.DiscoveredAt.Add(time.Hour)
+	if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	ag := obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+	if _, err := st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
+		return cur, cur[obligation.Find(cur, ag)].File(obligation.Filing{At: now, By: "jane", Reference: "AG-0"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sendNotice(t, st.Ledger(), in.ID, "p001", "US-CA", notify.ChannelLetter, now.Add(time.Hour))
+	if err := SyncObligations(ctx, st, inv, in, a, nil, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if o := get(t, st, ag); o.State != obligation.StateFiled || o.Reference != "AG-0" || o.Due == nil {
+		t.Errorf("got state %s reference %q due %v, want filed AG-0, dated", o.State, o.Reference, o.Due)
+	}
+}
+
+func mustObligations(t *testing.T, st store.Store, id string) []obligation.Obligation {
+	t.Helper()
+	obs, err := st.IncidentObligations(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obs
+}
+
+// gaugeValue scrapes breach_obligation_due_seconds at now and returns the
+// series of one incident, jurisdiction and duty.
+func gaugeValue(t *testing.T, st store.Store, now time.Time, id, jur, duty string) (float64, bool) {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(obligation.NewGauge(st, func() time.Time { return now }))
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != obligation.GaugeName {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["incident"] == id && labels["jurisdiction"] == jur && labels["duty"] == duty {
+				return m.GetGauge().GetValue(), true
+			}
+		}
+	}
+	return 0, false
 }

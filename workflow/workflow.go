@@ -207,6 +207,11 @@ func (w *Workflow) Run(ctx context.Context) error {
 	})
 	if w.camp != nil {
 		wg.Go(func() { w.camp.watch(ctx, w.cfg.CompletionEvery) })
+		// Regulator deadlines that run from the consumer notice are dated
+		// once its first notice is out.
+		wg.Go(func() {
+			watchNoticeClocks(ctx, w.cfg.Store, w.cfg.DeadlineEvery, w.log.WithField("component", "notice-clocks"))
+		})
 	}
 	// What a crash left behind is requested again through the bus, so
 	// whichever replica is free does it.

@@ -292,7 +292,7 @@ func TestAssessScenarios(t *testing.T) {
 				"JP-APPI": {regulator: "2026-11-22T14:59:59Z"},
 				"BR-LGPD": {regulator: "2026-11-26T02:59:59Z", individuals: "2026-11-26T02:59:59Z"},
 				"US-CA":   {individuals: "2026-12-21T07:59:59Z"},
-				"US-NY":   {individuals: "2026-12-21T04:59:59Z"},
+				"US-NY":   {regulator: "2026-12-21T04:59:59Z", individuals: "2026-12-21T04:59:59Z"},
 				"US-TX":   {individuals: "2027-01-20T05:59:59Z"},
 			},
 			rules: []string{"enisa-severity", "financial-fraud"}},
