@@ -178,12 +178,15 @@ type NoticeOutcome struct {
 
 // DeadlineWarning is the payload of EventDeadlineWarning.
 type DeadlineWarning struct {
-	ID           string    `json:"id"`
-	Jurisdiction string    `json:"jurisdiction"`
-	To           string    `json:"to"`
-	Due          time.Time `json:"due"`
-	Threshold    string    `json:"threshold"` // "24h", "6h", "1h" or "overdue"
-	TimeLeft     string    `json:"time_left"`
+	ID           string `json:"id"`
+	Jurisdiction string `json:"jurisdiction"`
+	// Filing names the regulator report of a jurisdiction with several
+	// ("EU-GDPR/FR" when each member state's authority is told).
+	Filing    string    `json:"filing,omitempty"`
+	To        string    `json:"to"`
+	Due       time.Time `json:"due"`
+	Threshold string    `json:"threshold"` // "24h", "6h", "1h" or "overdue"
+	TimeLeft  string    `json:"time_left"`
 }
 
 // AnnouncementNote is the payload of EventAnnouncementDue and
@@ -248,7 +251,11 @@ func (e NoticeOutcome) EventKey() string      { return e.Key + "/" + e.State }
 func (e DeadlineWarning) EventKind() EventKind  { return EventDeadlineWarning }
 func (e DeadlineWarning) EventIncident() string { return e.ID }
 func (e DeadlineWarning) EventKey() string {
-	return e.Jurisdiction + "/" + e.To + "/" + e.Due.UTC().Format(time.RFC3339) + "/" + e.Threshold
+	key := e.Jurisdiction + "/" + e.To + "/" + e.Due.UTC().Format(time.RFC3339) + "/" + e.Threshold
+	if e.Filing != "" {
+		key += "/" + e.Filing
+	}
+	return key
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,10 +1,12 @@
 package workflow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -347,6 +349,15 @@ func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 	if w.settled[in.ID] == "" {
 		t.Error("the watch should not read the ledger again for a dated assessment")
 	}
+	// An hour before the dated deadline, the deadline watch warns of it.
+	var warned eventRecorder
+	checkDeadlines(ctx, st, &warned, want.Add(-time.Hour), logging.Discard())
+	if !warned.has(func(e incident.Event) bool {
+		dw, ok := e.(incident.DeadlineWarning)
+		return ok && dw.Jurisdiction == "US-CA" && dw.Threshold == "1h" && dw.Due.Equal(want)
+	}) {
+		t.Errorf("an hour before the Attorney General copy is due, no 1h warning for it: %+v", warned.events)
+	}
 
 	// The copy is filed; a revision changing the title keeps the date and
 	// the filing.
@@ -354,6 +365,14 @@ func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 		return cur, cur[obligation.Find(cur, ag)].File(obligation.Filing{At: check, By: "jane", Reference: "AG-1"})
 	}); err != nil {
 		t.Fatal(err)
+	}
+	var afterFiling eventRecorder
+	checkDeadlines(ctx, st, &afterFiling, want.Add(time.Hour), logging.Discard())
+	if afterFiling.has(func(e incident.Event) bool {
+		dw, ok := e.(incident.DeadlineWarning)
+		return ok && dw.Jurisdiction == "US-CA" && dw.To == o.To
+	}) {
+		t.Errorf("the filed Attorney General copy still warns: %+v", afterFiling.events)
 	}
 	in2 := *in
 	in2.Revision, in2.Title = 2, in.Title+" (update)"
@@ -429,4 +448,16 @@ func gaugeValue(t *testing.T, st store.Store, now time.Time, id, jur, duty strin
 		}
 	}
 	return 0, false
+}
+
+// eventRecorder is a Publisher that keeps what it was given.
+type eventRecorder struct{ events []incident.Event }
+
+func (r *eventRecorder) Publish(_ context.Context, e incident.Event) error {
+	r.events = append(r.events, e)
+	return nil
+}
+
+func (r *eventRecorder) has(match func(incident.Event) bool) bool {
+	return slices.ContainsFunc(r.events, match)
 }
