@@ -90,6 +90,7 @@ func newRootCmdWith(info func() buildInfo) *cobra.Command {
 		newDeadletterCmd(),
 		newReportCmd(),
 		newTokenCmd(),
+		newDevicesCmd(),
 		newAnnounceCmd(),
 		newDeadlinesCmd(),
 		newAuditCmd(),
