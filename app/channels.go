@@ -161,6 +161,11 @@ func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
 	return out, nil
 }
 
+// smsBurst is the depth of the worker's SMS token bucket: one, so that a
+// campaign starting with a full bucket does not claim a second's worth of
+// notices at once.
+const smsBurst = 1
+
 func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 	c := cfg.Channels.SMS
 	token, err := cfg.Secret("channels.sms.auth_token_file")
@@ -168,11 +173,17 @@ func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 		return nil, err
 	}
 	n, err := sms.New(sms.Config{AccountSID: c.AccountSID, AuthToken: token, From: c.From, MessagingServiceSID: c.MessagingServiceSID,
-		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL}, log)
+		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL, RatePerSec: c.RatePerSec}, log)
 	if err != nil {
 		return nil, err
 	}
-	return &channel{name: notify.ChannelSMS, notifier: n, limiter: rate.NewLimiter(rate.Limit(c.RatePerSec), max(1, int(c.RatePerSec))),
+	// rate_per_sec is kept twice, at one rate: the SMS notifier paces
+	// each request to Twilio (a bucket of one, waited for just before the
+	// request, so that ledger and rendering work cannot bunch sends), and
+	// the worker's bucket, also of one, lets notices be claimed no faster
+	// than they can go out, so that a claim never waits long. Each replica
+	// enforces its own rate (docs/configuration.md).
+	return &channel{name: notify.ChannelSMS, notifier: n, limiter: rate.NewLimiter(rate.Limit(c.RatePerSec), smsBurst),
 		close: func() error { return nil }}, nil
 }
 
