@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,7 +22,8 @@ import (
 // (planner, NOTICES queue, worker, token bucket, Twilio client) into the
 // Twilio fake, and measures the rate from the fake's request times: first
 // to last within ±5 % of the configured rate, and no one-second window
-// above rate + burst (a bucket of one: evenly paced). About 70 s:
+// above rate + burst (a bucket of one: evenly paced), give or take what a
+// scheduling stall of this loaded process bunches. About 70 s:
 // integration only (make test-integration).
 func TestSMSThroughputUnderRateLimit(t *testing.T) {
 	if os.Getenv("BREACH_TEST_INTEGRATION") != "1" {
@@ -90,17 +92,34 @@ func TestSMSThroughputUnderRateLimit(t *testing.T) {
 	if achieved < rate*0.95 || achieved > rate*1.05 {
 		t.Errorf("achieved %.2f SMS/s over %s, want %.0f ± 5 %%", achieved, span.Round(time.Millisecond), rate)
 	}
-	// The busiest one-second window, starting at each request.
-	busiest, j := 0, 0
+	// The busiest one-second window, starting at each request. The
+	// limiter grants at most rate + burst in any second; the times are
+	// taken where the fake reads the requests, in this same process on a
+	// shared machine, where a scheduling or GC stall of up to `jitter`
+	// holds back requests sent on time, which then arrive together
+	// (observed: 150 ms stalls, then three requests within 25 ms). A
+	// second at the fake therefore spans at most 1 s + jitter of sending.
+	// The bucket of one second's depth this replaced let 40 through in the
+	// campaign's first second.
+	const jitter = 250 * time.Millisecond
+	limit := int(rate) + burst + int(math.Ceil(rate*jitter.Seconds()))
+	busiest, j, bi := 0, 0, 0
 	for i := range at {
 		for j < len(at) && at[j].Sub(at[i]) < time.Second {
 			j++
 		}
-		busiest = max(busiest, j-i)
+		if j-i > busiest {
+			busiest, bi = j-i, i
+		}
 	}
-	if busiest > int(rate)+burst {
-		t.Errorf("busiest one-second window held %d SMS, want at most rate + burst = %d", busiest, int(rate)+burst)
+	if busiest > limit {
+		var gaps []string
+		for k := max(bi, 1); k < min(bi+busiest+1, len(at)); k++ {
+			gaps = append(gaps, at[k].Sub(at[k-1]).Round(time.Millisecond).String())
+		}
+		t.Errorf("busiest one-second window held %d SMS at +%s (gaps %v), want at most rate + burst + %s of jitter = %d",
+			busiest, at[bi].Sub(at[0]).Round(time.Millisecond), gaps, jitter, limit)
 	}
-	t.Logf("%d SMS in %s: %.2f/s against a limit of %.0f/s (%.1f %%); busiest second %d (limit %d)",
-		len(at), span.Round(time.Millisecond), achieved, rate, 100*(achieved-rate)/rate, busiest, int(rate)+burst)
+	t.Logf("%d SMS in %s: %.2f/s against a limit of %.0f/s (%.1f %%); busiest second %d (rate + burst %d, with jitter %d)",
+		len(at), span.Round(time.Millisecond), achieved, rate, 100*(achieved-rate)/rate, busiest, int(rate)+burst, limit)
 }
