@@ -81,14 +81,20 @@ func (s *sqlStore) RecordGoneDevice(ctx context.Context, d GoneDevice) (bool, er
 	if err := checkGoneDevice(d); err != nil {
 		return false, err
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO gone_devices (platform, token_digest, reason, gone_at, notice_key)
+	return s.changedOne(ctx, "record gone device", `INSERT INTO gone_devices (platform, token_digest, reason, gone_at, notice_key)
 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, token_digest) DO NOTHING`, d.Platform, d.Digest, d.Reason, utc(d.At), d.Notice)
+}
+
+// changedOne runs a statement that changes at most one row and reports
+// whether it did.
+func (s *sqlStore) changedOne(ctx context.Context, what, query string, args ...any) (bool, error) {
+	res, err := s.w.ExecContext(ctx, query, args...)
 	if err != nil {
-		return false, fmt.Errorf("record gone device: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("record gone device: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	return n == 1, nil
 }
@@ -120,13 +126,5 @@ func (s *sqlStore) ClearGoneDevice(ctx context.Context, platform, digest string)
 	if !validPlatform(platform) || !validDigest(digest) {
 		return false, fmt.Errorf("clear gone device: want a platform (webpush, apns, fcm) and a 64-digit lower-case hex digest: %w", ErrInvalid)
 	}
-	res, err := s.w.ExecContext(ctx, `DELETE FROM gone_devices WHERE platform = $1 AND token_digest = $2`, platform, digest)
-	if err != nil {
-		return false, fmt.Errorf("clear gone device: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("clear gone device: %w", err)
-	}
-	return n == 1, nil
+	return s.changedOne(ctx, "clear gone device", `DELETE FROM gone_devices WHERE platform = $1 AND token_digest = $2`, platform, digest)
 }

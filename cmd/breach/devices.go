@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -41,33 +42,17 @@ a reactivation is an audit entry by system:cli.`,
 }
 
 func newDevicesGoneCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "gone",
-		Short: "List the push devices recorded gone (platform, digest, reason, when, notice)",
-		Args:  usageArgs(cobra.NoArgs),
+	return storeListCmd("gone", "List the push devices recorded gone (platform, digest, reason, when, notice)",
+		func(ctx context.Context, env *trustEnv) ([]store.GoneDevice, error) { return env.st.GoneDevices(ctx) }, printGoneDevices)
+}
+
+func printGoneDevices(w io.Writer, list []store.GoneDevice) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PLATFORM\tDIGEST\tREASON\tGONE AT\tNOTICE")
+	for _, d := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Platform, d.Digest, d.Reason, d.At.Format(time.RFC3339), d.Notice)
 	}
-	tf := addTrustFlags(cmd, true)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		env, err := tf.open(cmd.Context(), true)
-		if err != nil {
-			return err
-		}
-		defer env.st.Close()
-		list, err := env.st.GoneDevices(cmd.Context())
-		if err != nil {
-			return err
-		}
-		if tf.format == "json" {
-			return writeJSONOut(cmd.OutOrStdout(), list)
-		}
-		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PLATFORM\tDIGEST\tREASON\tGONE AT\tNOTICE")
-		for _, d := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Platform, d.Digest, d.Reason, d.At.Format(time.RFC3339), d.Notice)
-		}
-		return tw.Flush()
-	}
-	return cmd
+	return tw.Flush()
 }
 
 func newDevicesReactivateCmd() *cobra.Command {
