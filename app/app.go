@@ -500,6 +500,10 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 		Service: &announce.Service{Store: s.store, Now: s.now, Log: log.WithField("component", "announce"),
 			Builder: &announce.Builder{Templates: set, Inventory: s.inv, PageURL: pageURL, Now: s.now}},
 		Secret: key, Auto: cfg.Campaign.AutoAnnounce, UnreachableThreshold: cfg.Campaign.PublicNoticeUnreachable, PageURL: pageURL}
+	// A push device a push service reports gone is recorded, by a keyed
+	// digest, so that later campaigns on every replica skip it.
+	flow.DeviceKey = key
+	cfg.Channels.Push.OnDeviceGone = goneDeviceRecorder(s.store, key, s.now)
 	if s.chans, err = buildChannels(cfg, clog); err != nil {
 		return err
 	}

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/time/rate"
@@ -16,8 +19,10 @@ import (
 	"github.com/breach-notify/breach/notify/letter"
 	"github.com/breach-notify/breach/notify/outbox"
 	"github.com/breach-notify/breach/notify/push"
+	"github.com/breach-notify/breach/notify/push/pushmsg"
 	"github.com/breach-notify/breach/notify/sms"
 	"github.com/breach-notify/breach/notify/voice"
+	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -63,6 +68,40 @@ func pushChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 		return nil, err
 	}
 	return &channel{name: notify.ChannelPush, notifier: n, limiter: rate.NewLimiter(rate.Inf, 1), close: n.Close}, nil
+}
+
+// goneDeviceRecorder is the push channel's OnDeviceGone: it records the
+// device a push service reported gone (Web Push 404/410, FCM UNREGISTERED
+// or an invalid token, APNs Unregistered/BadDeviceToken) in the store, by
+// platform and keyed digest (pushmsg.DeviceDigest under the notice key),
+// never by its token, with the provider's code and the reporting notice.
+// Later campaigns, follow-ups and re-sends skip it on every replica
+// sharing the store. Its errors never quote the device; the push channel
+// logs them and the push's own outcome stands.
+func goneDeviceRecorder(st store.Devices, key []byte, now func() time.Time) func(context.Context, *notify.Message, error) error {
+	return func(ctx context.Context, m *notify.Message, cause error) error {
+		dev, err := pushmsg.Parse(m.To)
+		if err != nil {
+			return fmt.Errorf("record gone push device of notice %s: %w", m.Key, err)
+		}
+		reason := "gone"
+		var de *notify.DeliveryError
+		switch {
+		case errors.As(cause, &de) && de.Code != "":
+			reason = de.Code
+		case errors.Is(cause, push.ErrInvalidDevice):
+			reason = "invalid-device"
+		}
+		if len(reason) > 100 {
+			reason = reason[:100]
+		}
+		_, err = st.RecordGoneDevice(ctx, store.GoneDevice{Platform: dev.Platform, Digest: pushmsg.DeviceDigest(key, dev),
+			Reason: reason, At: now().UTC(), Notice: m.Key})
+		if err != nil {
+			return fmt.Errorf("record gone push device of notice %s: %w", m.Key, err)
+		}
+		return nil
+	}
 }
 
 // voiceChannel calls people through Twilio's Calls API with a short
@@ -122,6 +161,11 @@ func buildChannels(cfg config.Config, log *logrus.Entry) ([]*channel, error) {
 	return out, nil
 }
 
+// smsBurst is the depth of the worker's SMS token bucket: one, so that a
+// campaign starting with a full bucket does not claim a second's worth of
+// notices at once.
+const smsBurst = 1
+
 func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 	c := cfg.Channels.SMS
 	token, err := cfg.Secret("channels.sms.auth_token_file")
@@ -129,11 +173,17 @@ func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 		return nil, err
 	}
 	n, err := sms.New(sms.Config{AccountSID: c.AccountSID, AuthToken: token, From: c.From, MessagingServiceSID: c.MessagingServiceSID,
-		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL}, log)
+		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL, RatePerSec: c.RatePerSec}, log)
 	if err != nil {
 		return nil, err
 	}
-	return &channel{name: notify.ChannelSMS, notifier: n, limiter: rate.NewLimiter(rate.Limit(c.RatePerSec), max(1, int(c.RatePerSec))),
+	// rate_per_sec is kept twice, at one rate: the SMS notifier paces
+	// each request to Twilio (a bucket of one, waited for just before the
+	// request, so that ledger and rendering work cannot bunch sends), and
+	// the worker's bucket, also of one, lets notices be claimed no faster
+	// than they can go out, so that a claim never waits long. Each replica
+	// enforces its own rate (docs/configuration.md).
+	return &channel{name: notify.ChannelSMS, notifier: n, limiter: rate.NewLimiter(rate.Limit(c.RatePerSec), smsBurst),
 		close: func() error { return nil }}, nil
 }
 

@@ -61,3 +61,18 @@ func ReadNoticeKey(dataDir string) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// ConfiguredNoticeKey reads, without creating anything, the notice key the
+// service of cfg uses: secrets.notice_key_file (or BREACH_NOTICE_KEY), else
+// <data>/notice.key. Offline commands that must compute what the service
+// computes (a gone push device's digest) read it here.
+func ConfiguredNoticeKey(cfg config.Config) ([]byte, error) {
+	s, err := cfg.Secret("secrets.notice_key_file")
+	if err != nil {
+		return nil, err
+	}
+	if s.IsSet() {
+		return []byte(s.Reveal()), nil
+	}
+	return ReadNoticeKey(cfg.DataDir)
+}

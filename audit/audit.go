@@ -41,6 +41,7 @@ const (
 	ActionAnnouncementPublished Action = "announcement.published"
 	ActionReportFiled           Action = "report.filed"
 	ActionAuditExported         Action = "audit.exported"
+	ActionDeviceReactivated     Action = "device.reactivated"
 )
 
 // Entry is one entry of the audit log.

@@ -42,6 +42,10 @@ type Preview struct {
 	// Untranslated counts, per locale, the people whose notice would
 	// carry the incident's own text in a language other than theirs.
 	Untranslated map[string]int `json:"untranslated,omitempty"`
+	// PushDevicesGone counts the push devices of these people that are
+	// skipped because a push service reported them gone in an earlier
+	// campaign (filled by the campaign's people source, not by Policy.Preview).
+	PushDevicesGone int `json:"push_devices_gone,omitempty"`
 }
 
 // PreviewOptions are what a preview needs beyond the policy.

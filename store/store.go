@@ -135,6 +135,9 @@ type Store interface {
 	// Obligations keeps the obligations of every incident and their states.
 	Obligations
 
+	// Devices keeps the push devices a push service reported gone.
+	Devices
+
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -54,6 +54,10 @@ type campaigner struct {
 	stepMu      sync.Mutex // one campaign step at a time
 	announce    *announcer
 
+	// deviceKey keys the digests of gone push devices (the notice key);
+	// nil skips no device.
+	deviceKey []byte
+
 	// maxUntranslated is campaign.max_untranslated: how many people of a
 	// high-risk campaign may get the incident's text in a language other
 	// than theirs (0, the zero value, by default; -1 any number).
@@ -86,7 +90,7 @@ func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval
 	// Nothing is approved that would strand people: every channel a
 	// person can be reached on has a provider (or the outbox), and the
 	// incident's text is in their language.
-	pv, err := PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
+	pv, err := c.preview(ctx, rec.Incident, a)
 	if err != nil {
 		return store.Approval{}, err
 	}
@@ -258,7 +262,11 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 		return err
 	}
 	began := time.Now()
-	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people(ctx, c.inv, in, to))
+	gone, err := c.goneDevices(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := c.planner.Run(ctx, notify.Campaign{IncidentID: id, Revision: in.Revision, Version: 1}, people(ctx, c.inv, in, to, gone))
 	if err != nil {
 		return err
 	}
@@ -266,7 +274,7 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 		// People already told about an earlier revision hear what changed
 		// (a follow-up notice, the next version); those newly affected got
 		// the full notice above.
-		fst, err := c.followUp(ctx, in, to)
+		fst, err := c.followUp(ctx, in, to, gone)
 		if err != nil {
 			return err
 		}
@@ -289,12 +297,14 @@ func (c *campaigner) plan(ctx context.Context, id string) error {
 		return err
 	}
 	c.log.WithFields(logrus.Fields{"incident": id, "people": st.People, "notices": st.Notices, "new": st.New,
-		"unreachable": st.Unreachable, "failed": st.Failed, "took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
+		"unreachable": st.Unreachable, "failed": st.Failed, "push_devices_gone": gone.Skipped(),
+		"took": time.Since(began).Round(time.Millisecond).String()}).Info("campaign planned")
 	return nil
 }
 
-// people streams the people of in whom the campaign tells.
-func people(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, to Addressees) notify.People {
+// people streams the people of in whom the campaign tells, without the
+// push devices recorded gone.
+func people(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, to Addressees, gone *goneDevices) notify.People {
 	return func(fn func(*notify.Recipient) error) error {
 		var r notify.Recipient
 		return assess.EachAffected(ctx, inv, in, func(p *assess.AffectedPerson) error {
@@ -303,9 +313,15 @@ func people(ctx context.Context, inv *inventory.Inventory, in *incident.Incident
 			}
 			compose.Recipient(&r, p)
 			r.HighRisk = to.HighRisk(p)
+			gone.filter(&r)
 			return fn(&r)
 		})
 	}
+}
+
+// goneDevices reads the push devices recorded gone, for one campaign step.
+func (c *campaigner) goneDevices(ctx context.Context) (*goneDevices, error) {
+	return loadGoneDevices(ctx, c.store, c.deviceKey)
 }
 
 // PreviewCampaign computes, without planning anything, what the campaign
@@ -315,15 +331,34 @@ func people(ctx context.Context, inv *inventory.Inventory, in *incident.Incident
 // would get the incident's text in a language other than theirs. Approval
 // refuses what its Refusal names; the approval preview shows it.
 func PreviewCampaign(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, policy notify.Policy, notifyAll bool) (notify.Preview, error) {
+	return previewCampaign(ctx, inv, in, a, policy, notifyAll, nil)
+}
+
+// previewCampaign is PreviewCampaign with the push devices recorded gone
+// left out and counted (Preview.PushDevicesGone).
+func previewCampaign(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment, policy notify.Policy, notifyAll bool, gone *goneDevices) (notify.Preview, error) {
 	to := NewAddressees(a, notifyAll)
 	if to.None() {
 		return notify.Preview{ByChannel: map[notify.Channel]int{}, ByLocale: map[string]int{}, ByJurisdiction: map[string]int{}}, nil
 	}
-	pv, err := policy.Preview(notify.PreviewOptions{Translated: in.HasText}, people(ctx, inv, in, to))
+	pv, err := policy.Preview(notify.PreviewOptions{Translated: in.HasText}, people(ctx, inv, in, to, gone))
 	if err != nil {
 		return pv, fmt.Errorf("preview campaign %s: %w", in.ID, err)
 	}
+	if policy.Push && !slices.Contains(policy.Disabled, notify.ChannelPush) {
+		pv.PushDevicesGone = gone.Skipped()
+	}
 	return pv, nil
+}
+
+// preview is the preview of the campaign of in (assessed as a) under the
+// campaign's own policy, skipping the push devices recorded gone.
+func (c *campaigner) preview(ctx context.Context, in *incident.Incident, a *assess.Assessment) (notify.Preview, error) {
+	gone, err := c.goneDevices(ctx)
+	if err != nil {
+		return notify.Preview{}, err
+	}
+	return previewCampaign(ctx, c.inv, in, a, c.planner.Policy, c.notifyAll, gone)
 }
 
 // UntranslatedLimit is how many people may get the incident's text in a
@@ -348,12 +383,12 @@ func (c *campaigner) Preview(ctx context.Context, id string) (notify.Preview, er
 	if err != nil {
 		return notify.Preview{}, err
 	}
-	return PreviewCampaign(ctx, c.inv, rec.Incident, a, c.planner.Policy, c.notifyAll)
+	return c.preview(ctx, rec.Incident, a)
 }
 
 // followUp plans the follow-up notices of revision in (approved) for the
 // people told about an earlier revision, with what changed for each.
-func (c *campaigner) followUp(ctx context.Context, in *incident.Incident, to Addressees) (notify.PlanStats, error) {
+func (c *campaigner) followUp(ctx context.Context, in *incident.Incident, to Addressees, gone *goneDevices) (notify.PlanStats, error) {
 	revs, err := c.store.IncidentRevisions(ctx, in.ID)
 	if err != nil {
 		return notify.PlanStats{}, err
@@ -373,7 +408,7 @@ func (c *campaigner) followUp(ctx context.Context, in *incident.Incident, to Add
 		}
 		return Changes(old, in, told, now)
 	}
-	return c.planner.FollowUp(ctx, notify.Campaign{IncidentID: in.ID, Revision: in.Revision}, people(ctx, c.inv, in, to), changed)
+	return c.planner.FollowUp(ctx, notify.Campaign{IncidentID: in.ID, Revision: in.Revision}, people(ctx, c.inv, in, to, gone), changed)
 }
 
 // Changes says what changed for a person between the revision they were

@@ -38,6 +38,10 @@ func (w *Workflow) Resend(ctx context.Context, id, subjectID string) error {
 	}
 	to := NewAddressees(a, c.notifyAll)
 	in := rec.Incident
+	gone, err := c.goneDevices(ctx)
+	if err != nil {
+		return err
+	}
 	people := func(fn func(*notify.Recipient) error) error {
 		var r notify.Recipient
 		return assess.EachAffected(ctx, c.inv, in, func(p *assess.AffectedPerson) error {
@@ -46,6 +50,7 @@ func (w *Workflow) Resend(ctx context.Context, id, subjectID string) error {
 			}
 			compose.Recipient(&r, p)
 			r.HighRisk = to.HighRisk(p)
+			gone.filter(&r)
 			return fn(&r)
 		})
 	}

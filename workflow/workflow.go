@@ -47,6 +47,10 @@ type Config struct {
 	Events      Publisher
 	AutoApprove bool
 	NotifyAll   bool
+	// DeviceKey keys the digests of the push devices recorded gone (the
+	// notice key, shared by the replicas); campaigns, follow-ups,
+	// re-sends and previews skip those devices. Nil skips none.
+	DeviceKey []byte
 	// MaxUntranslated is campaign.max_untranslated: how many people of a
 	// high-risk campaign may get the incident's text untranslated (0 by
 	// default, -1 any number).
@@ -140,7 +144,7 @@ func New(cfg Config) (*Workflow, error) {
 		clog := cfg.Log.WithField("component", "campaign")
 		w.camp = &campaigner{store: cfg.Store, ledger: cfg.Planner.Ledger, events: events, inv: cfg.Inventory, composer: cfg.Composer,
 			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{},
-			announce: w.announce, maxUntranslated: cfg.MaxUntranslated}
+			announce: w.announce, maxUntranslated: cfg.MaxUntranslated, deviceKey: cfg.DeviceKey}
 		// A campaign is never given up: it is retried until it plans.
 		w.camp.runners, err = kindRunners(cfg.Bus, ConsumerCampaign, "plan approved campaigns",
 			[]incident.EventKind{incident.EventAssessed, incident.EventApproved, incident.EventCampaignRequested},

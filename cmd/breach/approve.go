@@ -365,4 +365,7 @@ func writePlan(w io.Writer, p client.Plan) {
 	for _, l := range slices.Sorted(maps.Keys(p.Untranslated)) {
 		fmt.Fprintf(w, "  %s in %s would get the incident's text untranslated\n", counted(p.Untranslated[l], "person", "people"), l)
 	}
+	if p.PushDevicesGone > 0 {
+		fmt.Fprintf(w, "  push devices skipped (reported gone): %d (breach devices gone)\n", p.PushDevicesGone)
+	}
 }

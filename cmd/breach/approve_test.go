@@ -207,7 +207,7 @@ func TestApproveShowsPlan(t *testing.T) {
 	plan := client.Plan{Incident: "INC-2026-0042", Revision: 1,
 		Preview: notify.Preview{People: 2, ByChannel: map[notify.Channel]int{notify.ChannelEmail: 1, notify.ChannelLetter: 1},
 			ByLocale: map[string]int{"de": 1, "fr": 1}, ByJurisdiction: map[string]int{"EU-GDPR": 2}, Unreachable: 1, Stranded: 1,
-			NoProvider: []notify.Channel{notify.ChannelLetter}, Untranslated: map[string]int{"fr": 1}},
+			NoProvider: []notify.Channel{notify.ChannelLetter}, Untranslated: map[string]int{"fr": 1}, PushDevicesGone: 3},
 		NotTold: []client.PlanGroup{{Jurisdiction: "US-TX", People: 1, Reason: "no duty"}},
 	}
 	srv := startAPI(t)
@@ -218,7 +218,7 @@ func TestApproveShowsPlan(t *testing.T) {
 	}
 	for _, w := range []string{"Plan: 2 people told.", "  by channel:      email 1, letter 1", "  by locale:       de 1, fr 1",
 		"not told: 1 person in US-TX: no duty", "unreachable: 1 person, 1 of them only for lack of a provider", "channels without a provider: letter",
-		"1 person in fr would get the incident's text untranslated"} {
+		"1 person in fr would get the incident's text untranslated", "push devices skipped (reported gone): 3"} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
 		}

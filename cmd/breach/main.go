@@ -92,6 +92,7 @@ func newRootCmdWith(info func() buildInfo) *cobra.Command {
 		newDeadletterCmd(),
 		newReportCmd(),
 		newTokenCmd(),
+		newDevicesCmd(),
 		newAnnounceCmd(),
 		newDeadlinesCmd(),
 		newAuditCmd(),

@@ -172,11 +172,14 @@ it and create another if it is lost). Names are unique, also after revocation.`,
 }
 
 func newTokenListCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the tokens' principals, roles and dates (never the tokens)",
-		Args:  usageArgs(cobra.NoArgs),
-	}
+	return storeListCmd("list", "List the tokens' principals, roles and dates (never the tokens)",
+		func(ctx context.Context, env *trustEnv) ([]store.TokenRecord, error) { return env.tokens.List(ctx) }, printTokens)
+}
+
+// storeListCmd is a command that reads a list from the store (as the
+// token commands open it) and prints it as a table, or as JSON with -o json.
+func storeListCmd[T any](use, short string, read func(context.Context, *trustEnv) (T, error), table func(io.Writer, T) error) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Args: usageArgs(cobra.NoArgs)}
 	tf := addTrustFlags(cmd, true)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		env, err := tf.open(cmd.Context(), true)
@@ -184,14 +187,14 @@ func newTokenListCmd() *cobra.Command {
 			return err
 		}
 		defer env.st.Close()
-		list, err := env.tokens.List(cmd.Context())
+		list, err := read(cmd.Context(), env)
 		if err != nil {
 			return err
 		}
 		if tf.format == "json" {
 			return writeJSONOut(cmd.OutOrStdout(), list)
 		}
-		return printTokens(cmd.OutOrStdout(), list)
+		return table(cmd.OutOrStdout(), list)
 	}
 	return cmd
 }

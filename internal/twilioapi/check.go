@@ -2,10 +2,11 @@ package twilioapi
 
 import (
 	"errors"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/breach-notify/breach/internal/netaddr"
 )
 
 var (
@@ -68,16 +69,8 @@ func CheckURL(raw string, rules URLRules) error {
 	if rules.Credentials && u.RawQuery != "" {
 		return errors.New("must not have a query")
 	}
-	if rules.Credentials && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if rules.Credentials && u.Scheme == "http" && !netaddr.IsLoopback(u.Hostname()) {
 		return errors.New("http would send the auth token in clear text to a remote host; use https")
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

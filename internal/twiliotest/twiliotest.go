@@ -73,6 +73,9 @@ type Request struct {
 	// Invalid says why the description refuses the request; empty when it
 	// is valid.
 	Invalid string
+	// At is when the fake received the request, by the machine's clock
+	// (not WithClock's), for measuring send rates.
+	At time.Time
 }
 
 // Server is the fake Twilio API. Create it with New.
@@ -159,6 +162,7 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
 		writeError(w, Failure{Status: 400, Code: 20001, Message: "unreadable request body"}, "")
@@ -175,7 +179,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status, verr = http.StatusBadRequest, errors.New("a call needs Url, Twiml or ApplicationSid")
 	}
 	rec := Request{Operation: op, Method: r.Method, Path: r.URL.Path, User: user, Password: pass,
-		ContentType: r.Header.Get("Content-Type"), Form: form}
+		ContentType: r.Header.Get("Content-Type"), Form: form, At: at}
 	if verr != nil && status == http.StatusBadRequest {
 		rec.Invalid = verr.Error()
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	netmail "net/mail"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/netaddr"
 )
 
 // TLS modes of Config.TLS.
@@ -119,7 +119,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		bad("smtp.password_file", "is required when channels.email.smtp.username is set")
 	case cfg.Username == "" && cfg.Password.IsSet():
 		bad("smtp.username", "is required when a password is set")
-	case cfg.Username != "" && cfg.TLS == TLSNone && !isLoopback(cfg.Host):
+	case cfg.Username != "" && cfg.TLS == TLSNone && !netaddr.IsLoopback(cfg.Host):
 		bad("smtp.tls", "none would send the password in clear text to a remote server; use starttls or implicit")
 	}
 	switch strings.ToLower(cfg.AuthMechanism) {
@@ -207,12 +207,4 @@ func parseAddress(s string) (*netmail.Address, error) {
 		return nil, errors.New("has no domain")
 	}
 	return a, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

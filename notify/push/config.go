@@ -37,7 +37,8 @@ type Config struct {
 	// ShouldDeactivate matches, with the message (m.SubjectID and m.To
 	// name the person and the device), before Notify returns the failure:
 	// the place to mark the device inactive for later campaigns. Its error
-	// is logged; the delivery failure is returned either way.
+	// is logged, so it must not quote m.To or the token; the delivery
+	// failure is returned either way.
 	OnDeviceGone func(ctx context.Context, m *notify.Message, cause error) error `yaml:"-"`
 }
 

@@ -175,9 +175,8 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error
 	id, err := n.notify(ctx, m)
 	if err != nil && n.gone != nil && m != nil && ShouldDeactivate(err) {
 		if gerr := n.gone(ctx, m, err); gerr != nil {
-			// The hook's error may quote the address: log its type only.
-			n.log.WithFields(logrus.Fields{"notice": m.Key, "error_type": fmt.Sprintf("%T", gerr)}).
-				Error("cannot record a gone push device; it stays active")
+			// The hook's errors never quote the address (Config.OnDeviceGone).
+			n.log.WithError(gerr).WithField("notice", m.Key).Error("cannot record a gone push device; later campaigns still send to it")
 		}
 	}
 	return id, err

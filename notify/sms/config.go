@@ -3,6 +3,7 @@ package sms
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"strings"
@@ -63,6 +64,12 @@ type Config struct {
 	// Timeout bounds one request to Twilio, from connecting to reading
 	// the reply (default 15s).
 	Timeout time.Duration
+	// RatePerSec paces the requests to Twilio: at most this many SMS in
+	// any second, evenly spaced (a token bucket of one), waited for just
+	// before each request so that the work before it (ledger, rendering)
+	// cannot bunch sends together. Zero: not paced. Each Notifier (each
+	// replica of the service) paces its own sends.
+	RatePerSec float64
 	// HTTPClient, when set, supplies the transport (its Transport, or
 	// http.DefaultTransport when that is nil), e.g. for a proxy or a test
 	// server's TLS; its Timeout, CheckRedirect and Jar are not used.
@@ -75,6 +82,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	var errs []error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("channels.sms.%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if cfg.RatePerSec < 0 || math.IsNaN(cfg.RatePerSec) || math.IsInf(cfg.RatePerSec, 0) {
+		bad("rate_per_sec", "must be above 0, got %g", cfg.RatePerSec)
 	}
 	cfg.AccountSID = strings.TrimSpace(cfg.AccountSID)
 	if err := twilioapi.CheckAccountSID(cfg.AccountSID); err != nil {

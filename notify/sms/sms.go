@@ -35,6 +35,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
+	"golang.org/x/time/rate"
 
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/twilioapi"
@@ -110,6 +111,9 @@ type Notifier struct {
 
 	sent, failed, ambiguous atomic.Int64
 
+	// pace spaces the requests (Config.RatePerSec); nil: not paced.
+	pace *rate.Limiter
+
 	alerts *notify.Alerts
 }
 
@@ -159,6 +163,9 @@ func New(cfg Config, log *logrus.Entry) (*Notifier, error) {
 	}
 	n := &Notifier{cfg: &cfg, api: client, log: log.WithField("channel", "sms")}
 	n.alerts = notify.NewAlerts(n.log, isSenderAlert)
+	if cfg.RatePerSec > 0 {
+		n.pace = rate.NewLimiter(rate.Limit(cfg.RatePerSec), 1)
+	}
 	if base := client.BaseURL(); base != nil {
 		n.log = n.log.WithField("twilio_base_url", base.Scheme+"://"+base.Host)
 		n.log.Warn("SMS go to channels.sms.base_url instead of Twilio")
@@ -215,6 +222,11 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		p.SetValidityPeriod(int(n.cfg.ValidityPeriod / time.Second))
 	}
 
+	if n.pace != nil {
+		if err := n.pace.Wait(ctx); err != nil {
+			return "", notify.Temporary("", "cancelled before sending (rate limit)", fmt.Errorf("%w: %w", ErrCanceled, err))
+		}
+	}
 	msg, out, err := twilioapi.Do(ctx, n.api, func(svc *api.ApiService) (*api.ApiV2010Message, error) {
 		return svc.CreateMessage(p)
 	})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -673,6 +674,8 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"http base url to a remote host", func(c *Config) { c.BaseURL = "http://twilio.example.org" }, []string{"channels.sms.base_url"}},
 		{"base url not absolute", func(c *Config) { c.BaseURL = "api.twilio.com" }, []string{"channels.sms.base_url"}},
 		{"negative timeout", func(c *Config) { c.Timeout = -time.Second }, []string{"channels.sms.timeout"}},
+		{"negative rate", func(c *Config) { c.RatePerSec = -1 }, []string{"channels.sms.rate_per_sec"}},
+		{"infinite rate", func(c *Config) { c.RatePerSec = math.Inf(1) }, []string{"channels.sms.rate_per_sec"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -687,6 +690,26 @@ func TestNewValidatesConfig(t *testing.T) {
 				notifytest.AssertNoLeak(t, []string{testToken, cfg.AuthToken.Reveal()}, nil, []error{err}, "")
 			}
 		})
+	}
+}
+
+// TestRatePacesRequests: with RatePerSec, a send waits for its turn
+// before the request, and one whose turn is beyond its context's deadline
+// fails temporarily without reaching Twilio. (The measured rate is
+// app's TestSMSThroughputUnderRateLimit, an integration test.)
+func TestRatePacesRequests(t *testing.T) {
+	h := newHarness(t, nil, func(c *Config) { c.RatePerSec = 0.001 }) // one per 1000 s
+	if _, err := h.notify(t.Context(), message(testTo)); err != nil {
+		t.Fatalf("first Notify: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	_, err := h.notify(ctx, message(testTo))
+	if err == nil || notify.IsPermanent(err) || !errors.Is(err, ErrCanceled) || IsAmbiguous(err) {
+		t.Fatalf("second Notify within a minute: got %v, want a temporary, unambiguous ErrCanceled", err)
+	}
+	if got := len(h.api.requests()); got != 1 {
+		t.Errorf("Twilio got %d requests, want 1: the second must wait for its turn", got)
 	}
 }
 

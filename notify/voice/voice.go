@@ -26,7 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
+	"strings"
 	"sync/atomic"
 
 	"github.com/sirupsen/logrus"
@@ -70,7 +70,7 @@ type Notifier struct {
 	st        *state
 	log       *logrus.Entry
 	transport http.RoundTripper
-	alerted   sync.Map // problem kind → true, logged once
+	alerts    *notify.Alerts
 
 	placed, failed atomic.Int64
 }
@@ -107,6 +107,7 @@ func New(cfg Config, token Secret, log *logrus.Entry, opts ...Option) (*Notifier
 		log = logging.Discard()
 	}
 	n := &Notifier{st: &state{cfg: cfg}, log: log.WithField("channel", "voice")}
+	n.alerts = notify.NewAlerts(n.log, isSenderAlert)
 	for _, o := range opts {
 		o(n)
 	}
@@ -175,6 +176,9 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	}
 	if call == nil || call.Sid == nil || *call.Sid == "" {
 		return "", n.ambiguous(m, "twilio accepted the request but its reply has no call sid", ErrServer)
+	}
+	if n.alerts.Active() {
+		n.recovered()
 	}
 	n.log.WithFields(logrus.Fields{"notice": m.Key, "twilio_sid": *call.Sid}).Debug("call queued by twilio")
 	return *call.Sid, nil
@@ -248,10 +252,17 @@ func (n *Notifier) ambiguous(m *notify.Message, reason string, cause error) erro
 	return notify.Temporary("ambiguous", reason+"; the call may have been placed", fmt.Errorf("%w: %w", ErrAmbiguous, cause))
 }
 
-// alert logs a configuration or connectivity problem once per kind.
+// alert logs a configuration or connectivity problem once per kind, until
+// Twilio queues a call again (notify.Alerts, as for e-mail and SMS).
 func (n *Notifier) alert(kind string, fields logrus.Fields, msg string) {
-	if _, seen := n.alerted.LoadOrStore(kind, true); seen {
-		return
-	}
-	n.log.WithFields(fields).WithField("problem", kind).Error(msg)
+	n.alerts.Raise(kind, fields, msg)
 }
+
+// isSenderAlert: a refused caller id or destination region depends on the
+// number called, so a call to another number going through does not end
+// it, and it does not count as an outage.
+func isSenderAlert(kind string) bool { return strings.HasPrefix(kind, "sender-") }
+
+// recovered clears the alerts, except the sender ones, after a queued
+// call, and says so once.
+func (n *Notifier) recovered() { n.alerts.Clear(isSenderAlert, "twilio accepts calls again") }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/internal/twiliotest"
 	"github.com/breach-notify/breach/notify"
@@ -405,5 +406,58 @@ func TestDefaults(t *testing.T) {
 	if n.RatePerSec() != DefaultRatePerSec || n.st.cfg.Timeout != DefaultTimeout || n.st.api.BaseURL() != nil {
 		t.Errorf("got rate %g timeout %s base %v, want %g %s Twilio", n.RatePerSec(), n.st.cfg.Timeout, n.st.api.BaseURL(),
 			DefaultRatePerSec, DefaultTimeout)
+	}
+}
+
+// Voice shares notify.Alerts with e-mail and SMS: an outage is one log
+// line and its end another; a refused destination region is logged once
+// and is not ended by calls to other numbers going through.
+func TestAlertsLogOnceUntilTwilioRecovers(t *testing.T) {
+	h := newHarness(t, nil)
+	auth := twiliotest.Failure{Status: 401, Code: 20003, Message: "Authenticate"}
+	h.api.FailNext(auth, auth, auth)
+	for range 3 {
+		if _, err := h.notify(t, message(testTo, "en", testScript)); !errors.Is(err, ErrAuth) || notify.IsPermanent(err) {
+			t.Fatalf("got %v, want a temporary ErrAuth", err)
+		}
+	}
+	if got := h.log.Count(logrus.ErrorLevel, "refused the credentials"); got != 1 {
+		t.Errorf("got %d credential alerts during the outage, want 1", got)
+	}
+	if h.log.Count(logrus.InfoLevel, "accepts calls again") != 0 {
+		t.Error("recovery logged before any call went through")
+	}
+	if _, err := h.notify(t, message(testTo, "en", testScript)); err != nil {
+		t.Fatalf("Notify after the fix: %v", err)
+	}
+	if _, err := h.notify(t, message(testTo, "en", testScript)); err != nil {
+		t.Fatalf("Notify after the fix: %v", err)
+	}
+	if got := h.log.Count(logrus.InfoLevel, "accepts calls again"); got != 1 {
+		t.Errorf("got %d recovery lines, want 1", got)
+	}
+	// A second outage is alerted again.
+	h.api.FailNext(auth)
+	if _, err := h.notify(t, message(testTo, "en", testScript)); !errors.Is(err, ErrAuth) {
+		t.Fatalf("got %v, want ErrAuth", err)
+	}
+	if got := h.log.Count(logrus.ErrorLevel, "refused the credentials"); got != 2 {
+		t.Errorf("got %d credential alerts after a second outage, want 2", got)
+	}
+
+	// A region refusal depends on the number: it stays raised across
+	// calls to other numbers, logged once.
+	const abroad = "+8613800138000"
+	h.api.Fail(abroad, twiliotest.Failure{Status: 400, Code: 21215, Message: "Account not authorized to call %s."})
+	for range 2 {
+		if _, err := h.notify(t, message(abroad, "en", testScript)); !notify.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent refusal", err)
+		}
+		if _, err := h.notify(t, message(testTo, "en", testScript)); err != nil {
+			t.Fatalf("Notify to another number: %v", err)
+		}
+	}
+	if got := h.log.Count(logrus.ErrorLevel, "destination region"); got != 1 {
+		t.Errorf("got %d region alerts, want 1", got)
 	}
 }

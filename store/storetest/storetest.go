@@ -64,6 +64,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LedgerSettleConcurrent", testLedgerSettleConcurrent},
 		{"Public", testPublic},
 		{"Obligations", testObligations},
+		{"GoneDevices", testGoneDevices},
+		{"GoneDevicesConcurrent", testGoneDevicesConcurrent},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(t.Context()); err != nil {
 				t.Fatalf("Ping: got %v, want nil", err)

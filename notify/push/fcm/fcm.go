@@ -16,8 +16,12 @@
 //
 // FCM's error bodies (google.rpc.Status with an FcmError detail) are
 // classified by errorCode: UNREGISTERED means the device is gone
-// (permanent, wrapping pushmsg.ErrDeviceGone); INVALID_ARGUMENT and
-// SENDER_ID_MISMATCH are permanent; QUOTA_EXCEEDED, UNAVAILABLE and
+// (permanent, wrapping pushmsg.ErrDeviceGone); INVALID_ARGUMENT is
+// permanent and, unless a google.rpc.BadRequest detail names a field of
+// the payload rather than message.token, means the token is invalid
+// (pushmsg.ErrInvalidDevice: FCM's token-management guide treats
+// UNREGISTERED and INVALID_ARGUMENT for a valid payload as a token to
+// drop); SENDER_ID_MISMATCH is permanent; QUOTA_EXCEEDED, UNAVAILABLE and
 // INTERNAL are temporary, with the Retry-After delay in the reason;
 // refused credentials (401, 403 without a code, THIRD_PARTY_AUTH_ERROR)
 // and an unknown project (404 without UNREGISTERED) are temporary and
@@ -289,10 +293,35 @@ type apiError struct {
 		Code    int    `json:"code"`
 		Status  string `json:"status"`
 		Details []struct {
-			Type      string `json:"@type"`
-			ErrorCode string `json:"errorCode"`
+			Type            string `json:"@type"`
+			ErrorCode       string `json:"errorCode"`
+			FieldViolations []struct {
+				Field string `json:"field"`
+			} `json:"fieldViolations"`
 		} `json:"details"`
 	} `json:"error"`
+}
+
+// payloadRefused reports whether an error body names a refused request
+// value other than the registration token (a google.rpc.BadRequest field
+// violation): FCM's INVALID_ARGUMENT for a bad payload, which must not
+// deactivate the device.
+func payloadRefused(body []byte) bool {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil {
+		return false
+	}
+	for _, d := range e.Error.Details {
+		if !strings.HasSuffix(d.Type, "google.rpc.BadRequest") {
+			continue
+		}
+		for _, v := range d.FieldViolations {
+			if v.Field != "message.token" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // errorCode returns the FcmError code of an error body, else its
@@ -339,8 +368,14 @@ func (n *Notifier) classify(m *notify.Message, resp *http.Response, body []byte,
 		return "", pushmsg.Temporary(code, "fcm quota exceeded", after, pushmsg.ErrThrottled)
 	case fcmCode == "UNAVAILABLE" || fcmCode == "INTERNAL" || status >= 500:
 		return "", pushmsg.Temporary(code, "fcm unavailable", after, pushmsg.ErrUnavailable)
+	case fcmCode == "INVALID_ARGUMENT" && payloadRefused(body):
+		// The payload is the same for every device: say so once.
+		n.alerts.Alert("payload", fields, "fcm refused the push payload; this is a bug in breach, pushes to fcm fail until it is fixed")
+		return "", notify.Permanent(code, "fcm rejected the message", pushmsg.ErrRejected)
 	case fcmCode == "INVALID_ARGUMENT":
-		return "", notify.Permanent(code, "fcm rejected the message or token", pushmsg.ErrRejected)
+		// FCM's documentation: with a valid payload, INVALID_ARGUMENT
+		// means the registration token is not valid; the device goes.
+		return "", notify.Permanent(code, "registration token is not valid", fmt.Errorf("%w: fcm refused the registration token", pushmsg.ErrInvalidDevice))
 	case fcmCode == "SENDER_ID_MISMATCH":
 		return "", notify.Permanent(code, "registration token belongs to another firebase project", pushmsg.ErrRejected)
 	case fcmCode == "THIRD_PARTY_AUTH_ERROR":

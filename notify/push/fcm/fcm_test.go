@@ -150,7 +150,8 @@ func TestNotifyClassifiesFCMErrors(t *testing.T) {
 		retryAfter time.Duration
 	}{
 		{"unregistered", pushtest.Reply{Reason: "UNREGISTERED"}, true, pushmsg.ErrDeviceGone, 0},
-		{"invalid argument", pushtest.Reply{Reason: "INVALID_ARGUMENT"}, true, pushmsg.ErrRejected, 0},
+		{"invalid token", pushtest.Reply{Reason: "INVALID_ARGUMENT"}, true, pushmsg.ErrInvalidDevice, 0},
+		{"invalid payload", pushtest.Reply{Reason: "INVALID_ARGUMENT", Field: "message.android.ttl"}, true, pushmsg.ErrRejected, 0},
 		{"sender id mismatch", pushtest.Reply{Reason: "SENDER_ID_MISMATCH"}, true, pushmsg.ErrRejected, 0},
 		{"quota exceeded with retry-after", pushtest.Reply{Reason: "QUOTA_EXCEEDED", RetryAfter: "60"}, false, pushmsg.ErrThrottled, time.Minute},
 		{"quota exceeded", pushtest.Reply{Reason: "QUOTA_EXCEEDED"}, false, pushmsg.ErrThrottled, 0},

@@ -3,12 +3,13 @@ package pushmsg
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/breach-notify/breach/internal/netaddr"
 )
 
 // DefaultTimeout bounds one request to a push service when a sender's
@@ -27,19 +28,10 @@ func CheckBaseURL(key, raw string) error {
 		return errors.New(key + ": must not carry a user name or password")
 	case u.RawQuery != "" || u.Fragment != "":
 		return errors.New(key + ": must not have a query or fragment")
-	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
+	case u.Scheme == "http" && !netaddr.IsLoopback(u.Hostname()):
 		return errors.New(key + ": http would send credentials in clear text to a remote host; use https")
 	}
 	return nil
-}
-
-// IsLoopback reports whether host names this machine.
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ReadSecretFile reads the key or credentials file of setting key. Errors

@@ -226,7 +226,7 @@ func (f *FCM) send(w http.ResponseWriter, r *http.Request) {
 	}
 	if msg := f.checkMessage(req.Message); msg != "" {
 		f.problem("send: " + msg)
-		fcmError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "Request contains an invalid argument.", "INVALID_ARGUMENT")
+		badRequest(w, "message", "Request contains an invalid argument.")
 		return
 	}
 	tok, _ := req.Message["token"].(string)
@@ -252,6 +252,10 @@ func (f *FCM) send(w http.ResponseWriter, r *http.Request) {
 	case "UNREGISTERED":
 		fcmError(w, http.StatusNotFound, "NOT_FOUND", "Requested entity was not found.", reply.Reason)
 	case "INVALID_ARGUMENT":
+		if reply.Field != "" {
+			badRequest(w, reply.Field, "Invalid value at '"+reply.Field+"'")
+			return
+		}
 		fcmError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", reply.Reason)
 	case "SENDER_ID_MISMATCH":
 		fcmError(w, http.StatusForbidden, "PERMISSION_DENIED", "SenderId mismatch", reply.Reason)
@@ -305,15 +309,26 @@ func (f *FCM) checkMessage(m FCMMessage) string {
 // fcmError writes FCM's error body: google.rpc.Status with an FcmError
 // detail when errorCode is set.
 func fcmError(w http.ResponseWriter, status int, rpcStatus, message, errorCode string) {
-	e := map[string]any{"code": status, "message": message, "status": rpcStatus}
+	var details []any
 	if errorCode != "" {
-		details := []any{map[string]string{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": errorCode}}
-		if errorCode == "INVALID_ARGUMENT" {
-			details = append(details, map[string]any{
-				"@type":           "type.googleapis.com/google.rpc.BadRequest",
-				"fieldViolations": []any{map[string]string{"field": "message.token", "description": "Invalid registration token"}},
-			})
-		}
+		details = []any{map[string]string{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": errorCode}}
+	}
+	writeRPCStatus(w, status, rpcStatus, message, details)
+}
+
+// badRequest writes FCM's answer to a request value it refuses: status
+// INVALID_ARGUMENT with a google.rpc.BadRequest detail naming the field
+// and no FcmError detail.
+func badRequest(w http.ResponseWriter, field, message string) {
+	writeRPCStatus(w, http.StatusBadRequest, "INVALID_ARGUMENT", message, []any{map[string]any{
+		"@type":           "type.googleapis.com/google.rpc.BadRequest",
+		"fieldViolations": []any{map[string]string{"field": field, "description": message}},
+	}})
+}
+
+func writeRPCStatus(w http.ResponseWriter, status int, rpcStatus, message string, details []any) {
+	e := map[string]any{"code": status, "message": message, "status": rpcStatus}
+	if len(details) > 0 {
 		e["details"] = details
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")

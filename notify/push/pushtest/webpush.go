@@ -57,6 +57,12 @@ type Reply struct {
 	RetryAfter string
 	// Reason is the APNs reason or FCM errorCode of an error reply.
 	Reason string
+	// Field, with the FCM reason INVALID_ARGUMENT, makes the fake answer
+	// as FCM does for a request value it refuses (an invalid payload): a
+	// google.rpc.BadRequest detail naming Field and no FcmError detail.
+	// Without it INVALID_ARGUMENT is FCM's answer to an invalid
+	// registration token: an FcmError detail only.
+	Field string
 }
 
 // Subscriber is a browser's side of one subscription: the key pair and

@@ -30,6 +30,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/breach-notify/breach/internal/logging"
+	"github.com/breach-notify/breach/internal/netaddr"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/push/pushmsg"
 )
@@ -121,7 +122,7 @@ func parseSubscription(raw json.RawMessage) (*wp.Subscription, error) {
 	switch {
 	case err != nil || u.Host == "" || u.User != nil:
 		return nil, fmt.Errorf("%w: subscription endpoint is not an absolute URL", pushmsg.ErrInvalidDevice)
-	case u.Scheme != "https" && !(u.Scheme == "http" && pushmsg.IsLoopback(u.Hostname())):
+	case u.Scheme != "https" && !(u.Scheme == "http" && netaddr.IsLoopback(u.Hostname())):
 		return nil, fmt.Errorf("%w: subscription endpoint is not https", pushmsg.ErrInvalidDevice)
 	}
 	if k, err := decodeB64URL(s.Keys.P256dh); err != nil || len(k) != 65 || k[0] != 4 {
