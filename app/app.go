@@ -460,7 +460,7 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	key, err := noticeKey(cfg)
+	key, err := noticeKey(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/notify/verify"
 )
@@ -18,7 +20,13 @@ import (
 // secrets.notice_key_file (or BREACH_NOTICE_KEY), else from
 // <data>/notice.key, created with 32 random bytes on first use. Losing it
 // makes earlier codes unverifiable, so it is never regenerated.
-func noticeKey(cfg config.Config) ([]byte, error) {
+//
+// Replicas that share the bus or the store must share the key too (notice
+// jobs, codes, device digests and the audit chain are keyed with it), so a
+// key is never generated when nats.url or a PostgreSQL store is
+// configured: the service refuses to start, naming the key to set. A key
+// generated before such a configuration is used with a warning.
+func noticeKey(cfg config.Config, log *logrus.Entry) ([]byte, error) {
 	s, err := cfg.Secret("secrets.notice_key_file")
 	if err != nil {
 		return nil, err
@@ -29,11 +37,17 @@ func noticeKey(cfg config.Config) ([]byte, error) {
 		}
 		return []byte(s.Reveal()), nil
 	}
+	shared := sharedBy(cfg)
 	path := filepath.Join(cfg.DataDir, "notice.key")
 	key, err := ReadNoticeKey(cfg.DataDir)
 	switch {
 	case err == nil:
+		if shared != "" {
+			log.WithField("key", "secrets.notice_key_file").Warnf("the notice key is this data directory's own, but %s is shared: every replica must use the same key; set secrets.notice_key_file on all of them", shared)
+		}
 		return key, nil
+	case errors.Is(err, fs.ErrNotExist) && shared != "":
+		return nil, fmt.Errorf("config secrets.notice_key_file: required because %s is shared between replicas, which must sign notice jobs, codes and the audit chain with one key; put at least %d random bytes in a file every replica reads (or set BREACH_NOTICE_KEY)", shared, verify.MinSecretBytes)
 	case errors.Is(err, fs.ErrNotExist):
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
@@ -46,6 +60,19 @@ func noticeKey(cfg config.Config) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("read notice key: %w", err)
 	}
+}
+
+// sharedBy names what the service shares with other replicas (the bus, the
+// store), or "" when both are its own.
+func sharedBy(cfg config.Config) string {
+	var shared []string
+	if cfg.NATS.URL != "" {
+		shared = append(shared, "the bus (nats.url)")
+	}
+	if cfg.Store.Driver == "postgres" {
+		shared = append(shared, "the store (store.driver: postgres)")
+	}
+	return strings.Join(shared, " and ")
 }
 
 // ReadNoticeKey reads the generated notice key of a data directory.

@@ -495,7 +495,8 @@ func TestServeExternalNATS(t *testing.T) {
 		}
 	})
 	p := newServeProc(t, t.TempDir(), "--nats-url", url)
-	p.env = []string{"BREACH_NATS_PREFIX=" + tag}
+	// Replicas on a shared bus share the notice key; none is generated.
+	p.env = []string{"BREACH_NATS_PREFIX=" + tag, "BREACH_NOTICE_KEY=" + strings.Repeat("k", 32)}
 	for def, name := range streams {
 		p.env = append(p.env, "BREACH_NATS_STREAMS_"+def+"="+name)
 	}

@@ -108,7 +108,7 @@ var keyDocs = map[string]string{
 	"campaign.push":                                "Send a push notice to every registered device as an accelerator. It never counts as the legal notice and carries the incident reference only.",
 	"campaign.notify_all_affected":                 "Tell every affected person once any law requires a campaign, not only the people whose jurisdiction's law requires it.",
 	"campaign.outbox_fallback":                     "Keep channels without a provider in campaigns, their notices written to the outbox, even when another channel has a real provider. Off by default: the ledger would otherwise record as sent what was only written to a file.",
-	"secrets.notice_key_file":                      "File holding the key that derives notice verification codes (at least 16 bytes). Empty: one is generated as `notice.key` under `data_dir`. Keep it: codes already sent can only be verified with the same key.",
+	"secrets.notice_key_file":                      "File holding the key that derives notice verification codes and keys notice jobs, gone-device digests and the audit chain (at least 16 bytes). Empty: one is generated as `notice.key` under `data_dir` — but only when the service shares nothing: with `nats.url` or `store.driver: postgres` set, the service refuses to start until every replica is given the same key here (or in `BREACH_NOTICE_KEY`). Keep it: codes already sent can only be verified with the same key.",
 	"channels.email.smtp.host":                     "SMTP server. Empty: e-mail notices go to the outbox.",
 	"channels.email.smtp.port":                     "SMTP port, 1 to 65535.",
 	"channels.email.smtp.tls":                      "`starttls`, `implicit` (TLS from the first byte, usually port 465) or `none`.",
