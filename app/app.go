@@ -252,7 +252,8 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		log.WithField("nats_url", s.bus.ClientURL()).Info("embedded NATS JetStream running")
 	}
 	flow := workflow.Config{Store: s.store, Bus: s.bus, Inventory: s.inv, Now: s.now, Log: log, Registerer: s.metrics.reg,
-		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected, MaxUntranslated: cfg.Campaign.MaxUntranslated}
+		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected, MaxUntranslated: cfg.Campaign.MaxUntranslated,
+		ApprovalsRequired: cfg.Campaign.ApprovalsRequired}
 	if s.inv != nil {
 		if err := s.startCampaigns(cfg, log, &flow); err != nil {
 			return err
@@ -281,7 +282,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	}
 	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, Hosts: splitList(cfg.HTTP.Hosts), MetricsPublic: cfg.HTTP.MetricsPublic, Now: s.now,
 		MaxBodyBytes: int64(cfg.Intake.MaxMessageBytes)}, web.Deps{
-		Incidents:     webIncidents{s.store},
+		Incidents:     webIncidents{s: s.store, approvalsRequired: cfg.Campaign.ApprovalsRequired},
 		Publisher:     busPublisher{s.bus},
 		Registry:      s.metrics.reg,
 		Campaigns:     s.webCampaigns(),
@@ -549,8 +550,10 @@ func (s *Service) incidentRevision(ctx context.Context, id string, revision int)
 	return nil, fmt.Errorf("incident %s revision %d: %w", id, revision, store.ErrNotFound)
 }
 
-// Approve approves the campaign of an assessed incident.
-func (s *Service) Approve(ctx context.Context, id, by string) (store.Approval, error) {
+// Approve records by's approval of the campaign of an assessed incident;
+// the campaign starts once campaign.approvals_required distinct principals
+// approved it.
+func (s *Service) Approve(ctx context.Context, id, by string) (workflow.Approval, error) {
 	return s.flow.Approve(ctx, id, by)
 }
 

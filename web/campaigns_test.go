@@ -139,6 +139,9 @@ func TestApprove(t *testing.T) {
 		{name: "approved by someone else", mod: func(c *fakeCampaigns) {
 			c.approveErr = fmt.Errorf("approve x: %w: revision 2 is already approved by someone else", ErrAlreadyApproved)
 		}, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "already_approved", wantMsg: "already approved by someone else; the first approval stands"},
+		{name: "same approver twice", mod: func(c *fakeCampaigns) {
+			c.approveErr = fmt.Errorf("approve x: %w (1 of 2 approvals)", ErrSameApprover)
+		}, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "same_approver", wantMsg: "needs the approval of another principal"},
 		{name: "bad id", path: "/api/v1/incidents/a.b/approve", contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "is not an incident id"},
 		{name: "malformed JSON", contentType: "application/json", body: `{"reason": `, wantStatus: 400, wantCode: "invalid_request", wantMsg: `like {"reason": "…"}`},
 		{name: "unknown field", contentType: "application/json", body: `{"approver": "x"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: `unknown field "approver"`},

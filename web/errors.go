@@ -35,6 +35,7 @@ const (
 	KindForbidden                      // the principal's role does not allow the action, or a cross-origin request
 	KindMisdirected                    // the Host header is not a name of this server
 	KindAssessmentFailed               // the current revision cannot be assessed until corrected
+	KindSameApprover                   // the principal already approved; another principal must approve
 )
 
 var kindTable = map[Kind]struct {
@@ -58,6 +59,7 @@ var kindTable = map[Kind]struct {
 	KindForbidden:          {http.StatusForbidden, "forbidden"},
 	KindMisdirected:        {http.StatusMisdirectedRequest, "misdirected_request"},
 	KindAssessmentFailed:   {http.StatusUnprocessableEntity, "assessment_failed"},
+	KindSameApprover:       {http.StatusConflict, "same_approver"},
 }
 
 // Error is an API error: a kind and a message a person can act on. Err, when

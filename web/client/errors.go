@@ -20,6 +20,7 @@ const (
 	CodeAssessmentFailed   = "assessment_failed"
 	CodeAwaitingAssessment = "awaiting_assessment"
 	CodeAlreadyApproved    = "already_approved"
+	CodeSameApprover       = "same_approver"
 	CodeCampaignBlocked    = "campaign_blocked"
 	CodeUnauthorized       = "unauthorized"
 	CodeForbidden          = "forbidden"
