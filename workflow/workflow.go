@@ -54,7 +54,7 @@ type Config struct {
 	// principals approve a revision before its campaign starts (1 when 0).
 	ApprovalsRequired int
 	Now               func() time.Time
-	Log             *logrus.Entry
+	Log               *logrus.Entry
 	// Registerer receives the workflow's metrics; none when nil.
 	Registerer prometheus.Registerer
 	// Announce, when set, indexes affected addresses for "am I affected?"
