@@ -99,7 +99,17 @@ func (s *Service) PublicAddr() string {
 // authenticator (with the legacy static token of http.api_token_file, when
 // set, as the admin principal "api-token").
 func (s *Service) startTrust(ctx context.Context, cfg config.Config, log *logrus.Entry) (access.Authenticator, error) {
-	s.audit = audit.New(s.store, s.now)
+	// The chain is keyed with a key derived from the notice key, which
+	// every replica shares: each verifies the others' entries.
+	secret, err := noticeKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	akey, err := audit.DeriveKey(secret)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	s.audit = audit.New(s.store, s.now).WithKey(akey)
 	s.tokens = access.NewManager(s.store, s.audit, s.now)
 	path, created, err := s.tokens.Bootstrap(ctx, cfg.DataDir)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/notify/verify"
 )
@@ -60,4 +61,27 @@ func ReadNoticeKey(dataDir string) ([]byte, error) {
 		return nil, fmt.Errorf("notice key %s is damaged; restore it from backup (codes already sent depend on it)", path)
 	}
 	return key, nil
+}
+
+// AuditKey returns the key of the audit chain, derived from the notice key
+// (secrets.notice_key_file, else <data>/notice.key) as the service derives
+// it, or nil when neither is there: for the CLI's offline audit commands,
+// which must neither create a key nor write unkeyed entries after keyed
+// ones.
+func AuditKey(cfg config.Config) (*audit.Key, error) {
+	s, err := cfg.Secret("secrets.notice_key_file")
+	if err != nil {
+		return nil, err
+	}
+	if s.IsSet() {
+		return audit.DeriveKey([]byte(s.Reveal()))
+	}
+	key, err := ReadNoticeKey(cfg.DataDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return audit.DeriveKey(key)
 }

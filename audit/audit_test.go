@@ -210,7 +210,7 @@ func TestVerifyJSONL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := audit.VerifyJSONL(strings.NewReader(tc.in))
+			rep, err := audit.VerifyJSONL(strings.NewReader(tc.in), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,7 +222,7 @@ func TestVerifyJSONL(t *testing.T) {
 			}
 		})
 	}
-	if _, err := audit.VerifyJSONL(strings.NewReader(lines[0] + "not json\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := audit.VerifyJSONL(strings.NewReader(lines[0]+"not json\n"), nil); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("VerifyJSONL of a bad line: got %v, want an error naming line 2", err)
 	}
 }

@@ -400,6 +400,9 @@ func (a *api) exportNotices(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Campaigns == nil {
 		return newError(KindUnavailable, "notice campaigns are not configured on this server")
 	}
+	// The export quotes the audit chain's head: an auditor ties the
+	// ledger to the audit log as it stood (audit verify --head).
+	a.quoteAuditHead(w, r)
 	x := &csvExport{w: w, rc: http.NewResponseController(w), id: id}
 	err = a.deps.Campaigns.ExportNotices(r.Context(), id, x.write)
 	if err == nil && !x.started {

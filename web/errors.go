@@ -36,6 +36,7 @@ const (
 	KindMisdirected                    // the Host header is not a name of this server
 	KindAssessmentFailed               // the current revision cannot be assessed until corrected
 	KindSameApprover                   // the principal already approved; another principal must approve
+	KindDeadLetterRefused              // the dead letter cannot be replayed or resolved as asked
 )
 
 var kindTable = map[Kind]struct {
@@ -60,6 +61,7 @@ var kindTable = map[Kind]struct {
 	KindMisdirected:        {http.StatusMisdirectedRequest, "misdirected_request"},
 	KindAssessmentFailed:   {http.StatusUnprocessableEntity, "assessment_failed"},
 	KindSameApprover:       {http.StatusConflict, "same_approver"},
+	KindDeadLetterRefused:  {http.StatusConflict, "deadletter_refused"},
 }
 
 // Error is an API error: a kind and a message a person can act on. Err, when

@@ -136,6 +136,8 @@ type Deps struct {
 	Failures AssessmentFailures
 	// Reports drafts regulator reports and keeps the obligations.
 	Reports Reports
+	// DeadLetters administers the dead-letter stream; nil answers 503.
+	DeadLetters DeadLetters
 	// Extra are routes the service adds, each with its decision.
 	Extra []Route
 }

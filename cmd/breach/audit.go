@@ -139,7 +139,11 @@ log still holds that entry unchanged.`,
 		var rep audit.Report
 		holds := true
 		if file != "" {
-			if rep, err = verifyFile(file); err != nil {
+			key, err := tf.auditKey()
+			if err != nil {
+				return err
+			}
+			if rep, err = verifyFile(file, key); err != nil {
 				return err
 			}
 			holds = head == "" || rep.HeadSeq >= seq && holdsIn(file, seq, hash)
@@ -176,13 +180,13 @@ func parseHead(s string) (int64, string, error) {
 	return seq, hash, nil
 }
 
-func verifyFile(path string) (audit.Report, error) {
+func verifyFile(path string, key *audit.Key) (audit.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return audit.Report{}, usageError(err)
 	}
 	defer f.Close()
-	return audit.VerifyJSONL(f)
+	return audit.VerifyJSONL(f, key)
 }
 
 // holdsIn reports whether the export at path has entry seq with hash.
