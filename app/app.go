@@ -27,6 +27,7 @@ import (
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/deadletter"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
@@ -59,6 +60,9 @@ type Service struct {
 	extra   []web.Route // routes beyond the API's own (provider webhooks)
 	tokens  *access.Manager
 	audit   *audit.Log
+	// rejections writes the audit entries of rejected notice jobs off the
+	// delivery path.
+	rejections *audit.Async
 	key     []byte // the notice key: verification codes and lookups
 	site    *public.Site
 	siteLn  net.Listener
@@ -110,6 +114,7 @@ func (s *Service) startTrust(ctx context.Context, cfg config.Config, log *logrus
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	s.audit = audit.New(s.store, s.now).WithKey(akey)
+	s.startRejectionAudit(log.WithField("component", "audit"))
 	s.tokens = access.NewManager(s.store, s.audit, s.now)
 	path, created, err := s.tokens.Bootstrap(ctx, cfg.DataDir)
 	if err != nil {
@@ -285,6 +290,15 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	if err != nil {
 		return err
 	}
+	prefix := s.bus.Topics().Prefix
+	if prefix == "" {
+		prefix = natsbus.DefaultPrefix
+	}
+	deadLetters, err := deadletter.Open(ctx, s.bus.Conn(), s.bus.JetStream(), deadletter.Config{Stream: s.bus.Streams().Deadletter,
+		Prefix: strings.TrimSuffix(prefix, "."), Shown: "the service's NATS"})
+	if err != nil {
+		return fmt.Errorf("dead letters: %w", err)
+	}
 	tlsOn := cfg.HTTP.TLS.CertFile != "" || cfg.HTTP.TLS.KeyFile != ""
 	if !tlsOn && !config.LoopbackAddr(cfg.HTTP.Addr) {
 		// Tokens and the victims' data must not cross a network in clear.
@@ -305,6 +319,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Checker:       s.webChecker(),
 		Failures:      s,
 		Reports:       s.webReports(),
+		DeadLetters:   deadLetters,
 	}, log.WithField("component", "http"))
 	if tlsOn {
 		if err := s.http.UseTLS(cfg.HTTP.TLS.CertFile, cfg.HTTP.TLS.KeyFile); err != nil {
@@ -325,7 +340,11 @@ func (s *Service) Run(ctx context.Context) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	errc := make(chan error, 8+len(s.queues))
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		s.rejections.Run(runCtx, 5*time.Second)
+	}()
 	go func() {
 		defer wg.Done()
 		if err := s.intake.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
@@ -529,7 +548,7 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	}
 	for _, ch := range s.chans {
 		w := notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter,
-			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected},
+			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected, OnRejected: s.auditRejection(ch.name)},
 			ch.notifier, ledger, comp, sink, clog, s.now)
 		s.workers = append(s.workers, w)
 		// JetStream's MaxDeliver is only a backstop: it must stay above
