@@ -63,9 +63,9 @@ type Service struct {
 	// rejections writes the audit entries of rejected notice jobs off the
 	// delivery path.
 	rejections *audit.Async
-	key     []byte // the notice key: verification codes and lookups
-	site    *public.Site
-	siteLn  net.Listener
+	key        []byte // the notice key: verification codes and lookups
+	site       *public.Site
+	siteLn     net.Listener
 }
 
 // startPublic opens the public announcement site on its own listener
