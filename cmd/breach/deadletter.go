@@ -79,8 +79,7 @@ func addNATSFlags(cmd *cobra.Command) *natsFlags {
 // deadletterConn is an open connection to the dead-letter stream.
 type deadletterConn struct {
 	*deadletter.Admin
-	nc   *nats.Conn
-	name string // stream name
+	nc *nats.Conn
 }
 
 // open resolves the flags against the environment and connects.
@@ -109,7 +108,7 @@ func (nf *natsFlags) open(ctx context.Context, cmd *cobra.Command, env deadlette
 		}
 		return nil, notPermitted(nc, err)
 	}
-	return &deadletterConn{Admin: adm, nc: nc, name: nf.stream}, nil
+	return &deadletterConn{Admin: adm, nc: nc}, nil
 }
 
 func (c *deadletterConn) close() { c.nc.Close() }
@@ -147,7 +146,7 @@ func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 			"  breach deadletter list --json | jq '.deadletters[].reason'\n" +
 			"  breach deadletter list --show-data 17 > dead-17.json",
 	}
-	nf := addNATSFlags(cmd)
+	nf := addDeadletterFlags(cmd)
 	cmd.Flags().StringSliceVar(&stages, "stage", nil, "only this stage (intake, email, sms...); repeat or separate with commas for several")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many dead letters, the newest")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
@@ -165,13 +164,16 @@ func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 			}
 		}
 		ctx := cmd.Context()
+		if cmd.Flags().Changed("show-data") && cmd.Flags().Changed("server") {
+			return usageError(errShowDataNeedsNATS)
+		}
 		c, err := nf.open(ctx, cmd, env, "breach deadletter list")
 		if err != nil {
 			return err
 		}
 		defer c.close()
 		if cmd.Flags().Changed("show-data") {
-			m, err := c.Get(ctx, showData)
+			m, err := c.(*deadletterConn).Get(ctx, showData)
 			if err != nil {
 				return err
 			}
@@ -272,7 +274,7 @@ func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 		Example: "  breach deadletter replay 17\n" +
 			"  breach deadletter replay 17 18 23 --nats-url nats://nats-1:4222",
 	}
-	nf := addNATSFlags(cmd)
+	nf := addDeadletterFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		seqs := make([]uint64, 0, len(args))
 		for _, a := range args {
@@ -290,10 +292,10 @@ func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 		defer c.close()
 		done, err := c.ReplayAll(ctx, seqs)
 		for _, r := range done {
-			line := fmt.Sprintf("replayed %s %d to %s: %s sequence %d, msg id %s", c.name, r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
+			line := fmt.Sprintf("replayed %s %d to %s: %s sequence %d, msg id %s", c.Stream(), r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
 			if r.Duplicate {
 				line = fmt.Sprintf("%s %d already replayed to %s (duplicate of %s sequence %d, msg id %s); not stored again",
-					c.name, r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
+					c.Stream(), r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), line)
 		}

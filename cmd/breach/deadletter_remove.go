@@ -28,7 +28,7 @@ func newDeadletterResolveCmd(env deadletterEnv) *cobra.Command {
 		Example: "  breach deadletter resolve 17 --reason \"replayed as 17 after the SMTP fix\"\n" +
 			"  breach deadletter resolve 3 4 5 --reason \"test messages\"",
 	}
-	nf := addNATSFlags(cmd)
+	nf := addDeadletterFlags(cmd)
 	cmd.Flags().StringVar(&reason, "reason", "", "why the dead letters need no more work (required)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if strings.TrimSpace(reason) == "" {
@@ -46,7 +46,7 @@ func newDeadletterResolveCmd(env deadletterEnv) *cobra.Command {
 		defer c.close()
 		done, err := c.Resolve(ctx, seqs, operatorName(env), reason)
 		for _, r := range done {
-			fmt.Fprintf(cmd.OutOrStdout(), "resolved %s %d (%s): removed; record %s %d\n", c.name, r.Sequence, r.Stage, c.name, r.Record)
+			fmt.Fprintf(cmd.OutOrStdout(), "resolved %s %d (%s): removed; record %s %d\n", c.Stream(), r.Sequence, r.Stage, c.Stream(), r.Record)
 		}
 		if errors.Is(err, deadletter.ErrRefused) {
 			return usageError(errors.New(strings.TrimSuffix(err.Error(), ": "+deadletter.ErrRefused.Error())))
@@ -100,7 +100,7 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 			"  breach deadletter purge --older-than 24h --stage email\n" +
 			"  breach deadletter purge 17 18",
 	}
-	nf := addNATSFlags(cmd)
+	nf := addDeadletterFlags(cmd)
 	cmd.Flags().DurationVar(&olderThan, "older-than", 0, "remove dead letters older than this (e.g. 720h)")
 	cmd.Flags().StringSliceVar(&stages, "stage", nil, "with --older-than: only this stage; repeat or separate with commas for several")
 	cmd.Flags().StringVar(&reason, "reason", "purged", "why, for the record")
@@ -137,7 +137,7 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "purged %d dead letters from %s; record %s %d\n", p.Count, c.name, c.name, p.Record)
+			fmt.Fprintf(cmd.OutOrStdout(), "purged %d dead letters from %s; record %s %d\n", p.Count, c.Stream(), c.Stream(), p.Record)
 			return nil
 		}
 		p, err := c.PurgeOlder(ctx, env.now().Add(-olderThan), olderThan, stages, by, reason)
@@ -148,7 +148,7 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 		if len(stages) > 0 {
 			what = "stage " + strings.Join(stages, ", ")
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "purged %d dead letters of %s older than %s from %s; record %s %d\n", p.Count, what, olderThan, c.name, c.name, p.Record)
+		fmt.Fprintf(cmd.OutOrStdout(), "purged %d dead letters of %s older than %s from %s; record %s %d\n", p.Count, what, olderThan, c.Stream(), c.Stream(), p.Record)
 		return nil
 	}
 	return cmd
