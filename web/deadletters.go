@@ -203,9 +203,10 @@ func checkReason(reason string, required bool) (string, error) {
 	return reason, nil
 }
 
-// auditDeadLetter records a dead-letter action; a failure to record is an
-// error the caller answers (the action itself is done).
-func (a *api) auditDeadLetter(r *http.Request, action audit.Action, object string, details map[string]any) error {
+// auditDeadLetters records dead-letter actions under the request's
+// principal; a failure to record is an error the caller answers (the
+// actions themselves are done).
+func (a *api) auditDeadLetters(r *http.Request, evs []audit.Event) error {
 	if a.deps.Audit == nil {
 		return nil
 	}
@@ -213,8 +214,11 @@ func (a *api) auditDeadLetter(r *http.Request, action audit.Action, object strin
 	if err != nil {
 		return err
 	}
-	if _, err := a.deps.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: action, Object: object, Details: details}); err != nil {
-		return fmt.Errorf("%s %s: done, but the audit entry was not written: %w", action, object, err)
+	for _, ev := range evs {
+		ev.Principal = p.Name
+		if _, err := a.deps.Audit.Append(r.Context(), ev); err != nil {
+			return fmt.Errorf("%s %s: done, but the audit entry was not written: %w", ev.Action, ev.Object, err)
+		}
 	}
 	return nil
 }
@@ -233,11 +237,8 @@ func (a *api) replayDeadLetter(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	done, err := dl.ReplayAll(r.Context(), []uint64{seq})
-	for _, rp := range done {
-		if aerr := a.auditDeadLetter(r, audit.ActionDeadLetterReplayed, deadLetterObject(rp.Sequence), map[string]any{
-			"subject": rp.Subject, "stream": rp.Stream, "stream_sequence": rp.StreamSequence, "duplicate": rp.Duplicate, "reason": reason}); aerr != nil {
-			return aerr
-		}
+	if aerr := a.auditDeadLetters(r, deadletter.ReplayEvents(done, reason)); aerr != nil {
+		return aerr
 	}
 	if err != nil {
 		return deadLetterError(err)
@@ -264,11 +265,8 @@ func (a *api) resolveDeadLetter(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	done, err := dl.Resolve(r.Context(), []uint64{seq}, p.Name, reason)
-	for _, rs := range done {
-		if aerr := a.auditDeadLetter(r, audit.ActionDeadLetterResolved, deadLetterObject(rs.Sequence), map[string]any{
-			"stage": rs.Stage, "original_subject": rs.OriginalSubject, "size": rs.Size, "record": rs.Record, "reason": reason}); aerr != nil {
-			return aerr
-		}
+	if aerr := a.auditDeadLetters(r, deadletter.ResolveEvents(done, reason)); aerr != nil {
+		return aerr
 	}
 	if err != nil {
 		return deadLetterError(err)
@@ -331,17 +329,9 @@ func (a *api) purgeDeadLetters(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return deadLetterError(err)
 	}
-	details := map[string]any{"count": res.Count, "record": res.Record, "reason": reason}
-	if age > 0 {
-		details["older_than"], details["before"], details["stages"] = age.String(), res.Before, stages
-	} else {
-		details["sequences"] = res.Sequences
-	}
-	if err := a.auditDeadLetter(r, audit.ActionDeadLetterPurged, "deadletter/"+strconv.FormatUint(res.Record, 10), details); err != nil {
+	if err := a.auditDeadLetters(r, deadletter.PurgeEvents(res, reason)); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }
-
-func deadLetterObject(seq uint64) string { return "deadletter/" + strconv.FormatUint(seq, 10) }

@@ -291,6 +291,7 @@ func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 		}
 		defer c.close()
 		done, err := c.ReplayAll(ctx, seqs)
+		nf.record(cmd, env, deadletter.ReplayEvents(done, ""))
 		for _, r := range done {
 			line := fmt.Sprintf("replayed %s %d to %s: %s sequence %d, msg id %s", c.Stream(), r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
 			if r.Duplicate {

@@ -45,6 +45,7 @@ func newDeadletterResolveCmd(env deadletterEnv) *cobra.Command {
 		}
 		defer c.close()
 		done, err := c.Resolve(ctx, seqs, operatorName(env), reason)
+		nf.record(cmd, env, deadletter.ResolveEvents(done, reason))
 		for _, r := range done {
 			fmt.Fprintf(cmd.OutOrStdout(), "resolved %s %d (%s): removed; record %s %d\n", c.Stream(), r.Sequence, r.Stage, c.Stream(), r.Record)
 		}
@@ -137,6 +138,7 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			nf.record(cmd, env, deadletter.PurgeEvents(p, reason))
 			fmt.Fprintf(cmd.OutOrStdout(), "purged %d dead letters from %s; record %s %d\n", p.Count, c.Stream(), c.Stream(), p.Record)
 			return nil
 		}
@@ -144,6 +146,7 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		nf.record(cmd, env, deadletter.PurgeEvents(p, reason))
 		what := "all stages"
 		if len(stages) > 0 {
 			what = "stage " + strings.Join(stages, ", ")

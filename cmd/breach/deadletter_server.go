@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/internal/deadletter"
 	"github.com/breach-notify/breach/web"
 )
@@ -31,10 +33,12 @@ type deadletterOps interface {
 type dlFlags struct {
 	*natsFlags
 	server, token string
+	// trust finds the store in which the NATS path records its changes.
+	trust *trustFlags
 }
 
 func addDeadletterFlags(cmd *cobra.Command) *dlFlags {
-	f := &dlFlags{natsFlags: addNATSFlags(cmd)}
+	f := &dlFlags{natsFlags: addNATSFlags(cmd), trust: addTrustFlags(cmd, false)}
 	cmd.Flags().StringVar(&f.server, "server", "", "use the HTTP API of this breach server (an admin token; the service audits the change) instead of NATS")
 	cmd.Flags().StringVar(&f.token, "token", "", "API token with --server (env "+envAPIToken+")")
 	return f
@@ -121,3 +125,34 @@ func (d *deadletterAPI) PurgeOlder(ctx context.Context, _ time.Time, age time.Du
 // errShowDataNeedsNATS refuses --show-data with --server: the API never
 // sends a dead letter's body.
 var errShowDataNeedsNATS = errors.New("--show-data reads the body over NATS with the operator credential; the API never sends bodies (drop --server)")
+
+// record writes an audit entry of a change made over NATS, in the store
+// --config or --data-dir names (the service's, on its machine), as
+// system:cli with the operator's login name. Without access to the store
+// the change is done all the same and the command says it is not recorded
+// (with --server the service records it). Over the API the service has
+// recorded it already.
+func (f *dlFlags) record(cmd *cobra.Command, env deadletterEnv, evs []audit.Event) {
+	if cmd.Flags().Changed("server") || len(evs) == 0 {
+		return
+	}
+	te, err := f.trust.open(cmd.Context(), true)
+	if err == nil {
+		defer te.st.Close()
+		for _, ev := range evs {
+			ev.Principal = cliPrincipal.Name
+			details, _ := ev.Details.(map[string]any)
+			if details == nil {
+				details = map[string]any{}
+			}
+			details["operator"] = operatorName(env)
+			ev.Details = details
+			if _, err = te.log.Append(cmd.Context(), ev); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: not recorded in the audit log (%v); run the command with --server, or where the store is (--config, --data-dir)\n", err)
+	}
+}
