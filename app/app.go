@@ -109,6 +109,9 @@ func (s *Service) startTrust(ctx context.Context, cfg config.Config, log *logrus
 	if err != nil {
 		return nil, err
 	}
+	if w := unsharedKeyWarning(cfg); w != "" {
+		log.Warn(w)
+	}
 	akey, err := audit.DeriveKey(secret)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)

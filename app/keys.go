@@ -85,3 +85,29 @@ func AuditKey(cfg config.Config) (*audit.Key, error) {
 	}
 	return audit.DeriveKey(key)
 }
+
+// unsharedKeyWarning says why a generated, per-data-directory notice key
+// is wrong for this configuration, "" when it is fine: with a shared store
+// or bus, each replica would key the audit chain and the notice tickets
+// with its own secret, and the replicas' entries and jobs would not verify
+// on one another.
+func unsharedKeyWarning(cfg config.Config) string {
+	s, err := cfg.Secret("secrets.notice_key_file")
+	if err != nil || s.IsSet() {
+		return ""
+	}
+	var shared []string
+	if cfg.Store.Driver == "postgres" {
+		shared = append(shared, "the store (PostgreSQL)")
+	}
+	if cfg.NATS.URL != "" {
+		shared = append(shared, "the bus (external NATS)")
+	}
+	if len(shared) == 0 {
+		return ""
+	}
+	return "secrets.notice_key_file is not set although " + strings.Join(shared, " and ") +
+		" may be shared by replicas: this replica keys the audit chain and notice tickets with its own generated notice.key, " +
+		"which the others do not have (their entries will fail verification and their notice jobs will be rejected); " +
+		"give every replica the same secrets.notice_key_file"
+}
