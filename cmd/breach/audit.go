@@ -241,6 +241,12 @@ func printVerify(w io.Writer, format string, rep audit.Report, head string, hold
 		}
 	} else if rep.OK() {
 		fmt.Fprintf(w, "audit log intact: %d entries; head %d:%s\n", rep.Checked, rep.HeadSeq, orDefault(rep.HeadHash, "-"))
+		switch {
+		case rep.Keyed > 0 && rep.MACsChecked:
+			fmt.Fprintf(w, "%d entries keyed, their MACs checked; %d written before the chain was keyed\n", rep.Keyed, rep.Unkeyed)
+		case rep.Keyed > 0:
+			fmt.Fprintf(w, "%d entries keyed, their MACs NOT checked: no key here (secrets.notice_key_file, or the data directory's notice.key)\n", rep.Keyed)
+		}
 	} else {
 		fmt.Fprintf(w, "audit log BROKEN at entry %d: %s (%d entries before it are intact)\n", rep.Broken.Seq, rep.Broken.Reason, rep.Checked)
 	}
