@@ -28,9 +28,13 @@ type Action string
 
 // The catalogue of audited actions.
 const (
-	ActionIncidentSubmitted     Action = "incident.submitted"
-	ActionIncidentRevised       Action = "incident.revised"
-	ActionIncidentApproved      Action = "incident.approved"
+	ActionIncidentSubmitted Action = "incident.submitted"
+	ActionIncidentRevised   Action = "incident.revised"
+	ActionIncidentApproved  Action = "incident.approved"
+	// ActionApprovalRecorded is one principal's approval of a revision that
+	// needs more (campaign.approvals_required): the campaign has not
+	// started.
+	ActionApprovalRecorded      Action = "incident.approval_recorded"
 	ActionTokenCreated          Action = "token.created"
 	ActionTokenRevoked          Action = "token.revoked"
 	ActionDeadLetterReplayed    Action = "deadletter.replayed"

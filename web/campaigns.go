@@ -223,7 +223,11 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 		if s := ap.Approvals; s != nil {
 			details["approvals"], details["required"], details["approved"] = len(s.Approvers), s.Required, s.Approved
 		}
-		if _, err := a.deps.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionIncidentApproved,
+		action := audit.ActionIncidentApproved
+		if ap.Pending() {
+			action = audit.ActionApprovalRecorded
+		}
+		if _, err := a.deps.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: action,
 			Object: "incident/" + ap.Incident, Details: details}); err != nil {
 			return fmt.Errorf("approve incident %s: approved, but the audit entry was not written: %w", id, err)
 		}
