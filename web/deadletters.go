@@ -13,6 +13,7 @@ import (
 	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/deadletter"
+	"github.com/breach-notify/breach/internal/logging"
 )
 
 // DeadLetters administers the dead-letter stream (deadletter.Admin does).
@@ -157,6 +158,9 @@ func (a *api) listDeadLetters(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return deadLetterError(err)
 	}
+	for i := range list.Deadletters {
+		scrubEntry(&list.Deadletters[i])
+	}
 	writeJSON(w, http.StatusOK, list)
 	return nil
 }
@@ -174,9 +178,14 @@ func (a *api) showDeadLetter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return deadLetterError(err)
 	}
+	scrubEntry(&e)
 	writeJSON(w, http.StatusOK, e)
 	return nil
 }
+
+// scrubEntry removes e-mail addresses and phone numbers from a dead
+// letter's reason: a provider's refusal sometimes quotes the recipient.
+func scrubEntry(e *deadletter.Entry) { e.Reason = logging.Scrub(e.Reason) }
 
 // readReason reads a {"reason": "..."} body and checks the reason.
 func readReason(w http.ResponseWriter, r *http.Request, required bool) (string, error) {

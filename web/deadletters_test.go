@@ -24,7 +24,7 @@ func (f *fakeDeadLetters) Show(_ context.Context, seq uint64) (deadletter.Entry,
 	if seq == 404 {
 		return deadletter.Entry{}, fmt.Errorf("stream DEADLETTER has no message 404: %w", deadletter.ErrNotFound)
 	}
-	return deadletter.Entry{Sequence: seq}, nil
+	return deadletter.Entry{Sequence: seq, Reason: "550 mailbox jane.doe@example.com unknown"}, nil
 }
 
 func (f *fakeDeadLetters) ReplayAll(_ context.Context, seqs []uint64) ([]deadletter.Replayed, error) {
@@ -61,6 +61,7 @@ func TestDeadLetterRoutes(t *testing.T) {
 		{"GET", "/api/v1/deadletters?stage=a.b", "", 400, "not a stage name", ""},
 		{"GET", "/api/v1/deadletters?after=-1", "", 400, "after", ""},
 		{"GET", "/api/v1/deadletters/7", "", 200, `"sequence": 7`, ""},
+		{"GET", "/api/v1/deadletters/8", "", 200, `550 mailbox`, ""},
 		{"GET", "/api/v1/deadletters/404", "", 404, "no message 404", ""},
 		{"GET", "/api/v1/deadletters/zero", "", 400, "not a stream sequence", ""},
 		{"POST", "/api/v1/deadletters/3/replay", `{}`, 409, "deadletter_refused", "replay [3]"},
@@ -83,6 +84,9 @@ func TestDeadLetterRoutes(t *testing.T) {
 			resp, b := f.do(t, tc.method, tc.path, ctype, body)
 			if resp.StatusCode != tc.want || !strings.Contains(string(b), tc.wantIn) {
 				t.Fatalf("got %d %s, want %d containing %q", resp.StatusCode, b, tc.want, tc.wantIn)
+			}
+			if strings.Contains(string(b), "jane.doe@example.com") {
+				t.Errorf("the answer quotes an e-mail address: %s", b)
 			}
 			if tc.call != "" && (len(dl.calls) != 1 || dl.calls[0] != tc.call) {
 				t.Errorf("calls: got %q, want %q", dl.calls, tc.call)
