@@ -128,8 +128,7 @@ func (c *campaigner) approveWith(ctx context.Context, id, by string, required in
 		return Approval{Approval: existing, Required: required},
 			fmt.Errorf("approve %s revision %d: %w (the first approval stands)", id, rec.Revision, ErrAlreadyApproved)
 	case errors.Is(err, store.ErrSameApprover):
-		return Approval{}, fmt.Errorf("approve %s revision %d: %w (%d of %d approvals)", id, rec.Revision, ErrSameApprover,
-			required-1, required)
+		return Approval{}, fmt.Errorf("approve %s revision %d: %w (%d approvals required)", id, rec.Revision, ErrSameApprover, required)
 	case err != nil:
 		return Approval{}, err
 	}
