@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/breach-notify/breach/audit"
-	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -27,7 +26,7 @@ const (
 // auditLog returns the audit log, or 503 without one.
 func (a *api) auditLog() (*audit.Log, error) {
 	if a.deps.Audit == nil {
-		return nil, newError(KindUnavailable, "the audit log is not configured on this server")
+		return nil, unavailable("the audit log is not configured on this server")
 	}
 	return a.deps.Audit, nil
 }
@@ -58,8 +57,7 @@ func auditFilter(r *http.Request) (audit.Filter, error) {
 		if s := q.Get(t.name); s != "" {
 			v, err := time.Parse(time.RFC3339Nano, s)
 			if err != nil {
-				return f, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%s %q is not an RFC 3339 time", t.name, s),
-					Problems: []incident.Problem{{Field: t.name, Message: "is not an RFC 3339 time"}}}
+				return f, paramError(t.name, fmt.Sprintf("%s %q is not an RFC 3339 time", t.name, s), "is not an RFC 3339 time")
 			}
 			*t.to = v
 		}

@@ -63,7 +63,7 @@ const maxPurgeSequences = 1000
 
 func (a *api) deadLetters() (DeadLetters, error) {
 	if a.deps.DeadLetters == nil {
-		return nil, newError(KindUnavailable, "dead-letter administration is not configured on this server")
+		return nil, unavailable("dead-letter administration is not configured on this server")
 	}
 	return a.deps.DeadLetters, nil
 }
@@ -73,8 +73,7 @@ func pathSeq(r *http.Request) (uint64, error) {
 	s := r.PathValue("seq")
 	seq, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || seq == 0 {
-		return 0, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%q is not a stream sequence (a number, 1 or more)", s),
-			Problems: []incident.Problem{{Field: "seq", Message: "is not a stream sequence"}}}
+		return 0, paramError("seq", fmt.Sprintf("%q is not a stream sequence (a number, 1 or more)", s), "is not a stream sequence")
 	}
 	return seq, nil
 }
@@ -86,8 +85,7 @@ func (a *api) pageLimit(r *http.Request) (int, error) {
 	if s := r.URL.Query().Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > a.cfg.MaxLimit {
-			return 0, &Error{Kind: KindInvalid, Message: fmt.Sprintf("limit must be a whole number from 1 to %d", a.cfg.MaxLimit),
-				Problems: []incident.Problem{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", a.cfg.MaxLimit)}}}
+			return 0, paramError("limit", fmt.Sprintf("limit must be a whole number from 1 to %d", a.cfg.MaxLimit), fmt.Sprintf("must be 1 to %d", a.cfg.MaxLimit))
 		}
 		limit = n
 	}
@@ -102,8 +100,7 @@ func queryAfter(r *http.Request) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		return 0, &Error{Kind: KindInvalid, Message: fmt.Sprintf("after %q is not a sequence number; use the next value of the previous page", s),
-			Problems: []incident.Problem{{Field: "after", Message: "is not a sequence number"}}}
+		return 0, paramError("after", fmt.Sprintf("after %q is not a sequence number; use the next value of the previous page", s), "is not a sequence number")
 	}
 	return n, nil
 }
@@ -117,8 +114,7 @@ func stagesOf(field string, stages []string) ([]string, error) {
 				continue
 			}
 			if !deadletter.ValidSubject(st) || strings.Contains(st, ".") {
-				return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("stage %q is not a stage name (intake, email, sms...)", st),
-					Problems: []incident.Problem{{Field: field, Message: "is not a stage name"}}}
+				return nil, paramError(field, fmt.Sprintf("stage %q is not a stage name (intake, email, sms...)", st), "is not a stage name")
 			}
 			out = append(out, st)
 		}
@@ -130,9 +126,9 @@ func stagesOf(field string, stages []string) ([]string, error) {
 func deadLetterError(err error) error {
 	switch {
 	case errors.Is(err, deadletter.ErrNotFound):
-		return &Error{Kind: KindNotFound, Message: err.Error(), Err: err}
+		return notFound(err)
 	case errors.Is(err, deadletter.ErrRefused):
-		return &Error{Kind: KindDeadLetterRefused, Message: strings.TrimSuffix(err.Error(), ": "+deadletter.ErrRefused.Error()), Err: err}
+		return deadLetterRefused(err, strings.TrimSuffix(err.Error(), ": "+deadletter.ErrRefused.Error()))
 	}
 	return err
 }
@@ -199,7 +195,7 @@ func readReason(w http.ResponseWriter, r *http.Request, required bool) (string, 
 func checkReason(reason string, required bool) (string, error) {
 	reason = strings.TrimSpace(reason)
 	bad := func(msg string) error {
-		return &Error{Kind: KindInvalid, Message: msg, Problems: []incident.Problem{{Field: "reason", Message: msg}}}
+		return paramError("reason", msg, msg)
 	}
 	switch {
 	case required && reason == "":
@@ -299,7 +295,7 @@ func (a *api) purgeDeadLetters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	invalid := func(field, msg string) error {
-		return &Error{Kind: KindInvalid, Message: msg, Problems: []incident.Problem{{Field: field, Message: msg}}}
+		return paramError(field, msg, msg)
 	}
 	var age time.Duration
 	switch {
@@ -343,4 +339,20 @@ func (a *api) purgeDeadLetters(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// The errors of the dead-letter and audit routes, in one place: a bad
+// parameter (naming its field), a feature not configured, a dead letter
+// that does not exist or that cannot be replayed or resolved as asked.
+
+func paramError(field, msg, problem string) error {
+	return &Error{Kind: KindInvalid, Message: msg, Problems: []incident.Problem{{Field: field, Message: problem}}}
+}
+
+func unavailable(msg string) error { return newError(KindUnavailable, "%s", msg) }
+
+func notFound(err error) error { return &Error{Kind: KindNotFound, Message: err.Error(), Err: err} }
+
+func deadLetterRefused(err error, msg string) error {
+	return &Error{Kind: KindDeadLetterRefused, Message: msg, Err: err}
 }
