@@ -39,7 +39,23 @@ func (a intakeStore) SaveIncident(ctx context.Context, in *incident.Incident, ra
 }
 
 // webIncidents adapts the store to the API's reader.
-type webIncidents struct{ s store.Store }
+type webIncidents struct {
+	s store.Store
+	// approvalsRequired is campaign.approvals_required.
+	approvalsRequired int
+}
+
+// approvalStatus is the API's view of an approval state.
+func approvalStatus(st store.ApprovalState, required int) *web.ApprovalStatus {
+	out := &web.ApprovalStatus{Revision: st.Revision, Required: max(required, 1), Approved: st.Approved, Approvers: []web.Approver{}}
+	for _, v := range st.Votes {
+		out.Approvers = append(out.Approvers, web.Approver{By: v.By, At: v.At})
+	}
+	if !st.Approved {
+		out.Missing = max(out.Required-len(st.Votes), 0)
+	}
+	return out
+}
 
 func mapErr(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
@@ -68,6 +84,11 @@ func (a webIncidents) GetIncident(ctx context.Context, id string) (web.IncidentV
 		}
 		v.Revisions = append(v.Revisions, info)
 	}
+	st, err := a.s.ApprovalState(ctx, id)
+	if err != nil {
+		return web.IncidentView{}, mapErr(err)
+	}
+	v.Approvals = approvalStatus(st, a.approvalsRequired)
 	return v, nil
 }
 
@@ -139,10 +160,13 @@ func (a webCampaigns) Approve(ctx context.Context, id, by string) (web.Approval,
 		return web.Approval{}, markAs(web.ErrCampaignBlocked, err)
 	case errors.Is(err, workflow.ErrAlreadyApproved):
 		return web.Approval{}, markAs(web.ErrAlreadyApproved, err)
+	case errors.Is(err, workflow.ErrSameApprover):
+		return web.Approval{}, markAs(web.ErrSameApprover, err)
 	case err != nil:
 		return web.Approval{}, mapErr(err)
 	}
-	return web.Approval{Incident: ap.IncidentID, Revision: ap.Revision, By: ap.By, At: ap.At}, nil
+	return web.Approval{Incident: ap.IncidentID, Revision: ap.Revision, By: ap.By, At: ap.At,
+		Approvals: approvalStatus(ap.State, ap.Required)}, nil
 }
 
 func (a webCampaigns) NoticeCounts(ctx context.Context, id string) (notify.Counts, error) {

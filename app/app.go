@@ -27,6 +27,7 @@ import (
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/internal/config"
+	"github.com/breach-notify/breach/internal/deadletter"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/inventory"
 	"github.com/breach-notify/breach/notify"
@@ -59,9 +60,12 @@ type Service struct {
 	extra   []web.Route // routes beyond the API's own (provider webhooks)
 	tokens  *access.Manager
 	audit   *audit.Log
-	key     []byte // the notice key: verification codes and lookups
-	site    *public.Site
-	siteLn  net.Listener
+	// rejections writes the audit entries of rejected notice jobs off the
+	// delivery path.
+	rejections *audit.Async
+	key        []byte // the notice key: verification codes and lookups
+	site       *public.Site
+	siteLn     net.Listener
 }
 
 // startPublic opens the public announcement site on its own listener
@@ -99,7 +103,14 @@ func (s *Service) PublicAddr() string {
 // authenticator (with the legacy static token of http.api_token_file, when
 // set, as the admin principal "api-token").
 func (s *Service) startTrust(ctx context.Context, cfg config.Config, log *logrus.Entry) (access.Authenticator, error) {
-	s.audit = audit.New(s.store, s.now)
+	// The chain is keyed with a key derived from the notice key, which
+	// every replica shares: each verifies the others' entries.
+	akey, err := audit.DeriveKey(s.key)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	s.audit = audit.New(s.store, s.now).WithKey(akey)
+	s.startRejectionAudit(log.WithField("component", "audit"))
 	s.tokens = access.NewManager(s.store, s.audit, s.now)
 	path, created, err := s.tokens.Bootstrap(ctx, cfg.DataDir)
 	if err != nil {
@@ -232,6 +243,12 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	// One key signs notice jobs and codes and keys the audit chain and
+	// device digests: read (or, on a service that shares nothing, made)
+	// once, before anything is opened.
+	if s.key, err = noticeKey(cfg, log); err != nil {
+		return err
+	}
 	if cfg.Inventory != "" {
 		if s.inv, err = inventory.Load(cfg.Inventory); err != nil {
 			return fmt.Errorf("inventory: %w", err)
@@ -252,7 +269,8 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		log.WithField("nats_url", s.bus.ClientURL()).Info("embedded NATS JetStream running")
 	}
 	flow := workflow.Config{Store: s.store, Bus: s.bus, Inventory: s.inv, Now: s.now, Log: log, Registerer: s.metrics.reg,
-		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected, MaxUntranslated: cfg.Campaign.MaxUntranslated}
+		AutoApprove: cfg.Campaign.AutoApprove, NotifyAll: cfg.Campaign.NotifyAllAffected, MaxUntranslated: cfg.Campaign.MaxUntranslated,
+		ApprovalsRequired: cfg.Campaign.ApprovalsRequired}
 	if s.inv != nil {
 		if err := s.startCampaigns(cfg, log, &flow); err != nil {
 			return err
@@ -274,6 +292,15 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	if err != nil {
 		return err
 	}
+	prefix := s.bus.Topics().Prefix
+	if prefix == "" {
+		prefix = natsbus.DefaultPrefix
+	}
+	deadLetters, err := deadletter.Open(ctx, s.bus.Conn(), s.bus.JetStream(), deadletter.Config{Stream: s.bus.Streams().Deadletter,
+		Prefix: strings.TrimSuffix(prefix, "."), Shown: "the service's NATS"})
+	if err != nil {
+		return fmt.Errorf("dead letters: %w", err)
+	}
 	tlsOn := cfg.HTTP.TLS.CertFile != "" || cfg.HTTP.TLS.KeyFile != ""
 	if !tlsOn && !config.LoopbackAddr(cfg.HTTP.Addr) {
 		// Tokens and the victims' data must not cross a network in clear.
@@ -281,7 +308,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 	}
 	s.http = web.NewServer(web.Config{Addr: cfg.HTTP.Addr, Hosts: splitList(cfg.HTTP.Hosts), MetricsPublic: cfg.HTTP.MetricsPublic, Now: s.now,
 		MaxBodyBytes: int64(cfg.Intake.MaxMessageBytes)}, web.Deps{
-		Incidents:     webIncidents{s.store},
+		Incidents:     webIncidents{s: s.store, approvalsRequired: cfg.Campaign.ApprovalsRequired},
 		Publisher:     busPublisher{s.bus},
 		Registry:      s.metrics.reg,
 		Campaigns:     s.webCampaigns(),
@@ -294,6 +321,7 @@ func (s *Service) start(ctx context.Context, cfg config.Config, log *logrus.Entr
 		Checker:       s.webChecker(),
 		Failures:      s,
 		Reports:       s.webReports(),
+		DeadLetters:   deadLetters,
 	}, log.WithField("component", "http"))
 	if tlsOn {
 		if err := s.http.UseTLS(cfg.HTTP.TLS.CertFile, cfg.HTTP.TLS.KeyFile); err != nil {
@@ -314,7 +342,11 @@ func (s *Service) Run(ctx context.Context) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	errc := make(chan error, 8+len(s.queues))
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		s.rejections.Run(runCtx, 5*time.Second)
+	}()
 	go func() {
 		defer wg.Done()
 		if err := s.intake.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
@@ -460,11 +492,7 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	key, err := noticeKey(cfg, log)
-	if err != nil {
-		return err
-	}
-	s.key = key
+	key := s.key
 	comp, err := compose.New(compose.Config{Templates: set, Inventory: s.inv, Secret: key, AnnouncementURL: cfg.Campaign.AnnouncementURL,
 		AnnouncementURLFor: cfg.Public.PageURL, Now: s.now}, compose.IncidentsFunc(s.incidentRevision))
 	if err != nil {
@@ -522,7 +550,7 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	}
 	for _, ch := range s.chans {
 		w := notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter,
-			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected},
+			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected, OnRejected: s.auditRejection(ch.name)},
 			ch.notifier, ledger, comp, sink, clog, s.now)
 		s.workers = append(s.workers, w)
 		// JetStream's MaxDeliver is only a backstop: it must stay above
@@ -553,8 +581,10 @@ func (s *Service) incidentRevision(ctx context.Context, id string, revision int)
 	return nil, fmt.Errorf("incident %s revision %d: %w", id, revision, store.ErrNotFound)
 }
 
-// Approve approves the campaign of an assessed incident.
-func (s *Service) Approve(ctx context.Context, id, by string) (store.Approval, error) {
+// Approve records by's approval of the campaign of an assessed incident;
+// the campaign starts once campaign.approvals_required distinct principals
+// approved it.
+func (s *Service) Approve(ctx context.Context, id, by string) (workflow.Approval, error) {
 	return s.flow.Approve(ctx, id, by)
 }
 

@@ -120,3 +120,55 @@ func TestForeignContactNeedsAcceptance(t *testing.T) {
 		t.Errorf("approve accepting the contact: %v", err)
 	}
 }
+
+// TestTwoPersonRule: with campaign.approvals_required 2, one principal's
+// approval records a vote and starts nothing; the same principal again is
+// ErrSameApprover; a second principal approves the revision and the
+// campaign starts; a third is ErrAlreadyApproved. Each vote is audited.
+func TestTwoPersonRule(t *testing.T) {
+	cfg := testConfig(t.TempDir(), testInventory)
+	cfg.Campaign.AnnouncementURL = "https://shop.example/notice"
+	cfg.Campaign.ApprovalsRequired = 2
+	svc := startService(t, cfg)
+	ctx := context.Background()
+	in := testIncident("INC-TWO", 1, incident.Affected{System: "crm"})
+	in.Mitigation.Measures = []string{"Closed the access path"}
+	publish(t, svc, in)
+	waitAssessment(t, svc, in.ID, 1)
+	ap, err := svc.Approve(ctx, in.ID, "alice")
+	if err != nil || ap.Approved() || ap.Missing() != 1 || ap.Required != 2 {
+		t.Fatalf("first approval: got %+v, %v; want recorded, 1 more needed", ap, err)
+	}
+	if _, err := svc.Store().GetApproval(ctx, in.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after one of two approvals: got approval lookup %v, want nothing approved", err)
+	}
+	if _, err := svc.Approve(ctx, in.ID, "alice"); !errors.Is(err, workflow.ErrSameApprover) {
+		t.Errorf("same principal twice: got %v, want ErrSameApprover", err)
+	}
+	if counts, err := svc.Store().Ledger().Counts(ctx, in.ID); err != nil || len(counts) != 0 {
+		t.Errorf("ledger after one approval: got %v, %v; want no notice planned", counts, err)
+	}
+	ap, err = svc.Approve(ctx, in.ID, "bob")
+	if err != nil || !ap.Approved() || ap.By != "bob" || len(ap.State.Votes) != 2 {
+		t.Fatalf("second approval: got %+v, %v; want approved by alice and bob", ap, err)
+	}
+	if _, err := svc.Approve(ctx, in.ID, "carol"); !errors.Is(err, workflow.ErrAlreadyApproved) {
+		t.Errorf("third approver: got %v, want ErrAlreadyApproved", err)
+	}
+	waitCampaignPlanned(t, svc, in.ID)
+}
+
+// waitCampaignPlanned waits until the ledger holds notices of incident id.
+func waitCampaignPlanned(t *testing.T, svc *running, id string) {
+	t.Helper()
+	eventually(t, "campaign of "+id+" planned", func() error {
+		counts, err := svc.Store().Ledger().Counts(context.Background(), id)
+		if err != nil {
+			return err
+		}
+		if len(counts) == 0 {
+			return errors.New("no notice in the ledger yet")
+		}
+		return nil
+	})
+}

@@ -2,6 +2,10 @@ package app_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,5 +48,41 @@ func TestStateChangesAreAudited(t *testing.T) {
 	rep, err := log.Verify(ctx)
 	if err != nil || rep.Broken != nil {
 		t.Errorf("verify: %+v, %v; want an intact chain", rep, err)
+	}
+}
+
+// TestRejectedNoticeIsAudited: a forged notice job published on the
+// NOTICES queue is never sent; it becomes a notice.rejected entry by the
+// system with the reason and the digest of the key it claims, without the
+// key itself; the chain's entries are keyed and it verifies.
+func TestRejectedNoticeIsAudited(t *testing.T) {
+	cfg := testConfig(t.TempDir(), testInventory)
+	svc := startService(t, cfg)
+	ctx := context.Background()
+	key := "notice/INC-FORGED/u-1/email/v1"
+	forged := `{"key":"` + key + `","mac":"AAAA"}`
+	if _, err := svc.Bus().JetStream().Publish(ctx, svc.Bus().Topics().Notice("email"), []byte(forged)); err != nil {
+		t.Fatal(err)
+	}
+	log := audit.New(svc.Store(), time.Now)
+	var got audit.Entry
+	eventually(t, "a notice.rejected audit entry", func() error {
+		entries, _, err := log.List(ctx, audit.Filter{Action: audit.ActionNoticeRejected}, audit.Page{})
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			return errors.New("none yet")
+		}
+		got = entries[0]
+		return nil
+	})
+	sum := sha256.Sum256([]byte(key))
+	if got.Principal != "system:notify" || !strings.Contains(string(got.Details), `"reason":"forged"`) ||
+		!strings.Contains(string(got.Details), hex.EncodeToString(sum[:])) || strings.Contains(string(got.Details), "INC-FORGED") {
+		t.Errorf("entry: got %+v %s; want by system:notify, reason forged, the key's digest and not the key", got, got.Details)
+	}
+	if got.Version != audit.VersionKeyed || got.MAC == "" {
+		t.Errorf("entry: got version %d, MAC %q; want a keyed entry", got.Version, got.MAC)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/notify/verify"
 )
@@ -102,4 +103,19 @@ func ConfiguredNoticeKey(cfg config.Config) ([]byte, error) {
 		return []byte(s.Reveal()), nil
 	}
 	return ReadNoticeKey(cfg.DataDir)
+}
+
+// AuditKey returns the key of the audit chain, derived from the notice key
+// as the service derives it, or nil when there is none: for the CLI's
+// offline audit commands, which must neither create a key nor write
+// unkeyed entries after keyed ones.
+func AuditKey(cfg config.Config) (*audit.Key, error) {
+	key, err := ConfiguredNoticeKey(cfg)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return audit.DeriveKey(key)
 }

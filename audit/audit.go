@@ -28,12 +28,17 @@ type Action string
 
 // The catalogue of audited actions.
 const (
-	ActionIncidentSubmitted     Action = "incident.submitted"
-	ActionIncidentRevised       Action = "incident.revised"
-	ActionIncidentApproved      Action = "incident.approved"
+	ActionIncidentSubmitted Action = "incident.submitted"
+	ActionIncidentRevised   Action = "incident.revised"
+	ActionIncidentApproved  Action = "incident.approved"
+	// ActionApprovalRecorded is one principal's approval of a revision that
+	// needs more (campaign.approvals_required): the campaign has not
+	// started.
+	ActionApprovalRecorded      Action = "incident.approval_recorded"
 	ActionTokenCreated          Action = "token.created"
 	ActionTokenRevoked          Action = "token.revoked"
 	ActionDeadLetterReplayed    Action = "deadletter.replayed"
+	ActionDeadLetterResolved    Action = "deadletter.resolved"
 	ActionDeadLetterPurged      Action = "deadletter.purged"
 	ActionNoticeRejected        Action = "notice.rejected"
 	ActionConfigLoaded          Action = "config.loaded"
@@ -57,9 +62,22 @@ type Entry struct {
 	Digest string `json:"details_digest"`
 	// Prev is the hash of the entry before, "" for the first entry.
 	Prev string `json:"prev_hash"`
-	// Hash covers every other field; see Hash.
+	// Hash covers every other field but MAC; see Hash.
 	Hash string `json:"hash"`
+	// Version is how the entry is sealed: VersionHashed (0) entries,
+	// written before the chain was keyed, carry only Hash; VersionKeyed
+	// (1) entries also carry MAC.
+	Version int `json:"version,omitempty"`
+	// MAC is the hex HMAC-SHA256 of Hash under the audit key (Key): only
+	// a holder of the service's secret can write an entry that verifies.
+	MAC string `json:"mac,omitempty"`
 }
+
+// The versions of an entry.
+const (
+	VersionHashed = 0
+	VersionKeyed  = 1
+)
 
 // Event is what Append records.
 type Event struct {
@@ -88,12 +106,29 @@ const (
 // that are not JSON-marshalable or too large. Match it with errors.Is.
 var ErrInvalid = errors.New("invalid audit event")
 
+// ErrNoKey is returned (wrapped) by Append on a log without a key when
+// the chain is already keyed: an unkeyed entry after keyed ones would read
+// as a rewrite. Give the log the service's key (WithKey).
+var ErrNoKey = errors.New("the audit chain is keyed, and this log has no key")
+
 // Log is the audit log over a store. It is safe for concurrent use, also by
 // several processes sharing one database.
 type Log struct {
 	st  store.AuditStore
 	now func() time.Time
+	key *Key
 }
+
+// WithKey returns l appending keyed entries (VersionKeyed) and verifying
+// their MACs with k.
+func (l *Log) WithKey(k *Key) *Log {
+	c := *l
+	c.key = k
+	return &c
+}
+
+// Keyed reports whether l has a key.
+func (l *Log) Keyed() bool { return l.key != nil }
 
 // New returns the audit log kept in st; now stamps entries (time.Now when
 // nil).
@@ -118,11 +153,20 @@ func (l *Log) Append(ctx context.Context, ev Event) (Entry, error) {
 	}
 	at := l.now().UTC().Truncate(time.Microsecond)
 	rec, err := l.st.AppendAudit(ctx, func(head store.AuditHead) (store.AuditRecord, error) {
+		if l.key == nil && head.Version >= VersionKeyed {
+			return store.AuditRecord{}, fmt.Errorf("entry %d: %w (secrets.notice_key_file, or the data directory's notice.key)", head.Seq+1, ErrNoKey)
+		}
 		e := Entry{
 			Seq: head.Seq + 1, Time: at, Principal: ev.Principal, Action: ev.Action, Object: ev.Object,
 			Details: details, Digest: Digest(details), Prev: head.Hash,
 		}
+		if l.key != nil {
+			e.Version = VersionKeyed
+		}
 		e.Hash = Hash(e)
+		if l.key != nil {
+			e.MAC = l.key.MAC(e.Hash)
+		}
 		return toRecord(e), nil
 	})
 	if err != nil {
@@ -201,7 +245,7 @@ func (l *Log) List(ctx context.Context, f Filter, p Page) ([]Entry, Page, error)
 
 func toRecord(e Entry) store.AuditRecord {
 	return store.AuditRecord{Seq: e.Seq, At: e.Time, Principal: e.Principal, Action: string(e.Action), Object: e.Object,
-		Details: string(e.Details), Digest: e.Digest, Prev: e.Prev, Hash: e.Hash}
+		Details: string(e.Details), Digest: e.Digest, Prev: e.Prev, Hash: e.Hash, Version: e.Version, MAC: e.MAC}
 }
 
 // fromRecord returns the entry of a stored row. Details that are not JSON
@@ -213,5 +257,5 @@ func fromRecord(r store.AuditRecord) Entry {
 		details, _ = json.Marshal(r.Details)
 	}
 	return Entry{Seq: r.Seq, Time: r.At, Principal: r.Principal, Action: Action(r.Action), Object: r.Object,
-		Details: details, Digest: r.Digest, Prev: r.Prev, Hash: r.Hash}
+		Details: details, Digest: r.Digest, Prev: r.Prev, Hash: r.Hash, Version: r.Version, MAC: r.MAC}
 }

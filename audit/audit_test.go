@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -210,7 +211,7 @@ func TestVerifyJSONL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := audit.VerifyJSONL(strings.NewReader(tc.in))
+			rep, err := audit.VerifyJSONL(strings.NewReader(tc.in), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,7 +223,7 @@ func TestVerifyJSONL(t *testing.T) {
 			}
 		})
 	}
-	if _, err := audit.VerifyJSONL(strings.NewReader(lines[0] + "not json\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := audit.VerifyJSONL(strings.NewReader(lines[0]+"not json\n"), nil); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("VerifyJSONL of a bad line: got %v, want an error naming line 2", err)
 	}
 }
@@ -274,5 +275,28 @@ func BenchmarkAppend(b *testing.B) {
 		if _, err := l.Append(context.Background(), ev); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestAsyncNeverBlocks: Submit queues up to the queue's size and drops the
+// rest (reported to OnDrop) without blocking; Run appends what was queued
+// and drains it when its context ends.
+func TestAsyncNeverBlocks(t *testing.T) {
+	l := openLog(t)
+	a := audit.NewAsync(l, 2)
+	var dropped []string
+	a.OnDrop = func(ev audit.Event, err error) { dropped = append(dropped, ev.Object+": "+err.Error()) }
+	for i := range 3 {
+		a.Submit(audit.Event{Principal: "system", Action: audit.ActionNoticeRejected, Object: fmt.Sprintf("notice/%d", i)})
+	}
+	if len(dropped) != 1 || !strings.Contains(dropped[0], "notice/2: audit queue full") || a.Dropped() != 1 {
+		t.Fatalf("dropped: got %v (%d), want notice/2 for a full queue", dropped, a.Dropped())
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	a.Run(ctx, 5*time.Second)
+	got, _, err := l.List(t.Context(), audit.Filter{Action: audit.ActionNoticeRejected}, audit.Page{})
+	if err != nil || len(got) != 2 || got[0].Object != "notice/0" || got[1].Object != "notice/1" {
+		t.Errorf("entries after Run: got %+v, %v; want notice/0 and notice/1", got, err)
 	}
 }

@@ -23,6 +23,14 @@ type Report struct {
 	HeadHash string `json:"head_hash"`
 	// Broken is the first entry that breaks the chain, nil when none.
 	Broken *Break `json:"broken,omitempty"`
+	// Keyed counts the intact entries that carry a MAC; Unkeyed those
+	// written before the chain was keyed (hash only).
+	Keyed   int64 `json:"keyed"`
+	Unkeyed int64 `json:"unkeyed"`
+	// MACsChecked is true when the key was at hand and every keyed
+	// entry's MAC was checked; without it, a rewrite by someone who can
+	// write the database is found only by its hashes.
+	MACsChecked bool `json:"macs_checked"`
 }
 
 // OK reports whether the chain is intact.
@@ -44,7 +52,8 @@ func (b *Break) Error() string { return fmt.Sprintf("audit entry %d: %s", b.Seq,
 // fails. The error is for failures to read; a broken chain is in the
 // report.
 func (l *Log) Verify(ctx context.Context) (Report, error) {
-	var v verifier
+	v := verifier{key: l.key}
+	v.rep.MACsChecked = l.key != nil
 	for rec, err := range l.st.AuditRecords(ctx, 0) {
 		if err != nil {
 			return v.rep, fmt.Errorf("verify audit log: %w", err)
@@ -57,10 +66,12 @@ func (l *Log) Verify(ctx context.Context) (Report, error) {
 }
 
 // VerifyJSONL checks an export (Log.Export) as Verify checks the log, with
-// no access to the store: an auditor's copy can be checked on its own. A
-// line that is not an entry is an error naming the line.
-func VerifyJSONL(r io.Reader) (Report, error) {
-	var v verifier
+// no access to the store: an auditor's copy can be checked on its own,
+// with the key (MACs checked too) or without (nil). A line that is not an
+// entry is an error naming the line.
+func VerifyJSONL(r io.Reader, key *Key) (Report, error) {
+	v := verifier{key: key}
+	v.rep.MACsChecked = key != nil
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 4*MaxDetailsBytes)
 	line := 0
@@ -84,18 +95,47 @@ func VerifyJSONL(r io.Reader) (Report, error) {
 }
 
 // verifier checks entries one after the other.
-type verifier struct{ rep Report }
+type verifier struct {
+	rep Report
+	key *Key
+}
 
 // add checks e, the next entry read, and reports whether the chain still
 // holds.
 func (v *verifier) add(e Entry) bool {
-	if b := check(e, v.rep.HeadSeq+1, v.rep.HeadHash); b != nil {
+	b := check(e, v.rep.HeadSeq+1, v.rep.HeadHash)
+	if b == nil {
+		b = v.checkSeal(e)
+	}
+	if b != nil {
 		v.rep.Broken = b
 		return false
 	}
 	v.rep.Checked++
+	if e.Version == VersionKeyed {
+		v.rep.Keyed++
+	} else {
+		v.rep.Unkeyed++
+	}
 	v.rep.HeadSeq, v.rep.HeadHash = e.Seq, e.Hash
 	return true
+}
+
+// checkSeal checks e's version and MAC: once an entry is keyed every later
+// one must be (an unkeyed entry after keyed ones is a rewrite by someone
+// without the key), and with the key each MAC must match.
+func (v *verifier) checkSeal(e Entry) *Break {
+	switch {
+	case e.Version != VersionHashed && e.Version != VersionKeyed:
+		return &Break{Seq: e.Seq, Reason: fmt.Sprintf("unknown entry version %d (altered)", e.Version)}
+	case e.Version == VersionHashed && e.MAC != "":
+		return &Break{Seq: e.Seq, Reason: "an unkeyed entry carries a MAC (altered)"}
+	case e.Version == VersionHashed && v.rep.Keyed > 0:
+		return &Break{Seq: e.Seq, Reason: "unkeyed entry after keyed entries (written without the service's key: rewritten)"}
+	case e.Version == VersionKeyed && v.key != nil && !v.key.Check(e.Hash, e.MAC):
+		return &Break{Seq: e.Seq, Reason: "MAC does not match (written without the service's key: forged or rewritten)"}
+	}
+	return nil
 }
 
 // check returns why e, read where entry want was expected after an entry

@@ -42,6 +42,8 @@ const (
 	NotAssessed        Code = "not_assessed"           // the incident exists but has no assessment yet
 	AwaitingAssessment Code = "awaiting_assessment"    // the action needs an assessment of the current revision
 	AlreadyApproved    Code = "already_approved"       // someone else approved the current revision first
+	SameApprover       Code = "same_approver"          // this principal already approved; another must (campaign.approvals_required)
+	DeadLetterRefused  Code = "deadletter_refused"     // the dead letter cannot be replayed or resolved as asked
 	RevisionConflict   Code = "revision_conflict"      // the same id and revision came with other content
 	Conflict           Code = "conflict"               // the change clashes with the current state
 	AssessmentFailed   Code = "assessment_failed"      // the current revision cannot be assessed until corrected
@@ -56,7 +58,7 @@ const (
 // Codes lists every code, for tables and their tests.
 var Codes = []Code{
 	Internal, Invalid, InvalidIncident, Unauthorized, Forbidden, NotFound, NotAssessed,
-	AwaitingAssessment, AlreadyApproved, RevisionConflict, Conflict, AssessmentFailed,
+	AwaitingAssessment, AlreadyApproved, SameApprover, DeadLetterRefused, RevisionConflict, Conflict, AssessmentFailed,
 	CampaignBlocked, TooLarge, UnsupportedMedia, MethodNotAllowed, Misdirected, Unavailable,
 }
 

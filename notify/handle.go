@@ -61,6 +61,9 @@ func (w *Worker) reject(ctx context.Context, raw []byte, reason string, cause er
 	if w.cfg.Rejected != nil {
 		w.cfg.Rejected(reason)
 	}
+	if w.cfg.OnRejected != nil {
+		w.cfg.OnRejected(reason, raw)
+	}
 	w.log.WithFields(logrus.Fields{"reason": reason}).Warn("notice message rejected and dead-lettered unsent")
 	return Decision{Action: Ack, Reason: msg}
 }

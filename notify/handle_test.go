@@ -229,3 +229,22 @@ func BenchmarkTicketsSeal(b *testing.B) {
 		_ = tk.Seal("notice/INC-2026-0042/s-0012345/email/v1")
 	}
 }
+
+// TestHandleOnRejected: the OnRejected hook is told of each rejection with
+// its reason and the message body, after the message is dead-lettered.
+func TestHandleOnRejected(t *testing.T) {
+	tk := mustTickets(t, testSecret)
+	sink := &recordingSink{}
+	var reasons []string
+	var bodies [][]byte
+	w := NewWorker(WorkerConfig{Channel: ChannelEmail, MaxDeliver: 3, Tickets: tk,
+		OnRejected: func(r string, raw []byte) { reasons, bodies = append(reasons, r), append(bodies, raw) }},
+		&scriptNotifier{script: map[string][]error{}, sent: map[string]int{}}, NewMemoryLedger(), fakeRenderer{}, sink, logging.Discard(), fixedNow)
+	body := tk.Seal("notice/INC-1/u-9/email/v1")
+	if d := w.Handle(context.Background(), body, 1); d.Action != Ack {
+		t.Fatalf("Handle: got %v, want Ack", d.Action)
+	}
+	if len(reasons) != 1 || reasons[0] != RejectUnknown || string(bodies[0]) != string(body) {
+		t.Errorf("OnRejected: got %v %q, want one %s with the body", reasons, bodies, RejectUnknown)
+	}
+}

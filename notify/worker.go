@@ -71,6 +71,10 @@ type WorkerConfig struct {
 	// of each message Handle dead-letters unsent, for a counter such as
 	// breach_notices_rejected_total{reason}.
 	Rejected func(reason string)
+	// OnRejected, when set, is called after Rejected with the reason and
+	// the message body (a ticket: a notice key and its MAC, no personal
+	// data), for an audit entry. It must not block delivery.
+	OnRejected func(reason string, raw []byte)
 }
 
 // Worker delivers the notices of one channel: the chain dedup (ledger

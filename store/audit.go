@@ -21,6 +21,12 @@ type AuditRecord struct {
 	Digest    string // hex SHA-256 of Details
 	Prev      string // Hash of the entry Seq-1
 	Hash      string
+	// Version is how the entry is sealed: 0 hashed only (entries written
+	// before the chain was keyed), 1 hashed and MACed with the service's
+	// key.
+	Version int
+	// MAC is the hex HMAC of Hash under the audit key ("" for version 0).
+	MAC string
 }
 
 // AuditHead is the last entry of the audit log: its seq and hash, both zero
@@ -28,6 +34,9 @@ type AuditRecord struct {
 type AuditHead struct {
 	Seq  int64
 	Hash string
+	// Version is the last entry's Version: an append after a keyed entry
+	// must be keyed too.
+	Version int
 }
 
 // AuditQuery selects one page of ListAudit. Empty fields select everything.
@@ -67,12 +76,12 @@ type AuditStore interface {
 // appends of every replica ("audit" in ASCII).
 const postgresAuditLock = `SELECT pg_advisory_xact_lock(418581342580)`
 
-const auditColumns = `seq, at_us, principal, action, object, details, digest, prev_hash, hash`
+const auditColumns = `seq, at_us, principal, action, object, details, digest, prev_hash, hash, version, mac`
 
 func scanAudit(sc interface{ Scan(...any) error }) (AuditRecord, error) {
 	var r AuditRecord
 	var us int64
-	if err := sc.Scan(&r.Seq, &us, &r.Principal, &r.Action, &r.Object, &r.Details, &r.Digest, &r.Prev, &r.Hash); err != nil {
+	if err := sc.Scan(&r.Seq, &us, &r.Principal, &r.Action, &r.Object, &r.Details, &r.Digest, &r.Prev, &r.Hash, &r.Version, &r.MAC); err != nil {
 		return AuditRecord{}, err
 	}
 	r.At = time.UnixMicro(us).UTC()
@@ -105,8 +114,8 @@ func (s *sqlStore) AppendAudit(ctx context.Context, build func(head AuditHead) (
 			return fmt.Errorf("entry %d: time is not UTC microseconds: %w", rec.Seq, ErrInvalid)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditColumns+`)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			rec.Seq, rec.At.UnixMicro(), rec.Principal, rec.Action, rec.Object, rec.Details, rec.Digest, rec.Prev, rec.Hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			rec.Seq, rec.At.UnixMicro(), rec.Principal, rec.Action, rec.Object, rec.Details, rec.Digest, rec.Prev, rec.Hash, rec.Version, rec.MAC)
 		return err
 	})
 	if err != nil {
@@ -120,7 +129,7 @@ func auditHead(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }) (AuditHead, error) {
 	var head AuditHead
-	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&head.Seq, &head.Hash)
+	err := q.QueryRowContext(ctx, `SELECT seq, hash, version FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&head.Seq, &head.Hash, &head.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AuditHead{}, nil
 	}

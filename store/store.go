@@ -128,6 +128,7 @@ type Store interface {
 
 	TokenStore
 	AuditStore
+	ApprovalStore
 
 	// Public keeps the announcements and the indexes of the public site.
 	Public

@@ -36,6 +36,12 @@ var ErrCampaignBlocked = fault.New(fault.CampaignBlocked, "campaign blocked")
 // approval stands. The API answers 409.
 var ErrAlreadyApproved = fault.New(fault.AlreadyApproved, "already approved")
 
+// ErrSameApprover is returned (possibly wrapped) by Campaigns.Approve when
+// the principal already approved the current revision and it needs the
+// approval of another principal (campaign.approvals_required). The API
+// answers 409 same_approver.
+var ErrSameApprover = fault.New(fault.SameApprover, "same approver")
+
 // Campaigns approves incidents for notification and reports on their notice
 // campaigns from the proof-of-notice ledger.
 type Campaigns interface {
@@ -54,12 +60,22 @@ type Campaigns interface {
 }
 
 // Approval records who approved which revision of an incident, and when.
+// With campaign.approvals_required above 1, By and At are the approval just
+// recorded and Approvals says whether the revision is approved or who else
+// must approve.
 type Approval struct {
 	Incident string    `json:"incident"`
 	Revision int       `json:"revision"`
 	By       string    `json:"by"`
 	At       time.Time `json:"at"`
+	// Approvals is where the approval of the revision stands; nil from a
+	// server that does not say (approved then).
+	Approvals *ApprovalStatus `json:"approvals,omitempty"`
 }
+
+// Pending reports whether the revision still needs approvals by other
+// principals before its campaign starts.
+func (a Approval) Pending() bool { return a.Approvals != nil && !a.Approvals.Approved }
 
 // DefaultApprover is no longer used: the approver is the authenticated
 // principal. Kept for callers that named it.
@@ -196,18 +212,32 @@ func (a *api) approveIncident(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, ErrAlreadyApproved):
 		return fault.Wrap(err, fault.AlreadyApproved,
 			"the current revision of incident %s is already approved by someone else; the first approval stands", id)
+	case errors.Is(err, ErrSameApprover):
+		return fault.Wrap(err, fault.SameApprover,
+			"you already approved the current revision of incident %s; it needs the approval of another principal (campaign.approvals_required)", id)
 	case err != nil:
 		return fmt.Errorf("approve incident %s: %w", id, err)
 	}
 	if a.deps.Audit != nil {
-		if _, err := a.deps.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionIncidentApproved,
-			Object: "incident/" + ap.Incident, Details: map[string]any{"revision": ap.Revision, "reason": req.Reason}}); err != nil {
+		details := map[string]any{"revision": ap.Revision, "reason": req.Reason}
+		if s := ap.Approvals; s != nil {
+			details["approvals"], details["required"], details["approved"] = len(s.Approvers), s.Required, s.Approved
+		}
+		action := audit.ActionIncidentApproved
+		if ap.Pending() {
+			action = audit.ActionApprovalRecorded
+		}
+		if _, err := a.deps.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: action,
+			Object: "incident/" + ap.Incident, Details: details}); err != nil {
 			return fmt.Errorf("approve incident %s: approved, but the audit entry was not written: %w", id, err)
 		}
 	}
 	// The approver's name is personal data: it is answered, never logged.
-	a.log.WithFields(requestFields(r)).WithFields(map[string]any{"incident": ap.Incident, "revision": ap.Revision}).
-		Info("incident approved for notification")
+	msg := "incident approved for notification"
+	if ap.Pending() {
+		msg = "approval recorded; the incident needs another approver"
+	}
+	a.log.WithFields(requestFields(r)).WithFields(map[string]any{"incident": ap.Incident, "revision": ap.Revision}).Info(msg)
 	writeJSON(w, http.StatusOK, ap)
 	return nil
 }
@@ -374,6 +404,9 @@ func (a *api) exportNotices(w http.ResponseWriter, r *http.Request) error {
 	if a.deps.Campaigns == nil {
 		return fault.Errorf(fault.Unavailable, "notice campaigns are not configured on this server")
 	}
+	// The export quotes the audit chain's head: an auditor ties the
+	// ledger to the audit log as it stood (audit verify --head).
+	a.quoteAuditHead(w, r)
 	x := &csvExport{w: w, rc: http.NewResponseController(w), id: id}
 	err = a.deps.Campaigns.ExportNotices(r.Context(), id, x.write)
 	if err == nil && !x.started {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/notify"
+	"github.com/breach-notify/breach/store"
 )
 
 // fakeCampaigns is an in-memory Campaigns over fixed incidents.
@@ -139,6 +142,9 @@ func TestApprove(t *testing.T) {
 		{name: "approved by someone else", mod: func(c *fakeCampaigns) {
 			c.approveErr = fmt.Errorf("approve x: %w: revision 2 is already approved by someone else", ErrAlreadyApproved)
 		}, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "already_approved", wantMsg: "already approved by someone else; the first approval stands"},
+		{name: "same approver twice", mod: func(c *fakeCampaigns) {
+			c.approveErr = fmt.Errorf("approve x: %w (1 of 2 approvals)", ErrSameApprover)
+		}, contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 409, wantCode: "same_approver", wantMsg: "needs the approval of another principal"},
 		{name: "bad id", path: "/api/v1/incidents/a.b/approve", contentType: "application/json", body: `{"reason": "ok"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: "is not an incident id"},
 		{name: "malformed JSON", contentType: "application/json", body: `{"reason": `, wantStatus: 400, wantCode: "invalid_request", wantMsg: `like {"reason": "…"}`},
 		{name: "unknown field", contentType: "application/json", body: `{"approver": "x"}`, wantStatus: 400, wantCode: "invalid_request", wantMsg: `unknown field "approver"`},
@@ -472,4 +478,38 @@ func TestApproveAcceptContact(t *testing.T) {
 			t.Errorf("%s: contact accepted = %v, want %v", tc.body, c.contactAccepted, tc.want)
 		}
 	}
+}
+
+// TestApprovePendingIsAudited: an approval that leaves the revision short
+// of its approvers is answered with who approved and how many are missing,
+// and recorded as incident.approval_recorded (not incident.approved).
+func TestApprovePendingIsAudited(t *testing.T) {
+	st, err := store.Open(t.Context(), store.Options{Path: filepath.Join(t.TempDir(), "audit.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	log := audit.New(st, func() time.Time { return fixedNow })
+	pending := &ApprovalStatus{Revision: 2, Required: 2, Missing: 1, Approvers: []Approver{{By: "tester", At: fixedNow}}}
+	f := newFixture(t, Config{}, func(d *Deps) { d.Campaigns = pendingCampaigns{pending}; d.Audit = log })
+	resp, body := f.do(t, "POST", "/api/v1/incidents/INC-2026-0042/approve", "application/json", strings.NewReader(`{"reason": "counsel agreed"}`))
+	var ap Approval
+	if err := json.Unmarshal(body, &ap); err != nil || resp.StatusCode != 200 || !ap.Pending() || ap.Approvals.Missing != 1 {
+		t.Fatalf("pending approval: got %d %s, want 200 with one approval missing", resp.StatusCode, body)
+	}
+	entries, _, err := log.List(t.Context(), audit.Filter{Object: "incident/INC-2026-0042"}, audit.Page{})
+	if err != nil || len(entries) != 1 || entries[0].Action != audit.ActionApprovalRecorded || entries[0].Principal != "tester" {
+		t.Errorf("audit: got %+v, %v; want one incident.approval_recorded by tester", entries, err)
+	}
+}
+
+// pendingCampaigns answers every approval as recorded and still pending.
+type pendingCampaigns struct{ st *ApprovalStatus }
+
+func (p pendingCampaigns) Approve(_ context.Context, id, by string) (Approval, error) {
+	return Approval{Incident: id, Revision: 2, By: by, At: fixedNow, Approvals: p.st}, nil
+}
+func (pendingCampaigns) NoticeCounts(context.Context, string) (notify.Counts, error) { return nil, nil }
+func (pendingCampaigns) ExportNotices(context.Context, string, func(notify.Entry) error) error {
+	return nil
 }

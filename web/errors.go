@@ -25,6 +25,8 @@ var statusOf = map[fault.Code]int{
 	fault.MethodNotAllowed:   http.StatusMethodNotAllowed,
 	fault.AwaitingAssessment: http.StatusConflict,
 	fault.AlreadyApproved:    http.StatusConflict,
+	fault.SameApprover:       http.StatusConflict,
+	fault.DeadLetterRefused:  http.StatusConflict,
 	fault.RevisionConflict:   http.StatusConflict,
 	fault.Conflict:           http.StatusConflict,
 	fault.TooLarge:           http.StatusRequestEntityTooLarge,

@@ -136,6 +136,8 @@ type Deps struct {
 	Failures AssessmentFailures
 	// Reports drafts regulator reports and keeps the obligations.
 	Reports Reports
+	// DeadLetters administers the dead-letter stream; nil answers 503.
+	DeadLetters DeadLetters
 	// Extra are routes the service adds, each with its decision.
 	Extra []Route
 }
@@ -151,6 +153,31 @@ type IncidentView struct {
 	Revisions       []RevisionInfo `json:"revisions"`
 	FirstReceivedAt time.Time      `json:"first_received_at"`
 	LastReceivedAt  time.Time      `json:"last_received_at"`
+	// Approvals says who approved the current revision so far and how
+	// many approvals it needs (campaign.approvals_required); nil when the
+	// server does not say.
+	Approvals *ApprovalStatus `json:"approvals,omitempty"`
+}
+
+// ApprovalStatus is where the approval of an incident's current revision
+// stands.
+type ApprovalStatus struct {
+	Revision int `json:"revision"`
+	// Required is how many distinct principals must approve.
+	Required int `json:"required"`
+	// Approvers are the principals who approved the revision so far,
+	// oldest first.
+	Approvers []Approver `json:"approvers"`
+	// Missing is how many more distinct principals must approve; 0 once
+	// the revision is approved.
+	Missing  int  `json:"missing"`
+	Approved bool `json:"approved"`
+}
+
+// Approver is one principal's approval.
+type Approver struct {
+	By string    `json:"by"`
+	At time.Time `json:"at"`
 }
 
 // RevisionInfo describes one stored revision of an incident.

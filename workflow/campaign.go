@@ -36,6 +36,27 @@ var ErrCampaignBlocked = fault.New(fault.CampaignBlocked, "campaign blocked")
 // first; the first approval stands.
 var ErrAlreadyApproved = fault.New(fault.AlreadyApproved, "already approved")
 
+// ErrSameApprover means the principal already approved the current
+// revision, which needs the approval of another principal
+// (campaign.approvals_required).
+var ErrSameApprover = fault.New(fault.SameApprover, "already approved by this principal; another approver must approve")
+
+// Approval is where the approval of an incident's current revision
+// stands after an approval: the approval itself once enough distinct
+// principals approved (Approval.By completed it), else the approval just
+// recorded, with every approver so far and how many are required.
+type Approval struct {
+	store.Approval
+	State    store.ApprovalState
+	Required int
+}
+
+// Approved reports whether the revision has all its approvals.
+func (a Approval) Approved() bool { return a.State.Approved }
+
+// Missing is how many more distinct principals must approve.
+func (a Approval) Missing() int { return max(a.Required-len(a.State.Votes), 0) }
+
 // campaigner starts notice campaigns for approved incidents and watches
 // them until every notice is final. It is driven by the "assessed",
 // "approved" and "campaign.requested" events through a durable consumer.
@@ -62,55 +83,75 @@ type campaigner struct {
 	// high-risk campaign may get the incident's text in a language other
 	// than theirs (0, the zero value, by default; -1 any number).
 	maxUntranslated int
+	// approvalsRequired is campaign.approvals_required (at least 1).
+	approvalsRequired int
 
 	mu     sync.Mutex
 	active map[string]int // incident → revision being watched by this replica
 }
 
-func (c *campaigner) approve(ctx context.Context, id, by string) (store.Approval, error) {
+func (c *campaigner) approve(ctx context.Context, id, by string) (Approval, error) {
+	return c.approveWith(ctx, id, by, c.approvalsRequired)
+}
+
+// approveWith is approve needing required distinct approvers.
+func (c *campaigner) approveWith(ctx context.Context, id, by string, required int) (Approval, error) {
 	rec, err := c.store.GetIncident(ctx, id)
 	if err != nil {
-		return store.Approval{}, err
+		return Approval{}, err
 	}
 	if rec.Assessment == nil || rec.Assessment.Revision < rec.Revision {
-		return store.Approval{}, fmt.Errorf("approve %s: %w: wait for its assessment (GET /api/v1/incidents/%s/assessment)", id, ErrNotAssessed, id)
+		return Approval{}, fmt.Errorf("approve %s: %w: wait for its assessment (GET /api/v1/incidents/%s/assessment)", id, ErrNotAssessed, id)
 	}
 	// Nothing is approved that cannot go out: the notices must render and
 	// the incident's text must be fit for every recipient.
 	a, err := c.assessment(ctx, id)
 	if err != nil {
-		return store.Approval{}, err
+		return Approval{}, err
 	}
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
-		return store.Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: %w", ErrCampaignBlocked, err)
+		return Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
 	}
 	if err := checkContact(ctx, rec.Incident, c.inv.Organization); err != nil {
-		return store.Approval{}, err
+		return Approval{}, err
 	}
 	// Nothing is approved that would strand people: every channel a
 	// person can be reached on has a provider (or the outbox), and the
 	// incident's text is in their language.
 	pv, err := c.preview(ctx, rec.Incident, a)
 	if err != nil {
-		return store.Approval{}, err
+		return Approval{}, err
 	}
 	if err := pv.Refusal(UntranslatedLimit(a, c.maxUntranslated)); err != nil {
-		return store.Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
+		return Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: campaign for %s cannot start: %w", ErrCampaignBlocked, id, err)
 	}
 	at := c.now().UTC()
-	if err := c.store.SetApproval(ctx, id, by, at); err != nil {
-		if existing, gerr := c.store.GetApproval(ctx, id); errors.Is(err, store.ErrConflict) && gerr == nil && existing.Revision == rec.Revision {
-			return existing, fmt.Errorf("approve %s revision %d: %w (the first approval stands)", id, rec.Revision, ErrAlreadyApproved)
-		}
-		return store.Approval{}, err
+	st, err := c.store.Approve(ctx, id, by, at, required)
+	switch {
+	case errors.Is(err, store.ErrApprovedByOthers):
+		existing, _ := c.store.GetApproval(ctx, id)
+		return Approval{Approval: existing, Required: required},
+			fmt.Errorf("approve %s revision %d: %w (the first approval stands)", id, rec.Revision, ErrAlreadyApproved)
+	case errors.Is(err, store.ErrSameApprover):
+		return Approval{}, fmt.Errorf("approve %s revision %d: %w (%d approvals required)", id, rec.Revision, ErrSameApprover, required)
+	case err != nil:
+		return Approval{}, err
+	}
+	out := Approval{Approval: store.Approval{IncidentID: id, Revision: st.Revision, By: by, At: at}, State: st, Required: required}
+	if !st.Approved {
+		// Recorded; the campaign waits for another principal.
+		return out, nil
 	}
 	// The approval is stored; the event starts the campaign on whichever
 	// replica takes it. Should it not be published, the campaign starts
 	// at the next start of the service (resume), and the caller is told.
 	if err := c.events.Publish(ctx, incident.Approved{ID: id, Revision: rec.Revision, At: at}); err != nil {
-		return store.Approval{}, fmt.Errorf("approve %s: approved, but the campaign could not be started yet (it starts when the service restarts): %w", id, err)
+		return Approval{}, fmt.Errorf("approve %s: approved, but the campaign could not be started yet (it starts when the service restarts): %w", id, err)
 	}
-	return c.store.GetApproval(ctx, id)
+	if out.Approval, err = c.store.GetApproval(ctx, id); err != nil {
+		return Approval{}, err
+	}
+	return out, nil
 }
 
 // handle reacts to one event of the campaign consumers, one at a time
@@ -153,8 +194,9 @@ func (c *campaigner) handle(ctx context.Context, m jetstream.Msg) {
 // newly affected by a new revision are told too.
 func (c *campaigner) onAssessed(ctx context.Context, id string) error {
 	if c.autoApprove {
-		// Demos and tests only: the contact is taken as it stands.
-		_, err := c.approve(WithContactAccepted(ctx), id, "auto-approve (campaign.auto_approve)")
+		// Demos and tests only: the contact is taken as it stands, and
+		// the service's own approval is the only one.
+		_, err := c.approveWith(WithContactAccepted(ctx), id, "auto-approve (campaign.auto_approve)", 1)
 		if errors.Is(err, ErrAlreadyApproved) {
 			return nil
 		}

@@ -55,8 +55,11 @@ type Config struct {
 	// high-risk campaign may get the incident's text untranslated (0 by
 	// default, -1 any number).
 	MaxUntranslated int
-	Now             func() time.Time
-	Log             *logrus.Entry
+	// ApprovalsRequired is campaign.approvals_required: how many distinct
+	// principals approve a revision before its campaign starts (1 when 0).
+	ApprovalsRequired int
+	Now               func() time.Time
+	Log               *logrus.Entry
 	// Registerer receives the workflow's metrics; none when nil.
 	Registerer prometheus.Registerer
 	// Announce, when set, indexes affected addresses for "am I affected?"
@@ -144,7 +147,7 @@ func New(cfg Config) (*Workflow, error) {
 		clog := cfg.Log.WithField("component", "campaign")
 		w.camp = &campaigner{store: cfg.Store, ledger: cfg.Planner.Ledger, events: events, inv: cfg.Inventory, composer: cfg.Composer,
 			planner: cfg.Planner, autoApprove: cfg.AutoApprove, notifyAll: cfg.NotifyAll, log: clog, now: cfg.Now, active: map[string]int{},
-			announce: w.announce, maxUntranslated: cfg.MaxUntranslated, deviceKey: cfg.DeviceKey}
+			announce: w.announce, maxUntranslated: cfg.MaxUntranslated, deviceKey: cfg.DeviceKey, approvalsRequired: max(cfg.ApprovalsRequired, 1)}
 		// A campaign is never given up: it is retried until it plans.
 		w.camp.runners, err = kindRunners(cfg.Bus, ConsumerCampaign, "plan approved campaigns",
 			[]incident.EventKind{incident.EventAssessed, incident.EventApproved, incident.EventCampaignRequested},
@@ -241,14 +244,36 @@ func (w *Workflow) Run(ctx context.Context) error {
 	return <-errc
 }
 
-// Approve approves the campaign of the current, assessed revision of
-// incident id. It fails with ErrNotAssessed, ErrCampaignBlocked or
-// ErrAlreadyApproved (wrapped) when it cannot.
-func (w *Workflow) Approve(ctx context.Context, id, by string) (store.Approval, error) {
+// Approve records by's approval of the current, assessed revision of
+// incident id; once campaign.approvals_required distinct principals
+// approved it, its campaign starts. It fails with ErrNotAssessed,
+// ErrCampaignBlocked, ErrAlreadyApproved or ErrSameApprover (wrapped) when
+// it cannot.
+func (w *Workflow) Approve(ctx context.Context, id, by string) (Approval, error) {
 	if w.camp == nil {
-		return store.Approval{}, fmt.Errorf("approve %s: no inventory configured, so there is no campaign to approve", id)
+		return Approval{}, fmt.Errorf("approve %s: no inventory configured, so there is no campaign to approve", id)
 	}
 	return w.camp.approve(ctx, id, by)
+}
+
+// Approvals returns who approved the current revision of incident id so
+// far and how many approvals it needs.
+func (w *Workflow) Approvals(ctx context.Context, id string) (Approval, error) {
+	st, err := w.cfg.Store.ApprovalState(ctx, id)
+	if err != nil {
+		return Approval{}, err
+	}
+	required := 1
+	if w.camp != nil {
+		required = w.camp.approvalsRequired
+	}
+	ap := Approval{State: st, Required: required}
+	if st.Approved {
+		if a, err := w.cfg.Store.GetApproval(ctx, id); err == nil {
+			ap.Approval = a
+		}
+	}
+	return ap, nil
 }
 
 // Preview computes what the campaign of incident id would do (people per

@@ -100,6 +100,12 @@ func newIncidentApproveCmd(env incidentEnv) *cobra.Command {
 		if cf.asJSON {
 			return writeJSONOut(cmd.OutOrStdout(), ap)
 		}
+		if ap.Pending() {
+			s := ap.Approvals
+			fmt.Fprintf(cmd.OutOrStdout(), "%s revision %d: approval by %s recorded at %s: %s\n", ap.Incident, ap.Revision,
+				oneLine(ap.By), formatTime(ap.At), approvalProgress(s))
+			return nil
+		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%s revision %d approved by %s at %s\n", ap.Incident, ap.Revision, oneLine(ap.By), formatTime(ap.At))
 		fmt.Fprintf(cmd.ErrOrStderr(), "breach: follow the campaign with: breach notices status %s --watch\n", ap.Incident)
 		return nil
@@ -368,4 +374,28 @@ func writePlan(w io.Writer, p client.Plan) {
 	if p.PushDevicesGone > 0 {
 		fmt.Fprintf(w, "  push devices skipped (reported gone): %d (breach devices gone)\n", p.PushDevicesGone)
 	}
+}
+
+// approvalProgress says how far the approval of a revision is: "approved
+// by alice and bob", or "1 of 2 approvals; another approver must approve".
+func approvalProgress(s *web.ApprovalStatus) string {
+	names := make([]string, len(s.Approvers))
+	for i, a := range s.Approvers {
+		names[i] = oneLine(a.By)
+	}
+	if s.Approved {
+		return "approved by " + strings.Join(names, " and ")
+	}
+	line := fmt.Sprintf("%d of %d approvals", len(s.Approvers), s.Required)
+	if len(names) > 0 {
+		line += " (" + strings.Join(names, ", ") + ")"
+	}
+	switch s.Missing {
+	case 0:
+	case 1:
+		line += "; another approver must approve"
+	default:
+		line += fmt.Sprintf("; %d more approvers must approve", s.Missing)
+	}
+	return line
 }

@@ -285,3 +285,25 @@ func TestPreviewCountsMatchCampaign(t *testing.T) {
 		}
 	}
 }
+
+// TestApproveTwoPersonRule: with two approvals required, the first
+// approver is told the approval is recorded and another approver must
+// approve; the same approver again is refused with same_approver.
+func TestApproveTwoPersonRule(t *testing.T) {
+	srv := startAPI(t)
+	srv.ApprovalsRequired = 2
+	code, stdout, stderr := approveRun(t, srv.URL, false, "", "--reason", "counsel agreed", "--yes")
+	if code != 0 || !strings.Contains(stdout, "1 of 2 approvals (alice); another approver must approve") {
+		t.Fatalf("first approval: got exit %d, stdout %q, stderr %q; want 1 of 2 approvals, another approver must approve", code, stdout, stderr)
+	}
+	if strings.Contains(stderr, "follow the campaign") {
+		t.Errorf("stderr %q points to a campaign that has not started", stderr)
+	}
+	code, stdout, stderr = approveRun(t, srv.URL, false, "", "--reason", "again", "--yes")
+	if code != 1 || !strings.Contains(stderr, "needs the approval of another principal") {
+		t.Errorf("same approver again: got exit %d, stdout %q, stderr %q; want exit 1 naming another principal", code, stdout, stderr)
+	}
+	if len(srv.Approvals) != 0 {
+		t.Errorf("approvals: got %+v, want none yet", srv.Approvals)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/web/client"
 )
 
 func newAuditCmd() *cobra.Command {
@@ -129,6 +130,7 @@ log still holds that entry unchanged.`,
 		Args: usageArgs(cobra.NoArgs),
 	}
 	tf := addTrustFlags(cmd, true)
+	sf := addAuditServerFlags(cmd)
 	cmd.Flags().StringVar(&file, "file", "", "check this export (JSON Lines) instead of the store")
 	cmd.Flags().StringVar(&head, "head", "", "a head printed earlier (SEQ:HASH) that the log must still hold")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -138,8 +140,26 @@ log still holds that entry unchanged.`,
 		}
 		var rep audit.Report
 		holds := true
+		if cmd.Flags().Changed("server") {
+			if file != "" || head != "" {
+				return usageError(errors.New("--server verifies the server's own log; --file and --head are for a local store or export"))
+			}
+			c, err := sf.clientOf(cmd)
+			if err != nil {
+				return err
+			}
+			v, err := c.VerifyAudit(cmd.Context())
+			if err != nil {
+				return cliError(err)
+			}
+			return printVerify(cmd.OutOrStdout(), tf.format, v.Report, "", true)
+		}
 		if file != "" {
-			if rep, err = verifyFile(file); err != nil {
+			key, err := tf.auditKey()
+			if err != nil {
+				return err
+			}
+			if rep, err = verifyFile(file, key); err != nil {
 				return err
 			}
 			holds = head == "" || rep.HeadSeq >= seq && holdsIn(file, seq, hash)
@@ -176,13 +196,13 @@ func parseHead(s string) (int64, string, error) {
 	return seq, hash, nil
 }
 
-func verifyFile(path string) (audit.Report, error) {
+func verifyFile(path string, key *audit.Key) (audit.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return audit.Report{}, usageError(err)
 	}
 	defer f.Close()
-	return audit.VerifyJSONL(f)
+	return audit.VerifyJSONL(f, key)
 }
 
 // holdsIn reports whether the export at path has entry seq with hash.
@@ -221,6 +241,12 @@ func printVerify(w io.Writer, format string, rep audit.Report, head string, hold
 		}
 	} else if rep.OK() {
 		fmt.Fprintf(w, "audit log intact: %d entries; head %d:%s\n", rep.Checked, rep.HeadSeq, orDefault(rep.HeadHash, "-"))
+		switch {
+		case rep.Keyed > 0 && rep.MACsChecked:
+			fmt.Fprintf(w, "%d entries keyed, their MACs checked; %d written before the chain was keyed\n", rep.Keyed, rep.Unkeyed)
+		case rep.Keyed > 0:
+			fmt.Fprintf(w, "%d entries keyed, their MACs NOT checked: no key here (secrets.notice_key_file, or the data directory's notice.key)\n", rep.Keyed)
+		}
 	} else {
 		fmt.Fprintf(w, "audit log BROKEN at entry %d: %s (%d entries before it are intact)\n", rep.Broken.Seq, rep.Broken.Reason, rep.Checked)
 	}
@@ -245,8 +271,12 @@ once the export is complete, readable by its owner only.`,
 		Args: usageArgs(cobra.NoArgs),
 	}
 	tf := addTrustFlags(cmd, false)
+	sf := addAuditServerFlags(cmd)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Flags().Changed("server") {
+			return exportAuditFrom(cmd, sf, output)
+		}
 		env, err := tf.open(cmd.Context(), true)
 		if err != nil {
 			return err
@@ -267,4 +297,45 @@ once the export is complete, readable by its owner only.`,
 		return nil
 	}
 	return cmd
+}
+
+// addAuditServerFlags adds --server and --token: the audit commands then
+// ask a running service (an auditor's or admin's token) instead of reading
+// the store.
+func addAuditServerFlags(cmd *cobra.Command) *clientFlags {
+	cf := &clientFlags{timeout: 15 * time.Second}
+	cmd.Flags().StringVar(&cf.server, "server", "", "ask this breach server's API (auditor token) instead of reading the store")
+	cmd.Flags().StringVar(&cf.token, "token", "", "API token with --server (env "+envAPIToken+")")
+	return cf
+}
+
+// client is the API client of --server.
+func (cf *clientFlags) clientOf(cmd *cobra.Command) (*apiClient, error) {
+	return cf.client(cmd, incidentEnv{getenv: os.Getenv, now: time.Now})
+}
+
+// exportAuditFrom writes the server's audit log as JSON Lines and says
+// which chain head the server quoted when the export started.
+func exportAuditFrom(cmd *cobra.Command, sf *clientFlags, output string) error {
+	c, err := sf.clientOf(cmd)
+	if err != nil {
+		return err
+	}
+	var head client.AuditHead
+	if output == "" || output == "-" {
+		head, _, err = c.ExportAudit(cmd.Context(), 0, cmd.OutOrStdout())
+	} else {
+		_, err = writeFileAtomic(output, func(w io.Writer) (int, error) {
+			var n int64
+			head, n, err = c.ExportAudit(cmd.Context(), 0, w)
+			return int(n), err
+		})
+	}
+	if err != nil {
+		return cliError(err)
+	}
+	if h := head.String(); h != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "breach: audit chain head when the export started: %s (check later with breach audit verify --head %s)\n", h, h)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/audit"
 )
@@ -252,5 +253,48 @@ func TestAuditVerifyHeadAndFile(t *testing.T) {
 		if code, _, _ := breachCmd(t, "audit", "verify", "--data-dir", dir, "--head", bad); code != 2 {
 			t.Errorf("audit verify --head %q: got exit %d, want 2", bad, code)
 		}
+	}
+}
+
+// TestAuditVerifyKeyed: with the data directory's notice key, entries are
+// keyed and verify checks their MACs; an entry rewritten with a recomputed
+// hash (as someone who can write the database but lacks the key would)
+// fails at that entry.
+func TestAuditVerifyKeyed(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notice.key"), []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"token", "create", "--name", "lead", "--role", "admin"}, {"token", "create", "--name", "ci", "--role", "detector"}} {
+		if code, _, errOut := breachCmd(t, append(args, "--data-dir", dir)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	code, out, errOut := breachCmd(t, "audit", "verify", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "2 entries keyed, their MACs checked") {
+		t.Fatalf("audit verify: exit %d, got %q %q; want 2 keyed entries checked", code, out, errOut)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "breach.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var e audit.Entry
+	var us int64
+	var details string
+	if err := db.QueryRow(`SELECT seq, at_us, principal, action, object, details, digest, prev_hash, version FROM audit_log WHERE seq = 2`).
+		Scan(&e.Seq, &us, &e.Principal, &e.Action, &e.Object, &details, &e.Digest, &e.Prev, &e.Version); err != nil {
+		t.Fatal(err)
+	}
+	e.Time = time.UnixMicro(us).UTC()
+	e.Principal = "mallory"
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET principal = 'mallory', hash = '` + audit.Hash(e) + `' WHERE seq = 2`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	code, out, _ = breachCmd(t, "audit", "verify", "--data-dir", dir)
+	if code != 1 || !strings.Contains(out, "BROKEN at entry 2: MAC does not match") {
+		t.Errorf("audit verify of a rewritten entry: exit %d, got %q; want entry 2 named for its MAC", code, out)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,12 +16,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
+	"github.com/breach-notify/breach/internal/deadletter"
 	"github.com/breach-notify/breach/internal/natsbus"
 )
 
 // headerReplayOf marks a replayed message with the dead letter it came
 // from ("DEADLETTER/17"), so the stage that reads it again can tell.
-const headerReplayOf = "Breach-Replay-Of"
+const headerReplayOf = deadletter.HeaderReplayOf
 
 // deadletterEnv is what the deadletter commands take from the process.
 type deadletterEnv struct {
@@ -78,14 +78,8 @@ func addNATSFlags(cmd *cobra.Command) *natsFlags {
 
 // deadletterConn is an open connection to the dead-letter stream.
 type deadletterConn struct {
-	nc       *nats.Conn
-	js       jetstream.JetStream
-	stream   jetstream.Stream
-	name     string // stream name
-	subjects natsbus.Topics
-	prefix   string // without the trailing dot
-	shown    string // the server URLs without passwords
-	timeout  time.Duration
+	*deadletter.Admin
+	nc *nats.Conn
 }
 
 // open resolves the flags against the environment and connects.
@@ -106,70 +100,31 @@ func (nf *natsFlags) open(ctx context.Context, cmd *cobra.Command, env deadlette
 	if err != nil {
 		return nil, err
 	}
-	sctx, cancel := context.WithTimeout(ctx, nf.timeout)
-	defer cancel()
-	st, err := js.Stream(sctx, nf.stream)
+	adm, err := deadletter.Open(ctx, nc, js, deadletter.Config{Stream: nf.stream, Prefix: prefix, Shown: shown, Timeout: nf.timeout})
 	if err != nil {
 		nc.Close()
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
-			return nil, fmt.Errorf("no stream %s on %s (is this breach's NATS server? set --stream)", nf.stream, shown)
+			return nil, errors.New(strings.TrimSuffix(err.Error(), ": "+jetstream.ErrStreamNotFound.Error()))
 		}
-		return nil, notPermitted(nc, fmt.Errorf("stream %s on %s: %w", nf.stream, shown, err))
+		return nil, notPermitted(nc, err)
 	}
-	return &deadletterConn{nc: nc, js: js, stream: st, name: nf.stream, subjects: natsbus.Topics{Prefix: prefix},
-		prefix: prefix, shown: shown, timeout: nf.timeout}, nil
+	return &deadletterConn{Admin: adm, nc: nc}, nil
 }
 
 func (c *deadletterConn) close() { c.nc.Close() }
 
-// stageOf is the stage of a dead-letter subject (<prefix>.deadletter.<stage>),
-// or "-" for a subject outside that form.
-func (c *deadletterConn) stageOf(subject string) string {
-	base := c.subjects.Deadletter("")
-	if s, ok := strings.CutPrefix(subject, base); ok && s != "" {
-		return s
-	}
-	return "-"
-}
-
 // validSubject reports whether s is one or more plain subject tokens, with
 // no wildcard.
-func validSubject(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, tok := range strings.Split(s, ".") {
-		if tok == "" || strings.ContainsAny(tok, " \t\r\n*>") {
-			return false
-		}
-	}
-	return true
-}
+func validSubject(s string) bool { return deadletter.ValidSubject(s) }
 
 // ---------------------------------------------------------------- list
 
 // deadletterEntry is one dead letter as list prints it: its headers and
 // size, never its body.
-type deadletterEntry struct {
-	Sequence         uint64    `json:"sequence"`
-	Time             time.Time `json:"time"`
-	Stage            string    `json:"stage"`
-	Subject          string    `json:"subject"`
-	OriginalSubject  string    `json:"original_subject,omitempty"`
-	OriginalStream   string    `json:"original_stream,omitempty"`
-	OriginalSequence uint64    `json:"original_sequence,omitempty"`
-	OriginalMsgID    string    `json:"original_msg_id,omitempty"`
-	Deliveries       uint64    `json:"deliveries,omitempty"`
-	Size             int       `json:"size"`
-	Reason           string    `json:"reason"`
-}
+type deadletterEntry = deadletter.Entry
 
 // deadletterList is the JSON of `breach deadletter list --json`.
-type deadletterList struct {
-	Stream      string            `json:"stream"`
-	Matched     uint64            `json:"matched"` // dead letters that match the filter; more than shown when --limit cut
-	Deadletters []deadletterEntry `json:"deadletters"`
-}
+type deadletterList = deadletter.List
 
 func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 	var stages []string
@@ -191,7 +146,7 @@ func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 			"  breach deadletter list --json | jq '.deadletters[].reason'\n" +
 			"  breach deadletter list --show-data 17 > dead-17.json",
 	}
-	nf := addNATSFlags(cmd)
+	nf := addDeadletterFlags(cmd)
 	cmd.Flags().StringSliceVar(&stages, "stage", nil, "only this stage (intake, email, sms...); repeat or separate with commas for several")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many dead letters, the newest")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
@@ -209,13 +164,16 @@ func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 			}
 		}
 		ctx := cmd.Context()
+		if cmd.Flags().Changed("show-data") && cmd.Flags().Changed("server") {
+			return usageError(errShowDataNeedsNATS)
+		}
 		c, err := nf.open(ctx, cmd, env, "breach deadletter list")
 		if err != nil {
 			return err
 		}
 		defer c.close()
 		if cmd.Flags().Changed("show-data") {
-			m, err := c.get(ctx, showData)
+			m, err := c.(*deadletterConn).Get(ctx, showData)
 			if err != nil {
 				return err
 			}
@@ -225,7 +183,7 @@ func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 			_, err = cmd.OutOrStdout().Write(m.Data)
 			return err
 		}
-		list, err := c.list(ctx, stages, limit)
+		list, err := c.Newest(ctx, stages, limit)
 		if err != nil {
 			return err
 		}
@@ -240,99 +198,6 @@ func newDeadletterListCmd(env deadletterEnv) *cobra.Command {
 		return nil
 	}
 	return cmd
-}
-
-// list reads the headers of the dead letters of stages (all when empty)
-// with an ordered consumer, which acknowledges and removes nothing, and
-// keeps the newest limit of them.
-func (c *deadletterConn) list(ctx context.Context, stages []string, limit int) (*deadletterList, error) {
-	cfg := jetstream.OrderedConsumerConfig{
-		DeliverPolicy:     jetstream.DeliverAllPolicy,
-		HeadersOnly:       true, // the size comes in Nats-Msg-Size; bodies never leave the server
-		InactiveThreshold: 30 * time.Second,
-	}
-	for _, s := range stages {
-		cfg.FilterSubjects = append(cfg.FilterSubjects, c.subjects.Deadletter(s))
-	}
-	cctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	cons, err := c.stream.OrderedConsumer(cctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("read stream %s on %s: %w", c.name, c.shown, err)
-	}
-	info, err := cons.Info(cctx)
-	if err != nil {
-		return nil, fmt.Errorf("read stream %s on %s: %w", c.name, c.shown, err)
-	}
-	out := &deadletterList{Stream: c.name, Matched: info.NumPending, Deadletters: []deadletterEntry{}}
-	if info.NumPending == 0 {
-		return out, nil
-	}
-	// Keep the newest limit entries in a ring.
-	ring := make([]deadletterEntry, 0, min(limit, int(min(info.NumPending, 1<<20))))
-	next := 0
-	var seen uint64
-	for {
-		m, err := cons.Next(jetstream.FetchMaxWait(c.timeout))
-		if err != nil {
-			return nil, fmt.Errorf("read stream %s on %s after %d dead letters: %w", c.name, c.shown, seen, err)
-		}
-		meta, err := m.Metadata()
-		if err != nil {
-			return nil, fmt.Errorf("read stream %s on %s: %w", c.name, c.shown, err)
-		}
-		seen++
-		e := c.entry(m.Subject(), meta.Sequence.Stream, meta.Timestamp, m.Headers(), -1)
-		if len(ring) < limit {
-			ring = append(ring, e)
-		} else {
-			ring[next] = e
-			next = (next + 1) % limit
-		}
-		if meta.NumPending == 0 {
-			break
-		}
-	}
-	out.Matched = seen
-	out.Deadletters = slices.Concat(ring[next:], ring[:next])
-	return out, nil
-}
-
-// entry describes one dead letter from its headers; size < 0 takes the size
-// from the Nats-Msg-Size header of a headers-only delivery.
-func (c *deadletterConn) entry(subject string, seq uint64, at time.Time, h nats.Header, size int) deadletterEntry {
-	if size < 0 {
-		size, _ = strconv.Atoi(h.Get(nats.MsgSize))
-	}
-	origSeq, _ := strconv.ParseUint(h.Get(natsbus.HeaderOriginalSequence), 10, 64)
-	deliveries, _ := strconv.ParseUint(h.Get(natsbus.HeaderDeliveries), 10, 64)
-	return deadletterEntry{
-		Sequence:         seq,
-		Time:             at.UTC(),
-		Stage:            c.stageOf(subject),
-		Subject:          subject,
-		OriginalSubject:  h.Get(natsbus.HeaderOriginalSubject),
-		OriginalStream:   h.Get(natsbus.HeaderOriginalStream),
-		OriginalSequence: origSeq,
-		OriginalMsgID:    h.Get(natsbus.HeaderOriginalMsgID),
-		Deliveries:       deliveries,
-		Size:             size,
-		Reason:           h.Get(natsbus.HeaderError),
-	}
-}
-
-// get fetches one dead letter by stream sequence.
-func (c *deadletterConn) get(ctx context.Context, seq uint64) (*jetstream.RawStreamMsg, error) {
-	gctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	m, err := c.stream.GetMsg(gctx, seq)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil, fmt.Errorf("stream %s has no message %d", c.name, seq)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get message %d of stream %s on %s: %w", seq, c.name, c.shown, err)
-	}
-	return m, nil
 }
 
 // writeDeadletterTable prints the list as a table whose last column, the
@@ -392,15 +257,6 @@ func byteSize(n int) string {
 
 // ---------------------------------------------------------------- replay
 
-// replayPlan is one dead letter checked and ready to republish.
-type replayPlan struct {
-	seq     uint64
-	subject string
-	stream  string // the original stream, expected to store the replay; "" when unknown
-	msgID   string
-	data    []byte
-}
-
 func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "replay SEQ [SEQ...]",
@@ -418,7 +274,7 @@ func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 		Example: "  breach deadletter replay 17\n" +
 			"  breach deadletter replay 17 18 23 --nats-url nats://nats-1:4222",
 	}
-	nf := addNATSFlags(cmd)
+	nf := addDeadletterFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		seqs := make([]uint64, 0, len(args))
 		for _, a := range args {
@@ -434,94 +290,20 @@ func newDeadletterReplayCmd(env deadletterEnv) *cobra.Command {
 			return err
 		}
 		defer c.close()
-		plans := make([]replayPlan, 0, len(seqs))
-		for _, seq := range seqs {
-			p, err := c.plan(ctx, seq)
-			if err != nil {
-				return err
-			}
-			plans = append(plans, p)
-		}
-		for _, p := range plans {
-			ack, err := c.replay(ctx, p)
-			if err != nil {
-				return err
-			}
-			line := fmt.Sprintf("replayed %s %d to %s: %s sequence %d, msg id %s", c.name, p.seq, p.subject, ack.Stream, ack.Sequence, p.msgID)
-			if ack.Duplicate {
+		done, err := c.ReplayAll(ctx, seqs)
+		nf.record(cmd, env, deadletter.ReplayEvents(done, ""))
+		for _, r := range done {
+			line := fmt.Sprintf("replayed %s %d to %s: %s sequence %d, msg id %s", c.Stream(), r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
+			if r.Duplicate {
 				line = fmt.Sprintf("%s %d already replayed to %s (duplicate of %s sequence %d, msg id %s); not stored again",
-					c.name, p.seq, p.subject, ack.Stream, ack.Sequence, p.msgID)
+					c.Stream(), r.Sequence, r.Subject, r.Stream, r.StreamSequence, r.MsgID)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), line)
+		}
+		if err != nil {
+			return err
 		}
 		return nil
 	}
 	return cmd
-}
-
-// errRefused marks a dead letter that cannot be replayed.
-var errRefused = errors.New("refused")
-
-// plan fetches dead letter seq and checks that it can go back where it came
-// from.
-func (c *deadletterConn) plan(ctx context.Context, seq uint64) (replayPlan, error) {
-	m, err := c.get(ctx, seq)
-	if err != nil {
-		return replayPlan{}, err
-	}
-	if c.stageOf(m.Subject) == "-" {
-		return replayPlan{}, fmt.Errorf("replay %s %d: its subject %s is not a dead-letter subject under %s: %w",
-			c.name, seq, m.Subject, c.subjects.Deadletter("*"), errRefused)
-	}
-	subject := m.Header.Get(natsbus.HeaderOriginalSubject)
-	switch {
-	case subject == "":
-		return replayPlan{}, fmt.Errorf("replay %s %d: it has no %s header, so where it came from is unknown: %w",
-			c.name, seq, natsbus.HeaderOriginalSubject, errRefused)
-	case !validSubject(subject) || !strings.HasPrefix(subject, c.prefix+"."):
-		return replayPlan{}, fmt.Errorf("replay %s %d: its original subject %q is not under the prefix %s (set --prefix?): %w",
-			c.name, seq, subject, c.prefix, errRefused)
-	case strings.HasPrefix(subject, c.subjects.Deadletter("")):
-		return replayPlan{}, fmt.Errorf("replay %s %d: its original subject %s is itself a dead-letter subject: %w",
-			c.name, seq, subject, errRefused)
-	}
-	if strings.HasPrefix(subject, c.prefix+".incident.") {
-		// An incident dead-lettered for its wrong subject goes back to
-		// the one intake accepts.
-		subject = c.subjects.IncidentSubmit()
-	}
-	id := m.Header.Get(natsbus.HeaderOriginalMsgID)
-	if id == "" {
-		id = "deadletter/" + c.name + "/" + strconv.FormatUint(seq, 10)
-	}
-	return replayPlan{
-		seq:     seq,
-		subject: subject,
-		stream:  m.Header.Get(natsbus.HeaderOriginalStream),
-		msgID:   id + "/replay-" + strconv.FormatUint(seq, 10),
-		data:    m.Data,
-	}, nil
-}
-
-// replay publishes p and waits for the acknowledgement.
-func (c *deadletterConn) replay(ctx context.Context, p replayPlan) (*jetstream.PubAck, error) {
-	msg := &nats.Msg{Subject: p.subject, Data: p.data, Header: nats.Header{}}
-	msg.Header.Set(jetstream.MsgIDHeader, p.msgID)
-	msg.Header.Set(headerReplayOf, c.name+"/"+strconv.FormatUint(p.seq, 10))
-	var opts []jetstream.PublishOpt
-	if p.stream != "" {
-		opts = append(opts, jetstream.WithExpectStream(p.stream))
-	}
-	pctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	ack, err := c.js.PublishMsg(pctx, msg, opts...)
-	switch {
-	case errors.Is(err, jetstream.ErrNoStreamResponse), errors.Is(err, nats.ErrNoResponders):
-		return nil, fmt.Errorf("replay %s %d: no JetStream stream on %s stores %s", c.name, p.seq, c.shown, p.subject)
-	case errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("replay %s %d to %s: no acknowledgement within %s", c.name, p.seq, p.subject, c.timeout)
-	case err != nil:
-		return nil, fmt.Errorf("replay %s %d to %s: %w", c.name, p.seq, p.subject, err)
-	}
-	return ack, nil
 }

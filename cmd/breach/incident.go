@@ -449,6 +449,9 @@ func writeIncidentView(w io.Writer, r incidentReport, now time.Time, colour bool
 	if !v.FirstReceivedAt.IsZero() {
 		row("Received", formatTime(v.FirstReceivedAt)+" (last revision "+formatTime(v.LastReceivedAt)+")")
 	}
+	if s := v.Approvals; s != nil && (s.Approved || len(s.Approvers) > 0 || s.Required > 1) {
+		row("Approval", fmt.Sprintf("revision %d: %s", s.Revision, approvalProgress(s)))
+	}
 	tw.Flush()
 	if d := strings.TrimSpace(in.Description); d != "" {
 		fmt.Fprintln(w, "\nWhat happened")

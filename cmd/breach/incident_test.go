@@ -25,6 +25,7 @@ import (
 
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/web"
 )
 
 const submitDoc = `{
@@ -630,5 +631,32 @@ func TestIncidentReadErrors(t *testing.T) {
 				t.Errorf("stderr: got %q, want no %q (the server's message, not its raw body)", stderr, tc.notInErr)
 			}
 		})
+	}
+}
+
+// TestIncidentShowApprovals: incident show says who approved the current
+// revision and who is still needed under the two-person rule.
+func TestIncidentShowApprovals(t *testing.T) {
+	var v web.IncidentView
+	if err := json.Unmarshal([]byte(viewJSON), &v); err != nil {
+		t.Fatal(err)
+	}
+	v.Approvals = &web.ApprovalStatus{Revision: 2, Required: 2, Missing: 1,
+		Approvers: []web.Approver{{By: "jane", At: cliNow}}}
+	var out strings.Builder
+	if err := writeIncidentView(&out, incidentReport{Incident: v}, cliNow, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "  Approval:    revision 2: 1 of 2 approvals (jane); another approver must approve\n") {
+		t.Errorf("show: no approval line saying another approver must approve:\n%s", out.String())
+	}
+	v.Approvals = &web.ApprovalStatus{Revision: 2, Required: 2, Approved: true,
+		Approvers: []web.Approver{{By: "jane", At: cliNow}, {By: "omar", At: cliNow}}}
+	out.Reset()
+	if err := writeIncidentView(&out, incidentReport{Incident: v}, cliNow, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "  Approval:    revision 2: approved by jane and omar\n") {
+		t.Errorf("show: no approval line naming both approvers:\n%s", out.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +16,10 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
+	"github.com/breach-notify/breach/store"
 )
 
 // startSecuredBus runs breach's embedded server on a random loopback port,
@@ -172,9 +175,17 @@ func TestDeadletterWithOperatorCreds(t *testing.T) {
 	if len(list.Deadletters) != 4 {
 		t.Fatalf("list: got %d dead letters, want 4", len(list.Deadletters))
 	}
-	if code, out, errOut := runDeadletterAt(t, now, append([]string{"replay", "1"}, conn...)...); code != 0 || !strings.Contains(out, "replayed DEADLETTER 1 to breach.incident.submit") {
-		t.Errorf("replay: exit %d %q %q", code, out, errOut)
+	if code, out, errOut := runDeadletterAt(t, now, append([]string{"replay", "1"}, conn...)...); code != 0 || !strings.Contains(out, "replayed DEADLETTER 1 to breach.incident.submit") ||
+		!strings.Contains(errOut, "not recorded in the audit log") {
+		t.Errorf("replay without the store: exit %d %q %q, want it done and said not recorded", code, out, errOut)
 	}
+	// With the store at hand (--data-dir), each change is an audit entry.
+	st0, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "breach.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st0.Close()
+	conn = append(conn, "--data-dir", dir)
 
 	// resolve needs a reason, removes the dead letter and leaves a record.
 	if code, _, errOut := runDeadletterAt(t, now, append([]string{"resolve", "2"}, conn...)...); code != 2 || !strings.Contains(errOut, "--reason is required") {
@@ -226,6 +237,25 @@ func TestDeadletterWithOperatorCreds(t *testing.T) {
 	}
 	if got := info.State.Msgs; got != 3 {
 		t.Errorf("DEADLETTER after the purges: got %d messages, want the three records", got)
+	}
+	audited, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "breach.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer audited.Close()
+	entries, _, err := audit.New(audited, nil).List(ctx, audit.Filter{Principal: "system:cli"}, audit.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, string(e.Action)+" "+e.Object)
+		if !strings.Contains(string(e.Details), `"operator":"ops-jo"`) {
+			t.Errorf("audit entry %s: details %s do not name the operator", e.Action, e.Details)
+		}
+	}
+	if want := []string{"deadletter.resolved deadletter/2", "deadletter.purged deadletter/6", "deadletter.purged deadletter/7"}; !slices.Equal(got, want) {
+		t.Errorf("audit entries of the NATS commands: got %v, want %v", got, want)
 	}
 	for _, bad := range [][]string{{"purge"}, {"purge", "3", "--older-than", "1h"}, {"purge", "--older-than", "-1h"}, {"purge", "3", "--stage", "sms"}} {
 		if code, _, _ := runDeadletterAt(t, now, append(bad, conn...)...); code != 2 {

@@ -457,6 +457,11 @@ func newNoticesExportCmd(env incidentEnv) *cobra.Command {
 			return cliError(err)
 		}
 		defer body.Close()
+		if h := body.AuditHead.String(); h != "" {
+			// Ties the ledger to the audit log as it stood: check it later
+			// with breach audit verify --head.
+			fmt.Fprintf(cmd.ErrOrStderr(), "breach: audit chain head at export: %s\n", h)
+		}
 		if output == "" || output == "-" {
 			_, err := copyExport(cmd.OutOrStdout(), body, id)
 			return err

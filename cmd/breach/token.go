@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/breach-notify/breach/access"
+	"github.com/breach-notify/breach/app"
 	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/store"
@@ -60,8 +61,33 @@ func (tf *trustFlags) open(ctx context.Context, mustExist bool) (*trustEnv, erro
 	if err != nil {
 		return nil, err
 	}
+	key, err := app.AuditKey(cfg)
+	if err != nil {
+		st.Close()
+		return nil, usageError(fmt.Errorf("audit key: %w", err))
+	}
 	log := audit.New(st, time.Now)
+	if key != nil {
+		log = log.WithKey(key)
+	}
 	return &trustEnv{st: st, tokens: access.NewManager(st, log, time.Now), log: log}, nil
+}
+
+// auditKey loads the configuration and returns the audit chain's key (nil
+// when the data directory has no notice key and none is configured).
+func (tf *trustFlags) auditKey() (*audit.Key, error) {
+	cfg, err := config.Load(tf.config, os.Environ())
+	if err != nil {
+		return nil, usageError(err)
+	}
+	if tf.dataDir != "" {
+		cfg.DataDir = tf.dataDir
+	}
+	key, err := app.AuditKey(cfg)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("audit key: %w", err))
+	}
+	return key, nil
 }
 
 // openConfiguredStore opens the store of cfg as the service does: the

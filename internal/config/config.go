@@ -175,7 +175,14 @@ type Campaign struct {
 	// incident's translations cover the rest); approval is refused above
 	// it. 0 by default; -1 allows any number.
 	MaxUntranslated int `yaml:"max_untranslated"`
+	// ApprovalsRequired is how many distinct principals must approve the
+	// current revision before its campaign starts (the two-person rule
+	// with 2). 1 by default, at most MaxApprovalsRequired.
+	ApprovalsRequired int `yaml:"approvals_required"`
 }
+
+// MaxApprovalsRequired bounds campaign.approvals_required.
+const MaxApprovalsRequired = 10
 
 // Secrets names files holding secrets.
 type Secrets struct {
@@ -260,7 +267,7 @@ func Default() Config {
 		Public:   public.DefaultConfig(),
 		Store:    Store{Driver: "sqlite"},
 		Intake:   Intake{Workers: 4, MaxDeliver: 2000, NakDelay: 2 * time.Second, AckWait: 30 * time.Second, MaxMessageBytes: 1 << 20},
-		Campaign: Campaign{MaxAttempts: 8, GiveUpAfter: 24 * time.Hour, Channels: "email,sms,voice,letter", SMSAlsoWhenHigh: true, Push: true},
+		Campaign: Campaign{ApprovalsRequired: 1, MaxAttempts: 8, GiveUpAfter: 24 * time.Hour, Channels: "email,sms,voice,letter", SMSAlsoWhenHigh: true, Push: true},
 		Channels: Channels{Email: Email{
 			SMTP:        SMTP{Port: 587, TLS: "starttls"},
 			Connections: 4,

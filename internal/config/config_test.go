@@ -83,6 +83,8 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		// dsn_file is not in the file: the line is that of the driver that requires it.
 		{"postgres needs dsn", "store:\n  driver: postgres\n", nil, "breach.yaml:2: store.dsn_file: is required"},
 		{"replicas out of range", "nats:\n  replicas: 9\n", nil, "breach.yaml:2: nats.replicas: must be 1 to 5, got 9"},
+		{"approvals required zero", "campaign:\n  approvals_required: 0\n", nil, "breach.yaml:2: campaign.approvals_required: must be between 1 and 10 (distinct approvers of each revision), got 0"},
+		{"approvals required too many", "campaign:\n  approvals_required: 11\n", nil, "breach.yaml:2: campaign.approvals_required: must be between 1 and 10"},
 		{"addr not host:port", "http:\n  addr: nohostport\n", nil, `breach.yaml:2: http.addr: "nohostport" is not host:port`},
 		{"unknown driver", "log:\n  level: info\nstore:\n  driver: mysql\n", nil, `breach.yaml:4: store.driver: "mysql" is not one of sqlite, postgres`},
 		{"dkim incomplete", "channels:\n  email:\n    dkim:\n      domain: example.org\n", nil, "breach.yaml:3: channels.email.dkim: needs domain, selector and key_file"},

@@ -98,6 +98,7 @@ var keyDocs = map[string]string{
 	"intake.max_deliver":                           "Deliveries of one incident before intake gives up and dead-letters it (storage errors are retried until then, never dropped). At least 2.",
 	"intake.nak_delay":                             "First delay before an incident that could not be stored is redelivered; it doubles with each delivery, up to 1m.",
 	"intake.ack_wait":                              "How long JetStream waits before redelivering an incident that a process took and did not finish (after a crash, say). At least 1s.",
+	"campaign.approvals_required":                  "How many distinct principals (approver or admin tokens) must approve the current revision of an incident before its campaign starts: 2 is the two-person rule. The same principal approving twice does not count twice. From 1 (the default) to 10. A revision approved before a change of this key keeps its approval.",
 	"campaign.auto_approve":                        "Start campaigns without a person's approval. For demos and tests only.",
 	"campaign.announcement_url":                    "Where notices tell people to read the public announcement. Empty: the incident's page on the public site when `public.base_url` is set, else the organisation's website.",
 	"campaign.templates_dir":                       "Directory of notice templates that override the embedded ones file by file. An override that drops the incident reference, the verification code or a required section is refused at start.",

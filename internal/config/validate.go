@@ -178,6 +178,9 @@ func (c Campaign) validate(ch *checker) {
 	if c.MaxAttempts < 1 {
 		ch.bad("campaign.max_attempts", "must be at least 1, got %d", c.MaxAttempts)
 	}
+	if c.ApprovalsRequired < 1 || c.ApprovalsRequired > MaxApprovalsRequired {
+		ch.bad("campaign.approvals_required", "must be between 1 and %d (distinct approvers of each revision), got %d", MaxApprovalsRequired, c.ApprovalsRequired)
+	}
 	if c.MaxUntranslated < -1 {
 		ch.bad("campaign.max_untranslated", "must be -1 (no limit) or more, got %d", c.MaxUntranslated)
 	}

@@ -101,6 +101,9 @@ func RolePermissions(role string, subjects Topics, streams StreamNames) (Permiss
 		// WriteHealth's probes are deleted again.
 		pub = append(pub, "$JS.API.STREAM.MSG.DELETE."+streams.Notices, "$JS.API.STREAM.MSG.DELETE."+streams.Deadletter,
 			"$JS.API.STREAM.MSG.DELETE."+streams.Events)
+		// Dead-letter administration over the API (package deadletter):
+		// listing with an ordered consumer over several stages, purging.
+		pub = append(pub, "$JS.API.CONSUMER.CREATE."+streams.Deadletter, "$JS.API.STREAM.PURGE."+streams.Deadletter)
 		return Permissions{Publish: pub, Subscribe: []string{ServiceInboxPrefix + ".>"}}, nil
 	}
 	return Permissions{}, fmt.Errorf("unknown role %q (want %s, %s or %s)", role, RoleDetector, RoleOperator, RoleService)

@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ImportReadError", testImportReadError},
 		{"ImportErrorsCapped", testImportErrorsCapped},
 		{"Approvals", testApprovals},
+		{"TwoPersonApproval", testTwoPersonApproval},
+		{"ConcurrentApprovals", testConcurrentApprovals},
 		{"NotFound", testNotFound},
 		{"ConcurrentSaveIncident", testConcurrentSave},
 		{"LedgerPlan", testLedgerPlan},

@@ -31,6 +31,7 @@ func RunTrust(t *testing.T, open func(t *testing.T) (store.Store, *sql.DB)) {
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"AuditTamper", testAuditTamper},
+		{"AuditKeyed", testAuditKeyed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -249,7 +250,7 @@ func testAuditAppendList(t *testing.T, s store.Store, _ *sql.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := audit.Report{Checked: 5, HeadSeq: 5, HeadHash: all[4].Hash}
+	want := audit.Report{Checked: 5, HeadSeq: 5, HeadHash: all[4].Hash, Unkeyed: 5}
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Errorf("Verify of an intact log (-want +got):\n%s", diff)
 	}

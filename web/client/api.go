@@ -109,11 +109,19 @@ func (c *Client) NoticeStatus(ctx context.Context, id string) (web.NoticeStatus,
 	return s, err
 }
 
+// NoticeExport is the CSV body of a ledger export and the audit chain's
+// head the server quoted when it started (empty from a server that does
+// not quote it).
+type NoticeExport struct {
+	io.ReadCloser
+	AuditHead AuditHead
+}
+
 // ExportNotices streams the incident's proof-of-notice ledger as CSV (the
 // header is web.ExportHeader). Only the wait for the answer's headers is
 // bounded by the timeout; the caller reads the body to its end and closes
 // it.
-func (c *Client) ExportNotices(ctx context.Context, id string) (io.ReadCloser, error) {
+func (c *Client) ExportNotices(ctx context.Context, id string) (*NoticeExport, error) {
 	resp, err := c.Do(ctx, Request{Path: incidentPath(id, "notices", "export"), Accept: "text/csv", Stream: true})
 	if err != nil {
 		return nil, err
@@ -122,7 +130,7 @@ func (c *Client) ExportNotices(ctx context.Context, id string) (io.ReadCloser, e
 		resp.Body.Close()
 		return nil, fmt.Errorf("the server answered %q instead of CSV; is %s a breach server?", ct, c.Server())
 	}
-	return resp.Body, nil
+	return &NoticeExport{ReadCloser: resp.Body, AuditHead: HeadOf(resp.Header)}, nil
 }
 
 // Announce publishes a version of the incident's public notice.

@@ -50,6 +50,11 @@ type Service struct {
 	Approvals []web.Approval
 	// ApproveErr, when set, is what Approve fails with.
 	ApproveErr error
+	// ApprovalsRequired above 1 asks for that many distinct approvers
+	// (campaign.approvals_required); Votes are the approvals recorded
+	// for revisions still short of them, by incident id.
+	ApprovalsRequired int
+	Votes             map[string][]web.Approver
 	// Versions are the published public notice versions by incident id.
 	Versions map[string][]web.AnnouncementVersion
 	// Failures are the reasons incidents could not be assessed, by id.
@@ -200,6 +205,22 @@ func (s *Service) Approve(_ context.Context, id, by string) (web.Approval, error
 		}
 	}
 	ap := web.Approval{Incident: id, Revision: v.Incident.Revision, By: by, At: Now}
+	if s.ApprovalsRequired > 1 {
+		if s.Votes == nil {
+			s.Votes = map[string][]web.Approver{}
+		}
+		if slices.ContainsFunc(s.Votes[id], func(a web.Approver) bool { return a.By == by }) {
+			return web.Approval{}, fmt.Errorf("approve %s: %w", id, web.ErrSameApprover)
+		}
+		s.Votes[id] = append(s.Votes[id], web.Approver{By: by, At: Now})
+		st := &web.ApprovalStatus{Revision: ap.Revision, Required: s.ApprovalsRequired, Approvers: s.Votes[id],
+			Missing: max(s.ApprovalsRequired-len(s.Votes[id]), 0)}
+		st.Approved = st.Missing == 0
+		ap.Approvals = st
+		if !st.Approved {
+			return ap, nil
+		}
+	}
 	s.Approvals = append(s.Approvals, ap)
 	return ap, nil
 }
