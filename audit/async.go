@@ -59,7 +59,12 @@ func (a *Async) Run(ctx context.Context, drain time.Duration) {
 	for {
 		select {
 		case ev := <-a.queue:
-			a.write(ctx, ev)
+			// Taken from the queue, the event is written even when ctx
+			// ends meanwhile (select picks either ready case): a write
+			// is bounded by drain, not cut short by the stop.
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
+			a.write(wctx, ev)
+			cancel()
 		case <-ctx.Done():
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
 			defer cancel()

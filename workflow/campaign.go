@@ -110,7 +110,7 @@ func (c *campaigner) approveWith(ctx context.Context, id, by string, required in
 		return Approval{}, err
 	}
 	if err := c.preflight(ctx, rec.Incident, a); err != nil {
-		return Approval{}, fmt.Errorf("%w: %w", ErrCampaignBlocked, err)
+		return Approval{}, fault.Errorf(fault.CampaignBlocked, "%w: %w", ErrCampaignBlocked, err)
 	}
 	if err := checkContact(ctx, rec.Incident, c.inv.Organization); err != nil {
 		return Approval{}, err
