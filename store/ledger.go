@@ -431,6 +431,9 @@ func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.
 	if err != nil {
 		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
 	}
+	if l.s.d.name == DriverSQLite {
+		return l.beginGrouped(ctx, claim, key, ts, leaseEnd)
+	}
 	for range beginRetries {
 		e, err := scanNotice(claim.QueryRowContext(ctx, key, ts, leaseEnd))
 		if err == nil {
@@ -452,7 +455,44 @@ func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.
 	return notify.Entry{}, false, fmt.Errorf("ledger begin %s: its state kept changing under concurrent updates", noticeRef(key))
 }
 
-// Finish implements notify.Ledger.
+// beginGrouped is Begin on SQLite: the claim, and when nothing was
+// claimed the read of the row, in a transaction shared with other
+// workers' Begins and Finishes (groupCommit). The transaction holds the
+// only writer, so the row cannot change between the two statements.
+func (l sqlLedger) beginGrouped(ctx context.Context, claim *sql.Stmt, key string, ts any, leaseEnd int64) (notify.Entry, bool, error) {
+	get, err := l.s.stmts.get(ctx, l.s.w, "notice-get-writer", func() string { return noticeGet })
+	if err != nil {
+		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	var (
+		e       notify.Entry
+		proceed bool
+	)
+	err = l.s.commits.do(ctx, l.s, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		e, err = scanNotice(tx.StmtContext(ctx, claim).QueryRowContext(ctx, key, ts, leaseEnd))
+		proceed = err == nil
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		e, err = scanNotice(tx.StmtContext(ctx, get).QueryRowContext(ctx, key))
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil // an unknown key: e has no Key
+		}
+		return err
+	})
+	if err == nil && e.Key == "" {
+		err = notify.ErrUnknownNotice
+	}
+	if err != nil {
+		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	return e, proceed, nil
+}
+
+// Finish implements notify.Ledger. On SQLite it shares its transaction
+// with other workers' Begins and Finishes (groupCommit); it returns once
+// that transaction is committed.
 func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) error {
 	ts, err := nanos(o.At)
 	if err != nil {
@@ -466,11 +506,22 @@ func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) err
 	if err != nil {
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
 	}
-	res, err := st.ExecContext(ctx, key, string(o.State), o.ProviderID, o.Error, o.TemplateVersion, o.ContentHash, ts)
-	if err != nil {
-		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
+	args := []any{key, string(o.State), o.ProviderID, o.Error, o.TemplateVersion, o.ContentHash, ts}
+	var n int64
+	if l.s.d.name == DriverSQLite {
+		err = l.s.commits.do(ctx, l.s, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
+	} else {
+		var res sql.Result
+		if res, err = st.ExecContext(ctx, args...); err == nil {
+			n, err = res.RowsAffected()
+		}
 	}
-	n, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
 	}
