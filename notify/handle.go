@@ -18,7 +18,9 @@ import (
 // replay), is dead-lettered with the reason, reported to
 // WorkerConfig.Rejected and acknowledged, never sent. A redelivery of a
 // message whose notice is final (the process stopped between recording
-// and acknowledging) is acknowledged quietly.
+// and acknowledging) is acknowledged without sending; when the notice
+// was sent or written, its event is published again, in case the stop
+// came before it.
 func (w *Worker) Handle(ctx context.Context, raw []byte, delivered int) Decision {
 	if w.cfg.Tickets == nil {
 		return w.reject(ctx, raw, RejectForged, errors.New("no notice key configured to check notice tickets"))
@@ -42,6 +44,13 @@ func (w *Worker) Handle(ctx context.Context, raw []byte, delivered int) Decision
 	}
 	if e.State.Final() {
 		if delivered > 1 {
+			if e.State == StateSent || e.State == StateWritten {
+				// The process may have stopped between recording the
+				// notice and publishing its event: publish it again
+				// (the bus stores an event once per notice key).
+				w.event(ctx, w.log.WithFields(logrus.Fields{"incident": e.Job.IncidentID, "notice": key}), e.Job,
+					sentKind(e.State), sentPayload(e.Job, e.ProviderID, e.Attempts))
+			}
 			return Decision{Action: Ack, Reason: "already " + string(e.State)}
 		}
 		// A replay, or a second copy a re-plan queued while the first

@@ -71,6 +71,15 @@ type WorkerConfig struct {
 	// of each message Handle dead-letters unsent, for a counter such as
 	// breach_notices_rejected_total{reason}.
 	Rejected func(reason string)
+	// EventWindow, when above 0, publishes the worker's lifecycle events
+	// (notice.sent, notice.failed, …) in the background, at most that
+	// many at a time, instead of waiting for each before the notice's
+	// message is acknowledged: a failed publish is retried, then
+	// dead-lettered. Call WaitEvents before closing the bus. A notice
+	// whose message is redelivered after it was recorded has its event
+	// published again (events are deduplicated by notice key), so a
+	// crash between the two loses no event.
+	EventWindow int
 }
 
 // Worker delivers the notices of one channel: the chain dedup (ledger
@@ -86,6 +95,9 @@ type Worker struct {
 	sink     Sink
 	log      *logrus.Entry
 	now      func() time.Time
+	// events publishes in the background (nil: each event is published
+	// before Deliver returns).
+	events *eventWindow
 }
 
 // NewWorker returns a worker for one channel.
@@ -96,8 +108,12 @@ func NewWorker(cfg WorkerConfig, n Notifier, l Ledger, r Renderer, s Sink, log *
 	if cfg.Backoff.Base == 0 {
 		cfg.Backoff = DefaultBackoff()
 	}
-	return &Worker{cfg: cfg, notifier: n, ledger: l, render: r, sink: s, now: now,
+	w := &Worker{cfg: cfg, notifier: n, ledger: l, render: r, sink: s, now: now,
 		log: log.WithField("channel", string(cfg.Channel))}
+	if cfg.EventWindow > 0 {
+		w.events = &eventWindow{slots: make(chan struct{}, cfg.EventWindow)}
+	}
+	return w
 }
 
 // MaxDeliver is how many attempts a notice gets from this worker.
@@ -182,18 +198,32 @@ func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int
 // sent records a notice handed to the provider (or written to the
 // outbox).
 func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Rendering, providerID string, delivered int) Decision {
-	state, kind := StateSent, "notice.sent"
+	state := StateSent
 	if w.cfg.Outbox {
-		state, kind = StateWritten, "notice.written"
+		state = StateWritten
 	}
+	kind := sentKind(state)
 	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, ProviderID: providerID,
 		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
 		// Sent but not recorded: a retry re-sends (at most the in-flight
 		// window), which is better than no proof.
 		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
 	}
-	w.event(ctx, log, job, kind, map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
+	w.event(ctx, log, job, kind, sentPayload(job, providerID, delivered))
 	return Decision{Action: Ack, Reason: string(state)}
+}
+
+// sentPayload is the payload of a notice.sent (or notice.written) event.
+func sentPayload(job Job, providerID string, attempt int) map[string]any {
+	return map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": attempt}
+}
+
+// sentKind is the event of a notice handed over in state.
+func sentKind(state State) string {
+	if state == StateWritten {
+		return "notice.written"
+	}
+	return "notice.sent"
 }
 
 // reconcile asks a Reconciler, before a retry, whether an earlier attempt
@@ -303,6 +333,10 @@ func (w *Worker) retry(delivered int, err error) Decision {
 
 func (w *Worker) event(ctx context.Context, log *logrus.Entry, job Job, kind string, payload map[string]any) {
 	payload["subject"] = job.SubjectID
+	if w.events != nil {
+		w.publishAsync(ctx, log, job.IncidentID, kind, payload)
+		return
+	}
 	if err := w.sink.Event(ctx, job.IncidentID, kind, payload); err != nil && !errors.Is(err, context.Canceled) {
 		log.WithError(err).Warn("publish event")
 	}
