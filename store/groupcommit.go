@@ -1,9 +1,9 @@
 package store
 
 import (
-	"runtime"
 	"context"
 	"database/sql"
+	"runtime"
 	"sync"
 )
 
