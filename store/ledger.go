@@ -297,6 +297,15 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 			if err := l.liftPeople(ctx, tx, entries, batch); err != nil {
 				return err
 			}
+			if int(n) == len(batch) && distinctKeys(entries, batch) {
+				// Every entry was created now, in its own state: that
+				// state says whether it is open (a lift only moves an
+				// unreachable entry to another final state).
+				for _, i := range batch {
+					open[i] = !entryState(entries[i]).Final()
+				}
+				continue
+			}
 			if len(batch) == noticeBatch {
 				rows, err = tx.StmtContext(ctx, fullStates).QueryContext(ctx, keys...)
 			} else {
@@ -334,6 +343,26 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 		return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 	}
 	return open, created, nil
+}
+
+// distinctKeys reports whether the entries of batch (indexes in key
+// order) have no key twice.
+func distinctKeys(entries []notify.Entry, batch []int) bool {
+	for k := 1; k < len(batch); k++ {
+		if entries[batch[k]].Key == entries[batch[k-1]].Key {
+			return false
+		}
+	}
+	return true
+}
+
+// entryState is the state an entry is planned in: its own, pending when
+// empty.
+func entryState(e notify.Entry) notify.State {
+	if e.State == "" {
+		return notify.StatePending
+	}
+	return e.State
 }
 
 // scanStatesJobless reads rows of key, state and joblessness into states
@@ -393,10 +422,7 @@ func appendNotice(args []any, e notify.Entry) ([]any, error) {
 	if err != nil {
 		return args, fmt.Errorf("notice %s: sent_at: %w", noticeRef(e.Key), err)
 	}
-	state := e.State
-	if state == "" {
-		state = notify.StatePending
-	}
+	state := entryState(e)
 	job := ""
 	if e.Job.Key != "" {
 		b, err := json.Marshal(&e.Job)
