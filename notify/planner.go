@@ -104,11 +104,14 @@ type planRun struct {
 	now  func() time.Time
 	st   PlanStats
 	// b is the batch being built. A full batch is written (ledger, then
-	// queue) in the background while the next one is rendered; inflight
-	// answers for the one being written, and spare is the buffer to build
-	// in next.
-	b, spare *planBatch
-	inflight chan batchWritten
+	// queue) in the background while the next one is rendered: up to
+	// maxInflight batches at once, their ledger writes one after the
+	// other in planning order, while the queue acknowledges the jobs of
+	// the one before. inflight answers for those being written, oldest
+	// first; spare holds buffers to build in.
+	b        *planBatch
+	spare    []*planBatch
+	inflight []*batchWrite
 	// changes are the Changes of the jobs of the person being planned
 	// (a follow-up).
 	changes []string
@@ -133,6 +136,18 @@ func (b *planBatch) reset() {
 	clear(b.jobs)
 	clear(b.entries)
 	b.jobs, b.entries, b.jobEntry, b.queue = b.jobs[:0], b.entries[:0], b.jobEntry[:0], b.queue[:0]
+}
+
+// maxInflight is how many batches the planner writes at once.
+const maxInflight = 2
+
+// batchWrite is one batch being written: planned is closed once its
+// ledger write is done (ok tells whether it succeeded), done once it is
+// also enqueued, with the result.
+type batchWrite struct {
+	planned chan struct{}
+	ok      bool
+	done    chan batchWritten
 }
 
 // batchWritten is the result of writing one batch.
@@ -336,54 +351,83 @@ func (run *planRun) recordFailure(ctx context.Context, f routeFailure, state Sta
 	return nil
 }
 
-// flush hands the batch to a goroutine that plans it in the ledger and
-// then enqueues the jobs of the entries still open, once the batch before
-// it is written; the next batch is built meanwhile. Every notice still
-// has its ledger row before its job is published.
+// flush hands the batch to a goroutine that plans it in the ledger, once
+// the batch before it is planned there, and then enqueues the jobs of the
+// entries still open; the next batch is built meanwhile. Every notice
+// still has its ledger row before its job is published.
 func (run *planRun) flush(ctx context.Context) error {
 	if len(run.b.jobs) == 0 && len(run.b.entries) == 0 {
 		return nil
 	}
-	if err := run.wait(); err != nil {
-		return err
+	for len(run.inflight) >= maxInflight {
+		if err := run.waitOldest(); err != nil {
+			return err
+		}
 	}
 	b := run.b
-	if run.b = run.spare; run.b == nil {
+	if n := len(run.spare); n > 0 {
+		run.b, run.spare = run.spare[n-1], run.spare[:n-1]
+	} else {
 		run.b = newPlanBatch(run.size)
 	}
-	run.spare = nil
-	done := make(chan batchWritten, 1)
-	run.inflight = done
-	go func() { done <- run.write(ctx, b) }()
+	var prev *batchWrite
+	if n := len(run.inflight); n > 0 {
+		prev = run.inflight[n-1]
+	}
+	bw := &batchWrite{planned: make(chan struct{}), done: make(chan batchWritten, 1)}
+	run.inflight = append(run.inflight, bw)
+	go func() { bw.done <- run.write(ctx, b, prev, bw) }()
 	return nil
 }
 
-// wait waits for the batch being written, if any, and counts it.
+// wait waits for every batch being written and counts them; it returns
+// the first error.
 func (run *planRun) wait() error {
-	if run.inflight == nil {
-		return nil
+	var first error
+	for len(run.inflight) > 0 {
+		if err := run.waitOldest(); err != nil && first == nil {
+			first = err
+		}
 	}
-	w := <-run.inflight
-	run.inflight = nil
+	return first
+}
+
+// waitOldest waits for the oldest batch being written and counts it.
+func (run *planRun) waitOldest() error {
+	w := <-run.inflight[0].done
+	run.inflight = run.inflight[1:]
 	run.st.New += w.created
 	run.st.Queued += w.queued
 	w.b.reset()
-	run.spare = w.b
+	run.spare = append(run.spare, w.b)
 	return w.err
 }
 
-// write plans batch b in the ledger and enqueues the jobs of the entries
-// still open.
-func (run *planRun) write(ctx context.Context, b *planBatch) batchWritten {
+// write plans batch b in the ledger after prev (the batch before it, nil
+// when none is in flight) is planned, then enqueues the jobs of the
+// entries still open. It closes bw.planned once its ledger write is over.
+func (run *planRun) write(ctx context.Context, b *planBatch, prev, bw *batchWrite) batchWritten {
 	c := run.c
 	w := batchWritten{b: b}
-	open, n, err := run.p.Ledger.Plan(ctx, b.entries)
-	if err != nil {
-		w.err = fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
-		return w
+	planned := func() { close(bw.planned) }
+	if prev != nil {
+		<-prev.planned
+		if !prev.ok {
+			planned()
+			w.err = fmt.Errorf("plan campaign %s: an earlier batch failed", c.IncidentID)
+			return w
+		}
 	}
-	if len(open) != len(b.entries) {
+	open, n, err := run.p.Ledger.Plan(ctx, b.entries)
+	switch {
+	case err != nil:
+		w.err = fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
+	case len(open) != len(b.entries):
 		w.err = fmt.Errorf("plan campaign %s: ledger answered for %d of %d entries", c.IncidentID, len(open), len(b.entries))
+	}
+	bw.ok = w.err == nil
+	planned()
+	if w.err != nil {
 		return w
 	}
 	w.created = n

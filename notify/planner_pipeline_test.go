@@ -119,3 +119,49 @@ func TestPlannerEnqueueFailureStopsRun(t *testing.T) {
 		t.Errorf("got %v, want the sink's error", err)
 	}
 }
+
+// signalLedger is a MemoryLedger that closes planned when Plan is called
+// the second time.
+type signalLedger struct {
+	*MemoryLedger
+	mu      sync.Mutex
+	calls   int
+	planned chan struct{}
+}
+
+func (l *signalLedger) Plan(ctx context.Context, entries []Entry) ([]bool, int, error) {
+	l.mu.Lock()
+	l.calls++
+	if l.calls == 2 {
+		close(l.planned)
+	}
+	l.mu.Unlock()
+	return l.MemoryLedger.Plan(ctx, entries)
+}
+
+// TestPlannerPlansWhileEnqueueing: the ledger write of a batch does not
+// wait for the queue to acknowledge the batch before it.
+func TestPlannerPlansWhileEnqueueing(t *testing.T) {
+	led := &signalLedger{MemoryLedger: NewMemoryLedger(), planned: make(chan struct{})}
+	sink := &ledgerCheckingSink{ledger: led, block: make(chan struct{})}
+	go func() {
+		select {
+		case <-led.planned:
+		case <-time.After(10 * time.Second):
+		}
+		close(sink.block)
+	}()
+	p := &Planner{Policy: DefaultPolicy(), Ledger: led, Sink: sink, BatchSize: 10, Now: fixedNow}
+	st, err := p.Run(context.Background(), Campaign{IncidentID: "INC-1", Revision: 1, Version: 1}, pipelinePeople(45))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-led.planned:
+	default:
+		t.Fatal("the second batch was not planned in the ledger while the first was being enqueued")
+	}
+	if st.New != 45 || st.Queued != 45 || len(sink.missing) != 0 {
+		t.Errorf("got %d new, %d queued, jobs without a ledger row %v; want 45, 45, none", st.New, st.Queued, sink.missing)
+	}
+}
