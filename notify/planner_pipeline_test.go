@@ -72,10 +72,13 @@ func TestPlannerRendersWhileWriting(t *testing.T) {
 	// Person u-15 is in the second batch of 10: rendering them while the
 	// first batch's Enqueue is held shows the two overlap.
 	r := signalRenderer{at: "u-15", reached: reached, once: &sync.Once{}}
+	overlapped := make(chan bool, 1)
 	go func() {
 		select {
 		case <-reached:
-		case <-time.After(10 * time.Second):
+			overlapped <- true
+		case <-time.After(5 * time.Second):
+			overlapped <- false
 		}
 		close(sink.block)
 	}()
@@ -84,9 +87,7 @@ func TestPlannerRendersWhileWriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-reached:
-	default:
+	if !<-overlapped {
 		t.Fatal("the second batch was not rendered while the first was being enqueued")
 	}
 	if st.Notices != 95 || st.New != 95 || st.Queued != 95 || len(sink.jobs) != 95 {
@@ -144,10 +145,13 @@ func (l *signalLedger) Plan(ctx context.Context, entries []Entry) ([]bool, int, 
 func TestPlannerPlansWhileEnqueueing(t *testing.T) {
 	led := &signalLedger{MemoryLedger: NewMemoryLedger(), planned: make(chan struct{})}
 	sink := &ledgerCheckingSink{ledger: led, block: make(chan struct{})}
+	overlapped := make(chan bool, 1)
 	go func() {
 		select {
 		case <-led.planned:
-		case <-time.After(10 * time.Second):
+			overlapped <- true
+		case <-time.After(5 * time.Second):
+			overlapped <- false
 		}
 		close(sink.block)
 	}()
@@ -156,9 +160,7 @@ func TestPlannerPlansWhileEnqueueing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-led.planned:
-	default:
+	if !<-overlapped {
 		t.Fatal("the second batch was not planned in the ledger while the first was being enqueued")
 	}
 	if st.New != 45 || st.Queued != 45 || len(sink.missing) != 0 {
