@@ -236,3 +236,43 @@ func BenchmarkTicketsSeal(b *testing.B) {
 		_ = tk.Seal("notice/INC-2026-0042/s-0012345/email/v1")
 	}
 }
+
+// plainLedger hides MemoryLedger's Claim: Handle then reads the row with
+// Get and claims it with Begin.
+type plainLedger struct{ Ledger }
+
+// TestHandleWithoutClaimer runs Handle on a ledger that cannot read and
+// claim in one step: it sends from the row, acknowledges a redelivery of
+// the sent notice with its event again, and rejects an unknown key.
+func TestHandleWithoutClaimer(t *testing.T) {
+	ctx := context.Background()
+	led := NewMemoryLedger()
+	sink := &recordingSink{}
+	n := &scriptNotifier{script: map[string][]error{}, sent: map[string]int{}}
+	tk := mustTickets(t, testSecret)
+	rejected := map[string]int{}
+	w := NewWorker(WorkerConfig{Channel: ChannelEmail, MaxDeliver: 3, Tickets: tk, Rejected: func(r string) { rejected[r]++ }},
+		n, plainLedger{led}, fakeRenderer{}, sink, logging.Discard(), fixedNow)
+	job := NewJob("INC-1", 1, 1, "u-1", Route{Channel: ChannelEmail, To: "a@example.org"}, nil)
+	if _, _, err := led.Plan(ctx, []Entry{job.Entry()}); err != nil {
+		t.Fatal(err)
+	}
+	if d := w.Handle(ctx, tk.Seal(job.Key), 1); d.Action != Ack {
+		t.Fatalf("Handle: got %v (%s), want Ack", d.Action, d.Reason)
+	}
+	if d := w.Handle(ctx, tk.Seal(job.Key), 2); d.Action != Ack {
+		t.Fatalf("redelivery: got %v (%s), want Ack", d.Action, d.Reason)
+	}
+	if d := w.Handle(ctx, tk.Seal("INC-1/nobody/email/v1"), 1); d.Action != Ack {
+		t.Fatalf("unknown key: got %v (%s), want Ack (dead-lettered)", d.Action, d.Reason)
+	}
+	if e, _ := led.Get(ctx, job.Key); e.State != StateSent || n.sent["a@example.org"] != 1 {
+		t.Errorf("got state %s and %d sends, want sent once", e.State, n.sent["a@example.org"])
+	}
+	if diff := cmp.Diff([]string{"notice.sent", "notice.sent"}, sink.events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{RejectUnknown: 1}, rejected); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
+	}
+}

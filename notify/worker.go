@@ -142,19 +142,34 @@ func (w *Worker) exhausted(e Entry) bool {
 // times by the transport (1 on the first attempt). It never loses a
 // notice: errors of its own collaborators (ledger, sink) answer Retry.
 func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int) Decision {
-	log := w.log.WithFields(logrus.Fields{"incident": job.IncidentID, "notice": job.Key, "attempt": delivered})
 	// The provider's token bucket is waited on before the notice is
 	// claimed, so a claim is never held through a long wait.
-	if w.cfg.Limiter != nil {
-		if err := w.cfg.Limiter.Wait(ctx); err != nil {
-			return w.retry(delivered, fmt.Errorf("rate limit: %w", err))
-		}
+	if err := w.waitLimiter(ctx); err != nil {
+		return w.retry(delivered, err)
 	}
 	at := w.now()
 	entry, proceed, err := w.ledger.Begin(ctx, job.Key, at)
 	if err != nil {
 		return w.retry(delivered, fmt.Errorf("ledger begin: %w", err))
 	}
+	return w.attempt(ctx, job, raw, delivered, entry, proceed, at)
+}
+
+// waitLimiter waits for the provider's token bucket, when there is one.
+func (w *Worker) waitLimiter(ctx context.Context) error {
+	if w.cfg.Limiter == nil {
+		return nil
+	}
+	if err := w.cfg.Limiter.Wait(ctx); err != nil {
+		return fmt.Errorf("rate limit: %w", err)
+	}
+	return nil
+}
+
+// attempt carries on Deliver once the ledger has answered the claim of
+// job at time at: entry as Begin returned it, and whether it proceeded.
+func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int, entry Entry, proceed bool, at time.Time) Decision {
+	log := w.log.WithFields(logrus.Fields{"incident": job.IncidentID, "notice": job.Key, "attempt": delivered})
 	if !proceed && entry.State == StateSending {
 		// Another copy of this job is being delivered by a live worker.
 		// Acknowledging this one would lose the notice if that worker

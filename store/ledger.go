@@ -26,7 +26,10 @@ import (
 // reads use the reader pool.
 type sqlLedger struct{ s *sqlStore }
 
-var _ notify.Ledger = sqlLedger{}
+var (
+	_ notify.Ledger  = sqlLedger{}
+	_ notify.Claimer = sqlLedger{}
+)
 
 // Ledger implements Store.
 func (s *sqlStore) Ledger() notify.Ledger { return sqlLedger{s: s} }
@@ -62,6 +65,10 @@ var (
 WHERE key = $1 AND (state IN (` + idleStates + `)
     OR (state = '` + string(notify.StateSending) + `' AND (updated_at IS NULL OR updated_at < $3)))
 RETURNING ` + noticeColumns
+	// noticeClaim is noticeBegin without the row: Claim has read it.
+	noticeClaim = `UPDATE notices SET state = '` + string(notify.StateSending) + `', attempts = attempts + 1, updated_at = $2
+WHERE key = $1 AND (state IN (` + idleStates + `)
+    OR (state = '` + string(notify.StateSending) + `' AND (updated_at IS NULL OR updated_at < $3)))`
 	noticeFinish = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7
 WHERE key = $1`
@@ -444,15 +451,11 @@ const beginRetries = 8
 // its claim lease. When nothing was claimed, the row is read to tell
 // those from an unknown key.
 func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.Entry, bool, error) {
-	ts, err := nanos(at)
+	ts, leaseEnd, err := claimTimes(at)
 	if err != nil {
 		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
 	}
 	cutoff := at.Add(-notify.ClaimLease)
-	leaseEnd := int64(math.MinInt64) // no stored time is before it
-	if !cutoff.Before(minLedgerTime) {
-		leaseEnd = cutoff.UnixNano()
-	}
 	claim, err := l.s.stmts.get(ctx, l.s.w, "notice-begin", func() string { return noticeBegin })
 	if err != nil {
 		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
@@ -479,6 +482,80 @@ func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.
 		// between: claim again.
 	}
 	return notify.Entry{}, false, fmt.Errorf("ledger begin %s: its state kept changing under concurrent updates", noticeRef(key))
+}
+
+// claimTimes returns the parameters of a claim at time at: at as stored,
+// and the end of the claim lease of a sending notice claimable at at.
+func claimTimes(at time.Time) (ts any, leaseEnd int64, err error) {
+	if ts, err = nanos(at); err != nil {
+		return nil, 0, err
+	}
+	leaseEnd = int64(math.MinInt64) // no stored time is before it
+	if cutoff := at.Add(-notify.ClaimLease); !cutoff.Before(minLedgerTime) {
+		leaseEnd = cutoff.UnixNano()
+	}
+	return ts, leaseEnd, nil
+}
+
+// Claim implements notify.Claimer. On SQLite the read and the claim share
+// a transaction of the group commit, so the row cannot change in between
+// and the worker spares a read of its own; elsewhere it is Get, then
+// Begin.
+func (l sqlLedger) Claim(ctx context.Context, key string, at time.Time, accept func(notify.Entry) bool) (notify.Entry, bool, bool, error) {
+	if l.s.d.name != DriverSQLite {
+		e, err := l.Get(ctx, key)
+		if err != nil || !accept(e) {
+			return e, false, false, err
+		}
+		e, proceed, err := l.Begin(ctx, key, at)
+		return e, err == nil, proceed, err
+	}
+	ts, leaseEnd, err := claimTimes(at)
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	get, err := l.s.stmts.get(ctx, l.s.w, "notice-get-writer", func() string { return noticeGet })
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	claim, err := l.s.stmts.get(ctx, l.s.w, "notice-claim", func() string { return noticeClaim })
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	var (
+		e                 notify.Entry
+		accepted, proceed bool
+	)
+	err = l.s.commits.do(ctx, l.s, func(ctx context.Context, tx *sql.Tx) error {
+		accepted, proceed = false, false
+		var err error
+		e, err = scanNotice(tx.StmtContext(ctx, get).QueryRowContext(ctx, key))
+		if errors.Is(err, sql.ErrNoRows) {
+			e = notify.Entry{}
+			return nil
+		}
+		if err != nil || !accept(e) {
+			return err
+		}
+		accepted = true
+		res, err := tx.StmtContext(ctx, claim).ExecContext(ctx, key, ts, leaseEnd)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		proceed = err == nil && n == 1
+		return err
+	})
+	if err == nil && e.Key == "" {
+		err = notify.ErrUnknownNotice
+	}
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	if proceed {
+		e.State, e.Attempts, e.UpdatedAt = notify.StateSending, e.Attempts+1, time.Unix(0, at.UnixNano()).UTC()
+	}
+	return e, accepted, proceed, nil
 }
 
 // beginGrouped is Begin on SQLite: the claim, and when nothing was
