@@ -402,8 +402,19 @@ func (s *Service) Run(ctx context.Context) error {
 		s.log.WithError(herr).Warn("http shutdown")
 	}
 	wg.Wait()
+	// The notice workers publish their events in the background: let
+	// them finish before the bus closes.
+	for _, w := range s.workers {
+		if werr := w.WaitEvents(shutCtx); werr != nil {
+			s.log.WithError(werr).Warn("stopping")
+		}
+	}
 	return err
 }
+
+// eventWindow is how many lifecycle events each notice worker publishes
+// in the background (notify.WorkerConfig.EventWindow).
+const eventWindow = 256
 
 // HTTPAddr is the address the API listens on.
 func (s *Service) HTTPAddr() string { return s.httpLn.Addr().String() }
@@ -550,7 +561,7 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	}
 	for _, ch := range s.chans {
 		w := notify.NewWorker(notify.WorkerConfig{Channel: ch.name, MaxDeliver: cfg.Campaign.MaxAttempts, GiveUpAfter: cfg.Campaign.GiveUpAfter, Limiter: ch.limiter,
-			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected, OnRejected: s.auditRejection(ch.name)},
+			Outbox: ch.outbox, Tickets: tickets, Rejected: rejected, OnRejected: s.auditRejection(ch.name), EventWindow: eventWindow},
 			ch.notifier, ledger, comp, sink, clog, s.now)
 		s.workers = append(s.workers, w)
 		// JetStream's MaxDeliver is only a backstop: it must stay above

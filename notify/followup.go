@@ -32,6 +32,10 @@ func (p *Planner) FollowUp(ctx context.Context, c Campaign, people People, chang
 		for i := range batch {
 			subjects[i] = batch[i].ID
 		}
+		// The batch being written goes first: Told reads the ledger.
+		if err := run.wait(); err != nil {
+			return err
+		}
 		told, err := p.Ledger.Told(ctx, c.IncidentID, subjects)
 		if err != nil {
 			return fmt.Errorf("plan follow-ups of %s: %w", c.IncidentID, err)
@@ -50,7 +54,7 @@ func (p *Planner) FollowUp(ctx context.Context, c Campaign, people People, chang
 			if err := run.person(ctx, r); err != nil {
 				return err
 			}
-			if len(run.jobs) >= run.size || len(run.entries) >= run.size {
+			if len(run.b.jobs) >= run.size || len(run.b.entries) >= run.size {
 				if err := run.flush(ctx); err != nil {
 					return err
 				}
@@ -73,6 +77,9 @@ func (p *Planner) FollowUp(ctx context.Context, c Campaign, people People, chang
 	})
 	if err == nil {
 		err = flush()
+	}
+	if werr := run.wait(); err == nil {
+		err = werr
 	}
 	return run.st, err
 }

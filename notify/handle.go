@@ -18,7 +18,9 @@ import (
 // replay), is dead-lettered with the reason, reported to
 // WorkerConfig.Rejected and acknowledged, never sent. A redelivery of a
 // message whose notice is final (the process stopped between recording
-// and acknowledging) is acknowledged quietly.
+// and acknowledging) is acknowledged without sending; when the notice
+// was sent or written, its event is published again, in case the stop
+// came before it.
 func (w *Worker) Handle(ctx context.Context, raw []byte, delivered int) Decision {
 	if w.cfg.Tickets == nil {
 		return w.reject(ctx, raw, RejectForged, errors.New("no notice key configured to check notice tickets"))
@@ -30,25 +32,75 @@ func (w *Worker) Handle(ctx context.Context, raw []byte, delivered int) Decision
 	case err != nil:
 		return w.reject(ctx, raw, RejectMalformed, err)
 	}
+	if cl, ok := w.ledger.(Claimer); ok {
+		return w.handleClaiming(ctx, cl, key, raw, delivered)
+	}
 	e, err := w.ledger.Get(ctx, key)
 	switch {
 	case errors.Is(err, ErrUnknownNotice):
-		return w.reject(ctx, raw, RejectUnknown, fmt.Errorf("notice ticket for a key with no ledger row"))
+		return w.rejectUnknown(ctx, raw)
 	case err != nil:
 		return w.retry(delivered, fmt.Errorf("ledger get: %w", err))
 	}
+	if !w.sendable(key, e) {
+		return w.refuse(ctx, key, e, raw, delivered)
+	}
+	return w.Deliver(ctx, e.Job, raw, delivered)
+}
+
+// handleClaiming is Handle on a ledger that reads and claims a notice in
+// one step (Claimer). The provider's token bucket is waited on first, so
+// a message that is then refused has used a token.
+func (w *Worker) handleClaiming(ctx context.Context, cl Claimer, key string, raw []byte, delivered int) Decision {
+	if err := w.waitLimiter(ctx); err != nil {
+		return w.retry(delivered, err)
+	}
+	at := w.now()
+	e, accepted, proceed, err := cl.Claim(ctx, key, at, func(e Entry) bool { return w.sendable(key, e) })
+	switch {
+	case errors.Is(err, ErrUnknownNotice):
+		return w.rejectUnknown(ctx, raw)
+	case err != nil:
+		return w.retry(delivered, fmt.Errorf("ledger claim: %w", err))
+	}
+	if !accepted {
+		return w.refuse(ctx, key, e, raw, delivered)
+	}
+	return w.attempt(ctx, e.Job, raw, delivered, e, proceed, at)
+}
+
+// sendable reports whether ledger row e of notice key is one this worker
+// may send: it keeps this channel's job for the key and is not final.
+func (w *Worker) sendable(key string, e Entry) bool {
+	return e.Job.Key == key && e.Job.Route.Channel == w.cfg.Channel && !e.State.Final()
+}
+
+// rejectUnknown rejects a message whose key has no ledger row.
+func (w *Worker) rejectUnknown(ctx context.Context, raw []byte) Decision {
+	return w.reject(ctx, raw, RejectUnknown, fmt.Errorf("notice ticket for a key with no ledger row"))
+}
+
+// refuse answers a message whose ledger row e is not sendable: one that
+// keeps no job of this channel is rejected; a final one is a replay on
+// its first delivery, and a redelivery after the notice was recorded
+// otherwise.
+func (w *Worker) refuse(ctx context.Context, key string, e Entry, raw []byte, delivered int) Decision {
 	if e.Job.Key != key || e.Job.Route.Channel != w.cfg.Channel {
 		return w.reject(ctx, raw, RejectNoJob, fmt.Errorf("ledger row keeps no %s job for this key", w.cfg.Channel))
 	}
-	if e.State.Final() {
-		if delivered > 1 {
-			return Decision{Action: Ack, Reason: "already " + string(e.State)}
+	if delivered > 1 {
+		if e.State == StateSent || e.State == StateWritten {
+			// The process may have stopped between recording the
+			// notice and publishing its event: publish it again (the
+			// bus stores an event once per notice key).
+			w.event(ctx, w.log.WithFields(logrus.Fields{"incident": e.Job.IncidentID, "notice": key}), e.Job,
+				sentKind(e.State), sentPayload(e.Job, e.ProviderID, e.Attempts))
 		}
-		// A replay, or a second copy a re-plan queued while the first
-		// was still waiting: either way nothing is sent.
-		return w.reject(ctx, raw, RejectFinal, fmt.Errorf("notice ticket for a notice already %s (a replay, or a copy queued again by a re-plan)", e.State))
+		return Decision{Action: Ack, Reason: "already " + string(e.State)}
 	}
-	return w.Deliver(ctx, e.Job, raw, delivered)
+	// A replay, or a second copy a re-plan queued while the first was
+	// still waiting: either way nothing is sent.
+	return w.reject(ctx, raw, RejectFinal, fmt.Errorf("notice ticket for a notice already %s (a replay, or a copy queued again by a re-plan)", e.State))
 }
 
 // reject dead-letters a message that will not be sent, counts it and

@@ -79,7 +79,7 @@ func handleSetup(t *testing.T, outbox bool) (*Worker, *MemoryLedger, *recordingS
 
 func TestHandleSendsFromTheLedgerRowOnly(t *testing.T) {
 	ctx := context.Background()
-	w, led, _, n, job, tk, rejected := handleSetup(t, false)
+	w, led, sink, n, job, tk, rejected := handleSetup(t, false)
 	if d := w.Handle(ctx, tk.Seal(job.Key), 1); d.Action != Ack {
 		t.Fatalf("Handle: got %v (%s), want Ack", d.Action, d.Reason)
 	}
@@ -90,9 +90,16 @@ func TestHandleSendsFromTheLedgerRowOnly(t *testing.T) {
 		t.Errorf("state: got %s, want sent", e.State)
 	}
 	// A redelivery after the notice was recorded (a crash before the ack)
-	// is acknowledged quietly.
+	// is acknowledged without sending, and its event published again in
+	// case the crash came before it (the bus deduplicates).
 	if d := w.Handle(ctx, tk.Seal(job.Key), 2); d.Action != Ack || len(rejected) != 0 {
 		t.Errorf("redelivery: got %v (%s), rejections %v, want a quiet Ack", d.Action, d.Reason, rejected)
+	}
+	if diff := cmp.Diff(map[string]int{"a@example.org": 1}, n.sent); diff != "" {
+		t.Errorf("sent after the redelivery (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"notice.sent", "notice.sent"}, sink.events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }
 
@@ -246,5 +253,45 @@ func TestHandleOnRejected(t *testing.T) {
 	}
 	if len(reasons) != 1 || reasons[0] != RejectUnknown || string(bodies[0]) != string(body) {
 		t.Errorf("OnRejected: got %v %q, want one %s with the body", reasons, bodies, RejectUnknown)
+	}
+}
+
+// plainLedger hides MemoryLedger's Claim: Handle then reads the row with
+// Get and claims it with Begin.
+type plainLedger struct{ Ledger }
+
+// TestHandleWithoutClaimer runs Handle on a ledger that cannot read and
+// claim in one step: it sends from the row, acknowledges a redelivery of
+// the sent notice with its event again, and rejects an unknown key.
+func TestHandleWithoutClaimer(t *testing.T) {
+	ctx := context.Background()
+	led := NewMemoryLedger()
+	sink := &recordingSink{}
+	n := &scriptNotifier{script: map[string][]error{}, sent: map[string]int{}}
+	tk := mustTickets(t, testSecret)
+	rejected := map[string]int{}
+	w := NewWorker(WorkerConfig{Channel: ChannelEmail, MaxDeliver: 3, Tickets: tk, Rejected: func(r string) { rejected[r]++ }},
+		n, plainLedger{led}, fakeRenderer{}, sink, logging.Discard(), fixedNow)
+	job := NewJob("INC-1", 1, 1, "u-1", Route{Channel: ChannelEmail, To: "a@example.org"}, nil)
+	if _, _, err := led.Plan(ctx, []Entry{job.Entry()}); err != nil {
+		t.Fatal(err)
+	}
+	if d := w.Handle(ctx, tk.Seal(job.Key), 1); d.Action != Ack {
+		t.Fatalf("Handle: got %v (%s), want Ack", d.Action, d.Reason)
+	}
+	if d := w.Handle(ctx, tk.Seal(job.Key), 2); d.Action != Ack {
+		t.Fatalf("redelivery: got %v (%s), want Ack", d.Action, d.Reason)
+	}
+	if d := w.Handle(ctx, tk.Seal("INC-1/nobody/email/v1"), 1); d.Action != Ack {
+		t.Fatalf("unknown key: got %v (%s), want Ack (dead-lettered)", d.Action, d.Reason)
+	}
+	if e, _ := led.Get(ctx, job.Key); e.State != StateSent || n.sent["a@example.org"] != 1 {
+		t.Errorf("got state %s and %d sends, want sent once", e.State, n.sent["a@example.org"])
+	}
+	if diff := cmp.Diff([]string{"notice.sent", "notice.sent"}, sink.events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{RejectUnknown: 1}, rejected); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
 	}
 }

@@ -193,3 +193,16 @@ type Ledger interface {
 	// (a Twilio MessageSid, say); none is ErrUnknownNotice.
 	ByProvider(ctx context.Context, channel Channel, id string) (Entry, error)
 }
+
+// Claimer is a Ledger that can read a notice and claim it in one step: a
+// notice worker (Worker.Handle) uses it, when its ledger offers it,
+// instead of Get then Begin, saving a read per notice.
+type Claimer interface {
+	// Claim reads notice key and, when accept(e) is true, claims it as
+	// Begin does at time at, in one step: nothing can change the notice
+	// in between. It returns the entry (as Begin returns it when
+	// accepted, as read otherwise), whether accept took it, and Begin's
+	// proceed. An unknown key is ErrUnknownNotice. accept must not call
+	// the ledger.
+	Claim(ctx context.Context, key string, at time.Time, accept func(Entry) bool) (e Entry, accepted, proceed bool, err error)
+}

@@ -27,7 +27,10 @@ type person struct {
 
 func personOf(e *Entry) person { return person{e.IncidentID, e.SubjectID, e.Version} }
 
-var _ Ledger = (*MemoryLedger)(nil)
+var (
+	_ Ledger  = (*MemoryLedger)(nil)
+	_ Claimer = (*MemoryLedger)(nil)
+)
 
 // NewMemoryLedger returns an empty ledger.
 func NewMemoryLedger() *MemoryLedger {
@@ -133,6 +136,26 @@ func (l *MemoryLedger) ByProvider(_ context.Context, channel Channel, id string)
 func (l *MemoryLedger) Begin(_ context.Context, key string, at time.Time) (Entry, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.begin(key, at)
+}
+
+// Claim implements Claimer.
+func (l *MemoryLedger) Claim(_ context.Context, key string, at time.Time, accept func(Entry) bool) (Entry, bool, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	if !ok {
+		return Entry{}, false, false, ErrUnknownNotice
+	}
+	if !accept(*e) {
+		return *e, false, false, nil
+	}
+	got, proceed, err := l.begin(key, at)
+	return got, true, proceed, err
+}
+
+// begin is Begin with l.mu held.
+func (l *MemoryLedger) begin(key string, at time.Time) (Entry, bool, error) {
 	e, ok := l.entries[key]
 	if !ok {
 		return Entry{}, false, ErrUnknownNotice

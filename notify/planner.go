@@ -80,15 +80,20 @@ func (p *Planner) Run(ctx context.Context, c Campaign, people People) (PlanStats
 		if err := run.person(ctx, r); err != nil {
 			return err
 		}
-		if len(run.jobs) >= run.size || len(run.entries) >= run.size {
+		if len(run.b.jobs) >= run.size || len(run.b.entries) >= run.size {
 			return run.flush(ctx)
 		}
 		return nil
 	})
-	if err != nil {
-		return run.st, err
+	if err == nil {
+		err = run.flush(ctx)
 	}
-	return run.st, run.flush(ctx)
+	// Whatever happened, the batch still being written is waited for:
+	// Run returns only once nothing of it is in flight.
+	if werr := run.wait(); err == nil {
+		err = werr
+	}
+	return run.st, err
 }
 
 // planRun is the state of one Run: the stats and the batch being built.
@@ -98,16 +103,58 @@ type planRun struct {
 	size int
 	now  func() time.Time
 	st   PlanStats
-	// jobs and entries are the batch; jobEntry[k] is the index in entries
-	// of jobs[k]'s entry (entries also holds the unreachable markers,
-	// which have no job).
+	// b is the batch being built. A full batch is written (ledger, then
+	// queue) in the background while the next one is rendered: up to
+	// maxInflight batches at once, their ledger writes one after the
+	// other in planning order, while the queue acknowledges the jobs of
+	// the one before. inflight answers for those being written, oldest
+	// first; spare holds buffers to build in.
+	b        *planBatch
+	spare    []*planBatch
+	inflight []*batchWrite
+	// changes are the Changes of the jobs of the person being planned
+	// (a follow-up).
+	changes []string
+}
+
+// planBatch is a batch of the planner: jobs and entries; jobEntry[k] is
+// the index in entries of jobs[k]'s entry (entries also holds the
+// unreachable markers, which have no job).
+type planBatch struct {
 	jobs     []Job
 	entries  []Entry
 	jobEntry []int
 	queue    []Job
-	// changes are the Changes of the jobs of the person being planned
-	// (a follow-up).
-	changes []string
+}
+
+func newPlanBatch(size int) *planBatch {
+	return &planBatch{jobs: make([]Job, 0, size), entries: make([]Entry, 0, size), jobEntry: make([]int, 0, size), queue: make([]Job, 0, size)}
+}
+
+// reset empties b for reuse.
+func (b *planBatch) reset() {
+	clear(b.jobs)
+	clear(b.entries)
+	b.jobs, b.entries, b.jobEntry, b.queue = b.jobs[:0], b.entries[:0], b.jobEntry[:0], b.queue[:0]
+}
+
+// maxInflight is how many batches the planner writes at once.
+const maxInflight = 2
+
+// batchWrite is one batch being written: planned is closed once its
+// ledger write is done (ok tells whether it succeeded), done once it is
+// also enqueued, with the result.
+type batchWrite struct {
+	planned chan struct{}
+	ok      bool
+	done    chan batchWritten
+}
+
+// batchWritten is the result of writing one batch.
+type batchWritten struct {
+	b               *planBatch
+	created, queued int
+	err             error
 }
 
 // routeFailure is a notice that could not be rendered for its person.
@@ -127,8 +174,7 @@ func newPlanRun(p *Planner, c Campaign) *planRun {
 	if p.Now != nil {
 		now = p.Now
 	}
-	return &planRun{p: p, c: c, size: size, now: now, st: PlanStats{ByChannel: map[Channel]int{}},
-		jobs: make([]Job, 0, size), entries: make([]Entry, 0, size), jobEntry: make([]int, 0, size), queue: make([]Job, 0, size)}
+	return &planRun{p: p, c: c, size: size, now: now, st: PlanStats{ByChannel: map[Channel]int{}}, b: newPlanBatch(size)}
 }
 
 // stamp sets the planning time of e.
@@ -151,7 +197,7 @@ func (run *planRun) person(ctx context.Context, r *Recipient) error {
 		j := NewJob(c.IncidentID, c.Revision, c.Version, r.ID, Route{Channel: ChannelNone}, nil)
 		e := run.stamp(j.Entry())
 		e.State = StateUnreachable
-		run.entries = append(run.entries, e)
+		run.b.entries = append(run.b.entries, e)
 		run.st.ByChannel[ChannelNone]++
 	}
 	var failed []routeFailure
@@ -234,9 +280,10 @@ func (run *planRun) add(ctx context.Context, j Job) (string, error) {
 		}
 		e.TemplateVersion, e.ContentHash = r.TemplateVersion, r.ContentHash
 	}
-	run.jobs = append(run.jobs, j)
-	run.jobEntry = append(run.jobEntry, len(run.entries))
-	run.entries = append(run.entries, e)
+	b := run.b
+	b.jobs = append(b.jobs, j)
+	b.jobEntry = append(b.jobEntry, len(b.entries))
+	b.entries = append(b.entries, e)
 	run.st.Notices++
 	run.st.ByChannel[j.Route.Channel]++
 	return "", nil
@@ -266,6 +313,11 @@ func (run *planRun) recordFailures(ctx context.Context, failed []routeFailure, r
 // (the person's data changed since) has its job queued again, so that
 // every open notice has a job; the worker then records the failure.
 func (run *planRun) recordFailure(ctx context.Context, f routeFailure, state State) error {
+	// The batch being written goes first, so that the ledger sees the
+	// campaign's notices in the order they were planned.
+	if err := run.wait(); err != nil {
+		return err
+	}
 	c := run.c
 	e := run.stamp(f.job.Entry())
 	e.State, e.Error = state, f.reason
@@ -299,35 +351,99 @@ func (run *planRun) recordFailure(ctx context.Context, f routeFailure, state Sta
 	return nil
 }
 
-// flush plans the batch in the ledger and enqueues the jobs of the
-// entries still open.
+// flush hands the batch to a goroutine that plans it in the ledger, once
+// the batch before it is planned there, and then enqueues the jobs of the
+// entries still open; the next batch is built meanwhile. Every notice
+// still has its ledger row before its job is published.
 func (run *planRun) flush(ctx context.Context) error {
-	if len(run.jobs) == 0 && len(run.entries) == 0 {
+	if len(run.b.jobs) == 0 && len(run.b.entries) == 0 {
 		return nil
 	}
-	c := run.c
-	open, n, err := run.p.Ledger.Plan(ctx, run.entries)
-	if err != nil {
-		return fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
-	}
-	if len(open) != len(run.entries) {
-		return fmt.Errorf("plan campaign %s: ledger answered for %d of %d entries", c.IncidentID, len(open), len(run.entries))
-	}
-	run.st.New += n
-	run.queue = run.queue[:0]
-	for k, j := range run.jobs {
-		if open[run.jobEntry[k]] {
-			run.queue = append(run.queue, j)
+	for len(run.inflight) >= maxInflight {
+		if err := run.waitOldest(); err != nil {
+			return err
 		}
 	}
-	if len(run.queue) > 0 {
-		if err := run.p.Sink.Enqueue(ctx, run.queue...); err != nil {
-			return fmt.Errorf("plan campaign %s: enqueue: %w", c.IncidentID, err)
-		}
-		run.st.Queued += len(run.queue)
+	b := run.b
+	if n := len(run.spare); n > 0 {
+		run.b, run.spare = run.spare[n-1], run.spare[:n-1]
+	} else {
+		run.b = newPlanBatch(run.size)
 	}
-	run.jobs, run.entries, run.jobEntry = run.jobs[:0], run.entries[:0], run.jobEntry[:0]
+	var prev *batchWrite
+	if n := len(run.inflight); n > 0 {
+		prev = run.inflight[n-1]
+	}
+	bw := &batchWrite{planned: make(chan struct{}), done: make(chan batchWritten, 1)}
+	run.inflight = append(run.inflight, bw)
+	go func() { bw.done <- run.write(ctx, b, prev, bw) }()
 	return nil
+}
+
+// wait waits for every batch being written and counts them; it returns
+// the first error.
+func (run *planRun) wait() error {
+	var first error
+	for len(run.inflight) > 0 {
+		if err := run.waitOldest(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// waitOldest waits for the oldest batch being written and counts it.
+func (run *planRun) waitOldest() error {
+	w := <-run.inflight[0].done
+	run.inflight = run.inflight[1:]
+	run.st.New += w.created
+	run.st.Queued += w.queued
+	w.b.reset()
+	run.spare = append(run.spare, w.b)
+	return w.err
+}
+
+// write plans batch b in the ledger after prev (the batch before it, nil
+// when none is in flight) is planned, then enqueues the jobs of the
+// entries still open. It closes bw.planned once its ledger write is over.
+func (run *planRun) write(ctx context.Context, b *planBatch, prev, bw *batchWrite) batchWritten {
+	c := run.c
+	w := batchWritten{b: b}
+	planned := func() { close(bw.planned) }
+	if prev != nil {
+		<-prev.planned
+		if !prev.ok {
+			planned()
+			w.err = fmt.Errorf("plan campaign %s: an earlier batch failed", c.IncidentID)
+			return w
+		}
+	}
+	open, n, err := run.p.Ledger.Plan(ctx, b.entries)
+	switch {
+	case err != nil:
+		w.err = fmt.Errorf("plan campaign %s: ledger: %w", c.IncidentID, err)
+	case len(open) != len(b.entries):
+		w.err = fmt.Errorf("plan campaign %s: ledger answered for %d of %d entries", c.IncidentID, len(open), len(b.entries))
+	}
+	bw.ok = w.err == nil
+	planned()
+	if w.err != nil {
+		return w
+	}
+	w.created = n
+	for k, j := range b.jobs {
+		if open[b.jobEntry[k]] {
+			b.queue = append(b.queue, j)
+		}
+	}
+	if len(b.queue) > 0 {
+		if err := run.p.Sink.Enqueue(ctx, b.queue...); err != nil {
+			w.err = fmt.Errorf("plan campaign %s: enqueue: %w", c.IncidentID, err)
+			return w
+		}
+		w.queued = len(b.queue)
+	}
+	return w
 }
 
 // personalProblem reports whether a render error is about one person's

@@ -75,6 +75,15 @@ type WorkerConfig struct {
 	// the message body (a ticket: a notice key and its MAC, no personal
 	// data), for an audit entry. It must not block delivery.
 	OnRejected func(reason string, raw []byte)
+	// EventWindow, when above 0, publishes the worker's lifecycle events
+	// (notice.sent, notice.failed, …) in the background, at most that
+	// many at a time, instead of waiting for each before the notice's
+	// message is acknowledged: a failed publish is retried, then
+	// dead-lettered. Call WaitEvents before closing the bus. A notice
+	// whose message is redelivered after it was recorded has its event
+	// published again (events are deduplicated by notice key), so a
+	// crash between the two loses no event.
+	EventWindow int
 }
 
 // Worker delivers the notices of one channel: the chain dedup (ledger
@@ -90,6 +99,9 @@ type Worker struct {
 	sink     Sink
 	log      *logrus.Entry
 	now      func() time.Time
+	// events publishes in the background (nil: each event is published
+	// before Deliver returns).
+	events *eventWindow
 }
 
 // NewWorker returns a worker for one channel.
@@ -100,8 +112,12 @@ func NewWorker(cfg WorkerConfig, n Notifier, l Ledger, r Renderer, s Sink, log *
 	if cfg.Backoff.Base == 0 {
 		cfg.Backoff = DefaultBackoff()
 	}
-	return &Worker{cfg: cfg, notifier: n, ledger: l, render: r, sink: s, now: now,
+	w := &Worker{cfg: cfg, notifier: n, ledger: l, render: r, sink: s, now: now,
 		log: log.WithField("channel", string(cfg.Channel))}
+	if cfg.EventWindow > 0 {
+		w.events = &eventWindow{slots: make(chan struct{}, cfg.EventWindow)}
+	}
+	return w
 }
 
 // MaxDeliver is how many attempts a notice gets from this worker.
@@ -130,19 +146,34 @@ func (w *Worker) exhausted(e Entry) bool {
 // times by the transport (1 on the first attempt). It never loses a
 // notice: errors of its own collaborators (ledger, sink) answer Retry.
 func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int) Decision {
-	log := w.log.WithFields(logrus.Fields{"incident": job.IncidentID, "notice": job.Key, "attempt": delivered})
 	// The provider's token bucket is waited on before the notice is
 	// claimed, so a claim is never held through a long wait.
-	if w.cfg.Limiter != nil {
-		if err := w.cfg.Limiter.Wait(ctx); err != nil {
-			return w.retry(delivered, fmt.Errorf("rate limit: %w", err))
-		}
+	if err := w.waitLimiter(ctx); err != nil {
+		return w.retry(delivered, err)
 	}
 	at := w.now()
 	entry, proceed, err := w.ledger.Begin(ctx, job.Key, at)
 	if err != nil {
 		return w.retry(delivered, fmt.Errorf("ledger begin: %w", err))
 	}
+	return w.attempt(ctx, job, raw, delivered, entry, proceed, at)
+}
+
+// waitLimiter waits for the provider's token bucket, when there is one.
+func (w *Worker) waitLimiter(ctx context.Context) error {
+	if w.cfg.Limiter == nil {
+		return nil
+	}
+	if err := w.cfg.Limiter.Wait(ctx); err != nil {
+		return fmt.Errorf("rate limit: %w", err)
+	}
+	return nil
+}
+
+// attempt carries on Deliver once the ledger has answered the claim of
+// job at time at: entry as Begin returned it, and whether it proceeded.
+func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int, entry Entry, proceed bool, at time.Time) Decision {
+	log := w.log.WithFields(logrus.Fields{"incident": job.IncidentID, "notice": job.Key, "attempt": delivered})
 	if !proceed && entry.State == StateSending {
 		// Another copy of this job is being delivered by a live worker.
 		// Acknowledging this one would lose the notice if that worker
@@ -186,18 +217,32 @@ func (w *Worker) Deliver(ctx context.Context, job Job, raw []byte, delivered int
 // sent records a notice handed to the provider (or written to the
 // outbox).
 func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Rendering, providerID string, delivered int) Decision {
-	state, kind := StateSent, "notice.sent"
+	state := StateSent
 	if w.cfg.Outbox {
-		state, kind = StateWritten, "notice.written"
+		state = StateWritten
 	}
+	kind := sentKind(state)
 	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, ProviderID: providerID,
 		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
 		// Sent but not recorded: a retry re-sends (at most the in-flight
 		// window), which is better than no proof.
 		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
 	}
-	w.event(ctx, log, job, kind, map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": delivered})
+	w.event(ctx, log, job, kind, sentPayload(job, providerID, delivered))
 	return Decision{Action: Ack, Reason: string(state)}
+}
+
+// sentPayload is the payload of a notice.sent (or notice.written) event.
+func sentPayload(job Job, providerID string, attempt int) map[string]any {
+	return map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": attempt}
+}
+
+// sentKind is the event of a notice handed over in state.
+func sentKind(state State) string {
+	if state == StateWritten {
+		return "notice.written"
+	}
+	return "notice.sent"
 }
 
 // reconcile asks a Reconciler, before a retry, whether an earlier attempt
@@ -307,6 +352,10 @@ func (w *Worker) retry(delivered int, err error) Decision {
 
 func (w *Worker) event(ctx context.Context, log *logrus.Entry, job Job, kind string, payload map[string]any) {
 	payload["subject"] = job.SubjectID
+	if w.events != nil {
+		w.publishAsync(ctx, log, job.IncidentID, kind, payload)
+		return
+	}
 	if err := w.sink.Event(ctx, job.IncidentID, kind, payload); err != nil && !errors.Is(err, context.Canceled) {
 		log.WithError(err).Warn("publish event")
 	}

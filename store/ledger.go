@@ -26,7 +26,10 @@ import (
 // reads use the reader pool.
 type sqlLedger struct{ s *sqlStore }
 
-var _ notify.Ledger = sqlLedger{}
+var (
+	_ notify.Ledger  = sqlLedger{}
+	_ notify.Claimer = sqlLedger{}
+)
 
 // Ledger implements Store.
 func (s *sqlStore) Ledger() notify.Ledger { return sqlLedger{s: s} }
@@ -62,6 +65,10 @@ var (
 WHERE key = $1 AND (state IN (` + idleStates + `)
     OR (state = '` + string(notify.StateSending) + `' AND (updated_at IS NULL OR updated_at < $3)))
 RETURNING ` + noticeColumns
+	// noticeClaim is noticeBegin without the row: Claim has read it.
+	noticeClaim = `UPDATE notices SET state = '` + string(notify.StateSending) + `', attempts = attempts + 1, updated_at = $2
+WHERE key = $1 AND (state IN (` + idleStates + `)
+    OR (state = '` + string(notify.StateSending) + `' AND (updated_at IS NULL OR updated_at < $3)))`
 	noticeFinish = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7
 WHERE key = $1`
@@ -297,6 +304,15 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 			if err := l.liftPeople(ctx, tx, entries, batch); err != nil {
 				return err
 			}
+			if int(n) == len(batch) && distinctKeys(entries, batch) {
+				// Every entry was created now, in its own state: that
+				// state says whether it is open (a lift only moves an
+				// unreachable entry to another final state).
+				for _, i := range batch {
+					open[i] = !entryState(entries[i]).Final()
+				}
+				continue
+			}
 			if len(batch) == noticeBatch {
 				rows, err = tx.StmtContext(ctx, fullStates).QueryContext(ctx, keys...)
 			} else {
@@ -334,6 +350,26 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 		return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 	}
 	return open, created, nil
+}
+
+// distinctKeys reports whether the entries of batch (indexes in key
+// order) have no key twice.
+func distinctKeys(entries []notify.Entry, batch []int) bool {
+	for k := 1; k < len(batch); k++ {
+		if entries[batch[k]].Key == entries[batch[k-1]].Key {
+			return false
+		}
+	}
+	return true
+}
+
+// entryState is the state an entry is planned in: its own, pending when
+// empty.
+func entryState(e notify.Entry) notify.State {
+	if e.State == "" {
+		return notify.StatePending
+	}
+	return e.State
 }
 
 // scanStatesJobless reads rows of key, state and joblessness into states
@@ -393,10 +429,7 @@ func appendNotice(args []any, e notify.Entry) ([]any, error) {
 	if err != nil {
 		return args, fmt.Errorf("notice %s: sent_at: %w", noticeRef(e.Key), err)
 	}
-	state := e.State
-	if state == "" {
-		state = notify.StatePending
-	}
+	state := entryState(e)
 	job := ""
 	if e.Job.Key != "" {
 		b, err := json.Marshal(&e.Job)
@@ -418,18 +451,17 @@ const beginRetries = 8
 // its claim lease. When nothing was claimed, the row is read to tell
 // those from an unknown key.
 func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.Entry, bool, error) {
-	ts, err := nanos(at)
+	ts, leaseEnd, err := claimTimes(at)
 	if err != nil {
 		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
 	}
 	cutoff := at.Add(-notify.ClaimLease)
-	leaseEnd := int64(math.MinInt64) // no stored time is before it
-	if !cutoff.Before(minLedgerTime) {
-		leaseEnd = cutoff.UnixNano()
-	}
 	claim, err := l.s.stmts.get(ctx, l.s.w, "notice-begin", func() string { return noticeBegin })
 	if err != nil {
 		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	if l.s.d.name == DriverSQLite {
+		return l.beginGrouped(ctx, claim, key, ts, leaseEnd)
 	}
 	for range beginRetries {
 		e, err := scanNotice(claim.QueryRowContext(ctx, key, ts, leaseEnd))
@@ -452,7 +484,118 @@ func (l sqlLedger) Begin(ctx context.Context, key string, at time.Time) (notify.
 	return notify.Entry{}, false, fmt.Errorf("ledger begin %s: its state kept changing under concurrent updates", noticeRef(key))
 }
 
-// Finish implements notify.Ledger.
+// claimTimes returns the parameters of a claim at time at: at as stored,
+// and the end of the claim lease of a sending notice claimable at at.
+func claimTimes(at time.Time) (ts any, leaseEnd int64, err error) {
+	if ts, err = nanos(at); err != nil {
+		return nil, 0, err
+	}
+	leaseEnd = int64(math.MinInt64) // no stored time is before it
+	if cutoff := at.Add(-notify.ClaimLease); !cutoff.Before(minLedgerTime) {
+		leaseEnd = cutoff.UnixNano()
+	}
+	return ts, leaseEnd, nil
+}
+
+// Claim implements notify.Claimer. On SQLite the read and the claim share
+// a transaction of the group commit, so the row cannot change in between
+// and the worker spares a read of its own; elsewhere it is Get, then
+// Begin.
+func (l sqlLedger) Claim(ctx context.Context, key string, at time.Time, accept func(notify.Entry) bool) (notify.Entry, bool, bool, error) {
+	if l.s.d.name != DriverSQLite {
+		e, err := l.Get(ctx, key)
+		if err != nil || !accept(e) {
+			return e, false, false, err
+		}
+		e, proceed, err := l.Begin(ctx, key, at)
+		return e, err == nil, proceed, err
+	}
+	ts, leaseEnd, err := claimTimes(at)
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	get, err := l.s.stmts.get(ctx, l.s.w, "notice-get-writer", func() string { return noticeGet })
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	claim, err := l.s.stmts.get(ctx, l.s.w, "notice-claim", func() string { return noticeClaim })
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	var (
+		e                 notify.Entry
+		accepted, proceed bool
+	)
+	err = l.s.commits.do(ctx, l.s, func(ctx context.Context, tx *sql.Tx) error {
+		accepted, proceed = false, false
+		var err error
+		e, err = scanNotice(tx.StmtContext(ctx, get).QueryRowContext(ctx, key))
+		if errors.Is(err, sql.ErrNoRows) {
+			e = notify.Entry{}
+			return nil
+		}
+		if err != nil || !accept(e) {
+			return err
+		}
+		accepted = true
+		res, err := tx.StmtContext(ctx, claim).ExecContext(ctx, key, ts, leaseEnd)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		proceed = err == nil && n == 1
+		return err
+	})
+	if err == nil && e.Key == "" {
+		err = notify.ErrUnknownNotice
+	}
+	if err != nil {
+		return notify.Entry{}, false, false, fmt.Errorf("ledger claim %s: %w", noticeRef(key), err)
+	}
+	if proceed {
+		e.State, e.Attempts, e.UpdatedAt = notify.StateSending, e.Attempts+1, time.Unix(0, at.UnixNano()).UTC()
+	}
+	return e, accepted, proceed, nil
+}
+
+// beginGrouped is Begin on SQLite: the claim, and when nothing was
+// claimed the read of the row, in a transaction shared with other
+// workers' Begins and Finishes (groupCommit). The transaction holds the
+// only writer, so the row cannot change between the two statements.
+func (l sqlLedger) beginGrouped(ctx context.Context, claim *sql.Stmt, key string, ts any, leaseEnd int64) (notify.Entry, bool, error) {
+	get, err := l.s.stmts.get(ctx, l.s.w, "notice-get-writer", func() string { return noticeGet })
+	if err != nil {
+		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	var (
+		e       notify.Entry
+		proceed bool
+	)
+	err = l.s.commits.do(ctx, l.s, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		e, err = scanNotice(tx.StmtContext(ctx, claim).QueryRowContext(ctx, key, ts, leaseEnd))
+		proceed = err == nil
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		e, err = scanNotice(tx.StmtContext(ctx, get).QueryRowContext(ctx, key))
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil // an unknown key: e has no Key
+		}
+		return err
+	})
+	if err == nil && e.Key == "" {
+		err = notify.ErrUnknownNotice
+	}
+	if err != nil {
+		return notify.Entry{}, false, fmt.Errorf("ledger begin %s: %w", noticeRef(key), err)
+	}
+	return e, proceed, nil
+}
+
+// Finish implements notify.Ledger. On SQLite it shares its transaction
+// with other workers' Begins and Finishes (groupCommit); it returns once
+// that transaction is committed.
 func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) error {
 	ts, err := nanos(o.At)
 	if err != nil {
@@ -466,11 +609,22 @@ func (l sqlLedger) Finish(ctx context.Context, key string, o notify.Outcome) err
 	if err != nil {
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
 	}
-	res, err := st.ExecContext(ctx, key, string(o.State), o.ProviderID, o.Error, o.TemplateVersion, o.ContentHash, ts)
-	if err != nil {
-		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
+	args := []any{key, string(o.State), o.ProviderID, o.Error, o.TemplateVersion, o.ContentHash, ts}
+	var n int64
+	if l.s.d.name == DriverSQLite {
+		err = l.s.commits.do(ctx, l.s, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
+	} else {
+		var res sql.Result
+		if res, err = st.ExecContext(ctx, args...); err == nil {
+			n, err = res.RowsAffected()
+		}
 	}
-	n, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("ledger finish %s: %w", noticeRef(key), err)
 	}

@@ -177,11 +177,11 @@ func BenchmarkLedgerPlan(b *testing.B) {
 	}
 }
 
-// BenchmarkLedgerBeginFinish measures the worker's ledger calls: 4
-// goroutines each claim (Begin) and record (Finish) notices of a planned
-// campaign.
+// BenchmarkLedgerBeginFinish measures the worker's ledger calls: 16
+// goroutines (a channel's workers) each claim (Begin) and record (Finish)
+// notices of a planned campaign.
 func BenchmarkLedgerBeginFinish(b *testing.B) {
-	const goroutines = 4
+	const goroutines = 16
 	for name, open := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			l := open(b).Ledger()

@@ -48,6 +48,9 @@ type sqlStore struct {
 	d    dialect
 	// stmts holds the ledger's prepared statements.
 	stmts stmtCache
+	// commits gathers the ledger's concurrent Begins and Finishes into
+	// shared transactions (SQLite only).
+	commits groupCommit
 }
 
 var _ Store = (*sqlStore)(nil)

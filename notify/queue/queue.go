@@ -181,8 +181,9 @@ func (s *Stopping) Stop() { s.flag.Store(true) }
 func (s *Stopping) stopped() bool { return s != nil && s.flag.Load() }
 
 // Consume runs the consumer of NewConsumer until ctx is cancelled. In-flight
-// deliveries finish before it returns; those not started go back to the
-// queue.
+// deliveries finish before it returns, their acknowledgements reach the
+// server and the worker's background events are published (Flush); those
+// not started go back to the queue.
 func Consume(ctx context.Context, bus *natsbus.Bus, cfg ConsumerConfig, w *notify.Worker, log *logrus.Entry) error {
 	r, stopping, err := NewConsumer(bus, cfg, w, log)
 	if err != nil {
@@ -190,7 +191,28 @@ func Consume(ctx context.Context, bus *natsbus.Bus, cfg ConsumerConfig, w *notif
 	}
 	stop := context.AfterFunc(ctx, stopping.Stop)
 	defer stop()
-	return r.Run(ctx)
+	if err := r.Run(ctx); err != nil {
+		return err
+	}
+	return Flush(context.WithoutCancel(ctx), bus, w)
+}
+
+// flushTimeout bounds Flush.
+const flushTimeout = 20 * time.Second
+
+// Flush waits, after a notice consumer has stopped, until worker w's
+// background events are published and the server has every
+// acknowledgement the consumer sent (acks are not confirmed one by one).
+func Flush(ctx context.Context, bus *natsbus.Bus, w *notify.Worker) error {
+	ctx, cancel := context.WithTimeout(ctx, flushTimeout)
+	defer cancel()
+	if err := w.WaitEvents(ctx); err != nil {
+		return err
+	}
+	if err := bus.Conn().FlushWithContext(ctx); err != nil {
+		return fmt.Errorf("flush notice acknowledgements: %w", err)
+	}
+	return nil
 }
 
 func handle(ctx context.Context, m jetstream.Msg, w *notify.Worker, log *logrus.Entry) {
@@ -203,7 +225,12 @@ func handle(ctx context.Context, m jetstream.Msg, w *notify.Worker, log *logrus.
 	d := w.Handle(ctx, m.Data(), delivered)
 	switch d.Action {
 	case notify.Ack:
-		if err := m.DoubleAck(ctx); err != nil {
+		// Not DoubleAck: the outcome is already in the ledger, so an ack
+		// the server never gets only means a redelivery, which the
+		// worker acknowledges without sending (it finds the notice
+		// final). Waiting for the server's confirmation would hold the
+		// worker for a round trip per notice.
+		if err := m.Ack(); err != nil {
 			log.WithError(err).Warn("ack notice")
 		}
 	case notify.Retry:

@@ -945,6 +945,67 @@ var ledgerEngineCases = []struct {
 	{"HandedStates", testLedgerHanded},
 	{"Told", testLedgerTold},
 	{"JobBackfill", testLedgerJobBackfill},
+	{"Claim", testLedgerClaim},
+}
+
+// testLedgerClaim checks notify.Claimer, when the ledger offers it,
+// against notify.MemoryLedger's: a refused notice is read and left alone,
+// an accepted one is claimed as Begin claims it, one within its lease or
+// final is not, and an unknown key is ErrUnknownNotice.
+func testLedgerClaim(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	sqlL, ok := s.Ledger().(notify.Claimer)
+	if !ok {
+		t.Skip("the ledger does not offer Claim")
+	}
+	mem := notify.NewMemoryLedger()
+	job := notify.NewJob("INC-CL1", 1, 1, "u-1", notify.Route{Channel: notify.ChannelEmail, To: "a@example.org"}, nil)
+	e := job.Entry()
+	e.CreatedAt, e.UpdatedAt = base, base
+	mustPlan(t, s.Ledger(), e)
+	mustPlan(t, mem, e)
+	yes := func(notify.Entry) bool { return true }
+	no := func(notify.Entry) bool { return false }
+	notFinal := func(e notify.Entry) bool { return !e.State.Final() }
+	steps := []struct {
+		name   string
+		key    string
+		at     time.Time
+		accept func(notify.Entry) bool
+		finish bool // record the notice sent before the step
+	}{
+		{"unknown key", "no-such-key", base.Add(time.Minute), yes, false},
+		{"refused", e.Key, base.Add(time.Minute), no, false},
+		{"accepted and claimed", e.Key, base.Add(2 * time.Minute), yes, false},
+		{"within its lease", e.Key, base.Add(3 * time.Minute), yes, false},
+		{"lease over", e.Key, base.Add(3*time.Minute + notify.ClaimLease), yes, false},
+		{"final", e.Key, base.Add(time.Hour), notFinal, true},
+	}
+	for _, st := range steps {
+		if st.finish {
+			o := notify.Outcome{State: notify.StateSent, ProviderID: "p-1", At: st.at.Add(-time.Second)}
+			if err := s.Ledger().Finish(ctx, e.Key, o); err != nil {
+				t.Fatal(err)
+			}
+			if err := mem.Finish(ctx, e.Key, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, wantAcc, wantProc, wantErr := mem.Claim(ctx, st.key, st.at, st.accept)
+		got, gotAcc, gotProc, gotErr := sqlL.Claim(ctx, st.key, st.at, st.accept)
+		if errors.Is(gotErr, notify.ErrUnknownNotice) != errors.Is(wantErr, notify.ErrUnknownNotice) || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("%s: got error %v, want %v", st.name, gotErr, wantErr)
+		}
+		if gotAcc != wantAcc || gotProc != wantProc {
+			t.Errorf("%s: got accepted %t proceed %t, want %t %t", st.name, gotAcc, gotProc, wantAcc, wantProc)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: entry (-memory +store):\n%s", st.name, diff)
+		}
+		if diff := cmp.Diff(mustGet(t, mem, e.Key), mustGet(t, s.Ledger(), e.Key)); diff != "" {
+			t.Errorf("%s: stored entry (-memory +store):\n%s", st.name, diff)
+		}
+	}
 }
 
 // testLedgerJobBackfill: a notice planned before the ledger kept jobs
