@@ -359,7 +359,7 @@ func (i *Intake) handle(parent context.Context, m jetstream.Msg) {
 		if meta.NumDelivered < uint64(i.cfg.GapDeliveries) {
 			// The missing revision may be in another worker's hands.
 			log.WithField("highest", highest).Debug("revision ahead of the stored ones; waiting for the missing ones")
-			if err := m.NakWithDelay(i.backoff(meta.NumDelivered)); err != nil {
+			if err := m.NakWithDelay(i.gapBackoff(meta.NumDelivered, in.Revision-highest-1)); err != nil {
 				log.WithError(err).Warn("nak not sent; the server redelivers after the ack wait")
 			}
 			return
@@ -494,6 +494,14 @@ func (i *Intake) backoff(delivered uint64) time.Duration {
 		d *= 2
 	}
 	return min(d, i.cfg.MaxNakDelay)
+}
+
+// gapBackoff is the wait of a revision missing behind others: one nak
+// delay more for each missing revision (at most ten), so that revisions
+// waiting together come back in order, the lower first, and each finds the
+// one before it stored instead of using up its deliveries beside it.
+func (i *Intake) gapBackoff(delivered uint64, missing int) time.Duration {
+	return i.backoff(delivered) + time.Duration(min(max(missing, 0), 10))*i.cfg.NakDelay
 }
 
 func termReason(s string) string {

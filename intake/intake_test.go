@@ -732,3 +732,18 @@ func TestIntakeRefusesAFutureDiscovery(t *testing.T) {
 		t.Errorf("reason: got %q, want it to contain %q", got, want)
 	}
 }
+
+// TestGapBackoffKeepsOrder: revisions waiting for missing ones together
+// (2 and 3 while 1 is retried) come back lower first, at every delivery,
+// so revision 3 does not spend its last waiting delivery beside 2.
+func TestGapBackoffKeepsOrder(t *testing.T) {
+	in := &Intake{cfg: Config{NakDelay: time.Second, MaxNakDelay: time.Minute}}
+	for delivered := uint64(1); delivered <= 5; delivered++ {
+		if two, three := in.gapBackoff(delivered, 1), in.gapBackoff(delivered, 2); two >= three {
+			t.Errorf("delivery %d: revision 2 waits %v, revision 3 %v; want 3 after 2", delivered, two, three)
+		}
+	}
+	if got, want := in.gapBackoff(1, 1_000_000), in.backoff(1)+10*time.Second; got != want {
+		t.Errorf("a huge gap waits %v, want at most ten nak delays more (%v)", got, want)
+	}
+}
