@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/breach-notify/breach/incident"
@@ -55,19 +54,12 @@ func (b *builder) noticeCopy(p place) *NoticeCopy {
 	return nc
 }
 
-// defaultTemplates parses the built-in templates once for every draft
-// built without a set of its own: parsing them takes far longer than
-// rendering the sample notice, and a Set is safe for concurrent use.
-var defaultTemplates = sync.OnceValues(func() (*templates.Set, error) {
-	return templates.New(templates.Options{})
-})
-
 // renderNotice fills nc with the rendered sample notice.
 func (b *builder) renderNotice(nc *NoticeCopy) error {
 	set := b.in.Templates
 	if set == nil {
 		var err error
-		if set, err = defaultTemplates(); err != nil {
+		if set, err = templates.Default(); err != nil {
 			return fmt.Errorf("load templates: %w", err)
 		}
 		b.in.Templates = set

@@ -398,19 +398,3 @@ func TestOrganisationFromInventory(t *testing.T) {
 		t.Errorf("with no organisation: got %q (missing %q), want it missing", got.Value, got.Missing)
 	}
 }
-
-// The built-in templates are parsed once for every draft built without a
-// set of its own, not once per draft.
-func TestDefaultTemplatesParsedOnce(t *testing.T) {
-	a, err := defaultTemplates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := defaultTemplates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a == nil || a != b {
-		t.Fatalf("defaultTemplates returned %p then %p, want one shared set", a, b)
-	}
-}
