@@ -31,11 +31,18 @@ var _ notify.Ledger = IndexingLedger{}
 // an unreachable marker has none), then plans them.
 func (l IndexingLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, int, error) {
 	idx := make([]VerifyEntry, 0, len(entries))
+	// The key of the index is derived once for the batch, and each
+	// incident's reference normalized once (a batch holds one incident).
+	k := newVerifyKeyer(l.Secret)
+	var id, ref string
 	for _, e := range entries {
 		if e.Channel == notify.ChannelNone || e.Key == "" {
 			continue
 		}
-		idx = append(idx, NewVerifyEntry(l.Secret, e.IncidentID, string(e.Channel), e.Key))
+		if e.IncidentID != id || ref == "" {
+			id, ref = e.IncidentID, normalizeReference(e.IncidentID)
+		}
+		idx = append(idx, k.entry(e.IncidentID, ref, string(e.Channel), e.Key))
 	}
 	if len(idx) > 0 {
 		if err := l.Index.AddVerifyEntries(ctx, idx); err != nil {

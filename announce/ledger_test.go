@@ -1,7 +1,9 @@
 package announce_test
 
 import (
+	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/breach-notify/breach/announce"
@@ -46,5 +48,41 @@ func TestAddressIndexerBatches(t *testing.T) {
 	l, _ := announce.AddressLookup(announcetest.Secret, "P2499@example.org")
 	if got, err := st.LookupAffected(t.Context(), l); err != nil || len(got) != 1 || got[0].SubjectID != "u-2499" {
 		t.Errorf("lookup of the last person: got %+v, %v", got, err)
+	}
+}
+
+// captureIndex keeps the verification entries written to it.
+type captureIndex struct{ got []announce.VerifyEntry }
+
+func (c *captureIndex) AddVerifyEntries(_ context.Context, entries []announce.VerifyEntry) error {
+	c.got = append(c.got, entries...)
+	return nil
+}
+
+// The ledger derives the index key once per batch; every entry must still
+// be the row NewVerifyEntry makes, for a batch mixing incidents and
+// references that need normalizing.
+func TestIndexingLedgerEntriesMatchNewVerifyEntry(t *testing.T) {
+	st := openStore(t)
+	idx := &captureIndex{}
+	l := announce.IndexingLedger{Ledger: st.Ledger(), Index: idx, Secret: announcetest.Secret}
+	var entries []notify.Entry
+	for i, id := range []string{"INC-9", "INC-9", " inc-10 ", "INC-9", "INC-11", "INC-11"} {
+		ch := []notify.Channel{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelLetter}[i%3]
+		entries = append(entries, notify.NewJob(id, 1, 1, fmt.Sprintf("u-%d", i), notify.Route{Channel: ch, To: "x"}, nil).Entry())
+	}
+	entries = append(entries, notify.NewJob("INC-9", 1, 1, "u-none", notify.Route{Channel: notify.ChannelNone}, nil).Entry())
+	if _, _, err := l.Plan(t.Context(), entries); err != nil {
+		t.Fatal(err)
+	}
+	if len(idx.got) != len(entries)-1 {
+		t.Fatalf("got %d index rows, want %d", len(idx.got), len(entries)-1)
+	}
+	for i, got := range idx.got {
+		e := entries[i]
+		want := announce.NewVerifyEntry(announcetest.Secret, e.IncidentID, string(e.Channel), e.Key)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("entry %d (%s): got %+v, want %+v", i, e.IncidentID, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"hash"
 	"net/mail"
 	"strings"
 	"time"
@@ -69,21 +70,42 @@ func deriveKey(secret []byte, label string) []byte {
 // (an empty reference or a code of the wrong shape). The work is the same
 // whatever the input, so that a wrong pair costs what a right one does.
 func VerifyKeys(secret []byte, reference, code string) (lookup, check []byte, ok bool) {
-	ref := normalizeReference(reference)
-	c, codeOK := verify.Normalize(code)
-	m := hmac.New(sha256.New, deriveKey(secret, verifyLabel))
-	m.Write([]byte(ref))
-	m.Write([]byte{0})
-	m.Write([]byte(c))
-	sum := m.Sum(nil)
-	return sum[:LookupBytes], sum[LookupBytes : LookupBytes+CheckBytes], codeOK && ref != "" && len(secret) >= verify.MinSecretBytes
+	return newVerifyKeyer(secret).keys(normalizeReference(reference), code)
 }
 
 // NewVerifyEntry returns the verification index row of one planned notice:
 // incident incidentID, channel, and its idempotency key (notify/verify.Key),
 // whose code the notice prints.
 func NewVerifyEntry(secret []byte, incidentID, channel, noticeKey string) VerifyEntry {
-	lookup, check, _ := VerifyKeys(secret, incidentID, verify.Code(secret, noticeKey))
+	return newVerifyKeyer(secret).entry(incidentID, normalizeReference(incidentID), channel, noticeKey)
+}
+
+// verifyKeyer computes VerifyKeys for many pairs under one secret,
+// deriving the key and setting up its HMAC once rather than per pair.
+type verifyKeyer struct {
+	secret []byte
+	mac    hash.Hash
+}
+
+func newVerifyKeyer(secret []byte) *verifyKeyer {
+	return &verifyKeyer{secret: secret, mac: hmac.New(sha256.New, deriveKey(secret, verifyLabel))}
+}
+
+// keys is VerifyKeys of a reference already normalized.
+func (k *verifyKeyer) keys(ref, code string) (lookup, check []byte, ok bool) {
+	c, codeOK := verify.Normalize(code)
+	m := k.mac
+	m.Reset()
+	m.Write([]byte(ref))
+	m.Write([]byte{0})
+	m.Write([]byte(c))
+	sum := m.Sum(nil)
+	return sum[:LookupBytes], sum[LookupBytes : LookupBytes+CheckBytes], codeOK && ref != "" && len(k.secret) >= verify.MinSecretBytes
+}
+
+// entry is NewVerifyEntry, ref being incidentID normalized.
+func (k *verifyKeyer) entry(incidentID, ref, channel, noticeKey string) VerifyEntry {
+	lookup, check, _ := k.keys(ref, verify.Code(k.secret, noticeKey))
 	return VerifyEntry{Lookup: lookup, Check: check, IncidentID: incidentID, Channel: channel, NoticeKey: noticeKey}
 }
 

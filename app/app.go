@@ -499,7 +499,7 @@ func busOptions(cfg config.Config) natsbus.Options {
 // composer, the planner over the ledger and the NOTICES queue, and one
 // worker and consumer per channel.
 func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *workflow.Config) error {
-	set, err := templates.New(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir})
+	set, err := templates.Load(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}

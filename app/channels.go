@@ -230,7 +230,7 @@ func CheckConfig(cfg config.Config) error {
 			return fmt.Errorf("config inventory: %w", err)
 		}
 	}
-	if _, err := templates.New(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir}); err != nil {
+	if _, err := templates.Load(templates.Options{OverrideDir: cfg.Campaign.TemplatesDir}); err != nil {
 		return fmt.Errorf("config campaign.templates_dir: %w", err)
 	}
 	if _, err := cfg.Campaign.Policy(); err != nil {

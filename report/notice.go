@@ -59,7 +59,7 @@ func (b *builder) renderNotice(nc *NoticeCopy) error {
 	set := b.in.Templates
 	if set == nil {
 		var err error
-		if set, err = templates.New(templates.Options{}); err != nil {
+		if set, err = templates.Default(); err != nil {
 			return fmt.Errorf("load templates: %w", err)
 		}
 		b.in.Templates = set

@@ -809,7 +809,7 @@ func (o *output) write(buf *bytes.Buffer, p *person, sc *scratch, allowed []*url
 		if o.kind != lineRaw {
 			text := l
 			if inHTML {
-				if cssLoads(strings.ToLower(l)) {
+				if cssLoadsFold(l) {
 					return false
 				}
 				text = html.UnescapeString(l)

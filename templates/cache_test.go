@@ -369,3 +369,44 @@ func TestLinksAfterCaseChangingCharacters(t *testing.T) {
 		t.Fatal("got no letter after 10s, want the link scan to terminate")
 	}
 }
+
+// Default parses the embedded templates once for the process and hands
+// out the same set, which renders as a fresh one does.
+func TestDefaultIsParsedOnce(t *testing.T) {
+	a, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatalf("Default returned %p then %p, want one shared set", a, b)
+	}
+	fresh, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range people(8) {
+		got, err1 := a.Render(ChannelEmail, n)
+		want, err2 := fresh.Render(ChannelEmail, n)
+		if err1 != nil || err2 != nil || got != want {
+			t.Fatalf("Default renders differently from New: %v, %v", err1, err2)
+		}
+	}
+}
+
+// Load shares Default without overrides and parses a new set with them.
+func TestLoadSharesOnlyTheDefault(t *testing.T) {
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Load(Options{}); err != nil || s != def {
+		t.Errorf("Load without overrides: got %p, %v; want the default set %p", s, err, def)
+	}
+	if s, err := Load(Options{OverrideDir: t.TempDir()}); err != nil || s == def {
+		t.Errorf("Load with an override directory: got %p, %v; want a set of its own", s, err)
+	}
+}

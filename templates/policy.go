@@ -151,6 +151,38 @@ func cssLoads(low string) bool {
 	return strings.Contains(low, "url(") || strings.Contains(low, "@import")
 }
 
+// cssLoadsFold is cssLoads(strings.ToLower(s)) without the lower-case
+// copy. Lower-casing maps rune to rune and only ASCII letters, U+0130 (to
+// i) and the Kelvin sign (to k) become ASCII, so outside U+0130 a match in
+// the lower-cased text is an ASCII match ignoring case in s.
+func cssLoadsFold(s string) bool {
+	if strings.Contains(s, "\u0130") {
+		return cssLoads(strings.ToLower(s))
+	}
+	return containsFoldASCII(s, "url(") || containsFoldASCII(s, "@import")
+}
+
+// containsFoldASCII reports whether s holds pat, an ASCII lower-case
+// text, with ASCII letters of s in either case.
+func containsFoldASCII(s, pat string) bool {
+	for i := 0; i+len(pat) <= len(s); i++ {
+		j := 0
+		for ; j < len(pat); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != pat[j] {
+				break
+			}
+		}
+		if j == len(pat) {
+			return true
+		}
+	}
+	return false
+}
+
 // significant reports whether s is long enough to look for in a push
 // without matching ordinary words by chance: three characters, or two
 // CJK characters.

@@ -48,6 +48,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	ttemplate "text/template"
 	"text/template/parse"
 	"time"
@@ -166,6 +167,25 @@ var sharedFiles = []string{"email.txt.tmpl", "email.html.tmpl", "letter.txt.tmpl
 
 // localeFiles are the files every locale directory holds.
 var localeFiles = []string{"notice.tmpl", "sms.tmpl", "push.tmpl", "voice.tmpl", "catalog.yaml"}
+
+// Default returns the set of the embedded templates without overrides,
+// parsed once for the whole process: New takes far longer than a render,
+// and a Set is safe for concurrent use, so every user of the built-in
+// templates (the campaign, the sample notice of a report draft) shares it.
+func Default() (*Set, error) {
+	return defaultSet()
+}
+
+// Load returns the templates opts describes: the shared Default set when
+// opts holds no overrides, else a new set with them.
+func Load(opts Options) (*Set, error) {
+	if opts == (Options{}) {
+		return Default()
+	}
+	return New(opts)
+}
+
+var defaultSet = sync.OnceValues(func() (*Set, error) { return New(Options{}) })
 
 // New parses every embedded template, applies the overrides of
 // opts.OverrideDir and renders each channel, locale and variant once with

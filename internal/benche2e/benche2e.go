@@ -78,9 +78,9 @@ func synthOrg(dir string, subjects int) (*org, error) {
 }
 
 // composer renders the organisation's notices of its incident with the
-// embedded templates.
+// embedded templates (the process's shared set, as the service uses).
 func (o *org) composer() (*compose.Composer, error) {
-	set, err := templates.New(templates.Options{})
+	set, err := templates.Default()
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
