@@ -87,25 +87,9 @@ func (s *sqlStore) Approve(ctx context.Context, id, by string, at time.Time, req
 	}
 	var st ApprovalState
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		lock := `SELECT current_revision FROM incidents WHERE id = $1`
-		if s.d.name == DriverPostgres {
-			lock += ` FOR UPDATE` // SQLite's writer already holds the database
-		}
-		var current int
-		err := tx.QueryRowContext(ctx, lock, id).Scan(&current)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		current, err := s.assessedRevision(ctx, tx, id, true)
 		if err != nil {
 			return err
-		}
-		var assessed int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM assessments WHERE incident_id = $1 AND revision = $2`,
-			id, current).Scan(&assessed); err != nil {
-			return err
-		}
-		if assessed == 0 {
-			return fmt.Errorf("revision %d is not assessed yet: %w", current, ErrConflict)
 		}
 		if st, err = approvalState(ctx, tx, id, current); err != nil {
 			return err
@@ -204,4 +188,32 @@ WHERE incident_id = $1 AND revision = $2 ORDER BY approved_at, principal`, id, r
 		st.Votes = append([]ApprovalVote{{By: by, At: at.UTC()}}, st.Votes...)
 	}
 	return st, nil
+}
+
+// assessedRevision reads the current revision of incident id inside tx, and
+// refuses one that is not assessed yet (ErrConflict) or an unknown
+// incident (ErrNotFound). With lock, the incident's row stays locked until
+// tx ends (PostgreSQL; SQLite's writer already holds the database).
+func (s *sqlStore) assessedRevision(ctx context.Context, tx *sql.Tx, id string, lock bool) (int, error) {
+	q := `SELECT current_revision FROM incidents WHERE id = $1`
+	if lock && s.d.name == DriverPostgres {
+		q += ` FOR UPDATE`
+	}
+	var current int
+	err := tx.QueryRowContext(ctx, q, id).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	var assessed int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM assessments WHERE incident_id = $1 AND revision = $2`,
+		id, current).Scan(&assessed); err != nil {
+		return 0, err
+	}
+	if assessed == 0 {
+		return 0, fmt.Errorf("revision %d is not assessed yet: %w", current, ErrConflict)
+	}
+	return current, nil
 }

@@ -442,21 +442,9 @@ func (s *sqlStore) SetApproval(ctx context.Context, id, by string, at time.Time)
 		return fmt.Errorf("approve incident %s: approver is empty: %w", id, ErrInvalid)
 	}
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		var current int
-		err := tx.QueryRowContext(ctx, `SELECT current_revision FROM incidents WHERE id = $1`, id).Scan(&current)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		current, err := s.assessedRevision(ctx, tx, id, false)
 		if err != nil {
 			return err
-		}
-		var assessed int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM assessments WHERE incident_id = $1 AND revision = $2`,
-			id, current).Scan(&assessed); err != nil {
-			return err
-		}
-		if assessed == 0 {
-			return fmt.Errorf("revision %d is not assessed yet: %w", current, ErrConflict)
 		}
 		ins, err := tx.ExecContext(ctx, `INSERT INTO approvals (incident_id, revision, approved_by, approved_at)
 VALUES ($1, $2, $3, $4)
