@@ -51,9 +51,11 @@ func faultPopulation(n int) []faultPerson {
 
 // writeFaultInventory writes a one-system inventory with the people into
 // dir and returns its path.
-func writeFaultInventory(t *testing.T, dir string, people []faultPerson) string {
-	t.Helper()
-	inv := `schema: breach.inventory/v1
+// shopInventory is the inventory of the campaign tests' shop: one
+// unencrypted accounts system (names, e-mail addresses, password hashes),
+// its people in the directory file subjects.
+func shopInventory(subjects string) string {
+	return `schema: breach.inventory/v1
 organization:
   name: Fault Test Shop
   establishment: US
@@ -64,8 +66,12 @@ systems:
     name: Customer accounts
     categories: [name, email, password_hash]
     encrypted_at_rest: false
-subjects: subjects.csv
-`
+subjects: ` + subjects + "\n"
+}
+
+func writeFaultInventory(t *testing.T, dir string, people []faultPerson) string {
+	t.Helper()
+	inv := shopInventory("subjects.csv")
 	var b strings.Builder
 	b.WriteString("id,name,email,phone,locale,country,region,minor,guardian_email,guardian_phone,postal_address,systems\n")
 	for i, p := range people {

@@ -141,6 +141,15 @@ func (s *Server) Fail(to string, f Failure) {
 	s.byNumber[to] = f
 }
 
+// FailOp makes the requests of one operation (OpCreateMessage, …) to the
+// recipient number to answer f, as Twilio refuses an SMS to a landline
+// (21614) that it would call.
+func (s *Server) FailOp(op, to string, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byNumber[op+" "+to] = f
+}
+
 // FailNext makes the next len(fs) requests answer fs in order, before any
 // per-number script.
 func (s *Server) FailNext(fs ...Failure) {
@@ -253,6 +262,8 @@ func (s *Server) answer(w http.ResponseWriter, op string, form url.Values) {
 	if len(s.next) > 0 {
 		f, scripted = s.next[0], true
 		s.next = s.next[1:]
+	} else if bf, ok := s.byNumber[op+" "+to]; ok {
+		f, scripted = bf, true
 	} else if bf, ok := s.byNumber[to]; ok {
 		f, scripted = bf, true
 	}
