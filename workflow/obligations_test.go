@@ -274,6 +274,19 @@ func californiaBreach(t *testing.T, st store.Store) (*inventory.Inventory, *inci
 	return inv, in, a
 }
 
+// californiaSynced stores californiaBreach and syncs its obligations an
+// hour after discovery; it returns them, that hour and the key of the
+// Attorney General copy.
+func californiaSynced(t *testing.T, st store.Store) (*inventory.Inventory, *incident.Incident, *assess.Assessment, time.Time, obligation.Key) {
+	t.Helper()
+	inv, in, a := californiaBreach(t, st)
+	now := in.DiscoveredAt.Add(time.Hour)
+	if err := SyncObligations(t.Context(), st, inv, in, a, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	return inv, in, a, now, obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+}
+
 // sendNotice records in the ledger one notice to a person of jurisdiction
 // jur handed over at the given time, as a campaign worker does.
 func sendNotice(t *testing.T, l notify.Ledger, id, subject, jur string, ch notify.Channel, at time.Time) {
@@ -302,12 +315,7 @@ func sendNotice(t *testing.T, l notify.Ledger, id, subject, jur string, ch notif
 func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 	ctx := t.Context()
 	st := testStore(t)
-	inv, in, a := californiaBreach(t, st)
-	now := in.DiscoveredAt.Add(time.Hour)
-	if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
-		t.Fatal(err)
-	}
-	ag := obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+	inv, in, _, now, ag := californiaSynced(t, st)
 	o := get(t, st, ag)
 	if !o.Required || o.Due != nil || !strings.HasPrefix(o.DueText, "15 days after the consumer notice (not yet sent)") {
 		t.Fatalf("before any notice: got required %v, due %v, text %q; want required, undated, 15 days after the consumer notice (not yet sent)", o.Required, o.Due, o.DueText)
@@ -394,12 +402,7 @@ func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 func TestCaliforniaAGFiledBeforeTheNotice(t *testing.T) {
 	ctx := t.Context()
 	st := testStore(t)
-	inv, in, a := californiaBreach(t, st)
-	now := in.DiscoveredAt.Add(time.Hour)
-	if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
-		t.Fatal(err)
-	}
-	ag := obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+	inv, in, a, now, ag := californiaSynced(t, st)
 	if _, err := st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
 		return cur, cur[obligation.Find(cur, ag)].File(obligation.Filing{At: now, By: "jane", Reference: "AG-0"})
 	}); err != nil {
