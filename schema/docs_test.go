@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/obligation"
 	"github.com/breach-notify/breach/regulators"
+	"github.com/breach-notify/breach/report"
 	"github.com/breach-notify/breach/web"
 )
 
@@ -147,6 +149,30 @@ func TestSchemaDocsExceptions(t *testing.T) {
 		for _, e := range exceptions {
 			if row := "| `" + jurisdiction + "` | `" + e + "` |"; !strings.Contains(page, row) {
 				t.Errorf("docs/incident.md does not list the exception %s of %s (a row starting %q)", e, jurisdiction, row)
+			}
+		}
+	}
+}
+
+// TestSchemaDocsReportsAndObligations checks that docs/reports.md
+// describes, in a table row, every JSON field of a report draft and of an
+// obligation (with the deadline list's own fields).
+func TestSchemaDocsReportsAndObligations(t *testing.T) {
+	page := string(readDoc(t, filepath.Join(docsDir, "reports.md")))
+	var rows strings.Builder
+	for line := range strings.Lines(page) {
+		if first, _, _ := strings.Cut(line, " |"); strings.HasPrefix(first, "| `") {
+			rows.WriteString(first)
+		}
+	}
+	for _, v := range []any{report.Draft{}, report.Filing{}, report.Field{}, report.NoticeCopy{}, obligation.Key{}, obligation.Obligation{}, obligation.Deadline{}} {
+		for f := range reflect.TypeOf(v).Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" || name == "" {
+				continue // not marshalled, or an embedded struct listed on its own
+			}
+			if !strings.Contains(rows.String(), "`"+name+"`") {
+				t.Errorf("docs/reports.md: field %q of %T is not described", name, v)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/report"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -124,10 +125,20 @@ func (a *assessor) assessOne(ctx context.Context, id string) error {
 	var res *assess.Assessment
 	var walkErr error
 	stop := errors.New("stop")
+	// The report drafts of an assessment may count the people per member
+	// state or State (mayCount): they are counted in this walk, so the
+	// obligations need not walk the directory again.
+	var people *report.Tally
+	if mayCount(a.inv) {
+		people = report.NewTally()
+	}
 	ids := func(yield func(string) bool) {
 		res, walkErr = assess.AssessEach(ctx, a.inv, in, a.now(), func(p *assess.AffectedPerson) error {
 			if !yield(p.ID) {
 				return stop
+			}
+			if people != nil {
+				people.Add(p)
 			}
 			return nil
 		})
@@ -167,7 +178,7 @@ func (a *assessor) assessOne(ctx context.Context, id string) error {
 		store.AssessmentSummary{Risk: string(res.Risk), Level: res.Severity.Level, Subjects: res.Subjects.Total}); err != nil {
 		return fmt.Errorf("save assessment of %s: %w", id, err)
 	}
-	a.obligations(ctx, in, res)
+	a.obligations(ctx, in, res, people)
 	if a.announce != nil {
 		// After the save: the directory is read again, outside the
 		// transaction that recorded who is affected.

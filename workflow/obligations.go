@@ -29,10 +29,11 @@ const (
 
 // obligations records the duties of a new assessment, keeping what was
 // recorded for earlier revisions and re-opening what this one changes.
+// people are the counts the assessment's walk made, nil when it made none.
 // A failure is logged, not returned: the assessment stands, and the next
 // revision or campaign check records them again.
-func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *assess.Assessment) {
-	if err := SyncObligations(ctx, a.store, a.inv, in, res, nil, a.now()); err != nil && ctx.Err() == nil {
+func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *assess.Assessment, people *report.Tally) {
+	if err := SyncObligations(ctx, a.store, a.inv, in, res, people, a.now()); err != nil && ctx.Err() == nil {
 		a.log.WithError(err).WithField("incident", in.ID).Error("record the obligations of the assessment")
 	}
 }
@@ -41,8 +42,9 @@ func (a *assessor) obligations(ctx context.Context, in *incident.Incident, res *
 // duty per filing of each jurisdiction's draft) into the obligations
 // recorded for the incident, and marks the public duty met when a notice
 // is already published. people are the counts the assessment's walk made
-// (report.Tally); when nil and a draft is split per member state or
-// State, the directory is walked again to count them.
+// (report.Tally), used only when a draft is split per member state or
+// State (splits); when nil then, the directory is walked again to count
+// them.
 //
 // A regulator deadline that runs from the notice to the individuals
 // (California's Attorney General copy) is dated from the first notice the
@@ -54,7 +56,9 @@ func SyncObligations(ctx context.Context, st store.Store, inv *inventory.Invento
 		return fmt.Errorf("obligations of %s: %w", in.ID, err)
 	}
 	drafts := map[string]*report.Draft{}
-	if people == nil {
+	if !splits(inv, a) {
+		people = nil // the drafts count nobody per place, as BuildDraft's
+	} else if people == nil {
 		var err error
 		if people, err = tallyFor(ctx, inv, in, a); err != nil {
 			return fmt.Errorf("obligations of %s: %w", in.ID, err)
@@ -298,23 +302,40 @@ func BuildDraft(ctx context.Context, inv *inventory.Inventory, in *incident.Inci
 		Jurisdiction: jurisdiction, Now: now, AnnouncementURL: url})
 }
 
-// tallyFor counts the people per member state and State when a draft of
-// the assessment is split by them, walking the directory again as the
-// assessment did; nil otherwise.
-func tallyFor(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment) (*report.Tally, error) {
+// mayCount says whether a draft of an assessment against inv may be split
+// per member state or State, so need the people counted: the EU-GDPR
+// report of an organisation without an EU establishment, the HIPAA media
+// notice of a covered entity or business associate.
+func mayCount(inv *inventory.Inventory) bool {
 	if inv == nil {
-		return nil, nil
+		return false
 	}
-	split := false
+	o := inv.Organization
+	return !regulators.HasEUEstablishment(o.Establishment) || o.HIPAACoveredEntity || o.HIPAABusinessAssociate
+}
+
+// splits says whether a draft of assessment a is split per member state
+// or State, so needs the people counted.
+func splits(inv *inventory.Inventory, a *assess.Assessment) bool {
+	if inv == nil {
+		return false
+	}
 	for _, ob := range a.Obligations {
 		switch {
 		case ob.Jurisdiction == "EU-GDPR" && !regulators.HasEUEstablishment(inv.Organization.Establishment):
-			split = true
+			return true
 		case ob.Jurisdiction == "US-HIPAA":
-			split = true
+			return true
 		}
 	}
-	if !split {
+	return false
+}
+
+// tallyFor counts the people per member state and State when a draft of
+// the assessment is split by them (splits), walking the directory again
+// as the assessment did; nil otherwise.
+func tallyFor(ctx context.Context, inv *inventory.Inventory, in *incident.Incident, a *assess.Assessment) (*report.Tally, error) {
+	if !splits(inv, a) {
 		return nil, nil
 	}
 	_, people, err := report.AssessAndCount(ctx, inv, in, a.AssessedAt)

@@ -274,6 +274,19 @@ func californiaBreach(t *testing.T, st store.Store) (*inventory.Inventory, *inci
 	return inv, in, a
 }
 
+// californiaSynced stores californiaBreach and syncs its obligations an
+// hour after discovery; it returns them, that hour and the key of the
+// Attorney General copy.
+func californiaSynced(t *testing.T, st store.Store) (*inventory.Inventory, *incident.Incident, *assess.Assessment, time.Time, obligation.Key) {
+	t.Helper()
+	inv, in, a := californiaBreach(t, st)
+	now := in.DiscoveredAt.Add(time.Hour)
+	if err := SyncObligations(t.Context(), st, inv, in, a, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	return inv, in, a, now, obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+}
+
 // sendNotice records in the ledger one notice to a person of jurisdiction
 // jur handed over at the given time, as a campaign worker does.
 func sendNotice(t *testing.T, l notify.Ledger, id, subject, jur string, ch notify.Channel, at time.Time) {
@@ -302,12 +315,7 @@ func sendNotice(t *testing.T, l notify.Ledger, id, subject, jur string, ch notif
 func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 	ctx := t.Context()
 	st := testStore(t)
-	inv, in, a := californiaBreach(t, st)
-	now := in.DiscoveredAt.Add(time.Hour)
-	if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
-		t.Fatal(err)
-	}
-	ag := obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+	inv, in, _, now, ag := californiaSynced(t, st)
 	o := get(t, st, ag)
 	if !o.Required || o.Due != nil || !strings.HasPrefix(o.DueText, "15 days after the consumer notice (not yet sent)") {
 		t.Fatalf("before any notice: got required %v, due %v, text %q; want required, undated, 15 days after the consumer notice (not yet sent)", o.Required, o.Due, o.DueText)
@@ -394,12 +402,7 @@ func TestCaliforniaAGDatedFromTheConsumerNotice(t *testing.T) {
 func TestCaliforniaAGFiledBeforeTheNotice(t *testing.T) {
 	ctx := t.Context()
 	st := testStore(t)
-	inv, in, a := californiaBreach(t, st)
-	now := in.DiscoveredAt.Add(time.Hour)
-	if err := SyncObligations(ctx, st, inv, in, a, nil, now); err != nil {
-		t.Fatal(err)
-	}
-	ag := obligation.Key{Incident: in.ID, Jurisdiction: "US-CA", Duty: obligation.DutyRegulator, Filing: "US-CA"}
+	inv, in, a, now, ag := californiaSynced(t, st)
 	if _, err := st.UpdateObligations(ctx, in.ID, func(cur []obligation.Obligation) ([]obligation.Obligation, error) {
 		return cur, cur[obligation.Find(cur, ag)].File(obligation.Filing{At: now, By: "jane", Reference: "AG-0"})
 	}); err != nil {
@@ -460,4 +463,65 @@ func (r *eventRecorder) Publish(_ context.Context, e incident.Event) error {
 
 func (r *eventRecorder) has(match func(incident.Event) bool) bool {
 	return slices.ContainsFunc(r.events, match)
+}
+
+// TestAssessmentCountsPeopleInItsWalk: the EU-GDPR report of an
+// organisation without an EU establishment is split per member state, and
+// the assessor counts the people for it in the one walk that assesses,
+// instead of the obligations walking the directory a second time.
+func TestAssessmentCountsPeopleInItsWalk(t *testing.T) {
+	ctx := t.Context()
+	st := testStore(t)
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,name,email,phone,locale,country,region,minor,guardian_email,guardian_phone,postal_address,systems\n")
+	for i, country := range []string{"FR", "FR", "DE"} {
+		fmt.Fprintf(&csv, "p%d,Person %d,p%d@mail.example,,en,%s,,false,,,,shop\n", i, i, i, country)
+	}
+	yaml := "schema: breach.inventory/v1\norganization:\n  name: Shop\n  establishment: US\n  contact: { name: Privacy, email: privacy@shop.example }\n" +
+		"systems:\n  - { id: shop, name: Shop, categories: [name, email, payment_card] }\nsubjects: subjects.csv\n"
+	for name, content := range map[string]string{"inventory.yaml": yaml, "subjects.csv": csv.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := inventory.Load(filepath.Join(dir, "inventory.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	walks := 0
+	inv.Source = &inventory.Source{Name: "subjects.csv", Open: func(context.Context) (inventory.SubjectReader, error) {
+		walks++
+		return inventory.OpenDirectory(filepath.Join(dir, "subjects.csv"), inv)
+	}}
+	in := &incident.Incident{Schema: incident.Schema, ID: "INC-EU", Revision: 1, Title: "Card numbers copied",
+		Description: "An intruder copied names and card numbers.", Cause: incident.CauseExfiltration, Malicious: true,
+		DiscoveredAt: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
+		Effects:      incident.Effects{Confidentiality: incident.ConfidentialityUnknownRecipients, Integrity: incident.IntegrityNone, Availability: incident.AvailabilityNone},
+		Affected:     []incident.Affected{{System: "shop"}}}
+	doc, _, err := store.EncodeIncident(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveIncident(ctx, in, doc); err != nil {
+		t.Fatal(err)
+	}
+	a := &assessor{store: st, events: &eventRecorder{}, inv: inv, log: logging.Discard(),
+		now:     func() time.Time { return in.DiscoveredAt.Add(time.Hour) },
+		metrics: &metrics{assessSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "test_seconds"})}}
+	if err := a.assessOne(ctx, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	if walks != 1 {
+		t.Errorf("got %d walks over the directory, want 1: the assessment's walk counts the people per member state", walks)
+	}
+	var filings []string
+	for _, o := range mustObligations(t, st, in.ID) {
+		if o.Jurisdiction == "EU-GDPR" && o.Duty == obligation.DutyRegulator {
+			filings = append(filings, o.Filing)
+		}
+	}
+	if want := []string{"EU-GDPR/DE", "EU-GDPR/FR"}; !slices.Equal(filings, want) {
+		t.Errorf("got EU-GDPR regulator filings %v, want %v (one per member state)", filings, want)
+	}
 }
