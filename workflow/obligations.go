@@ -263,6 +263,9 @@ func (w *noticeClocks) date(ctx context.Context, id, key string) {
 	}
 	a, err := readAssessment(ctx, w.store, id)
 	if err != nil {
+		if ctx.Err() == nil {
+			w.log.WithError(err).WithField("incident", id).Warn("consumer-notice clocks: read the assessment; retrying at the next check")
+		}
 		return
 	}
 	want := afterNotice(a)
