@@ -331,11 +331,14 @@ func (a *api) purgeDeadLetters(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		res, err = dl.PurgeSeqs(r.Context(), req.Sequences, p.Name, reason)
 	}
+	// A purge that failed part-way has still removed some: audit those.
+	if res.Count > 0 {
+		if aerr := a.auditDeadLetters(r, deadletter.PurgeEvents(res, reason)); aerr != nil {
+			return aerr
+		}
+	}
 	if err != nil {
 		return deadLetterError(err)
-	}
-	if err := a.auditDeadLetters(r, deadletter.PurgeEvents(res, reason)); err != nil {
-		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
