@@ -103,7 +103,7 @@ func (g *Guard) authorize(r *http.Request, a Action) (Principal, error) {
 		return Principal{}, err
 	}
 	if !p.Can(a) {
-		err := fault.Errorf(fault.Forbidden, "%s (role %s) may not %s: %w", p.Name, p.Role, a, ErrForbidden)
+		err := forbidden(p, a)
 		if g.Audit != nil {
 			if _, aerr := g.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionAccessDenied,
 				Object: "route/" + routeOf(r), Details: map[string]string{"role": string(p.Role), "needs": string(a)}}); aerr != nil {

@@ -134,6 +134,9 @@ func TestGuard(t *testing.T) {
 			if body.Code != tc.wantCode || body.Error == "" {
 				t.Errorf("body: got %+v, want code %s and a message", body, tc.wantCode)
 			}
+			if tc.wantStatus == 403 && !strings.Contains(body.Error, "may not approve; a token of role approver or admin may") {
+				t.Errorf("403: got %q, want the roles that may", body.Error)
+			}
 			if tc.wantStatus == 401 && w.Header().Get("WWW-Authenticate") == "" {
 				t.Errorf("401 without a WWW-Authenticate header")
 			}
