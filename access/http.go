@@ -107,7 +107,10 @@ func (g *Guard) authorize(r *http.Request, a Action) (Principal, error) {
 		if g.Audit != nil {
 			if _, aerr := g.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionAccessDenied,
 				Object: "route/" + routeOf(r), Details: map[string]string{"role": string(p.Role), "needs": string(a)}}); aerr != nil {
-				return Principal{}, errors.Join(err, aerr)
+				// Not a refusal the caller can act on but a failure, so
+				// that it is logged and the store's error never reaches
+				// the answer.
+				return Principal{}, fault.Wrap(aerr, fault.Internal, "%s; the refusal was not written to the audit log", err)
 			}
 		}
 		return Principal{}, err
