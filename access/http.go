@@ -103,11 +103,14 @@ func (g *Guard) authorize(r *http.Request, a Action) (Principal, error) {
 		return Principal{}, err
 	}
 	if !p.Can(a) {
-		err := fault.Errorf(fault.Forbidden, "%s (role %s) may not %s: %w", p.Name, p.Role, a, ErrForbidden)
+		err := forbidden(p, a)
 		if g.Audit != nil {
 			if _, aerr := g.Audit.Append(r.Context(), audit.Event{Principal: p.Name, Action: audit.ActionAccessDenied,
 				Object: "route/" + routeOf(r), Details: map[string]string{"role": string(p.Role), "needs": string(a)}}); aerr != nil {
-				return Principal{}, errors.Join(err, aerr)
+				// Not a refusal the caller can act on but a failure, so
+				// that it is logged and the store's error never reaches
+				// the answer.
+				return Principal{}, fault.Wrap(aerr, fault.Internal, "%s; the refusal was not written to the audit log", err)
 			}
 		}
 		return Principal{}, err

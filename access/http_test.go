@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/access/accesstest"
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/store"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -134,6 +137,9 @@ func TestGuard(t *testing.T) {
 			if body.Code != tc.wantCode || body.Error == "" {
 				t.Errorf("body: got %+v, want code %s and a message", body, tc.wantCode)
 			}
+			if tc.wantStatus == 403 && !strings.Contains(body.Error, "may not approve; a token of role approver or admin may") {
+				t.Errorf("403: got %q, want the roles that may", body.Error)
+			}
 			if tc.wantStatus == 401 && w.Header().Get("WWW-Authenticate") == "" {
 				t.Errorf("401 without a WWW-Authenticate header")
 			}
@@ -223,5 +229,29 @@ func TestRequest(t *testing.T) {
 		if got := r.Method + " " + r.Host + " " + r.URL.Path; got != tc.want {
 			t.Errorf("Request(%q): got %q, want %q", tc.pattern, got, tc.want)
 		}
+	}
+}
+
+// TestGuardRefusalNotAudited: a refusal that cannot be written to the
+// audit log is a failure (503 here, logged as 500 by the web package),
+// never a 403 quoting the store's error.
+func TestGuardRefusalNotAudited(t *testing.T) {
+	f := newFixture(t)
+	toks := roleTokens(t, f)
+	down, err := store.Open(t.Context(), store.Options{Path: filepath.Join(t.TempDir(), "down.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	down.Close()
+	m := newMux(&access.Guard{Auth: f.m, Audit: audit.New(down, time.Now)})
+	r := httptest.NewRequest("POST", "/api/v1/incidents/INC-1/approve", nil)
+	r.Header.Set("Authorization", "Bearer "+toks[access.RoleDetector])
+	w := httptest.NewRecorder()
+	m.ServeHTTP(w, r)
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("status: got %d %s, want 503", w.Code, w.Body)
+	}
+	if got := w.Body.String(); !json.Valid([]byte(got)) || strings.Contains(got, "closed") || strings.Contains(got, "audit") {
+		t.Errorf("body: got %q, want JSON without the store's error", got)
 	}
 }

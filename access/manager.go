@@ -58,7 +58,7 @@ func (m *Manager) Create(ctx context.Context, by Principal, name string, role Ro
 
 func (m *Manager) create(ctx context.Context, by Principal, name string, role Role, tok config.Secret) (store.TokenRecord, error) {
 	if !by.Can(ActionAdminTokens) {
-		return store.TokenRecord{}, fault.Errorf(fault.Forbidden, "create token: %s: %w", by.Name, ErrForbidden)
+		return store.TokenRecord{}, fault.Errorf(fault.Forbidden, "create token: %w", forbidden(by, ActionAdminTokens))
 	}
 	if err := CheckName(name); err != nil {
 		return store.TokenRecord{}, fmt.Errorf("create token: %v: %w", err, store.ErrInvalid)
@@ -99,7 +99,7 @@ func (m *Manager) List(ctx context.Context) ([]store.TokenRecord, error) {
 // nothing and records nothing. An unknown name is store.ErrNotFound.
 func (m *Manager) Revoke(ctx context.Context, by Principal, name string) (store.TokenRecord, error) {
 	if !by.Can(ActionAdminTokens) {
-		return store.TokenRecord{}, fault.Errorf(fault.Forbidden, "revoke token: %s: %w", by.Name, ErrForbidden)
+		return store.TokenRecord{}, fault.Errorf(fault.Forbidden, "revoke token: %w", forbidden(by, ActionAdminTokens))
 	}
 	at := m.now().UTC().Truncate(time.Microsecond)
 	rec, err := m.tokens.RevokeToken(ctx, name, at)

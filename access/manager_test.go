@@ -12,6 +12,7 @@ import (
 
 	"github.com/breach-notify/breach/access"
 	"github.com/breach-notify/breach/audit"
+	"github.com/breach-notify/breach/fault"
 	"github.com/breach-notify/breach/store"
 	"github.com/google/go-cmp/cmp"
 )
@@ -86,6 +87,8 @@ func TestCreateAuthenticateRevoke(t *testing.T) {
 	}
 	if _, _, err := f.m.Create(ctx, ci, "sneaky", access.RoleAdmin); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("Create by a detector: got %v, want ErrForbidden", err)
+	} else if msg := fault.MessageOf(err); !strings.Contains(msg, "(role detector) may not admin.tokens; a token of role admin may") {
+		t.Errorf("Create by a detector: the client reads %q, want the role it has and the role that may", msg)
 	}
 	if _, err := f.m.Revoke(ctx, ci, "lead"); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("Revoke by a detector: got %v, want ErrForbidden", err)

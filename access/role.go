@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/breach-notify/breach/fault"
 )
 
 // Role is what a principal is trusted to do.
@@ -79,6 +81,18 @@ func roleList() string {
 		names = append(names, string(r))
 	}
 	return strings.Join(names, ", ")
+}
+
+// forbidden is the error of a principal whose role does not allow a; it
+// names the roles that do, so the caller knows which token to use.
+func forbidden(p Principal, a Action) error {
+	var may []string
+	for _, r := range Roles() {
+		if r.Allows(a) {
+			may = append(may, string(r))
+		}
+	}
+	return fault.Errorf(fault.Forbidden, "%s (role %s) may not %s; a token of role %s may: %w", p.Name, p.Role, a, strings.Join(may, " or "), ErrForbidden)
 }
 
 // Allows reports whether the role may do a. An unknown role allows

@@ -229,35 +229,29 @@ func (a *api) auditDeadLetters(r *http.Request, evs []audit.Event) error {
 }
 
 func (a *api) replayDeadLetter(w http.ResponseWriter, r *http.Request) error {
-	seq, err := pathSeq(r)
-	if err != nil {
-		return err
-	}
-	reason, err := readReason(w, r, false)
-	if err != nil {
-		return err
-	}
-	dl, err := a.deadLetters()
-	if err != nil {
-		return err
-	}
-	done, err := dl.ReplayAll(r.Context(), []uint64{seq})
-	if aerr := a.auditDeadLetters(r, deadletter.ReplayEvents(done, reason)); aerr != nil {
-		return aerr
-	}
-	if err != nil {
-		return deadLetterError(err)
-	}
-	writeJSON(w, http.StatusOK, ReplayResult{Replayed: done})
-	return nil
+	return a.actOnDeadLetter(w, r, false, func(dl DeadLetters, seq uint64, _, reason string) (any, []audit.Event, error) {
+		done, err := dl.ReplayAll(r.Context(), []uint64{seq})
+		return ReplayResult{Replayed: done}, deadletter.ReplayEvents(done, reason), err
+	})
 }
 
 func (a *api) resolveDeadLetter(w http.ResponseWriter, r *http.Request) error {
+	return a.actOnDeadLetter(w, r, true, func(dl DeadLetters, seq uint64, by, reason string) (any, []audit.Event, error) {
+		done, err := dl.Resolve(r.Context(), []uint64{seq}, by, reason)
+		return ResolveResult{Resolved: done}, deadletter.ResolveEvents(done, reason), err
+	})
+}
+
+// actOnDeadLetter runs a replay or resolve of the route's {seq} with the
+// body's reason (required or not) under the request's principal, audits
+// what it did, even when it then failed, and answers its result.
+func (a *api) actOnDeadLetter(w http.ResponseWriter, r *http.Request, reasonRequired bool,
+	act func(dl DeadLetters, seq uint64, by, reason string) (any, []audit.Event, error)) error {
 	seq, err := pathSeq(r)
 	if err != nil {
 		return err
 	}
-	reason, err := readReason(w, r, true)
+	reason, err := readReason(w, r, reasonRequired)
 	if err != nil {
 		return err
 	}
@@ -269,14 +263,14 @@ func (a *api) resolveDeadLetter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	done, err := dl.Resolve(r.Context(), []uint64{seq}, p.Name, reason)
-	if aerr := a.auditDeadLetters(r, deadletter.ResolveEvents(done, reason)); aerr != nil {
+	res, evs, err := act(dl, seq, p.Name, reason)
+	if aerr := a.auditDeadLetters(r, evs); aerr != nil {
 		return aerr
 	}
 	if err != nil {
 		return deadLetterError(err)
 	}
-	writeJSON(w, http.StatusOK, ResolveResult{Resolved: done})
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 
@@ -331,11 +325,14 @@ func (a *api) purgeDeadLetters(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		res, err = dl.PurgeSeqs(r.Context(), req.Sequences, p.Name, reason)
 	}
+	// A purge that failed part-way has still removed some: audit those.
+	if res.Count > 0 {
+		if aerr := a.auditDeadLetters(r, deadletter.PurgeEvents(res, reason)); aerr != nil {
+			return aerr
+		}
+	}
 	if err != nil {
 		return deadLetterError(err)
-	}
-	if err := a.auditDeadLetters(r, deadletter.PurgeEvents(res, reason)); err != nil {
-		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil

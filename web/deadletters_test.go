@@ -2,12 +2,17 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/breach-notify/breach/audit"
 	"github.com/breach-notify/breach/internal/deadletter"
+	"github.com/breach-notify/breach/store"
 )
 
 // fakeDeadLetters records what the routes asked for.
@@ -96,5 +101,39 @@ func TestDeadLetterRoutes(t *testing.T) {
 	g := newFixture(t, Config{}, nil)
 	if resp, b := g.do(t, "GET", "/api/v1/deadletters", "", nil); resp.StatusCode != 503 {
 		t.Errorf("without dead-letter administration: got %d %s, want 503", resp.StatusCode, b)
+	}
+}
+
+// partialPurge removes some dead letters, then fails.
+type partialPurge struct{ fakeDeadLetters }
+
+func (partialPurge) PurgeOlder(_ context.Context, cutoff time.Time, _ time.Duration, stages []string, _, _ string) (deadletter.Purged, error) {
+	return deadletter.Purged{Count: 3, Before: cutoff, Stages: stages}, errors.New("purged 3 dead letters, but record the purge: timeout")
+}
+
+// TestDeadLetterPurgeFailingPartWayIsAudited: a purge that removed dead
+// letters before failing answers the failure and is still in the audit
+// log, under the token's principal.
+func TestDeadLetterPurgeFailingPartWayIsAudited(t *testing.T) {
+	st, err := store.Open(t.Context(), store.Options{Path: filepath.Join(t.TempDir(), "audit.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	log := audit.New(st, func() time.Time { return fixedNow })
+	f := newFixture(t, Config{}, func(d *Deps) { d.DeadLetters = &partialPurge{}; d.Audit = log })
+	resp, b := f.do(t, "POST", "/api/v1/deadletters/purge", "application/json", strings.NewReader(`{"older_than": "720h", "reason": "retention"}`))
+	if resp.StatusCode != 500 {
+		t.Fatalf("got %d %s, want 500", resp.StatusCode, b)
+	}
+	entries, _, err := log.List(t.Context(), audit.Filter{Action: audit.ActionDeadLetterPurged}, audit.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Principal != "tester" {
+		t.Fatalf("audit: got %+v, want one purge by the tester", entries)
+	}
+	if d, _ := json.Marshal(entries[0].Details); !strings.Contains(string(d), `"count":3`) {
+		t.Errorf("audit details: got %s, want count 3", d)
 	}
 }

@@ -30,6 +30,12 @@ func newAnnounceCmd() *cobra.Command {
 	return cmd
 }
 
+// unexpectedAnswer says that the server's answer (what) could not be
+// decoded, with the cause, and how to look at it.
+func unexpectedAnswer(c *apiClient, what string, err error) error {
+	return fmt.Errorf("the %s from %s is not the expected JSON (is it a breach server of this version? --json prints the answer as it came): %w", what, c.Server(), err)
+}
+
 func announcementPath(id string) string {
 	return "/api/v1/incidents/" + url.PathEscape(id) + "/announcement"
 }
@@ -68,7 +74,7 @@ func newAnnouncePublishCmd(env incidentEnv) *cobra.Command {
 		}
 		var v web.AnnouncementVersion
 		if err := json.Unmarshal(body, &v); err != nil {
-			return fmt.Errorf("the server's answer is not the expected JSON")
+			return unexpectedAnswer(c, "public notice version", err)
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: public notice version %d (%s) published at %s by %s\n", v.Incident, v.Version, v.Kind,
 			formatTime(v.PublishedAt), oneLine(v.Approver))
@@ -105,7 +111,7 @@ func newAnnounceShowCmd(env incidentEnv) *cobra.Command {
 		}
 		var st web.AnnouncementStatus
 		if err := json.Unmarshal(body, &st); err != nil {
-			return fmt.Errorf("the server's answer is not the expected JSON")
+			return unexpectedAnswer(c, "public notice status", err)
 		}
 		w := cmd.OutOrStdout()
 		switch {

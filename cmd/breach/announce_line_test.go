@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +54,25 @@ func TestNotToldLines(t *testing.T) {
 	writeNotTold(&b, nil)
 	if b.Len() != 0 {
 		t.Errorf("got %q for nobody not told, want nothing", b.String())
+	}
+}
+
+// TestAnnounceUnexpectedAnswer: an answer that is not the announcement's
+// JSON is an error naming what was asked, the server, the cause and how
+// to see the answer.
+func TestAnnounceUnexpectedAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`["not", "an", "announcement"]`))
+	}))
+	defer srv.Close()
+	for _, sub := range []string{"show", "publish"} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"announce", sub, "INC-2026-0042", "--server", srv.URL, "--token", "t"}, strings.NewReader(""), &stdout, &stderr)
+		for _, want := range []string{"public notice", srv.URL, "--json prints the answer", "cannot unmarshal"} {
+			if code != 1 || !strings.Contains(stderr.String(), want) {
+				t.Errorf("announce %s: got %d %q, want 1 and an error containing %q", sub, code, stderr.String(), want)
+			}
+		}
 	}
 }

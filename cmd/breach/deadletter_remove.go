@@ -136,6 +136,9 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 		if !byAge {
 			p, err := c.PurgeSeqs(ctx, seqs, by, reason)
 			if err != nil {
+				if p.Count > 0 { // removed some before failing
+					nf.record(cmd, env, deadletter.PurgeEvents(p, reason))
+				}
 				return err
 			}
 			nf.record(cmd, env, deadletter.PurgeEvents(p, reason))
@@ -144,6 +147,9 @@ func newDeadletterPurgeCmd(env deadletterEnv) *cobra.Command {
 		}
 		p, err := c.PurgeOlder(ctx, env.now().Add(-olderThan), olderThan, stages, by, reason)
 		if err != nil {
+			if p.Count > 0 { // removed some before failing
+				nf.record(cmd, env, deadletter.PurgeEvents(p, reason))
+			}
 			return err
 		}
 		nf.record(cmd, env, deadletter.PurgeEvents(p, reason))

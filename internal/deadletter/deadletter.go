@@ -478,7 +478,8 @@ type Purged struct {
 }
 
 // PurgeSeqs removes the dead letters given by sequence, after checking
-// that each exists, and leaves one record of the purge.
+// that each exists, and leaves one record of the purge. On an error the
+// result still says what was removed, so that it can be audited.
 func (a *Admin) PurgeSeqs(ctx context.Context, seqs []uint64, by, why string) (Purged, error) {
 	for _, seq := range seqs {
 		if _, err := a.Get(ctx, seq); err != nil {
@@ -494,9 +495,10 @@ func (a *Admin) PurgeSeqs(ctx context.Context, seqs []uint64, by, why string) (P
 	if err != nil {
 		return Purged{}, err
 	}
-	for _, seq := range seqs {
+	for i, seq := range seqs {
 		if err := a.erase(ctx, seq); err != nil {
-			return Purged{}, fmt.Errorf("purge %s %d: %w", a.name, seq, err)
+			// The ones before were erased: say so, for the audit log.
+			return Purged{Sequences: seqs[:i], Count: uint64(i), Record: rec}, fmt.Errorf("purge %s %d: %w", a.name, seq, err)
 		}
 	}
 	return Purged{Sequences: seqs, Count: uint64(len(seqs)), Record: rec}, nil
@@ -504,7 +506,8 @@ func (a *Admin) PurgeSeqs(ctx context.Context, seqs []uint64, by, why string) (P
 
 // PurgeOlder removes, of stages (all when empty), every dead letter stored
 // before cutoff, and leaves one record of the purge; age is how the caller
-// put the cutoff, for the record.
+// put the cutoff, for the record. On an error the result still counts
+// what was removed, so that it can be audited.
 func (a *Admin) PurgeOlder(ctx context.Context, cutoff time.Time, age time.Duration, stages []string, by, why string) (Purged, error) {
 	filters := []string{a.topics.Deadletter("*")}
 	if len(stages) > 0 {
@@ -521,7 +524,8 @@ func (a *Admin) PurgeOlder(ctx context.Context, cutoff time.Time, age time.Durat
 		}
 		n, err := a.purgeBefore(ctx, f, keep)
 		if err != nil {
-			return Purged{}, err
+			// The stages before were purged: say so, for the audit log.
+			return Purged{Count: total, Before: cutoff.UTC(), Stages: stages}, err
 		}
 		total += n
 	}
@@ -532,7 +536,7 @@ func (a *Admin) PurgeOlder(ctx context.Context, cutoff time.Time, age time.Durat
 	rec, err := a.record(ctx, StagePurged, "purged/"+a.name+"/before/"+cutoff.UTC().Format(time.RFC3339Nano)+"/"+strings.Join(stages, ","),
 		fmt.Sprintf("purged %d dead letters of %s older than %s (before %s) by %s: %s", total, what, age, cutoff.UTC().Format(time.RFC3339), by, why), nil)
 	if err != nil {
-		return Purged{Count: total}, fmt.Errorf("purged %d dead letters, but %w", total, err)
+		return Purged{Count: total, Before: cutoff.UTC(), Stages: stages}, fmt.Errorf("purged %d dead letters, but %w", total, err)
 	}
 	return Purged{Count: total, Record: rec, Before: cutoff.UTC(), Stages: stages}, nil
 }
