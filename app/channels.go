@@ -175,7 +175,7 @@ func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 		return nil, err
 	}
 	n, err := sms.New(sms.Config{AccountSID: c.AccountSID, AuthToken: token, From: c.From, MessagingServiceSID: c.MessagingServiceSID,
-		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL, RatePerSec: c.RatePerSec}, log)
+		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL, RatePerSec: c.RatePerSec, ValidityPeriod: c.ValidityPeriod, Timeout: c.Timeout}, log)
 	if err != nil {
 		return nil, err
 	}
