@@ -28,15 +28,8 @@ import (
 // configured: the service refuses to start, naming the key to set. A key
 // generated before such a configuration is used with a warning.
 func noticeKey(cfg config.Config, log *logrus.Entry) ([]byte, error) {
-	s, err := cfg.Secret("secrets.notice_key_file")
-	if err != nil {
-		return nil, err
-	}
-	if s.IsSet() {
-		if len(s.Reveal()) < verify.MinSecretBytes {
-			return nil, fmt.Errorf("config secrets.notice_key_file: the key must be at least %d bytes", verify.MinSecretBytes)
-		}
-		return []byte(s.Reveal()), nil
+	if key, err := configuredSecretKey(cfg); key != nil || err != nil {
+		return key, err
 	}
 	shared := sharedBy(cfg)
 	path := filepath.Join(cfg.DataDir, "notice.key")
@@ -95,14 +88,24 @@ func ReadNoticeKey(dataDir string) ([]byte, error) {
 // <data>/notice.key. Offline commands that must compute what the service
 // computes (a gone push device's digest) read it here.
 func ConfiguredNoticeKey(cfg config.Config) ([]byte, error) {
-	s, err := cfg.Secret("secrets.notice_key_file")
-	if err != nil {
-		return nil, err
-	}
-	if s.IsSet() {
-		return []byte(s.Reveal()), nil
+	if key, err := configuredSecretKey(cfg); key != nil || err != nil {
+		return key, err
 	}
 	return ReadNoticeKey(cfg.DataDir)
+}
+
+// configuredSecretKey returns the notice key of secrets.notice_key_file
+// (or BREACH_NOTICE_KEY), nil when neither is set; a key the service would
+// refuse (too short) is an error naming the setting.
+func configuredSecretKey(cfg config.Config) ([]byte, error) {
+	s, err := cfg.Secret("secrets.notice_key_file")
+	if err != nil || !s.IsSet() {
+		return nil, err
+	}
+	if len(s.Reveal()) < verify.MinSecretBytes {
+		return nil, fmt.Errorf("config secrets.notice_key_file: the key must be at least %d bytes", verify.MinSecretBytes)
+	}
+	return []byte(s.Reveal()), nil
 }
 
 // AuditKey returns the key of the audit chain, derived from the notice key
