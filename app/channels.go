@@ -73,12 +73,14 @@ func pushChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 // goneDeviceRecorder is the push channel's OnDeviceGone: it records the
 // device a push service reported gone (Web Push 404/410, FCM UNREGISTERED
 // or an invalid token, APNs Unregistered/BadDeviceToken) in the store, by
-// platform and keyed digest (pushmsg.DeviceDigest under the notice key),
-// never by its token, with the provider's code and the reporting notice.
+// platform and keyed digest (pushmsg.DeviceDigest under the notice key,
+// its key derived once), never by its token, with the provider's code and
+// the reporting notice.
 // Later campaigns, follow-ups and re-sends skip it on every replica
 // sharing the store. Its errors never quote the device; the push channel
 // logs them and the push's own outcome stands.
 func goneDeviceRecorder(st store.Devices, key []byte, now func() time.Time) func(context.Context, *notify.Message, error) error {
+	digests := pushmsg.NewDigester(key)
 	return func(ctx context.Context, m *notify.Message, cause error) error {
 		dev, err := pushmsg.Parse(m.To)
 		if err != nil {
@@ -95,7 +97,7 @@ func goneDeviceRecorder(st store.Devices, key []byte, now func() time.Time) func
 		if len(reason) > 100 {
 			reason = reason[:100]
 		}
-		_, err = st.RecordGoneDevice(ctx, store.GoneDevice{Platform: dev.Platform, Digest: pushmsg.DeviceDigest(key, dev),
+		_, err = st.RecordGoneDevice(ctx, store.GoneDevice{Platform: dev.Platform, Digest: digests.Digest(dev),
 			Reason: reason, At: now().UTC(), Notice: m.Key})
 		if err != nil {
 			return fmt.Errorf("record gone push device of notice %s: %w", m.Key, err)
@@ -173,7 +175,7 @@ func smsChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 		return nil, err
 	}
 	n, err := sms.New(sms.Config{AccountSID: c.AccountSID, AuthToken: token, From: c.From, MessagingServiceSID: c.MessagingServiceSID,
-		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL, RatePerSec: c.RatePerSec}, log)
+		StatusCallback: c.StatusCallback, BaseURL: c.BaseURL, RatePerSec: c.RatePerSec, ValidityPeriod: c.ValidityPeriod, Timeout: c.Timeout}, log)
 	if err != nil {
 		return nil, err
 	}

@@ -28,11 +28,11 @@ import (
 // configured: the service refuses to start, naming the key to set. A key
 // generated before such a configuration is used with a warning.
 func noticeKey(cfg config.Config, log *logrus.Entry) ([]byte, error) {
-	configured, err := configuredKey(cfg)
-	if err != nil || configured != nil {
-		return configured, err
+	if key, err := configuredSecretKey(cfg); key != nil || err != nil {
+		return key, err
 	}
 	shared := sharedBy(cfg)
+	path := filepath.Join(cfg.DataDir, "notice.key")
 	key, err := ReadNoticeKey(cfg.DataDir)
 	switch {
 	case err == nil:
@@ -47,26 +47,13 @@ func noticeKey(cfg config.Config, log *logrus.Entry) ([]byte, error) {
 		if _, err := rand.Read(key); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(cfg.DataDir, "notice.key"), []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
 			return nil, fmt.Errorf("write notice key: %w", err)
 		}
 		return key, nil
 	default:
 		return nil, fmt.Errorf("read notice key: %w", err)
 	}
-}
-
-// configuredKey is the key of secrets.notice_key_file (or
-// BREACH_NOTICE_KEY), nil when neither is set.
-func configuredKey(cfg config.Config) ([]byte, error) {
-	s, err := cfg.Secret("secrets.notice_key_file")
-	if err != nil || !s.IsSet() {
-		return nil, err
-	}
-	if len(s.Reveal()) < verify.MinSecretBytes {
-		return nil, fmt.Errorf("config secrets.notice_key_file: the key must be at least %d bytes", verify.MinSecretBytes)
-	}
-	return []byte(s.Reveal()), nil
 }
 
 // sharedBy names what the service shares with other replicas (the bus, the
@@ -101,11 +88,24 @@ func ReadNoticeKey(dataDir string) ([]byte, error) {
 // <data>/notice.key. Offline commands that must compute what the service
 // computes (a gone push device's digest) read it here.
 func ConfiguredNoticeKey(cfg config.Config) ([]byte, error) {
-	configured, err := configuredKey(cfg)
-	if err != nil || configured != nil {
-		return configured, err
+	if key, err := configuredSecretKey(cfg); key != nil || err != nil {
+		return key, err
 	}
 	return ReadNoticeKey(cfg.DataDir)
+}
+
+// configuredSecretKey returns the notice key of secrets.notice_key_file
+// (or BREACH_NOTICE_KEY), nil when neither is set; a key the service would
+// refuse (too short) is an error naming the setting.
+func configuredSecretKey(cfg config.Config) ([]byte, error) {
+	s, err := cfg.Secret("secrets.notice_key_file")
+	if err != nil || !s.IsSet() {
+		return nil, err
+	}
+	if len(s.Reveal()) < verify.MinSecretBytes {
+		return nil, fmt.Errorf("config secrets.notice_key_file: the key must be at least %d bytes", verify.MinSecretBytes)
+	}
+	return []byte(s.Reveal()), nil
 }
 
 // AuditKey returns the key of the audit chain, derived from the notice key

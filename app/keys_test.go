@@ -66,3 +66,26 @@ func TestNoticeKeyIsSharedWhenTheBusOrStoreIs(t *testing.T) {
 		})
 	}
 }
+
+// TestConfiguredNoticeKeyRefusesWhatTheServiceRefuses: the offline
+// commands (gone devices, audit) read the configured key as the service
+// does, so a key too short for the service is an error naming the
+// setting, not a key they compute digests and MACs with.
+func TestConfiguredNoticeKeyRefusesWhatTheServiceRefuses(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "notice.key")
+	if err := os.WriteFile(keyFile, []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Secrets.NoticeKeyFile = keyFile
+	if _, err := noticeKey(cfg, logging.Discard()); err == nil || !strings.Contains(err.Error(), "secrets.notice_key_file") {
+		t.Fatalf("service: got %v, want an error naming secrets.notice_key_file", err)
+	}
+	if key, err := ConfiguredNoticeKey(cfg); err == nil || !strings.Contains(err.Error(), "secrets.notice_key_file") {
+		t.Fatalf("offline commands: got %q, %v; want an error naming secrets.notice_key_file", key, err)
+	}
+	if key, err := AuditKey(cfg); err == nil {
+		t.Fatalf("audit key: got %v, want an error", key)
+	}
+}

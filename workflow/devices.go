@@ -16,8 +16,8 @@ import (
 // store, so every replica skips the same devices. A nil *goneDevices
 // skips nothing.
 type goneDevices struct {
-	secret []byte
-	set    map[string]bool // platform + "/" + digest
+	digests *pushmsg.Digester
+	set     map[string]bool // platform + "/" + digest
 	// skipped counts the devices removed from the people yielded.
 	skipped int
 }
@@ -32,7 +32,7 @@ func loadGoneDevices(ctx context.Context, st store.Devices, secret []byte) (*gon
 	if err != nil {
 		return nil, fmt.Errorf("read the gone push devices: %w", err)
 	}
-	g := &goneDevices{secret: secret, set: make(map[string]bool, len(rows))}
+	g := &goneDevices{digests: pushmsg.NewDigester(secret), set: make(map[string]bool, len(rows))}
 	for _, d := range rows {
 		g.set[d.Platform+"/"+d.Digest] = true
 	}
@@ -49,7 +49,7 @@ func (g *goneDevices) filter(r *notify.Recipient) {
 		// The planner addresses a push as "<platform>:<token>"; the
 		// push channel reports it gone under the same address.
 		dev, err := pushmsg.Parse(d.Platform + ":" + d.Token)
-		if err == nil && g.set[dev.Platform+"/"+pushmsg.DeviceDigest(g.secret, dev)] {
+		if err == nil && g.set[dev.Platform+"/"+g.digests.Digest(dev)] {
 			g.skipped++
 			continue
 		}

@@ -216,6 +216,11 @@ type SMS struct {
 	StatusCallback      string  `yaml:"status_callback"`
 	BaseURL             string  `yaml:"base_url"` // tests and regional endpoints; empty = Twilio
 	RatePerSec          float64 `yaml:"rate_per_sec"`
+	// ValidityPeriod drops an SMS still queued at Twilio after this long
+	// (whole seconds, 1s to 10h); 0 keeps Twilio's default (10h).
+	ValidityPeriod time.Duration `yaml:"validity_period"`
+	// Timeout bounds one request to Twilio (0: 15s, notify/sms's default).
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Email configures the e-mail channel. With no smtp.host, notices go to the

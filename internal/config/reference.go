@@ -129,6 +129,8 @@ var keyDocs = map[string]string{
 	"channels.sms.status_callback":                 "URL Twilio calls with delivery receipts.",
 	"channels.sms.base_url":                        "Twilio API base URL, for tests and regional endpoints. Empty: Twilio's.",
 	"channels.sms.rate_per_sec":                    "Most SMS sent per second, evenly paced: never more in any one second, also when a campaign starts. Above 0. Each replica enforces its own limit: with N replicas sending a campaign, set it to the provider's limit divided by N.",
+	"channels.sms.validity_period":                 "How long Twilio may keep an SMS queued before dropping it: whole seconds, from 1s to 10h; 0: Twilio's default, 10h.",
+	"channels.sms.timeout":                         "Time allowed for one request to Twilio.",
 	"channels.push.notice_url":                     "Link every push notification carries, with `{reference}` for the notice reference, e.g. `https://status.example.org/notices/{reference}`. Empty: no link.",
 	"channels.push.webpush.vapid_public_key":       "The VAPID public key in base64url, as `web-push generate-vapid-keys` prints it; the same key the web page passes to `pushManager.subscribe`.",
 	"channels.push.webpush.vapid_private_key_file": "File holding the VAPID private key, base64url, as `web-push generate-vapid-keys` prints it.",
@@ -184,6 +186,7 @@ var laterDefaults = map[string]string{
 	"channels.push.apns.ttl":        fmtDuration(pushmsg.DefaultTTL),
 	"channels.push.apns.timeout":    fmtDuration(pushmsg.DefaultTimeout),
 	"channels.voice.timeout":        fmtDuration(voice.DefaultTimeout),
+	"channels.sms.timeout":          "15s", // notify/sms.DefaultTimeout (notify/sms imports this package)
 	"channels.letter.font_file":     letter.DefaultFontFile,
 	"channels.letter.cjk_font_file": letter.DefaultCJKFontFile,
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/breach-notify/breach/internal/netaddr"
 	"github.com/breach-notify/breach/notify/verify"
 )
 
@@ -179,14 +180,7 @@ func (c Config) CheckSecrets() ([]SecretState, error) {
 // only.
 func LoopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err == nil && netaddr.IsLoopback(host)
 }
 
 // RedactURLs replaces the user information (user name and password) of

@@ -158,3 +158,20 @@ func TestSecretSettingsCoverEveryFileKey(t *testing.T) {
 		return nil
 	})
 }
+
+// TestLoopbackAddrSharesNetaddr checks the HTTP and embedded-NATS address
+// checks read loopback as internal/netaddr does (the channels' check):
+// localhost in any case and IPv4-mapped loopback addresses included.
+func TestLoopbackAddrSharesNetaddr(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:8080": true, "localhost:8080": true, "LocalHost:8080": true,
+		"[::ffff:127.0.0.1]:8080": true, ":8080": false, "0.0.0.0:8080": false, "example.org:8080": false, "no-port": false,
+	} {
+		if got := LoopbackAddr(addr); got != want {
+			t.Errorf("LoopbackAddr(%q) = %v, want %v", addr, got, want)
+		}
+		if got := loopbackAddr(addr) == nil; got != want {
+			t.Errorf("loopbackAddr(%q) accepted = %v, want %v", addr, got, want)
+		}
+	}
+}

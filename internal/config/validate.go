@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breach-notify/breach/internal/netaddr"
 )
 
 // MaxNakDelay is the largest intake.nak_delay: the intake consumer doubles
@@ -278,10 +280,7 @@ func loopbackAddr(addr string) error {
 	if err != nil {
 		return err
 	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	if !netaddr.IsLoopback(host) {
 		return fmt.Errorf("%q must be a loopback address (the embedded server is for this machine only; use nats.url for a cluster)", addr)
 	}
 	return nil

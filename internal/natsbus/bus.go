@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/sirupsen/logrus"
+
+	"github.com/breach-notify/breach/internal/netaddr"
 )
 
 // DefaultListen is the loopback address the embedded server of the default
@@ -558,12 +561,11 @@ func loopbackHostPort(addr string) (string, int, error) {
 	if err != nil || port < 0 || port > 65535 {
 		return "", 0, fmt.Errorf("port %q is not a number from 0 to 65535", p)
 	}
-	if host == "localhost" {
-		return "127.0.0.1", port, nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
+	if !netaddr.IsLoopback(host) {
 		return "", 0, fmt.Errorf("host %q is not a loopback address (the embedded server is for this machine only; use a cluster URL beyond it)", host)
+	}
+	if _, err := netip.ParseAddr(host); err != nil {
+		return "127.0.0.1", port, nil // localhost
 	}
 	return host, port, nil
 }

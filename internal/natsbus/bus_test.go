@@ -544,3 +544,18 @@ func TestServerAtLeast(t *testing.T) {
 		}
 	}
 }
+
+// TestLoopbackHostPortSharesNetaddr checks the embedded server's listen
+// address is read as loopback as internal/netaddr reads it, a localhost
+// name listening on 127.0.0.1.
+func TestLoopbackHostPortSharesNetaddr(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:4222": "127.0.0.1", "localhost:4222": "127.0.0.1", "LOCALHOST:4222": "127.0.0.1", "::1:x": "",
+		"[::1]:4222": "::1", "0.0.0.0:4222": "", "example.org:4222": "",
+	} {
+		host, _, err := loopbackHostPort(addr)
+		if host != want || (want == "") != (err != nil) {
+			t.Errorf("loopbackHostPort(%q) = %q, %v; want %q", addr, host, err, want)
+		}
+	}
+}

@@ -39,11 +39,28 @@ func (d Device) Identity() string {
 // HMAC-SHA256 of its platform and Identity under a key derived from
 // secret. Replicas sharing secret (the notice key) compute the same
 // digest; without the secret a digest cannot be tested against a
-// guessed token.
+// guessed token. It derives the key on every call: for many devices,
+// derive it once with NewDigester.
 func DeviceDigest(secret []byte, d Device) string {
+	return NewDigester(secret).Digest(d)
+}
+
+// Digester computes DeviceDigest under one secret, the key derived once.
+// It is safe for concurrent use.
+type Digester struct {
+	key []byte
+}
+
+// NewDigester derives the device digest key from secret.
+func NewDigester(secret []byte) *Digester {
 	k := hmac.New(sha256.New, secret)
 	k.Write([]byte(digestLabel))
-	m := hmac.New(sha256.New, k.Sum(nil))
+	return &Digester{key: k.Sum(nil)}
+}
+
+// Digest returns DeviceDigest(secret, d) for the digester's secret.
+func (g *Digester) Digest(d Device) string {
+	m := hmac.New(sha256.New, g.key)
 	m.Write([]byte(d.Platform))
 	m.Write([]byte{0})
 	m.Write([]byte(d.Identity()))

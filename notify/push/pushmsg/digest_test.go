@@ -46,3 +46,23 @@ func TestDeviceDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestDigesterMatchesDeviceDigest checks the digester, its key derived
+// once, gives every device the digest DeviceDigest gives it.
+func TestDigesterMatchesDeviceDigest(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	g := NewDigester(key)
+	other := NewDigester([]byte("another key, also 32 bytes long!"))
+	for _, d := range []Device{
+		{Platform: PlatformFCM, Token: "49d42087783ed9eb1e4349:APA91b"},
+		{Platform: PlatformAPNs, Token: "49d42087783ed9eb1e4349:APA91b"},
+		{Platform: PlatformWebPush, Subscription: []byte(`{"endpoint":"https://push.example.net/send/abc"}`)},
+	} {
+		if got, want := g.Digest(d), DeviceDigest(key, d); got != want {
+			t.Errorf("%s: digester %s, DeviceDigest %s", d.Platform, got, want)
+		}
+		if other.Digest(d) == g.Digest(d) {
+			t.Errorf("%s: two keys give one digest", d.Platform)
+		}
+	}
+}
