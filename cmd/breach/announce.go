@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +17,7 @@ import (
 )
 
 func newAnnounceCmd() *cobra.Command {
-	env := incidentEnv{getenv: os.Getenv, now: time.Now}
+	env := liveEnv()
 	cmd := &cobra.Command{
 		Use:   "announce",
 		Short: "Publish, show and export the public notice of an incident",

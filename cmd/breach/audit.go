@@ -311,7 +311,7 @@ func addAuditServerFlags(cmd *cobra.Command) *clientFlags {
 
 // client is the API client of --server.
 func (cf *clientFlags) clientOf(cmd *cobra.Command) (*apiClient, error) {
-	return cf.client(cmd, incidentEnv{getenv: os.Getenv, now: time.Now})
+	return cf.client(cmd, liveEnv())
 }
 
 // exportAuditFrom writes the server's audit log as JSON Lines and says

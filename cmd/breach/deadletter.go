@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +39,7 @@ func (env deadletterEnv) termWidth(w io.Writer) int {
 }
 
 func newDeadletterCmd() *cobra.Command {
-	return newDeadletterCmdWith(deadletterEnv{incidentEnv: incidentEnv{getenv: os.Getenv, now: time.Now}})
+	return newDeadletterCmdWith(deadletterEnv{incidentEnv: liveEnv()})
 }
 
 func newDeadletterCmdWith(env deadletterEnv) *cobra.Command {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -21,7 +20,7 @@ const (
 )
 
 func newDeadlinesCmd() *cobra.Command {
-	return newDeadlinesCmdWith(incidentEnv{getenv: os.Getenv, now: time.Now})
+	return newDeadlinesCmdWith(liveEnv())
 }
 
 func newDeadlinesCmdWith(env incidentEnv) *cobra.Command {

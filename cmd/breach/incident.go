@@ -56,6 +56,9 @@ type incidentEnv struct {
 	stdinTTY func(r io.Reader) bool
 }
 
+// liveEnv is the environment and clock of this process.
+func liveEnv() incidentEnv { return incidentEnv{getenv: os.Getenv, now: time.Now} }
+
 // isTTY reports whether w is a terminal.
 func (env incidentEnv) isTTY(w io.Writer) bool {
 	if env.terminal != nil {
@@ -65,7 +68,7 @@ func (env incidentEnv) isTTY(w io.Writer) bool {
 }
 
 func newIncidentCmd() *cobra.Command {
-	return newIncidentCmdWith(incidentEnv{getenv: os.Getenv, now: time.Now})
+	return newIncidentCmdWith(liveEnv())
 }
 
 func newIncidentCmdWith(env incidentEnv) *cobra.Command {

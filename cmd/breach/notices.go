@@ -27,7 +27,7 @@ import (
 )
 
 func newNoticesCmd() *cobra.Command {
-	return newNoticesCmdWith(incidentEnv{getenv: os.Getenv, now: time.Now})
+	return newNoticesCmdWith(liveEnv())
 }
 
 func newNoticesCmdWith(env incidentEnv) *cobra.Command {

@@ -18,7 +18,7 @@ import (
 )
 
 func newReportCmd() *cobra.Command {
-	return newReportCmdWith(incidentEnv{getenv: os.Getenv, now: time.Now})
+	return newReportCmdWith(liveEnv())
 }
 
 func newReportCmdWith(env incidentEnv) *cobra.Command {
