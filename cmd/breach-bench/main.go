@@ -117,14 +117,14 @@ func planning(ctx context.Context, o options, out, errOut io.Writer) error {
 		}
 		rounds = append(rounds, pair{breach: plan, reference: raw})
 		if o.rounds > 1 {
-			fmt.Fprintf(errOut, "breach-bench: round %d: planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s)\n",
-				i+1, benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec())
+			fmt.Fprintf(errOut, "breach-bench: round %d: planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s; %.1f µs of CPU per notice)\n",
+				i+1, benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec(), micros(plan.CPUPerItem()))
 		}
 	}
 	p := median(rounds)
-	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s; %d notices for %d people, %d messages of %d bytes%s)\n",
+	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s; %d notices for %d people, %.1f µs of CPU each, %d messages of %d bytes%s)\n",
 		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.breach.Count, o.planSubjects,
-		p.reference.Count, o.rawSize, roundsNote(o.rounds))
+		micros(p.breach.CPUPerItem()), p.reference.Count, o.rawSize, roundsNote(o.rounds))
 	return nil
 }
 
@@ -185,15 +185,15 @@ func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
 		}
 		rounds, last = append(rounds, pair{res.Sent, src, res.BeforeApproval}), res
 		if o.rounds > 1 {
-			fmt.Fprintf(errOut, "breach-bench: round %d: e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %.1fs before approval)\n",
-				i+1, benche2e.Ratio(res.Sent, src), res.Sent.PerSec(), src.PerSec(), res.BeforeApproval.Seconds())
+			fmt.Fprintf(errOut, "breach-bench: round %d: e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %.1fs before approval; %.0f µs of CPU per e-mail)\n",
+				i+1, benche2e.Ratio(res.Sent, src), res.Sent.PerSec(), src.PerSec(), res.BeforeApproval.Seconds(), micros(res.Sent.CPUPerItem()))
 		}
 	}
 	p := median(rounds)
 	approved := benche2e.Rate{Count: p.breach.Count, Elapsed: p.breach.Elapsed - p.beforeApproval}
-	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %d e-mails of ~%d bytes to %d people over %d connections, submit to campaign complete %.1fs, %.1fs of it before approval; from approval %.0f/s, ratio %.2f%s)\n",
+	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %d e-mails of ~%d bytes to %d people over %d connections, %.0f µs of CPU each, submit to campaign complete %.1fs, %.1fs of it before approval; from approval %.0f/s, ratio %.2f%s)\n",
 		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.breach.Count, len(last.Sample),
-		o.emailSubjects, o.conns, p.breach.Elapsed.Seconds(), p.beforeApproval.Seconds(), approved.PerSec(),
+		o.emailSubjects, o.conns, micros(p.breach.CPUPerItem()), p.breach.Elapsed.Seconds(), p.beforeApproval.Seconds(), approved.PerSec(),
 		benche2e.Ratio(approved, p.reference), roundsNote(o.rounds))
 	fmt.Fprintf(errOut, "breach-bench: e-mail campaign notices: %s\n", counts(last.Notices))
 	return nil
@@ -245,6 +245,9 @@ func profile(file string, round int) (stop func(), err error) {
 	}
 	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
+
+// micros returns d in microseconds.
+func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 // counts renders notice counts as channel/state=n, sorted.
 func counts(c notify.Counts) string {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/breach-notify/breach/incident"
@@ -26,6 +27,28 @@ type Rate struct {
 	Count int
 	// Elapsed is the measured time.
 	Elapsed time.Duration
+	// CPU is the processor time this process used over Elapsed (all its
+	// threads, user and system; an embedded NATS server's included), zero
+	// for a reference program run in another process.
+	CPU time.Duration
+}
+
+// CPUPerItem returns the processor time per item, zero when none was
+// measured.
+func (r Rate) CPUPerItem() time.Duration {
+	if r.Count == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Count)
+}
+
+// processCPU returns the processor time this process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // PerSec returns Count per second (0 when nothing was measured).

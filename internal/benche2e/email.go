@@ -151,8 +151,9 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if o.BlockProfile != nil {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
-	began := time.Now()
+	began, cpu := time.Now(), processCPU()
 	counts, approved, err := submitAndWait(waitCtx, svc, org, o.Timeout)
+	cpu = processCPU() - cpu
 	if err != nil && context.Cause(waitCtx) != nil {
 		err = context.Cause(waitCtx)
 	}
@@ -169,7 +170,7 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if err != nil {
 		return EmailResult{Notices: counts}, err
 	}
-	res := EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed}, Notices: counts, Sample: sample}
+	res := EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed, CPU: cpu}, Notices: counts, Sample: sample}
 	if !approved.IsZero() {
 		res.BeforeApproval = approved.Sub(began)
 	}

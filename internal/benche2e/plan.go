@@ -70,13 +70,13 @@ func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
 			return fn(&r)
 		})
 	}
-	began := time.Now()
+	began, cpu := time.Now(), processCPU()
 	stats, err := planner.Run(ctx, notify.Campaign{IncidentID: in.ID, Revision: 1, Version: 1, HighRisk: true}, people)
-	elapsed := time.Since(began)
+	elapsed, cpu := time.Since(began), processCPU()-cpu
 	if err != nil {
 		return Rate{}, fmt.Errorf("plan: %w", err)
 	}
-	return Rate{Count: stats.Notices, Elapsed: elapsed}, nil
+	return Rate{Count: stats.Notices, Elapsed: elapsed, CPU: cpu}, nil
 }
 
 // RawPublish measures the reference for Plan: n messages of size bytes,
