@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -34,6 +37,35 @@ func sqliteReadDSN(path string) string {
 		"&_pragma=synchronous(NORMAL)&_pragma=query_only(1)&_txlock=deferred&_time_format=sqlite"
 }
 
+// sqlitePageSize is the page size of a new database. A ledger row (its
+// job included) is about 700 bytes: a 4 KiB page holds five, an 8 KiB
+// page eleven, so planning a campaign splits half as many pages and
+// commits fewer WAL frames (cmd/breach-bench: about 15% less CPU per
+// planned notice, delivery unchanged). A database keeps the page size it
+// was created with.
+const sqlitePageSize = 8192
+
+// createSQLite creates the empty database file at path (URI-escaped) with
+// sqlitePageSize pages, in WAL mode. It cannot be a DSN pragma: the driver
+// runs those in alphabetical order, and journal_mode, which comes first,
+// fixes the page size of a new file.
+func createSQLite(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA page_size = " + strconv.Itoa(sqlitePageSize), "PRAGMA journal_mode = WAL"} {
+		if _, err = db.ExecContext(ctx, q); err != nil {
+			break
+		}
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 func openSQLite(ctx context.Context, opts Options) (Store, error) {
 	if opts.Path == "" {
 		return nil, fmt.Errorf("open sqlite store: no database path: %w", ErrInvalid)
@@ -45,6 +77,11 @@ func openSQLite(ctx context.Context, opts Options) (Store, error) {
 	}
 	// Escape what would end the path inside a URI (?, #, %).
 	p := (&url.URL{Path: opts.Path}).EscapedPath()
+	if _, err := os.Stat(opts.Path); errors.Is(err, fs.ErrNotExist) {
+		if err := createSQLite(ctx, p); err != nil {
+			return nil, fmt.Errorf("create sqlite store %s: %w", opts.Path, err)
+		}
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(p))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", opts.Path, err)

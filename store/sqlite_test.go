@@ -273,3 +273,53 @@ func TestOpenOddPath(t *testing.T) {
 		t.Errorf("database file: got %v, want it at %q", err, path)
 	}
 }
+
+// TestSQLitePageSize: a new database gets sqlitePageSize pages and WAL
+// mode; an existing one keeps its page size.
+func TestSQLitePageSize(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	pageSize := func(path string) (size int, mode string) {
+		t.Helper()
+		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		return size, mode
+	}
+
+	fresh := filepath.Join(dir, "fresh.db")
+	s, err := store.Open(ctx, store.Options{Path: fresh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if size, mode := pageSize(fresh); size != store.SQLitePageSize || mode != "wal" {
+		t.Errorf("new database: page size %d, journal mode %q; want %d, wal", size, mode, store.SQLitePageSize)
+	}
+
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", "file:"+old+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "CREATE TABLE before_breach (a)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err = store.Open(ctx, store.Options{Path: old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if size, _ := pageSize(old); size != 4096 {
+		t.Errorf("existing database: page size %d, want the 4096 it was created with", size)
+	}
+}
