@@ -1,7 +1,10 @@
 // Command breach-bench prints how breach's delivery path compares with
 // reference programs measured side by side in the same run: campaign
 // planning against raw JetStream publishing, and an e-mail campaign
-// against Postfix's smtp-source feeding the same smtp-sink. `make
+// against Postfix's smtp-source feeding the same smtp-sink. Each
+// reference runs just before and just after breach, and the two runs are
+// pooled, so that a machine whose speed drifts during a round moves both
+// sides of the ratio alike. `make
 // bench-e2e` builds and runs it (installing Postfix's tools first).
 //
 // Sizes come from flags or, when a flag is not given, environment
@@ -96,13 +99,14 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return nil
 }
 
-// planning prints the planning ratio: raw JetStream first, then the
-// planner, a few seconds apart, in each round.
+// planning prints the planning ratio. Each round measures raw JetStream,
+// then the planner, then raw JetStream again, and pools the two reference
+// runs.
 func planning(ctx context.Context, o options, out, errOut io.Writer) error {
 	var rounds []pair
 	for i := range o.rounds {
 		dir := filepath.Join(o.dir, "plan-"+strconv.Itoa(i))
-		raw, err := benche2e.RawPublish(ctx, filepath.Join(dir, "raw"), o.planSubjects, o.rawSize)
+		before, err := benche2e.RawPublish(ctx, filepath.Join(dir, "raw-before"), o.planSubjects, o.rawSize)
 		if err != nil {
 			return err
 		}
@@ -115,22 +119,29 @@ func planning(ctx context.Context, o options, out, errOut io.Writer) error {
 		if err != nil {
 			return err
 		}
-		rounds = append(rounds, pair{breach: plan, reference: raw})
+		after, err := benche2e.RawPublish(ctx, filepath.Join(dir, "raw-after"), o.planSubjects, o.rawSize)
+		if err != nil {
+			return err
+		}
+		raw := benche2e.Pool(before, after)
+		rounds = append(rounds, pair{breach: plan, reference: raw, before: before, after: after})
 		if o.rounds > 1 {
-			fmt.Fprintf(errOut, "breach-bench: round %d: planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s; %.1f µs of CPU per notice)\n",
-				i+1, benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec(), micros(plan.CPUPerItem()))
+			fmt.Fprintf(errOut, "breach-bench: round %d: planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s: %.0f before, %.0f after; %.1f µs of CPU per notice)\n",
+				i+1, benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec(), before.PerSec(), after.PerSec(), micros(plan.CPUPerItem()))
 		}
 	}
 	p := median(rounds)
-	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s; %d notices for %d people, %.1f µs of CPU each, %d messages of %d bytes%s)\n",
-		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.breach.Count, o.planSubjects,
-		micros(p.breach.CPUPerItem()), p.reference.Count, o.rawSize, roundsNote(o.rounds))
+	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s, %.0f before and %.0f after; %d notices for %d people, %.1f µs of CPU each; 2 × %d messages of %d bytes%s)\n",
+		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.before.PerSec(), p.after.PerSec(),
+		p.breach.Count, o.planSubjects, micros(p.breach.CPUPerItem()), p.before.Count, o.rawSize, roundsNote(o.rounds))
 	return nil
 }
 
-// pair is one round: breach's rate and the reference's.
+// pair is one round: breach's rate and the reference's, pooled from the
+// reference run before breach's and the one after.
 type pair struct {
 	breach, reference benche2e.Rate
+	before, after     benche2e.Rate
 	beforeApproval    time.Duration // e-mail rounds only
 }
 
@@ -151,9 +162,10 @@ func roundsNote(n int) string {
 	return fmt.Sprintf("; median of %d rounds", n)
 }
 
-// emailing prints the e-mail ratio: in each round the campaign first,
-// then smtp-source sending as many copies of one of its e-mails to the
-// same sink.
+// emailing prints the e-mail ratio. In each round smtp-source sends as
+// many copies of one of the campaign's e-mails as the campaign will send
+// to the same sink, then the campaign runs, then smtp-source again; the
+// two reference runs are pooled.
 func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
 	sink, err := benche2e.StartSink(ctx)
 	if err != nil {
@@ -163,7 +175,13 @@ func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
 	var rounds []pair
 	var last benche2e.EmailResult
 	for i := range o.rounds {
-		eo := benche2e.EmailOptions{Dir: filepath.Join(o.dir, "email-"+strconv.Itoa(i)), Subjects: o.emailSubjects, SMTPAddr: sink.Addr, Connections: o.conns}
+		var before benche2e.Rate
+		dir := filepath.Join(o.dir, "email-"+strconv.Itoa(i))
+		eo := benche2e.EmailOptions{Dir: dir, Subjects: o.emailSubjects, SMTPAddr: sink.Addr, Connections: o.conns,
+			BeforeStart: func(sample []byte, emails int) (err error) {
+				before, err = benche2e.SMTPSource(ctx, dir, sink.Addr, o.conns, emails, sample)
+				return err
+			}}
 		if o.verbose {
 			eo.Log = errOut
 		}
@@ -179,22 +197,24 @@ func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
 		if res.Sent.Count == 0 {
 			return fmt.Errorf("the campaign sent no e-mail (notices: %s)", counts(res.Notices))
 		}
-		src, err := benche2e.SMTPSource(ctx, eo.Dir, sink.Addr, o.conns, res.Sent.Count, res.Sample)
+		after, err := benche2e.SMTPSource(ctx, dir, sink.Addr, o.conns, res.Sent.Count, res.Sample)
 		if err != nil {
 			return err
 		}
-		rounds, last = append(rounds, pair{res.Sent, src, res.BeforeApproval}), res
+		src := benche2e.Pool(before, after)
+		rounds, last = append(rounds, pair{breach: res.Sent, reference: src, before: before, after: after, beforeApproval: res.BeforeApproval}), res
 		if o.rounds > 1 {
-			fmt.Fprintf(errOut, "breach-bench: round %d: e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %.1fs before approval; %.0f µs of CPU per e-mail)\n",
-				i+1, benche2e.Ratio(res.Sent, src), res.Sent.PerSec(), src.PerSec(), res.BeforeApproval.Seconds(), micros(res.Sent.CPUPerItem()))
+			fmt.Fprintf(errOut, "breach-bench: round %d: e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s: %.0f before, %.0f after; %.1fs before approval; %.0f µs of CPU per e-mail)\n",
+				i+1, benche2e.Ratio(res.Sent, src), res.Sent.PerSec(), src.PerSec(), before.PerSec(), after.PerSec(),
+				res.BeforeApproval.Seconds(), micros(res.Sent.CPUPerItem()))
 		}
 	}
 	p := median(rounds)
 	approved := benche2e.Rate{Count: p.breach.Count, Elapsed: p.breach.Elapsed - p.beforeApproval}
-	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s; %d e-mails of ~%d bytes to %d people over %d connections, %.0f µs of CPU each, submit to campaign complete %.1fs, %.1fs of it before approval; from approval %.0f/s, ratio %.2f%s)\n",
-		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.breach.Count, len(last.Sample),
-		o.emailSubjects, o.conns, micros(p.breach.CPUPerItem()), p.breach.Elapsed.Seconds(), p.beforeApproval.Seconds(), approved.PerSec(),
-		benche2e.Ratio(approved, p.reference), roundsNote(o.rounds))
+	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s, %.0f before and %.0f after; %d e-mails of ~%d bytes to %d people over %d connections, %.0f µs of CPU each, submit to campaign complete %.1fs, %.1fs of it before approval; from approval %.0f/s, ratio %.2f%s)\n",
+		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.before.PerSec(), p.after.PerSec(),
+		p.breach.Count, len(last.Sample), o.emailSubjects, o.conns, micros(p.breach.CPUPerItem()), p.breach.Elapsed.Seconds(),
+		p.beforeApproval.Seconds(), approved.PerSec(), benche2e.Ratio(approved, p.reference), roundsNote(o.rounds))
 	fmt.Fprintf(errOut, "breach-bench: e-mail campaign notices: %s\n", counts(last.Notices))
 	return nil
 }

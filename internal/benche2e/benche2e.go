@@ -59,6 +59,14 @@ func (r Rate) PerSec() float64 {
 	return float64(r.Count) / r.Elapsed.Seconds()
 }
 
+// Pool returns the rate of a and b together: their counts over their
+// times. A reference measured just before and just after breach is pooled,
+// so that a machine that speeds up or slows down during a round moves
+// both sides of the ratio alike.
+func Pool(a, b Rate) Rate {
+	return Rate{Count: a.Count + b.Count, Elapsed: a.Elapsed + b.Elapsed, CPU: a.CPU + b.CPU}
+}
+
 // Ratio returns a/b per second, 0 when b measured nothing.
 func Ratio(a, b Rate) float64 {
 	if b.PerSec() == 0 {

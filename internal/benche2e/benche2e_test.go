@@ -60,10 +60,25 @@ func TestRawPublishRefusesNothing(t *testing.T) {
 func TestEmailCampaign(t *testing.T) {
 	srv := notifytest.StartSMTP(t, notifytest.Behaviour{Discard: true})
 	var profile bytes.Buffer
+	var sample []byte
+	emails, calls := 0, 0
 	res, err := EmailCampaign(context.Background(), EmailOptions{Dir: t.TempDir(), Subjects: 150,
-		SMTPAddr: srv.Host + ":" + strconv.Itoa(srv.Port), Connections: 2, Profile: &profile, Timeout: time.Minute})
+		SMTPAddr: srv.Host + ":" + strconv.Itoa(srv.Port), Connections: 2, Profile: &profile, Timeout: time.Minute,
+		BeforeStart: func(s []byte, n int) error {
+			sample, emails, calls = s, n, calls+1
+			if got := srv.Delivered(); got != 0 {
+				t.Errorf("BeforeStart: the server has %d e-mails already, want the service not started", got)
+			}
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The reference before the campaign sends what the campaign sends, to
+	// everyone with an address (guardians' notices add a few e-mails).
+	if calls != 1 || !bytes.Equal(sample, res.Sample) || emails < 1 || emails > res.Sent.Count {
+		t.Errorf("BeforeStart: %d calls, %d e-mails, same sample %t; want 1 call, 1 to %d e-mails, the same sample",
+			calls, emails, bytes.Equal(sample, res.Sample), res.Sent.Count)
 	}
 	if res.Sent.Count == 0 || res.Sent.Count != srv.Delivered() {
 		t.Errorf("got %d e-mails recorded as sent and %d accepted by the server, want the same, above 0", res.Sent.Count, srv.Delivered())

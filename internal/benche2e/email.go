@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -51,6 +52,12 @@ type EmailOptions struct {
 	Log io.Writer
 	// Timeout bounds the campaign (10 minutes when zero).
 	Timeout time.Duration
+	// BeforeStart, when set, is called once the organisation and the
+	// sample e-mail exist and before the service starts, with the sample
+	// and the number of affected people who have an e-mail address (the
+	// e-mails the campaign will send): the time to measure a reference
+	// just before the campaign.
+	BeforeStart func(sample []byte, emails int) error
 }
 
 // EmailResult is what EmailCampaign measured.
@@ -89,9 +96,14 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if err != nil {
 		return EmailResult{}, err
 	}
-	sample, err := sampleEmail(ctx, org)
+	sample, emails, err := sampleEmail(ctx, org)
 	if err != nil {
 		return EmailResult{}, err
+	}
+	if o.BeforeStart != nil {
+		if err := o.BeforeStart(sample, emails); err != nil {
+			return EmailResult{}, err
+		}
 	}
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(o.Dir, "data")
@@ -247,45 +259,49 @@ func submitAndWait(ctx context.Context, svc *app.Service, org *org, timeout time
 }
 
 // sampleEmail renders the e-mail of the incident's first affected person
-// who has an address, exactly as the e-mail channel would send it.
-func sampleEmail(ctx context.Context, org *org) ([]byte, error) {
+// who has an address, exactly as the e-mail channel would send it, and
+// counts the affected people who have one.
+func sampleEmail(ctx context.Context, org *org) (sample []byte, emails int, err error) {
 	in := org.incident
 	comp, err := org.composer()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var r notify.Recipient
-	errFound := errors.New("found")
 	err = assess.EachAffected(ctx, org.inv, in, func(p *assess.AffectedPerson) error {
 		if p.Subject.Email == "" {
 			return nil
 		}
-		compose.Recipient(&r, p)
-		return errFound
+		if emails++; emails == 1 {
+			// p and its slices are reused for the next person.
+			compose.Recipient(&r, p)
+			r.Categories, r.Devices = slices.Clone(r.Categories), slices.Clone(r.Devices)
+		}
+		return nil
 	})
-	if err == nil {
-		return nil, errors.New("sample e-mail: nobody affected has an e-mail address")
+	if err != nil {
+		return nil, 0, fmt.Errorf("sample e-mail: %w", err)
 	}
-	if !errors.Is(err, errFound) {
-		return nil, fmt.Errorf("sample e-mail: %w", err)
+	if emails == 0 {
+		return nil, 0, errors.New("sample e-mail: nobody affected has an e-mail address")
 	}
 	job := notify.NewJob(in.ID, 1, 1, r.ID, notify.Route{Channel: notify.ChannelEmail, To: r.Email, ToName: r.Name}, nil)
 	job.Locale, job.Jurisdiction, job.Categories = r.Locale, r.Jurisdiction, r.Categories
 	m, _, err := comp.Render(ctx, &job)
 	if err != nil {
-		return nil, fmt.Errorf("sample e-mail: %w", err)
+		return nil, 0, fmt.Errorf("sample e-mail: %w", err)
 	}
 	ec, err := email.NewComposer(benchSender, "", nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	msg, err := ec.Compose(m)
 	if err != nil {
-		return nil, fmt.Errorf("sample e-mail: %w", err)
+		return nil, 0, fmt.Errorf("sample e-mail: %w", err)
 	}
 	var buf bytes.Buffer
 	if _, err := msg.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("sample e-mail: %w", err)
+		return nil, 0, fmt.Errorf("sample e-mail: %w", err)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), emails, nil
 }
