@@ -138,8 +138,12 @@ func (b *planBatch) reset() {
 	b.jobs, b.entries, b.jobEntry, b.queue = b.jobs[:0], b.entries[:0], b.jobEntry[:0], b.queue[:0]
 }
 
-// maxInflight is how many batches the planner writes at once.
-const maxInflight = 2
+// maxInflight is how many batches the planner has in hand at once past
+// the one it is building: one publishing its jobs, one in the ledger, and
+// two ready, so that rendering goes on while JetStream acknowledges
+// (make bench-e2e: about 8% more notices planned per second than with
+// two; the cost is two more batches of jobs in memory).
+const maxInflight = 4
 
 // batchWrite is one batch being written: planned is closed once its
 // ledger write is done (ok tells whether it succeeded), done once it is

@@ -113,8 +113,9 @@ func TestPlannerEnqueueFailureStopsRun(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "enqueue") {
 		t.Fatalf("got %v, want the enqueue error", err)
 	}
-	if people > 30 {
-		t.Errorf("planned %d people after the first batch failed, want the run stopped within two batches", people)
+	// The batches in flight and the one being built, of 10 people each.
+	if limit := (maxInflight + 2) * 10; people > limit {
+		t.Errorf("planned %d people after the first batch failed, want the run stopped within %d (the batches in flight)", people, limit)
 	}
 	if errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want the sink's error", err)
