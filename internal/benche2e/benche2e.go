@@ -75,6 +75,10 @@ func Ratio(a, b Rate) float64 {
 	return a.PerSec() / b.PerSec()
 }
 
+// benchNoticeKey is the notice key of the measurements that run parts of
+// the service without it (the verification codes, the job MACs).
+const benchNoticeKey = "benchmark-notice-key-0123456789"
+
 // org is a synthetic organisation written by inventory.Synth.
 type org struct {
 	inv      *inventory.Inventory
@@ -116,6 +120,6 @@ func (o *org) composer() (*compose.Composer, error) {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	in := o.incident
-	return compose.New(compose.Config{Templates: set, Inventory: o.inv, Secret: []byte("benchmark-notice-key-0123456789")},
+	return compose.New(compose.Config{Templates: set, Inventory: o.inv, Secret: []byte(benchNoticeKey)},
 		compose.IncidentsFunc(func(context.Context, string, int) (*incident.Incident, error) { return in, nil }))
 }

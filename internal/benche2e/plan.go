@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/internal/logging"
@@ -35,9 +36,10 @@ func embeddedBus(ctx context.Context, dir string) (*natsbus.Bus, error) {
 // Plan measures campaign planning as the service does it for an approved
 // incident: the affected people of a synthetic organisation of subjects
 // people streamed from the directory, each person's channel plan, every
-// notice rendered and its content hash recorded, a SQLite ledger row per
-// notice and one JetStream message per notice on an embedded server. The
-// organisation is written under dir; only planner.Run is timed.
+// notice rendered and its content hash recorded, a SQLite ledger row and
+// a verification-index row per notice and one JetStream message per
+// notice on an embedded server. The organisation is written under dir;
+// only planner.Run is timed.
 func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
 	o, err := synthOrg(filepath.Join(dir, "org"), subjects)
 	if err != nil {
@@ -58,11 +60,15 @@ func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
 	if err != nil {
 		return Rate{}, err
 	}
-	tickets, err := notify.NewTickets([]byte("benchmark-notice-key-0123456789"))
+	key := []byte(benchNoticeKey)
+	tickets, err := notify.NewTickets(key)
 	if err != nil {
 		return Rate{}, err
 	}
-	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
+	// The ledger as the service wraps it: every planned notice's code goes
+	// into the public site's verification index.
+	ledger := announce.IndexingLedger{Ledger: st.Ledger(), Index: st, Secret: key}
+	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: ledger, Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
 	people := func(fn func(*notify.Recipient) error) error {
 		var r notify.Recipient
 		return assess.EachAffected(ctx, o.inv, in, func(p *assess.AffectedPerson) error {
