@@ -20,6 +20,9 @@ type VerifyWriter interface {
 // ledger with it where the campaign planner is built.
 type IndexingLedger struct {
 	notify.Ledger
+	// Index receives the verification entries. When nil, Ledger must be
+	// an IndexedPlanner (the store's ledger), which writes them in the
+	// transaction that plans the notices.
 	Index VerifyWriter
 	// Secret is the notice key the codes are derived from.
 	Secret []byte
@@ -27,8 +30,16 @@ type IndexingLedger struct {
 
 var _ notify.Ledger = IndexingLedger{}
 
+// IndexedPlanner is a ledger that writes a batch's verification entries
+// and its notices in one transaction (the store's ledger): IndexingLedger
+// then needs no second write.
+type IndexedPlanner interface {
+	PlanIndexed(ctx context.Context, entries []notify.Entry, idx []VerifyEntry) ([]bool, int, error)
+}
+
 // Plan implements notify.Ledger: it indexes entries (those with a channel;
-// an unreachable marker has none), then plans them.
+// an unreachable marker has none), then plans them; in one transaction
+// when there is no Index and the ledger is an IndexedPlanner.
 func (l IndexingLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, int, error) {
 	idx := make([]VerifyEntry, 0, len(entries))
 	// The key of the index is derived once for the batch, and each
@@ -43,6 +54,13 @@ func (l IndexingLedger) Plan(ctx context.Context, entries []notify.Entry) ([]boo
 			id, ref = e.IncidentID, normalizeReference(e.IncidentID)
 		}
 		idx = append(idx, k.entry(e.IncidentID, ref, string(e.Channel), e.Key))
+	}
+	if l.Index == nil {
+		p, ok := l.Ledger.(IndexedPlanner)
+		if !ok {
+			return nil, 0, fmt.Errorf("index verification codes: no index, and the ledger (%T) does not index", l.Ledger)
+		}
+		return p.PlanIndexed(ctx, entries, idx)
 	}
 	if len(idx) > 0 {
 		if err := l.Index.AddVerifyEntries(ctx, idx); err != nil {

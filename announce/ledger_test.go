@@ -12,9 +12,20 @@ import (
 	"github.com/breach-notify/breach/notify/verify"
 )
 
+// Every planned notice's code is checkable, whether a separate index
+// writes the entries or the store's ledger writes them with the notices.
 func TestIndexingLedgerMakesPlannedCodesCheckable(t *testing.T) {
+	for _, separate := range []bool{true, false} {
+		t.Run(fmt.Sprintf("separate_index=%t", separate), func(t *testing.T) { testPlannedCodesCheckable(t, separate) })
+	}
+}
+
+func testPlannedCodesCheckable(t *testing.T, separate bool) {
 	st := openStore(t)
-	l := announce.IndexingLedger{Ledger: st.Ledger(), Index: st, Secret: announcetest.Secret}
+	l := announce.IndexingLedger{Ledger: st.Ledger(), Secret: announcetest.Secret}
+	if separate {
+		l.Index = st
+	}
 	planned := notify.NewJob("INC-9", 1, 1, "u-1", notify.Route{Channel: notify.ChannelLetter, To: "x"}, nil).Entry()
 	marker := notify.NewJob("INC-9", 1, 1, "u-2", notify.Route{Channel: notify.ChannelNone}, nil).Entry()
 	if _, n, err := l.Plan(t.Context(), []notify.Entry{planned, marker}); err != nil || n != 2 {
@@ -48,6 +59,19 @@ func TestAddressIndexerBatches(t *testing.T) {
 	l, _ := announce.AddressLookup(announcetest.Secret, "P2499@example.org")
 	if got, err := st.LookupAffected(t.Context(), l); err != nil || len(got) != 1 || got[0].SubjectID != "u-2499" {
 		t.Errorf("lookup of the last person: got %+v, %v", got, err)
+	}
+}
+
+// Without an index, a ledger that cannot index is refused: a planned
+// notice whose code the public site could not check is never planned.
+func TestIndexingLedgerWithoutIndexNeedsAnIndexingLedger(t *testing.T) {
+	l := announce.IndexingLedger{Ledger: notify.NewMemoryLedger(), Secret: announcetest.Secret}
+	e := notify.NewJob("INC-9", 1, 1, "u-1", notify.Route{Channel: notify.ChannelEmail, To: "x"}, nil).Entry()
+	if _, _, err := l.Plan(t.Context(), []notify.Entry{e}); err == nil {
+		t.Fatal("Plan without an index on a memory ledger: got nil, want an error")
+	}
+	if got, _ := l.Get(t.Context(), e.Key); got.Key != "" {
+		t.Errorf("the notice was planned without its code indexed: %+v", got)
 	}
 }
 

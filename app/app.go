@@ -526,8 +526,9 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	clog := log.WithField("component", "campaign")
 	flow.Composer = comp
 	// Every planned notice's code goes into the public site's
-	// verification index as it is planned.
-	flow.Planner = &notify.Planner{Policy: policy, Ledger: announce.IndexingLedger{Ledger: ledger, Index: s.store, Secret: key},
+	// verification index as it is planned, in the transaction that plans
+	// the notice (the store's ledger indexes).
+	flow.Planner = &notify.Planner{Policy: policy, Ledger: announce.IndexingLedger{Ledger: ledger, Secret: key},
 		Sink: sink, Render: comp, Now: s.now}
 	pageURL := func(id string) string {
 		if u := cfg.Public.PageURL(id); u != "" {

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/breach-notify/breach/announce"
@@ -156,30 +158,52 @@ GROUP BY incident_id ORDER BY MAX(published_at) DESC, incident_id`)
 
 // AddVerifyEntries implements Public.
 func (s *sqlStore) AddVerifyEntries(ctx context.Context, entries []announce.VerifyEntry) error {
-	for i, e := range entries {
-		if len(e.Lookup) != announce.LookupBytes || len(e.Check) != announce.CheckBytes {
-			return fmt.Errorf("add verify entries: entry %d: lookup and check must be %d bytes: %w", i, announce.LookupBytes, ErrInvalid)
-		}
-		if err := checkID(e.IncidentID); err != nil {
-			return fmt.Errorf("add verify entries: entry %d: %w", i, err)
-		}
+	if err := checkVerifyEntries(entries); err != nil {
+		return fmt.Errorf("add verify entries: %w", err)
 	}
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO verify_index (lookup, check_value, incident_id, channel, notice_key)
-VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, e := range entries {
-			if _, err := st.ExecContext(ctx, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	st, err := s.stmts.get(ctx, s.w, "verify-insert", func() string { return verifyInsert })
 	if err != nil {
 		return fmt.Errorf("add verify entries: %w", err)
+	}
+	if err := s.writeTx(ctx, func(tx *sql.Tx) error { return insertVerifyEntries(ctx, tx, st, entries) }); err != nil {
+		return fmt.Errorf("add verify entries: %w", err)
+	}
+	return nil
+}
+
+// verifyInsert adds one row to the verification index, keeping a row
+// whose lookup is already there.
+const verifyInsert = `INSERT INTO verify_index (lookup, check_value, incident_id, channel, notice_key)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup) DO NOTHING`
+
+// checkVerifyEntries refuses entries the index cannot hold.
+func checkVerifyEntries(entries []announce.VerifyEntry) error {
+	for i, e := range entries {
+		if len(e.Lookup) != announce.LookupBytes || len(e.Check) != announce.CheckBytes {
+			return fmt.Errorf("entry %d: lookup and check must be %d bytes: %w", i, announce.LookupBytes, ErrInvalid)
+		}
+		if err := checkID(e.IncidentID); err != nil {
+			return fmt.Errorf("entry %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// insertVerifyEntries inserts entries in tx with st (verifyInsert), in
+// lookup order: two planners that index the same codes at once (two
+// replicas) take their locks in the same order and cannot deadlock.
+func insertVerifyEntries(ctx context.Context, tx *sql.Tx, st *sql.Stmt, entries []announce.VerifyEntry) error {
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(entries[a].Lookup, entries[b].Lookup) })
+	ins := tx.StmtContext(ctx, st)
+	for _, i := range order {
+		e := &entries[i]
+		if _, err := ins.ExecContext(ctx, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -245,8 +246,27 @@ func (d dialect) selectByKeys(columns string, n int) string {
 // MemoryLedger), so concurrent planners lock keys in the same order and
 // cannot deadlock on PostgreSQL.
 func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, int, error) {
-	if len(entries) == 0 {
+	return l.PlanIndexed(ctx, entries, nil)
+}
+
+// PlanIndexed implements announce.IndexedPlanner: Plan, with the
+// verification entries idx inserted first in the same transaction, so a
+// batch costs one commit. The index's keys are random, so its pages are
+// written once per commit whatever the batch: sharing the ledger's
+// commit spares one of them.
+func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx []announce.VerifyEntry) ([]bool, int, error) {
+	if len(entries) == 0 && len(idx) == 0 {
 		return []bool{}, 0, nil
+	}
+	var verify *sql.Stmt
+	if len(idx) > 0 {
+		if err := checkVerifyEntries(idx); err != nil {
+			return nil, 0, fmt.Errorf("ledger plan %d notices: verification index: %w", len(entries), err)
+		}
+		var err error
+		if verify, err = l.s.stmts.get(ctx, l.s.w, "verify-insert", func() string { return verifyInsert }); err != nil {
+			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
+		}
 	}
 	// order holds the entries' indexes in key order.
 	order := make([]int, len(entries))
@@ -275,6 +295,11 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 	created := 0
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
+		if verify != nil {
+			if err := insertVerifyEntries(ctx, tx, verify, idx); err != nil {
+				return fmt.Errorf("verification index: %w", err)
+			}
+		}
 		for start := 0; start < len(order); start += noticeBatch {
 			batch := order[start:min(start+noticeBatch, len(order))]
 			args, keys = args[:0], keys[:0]

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ func testPublic(t *testing.T, s store.Store) {
 		{"AnnouncementVersions", testAnnouncementVersions},
 		{"AnnouncementLists", testAnnouncementLists},
 		{"VerifyIndex", testVerifyIndex},
+		{"PlanIndexed", testPlanIndexed},
 		{"AffectedAddresses", testAffectedAddresses},
 		{"TakeResend", testTakeResend},
 	} {
@@ -217,5 +219,63 @@ func testTakeResend(t *testing.T, s store.Store) {
 	}
 	if _, err := s.TakeResend(ctx, l, "tomorrow", 2); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("bad day: got %v, want ErrInvalid", err)
+	}
+}
+
+// testPlanIndexed: the store's ledger plans notices and their
+// verification entries in one transaction: both are there after it, and
+// neither when the entries are refused.
+func testPlanIndexed(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	secret := bytes.Repeat([]byte{9}, 32)
+	p, ok := s.Ledger().(announce.IndexedPlanner)
+	if !ok {
+		t.Fatalf("the store's ledger (%T) is not an announce.IndexedPlanner", s.Ledger())
+	}
+	var entries []notify.Entry
+	var idx []announce.VerifyEntry
+	for i := range 40 {
+		e := notice("INC-PI1", fmt.Sprintf("u-%d", i), notify.ChannelEmail, 1)
+		entries = append(entries, e)
+		idx = append(idx, announce.NewVerifyEntry(secret, e.IncidentID, string(e.Channel), e.Key))
+	}
+	open, n, err := p.PlanIndexed(ctx, entries, idx)
+	if err != nil || n != len(entries) || len(open) != len(entries) || !open[0] {
+		t.Fatalf("PlanIndexed: got %d new, %d open flags, %v; want %d of each, nil", n, len(open), err, len(entries))
+	}
+	for i, e := range idx {
+		got, err := s.LookupVerify(ctx, e.Lookup)
+		if err != nil || got == nil || got.NoticeKey != entries[i].Key {
+			t.Fatalf("entry %d: got %+v, %v; want the entry of %s", i, got, err, entries[i].Key)
+		}
+	}
+	// Again: nothing new, nothing refused.
+	if _, n, err := p.PlanIndexed(ctx, entries, idx); err != nil || n != 0 {
+		t.Errorf("PlanIndexed again: got %d new, %v; want 0, nil", n, err)
+	}
+
+	// A refused entry: neither the notices nor the other entries are kept.
+	fresh := notice("INC-PI2", "u-1", notify.ChannelEmail, 1)
+	good := announce.NewVerifyEntry(secret, fresh.IncidentID, string(fresh.Channel), fresh.Key)
+	bad := good
+	bad.Lookup = bad.Lookup[:3]
+	if _, _, err := p.PlanIndexed(ctx, []notify.Entry{fresh}, []announce.VerifyEntry{good, bad}); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("PlanIndexed with a short lookup: got %v, want ErrInvalid", err)
+	}
+	if _, err := s.Ledger().Get(ctx, fresh.Key); !errors.Is(err, notify.ErrUnknownNotice) {
+		t.Errorf("the notice of a refused batch: got %v, want it not planned", err)
+	}
+	if got, err := s.LookupVerify(ctx, good.Lookup); err != nil || got != nil {
+		t.Errorf("the good entry of a refused batch: got %+v, %v; want none", got, err)
+	}
+	// A notice the ledger refuses inside the transaction (a time it
+	// cannot store), after the entries were inserted: they go too.
+	unstorable := fresh
+	unstorable.CreatedAt = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, _, err := p.PlanIndexed(ctx, []notify.Entry{unstorable}, []announce.VerifyEntry{good}); err == nil {
+		t.Error("PlanIndexed with a notice of year 1000: got nil, want an error")
+	}
+	if got, err := s.LookupVerify(ctx, good.Lookup); err != nil || got != nil {
+		t.Errorf("the entry of a batch the ledger refused: got %+v, %v; want none (rolled back)", got, err)
 	}
 }
