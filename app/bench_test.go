@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/assess"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/config"
@@ -66,9 +67,10 @@ func peakHeap() (stop func() uint64) {
 
 // BenchmarkCampaignPlan measures planning + rendering + enqueueing: the
 // affected people streamed from the directory, each person's channel plan,
-// every notice rendered (its content hash recorded), a SQLite ledger row per
-// notice and one JetStream message per notice on the embedded server. It
-// reports notices/s and the peak heap.
+// every notice rendered (its content hash recorded), a SQLite ledger row and
+// a verification-index row per notice (as the service wraps its ledger) and
+// one JetStream message per notice on the embedded server. It reports
+// notices/s and the peak heap.
 func BenchmarkCampaignPlan(b *testing.B) {
 	n := benchSubjects(b)
 	dir := b.TempDir()
@@ -127,11 +129,13 @@ func BenchmarkCampaignPlan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tickets, err := notify.NewTickets([]byte("benchmark-notice-key-0123456789"))
+	key := []byte("benchmark-notice-key-0123456789")
+	tickets, err := notify.NewTickets(key)
 	if err != nil {
 		b.Fatal(err)
 	}
-	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: st.Ledger(), Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
+	ledger := announce.IndexingLedger{Ledger: st.Ledger(), Secret: key}
+	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: ledger, Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
 	b.ResetTimer()
 	var notices int
 	var elapsed time.Duration

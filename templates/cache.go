@@ -866,7 +866,9 @@ func (e *entry) render(channel string, p *person, sc *scratch) (Rendered, bool) 
 	b.Write(hexSum[:])
 	all := b.String()
 	r.Subject, r.Text, r.HTML = all[s0:s1], all[s1+1:t1], all[t1+1:h1]
-	r.ContentHash = all[h1+1:]
+	// A copy: a caller that keeps only the hash (the planner keeps it for
+	// every notice of its batches) must not keep the whole rendering.
+	r.ContentHash = string(hexSum[:])
 	if channel == ChannelPush && e.pushLeaks(r.Subject, r.Text, p) {
 		return r, false
 	}
