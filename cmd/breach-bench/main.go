@@ -126,14 +126,14 @@ func planning(ctx context.Context, o options, out, errOut io.Writer) error {
 		raw := benche2e.Pool(before, after)
 		rounds = append(rounds, pair{breach: plan, reference: raw, before: before, after: after})
 		if o.rounds > 1 {
-			fmt.Fprintf(errOut, "breach-bench: round %d: planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s: %.0f before, %.0f after; %.1f µs of CPU per notice)\n",
-				i+1, benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec(), before.PerSec(), after.PerSec(), micros(plan.CPUPerItem()))
+			fmt.Fprintf(errOut, "breach-bench: round %d: planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s: %.0f before, %.0f after; %.1f µs of CPU and %.0f allocations per notice)\n",
+				i+1, benche2e.Ratio(plan, raw), plan.PerSec(), raw.PerSec(), before.PerSec(), after.PerSec(), micros(plan.CPUPerItem()), plan.AllocsPerItem())
 		}
 	}
 	p := median(rounds)
-	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s, %.0f before and %.0f after; %d notices for %d people, %.1f µs of CPU each; 2 × %d messages of %d bytes%s)\n",
+	fmt.Fprintf(out, "planning ratio %.2f (plan %.0f/s vs raw JetStream %.0f/s, %.0f before and %.0f after; %d notices for %d people, %.1f µs of CPU and %.0f allocations each; 2 × %d messages of %d bytes%s)\n",
 		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.before.PerSec(), p.after.PerSec(),
-		p.breach.Count, o.planSubjects, micros(p.breach.CPUPerItem()), p.before.Count, o.rawSize, roundsNote(o.rounds))
+		p.breach.Count, o.planSubjects, micros(p.breach.CPUPerItem()), p.breach.AllocsPerItem(), p.before.Count, o.rawSize, roundsNote(o.rounds))
 	return nil
 }
 
@@ -204,16 +204,16 @@ func emailing(ctx context.Context, o options, out, errOut io.Writer) error {
 		src := benche2e.Pool(before, after)
 		rounds, last = append(rounds, pair{breach: res.Sent, reference: src, before: before, after: after, beforeApproval: res.BeforeApproval}), res
 		if o.rounds > 1 {
-			fmt.Fprintf(errOut, "breach-bench: round %d: e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s: %.0f before, %.0f after; %.1fs before approval; %.0f µs of CPU per e-mail)\n",
+			fmt.Fprintf(errOut, "breach-bench: round %d: e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s: %.0f before, %.0f after; %.1fs before approval; %.0f µs of CPU and %.0f allocations per e-mail)\n",
 				i+1, benche2e.Ratio(res.Sent, src), res.Sent.PerSec(), src.PerSec(), before.PerSec(), after.PerSec(),
-				res.BeforeApproval.Seconds(), micros(res.Sent.CPUPerItem()))
+				res.BeforeApproval.Seconds(), micros(res.Sent.CPUPerItem()), res.Sent.AllocsPerItem())
 		}
 	}
 	p := median(rounds)
 	approved := benche2e.Rate{Count: p.breach.Count, Elapsed: p.breach.Elapsed - p.beforeApproval}
-	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s, %.0f before and %.0f after; %d e-mails of ~%d bytes to %d people over %d connections, %.0f µs of CPU each, submit to campaign complete %.1fs, %.1fs of it before approval; from approval %.0f/s, ratio %.2f%s)\n",
+	fmt.Fprintf(out, "e-mail ratio %.2f (breach %.0f/s vs smtp-source -d %.0f/s, %.0f before and %.0f after; %d e-mails of ~%d bytes to %d people over %d connections, %.0f µs of CPU and %.0f allocations each, submit to campaign complete %.1fs, %.1fs of it before approval; from approval %.0f/s, ratio %.2f%s)\n",
 		benche2e.Ratio(p.breach, p.reference), p.breach.PerSec(), p.reference.PerSec(), p.before.PerSec(), p.after.PerSec(),
-		p.breach.Count, len(last.Sample), o.emailSubjects, o.conns, micros(p.breach.CPUPerItem()), p.breach.Elapsed.Seconds(),
+		p.breach.Count, len(last.Sample), o.emailSubjects, o.conns, micros(p.breach.CPUPerItem()), p.breach.AllocsPerItem(), p.breach.Elapsed.Seconds(),
 		p.beforeApproval.Seconds(), approved.PerSec(), benche2e.Ratio(approved, p.reference), roundsNote(o.rounds))
 	fmt.Fprintf(errOut, "breach-bench: e-mail campaign notices: %s\n", counts(last.Notices))
 	return nil

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"syscall"
 	"time"
 
@@ -31,6 +32,46 @@ type Rate struct {
 	// threads, user and system; an embedded NATS server's included), zero
 	// for a reference program run in another process.
 	CPU time.Duration
+	// Allocs counts the heap allocations this process made over Elapsed
+	// (the embedded NATS server's included). Unlike time, it hardly
+	// depends on what else the machine is doing.
+	Allocs uint64
+}
+
+// AllocsPerItem returns the heap allocations per item, zero when none
+// were measured.
+func (r Rate) AllocsPerItem() float64 {
+	if r.Count == 0 {
+		return 0
+	}
+	return float64(r.Allocs) / float64(r.Count)
+}
+
+// meter measures a timed part: wall time, processor time and heap
+// allocations from startMeter to rate.
+type meter struct {
+	began  time.Time
+	cpu    time.Duration
+	allocs uint64
+}
+
+func startMeter() meter {
+	return meter{began: time.Now(), cpu: processCPU(), allocs: heapAllocs()}
+}
+
+// rate returns count items over what was measured since m started.
+func (m meter) rate(count int) Rate {
+	return Rate{Count: count, Elapsed: time.Since(m.began), CPU: processCPU() - m.cpu, Allocs: heapAllocs() - m.allocs}
+}
+
+// heapAllocs returns the heap allocations this process has made so far.
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // CPUPerItem returns the processor time per item, zero when none was
@@ -64,7 +105,7 @@ func (r Rate) PerSec() float64 {
 // so that a machine that speeds up or slows down during a round moves
 // both sides of the ratio alike.
 func Pool(a, b Rate) Rate {
-	return Rate{Count: a.Count + b.Count, Elapsed: a.Elapsed + b.Elapsed, CPU: a.CPU + b.CPU}
+	return Rate{Count: a.Count + b.Count, Elapsed: a.Elapsed + b.Elapsed, CPU: a.CPU + b.CPU, Allocs: a.Allocs + b.Allocs}
 }
 
 // Ratio returns a/b per second, 0 when b measured nothing.

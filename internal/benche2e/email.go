@@ -163,13 +163,12 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if o.BlockProfile != nil {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
-	began, cpu := time.Now(), processCPU()
+	m := startMeter()
 	counts, approved, err := submitAndWait(waitCtx, svc, org, o.Timeout)
-	cpu = processCPU() - cpu
+	sent := m.rate(counts[notify.ChannelEmail][notify.StateSent])
 	if err != nil && context.Cause(waitCtx) != nil {
 		err = context.Cause(waitCtx)
 	}
-	elapsed := time.Since(began)
 	if o.Profile != nil {
 		pprof.StopCPUProfile()
 	}
@@ -182,9 +181,9 @@ func EmailCampaign(ctx context.Context, o EmailOptions) (EmailResult, error) {
 	if err != nil {
 		return EmailResult{Notices: counts}, err
 	}
-	res := EmailResult{Sent: Rate{Count: counts[notify.ChannelEmail][notify.StateSent], Elapsed: elapsed, CPU: cpu}, Notices: counts, Sample: sample}
+	res := EmailResult{Sent: sent, Notices: counts, Sample: sample}
 	if !approved.IsZero() {
-		res.BeforeApproval = approved.Sub(began)
+		res.BeforeApproval = approved.Sub(m.began)
 	}
 	return res, nil
 }

@@ -76,13 +76,12 @@ func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
 			return fn(&r)
 		})
 	}
-	began, cpu := time.Now(), processCPU()
+	m := startMeter()
 	stats, err := planner.Run(ctx, notify.Campaign{IncidentID: in.ID, Revision: 1, Version: 1, HighRisk: true}, people)
-	elapsed, cpu := time.Since(began), processCPU()-cpu
 	if err != nil {
 		return Rate{}, fmt.Errorf("plan: %w", err)
 	}
-	return Rate{Count: stats.Notices, Elapsed: elapsed, CPU: cpu}, nil
+	return m.rate(stats.Notices), nil
 }
 
 // RawPublish measures the reference for Plan: n messages of size bytes,
