@@ -23,12 +23,16 @@ type AddressIndexer struct {
 	IncidentID string
 	buf        []AddressEntry
 	added      int
+	keyer      *addressKeyer // from Secret, at the first Add
 }
 
 // Add indexes one affected person's addresses (their e-mail and phone and
 // a guardian's; empty and unusable ones are skipped).
 func (x *AddressIndexer) Add(ctx context.Context, subjectID string, addresses ...string) error {
-	x.buf = append(x.buf, AddressEntries(x.Secret, x.IncidentID, subjectID, addresses...)...)
+	if x.keyer == nil {
+		x.keyer = newAddressKeyer(x.Secret)
+	}
+	x.buf = append(x.buf, x.keyer.entries(x.IncidentID, subjectID, addresses...)...)
 	if len(x.buf) >= addressBatch {
 		return x.Flush(ctx)
 	}

@@ -178,23 +178,42 @@ func NormalizeAddress(s string) (string, error) {
 // AddressLookup returns the index key of an address as a person types it,
 // or ErrNotAddress.
 func AddressLookup(secret []byte, address string) ([]byte, error) {
+	return newAddressKeyer(secret).lookup(address)
+}
+
+// addressKeyer computes address lookups under one secret, its key derived
+// once (an indexer computes one for every address of every affected
+// person).
+type addressKeyer struct{ mac hash.Hash }
+
+func newAddressKeyer(secret []byte) *addressKeyer {
+	return &addressKeyer{mac: hmac.New(sha256.New, deriveKey(secret, addressLabel))}
+}
+
+// lookup is AddressLookup.
+func (k *addressKeyer) lookup(address string) ([]byte, error) {
 	norm, err := NormalizeAddress(address)
 	if err != nil {
 		return nil, err
 	}
-	m := hmac.New(sha256.New, deriveKey(secret, addressLabel))
-	m.Write([]byte(norm))
-	return m.Sum(nil)[:LookupBytes], nil
+	k.mac.Reset()
+	k.mac.Write([]byte(norm))
+	return k.mac.Sum(nil)[:LookupBytes], nil
 }
 
 // AddressEntries returns the index rows of one affected person: one per
 // usable address among addresses (their e-mail, phone, and a guardian's);
 // addresses that do not normalise are skipped.
 func AddressEntries(secret []byte, incidentID, subjectID string, addresses ...string) []AddressEntry {
+	return newAddressKeyer(secret).entries(incidentID, subjectID, addresses...)
+}
+
+// entries is AddressEntries.
+func (k *addressKeyer) entries(incidentID, subjectID string, addresses ...string) []AddressEntry {
 	var out []AddressEntry
 	seen := map[string]bool{}
 	for _, a := range addresses {
-		l, err := AddressLookup(secret, a)
+		l, err := k.lookup(a)
 		if err != nil || seen[string(l)] {
 			continue
 		}

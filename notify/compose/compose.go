@@ -63,7 +63,7 @@ type Composer struct {
 	incidents Incidents
 	labels    map[string]string
 	mu        sync.Mutex
-	cache     map[string]*incident.Incident
+	cache     map[revisionKey]*incident.Incident
 }
 
 var _ notify.Renderer = (*Composer)(nil)
@@ -83,11 +83,17 @@ func New(cfg Config, incidents Incidents) (*Composer, error) {
 	for _, c := range cfg.Inventory.Categories {
 		labels[c.ID] = c.Label
 	}
-	return &Composer{cfg: cfg, incidents: incidents, labels: labels, cache: map[string]*incident.Incident{}}, nil
+	return &Composer{cfg: cfg, incidents: incidents, labels: labels, cache: map[revisionKey]*incident.Incident{}}, nil
+}
+
+// revisionKey names one revision of one incident in the Composer's cache.
+type revisionKey struct {
+	id       string
+	revision int
 }
 
 func (c *Composer) incident(ctx context.Context, id string, revision int) (*incident.Incident, error) {
-	key := fmt.Sprintf("%s/%d", id, revision)
+	key := revisionKey{id, revision}
 	c.mu.Lock()
 	in, ok := c.cache[key]
 	c.mu.Unlock()

@@ -10,12 +10,15 @@
 package verify
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"hash"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // CodeLength is the number of significant characters of a code (the dash
@@ -63,9 +66,13 @@ func Check(secret []byte, key, code string) bool {
 }
 
 func rawCode(secret []byte, key string) [CodeLength]byte {
-	mac := hmac.New(sha256.New, secret)
+	pool := macPool(secret)
+	mac := pool.Get().(hash.Hash)
+	mac.Reset()
 	mac.Write([]byte(key))
-	sum := mac.Sum(nil)
+	var buf [sha256.Size]byte
+	sum := mac.Sum(buf[:0])
+	pool.Put(mac)
 	// The first 64 bits as an integer; take its top 50 bits, 5 at a time.
 	var v uint64
 	for _, b := range sum[:8] {
@@ -76,6 +83,29 @@ func rawCode(secret []byte, key string) [CodeLength]byte {
 		out[i] = crockford[(v>>(64-5*(i+1)))&0x1f]
 	}
 	return out
+}
+
+// macs keeps the keyed HMAC states of the last secret codes were derived
+// under: a campaign derives the code of every notice several times
+// (planning, the verification index, sending), always under the one
+// notice key, and a fresh HMAC costs its key schedule and five
+// allocations each time.
+var macs struct {
+	mu     sync.Mutex
+	secret []byte
+	pool   *sync.Pool
+}
+
+// macPool returns the pool of HMAC states keyed with secret.
+func macPool(secret []byte) *sync.Pool {
+	macs.mu.Lock()
+	defer macs.mu.Unlock()
+	if macs.pool == nil || !hmac.Equal(macs.secret, secret) {
+		key := bytes.Clone(secret)
+		macs.secret = key
+		macs.pool = &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}
+	}
+	return macs.pool
 }
 
 // Normalize turns a code as typed by a person into its ten canonical

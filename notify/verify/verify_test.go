@@ -1,8 +1,12 @@
 package verify
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -115,4 +119,38 @@ func BenchmarkCode(b *testing.B) {
 	for b.Loop() {
 		Code(secret, key)
 	}
+}
+
+// Codes derived under alternating secrets, from many goroutines, are each
+// the HMAC of their own secret: the reused MAC states never mix keys.
+func TestCodeReusedMACsKeepTheirSecret(t *testing.T) {
+	secrets := [][]byte{[]byte("first-secret-0123456789abcdef"), []byte("second-secret-0123456789abcdef")}
+	want := func(secret []byte, key string) string {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(key))
+		sum := m.Sum(nil)
+		var v uint64
+		for _, b := range sum[:8] {
+			v = v<<8 | uint64(b)
+		}
+		var out [CodeLength]byte
+		for i := range out {
+			out[i] = crockford[(v>>(64-5*(i+1)))&0x1f]
+		}
+		return string(out[:5]) + "-" + string(out[5:])
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				secret := secrets[(g+i)%2]
+				key := Key("INC-1", "u-"+strconv.Itoa(i), "email", 1)
+				if got, w := Code(secret, key), want(secret, key); got != w {
+					t.Errorf("Code(secret %d, %s) = %s, want %s", (g+i)%2, key, got, w)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
