@@ -514,6 +514,12 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 		return err
 	}
 	ledger := s.store.Ledger()
+	// The planner's IndexingLedger has the ledger write each batch's
+	// verification codes: a ledger that cannot is refused here, at start,
+	// not at the first campaign.
+	if _, ok := ledger.(announce.IndexedPlanner); !ok {
+		return fmt.Errorf("campaigns: the store's ledger (%T) cannot index verification codes", ledger)
+	}
 	tickets, err := notify.NewTickets(key)
 	if err != nil {
 		return err

@@ -114,7 +114,7 @@ func TestPlannerEnqueueFailureStopsRun(t *testing.T) {
 		t.Fatalf("got %v, want the enqueue error", err)
 	}
 	// The batches in flight and the one being built, of 10 people each.
-	if limit := (maxInflight + 2) * 10; people > limit {
+	if limit := (maxInflight + 1) * 10; people > limit {
 		t.Errorf("planned %d people after the first batch failed, want the run stopped within %d (the batches in flight)", people, limit)
 	}
 	if errors.Is(err, context.Canceled) {

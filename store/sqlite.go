@@ -48,9 +48,11 @@ const sqlitePageSize = 8192
 // createSQLite creates the empty database file at path (URI-escaped) with
 // sqlitePageSize pages, in WAL mode. It cannot be a DSN pragma: the driver
 // runs those in alphabetical order, and journal_mode, which comes first,
-// fixes the page size of a new file.
+// fixes the page size of a new file. The busy timeout (which the driver
+// runs first) lets two processes opening a new store at once wait for
+// each other instead of one failing.
 func createSQLite(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+path)
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		return err
 	}
@@ -77,7 +79,9 @@ func openSQLite(ctx context.Context, opts Options) (Store, error) {
 	}
 	// Escape what would end the path inside a URI (?, #, %).
 	p := (&url.URL{Path: opts.Path}).EscapedPath()
-	if _, err := os.Stat(opts.Path); errors.Is(err, fs.ErrNotExist) {
+	// A new database, or an empty file (a creation interrupted before
+	// its first page was written), gets sqlitePageSize pages.
+	if fi, err := os.Stat(opts.Path); errors.Is(err, fs.ErrNotExist) || err == nil && fi.Size() == 0 {
 		if err := createSQLite(ctx, p); err != nil {
 			return nil, fmt.Errorf("create sqlite store %s: %w", opts.Path, err)
 		}

@@ -323,3 +323,28 @@ func TestSQLitePageSize(t *testing.T) {
 		t.Errorf("existing database: page size %d, want the 4096 it was created with", size)
 	}
 }
+
+// TestSQLiteConcurrentCreate: two opens of the same new database at once
+// both succeed (the creation waits for the other's lock instead of
+// failing with SQLITE_BUSY).
+func TestSQLiteConcurrentCreate(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 20 {
+		path := filepath.Join(dir, fmt.Sprintf("new-%d.db", i))
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				s, err := store.Open(t.Context(), store.Options{Path: path})
+				if err == nil {
+					err = s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("database %d: open while another opens it: %v", i, err)
+			}
+		}
+	}
+}

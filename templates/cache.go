@@ -863,7 +863,6 @@ func (e *entry) render(channel string, p *person, sc *scratch) (Rendered, bool) 
 	sum := sha256.Sum256(b.Bytes())
 	var hexSum [2 * sha256.Size]byte
 	hex.Encode(hexSum[:], sum[:])
-	b.Write(hexSum[:])
 	all := b.String()
 	r.Subject, r.Text, r.HTML = all[s0:s1], all[s1+1:t1], all[t1+1:h1]
 	// A copy: a caller that keeps only the hash (the planner keeps it for

@@ -64,14 +64,19 @@ func (m meter) rate(count int) Rate {
 	return Rate{Count: count, Elapsed: time.Since(m.began), CPU: processCPU() - m.cpu, Allocs: heapAllocs() - m.allocs}
 }
 
-// heapAllocs returns the heap allocations this process has made so far.
+// heapAllocs returns the heap allocations this process has made so far,
+// the tiny ones (small pointer-free objects packed together) included, as
+// -benchmem counts them.
 func heapAllocs() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/tiny/allocs:objects"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+	var n uint64
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			n += v.Value.Uint64()
+		}
 	}
-	return s[0].Value.Uint64()
+	return n
 }
 
 // CPUPerItem returns the processor time per item, zero when none was

@@ -60,8 +60,27 @@ func (s *Sink) Enqueue(ctx context.Context, jobs ...notify.Job) error {
 		return ErrNoTickets
 	}
 	js := s.bus.JetStream()
-	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
+	futures := make([]jetstream.PubAckFuture, 0, min(len(jobs), enqueueWindow))
+	acked := 0
+	// wait takes the acknowledgement of the oldest job not yet seen.
+	wait := func() error {
+		f := futures[acked%enqueueWindow]
+		acked++
+		select {
+		case <-f.Ok():
+			return nil
+		case err := <-f.Err():
+			return fmt.Errorf("enqueue notice: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	for i := range jobs {
+		if i-acked >= enqueueWindow {
+			if err := wait(); err != nil {
+				return err
+			}
+		}
 		body := s.tickets.Seal(jobs[i].Key)
 		msg := &nats.Msg{Subject: s.bus.Topics().Notice(string(jobs[i].Route.Channel)), Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, jobs[i].Key)
@@ -70,19 +89,26 @@ func (s *Sink) Enqueue(ctx context.Context, jobs ...notify.Job) error {
 		if err != nil {
 			return fmt.Errorf("enqueue notice: %w", err)
 		}
-		futures = append(futures, f)
+		if len(futures) < enqueueWindow {
+			futures = append(futures, f)
+		} else {
+			futures[i%enqueueWindow] = f
+		}
 	}
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return fmt.Errorf("enqueue notice: %w", err)
-		case <-ctx.Done():
-			return ctx.Err()
+	for acked < len(jobs) {
+		if err := wait(); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// enqueueWindow bounds one Enqueue call's unacknowledged publishes. The
+// planner enqueues several batches at once, and the client refuses an
+// asynchronous publish past its own limit (4,000 unacknowledged) after a
+// stall of 200 ms instead of waiting: a slow moment of the cluster would
+// fail the campaign. Four calls at once stay at half that limit.
+const enqueueWindow = 512
 
 // Event publishes a lifecycle event, deduplicated by the payload's "key"
 // when it has one.

@@ -244,6 +244,29 @@ func TestEnqueueTwiceStoredAndSentOnce(t *testing.T) {
 	}
 }
 
+// Several large batches enqueued at once, as the planner does, stay under
+// the client's limit of unacknowledged publishes (4,000 with a 200 ms
+// stall before it refuses) and every job is stored.
+func TestEnqueueConcurrentLargeBatches(t *testing.T) {
+	bus := startBus(t)
+	led := notify.NewMemoryLedger()
+	jobs := makeJobs(t, led, 4*(enqueueWindow*3+7))
+	sink := NewSink(bus, WithTickets(testTickets))
+	quarter := len(jobs) / 4
+	errs := make(chan error, 4)
+	for b := range 4 {
+		go func() { errs <- sink.Enqueue(context.Background(), jobs[b*quarter:(b+1)*quarter]...) }()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("Enqueue: %v", err)
+		}
+	}
+	if got, want := streamMsgs(t, bus, bus.Streams().Notices), uint64(len(jobs)); got != want {
+		t.Fatalf("NOTICES messages: got %d, want %d", got, want)
+	}
+}
+
 // TestHeldNoticesOutliveAckWait is the regression test for duplicate sends
 // under a slow provider: with a 1s AckWait and a 5/s rate limit, notices
 // wait for the limiter far longer than AckWait. JetStream must not

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // CodeLength is the number of significant characters of a code (the dash
@@ -90,22 +91,24 @@ func rawCode(secret []byte, key string) [CodeLength]byte {
 // (planning, the verification index, sending), always under the one
 // notice key, and a fresh HMAC costs its key schedule and five
 // allocations each time.
-var macs struct {
-	mu     sync.Mutex
+var macs atomic.Pointer[keyedMACs]
+
+// keyedMACs is a pool of HMAC states keyed with secret.
+type keyedMACs struct {
 	secret []byte
-	pool   *sync.Pool
+	pool   sync.Pool
 }
 
-// macPool returns the pool of HMAC states keyed with secret.
+// macPool returns the pool of HMAC states keyed with secret. The common
+// case (the same secret as last time) takes no lock.
 func macPool(secret []byte) *sync.Pool {
-	macs.mu.Lock()
-	defer macs.mu.Unlock()
-	if macs.pool == nil || !hmac.Equal(macs.secret, secret) {
-		key := bytes.Clone(secret)
-		macs.secret = key
-		macs.pool = &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}
+	if m := macs.Load(); m != nil && hmac.Equal(m.secret, secret) {
+		return &m.pool
 	}
-	return macs.pool
+	m := &keyedMACs{secret: bytes.Clone(secret)}
+	m.pool.New = func() any { return hmac.New(sha256.New, m.secret) }
+	macs.Store(m)
+	return &m.pool
 }
 
 // Normalize turns a code as typed by a person into its ten canonical
