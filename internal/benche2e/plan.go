@@ -113,44 +113,18 @@ func RawPublish(ctx context.Context, dir string, n, size int) (Rate, error) {
 	for i := range body {
 		body[i] = 'a' + byte(i%26)
 	}
-	js := bus.JetStream()
-	futures := make([]jetstream.PubAckFuture, 0, n)
-	acked := 0
-	// wait takes the acknowledgement of the oldest message not yet seen.
-	wait := func() error {
-		f := futures[acked]
-		acked++
-		select {
-		case <-f.Ok():
-			return nil
-		case err := <-f.Err():
-			return fmt.Errorf("raw publish: %w", err)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	// At most rawWindow unacknowledged messages (natsbus.PublishWindow).
+	w := natsbus.NewPublishWindow(bus.JetStream(), rawWindow)
 	began := time.Now()
 	for i := range n {
-		// At most rawWindow unacknowledged messages: past the client's
-		// own limit (4000) a loaded machine stalls the publisher with an
-		// error instead of slowing it down.
-		for len(futures)-acked >= rawWindow {
-			if err := wait(); err != nil {
-				return Rate{}, err
-			}
-		}
 		msg := &nats.Msg{Subject: "raw.email", Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, "raw-"+strconv.Itoa(i))
-		f, err := js.PublishMsgAsync(msg)
-		if err != nil {
+		if err := w.Publish(ctx, msg); err != nil {
 			return Rate{}, fmt.Errorf("raw publish: %w", err)
 		}
-		futures = append(futures, f)
 	}
-	for acked < len(futures) {
-		if err := wait(); err != nil {
-			return Rate{}, err
-		}
+	if err := w.Wait(ctx); err != nil {
+		return Rate{}, fmt.Errorf("raw publish: %w", err)
 	}
 	return Rate{Count: n, Elapsed: time.Since(began)}, nil
 }

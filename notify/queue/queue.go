@@ -59,55 +59,26 @@ func (s *Sink) Enqueue(ctx context.Context, jobs ...notify.Job) error {
 	if s.tickets == nil {
 		return ErrNoTickets
 	}
-	js := s.bus.JetStream()
-	futures := make([]jetstream.PubAckFuture, 0, min(len(jobs), enqueueWindow))
-	acked := 0
-	// wait takes the acknowledgement of the oldest job not yet seen.
-	wait := func() error {
-		f := futures[acked%enqueueWindow]
-		acked++
-		select {
-		case <-f.Ok():
-			return nil
-		case err := <-f.Err():
-			return fmt.Errorf("enqueue notice: %w", err)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	w := natsbus.NewPublishWindow(s.bus.JetStream(), enqueueWindow)
 	for i := range jobs {
-		if i-acked >= enqueueWindow {
-			if err := wait(); err != nil {
-				return err
-			}
-		}
 		body := s.tickets.Seal(jobs[i].Key)
 		msg := &nats.Msg{Subject: s.bus.Topics().Notice(string(jobs[i].Route.Channel)), Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, jobs[i].Key)
 		msg.Header.Set(natsbus.HeaderIncident, jobs[i].IncidentID)
-		f, err := js.PublishMsgAsync(msg)
-		if err != nil {
+		if err := w.Publish(ctx, msg); err != nil {
 			return fmt.Errorf("enqueue notice: %w", err)
 		}
-		if len(futures) < enqueueWindow {
-			futures = append(futures, f)
-		} else {
-			futures[i%enqueueWindow] = f
-		}
 	}
-	for acked < len(jobs) {
-		if err := wait(); err != nil {
-			return err
-		}
+	if err := w.Wait(ctx); err != nil {
+		return fmt.Errorf("enqueue notice: %w", err)
 	}
 	return nil
 }
 
-// enqueueWindow bounds one Enqueue call's unacknowledged publishes. The
-// planner enqueues several batches at once, and the client refuses an
-// asynchronous publish past its own limit (4,000 unacknowledged) after a
-// stall of 200 ms instead of waiting: a slow moment of the cluster would
-// fail the campaign. Four calls at once stay at half that limit.
+// enqueueWindow bounds one Enqueue call's unacknowledged publishes: the
+// planner enqueues several batches at once (natsbus.PublishWindow says
+// why the client's own limit must not be reached); four calls at once stay
+// at half of it.
 const enqueueWindow = 512
 
 // Event publishes a lifecycle event, deduplicated by the payload's "key"
