@@ -158,6 +158,9 @@ GROUP BY incident_id ORDER BY MAX(published_at) DESC, incident_id`)
 
 // AddVerifyEntries implements Public.
 func (s *sqlStore) AddVerifyEntries(ctx context.Context, entries []announce.VerifyEntry) error {
+	if len(entries) == 0 {
+		return nil // no write transaction for nothing
+	}
 	if err := checkVerifyEntries(entries); err != nil {
 		return fmt.Errorf("add verify entries: %w", err)
 	}

@@ -50,7 +50,7 @@ const sqlitePageSize = 8192
 // runs those in alphabetical order, and journal_mode, which comes first,
 // fixes the page size of a new file. The busy timeout (which the driver
 // runs first) lets two processes opening a new store at once wait for
-// each other instead of one failing.
+// each other where SQLite can.
 func createSQLite(ctx context.Context, path string) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -82,9 +82,11 @@ func openSQLite(ctx context.Context, opts Options) (Store, error) {
 	// A new database, or an empty file (a creation interrupted before
 	// its first page was written), gets sqlitePageSize pages.
 	if fi, err := os.Stat(opts.Path); errors.Is(err, fs.ErrNotExist) || err == nil && fi.Size() == 0 {
-		if err := createSQLite(ctx, p); err != nil {
-			return nil, fmt.Errorf("create sqlite store %s: %w", opts.Path, err)
-		}
+		// Best effort: when it fails (another process creating the same
+		// store at this moment holds the lock), the open below creates or
+		// opens it as before, with the default page size at worst, and
+		// reports any error that is real (a directory it cannot write).
+		_ = createSQLite(ctx, p)
 	}
 	w, err := sql.Open("sqlite", sqliteDSN(p))
 	if err != nil {
