@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/metrics"
-	"syscall"
 	"time"
 
 	"github.com/breach-notify/breach/incident"
@@ -30,7 +29,8 @@ type Rate struct {
 	Elapsed time.Duration
 	// CPU is the processor time this process used over Elapsed (all its
 	// threads, user and system; an embedded NATS server's included), zero
-	// for a reference program run in another process.
+	// for a reference program run in another process and on a platform
+	// that does not report it (only Unix does here).
 	CPU time.Duration
 	// Allocs counts the heap allocations this process made over Elapsed
 	// (the embedded NATS server's included). Unlike time, it hardly
@@ -86,15 +86,6 @@ func (r Rate) CPUPerItem() time.Duration {
 		return 0
 	}
 	return r.CPU / time.Duration(r.Count)
-}
-
-// processCPU returns the processor time this process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // PerSec returns Count per second (0 when nothing was measured).
