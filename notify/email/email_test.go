@@ -278,6 +278,61 @@ func TestHeaders(t *testing.T) {
 	}
 }
 
+// TestBodyTransferEncoding: a body of printable US-ASCII with short lines
+// goes unencoded (labelled 8bit, CRLF line breaks, "=" intact); one with a
+// non-ASCII letter, a control character or a line over 998 octets is
+// quoted-printable; either way the reader gets the text back.
+func TestBodyTransferEncoding(t *testing.T) {
+	h := newHarness(t, notifytest.Behaviour{}, nil)
+	long := strings.Repeat("x", 999)
+	tests := []struct {
+		name, text, html, wantText, wantHTML string
+	}{
+		{"ascii", "a = b\n\n.leading dot\ttab\n", "<p style=\"a\">=3D</p>", "8bit", "8bit"},
+		{"crlf kept", "one\r\ntwo\r\n", "<p>x</p>", "8bit", "8bit"},
+		{"line of 998", strings.Repeat("y", 998) + "\n", "<p>x</p>", "8bit", "8bit"},
+		{"non-ascii text", "Grüße\n", "<p>x</p>", "quoted-printable", "8bit"},
+		{"long html line", "ok\n", "<p>" + long + "</p>", "8bit", "quoted-printable"},
+		{"bare cr", "a\rb\n", "<p>x</p>", "quoted-printable", "8bit"},
+		{"control", "a\x01b\n", "<p>x</p>", "quoted-printable", "8bit"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			to := fmt.Sprintf("enc%d@example.net", i)
+			m := notice(to, 100+i)
+			m.Text, m.HTML = tc.text, tc.html
+			if _, err := h.send(context.Background(), m); err != nil {
+				t.Fatalf("Notify: %v", err)
+			}
+			raw := h.srv.MessagesTo(to)[0].Data
+			mm := parse(t, raw)
+			_, params, _ := mime.ParseMediaType(mm.Header.Get("Content-Type"))
+			r := multipart.NewReader(mm.Body, params["boundary"])
+			for _, want := range []struct{ enc, body string }{{tc.wantText, tc.text}, {tc.wantHTML, tc.html}} {
+				p, err := r.NextRawPart()
+				if err != nil {
+					t.Fatalf("read part: %v", err)
+				}
+				if got := p.Header.Get("Content-Transfer-Encoding"); got != want.enc {
+					t.Errorf("%s: got Content-Transfer-Encoding %q, want %q", p.Header.Get("Content-Type"), got, want.enc)
+				}
+				var body io.Reader = p
+				if want.enc == "quoted-printable" {
+					body = quotedprintable.NewReader(p)
+				}
+				b, _ := io.ReadAll(body)
+				norm := func(s string) string { return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n") }
+				if want.enc == "8bit" && bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {
+					t.Errorf("unencoded part has a bare LF: %q", b)
+				}
+				if want.body != "a\rb\n" && norm(string(b)) != norm(want.body) {
+					t.Errorf("got body %q, want %q", b, want.body)
+				}
+			}
+		})
+	}
+}
+
 func TestDKIM(t *testing.T) {
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
