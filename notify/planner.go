@@ -47,7 +47,8 @@ type Planner struct {
 	Sink   Sink
 	// Render, when set, renders every notice while planning, and the
 	// ledger records the template version and content hash of what is
-	// planned (the worker records what it sends). A notice that cannot be
+	// planned (the worker records what it sends). A Render that is also a
+	// Fingerprinter is asked only for those, not for the message. A notice that cannot be
 	// rendered because of the incident or the templates stops the
 	// campaign before anything is queued for it. One that cannot be
 	// rendered because of its person's own data (a
@@ -286,7 +287,7 @@ func (run *planRun) route(ctx context.Context, j Job, failed *[]routeFailure) (b
 func (run *planRun) add(ctx context.Context, j Job) (string, error) {
 	e := run.stamp(j.Entry())
 	if run.p.Render != nil {
-		_, r, err := run.p.Render.Render(ctx, &j)
+		r, err := run.fingerprint(ctx, &j)
 		if err != nil {
 			if reason, ok := personalProblem(err); ok {
 				return reason, nil
@@ -302,6 +303,16 @@ func (run *planRun) add(ctx context.Context, j Job) (string, error) {
 	run.st.Notices++
 	run.st.ByChannel[j.Route.Channel]++
 	return "", nil
+}
+
+// fingerprint renders j for its template version and content hash,
+// without the message when the renderer can (Fingerprinter).
+func (run *planRun) fingerprint(ctx context.Context, j *Job) (Rendering, error) {
+	if f, ok := run.p.Render.(Fingerprinter); ok {
+		return f.Fingerprint(ctx, j)
+	}
+	_, r, err := run.p.Render.Render(ctx, j)
+	return r, err
 }
 
 // recordFailures records a person's notices that could not be rendered.

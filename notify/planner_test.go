@@ -299,3 +299,41 @@ func TestPlannerHighRiskPerPerson(t *testing.T) {
 		t.Errorf("channels per person (-want +got):\n%s", diff)
 	}
 }
+
+// fingerprintRenderer is a Renderer that also offers Fingerprint, counting
+// the calls of each.
+type fingerprintRenderer struct {
+	renders, fingerprints *int
+}
+
+func (r fingerprintRenderer) Render(ctx context.Context, j *Job) (*Message, Rendering, error) {
+	*r.renders++
+	return fakeRenderer{}.Render(ctx, j)
+}
+
+func (r fingerprintRenderer) Fingerprint(_ context.Context, j *Job) (Rendering, error) {
+	*r.fingerprints++
+	return Rendering{TemplateVersion: "t1", ContentHash: "fp-" + j.Key}, nil
+}
+
+// TestPlannerUsesFingerprint: a renderer that can identify a rendering
+// without producing the message is asked for that, never for the message,
+// and its hash is what the ledger records for the planned notice.
+func TestPlannerUsesFingerprint(t *testing.T) {
+	var renders, fingerprints int
+	led := NewMemoryLedger()
+	p := &Planner{Policy: DefaultPolicy(), Ledger: led, Sink: &recordingSink{},
+		Render: fingerprintRenderer{&renders, &fingerprints}, Now: fixedNow}
+	st, err := p.Run(context.Background(), Campaign{IncidentID: "INC-1", Revision: 1, Version: 1}, manyPeople(50, "", Recipient{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renders != 0 || fingerprints != st.Notices || st.Notices != 50 {
+		t.Errorf("got %d renders and %d fingerprints for %d notices, want 0 and 50 for 50", renders, fingerprints, st.Notices)
+	}
+	key := NewJob("INC-1", 1, 1, "u-7", Route{Channel: ChannelEmail}, nil).Key
+	e, err := led.Get(context.Background(), key)
+	if err != nil || e.ContentHash != "fp-"+key || e.TemplateVersion != "t1" {
+		t.Errorf("got entry %+v, %v; want the fingerprint's hash and version", e, err)
+	}
+}

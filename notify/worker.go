@@ -15,6 +15,14 @@ type Renderer interface {
 	Render(ctx context.Context, j *Job) (*Message, Rendering, error)
 }
 
+// Fingerprinter is a Renderer that can make its checks of a job and
+// identify the rendering (template version, content hash) without
+// producing the message. The planner, which renders every notice only to
+// record that, uses it when its Renderer offers it.
+type Fingerprinter interface {
+	Fingerprint(ctx context.Context, j *Job) (Rendering, error)
+}
+
 // Rendering identifies what was rendered: the template version and a hash
 // of the exact content, recorded in the ledger as proof.
 type Rendering struct {

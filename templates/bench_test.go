@@ -109,3 +109,21 @@ func BenchmarkRenderFull(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFingerprint is BenchmarkRender/email for a caller that keeps
+// only the template version and content hash (the campaign planner).
+func BenchmarkFingerprint(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := people(4096)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Fingerprint(ChannelEmail, ps[i%len(ps)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -379,6 +379,12 @@ const (
 // renderCached renders n from the cache; ok is false when n must be
 // rendered in full.
 func (s *Set) renderCached(channel string, n *Notice) (r Rendered, ok bool) {
+	return s.renderCachedAs(channel, n, true)
+}
+
+// renderCachedAs is renderCached; without text, the Rendered carries no
+// subject, text or HTML (see Fingerprint).
+func (s *Set) renderCachedAs(channel string, n *Notice, text bool) (r Rendered, ok bool) {
 	sc := scratchPool.Get().(*scratch)
 	defer func() {
 		if sc.out.Cap() <= maxPooledBuffer {
@@ -426,7 +432,7 @@ func (s *Set) renderCached(channel string, n *Notice) (r Rendered, ok bool) {
 		return r, false
 	}
 	p.cat = e.cat
-	return e.render(channel, p, sc)
+	return e.render(channel, p, sc, text)
 }
 
 // addressLines splits a cleaned postal address into its lines.
@@ -829,7 +835,7 @@ func (o *output) write(buf *bytes.Buffer, p *person, sc *scratch, allowed []*url
 }
 
 // render fills the entry in for p: the same Rendered as a full render.
-func (e *entry) render(channel string, p *person, sc *scratch) (Rendered, bool) {
+func (e *entry) render(channel string, p *person, sc *scratch, text bool) (Rendered, bool) {
 	r := Rendered{Channel: channel, Locale: e.locale, TemplateVersion: e.version}
 	b := &sc.out
 	b.Reset()
@@ -863,6 +869,13 @@ func (e *entry) render(channel string, p *person, sc *scratch) (Rendered, bool) 
 	sum := sha256.Sum256(b.Bytes())
 	var hexSum [2 * sha256.Size]byte
 	hex.Encode(hexSum[:], sum[:])
+	if !text && channel != ChannelPush {
+		// Only the identity of the rendering is wanted: the checks above
+		// are done, and no copy of the text is made. (A push is checked
+		// on its text below, so it is always copied.)
+		r.ContentHash = string(hexSum[:])
+		return r, true
+	}
 	all := b.String()
 	r.Subject, r.Text, r.HTML = all[s0:s1], all[s1+1:t1], all[t1+1:h1]
 	// A copy: a caller that keeps only the hash (the planner keeps it for

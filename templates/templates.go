@@ -426,15 +426,39 @@ func analyzeLocale(ts *templateSet) map[string]usage {
 // safe for concurrent use; notices of the same incident after the first
 // come from the render cache.
 func (s *Set) Render(channel string, n Notice) (Rendered, error) {
+	return s.render(channel, n, true)
+}
+
+// Fingerprint is Render for a caller that keeps only what identifies a
+// rendering: it makes the same checks and returns the same errors, the
+// same template version, content hash, locale and SMS encoding, but no
+// subject, text or HTML. A planner that renders every notice to record
+// its hash uses it rather than allocate a copy of every e-mail and drop
+// it.
+func (s *Set) Fingerprint(channel string, n Notice) (Rendered, error) {
+	return s.render(channel, n, false)
+}
+
+// render is Render, keeping the rendered text or not.
+func (s *Set) render(channel string, n Notice, text bool) (Rendered, error) {
 	if !slices.Contains(Channels, channel) {
 		return Rendered{}, fmt.Errorf("render notice: unknown channel %q (want one of %s)", channel, strings.Join(Channels, ", "))
 	}
+	var (
+		r   Rendered
+		ok  bool
+		err error
+	)
 	if s.cache != nil {
-		if r, ok := s.renderCached(channel, &n); ok {
-			return r, nil
-		}
+		r, ok = s.renderCachedAs(channel, &n, text)
 	}
-	return s.renderFull(channel, n)
+	if !ok {
+		r, err = s.renderFull(channel, n)
+	}
+	if !text {
+		r.Subject, r.Text, r.HTML = "", "", ""
+	}
+	return r, err
 }
 
 // renderFull renders n by running its templates, without the cache.

@@ -168,22 +168,43 @@ func (c *Composer) notice(in *incident.Incident, j *notify.Job) templates.Notice
 
 // Render implements notify.Renderer.
 func (c *Composer) Render(ctx context.Context, j *notify.Job) (*notify.Message, notify.Rendering, error) {
-	n, err := c.Notice(ctx, j)
+	n, out, err := c.render(ctx, j, c.cfg.Templates.Render)
 	if err != nil {
 		return nil, notify.Rendering{}, err
 	}
 	channel := j.Route.Channel
-	if channel == notify.ChannelNone {
-		return nil, notify.Rendering{}, fmt.Errorf("compose notice %s: no channel", j.Key)
-	}
-	out, err := c.cfg.Templates.Render(string(channel), n)
-	if err != nil {
-		return nil, notify.Rendering{}, fmt.Errorf("compose notice %s: %w", j.Key, err)
-	}
 	m := &notify.Message{Key: j.Key, IncidentID: j.IncidentID, SubjectID: j.SubjectID, Channel: channel,
 		To: j.Route.To, ToName: n.Recipient.Name, Locale: out.Locale,
 		Subject: out.Subject, Text: out.Text, HTML: out.HTML, VerificationCode: n.VerificationCode}
 	return m, notify.Rendering{TemplateVersion: out.TemplateVersion, ContentHash: out.ContentHash}, nil
+}
+
+// Fingerprint makes Render's checks of j and returns its template
+// version and content hash without the message (notify.Fingerprinter):
+// the planner records them for every notice it plans.
+func (c *Composer) Fingerprint(ctx context.Context, j *notify.Job) (notify.Rendering, error) {
+	_, out, err := c.render(ctx, j, c.cfg.Templates.Fingerprint)
+	if err != nil {
+		return notify.Rendering{}, err
+	}
+	return notify.Rendering{TemplateVersion: out.TemplateVersion, ContentHash: out.ContentHash}, nil
+}
+
+// render builds j's notice and renders it with fn (the template set's
+// Render or Fingerprint).
+func (c *Composer) render(ctx context.Context, j *notify.Job, fn func(string, templates.Notice) (templates.Rendered, error)) (templates.Notice, templates.Rendered, error) {
+	n, err := c.Notice(ctx, j)
+	if err != nil {
+		return n, templates.Rendered{}, err
+	}
+	if j.Route.Channel == notify.ChannelNone {
+		return n, templates.Rendered{}, fmt.Errorf("compose notice %s: no channel", j.Key)
+	}
+	out, err := fn(string(j.Route.Channel), n)
+	if err != nil {
+		return n, out, fmt.Errorf("compose notice %s: %w", j.Key, err)
+	}
+	return n, out, nil
 }
 
 // Text returns the incident's text a notice in locale carries: the

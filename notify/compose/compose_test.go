@@ -225,9 +225,13 @@ func TestRenderPersonalValuesPerJob(t *testing.T) {
 	for _, p := range []struct{ id, name string }{{"s-1", "Ana Lima"}, {"s-2", "Bo Chen"}, {"s-3", "Cy Diaz"}} {
 		j := notify.NewJob(in.ID, in.Revision, 1, p.id, notify.Route{Channel: notify.ChannelEmail, To: p.id + "@mail.example", ToName: p.name}, nil)
 		j.Categories = []string{"email", "phone"}
-		m, _, err := c.Render(context.Background(), &j)
+		m, r, err := c.Render(context.Background(), &j)
 		if err != nil {
 			t.Fatalf("Render %s: %v", p.id, err)
+		}
+		// The planner's Fingerprint identifies the same rendering.
+		if fp, err := c.Fingerprint(context.Background(), &j); err != nil || fp != r {
+			t.Errorf("Fingerprint %s: got %+v, %v; want %+v", p.id, fp, err, r)
 		}
 		code := verify.Code(testSecret, j.Key)
 		if seen[code] {
@@ -285,6 +289,9 @@ func TestRenderErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), j.Key) {
 				t.Errorf("error %q does not name the notice key", err)
+			}
+			if _, ferr := c.Fingerprint(context.Background(), &j); ferr == nil || ferr.Error() != err.Error() {
+				t.Errorf("Fingerprint: got error %v, want Render's %v", ferr, err)
 			}
 		})
 	}
