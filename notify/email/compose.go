@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/emersion/go-msgauth/dkim"
 	gomail "github.com/wneessen/go-mail"
@@ -95,6 +96,37 @@ func (c *Composer) MessageID(key string) string {
 // spaces, so no header can be injected. Errors for an unusable notice wrap
 // ErrInvalidMessage; no error contains the address or the content.
 func (c *Composer) Compose(m *notify.Message) (*gomail.Msg, error) {
+	return c.compose(m, false)
+}
+
+// ComposeEightBit is Compose for an SMTP server that offers 8BITMIME
+// (RFC 6152): a UTF-8 body whose lines fit goes unencoded too, not only a
+// US-ASCII one. A composer that signs with DKIM never does that (RFC 6376
+// §5.3: a relay that must turn 8-bit data into 7-bit would break the
+// signature), so with DKIM it is Compose. EightBitBody tells whether a
+// notice would be sent differently by the two.
+func (c *Composer) ComposeEightBit(m *notify.Message) (*gomail.Msg, error) {
+	return c.compose(m, c.dkim == nil)
+}
+
+// EightBitBody reports whether m has a body ComposeEightBit would send as
+// 8-bit data: one with a non-ASCII character, when the composer does not
+// sign.
+func (c *Composer) EightBitBody(m *notify.Message) bool {
+	return c.dkim == nil && (!isASCII(m.Text) || !isASCII(m.HTML))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// compose is Compose, with UTF-8 bodies unencoded when eightBit is set.
+func (c *Composer) compose(m *notify.Message, eightBit bool) (*gomail.Msg, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: no message", ErrInvalidMessage)
 	}
@@ -135,10 +167,10 @@ func (c *Composer) Compose(m *notify.Message) (*gomail.Msg, error) {
 	if localeRe.MatchString(m.Locale) {
 		msg.SetGenHeader(gomail.Header("Content-Language"), m.Locale)
 	}
-	text, enc := body(m.Text)
+	text, enc := body(m.Text, eightBit)
 	msg.SetBodyString(gomail.TypeTextPlain, text, gomail.WithPartEncoding(enc))
 	if strings.TrimSpace(m.HTML) != "" {
-		html, enc := body(m.HTML)
+		html, enc := body(m.HTML, eightBit)
 		msg.AddAlternativeString(gomail.TypeTextHTML, html, gomail.WithPartEncoding(enc))
 	}
 	if c.dkim != nil {
@@ -195,14 +227,19 @@ const maxLine = 998
 // goes as it is, with its line breaks made CRLF: it needs no encoding,
 // stays readable in transit, and is not run through a quoted-printable
 // encoder byte by byte (make bench-e2e: that encoding was an eighth of the
-// processor time of an e-mail campaign). Anything else — a non-ASCII
-// letter, a control character, a long line — is quoted-printable. The
-// unencoded part is labelled 8bit, not 7bit: go-mail v0.8.1 writes a
-// "7bit" part through its quoted-printable encoder, which would corrupt
-// every "=" in it. 8bit is a superset of 7bit (RFC 2045 §2.7–2.8), and
-// the data itself is 7-bit, so no server, with or without 8BITMIME
-// (RFC 6152), receives an octet it could not carry.
-func body(s string) (string, gomail.Encoding) {
+// processor time of an e-mail campaign). With eightBit, so does a body of
+// valid UTF-8 under the same rules (for a server that offers 8BITMIME).
+// Anything else — a non-ASCII letter otherwise, a control character,
+// invalid UTF-8, a long line — is quoted-printable. The unencoded part is
+// labelled 8bit, not 7bit: go-mail v0.8.1 writes a "7bit" part through its
+// quoted-printable encoder, which would corrupt every "=" in it. 8bit is a
+// superset of 7bit (RFC 2045 §2.7–2.8), and US-ASCII data is 7-bit, so no
+// server, with or without 8BITMIME (RFC 6152), receives an octet it could
+// not carry.
+func body(s string, eightBit bool) (string, gomail.Encoding) {
+	if eightBit && !utf8.ValidString(s) {
+		return s, gomail.EncodingQP
+	}
 	bare := 0 // line breaks without their CR
 	for rest := s; len(rest) > 0; {
 		line := rest
@@ -217,7 +254,7 @@ func body(s string) (string, gomail.Encoding) {
 		} else {
 			rest = ""
 		}
-		if len(line) > maxLine || !printableASCII(line) {
+		if len(line) > maxLine || !printableText(line, eightBit) {
 			return s, gomail.EncodingQP
 		}
 	}
@@ -251,10 +288,14 @@ var printable = func() (t [256]bool) {
 	return t
 }()
 
-// printableASCII reports whether every octet of line is printable.
-func printableASCII(line string) bool {
+// printableText reports whether every octet of line is printable, or,
+// with eightBit, part of a non-ASCII UTF-8 character. (The caller has
+// checked that the whole body is valid UTF-8; the C1 controls, U+0080 to
+// U+009F, are let through as characters, as the quoted-printable path
+// would carry them too.)
+func printableText(line string, eightBit bool) bool {
 	for i := 0; i < len(line); i++ {
-		if !printable[line[i]] {
+		if c := line[i]; !printable[c] && (!eightBit || c < utf8.RuneSelf) {
 			return false
 		}
 	}

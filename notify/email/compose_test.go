@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -27,25 +29,27 @@ func FuzzCompose(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, subject, to, text, html, locale string) {
 		m := &notify.Message{Key: "INC-1/u-1/email/1", IncidentID: "INC-1", Channel: notify.ChannelEmail,
 			To: to, ToName: name, Subject: subject, Text: text, HTML: html, Locale: locale}
-		msg, err := c.Compose(m)
-		if err != nil {
-			if strings.Contains(to, "@") && strings.Contains(err.Error(), to) {
-				t.Errorf("error %q repeats the address", err)
+		for _, compose := range []func(*notify.Message) (*gomail.Msg, error){c.Compose, c.ComposeEightBit} {
+			msg, err := compose(m)
+			if err != nil {
+				if strings.Contains(to, "@") && strings.Contains(err.Error(), to) {
+					t.Errorf("error %q repeats the address", err)
+				}
+				return
 			}
-			return
-		}
-		var buf bytes.Buffer
-		if _, err := msg.WriteTo(&buf); err != nil {
-			t.Fatalf("WriteTo: %v", err)
-		}
-		pm := parse(t, buf.Bytes())
-		for k := range pm.Header {
-			if !allowed[k] {
-				t.Errorf("got unexpected header %q in\n%s", k, buf.Bytes())
+			var buf bytes.Buffer
+			if _, err := msg.WriteTo(&buf); err != nil {
+				t.Fatalf("WriteTo: %v", err)
 			}
-		}
-		if got := pm.Header["To"]; len(got) != 1 {
-			t.Errorf("got To headers %q, want one", got)
+			pm := parse(t, buf.Bytes())
+			for k := range pm.Header {
+				if !allowed[k] {
+					t.Errorf("got unexpected header %q in\n%s", k, buf.Bytes())
+				}
+			}
+			if got := pm.Header["To"]; len(got) != 1 {
+				t.Errorf("got To headers %q, want one", got)
+			}
 		}
 	})
 }

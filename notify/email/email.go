@@ -78,6 +78,10 @@ type Notifier struct {
 	closeOnce sync.Once
 
 	dials, sent, failed atomic.Int64
+	// eightBit: the server offered 8BITMIME (RFC 6152) at the last
+	// connection made or used, so a non-ASCII body is rendered as 8-bit
+	// data (Composer.ComposeEightBit).
+	eightBit atomic.Bool
 
 	alerts *notify.Alerts
 }
@@ -223,15 +227,12 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (string, error
 }
 
 func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error) {
-	msg, err := n.composer.Compose(m)
+	// A body with non-ASCII text goes as 8-bit data when the server
+	// offered 8BITMIME at the last connection; checked again below on
+	// the connection the message gets.
+	msg, w, err := n.wire(m, n.eightBit.Load() && n.composer.EightBitBody(m))
 	if err != nil {
-		return "", ComposeFailure(err)
-	}
-	// Rendered before a connection is taken: a pooled connection only
-	// waits on the network.
-	w, err := render(msg)
-	if err != nil {
-		return "", ComposeFailure(err)
+		return "", err
 	}
 	if n.closed.Load() {
 		return "", notify.Temporary("", "notifier closed", ErrClosed)
@@ -261,6 +262,14 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 				return "", err
 			}
 		}
+		n.eightBit.Store(c.sess.eightBit)
+		if w.eightBit && !c.sess.eightBit {
+			// This server does not take 8-bit data (any more):
+			// quoted-printable it is.
+			if msg, w, err = n.wire(m, false); err != nil {
+				return "", err
+			}
+		}
 		out := n.send(ctx, c, w)
 		if out.retry && reused && attempt == 0 {
 			// The reused connection had died before the message was
@@ -278,6 +287,26 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 			"conn_reused": reused}).Debug("e-mail accepted by the SMTP server")
 		return msg.GetMessageID(), nil
 	}
+}
+
+// wire composes m and renders it, as 8-bit data when eightBit is set
+// (Composer.ComposeEightBit), before a connection is taken: a pooled
+// connection only waits on the network.
+func (n *Notifier) wire(m *notify.Message, eightBit bool) (*gomail.Msg, *wire, error) {
+	compose := n.composer.Compose
+	if eightBit {
+		compose = n.composer.ComposeEightBit
+	}
+	msg, err := compose(m)
+	if err != nil {
+		return nil, nil, ComposeFailure(err)
+	}
+	w, err := render(msg)
+	if err != nil {
+		return nil, nil, ComposeFailure(err)
+	}
+	w.eightBit = eightBit
+	return msg, w, nil
 }
 
 // acquire takes the most recently used idle connection, closing (QUIT, in

@@ -1,6 +1,7 @@
 package email
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -15,6 +16,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
+	"net"
 	netmail "net/mail"
 	"strings"
 	"sync"
@@ -279,58 +281,167 @@ func TestHeaders(t *testing.T) {
 }
 
 // TestBodyTransferEncoding: a body of printable US-ASCII with short lines
-// goes unencoded (labelled 8bit, CRLF line breaks, "=" intact); one with a
-// non-ASCII letter, a control character or a line over 998 octets is
-// quoted-printable; either way the reader gets the text back.
+// goes unencoded (labelled 8bit, CRLF line breaks, "=" intact); so does
+// one of UTF-8 text once the server has offered 8BITMIME, unless the
+// composer signs with DKIM; one with a control character, invalid UTF-8
+// or a line over 998 octets is quoted-printable; a server that does not
+// offer 8BITMIME gets non-ASCII text quoted-printable, even when the
+// notifier had learnt otherwise. Either way the reader gets the text back.
 func TestBodyTransferEncoding(t *testing.T) {
-	h := newHarness(t, notifytest.Behaviour{}, nil)
 	long := strings.Repeat("x", 999)
-	tests := []struct {
-		name, text, html, wantText, wantHTML string
-	}{
-		{"ascii", "a = b\n\n.leading dot\ttab\n", "<p style=\"a\">=3D</p>", "8bit", "8bit"},
-		{"crlf kept", "one\r\ntwo\r\n", "<p>x</p>", "8bit", "8bit"},
-		{"line of 998", strings.Repeat("y", 998) + "\n", "<p>x</p>", "8bit", "8bit"},
-		{"non-ascii text", "Grüße\n", "<p>x</p>", "quoted-printable", "8bit"},
-		{"long html line", "ok\n", "<p>" + long + "</p>", "8bit", "quoted-printable"},
-		{"bare cr", "a\rb\n", "<p>x</p>", "quoted-printable", "8bit"},
-		{"control", "a\x01b\n", "<p>x</p>", "quoted-printable", "8bit"},
+	type tcase struct {
+		name, text, html string
+		// wantText, wantHTML: the parts' encodings with a server that
+		// takes 8-bit data; nonASCII: the text part holds non-ASCII
+		// characters (quoted-printable without 8BITMIME or with DKIM).
+		wantText, wantHTML string
+		nonASCII           bool
 	}
-	for i, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			to := fmt.Sprintf("enc%d@example.net", i)
-			m := notice(to, 100+i)
-			m.Text, m.HTML = tc.text, tc.html
-			if _, err := h.send(context.Background(), m); err != nil {
+	tests := []tcase{
+		{"ascii", "a = b\n\n.leading dot\ttab\n", "<p style=\"a\">=3D</p>", "8bit", "8bit", false},
+		{"crlf kept", "one\r\ntwo\r\n", "<p>x</p>", "8bit", "8bit", false},
+		{"line of 998", strings.Repeat("y", 998) + "\n", "<p>x</p>", "8bit", "8bit", false},
+		{"non-ascii text", "Grüße, Zoë = 李\n", "<p>x</p>", "8bit", "8bit", true},
+		{"invalid utf-8", "a\xffb\n", "<p>x</p>", "quoted-printable", "8bit", false},
+		{"long html line", "ok\n", "<p>" + long + "</p>", "8bit", "quoted-printable", false},
+		{"bare cr", "a\rb\n", "<p>x</p>", "quoted-printable", "8bit", false},
+		{"control", "a\x01b\n", "<p>x</p>", "quoted-printable", "8bit", false},
+	}
+	edKey := func() []byte {
+		_, k, _ := ed25519.GenerateKey(rand.Reader)
+		der, _ := x509.MarshalPKCS8PrivateKey(k)
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	}()
+	for _, setting := range []struct {
+		name string
+		// eightBit: non-ASCII text may go unencoded.
+		eightBit bool
+		// learnt: the notifier believes the server offered 8BITMIME.
+		learnt bool
+		mutate func(*Config)
+		strip  bool // the server does not offer 8BITMIME
+	}{
+		{name: "8BITMIME", eightBit: true},
+		{name: "no 8BITMIME", strip: true},
+		{name: "8BITMIME lost since", learnt: true, strip: true},
+		{name: "DKIM", mutate: func(c *Config) {
+			c.DKIM = &DKIMConfig{Domain: "example.org", Selector: "s1", KeyPEM: edKey}
+		}},
+	} {
+		t.Run(setting.name, func(t *testing.T) {
+			h := newHarness(t, notifytest.Behaviour{}, func(c *Config) {
+				if setting.strip {
+					c.Host, c.Port = withoutExtension(t, fmt.Sprintf("%s:%d", c.Host, c.Port), "8BITMIME")
+				}
+				if setting.mutate != nil {
+					setting.mutate(c)
+				}
+			})
+			// The notifier learns the server's extensions at its first
+			// connection.
+			if _, err := h.send(context.Background(), notice("warm@example.net", 99)); err != nil {
 				t.Fatalf("Notify: %v", err)
 			}
-			raw := h.srv.MessagesTo(to)[0].Data
-			mm := parse(t, raw)
-			_, params, _ := mime.ParseMediaType(mm.Header.Get("Content-Type"))
-			r := multipart.NewReader(mm.Body, params["boundary"])
-			for _, want := range []struct{ enc, body string }{{tc.wantText, tc.text}, {tc.wantHTML, tc.html}} {
-				p, err := r.NextRawPart()
-				if err != nil {
-					t.Fatalf("read part: %v", err)
-				}
-				if got := p.Header.Get("Content-Transfer-Encoding"); got != want.enc {
-					t.Errorf("%s: got Content-Transfer-Encoding %q, want %q", p.Header.Get("Content-Type"), got, want.enc)
-				}
-				var body io.Reader = p
-				if want.enc == "quoted-printable" {
-					body = quotedprintable.NewReader(p)
-				}
-				b, _ := io.ReadAll(body)
-				norm := func(s string) string { return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n") }
-				if want.enc == "8bit" && bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {
-					t.Errorf("unencoded part has a bare LF: %q", b)
-				}
-				if want.body != "a\rb\n" && norm(string(b)) != norm(want.body) {
-					t.Errorf("got body %q, want %q", b, want.body)
-				}
+			for i, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					if setting.learnt {
+						h.n.eightBit.Store(true)
+					}
+					to := fmt.Sprintf("enc%d@example.net", i)
+					m := notice(to, 100+i)
+					m.Text, m.HTML = tc.text, tc.html
+					if _, err := h.send(context.Background(), m); err != nil {
+						t.Fatalf("Notify: %v", err)
+					}
+					wantText := tc.wantText
+					if tc.nonASCII && !setting.eightBit {
+						wantText = "quoted-printable"
+					}
+					checkParts(t, h.srv.MessagesTo(to)[0].Data, []wantPart{{wantText, tc.text}, {tc.wantHTML, tc.html}})
+				})
 			}
 		})
 	}
+}
+
+// wantPart is a part's expected transfer encoding and decoded body.
+type wantPart struct{ enc, body string }
+
+// checkParts reads the parts of a multipart message and compares each
+// part's transfer encoding and decoded body (line breaks aside) with want;
+// an unencoded part must have CRLF line breaks only. A body with a bare
+// CR is compared by encoding only.
+func checkParts(t *testing.T, raw []byte, want []wantPart) {
+	t.Helper()
+	mm := parse(t, raw)
+	_, params, _ := mime.ParseMediaType(mm.Header.Get("Content-Type"))
+	r := multipart.NewReader(mm.Body, params["boundary"])
+	norm := func(s string) string { return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n") }
+	for _, w := range want {
+		p, err := r.NextRawPart()
+		if err != nil {
+			t.Fatalf("read part: %v", err)
+		}
+		if got := p.Header.Get("Content-Transfer-Encoding"); got != w.enc {
+			t.Errorf("%s: got Content-Transfer-Encoding %q, want %q", p.Header.Get("Content-Type"), got, w.enc)
+		}
+		var body io.Reader = p
+		if w.enc == "quoted-printable" {
+			body = quotedprintable.NewReader(p)
+		}
+		b, _ := io.ReadAll(body)
+		if w.enc == "8bit" && bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {
+			t.Errorf("unencoded part has a bare LF: %q", b)
+		}
+		if !strings.Contains(w.body, "\r") || strings.Contains(w.body, "\r\n") {
+			if norm(string(b)) != norm(w.body) {
+				t.Errorf("got body %q, want %q", b, w.body)
+			}
+		}
+	}
+}
+
+// withoutExtension starts a proxy to the SMTP server at addr that hides
+// the EHLO extension ext from the client, and returns its host and port.
+func withoutExtension(t *testing.T, addr, ext string) (string, int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", addr)
+			if err != nil {
+				_ = client.Close()
+				continue
+			}
+			go func() {
+				_, _ = io.Copy(server, client)
+				_ = server.Close()
+			}()
+			go func() {
+				defer client.Close()
+				r := bufio.NewReader(server)
+				for {
+					line, err := r.ReadString('\n')
+					if len(line) > 4 && strings.EqualFold(strings.TrimSpace(line[4:]), ext) {
+						line = line[:4] + "X-HIDDEN\r\n"
+					}
+					if _, werr := io.WriteString(client, line); werr != nil || err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	tcp := ln.Addr().(*net.TCPAddr)
+	return tcp.IP.String(), tcp.Port
 }
 
 func TestDKIM(t *testing.T) {

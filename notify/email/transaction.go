@@ -37,6 +37,7 @@ func (e *txError) Unwrap() error { return e.err }
 // session is what a pooled connection knows of its server.
 type session struct {
 	pipelining bool   // PIPELINING (RFC 2920) offered
+	eightBit   bool   // 8BITMIME (RFC 6152) offered
 	mailParams string // parameters added to MAIL FROM
 }
 
@@ -47,6 +48,7 @@ func newSession(sc *smtp.Client) session {
 	var s session
 	s.pipelining, _ = sc.Extension("PIPELINING")
 	if ok, _ := sc.Extension("8BITMIME"); ok {
+		s.eightBit = true
 		s.mailParams += " BODY=8BITMIME"
 	}
 	if ok, _ := sc.Extension("SMTPUTF8"); ok {

@@ -14,6 +14,9 @@ import (
 type wire struct {
 	from, to string // envelope addresses in angle brackets
 	data     []byte // CRLF lines, dot-stuffed, ending in CRLF "." CRLF
+	// eightBit: data holds 8-bit text, for a server that offers 8BITMIME
+	// only.
+	eightBit bool
 }
 
 // renderBuffers recycles the buffers messages are rendered into.
