@@ -46,9 +46,9 @@ func main() {
 }
 
 type options struct {
-	planSubjects, rawSize, emailSubjects, conns, rounds int
-	only, cpuprofile, blockprofile, planProfile, dir    string
-	verbose                                             bool
+	planSubjects, rawSize, emailSubjects, conns, rounds          int
+	only, cpuprofile, blockprofile, memprofile, planProfile, dir string
+	verbose                                                      bool
 }
 
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -64,6 +64,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.StringVar(&o.only, "only", os.Getenv("BREACH_BENCH_ONLY"), "run only plan or email")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", os.Getenv("BREACH_BENCH_CPUPROFILE"), "write a CPU profile of the e-mail campaign to this file")
 	fs.StringVar(&o.blockprofile, "blockprofile", "", "write a profile of where the e-mail campaign's goroutines waited to this file")
+	fs.StringVar(&o.memprofile, "memprofile", "", "write the heap allocations of the e-mail campaign to this file, and those before it to this file.base (go tool pprof -sample_index alloc_space -diff_base FILE.base FILE)")
 	fs.StringVar(&o.planProfile, "plan-cpuprofile", "", "write a CPU profile of planning to this file")
 	fs.StringVar(&o.dir, "dir", "", "work directory (default: a fresh temporary one, removed afterwards)")
 	fs.BoolVar(&o.verbose, "v", false, "show the service's warnings")
@@ -234,7 +235,7 @@ func emailProfiles(eo *benche2e.EmailOptions, o options, round int) (closeAll fu
 	for _, p := range []struct {
 		file string
 		to   *io.Writer
-	}{{o.cpuprofile, &eo.Profile}, {o.blockprofile, &eo.BlockProfile}} {
+	}{{o.cpuprofile, &eo.Profile}, {o.blockprofile, &eo.BlockProfile}, {o.memprofile, &eo.AllocProfile}, {base(o.memprofile), &eo.AllocBase}} {
 		if p.file == "" {
 			continue
 		}
@@ -247,6 +248,15 @@ func emailProfiles(eo *benche2e.EmailOptions, o options, round int) (closeAll fu
 		*p.to = f
 	}
 	return closeAll, nil
+}
+
+// base names the file of the allocations before the e-mail campaign: ""
+// when there is no allocation profile.
+func base(memprofile string) string {
+	if memprofile == "" {
+		return ""
+	}
+	return memprofile + ".base"
 }
 
 // profile starts a CPU profile into file when it is set, in the first

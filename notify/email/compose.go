@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	netmail "net/mail"
 	"regexp"
 	"slices"
@@ -96,23 +97,24 @@ func (c *Composer) MessageID(key string) string {
 // spaces, so no header can be injected. Errors for an unusable notice wrap
 // ErrInvalidMessage; no error contains the address or the content.
 func (c *Composer) Compose(m *notify.Message) (*gomail.Msg, error) {
-	return c.compose(m, false)
+	return c.compose(m, false, true)
 }
 
-// ComposeEightBit is Compose for an SMTP server that offers 8BITMIME
-// (RFC 6152): a UTF-8 body whose lines fit goes unencoded too, not only a
-// US-ASCII one. A composer that signs with DKIM never does that (RFC 6376
-// §5.3: a relay that must turn 8-bit data into 7-bit would break the
-// signature), so with DKIM it is Compose. EightBitBody tells whether a
-// notice would be sent differently by the two.
-func (c *Composer) ComposeEightBit(m *notify.Message) (*gomail.Msg, error) {
-	return c.compose(m, c.dkim == nil)
+// composeSMTP is Compose for the notifier's own SMTP transaction. With
+// eightBit, for a server that offers 8BITMIME (RFC 6152), a UTF-8 body
+// whose lines fit goes unencoded too, not only a US-ASCII one; a composer
+// that signs with DKIM never does that (RFC 6376 §5.3: a relay that must
+// turn 8-bit data into 7-bit would break the signature). An unencoded
+// body keeps its bare line feeds, which the DATA payload turns into CRLF
+// (dotStuff), unless the composer signs: the signature is computed on
+// this rendering.
+func (c *Composer) composeSMTP(m *notify.Message, eightBit bool) (*gomail.Msg, error) {
+	return c.compose(m, eightBit && c.dkim == nil, c.dkim != nil)
 }
 
-// EightBitBody reports whether m has a body ComposeEightBit would send as
-// 8-bit data: one with a non-ASCII character, when the composer does not
-// sign.
-func (c *Composer) EightBitBody(m *notify.Message) bool {
+// eightBitBody reports whether composeSMTP with eightBit would send m
+// differently: m has a non-ASCII body and the composer does not sign.
+func (c *Composer) eightBitBody(m *notify.Message) bool {
 	return c.dkim == nil && (!isASCII(m.Text) || !isASCII(m.HTML))
 }
 
@@ -125,8 +127,9 @@ func isASCII(s string) bool {
 	return true
 }
 
-// compose is Compose, with UTF-8 bodies unencoded when eightBit is set.
-func (c *Composer) compose(m *notify.Message, eightBit bool) (*gomail.Msg, error) {
+// compose is Compose, with UTF-8 bodies unencoded when eightBit is set,
+// and an unencoded body's line breaks made CRLF when crlf is.
+func (c *Composer) compose(m *notify.Message, eightBit, crlf bool) (*gomail.Msg, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: no message", ErrInvalidMessage)
 	}
@@ -167,11 +170,11 @@ func (c *Composer) compose(m *notify.Message, eightBit bool) (*gomail.Msg, error
 	if localeRe.MatchString(m.Locale) {
 		msg.SetGenHeader(gomail.Header("Content-Language"), m.Locale)
 	}
-	text, enc := body(m.Text, eightBit)
-	msg.SetBodyString(gomail.TypeTextPlain, text, gomail.WithPartEncoding(enc))
+	text, enc := body(m.Text, eightBit, crlf)
+	msg.SetBodyWriter(gomail.TypeTextPlain, writeString(text), gomail.WithPartEncoding(enc))
 	if strings.TrimSpace(m.HTML) != "" {
-		html, enc := body(m.HTML, eightBit)
-		msg.AddAlternativeString(gomail.TypeTextHTML, html, gomail.WithPartEncoding(enc))
+		html, enc := body(m.HTML, eightBit, crlf)
+		msg.AddAlternativeWriter(gomail.TypeTextHTML, writeString(html), gomail.WithPartEncoding(enc))
 	}
 	if c.dkim != nil {
 		if err := c.sign(msg); err != nil {
@@ -218,13 +221,23 @@ func (c *Composer) sign(msg *gomail.Msg) error {
 	return nil
 }
 
+// writeString is a part's body writer: s itself, written as often as the
+// message is rendered (go-mail's SetBodyString would first copy it).
+func writeString(s string) func(io.Writer) (int64, error) {
+	return func(w io.Writer) (int64, error) {
+		n, err := io.WriteString(w, s)
+		return int64(n), err
+	}
+}
+
 // maxLine is the longest line, in octets without its CRLF, that a body
 // may carry unencoded (RFC 5322 §2.1.1, RFC 2045 §2.8).
 const maxLine = 998
 
 // body returns a part's content and its transfer encoding. A body of
 // printable US-ASCII (and tabs) whose lines all fit in maxLine octets
-// goes as it is, with its line breaks made CRLF: it needs no encoding,
+// goes as it is (with its line breaks made CRLF when crlf is set; the
+// SMTP DATA payload does that anyway): it needs no encoding,
 // stays readable in transit, and is not run through a quoted-printable
 // encoder byte by byte (make bench-e2e: that encoding was an eighth of the
 // processor time of an e-mail campaign). With eightBit, so does a body of
@@ -236,7 +249,7 @@ const maxLine = 998
 // superset of 7bit (RFC 2045 §2.7–2.8), and US-ASCII data is 7-bit, so no
 // server, with or without 8BITMIME (RFC 6152), receives an octet it could
 // not carry.
-func body(s string, eightBit bool) (string, gomail.Encoding) {
+func body(s string, eightBit, crlf bool) (string, gomail.Encoding) {
 	if eightBit && !utf8.ValidString(s) {
 		return s, gomail.EncodingQP
 	}
@@ -258,7 +271,7 @@ func body(s string, eightBit bool) (string, gomail.Encoding) {
 			return s, gomail.EncodingQP
 		}
 	}
-	if bare == 0 {
+	if bare == 0 || !crlf {
 		return s, gomail.NoEncoding
 	}
 	var b strings.Builder

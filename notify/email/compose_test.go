@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	gomail "github.com/wneessen/go-mail"
-
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -29,8 +27,11 @@ func FuzzCompose(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, subject, to, text, html, locale string) {
 		m := &notify.Message{Key: "INC-1/u-1/email/1", IncidentID: "INC-1", Channel: notify.ChannelEmail,
 			To: to, ToName: name, Subject: subject, Text: text, HTML: html, Locale: locale}
-		for _, compose := range []func(*notify.Message) (*gomail.Msg, error){c.Compose, c.ComposeEightBit} {
-			msg, err := compose(m)
+		for _, eightBit := range []bool{false, true} {
+			msg, err := c.composeSMTP(m, eightBit)
+			if !eightBit {
+				msg, err = c.Compose(m)
+			}
 			if err != nil {
 				if strings.Contains(to, "@") && strings.Contains(err.Error(), to) {
 					t.Errorf("error %q repeats the address", err)

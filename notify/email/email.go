@@ -230,10 +230,11 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	// A body with non-ASCII text goes as 8-bit data when the server
 	// offered 8BITMIME at the last connection; checked again below on
 	// the connection the message gets.
-	msg, w, err := n.wire(m, n.eightBit.Load() && n.composer.EightBitBody(m))
+	msg, w, err := n.wire(m, n.eightBit.Load() && n.composer.eightBitBody(m))
 	if err != nil {
 		return "", err
 	}
+	defer func() { w.release() }()
 	if n.closed.Load() {
 		return "", notify.Temporary("", "notifier closed", ErrClosed)
 	}
@@ -266,6 +267,7 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		if w.eightBit && !c.sess.eightBit {
 			// This server does not take 8-bit data (any more):
 			// quoted-printable it is.
+			w.release()
 			if msg, w, err = n.wire(m, false); err != nil {
 				return "", err
 			}
@@ -289,15 +291,11 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 	}
 }
 
-// wire composes m and renders it, as 8-bit data when eightBit is set
-// (Composer.ComposeEightBit), before a connection is taken: a pooled
+// wire composes m for SMTP and renders it, as 8-bit data when eightBit
+// is set (Composer.composeSMTP), before a connection is taken: a pooled
 // connection only waits on the network.
 func (n *Notifier) wire(m *notify.Message, eightBit bool) (*gomail.Msg, *wire, error) {
-	compose := n.composer.Compose
-	if eightBit {
-		compose = n.composer.ComposeEightBit
-	}
-	msg, err := compose(m)
+	msg, err := n.composer.composeSMTP(m, eightBit)
 	if err != nil {
 		return nil, nil, ComposeFailure(err)
 	}

@@ -33,6 +33,24 @@ func TestDotStuff(t *testing.T) {
 	}
 }
 
+// TestDotWriterSplits: a message written in two pieces, split anywhere
+// (inside a CR LF pair, before a leading dot), is stuffed as in one.
+func TestDotWriterSplits(t *testing.T) {
+	msg := []byte("a\r\n.b\nc\r\n\r\n..d\re\n.")
+	want := string(dotStuff(nil, msg))
+	if want != "a\r\n..b\r\nc\r\n\r\n...d\re\r\n..\r\n.\r\n" {
+		t.Fatalf("dotStuff gave %q", want)
+	}
+	for i := 0; i <= len(msg); i++ {
+		w := newDotWriter(nil)
+		_, _ = w.Write(msg[:i])
+		_, _ = w.Write(msg[i:])
+		if got := string(w.end()); got != want {
+			t.Errorf("split at %d: got %q, want %q", i, got, want)
+		}
+	}
+}
+
 // TestDotLinesArrive sends a notice whose text has lines starting with a
 // dot: the server, which undoes dot-stuffing, keeps every one.
 func TestDotLinesArrive(t *testing.T) {
