@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/intake"
 	"github.com/breach-notify/breach/notify"
 )
@@ -62,19 +62,21 @@ func (m *serviceMetrics) countNotices(s notify.Sink) notify.Sink {
 	return countingSink{Sink: s, outcomes: v}
 }
 
-func (c countingSink) Event(ctx context.Context, incidentID, kind string, payload any) error {
-	if p, ok := payload.(map[string]any); ok {
-		ch := fmt.Sprint(p["channel"])
-		switch kind {
-		case "notice.sent":
-			c.outcomes.WithLabelValues(ch, "sent").Inc()
-		case "notice.written":
-			c.outcomes.WithLabelValues(ch, "written").Inc()
-		case "notice.failed":
-			c.outcomes.WithLabelValues(ch, fmt.Sprint(p["state"])).Inc()
-		}
+// Event publishes ev and counts its outcome once it is published (a
+// publish that is retried counts once).
+func (c countingSink) Event(ctx context.Context, ev incident.NoticeOutcome) error {
+	if err := c.Sink.Event(ctx, ev); err != nil {
+		return err
 	}
-	return c.Sink.Event(ctx, incidentID, kind, payload)
+	switch ev.Kind {
+	case incident.EventNoticeSent:
+		c.outcomes.WithLabelValues(ev.Channel, "sent").Inc()
+	case incident.EventNoticeWritten:
+		c.outcomes.WithLabelValues(ev.Channel, "written").Inc()
+	case incident.EventNoticeFailed:
+		c.outcomes.WithLabelValues(ev.Channel, ev.State).Inc()
+	}
+	return nil
 }
 
 // noticesRejected registers breach_notices_rejected_total{reason} and

@@ -44,6 +44,12 @@ const (
 	EventCampaignCompleted EventKind = "campaign.completed"
 	// EventNoticeSent (NoticeOutcome): one notice went out.
 	EventNoticeSent EventKind = "notice.sent"
+	// EventNoticeWritten (NoticeOutcome): one notice of a channel without
+	// a provider was written to the outbox for someone to send.
+	EventNoticeWritten EventKind = "notice.written"
+	// EventNoticeDelivered (NoticeOutcome): the provider confirmed that
+	// a sent notice reached the person.
+	EventNoticeDelivered EventKind = "notice.delivered"
 	// EventNoticeFailed (NoticeOutcome): one notice failed for good (the
 	// person's next route is tried) or the person is unreachable.
 	EventNoticeFailed EventKind = "notice.failed"
@@ -63,7 +69,8 @@ const (
 func Kinds() []EventKind {
 	return []EventKind{EventReceived, EventAssessmentRequested, EventAssessed, EventAssessmentFailed, EventApproved,
 		EventCampaignRequested, EventAwaitingApproval, EventCampaignSkipped, EventCampaignPlanned, EventCampaignCompleted,
-		EventNoticeSent, EventNoticeFailed, EventDeadlineWarning, EventAnnouncementDue, EventAnnouncementPublished}
+		EventNoticeSent, EventNoticeWritten, EventNoticeDelivered, EventNoticeFailed, EventDeadlineWarning,
+		EventAnnouncementDue, EventAnnouncementPublished}
 }
 
 // Event is one lifecycle event: its kind, the incident it concerns and
@@ -162,8 +169,9 @@ type CampaignCompleted struct {
 	Totals   map[string]int            `json:"totals"`
 }
 
-// NoticeOutcome is the payload of EventNoticeSent and EventNoticeFailed.
-// It names the person by subject id only, never by address.
+// NoticeOutcome is the payload of the notice events (EventNoticeSent,
+// EventNoticeWritten, EventNoticeDelivered, EventNoticeFailed). It names
+// the person by subject id only, never by address.
 type NoticeOutcome struct {
 	Kind     EventKind `json:"-"`
 	Incident string    `json:"incident"`
@@ -174,6 +182,9 @@ type NoticeOutcome struct {
 	Provider string    `json:"provider_id,omitempty"`
 	Error    string    `json:"error,omitempty"`
 	Fallback string    `json:"fallback,omitempty"`
+	// Attempt is the delivery of the notice's message that sent or
+	// failed it (1 for the first), when a channel worker did.
+	Attempt int `json:"attempt,omitempty"`
 }
 
 // DeadlineWarning is the payload of EventDeadlineWarning.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/breach-notify/breach/incident"
 )
 
 // eventWindow publishes a worker's lifecycle events (notice.sent, …) in
@@ -37,26 +39,26 @@ const (
 
 // publish hands one event to the window, waiting for a free slot (or
 // ctx).
-func (w *Worker) publishAsync(ctx context.Context, log *logrus.Entry, incidentID, kind string, payload map[string]any) {
+func (w *Worker) publishAsync(ctx context.Context, log *logrus.Entry, ev incident.NoticeOutcome) {
 	ew := w.events
 	select {
 	case ew.slots <- struct{}{}:
 	case <-ctx.Done():
 		// Stopping: publish in this goroutine instead, as before the
 		// window existed, rather than drop the event.
-		w.publishRetrying(context.WithoutCancel(ctx), log, incidentID, kind, payload)
+		w.publishRetrying(context.WithoutCancel(ctx), log, ev)
 		return
 	}
 	ew.pending.Add(1)
 	go func() {
 		defer ew.pending.Done()
 		defer func() { <-ew.slots }()
-		w.publishRetrying(context.WithoutCancel(ctx), log, incidentID, kind, payload)
+		w.publishRetrying(context.WithoutCancel(ctx), log, ev)
 	}()
 }
 
 // publishRetrying publishes one event, retrying, then dead-letters it.
-func (w *Worker) publishRetrying(ctx context.Context, log *logrus.Entry, incidentID, kind string, payload map[string]any) {
+func (w *Worker) publishRetrying(ctx context.Context, log *logrus.Entry, ev incident.NoticeOutcome) {
 	pause := eventPause
 	var err error
 	for attempt := range eventAttempts {
@@ -65,15 +67,15 @@ func (w *Worker) publishRetrying(ctx context.Context, log *logrus.Entry, inciden
 			pause *= 2
 		}
 		actx, cancel := context.WithTimeout(ctx, eventTimeout)
-		err = w.sink.Event(actx, incidentID, kind, payload)
+		err = w.sink.Event(actx, ev)
 		cancel()
 		if err == nil {
 			return
 		}
 	}
-	body, merr := json.Marshal(map[string]any{"incident": incidentID, "kind": kind, "payload": payload})
+	body, merr := json.Marshal(map[string]any{"incident": ev.Incident, "kind": ev.Kind, "payload": ev})
 	if merr == nil {
-		merr = w.sink.DeadLetter(ctx, "events", body, fmt.Sprintf("publish event %s after %d attempts: %v", kind, eventAttempts, err))
+		merr = w.sink.DeadLetter(ctx, "events", body, fmt.Sprintf("publish event %s after %d attempts: %v", ev.Kind, eventAttempts, err))
 	}
 	if merr != nil {
 		log.WithError(errors.Join(err, merr)).Error("event could not be published nor dead-lettered")

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 )
 
@@ -20,7 +21,7 @@ type gatedSink struct {
 	tries    int
 }
 
-func (s *gatedSink) Event(ctx context.Context, id, kind string, payload any) error {
+func (s *gatedSink) Event(ctx context.Context, ev incident.NoticeOutcome) error {
 	if s.gate != nil {
 		<-s.gate
 	}
@@ -34,7 +35,7 @@ func (s *gatedSink) Event(ctx context.Context, id, kind string, payload any) err
 	if fail {
 		return errors.New("nats: timeout")
 	}
-	return s.recordingSink.Event(ctx, id, kind, payload)
+	return s.recordingSink.Event(ctx, ev)
 }
 
 func (s *gatedSink) recorded() ([]string, []string) {

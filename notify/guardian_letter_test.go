@@ -21,7 +21,7 @@ func (s *memSink) Enqueue(_ context.Context, jobs ...notify.Job) error {
 	s.jobs = append(s.jobs, jobs...)
 	return nil
 }
-func (s *memSink) Event(context.Context, string, string, any) error         { return nil }
+func (s *memSink) Event(context.Context, incident.NoticeOutcome) error      { return nil }
 func (s *memSink) DeadLetter(context.Context, string, []byte, string) error { return nil }
 
 // TestPlannedGuardianLetterAddressesTheGuardian plans, with the real

@@ -93,8 +93,8 @@ func (w *Worker) refuse(ctx context.Context, key string, e Entry, raw []byte, de
 			// The process may have stopped between recording the
 			// notice and publishing its event: publish it again (the
 			// bus stores an event once per notice key).
-			w.event(ctx, w.log.WithFields(logrus.Fields{"incident": e.Job.IncidentID, "notice": key}), e.Job,
-				sentKind(e.State), sentPayload(e.Job, e.ProviderID, e.Attempts))
+			w.event(ctx, w.log.WithFields(logrus.Fields{"incident": e.Job.IncidentID, "notice": key}),
+				sentEvent(e.Job, e.State, e.ProviderID, e.Attempts))
 		}
 		return Decision{Action: Ack, Reason: "already " + string(e.State)}
 	}

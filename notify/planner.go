@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/templates"
 )
 
@@ -353,11 +354,9 @@ func (run *planRun) recordFailure(ctx context.Context, f routeFailure, state Sta
 	_, err := run.p.Ledger.Get(ctx, e.Key)
 	switch {
 	case errors.Is(err, ErrUnknownNotice):
-		payload := map[string]any{"key": e.Key, "channel": e.Channel, "error": e.Error, "state": state, "subject": e.SubjectID}
-		if f.next != "" {
-			payload["fallback"] = f.next
-		}
-		if err := run.p.Sink.Event(ctx, c.IncidentID, "notice.failed", payload); err != nil {
+		ev := noticeEvent(incident.EventNoticeFailed, f.job, state)
+		ev.Error, ev.Fallback = e.Error, string(f.next)
+		if err := run.p.Sink.Event(ctx, ev); err != nil {
 			return fmt.Errorf("plan campaign %s: publish notice.failed: %w", c.IncidentID, err)
 		}
 	case err != nil:

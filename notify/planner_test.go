@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/templates"
 )
@@ -19,20 +20,20 @@ import (
 type eventSink struct {
 	recordingSink
 	emu      sync.Mutex
-	payloads []map[string]any
+	payloads []incident.NoticeOutcome
 	failEvt  bool
 }
 
-func (s *eventSink) Event(ctx context.Context, id, kind string, payload any) error {
+func (s *eventSink) Event(ctx context.Context, ev incident.NoticeOutcome) error {
 	s.emu.Lock()
 	defer s.emu.Unlock()
 	if s.failEvt {
 		return errors.New("nats: no responders")
 	}
-	if p, ok := payload.(map[string]any); ok && kind == "notice.failed" {
-		s.payloads = append(s.payloads, p)
+	if ev.Kind == incident.EventNoticeFailed {
+		s.payloads = append(s.payloads, ev)
 	}
-	return s.recordingSink.Event(ctx, id, kind, payload)
+	return s.recordingSink.Event(ctx, ev)
 }
 
 // badDataRenderer fails, for person bad on the channels in on (every
@@ -167,7 +168,7 @@ func TestPlannerOnePersonsBadDataDoesNotStopCampaign(t *testing.T) {
 				t.Fatalf("got %d notice.failed events, want %d (one per failed notice)", len(sink.payloads), st.Failed)
 			}
 			if st.Failed > 0 {
-				if got := sink.payloads[0]["fallback"]; tc.wantFallback != "" && got != tc.wantFallback {
+				if got := sink.payloads[0].Fallback; tc.wantFallback != "" && got != string(tc.wantFallback) {
 					t.Errorf("first notice.failed: got fallback %v, want %s", got, tc.wantFallback)
 				}
 			}

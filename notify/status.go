@@ -8,6 +8,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 )
 
@@ -65,7 +66,9 @@ func (r *StatusRecorder) Delivered(ctx context.Context, channel Channel, provide
 	if err := r.ledger.Finish(ctx, e.Key, o); err != nil {
 		return fmt.Errorf("provider status %s: %w", providerID, err)
 	}
-	r.event(ctx, e, "notice.delivered", map[string]any{"provider_id": providerID})
+	ev := noticeEvent(incident.EventNoticeDelivered, e.Job, StateDelivered)
+	ev.Provider = providerID
+	r.event(ctx, e, ev)
 	return nil
 }
 
@@ -98,17 +101,20 @@ func (r *StatusRecorder) Failed(ctx context.Context, channel Channel, providerID
 	if err != nil {
 		return fmt.Errorf("provider status %s: %w", providerID, err)
 	}
-	payload := map[string]any{"provider_id": providerID, "error": o.Error, "state": state}
+	ev := noticeEvent(incident.EventNoticeFailed, e.Job, state)
+	ev.Provider, ev.Error = providerID, o.Error
 	if hasNext {
-		payload["fallback"] = next.Route.Channel
+		ev.Fallback = string(next.Route.Channel)
 	}
-	r.event(ctx, e, "notice.failed", payload)
+	r.event(ctx, e, ev)
 	return nil
 }
 
-func (r *StatusRecorder) event(ctx context.Context, e Entry, kind string, payload map[string]any) {
-	payload["key"], payload["channel"], payload["subject"] = e.Key, e.Channel, e.SubjectID
-	if err := r.sink.Event(ctx, e.IncidentID, kind, payload); err != nil {
+// event publishes ev about ledger entry e, whose row is what names the
+// notice (an entry kept from before the ledger kept jobs has none).
+func (r *StatusRecorder) event(ctx context.Context, e Entry, ev incident.NoticeOutcome) {
+	ev.Incident, ev.Key, ev.Subject, ev.Channel = e.IncidentID, e.Key, e.SubjectID, string(e.Channel)
+	if err := r.sink.Event(ctx, ev); err != nil {
 		r.log.WithError(err).WithField("notice", e.Key).Warn("publish event")
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/time/rate"
+
+	"github.com/breach-notify/breach/incident"
 )
 
 // Renderer turns a job into the exact message to send.
@@ -31,10 +33,12 @@ type Rendering struct {
 }
 
 // Sink is where a worker sends what follows a delivery: fallback jobs,
-// lifecycle events, and dead letters.
+// notice events, and dead letters.
 type Sink interface {
 	Enqueue(ctx context.Context, jobs ...Job) error
-	Event(ctx context.Context, incidentID, kind string, payload any) error
+	// Event publishes one notice event of the catalogue (notice.sent,
+	// notice.failed, …).
+	Event(ctx context.Context, ev incident.NoticeOutcome) error
 	DeadLetter(ctx context.Context, stage string, data []byte, reason string) error
 }
 
@@ -229,28 +233,34 @@ func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Renderi
 	if w.cfg.Outbox {
 		state = StateWritten
 	}
-	kind := sentKind(state)
 	if err := w.ledger.Finish(ctx, job.Key, Outcome{State: state, ProviderID: providerID,
 		TemplateVersion: r.TemplateVersion, ContentHash: r.ContentHash, At: w.now()}); err != nil {
 		// Sent but not recorded: a retry re-sends (at most the in-flight
 		// window), which is better than no proof.
 		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
 	}
-	w.event(ctx, log, job, kind, sentPayload(job, providerID, delivered))
+	w.event(ctx, log, sentEvent(job, state, providerID, delivered))
 	return Decision{Action: Ack, Reason: string(state)}
 }
 
-// sentPayload is the payload of a notice.sent (or notice.written) event.
-func sentPayload(job Job, providerID string, attempt int) map[string]any {
-	return map[string]any{"key": job.Key, "channel": job.Route.Channel, "provider_id": providerID, "attempt": attempt}
+// noticeEvent returns the event of kind about job's notice, recorded in
+// state.
+func noticeEvent(kind incident.EventKind, job Job, state State) incident.NoticeOutcome {
+	return incident.NoticeOutcome{Kind: kind, Incident: job.IncidentID, Key: job.Key, Subject: job.SubjectID,
+		Channel: string(job.Route.Channel), State: string(state)}
 }
 
-// sentKind is the event of a notice handed over in state.
-func sentKind(state State) string {
+// sentEvent is the notice.sent (or, written to the outbox,
+// notice.written) event of job's notice, handed over at the attempt-th
+// delivery of its message.
+func sentEvent(job Job, state State, providerID string, attempt int) incident.NoticeOutcome {
+	kind := incident.EventNoticeSent
 	if state == StateWritten {
-		return "notice.written"
+		kind = incident.EventNoticeWritten
 	}
-	return "notice.sent"
+	ev := noticeEvent(kind, job, state)
+	ev.Provider, ev.Attempt = providerID, attempt
+	return ev
 }
 
 // reconcile asks a Reconciler, before a retry, whether an earlier attempt
@@ -303,11 +313,12 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 	if err != nil {
 		return w.retry(1, err)
 	}
-	payload := map[string]any{"key": job.Key, "channel": job.Route.Channel, "error": cause.Error(), "state": state}
+	ev := noticeEvent(incident.EventNoticeFailed, job, state)
+	ev.Error = cause.Error()
 	if hasNext {
-		payload["fallback"] = next.Route.Channel
+		ev.Fallback = string(next.Route.Channel)
 	}
-	w.event(ctx, log, job, "notice.failed", payload)
+	w.event(ctx, log, ev)
 	log.WithError(cause).WithField("state", string(state)).Warn("notice failed permanently")
 	return Decision{Action: Ack, Reason: cause.Error()}
 }
@@ -358,13 +369,12 @@ func (w *Worker) retry(delivered int, err error) Decision {
 	return Decision{Action: Retry, Delay: w.cfg.Backoff.Delay(delivered), Reason: err.Error()}
 }
 
-func (w *Worker) event(ctx context.Context, log *logrus.Entry, job Job, kind string, payload map[string]any) {
-	payload["subject"] = job.SubjectID
+func (w *Worker) event(ctx context.Context, log *logrus.Entry, ev incident.NoticeOutcome) {
 	if w.events != nil {
-		w.publishAsync(ctx, log, job.IncidentID, kind, payload)
+		w.publishAsync(ctx, log, ev)
 		return
 	}
-	if err := w.sink.Event(ctx, job.IncidentID, kind, payload); err != nil && !errors.Is(err, context.Canceled) {
+	if err := w.sink.Event(ctx, ev); err != nil && !errors.Is(err, context.Canceled) {
 		log.WithError(err).Warn("publish event")
 	}
 }

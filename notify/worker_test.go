@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/google/go-cmp/cmp"
 )
@@ -60,10 +61,10 @@ func (s *recordingSink) Enqueue(_ context.Context, jobs ...Job) error {
 	s.jobs = append(s.jobs, jobs...)
 	return nil
 }
-func (s *recordingSink) Event(_ context.Context, id, kind string, _ any) error {
+func (s *recordingSink) Event(_ context.Context, ev incident.NoticeOutcome) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.events = append(s.events, kind)
+	s.events = append(s.events, string(ev.Kind))
 	return nil
 }
 func (s *recordingSink) DeadLetter(_ context.Context, stage string, _ []byte, reason string) error {

@@ -41,6 +41,8 @@ var eventPayloads = map[incident.EventKind]any{
 	incident.EventCampaignPlanned:       incident.CampaignPlanned{},
 	incident.EventCampaignCompleted:     incident.CampaignCompleted{},
 	incident.EventNoticeSent:            incident.NoticeOutcome{},
+	incident.EventNoticeWritten:         incident.NoticeOutcome{},
+	incident.EventNoticeDelivered:       incident.NoticeOutcome{},
 	incident.EventNoticeFailed:          incident.NoticeOutcome{},
 	incident.EventDeadlineWarning:       incident.DeadlineWarning{},
 	incident.EventAnnouncementDue:       incident.AnnouncementNote{},

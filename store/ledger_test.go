@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/notify"
 	"github.com/sirupsen/logrus"
 )
@@ -281,7 +282,7 @@ func BenchmarkPlannerLedger(b *testing.B) {
 type dropSink struct{}
 
 func (dropSink) Enqueue(context.Context, ...notify.Job) error             { return nil }
-func (dropSink) Event(context.Context, string, string, any) error         { return nil }
+func (dropSink) Event(context.Context, incident.NoticeOutcome) error      { return nil }
 func (dropSink) DeadLetter(context.Context, string, []byte, string) error { return nil }
 
 // TestLedgerWithWorker drives notify.Worker over the SQL ledger: an e-mail
@@ -367,7 +368,7 @@ func (s *collectSink) Enqueue(_ context.Context, jobs ...notify.Job) error {
 	s.jobs = append(s.jobs, jobs...)
 	return nil
 }
-func (*collectSink) Event(context.Context, string, string, any) error         { return nil }
+func (*collectSink) Event(context.Context, incident.NoticeOutcome) error      { return nil }
 func (*collectSink) DeadLetter(context.Context, string, []byte, string) error { return nil }
 
 func discardLog() *logrus.Entry {

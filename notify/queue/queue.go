@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/notify"
@@ -81,16 +82,10 @@ func (s *Sink) Enqueue(ctx context.Context, jobs ...notify.Job) error {
 // at half of it.
 const enqueueWindow = 512
 
-// Event publishes a lifecycle event, deduplicated by the payload's "key"
-// when it has one.
-func (s *Sink) Event(ctx context.Context, incidentID, kind string, payload any) error {
-	var opts []natsbus.EventOption
-	if m, ok := payload.(map[string]any); ok {
-		if k, ok := m["key"].(string); ok {
-			opts = append(opts, natsbus.EventKey(k))
-		}
-	}
-	return s.bus.PublishEvent(ctx, incidentID, kind, payload, opts...)
+// Event publishes a notice event on <prefix>.event.<incident>.<kind>,
+// deduplicated by the notice's key and state.
+func (s *Sink) Event(ctx context.Context, ev incident.NoticeOutcome) error {
+	return s.bus.Publish(ctx, ev)
 }
 
 // DeadLetter keeps data on <prefix>.deadletter.<stage> with the reason in

@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/time/rate"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/internal/natsbus"
 	"github.com/breach-notify/breach/notify"
@@ -533,31 +534,30 @@ func TestConsumeFinishesInFlightOnCancel(t *testing.T) {
 	}
 }
 
+// TestSinkEventDedupsByKey: a notice event is published with its
+// catalogue payload and stored once per notice key and state.
 func TestSinkEventDedupsByKey(t *testing.T) {
 	bus := startBus(t)
 	sink := NewSink(bus, WithTickets(testTickets))
 	ctx := context.Background()
-	publish := []struct {
-		kind    string
-		payload any
-	}{
-		{"notice.sent", map[string]any{"key": "notice/a", "attempt": 1}},
-		// The same notice again (a redelivery after a crash): same key,
-		// different attempt; stored once.
-		{"notice.sent", map[string]any{"key": "notice/a", "attempt": 2}},
-		{"notice.sent", map[string]any{"key": "notice/b", "attempt": 1}},
-		// Same key under another kind is another event.
-		{"notice.failed", map[string]any{"key": "notice/a", "error": "x"}},
-		// Without a key the payload's hash is the id.
-		{"campaign.done", map[string]any{"sent": 2}},
-		{"campaign.done", map[string]any{"sent": 2}},
-		{"campaign.done", map[string]any{"sent": 3}},
-		{"campaign.progress", struct{ Sent int }{1}},
-		{"campaign.progress", struct{ Sent int }{1}},
+	ev := func(kind incident.EventKind, key, state string, attempt int) incident.NoticeOutcome {
+		return incident.NoticeOutcome{Kind: kind, Incident: testIncident, Key: key, Subject: "s-1", Channel: "email",
+			State: state, Attempt: attempt}
 	}
-	for _, p := range publish {
-		if err := sink.Event(ctx, testIncident, p.kind, p.payload); err != nil {
-			t.Fatalf("Event %s: %v", p.kind, err)
+	for _, e := range []incident.NoticeOutcome{
+		ev(incident.EventNoticeSent, "notice/a", "sent", 1),
+		// The same notice again (a redelivery after a crash): same key
+		// and state, another attempt; stored once.
+		ev(incident.EventNoticeSent, "notice/a", "sent", 2),
+		ev(incident.EventNoticeSent, "notice/b", "sent", 1),
+		// Same key under another kind is another event, and so is
+		// another state of it.
+		ev(incident.EventNoticeFailed, "notice/a", "failed_permanent", 1),
+		ev(incident.EventNoticeFailed, "notice/a", "unreachable", 1),
+		ev(incident.EventNoticeDelivered, "notice/b", "delivered", 0),
+	} {
+		if err := sink.Event(ctx, e); err != nil {
+			t.Fatalf("Event %s: %v", e.Kind, err)
 		}
 	}
 	st, err := bus.JetStream().Stream(ctx, bus.Streams().Events)
@@ -569,10 +569,9 @@ func TestSinkEventDedupsByKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]uint64{
-		bus.Topics().Event(testIncident, "notice.sent"):       2,
-		bus.Topics().Event(testIncident, "notice.failed"):     1,
-		bus.Topics().Event(testIncident, "campaign.done"):     2,
-		bus.Topics().Event(testIncident, "campaign.progress"): 1,
+		bus.Topics().Event(testIncident, "notice.sent"):      2,
+		bus.Topics().Event(testIncident, "notice.failed"):    2,
+		bus.Topics().Event(testIncident, "notice.delivered"): 1,
 	}
 	if diff := cmp.Diff(want, info.State.Subjects); diff != "" {
 		t.Errorf("events per subject (-want +got):\n%s", diff)
@@ -581,8 +580,17 @@ func TestSinkEventDedupsByKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := m.Header.Get(jetstream.MsgIDHeader), testIncident+"/notice.sent/notice/b"; got != want {
+	if got, want := m.Header.Get(jetstream.MsgIDHeader), testIncident+"/notice.sent/notice/b/sent"; got != want {
 		t.Errorf("Nats-Msg-Id: got %q, want %q", got, want)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(m.Data, &got); err != nil {
+		t.Fatal(err)
+	}
+	wantPayload := map[string]any{"incident": testIncident, "key": "notice/b", "subject": "s-1", "channel": "email",
+		"state": "sent", "attempt": float64(1)}
+	if diff := cmp.Diff(wantPayload, got); diff != "" {
+		t.Errorf("notice.sent payload (-want +got):\n%s", diff)
 	}
 }
 

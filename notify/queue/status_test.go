@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/logging"
 	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/notify/sms"
@@ -126,7 +127,7 @@ func (s *memSink) Enqueue(_ context.Context, jobs ...notify.Job) error {
 	s.jobs = append(s.jobs, jobs...)
 	return nil
 }
-func (s *memSink) Event(context.Context, string, string, any) error { return nil }
+func (s *memSink) Event(context.Context, incident.NoticeOutcome) error { return nil }
 func (s *memSink) DeadLetter(context.Context, string, []byte, string) error {
 	return nil
 }
