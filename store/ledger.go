@@ -264,7 +264,7 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 			return nil, 0, fmt.Errorf("ledger plan %d notices: verification index: %w", len(entries), err)
 		}
 		var err error
-		if verify, err = l.s.stmts.get(ctx, l.s.w, "verify-insert", func() string { return verifyInsert }); err != nil {
+		if verify, err = l.s.verifyInsertFull(ctx); err != nil {
 			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 		}
 	}
@@ -296,7 +296,7 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
 		if verify != nil {
-			if err := insertVerifyEntries(ctx, tx, verify, idx); err != nil {
+			if err := insertVerifyEntries(ctx, tx, l.s.d, verify, idx); err != nil {
 				return fmt.Errorf("verification index: %w", err)
 			}
 		}

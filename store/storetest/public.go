@@ -26,6 +26,7 @@ func testPublic(t *testing.T, s store.Store) {
 		{"AnnouncementVersions", testAnnouncementVersions},
 		{"AnnouncementLists", testAnnouncementLists},
 		{"VerifyIndex", testVerifyIndex},
+		{"VerifyIndexMany", testVerifyIndexMany},
 		{"PlanIndexed", testPlanIndexed},
 		{"AffectedAddresses", testAffectedAddresses},
 		{"TakeResend", testTakeResend},
@@ -165,6 +166,33 @@ func testVerifyIndex(t *testing.T, s store.Store) {
 	bad.Check = []byte{1}
 	if err := s.AddVerifyEntries(ctx, []announce.VerifyEntry{bad}); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("short check value: got %v, want ErrInvalid", err)
+	}
+}
+
+// testVerifyIndexMany: entries are written several hundred to a
+// statement; a call with more than fit in two statements, holding a
+// lookup twice and lookups already indexed, keeps every lookup once with
+// its first entry.
+func testVerifyIndexMany(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	secret := bytes.Repeat([]byte{8}, 32)
+	var entries []announce.VerifyEntry
+	for i := range 1203 {
+		entries = append(entries, announce.NewVerifyEntry(secret, "INC-V2", "email", fmt.Sprintf("notice/INC-V2/u-%d/email/v1", i)))
+	}
+	if err := s.AddVerifyEntries(ctx, entries[:10]); err != nil {
+		t.Fatalf("AddVerifyEntries: %v", err)
+	}
+	again := entries[7]
+	again.Channel = "sms" // the same lookup again: the indexed entry stays
+	if err := s.AddVerifyEntries(ctx, append(append([]announce.VerifyEntry{}, entries...), again)); err != nil {
+		t.Fatalf("AddVerifyEntries of %d: %v", len(entries)+1, err)
+	}
+	for i, e := range entries {
+		got, err := s.LookupVerify(ctx, e.Lookup)
+		if err != nil || got == nil || got.NoticeKey != e.NoticeKey || got.Channel != "email" {
+			t.Fatalf("entry %d: got %+v, %v; want its own, on email", i, got, err)
+		}
 	}
 }
 
