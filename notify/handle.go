@@ -42,7 +42,7 @@ func (w *Worker) Handle(ctx context.Context, raw []byte, delivered int) Decision
 	case err != nil:
 		return w.retry(delivered, fmt.Errorf("ledger get: %w", err))
 	}
-	if !w.sendable(key, e) {
+	if !e.Sendable(w.cfg.Channel) {
 		return w.refuse(ctx, key, e, raw, delivered)
 	}
 	return w.Deliver(ctx, e.Job, raw, delivered)
@@ -56,7 +56,7 @@ func (w *Worker) handleClaiming(ctx context.Context, cl Claimer, key string, raw
 		return w.retry(delivered, err)
 	}
 	at := w.now()
-	e, accepted, proceed, err := cl.Claim(ctx, key, at, func(e Entry) bool { return w.sendable(key, e) })
+	e, accepted, proceed, err := cl.Claim(ctx, key, w.cfg.Channel, at)
 	switch {
 	case errors.Is(err, ErrUnknownNotice):
 		return w.rejectUnknown(ctx, raw)
@@ -67,12 +67,6 @@ func (w *Worker) handleClaiming(ctx context.Context, cl Claimer, key string, raw
 		return w.refuse(ctx, key, e, raw, delivered)
 	}
 	return w.attempt(ctx, e.Job, raw, delivered, e, proceed, at)
-}
-
-// sendable reports whether ledger row e of notice key is one this worker
-// may send: it keeps this channel's job for the key and is not final.
-func (w *Worker) sendable(key string, e Entry) bool {
-	return e.Job.Key == key && e.Job.Route.Channel == w.cfg.Channel && !e.State.Final()
 }
 
 // rejectUnknown rejects a message whose key has no ledger row.

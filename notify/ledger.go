@@ -198,11 +198,17 @@ type Ledger interface {
 // notice worker (Worker.Handle) uses it, when its ledger offers it,
 // instead of Get then Begin, saving a read per notice.
 type Claimer interface {
-	// Claim reads notice key and, when accept(e) is true, claims it as
-	// Begin does at time at, in one step: nothing can change the notice
-	// in between. It returns the entry (as Begin returns it when
-	// accepted, as read otherwise), whether accept took it, and Begin's
-	// proceed. An unknown key is ErrUnknownNotice. accept must not call
-	// the ledger.
-	Claim(ctx context.Context, key string, at time.Time, accept func(Entry) bool) (e Entry, accepted, proceed bool, err error)
+	// Claim reads notice key and, when a worker of channel may send it
+	// (Entry.Sendable), claims it as Begin does at time at, in one step:
+	// nothing can change the notice in between. It returns the entry (as
+	// Begin returns it when accepted, as read otherwise), whether it was
+	// sendable, and Begin's proceed. An unknown key is ErrUnknownNotice.
+	Claim(ctx context.Context, key string, channel Channel, at time.Time) (e Entry, accepted, proceed bool, err error)
+}
+
+// Sendable reports whether a worker of channel may send the notice of e:
+// its row keeps a job of that channel for its own key, and it is not
+// final.
+func (e Entry) Sendable(channel Channel) bool {
+	return e.Job.Key != "" && e.Job.Key == e.Key && e.Job.Route.Channel == channel && !e.State.Final()
 }

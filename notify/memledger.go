@@ -140,14 +140,14 @@ func (l *MemoryLedger) Begin(_ context.Context, key string, at time.Time) (Entry
 }
 
 // Claim implements Claimer.
-func (l *MemoryLedger) Claim(_ context.Context, key string, at time.Time, accept func(Entry) bool) (Entry, bool, bool, error) {
+func (l *MemoryLedger) Claim(_ context.Context, key string, channel Channel, at time.Time) (Entry, bool, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e, ok := l.entries[key]
 	if !ok {
 		return Entry{}, false, false, ErrUnknownNotice
 	}
-	if !accept(*e) {
+	if !e.Sendable(channel) {
 		return *e, false, false, nil
 	}
 	got, proceed, err := l.begin(key, at)

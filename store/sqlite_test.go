@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/breach-notify/breach/incident"
+	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/store"
 	"github.com/breach-notify/breach/store/storetest"
 	"github.com/google/go-cmp/cmp"
@@ -346,5 +348,35 @@ func TestSQLiteConcurrentCreate(t *testing.T) {
 				t.Fatalf("database %d: open while another opens it: %v", i, err)
 			}
 		}
+	}
+}
+
+// TestClaimRowWithAnotherKeysJob: a ledger row whose job is another
+// notice's (which only a hand edit of the database makes) is never sent:
+// Claim refuses it, on its own channel too, and leaves it as it was.
+func TestClaimRowWithAnotherKeysJob(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "breach.db")
+	s := openSQLite(t, path)
+	ctx := t.Context()
+	route := notify.Route{Channel: notify.ChannelEmail, To: "a@example.org"}
+	mine := notify.NewJob("INC-CLX", 1, 1, "u-1", route, nil)
+	other := notify.NewJob("INC-CLX", 1, 1, "u-2", route, nil)
+	e := mine.Entry()
+	e.CreatedAt, e.UpdatedAt = time.Now(), time.Now()
+	if _, _, err := s.Ledger().Plan(ctx, []notify.Entry{e}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	forged, _ := json.Marshal(other)
+	if _, err := db.Exec(`UPDATE notices SET job = $1 WHERE key = $2`, string(forged), mine.Key); err != nil {
+		t.Fatal(err)
+	}
+	got, accepted, proceed, err := s.Ledger().(notify.Claimer).Claim(ctx, mine.Key, notify.ChannelEmail, time.Now())
+	if err != nil || accepted || proceed || got.State != notify.StatePending {
+		t.Errorf("Claim: got %s, accepted %t, proceed %t, %v; want the pending row refused", got.State, accepted, proceed, err)
 	}
 }

@@ -949,9 +949,10 @@ var ledgerEngineCases = []struct {
 }
 
 // testLedgerClaim checks notify.Claimer, when the ledger offers it,
-// against notify.MemoryLedger's: a refused notice is read and left alone,
-// an accepted one is claimed as Begin claims it, one within its lease or
-// final is not, and an unknown key is ErrUnknownNotice.
+// against notify.MemoryLedger's: a notice a worker of the channel may not
+// send (another channel's, one that keeps no job, a final one) is read
+// and left alone, a sendable one is claimed as Begin claims it, one within
+// its lease is not, and an unknown key is ErrUnknownNotice.
 func testLedgerClaim(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	sqlL, ok := s.Ledger().(notify.Claimer)
@@ -962,24 +963,28 @@ func testLedgerClaim(t *testing.T, s store.Store) {
 	job := notify.NewJob("INC-CL1", 1, 1, "u-1", notify.Route{Channel: notify.ChannelEmail, To: "a@example.org"}, nil)
 	e := job.Entry()
 	e.CreatedAt, e.UpdatedAt = base, base
-	mustPlan(t, s.Ledger(), e)
-	mustPlan(t, mem, e)
-	yes := func(notify.Entry) bool { return true }
-	no := func(notify.Entry) bool { return false }
-	notFinal := func(e notify.Entry) bool { return !e.State.Final() }
+	// A row planned before the ledger kept jobs.
+	jobless := notify.NewJob("INC-CL1", 1, 1, "u-2", notify.Route{Channel: notify.ChannelEmail, To: "b@example.org"}, nil).Entry()
+	jobless.Job = notify.Job{}
+	jobless.CreatedAt, jobless.UpdatedAt = base, base
+	mustPlan(t, s.Ledger(), e, jobless)
+	mustPlan(t, mem, e, jobless)
 	steps := []struct {
-		name   string
-		key    string
-		at     time.Time
-		accept func(notify.Entry) bool
-		finish bool // record the notice sent before the step
+		name    string
+		key     string
+		channel notify.Channel
+		at      time.Time
+		finish  bool // record the notice sent before the step
+		// accepted and proceed, as both ledgers must answer.
+		accepted, proceed bool
 	}{
-		{"unknown key", "no-such-key", base.Add(time.Minute), yes, false},
-		{"refused", e.Key, base.Add(time.Minute), no, false},
-		{"accepted and claimed", e.Key, base.Add(2 * time.Minute), yes, false},
-		{"within its lease", e.Key, base.Add(3 * time.Minute), yes, false},
-		{"lease over", e.Key, base.Add(3*time.Minute + notify.ClaimLease), yes, false},
-		{"final", e.Key, base.Add(time.Hour), notFinal, true},
+		{"unknown key", "no-such-key", notify.ChannelEmail, base.Add(time.Minute), false, false, false},
+		{"another channel's", e.Key, notify.ChannelSMS, base.Add(time.Minute), false, false, false},
+		{"no job kept", jobless.Key, notify.ChannelEmail, base.Add(time.Minute), false, false, false},
+		{"accepted and claimed", e.Key, notify.ChannelEmail, base.Add(2 * time.Minute), false, true, true},
+		{"within its lease", e.Key, notify.ChannelEmail, base.Add(2*time.Minute + notify.ClaimLease/2), false, true, false},
+		{"lease over", e.Key, notify.ChannelEmail, base.Add(2*time.Minute + notify.ClaimLease + time.Second), false, true, true},
+		{"final", e.Key, notify.ChannelEmail, base.Add(time.Hour), true, false, false},
 	}
 	for _, st := range steps {
 		if st.finish {
@@ -991,19 +996,21 @@ func testLedgerClaim(t *testing.T, s store.Store) {
 				t.Fatal(err)
 			}
 		}
-		want, wantAcc, wantProc, wantErr := mem.Claim(ctx, st.key, st.at, st.accept)
-		got, gotAcc, gotProc, gotErr := sqlL.Claim(ctx, st.key, st.at, st.accept)
+		want, wantAcc, wantProc, wantErr := mem.Claim(ctx, st.key, st.channel, st.at)
+		got, gotAcc, gotProc, gotErr := sqlL.Claim(ctx, st.key, st.channel, st.at)
 		if errors.Is(gotErr, notify.ErrUnknownNotice) != errors.Is(wantErr, notify.ErrUnknownNotice) || (gotErr == nil) != (wantErr == nil) {
 			t.Errorf("%s: got error %v, want %v", st.name, gotErr, wantErr)
 		}
-		if gotAcc != wantAcc || gotProc != wantProc {
-			t.Errorf("%s: got accepted %t proceed %t, want %t %t", st.name, gotAcc, gotProc, wantAcc, wantProc)
+		if gotAcc != wantAcc || gotProc != wantProc || gotAcc != st.accepted || gotProc != st.proceed {
+			t.Errorf("%s: got accepted %t proceed %t, memory ledger %t %t, want %t %t", st.name, gotAcc, gotProc, wantAcc, wantProc, st.accepted, st.proceed)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: entry (-memory +store):\n%s", st.name, diff)
 		}
-		if diff := cmp.Diff(mustGet(t, mem, e.Key), mustGet(t, s.Ledger(), e.Key)); diff != "" {
-			t.Errorf("%s: stored entry (-memory +store):\n%s", st.name, diff)
+		for _, k := range []string{e.Key, jobless.Key} {
+			if diff := cmp.Diff(mustGet(t, mem, k), mustGet(t, s.Ledger(), k)); diff != "" {
+				t.Errorf("%s: stored entry %s (-memory +store):\n%s", st.name, k, diff)
+			}
 		}
 	}
 }
