@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -118,8 +119,15 @@ func (c *Composer) eightBitBody(m *notify.Message) bool {
 	return c.dkim == nil && (!isASCII(m.Text) || !isASCII(m.HTML))
 }
 
+// isASCII reports whether s is US-ASCII, eight octets at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(s[i:i+8]))&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
@@ -301,14 +309,43 @@ var printable = func() (t [256]bool) {
 	return t
 }()
 
+// Word-at-a-time masks: every byte 0x01, and every byte 0x80.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
 // printableText reports whether every octet of line is printable, or,
 // with eightBit, part of a non-ASCII UTF-8 character. (The caller has
 // checked that the whole body is valid UTF-8; the C1 controls, U+0080 to
 // U+009F, are let through as characters, as the quoted-printable path
-// would carry them too.)
+// would carry them too.) It reads eight octets at a time, and looks at
+// the octets of a word one by one only when the word may hold one that is
+// not printable (a tab, say).
 func printableText(line string, eightBit bool) bool {
-	for i := 0; i < len(line); i++ {
-		if c := line[i]; !printable[c] && (!eightBit || c < utf8.RuneSelf) {
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(line[i : i+8]))
+		if !eightBit && x&highs != 0 {
+			return false
+		}
+		// Some octet below 0x20 (only exact for octets under 0x80,
+		// which is all this needs: ^x drops the others), or 0x7f.
+		del := x ^ (ones * 0x7f)
+		if (x-ones*0x20)&^x&highs == 0 && (del-ones)&^del&highs == 0 {
+			continue
+		}
+		if !printableBytes(line[i:i+8], eightBit) {
+			return false
+		}
+	}
+	return printableBytes(line[i:], eightBit)
+}
+
+// printableBytes is printableText one octet at a time.
+func printableBytes(s string, eightBit bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !printable[c] && (!eightBit || c < utf8.RuneSelf) {
 			return false
 		}
 	}

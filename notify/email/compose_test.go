@@ -54,3 +54,39 @@ func FuzzCompose(f *testing.F) {
 		}
 	})
 }
+
+// TestPrintableText compares the word-at-a-time check with the octet one
+// on every octet value at every position of a line, and on UTF-8 text.
+func TestPrintableText(t *testing.T) {
+	for _, eightBit := range []bool{false, true} {
+		for c := 0; c < 256; c++ {
+			for pos := 0; pos < 19; pos++ {
+				line := []byte(strings.Repeat("a", 19))
+				line[pos] = byte(c)
+				if got, want := printableText(string(line), eightBit), printableBytes(string(line), eightBit); got != want {
+					t.Fatalf("eightBit %t, octet %#x at %d: got %t, want %t", eightBit, c, pos, got, want)
+				}
+				if got, want := isASCII(string(line)), c < 0x80; got != want {
+					t.Fatalf("isASCII with octet %#x at %d: got %t, want %t", c, pos, got, want)
+				}
+			}
+		}
+		for _, s := range []string{"Grüße aus Köln, 李 and tabs\there", "", "short", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"} {
+			if got, want := printableText(s, eightBit), printableBytes(s, eightBit); got != want {
+				t.Errorf("eightBit %t, %q: got %t, want %t", eightBit, s, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkBody measures the check of a notice's text for sending
+// unencoded.
+func BenchmarkBody(b *testing.B) {
+	text := strings.Repeat("Dear customer, an intruder copied our order database on 3 May.\n", 60)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, enc := body(text, true, false); enc != "8bit" {
+			b.Fatal(enc)
+		}
+	}
+}
