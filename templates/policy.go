@@ -163,24 +163,46 @@ func cssLoadsFold(s string) bool {
 }
 
 // containsFoldASCII reports whether s holds pat, an ASCII lower-case
-// text, with ASCII letters of s in either case.
+// text, with ASCII letters of s in either case. When pat has an octet
+// that is not a letter ("(" of "url(", "@" of "@import"), which s must
+// hold as it is, the candidates are found by searching for that octet.
 func containsFoldASCII(s, pat string) bool {
-	for i := 0; i+len(pat) <= len(s); i++ {
-		j := 0
-		for ; j < len(pat); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != pat[j] {
-				break
+	k := strings.IndexFunc(pat, func(r rune) bool { return r < 'a' || r > 'z' })
+	if k < 0 {
+		for i := 0; i+len(pat) <= len(s); i++ {
+			if equalFoldASCII(s[i:i+len(pat)], pat) {
+				return true
 			}
 		}
-		if j == len(pat) {
+		return false
+	}
+	for from := k; from < len(s); {
+		j := strings.IndexByte(s[from:], pat[k])
+		if j < 0 {
+			return false
+		}
+		at := from + j - k // where pat would start
+		if at+len(pat) <= len(s) && equalFoldASCII(s[at:at+len(pat)], pat) {
 			return true
 		}
+		from += j + 1
 	}
 	return false
+}
+
+// equalFoldASCII reports whether s is pat (ASCII lower-case, as long as
+// s) with ASCII letters of s in either case.
+func equalFoldASCII(s, pat string) bool {
+	for j := 0; j < len(pat); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != pat[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // significant reports whether s is long enough to look for in a push

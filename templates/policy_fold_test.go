@@ -28,3 +28,21 @@ func TestCSSLoadsFoldMatchesLowerCasing(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsFoldASCII compares containsFoldASCII with lower-casing and
+// searching, for patterns with and without an octet that is not a letter,
+// at every position of a text.
+func TestContainsFoldASCII(t *testing.T) {
+	for _, pat := range []string{"url(", "@import", "abc", "(", "x"} {
+		for _, fill := range []string{"", "zz", "URL", "@IMPOR", "ab(", "Ab"} {
+			for pos := 0; pos <= 12; pos++ {
+				for _, form := range []string{pat, strings.ToUpper(pat), pat[:len(pat)-1]} {
+					s := strings.Repeat("-", pos) + fill + form + strings.Repeat("-", 12-pos)
+					if got, want := containsFoldASCII(s, pat), strings.Contains(strings.ToLower(s), pat); got != want {
+						t.Fatalf("containsFoldASCII(%q, %q) = %v, want %v", s, pat, got, want)
+					}
+				}
+			}
+		}
+	}
+}
