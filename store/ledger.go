@@ -136,28 +136,48 @@ WHERE incident_id = $1 AND version = $2 AND state = '` + string(notify.StateUnre
 }
 
 // liftPeople runs noticeLift for the people of entries, grouped by
-// incident and version.
-func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, entries []notify.Entry, batch []int) error {
-	type campaign struct {
+// incident and version, with lift (noticeLift of noticeBatch people,
+// prepared) when it is not nil: a shorter list repeats its last person,
+// so one prepared statement serves every batch.
+func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, lift *sql.Stmt, entries []notify.Entry, batch []int) error {
+	type group struct {
 		incident string
 		version  int
+		args     []any // incident, version, then the people
 	}
-	groups := map[campaign][]any{}
-	seen := map[campaign]map[string]bool{}
+	var groups []group
 	for _, i := range batch {
 		e := &entries[i]
-		c := campaign{e.IncidentID, e.Version}
-		if seen[c] == nil {
-			seen[c] = map[string]bool{}
+		g := -1
+		for k := range groups {
+			if groups[k].incident == e.IncidentID && groups[k].version == e.Version {
+				g = k
+				break
+			}
 		}
-		if !seen[c][e.SubjectID] {
-			seen[c][e.SubjectID] = true
-			groups[c] = append(groups[c], e.SubjectID)
+		if g < 0 {
+			groups = append(groups, group{e.IncidentID, e.Version, []any{e.IncidentID, e.Version}})
+			g = len(groups) - 1
+		}
+		// Entries come in key order, which keeps a person's notices
+		// together: a person repeated further on only repeats a value
+		// of the IN list.
+		if args := groups[g].args; args[len(args)-1] != any(e.SubjectID) {
+			groups[g].args = append(args, e.SubjectID)
 		}
 	}
-	for c, subjects := range groups {
-		args := append([]any{c.incident, c.version}, subjects...)
-		if _, err := tx.ExecContext(ctx, l.s.d.noticeLift(len(subjects)), args...); err != nil {
+	for _, g := range groups {
+		n := len(g.args) - 2
+		var err error
+		if lift != nil && n <= noticeBatch {
+			for len(g.args) < noticeBatch+2 {
+				g.args = append(g.args, g.args[len(g.args)-1])
+			}
+			_, err = tx.StmtContext(ctx, lift).ExecContext(ctx, g.args...)
+		} else {
+			_, err = tx.ExecContext(ctx, l.s.d.noticeLift(n), g.args...)
+		}
+		if err != nil {
 			return fmt.Errorf("lift unreachable marks: %w", err)
 		}
 	}
@@ -278,12 +298,15 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 	keys := make([]any, 0, min(len(order), noticeBatch))
 	// The full-batch statements are prepared before the transaction: on
 	// SQLite the transaction holds the only writer connection.
-	var full, fullStates *sql.Stmt
+	var full, fullStates, lift *sql.Stmt
 	if len(order) >= noticeBatch {
 		var err error
 		full, err = l.s.stmts.get(ctx, l.s.w, "notice-insert-full", func() string { return l.s.d.noticeInsert(noticeBatch) })
 		if err == nil {
 			fullStates, err = l.s.stmts.get(ctx, l.s.w, "notice-states-jobless-full", func() string { return l.s.d.noticeStatesJobless(noticeBatch) })
+		}
+		if err == nil {
+			lift, err = l.s.stmts.get(ctx, l.s.w, "notice-lift-full", func() string { return l.s.d.noticeLift(noticeBatch) })
 		}
 		if err != nil {
 			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
@@ -326,7 +349,7 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 				return err
 			}
 			created += int(n)
-			if err := l.liftPeople(ctx, tx, entries, batch); err != nil {
+			if err := l.liftPeople(ctx, tx, lift, entries, batch); err != nil {
 				return err
 			}
 			if int(n) == len(batch) && distinctKeys(entries, batch) {

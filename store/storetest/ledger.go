@@ -181,6 +181,35 @@ func testLedgerPlanLarge(t *testing.T, s store.Store) {
 	}
 }
 
+// testLedgerLiftLarge: 1,500 people marked unreachable, then planned an
+// e-mail each in one call (more people than one statement lifts): every
+// mark is lifted, and a person of another version keeps theirs.
+func testLedgerLiftLarge(t *testing.T, s store.Store) {
+	l := s.Ledger()
+	var marks, routes []notify.Entry
+	for i := range 1500 {
+		m := notice("INC-L8", fmt.Sprintf("u-%05d", i), notify.ChannelNone, 1)
+		m.State = notify.StateUnreachable
+		marks = append(marks, m)
+		routes = append(routes, notice("INC-L8", fmt.Sprintf("u-%05d", i), notify.ChannelEmail, 1))
+	}
+	kept := notice("INC-L8", "u-00007", notify.ChannelNone, 2)
+	kept.State = notify.StateUnreachable
+	mustPlan(t, l, append(marks, kept)...)
+	if got := mustPlan(t, l, routes...); got != 1500 {
+		t.Fatalf("Plan of 1,500 routes: got %d new, want 1500", got)
+	}
+	c, err := l.Counts(t.Context(), "INC-L8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := notify.Counts{notify.ChannelEmail: {notify.StatePending: 1500},
+		notify.ChannelNone: {notify.StateSkipped: 1500, notify.StateUnreachable: 1}}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("Counts (-want +got):\n%s", diff)
+	}
+}
+
 func testLedgerTransitions(t *testing.T, s store.Store) {
 	l := s.Ledger()
 	ctx := t.Context()

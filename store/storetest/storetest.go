@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentSaveIncident", testConcurrentSave},
 		{"LedgerPlan", testLedgerPlan},
 		{"LedgerPlanLarge", testLedgerPlanLarge},
+		{"LedgerLiftLarge", testLedgerLiftLarge},
 		{"LedgerTransitions", testLedgerTransitions},
 		{"LedgerBeginByState", testLedgerBeginByState},
 		{"LedgerUnknownKey", testLedgerUnknown},
