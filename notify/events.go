@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"github.com/breach-notify/breach/incident"
 )
 
@@ -39,7 +37,7 @@ const (
 
 // publish hands one event to the window, waiting for a free slot (or
 // ctx).
-func (w *Worker) publishAsync(ctx context.Context, log *logrus.Entry, ev incident.NoticeOutcome) {
+func (w *Worker) publishAsync(ctx context.Context, log attemptLog, ev incident.NoticeOutcome) {
 	ew := w.events
 	select {
 	case ew.slots <- struct{}{}:
@@ -58,7 +56,7 @@ func (w *Worker) publishAsync(ctx context.Context, log *logrus.Entry, ev inciden
 }
 
 // publishRetrying publishes one event, retrying, then dead-letters it.
-func (w *Worker) publishRetrying(ctx context.Context, log *logrus.Entry, ev incident.NoticeOutcome) {
+func (w *Worker) publishRetrying(ctx context.Context, log attemptLog, ev incident.NoticeOutcome) {
 	pause := eventPause
 	var err error
 	for attempt := range eventAttempts {
@@ -78,10 +76,10 @@ func (w *Worker) publishRetrying(ctx context.Context, log *logrus.Entry, ev inci
 		merr = w.sink.DeadLetter(ctx, "events", body, fmt.Sprintf("publish event %s after %d attempts: %v", ev.Kind, eventAttempts, err))
 	}
 	if merr != nil {
-		log.WithError(errors.Join(err, merr)).Error("event could not be published nor dead-lettered")
+		log.entry().WithError(errors.Join(err, merr)).Error("event could not be published nor dead-lettered")
 		return
 	}
-	log.WithError(err).Warn("event could not be published; dead-lettered on stage events")
+	log.entry().WithError(err).Warn("event could not be published; dead-lettered on stage events")
 }
 
 // WaitEvents waits until the events the worker publishes in the

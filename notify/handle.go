@@ -87,7 +87,7 @@ func (w *Worker) refuse(ctx context.Context, key string, e Entry, raw []byte, de
 			// The process may have stopped between recording the
 			// notice and publishing its event: publish it again (the
 			// bus stores an event once per notice key).
-			w.event(ctx, w.log.WithFields(logrus.Fields{"incident": e.Job.IncidentID, "notice": key}),
+			w.event(ctx, attemptLog{w: w, incident: e.Job.IncidentID, key: key},
 				sentEvent(e.Job, e.State, e.ProviderID, e.Attempts))
 		}
 		return Decision{Action: Ack, Reason: "already " + string(e.State)}

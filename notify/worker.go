@@ -185,18 +185,18 @@ func (w *Worker) waitLimiter(ctx context.Context) error {
 // attempt carries on Deliver once the ledger has answered the claim of
 // job at time at: entry as Begin returned it, and whether it proceeded.
 func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int, entry Entry, proceed bool, at time.Time) Decision {
-	log := w.log.WithFields(logrus.Fields{"incident": job.IncidentID, "notice": job.Key, "attempt": delivered})
+	log := attemptLog{w: w, incident: job.IncidentID, key: job.Key, attempt: delivered}
 	if !proceed && entry.State == StateSending {
 		// Another copy of this job is being delivered by a live worker.
 		// Acknowledging this one would lose the notice if that worker
 		// crashed: come back when its claim lease has run out, to find
 		// the notice sent, or left by the crash and claimable.
 		wait := max(entry.UpdatedAt.Add(ClaimLease).Sub(at), time.Second)
-		log.WithField("retry_in", wait.String()).Info("notice claimed by another worker; retrying after its lease")
+		log.entry().WithField("retry_in", wait.String()).Info("notice claimed by another worker; retrying after its lease")
 		return Decision{Action: Retry, Delay: wait, Reason: "claimed by another worker"}
 	}
 	if !proceed {
-		log.WithField("state", string(entry.State)).Debug("notice already final; skipped")
+		log.entry().WithField("state", string(entry.State)).Debug("notice already final; skipped")
 		return Decision{Action: Ack, Reason: "already " + string(entry.State)}
 	}
 	msg, rendering, err := w.render.Render(ctx, &job)
@@ -219,16 +219,16 @@ func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int
 	default:
 		if err := w.ledger.Finish(ctx, job.Key, Outcome{State: StateFailedTemporary, Error: sendErr.Error(),
 			TemplateVersion: rendering.TemplateVersion, ContentHash: rendering.ContentHash, At: w.now()}); err != nil {
-			log.WithError(err).Warn("ledger finish after a temporary failure")
+			log.entry().WithError(err).Warn("ledger finish after a temporary failure")
 		}
-		log.WithError(sendErr).Info("temporary delivery failure; will retry")
+		log.entry().WithError(sendErr).Info("temporary delivery failure; will retry")
 		return Decision{Action: Retry, Delay: w.cfg.Backoff.Delay(delivered), Reason: sendErr.Error()}
 	}
 }
 
 // sent records a notice handed to the provider (or written to the
 // outbox).
-func (w *Worker) sent(ctx context.Context, log *logrus.Entry, job Job, r Rendering, providerID string, delivered int) Decision {
+func (w *Worker) sent(ctx context.Context, log attemptLog, job Job, r Rendering, providerID string, delivered int) Decision {
 	state := StateSent
 	if w.cfg.Outbox {
 		state = StateWritten
@@ -265,7 +265,7 @@ func sentEvent(job Job, state State, providerID string, attempt int) incident.No
 
 // reconcile asks a Reconciler, before a retry, whether an earlier attempt
 // went out after all.
-func (w *Worker) reconcile(ctx context.Context, log *logrus.Entry, e Entry, m *Message) (string, bool) {
+func (w *Worker) reconcile(ctx context.Context, log attemptLog, e Entry, m *Message) (string, bool) {
 	rc, ok := w.notifier.(Reconciler)
 	if !ok || e.Attempts <= 1 {
 		return "", false
@@ -276,11 +276,11 @@ func (w *Worker) reconcile(ctx context.Context, log *logrus.Entry, e Entry, m *M
 	}
 	id, err := rc.FindSent(ctx, m, since)
 	if err != nil {
-		log.WithError(err).Warn("could not check whether an earlier attempt was delivered; sending again")
+		log.entry().WithError(err).Warn("could not check whether an earlier attempt was delivered; sending again")
 		return "", false
 	}
 	if id != "" {
-		log.Info("an earlier attempt was delivered after all; recorded without sending again")
+		log.entry().Info("an earlier attempt was delivered after all; recorded without sending again")
 	}
 	return id, id != ""
 }
@@ -289,7 +289,7 @@ func (w *Worker) reconcile(ctx context.Context, log *logrus.Entry, e Entry, m *M
 // job when it exhausted retries or could not render, and plans the
 // person's next route (or, with none left, lets the ledger settle whether
 // the person is unreachable).
-func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, raw []byte, r Rendering, cause error, fallback bool) Decision {
+func (w *Worker) finalFailure(ctx context.Context, log attemptLog, job Job, raw []byte, r Rendering, cause error, fallback bool) Decision {
 	next, hasNext := job.Next()
 	if !fallback {
 		hasNext = false
@@ -319,7 +319,7 @@ func (w *Worker) finalFailure(ctx context.Context, log *logrus.Entry, job Job, r
 		ev.Fallback = string(next.Route.Channel)
 	}
 	w.event(ctx, log, ev)
-	log.WithError(cause).WithField("state", string(state)).Warn("notice failed permanently")
+	log.entry().WithError(cause).WithField("state", string(state)).Warn("notice failed permanently")
 	return Decision{Action: Ack, Reason: cause.Error()}
 }
 
@@ -364,17 +364,35 @@ func planFallback(ctx context.Context, l Ledger, s Sink, next Job, at time.Time)
 	return nil
 }
 
+// attemptLog is what the log entries of one delivery attempt carry; the
+// entry itself is built only when something is logged, not for every
+// notice.
+type attemptLog struct {
+	w             *Worker
+	incident, key string
+	attempt       int // 0: not a delivery attempt
+}
+
+// entry returns the log entry.
+func (l attemptLog) entry() *logrus.Entry {
+	f := logrus.Fields{"incident": l.incident, "notice": l.key}
+	if l.attempt > 0 {
+		f["attempt"] = l.attempt
+	}
+	return l.w.log.WithFields(f)
+}
+
 func (w *Worker) retry(delivered int, err error) Decision {
 	w.log.WithError(err).Warn("notice attempt interrupted; will retry")
 	return Decision{Action: Retry, Delay: w.cfg.Backoff.Delay(delivered), Reason: err.Error()}
 }
 
-func (w *Worker) event(ctx context.Context, log *logrus.Entry, ev incident.NoticeOutcome) {
+func (w *Worker) event(ctx context.Context, log attemptLog, ev incident.NoticeOutcome) {
 	if w.events != nil {
 		w.publishAsync(ctx, log, ev)
 		return
 	}
 	if err := w.sink.Event(ctx, ev); err != nil && !errors.Is(err, context.Canceled) {
-		log.WithError(err).Warn("publish event")
+		log.entry().WithError(err).Warn("publish event")
 	}
 }

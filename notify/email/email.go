@@ -285,9 +285,12 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		if n.alerts.Active() {
 			n.recovered(true)
 		}
-		n.log.WithFields(logrus.Fields{"incident": m.IncidentID, "notice": m.Key, "message_id": msg.GetMessageID(),
-			"conn_reused": reused}).Debug("e-mail accepted by the SMTP server")
-		return msg.GetMessageID(), nil
+		id := msg.GetMessageID()
+		if n.log.Logger.IsLevelEnabled(logrus.DebugLevel) {
+			n.log.WithFields(logrus.Fields{"incident": m.IncidentID, "notice": m.Key, "message_id": id,
+				"conn_reused": reused}).Debug("e-mail accepted by the SMTP server")
+		}
+		return id, nil
 	}
 }
 
