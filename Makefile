@@ -10,6 +10,7 @@ FUZZ_DIRECTORY ?= 100000x
 FUZZ_INVENTORY ?= 60000x
 FUZZ_RECORDS   ?= 100000x
 FUZZ_GATE      ?= 30000x
+FUZZ_WIRE      ?= 20000x
 
 .PHONY: help build test test-integration fuzz bench bench-e2e lint run clean
 
@@ -35,6 +36,7 @@ fuzz: ## run the input fuzz targets for a fixed number of executions each (FUZZ_
 	$(GO) test -run '^$$' -fuzz '^FuzzCSVRecords$$' -fuzztime $(FUZZ_RECORDS) -fuzzminimizetime 2000x ./inventory
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZ_GATE) -fuzzminimizetime 2000x ./notify/compose
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckFacts$$' -fuzztime $(FUZZ_GATE) -fuzzminimizetime 2000x ./notify/compose
+	$(GO) test -run '^$$' -fuzz '^FuzzWireRoundTrip$$' -fuzztime $(FUZZ_WIRE) -fuzzminimizetime 200x ./notify/email
 
 bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)

@@ -62,12 +62,22 @@ func (m *serviceMetrics) countNotices(s notify.Sink) notify.Sink {
 	return countingSink{Sink: s, outcomes: v}
 }
 
-// Event publishes ev and counts its outcome once it is published (a
-// publish that is retried counts once).
+// Event counts ev's outcome and publishes it. The outcome is counted
+// whether or not the bus takes the event, so the series goes on counting
+// while NATS is in trouble; a worker republishes through Republish,
+// which does not count again.
 func (c countingSink) Event(ctx context.Context, ev incident.NoticeOutcome) error {
-	if err := c.Sink.Event(ctx, ev); err != nil {
-		return err
-	}
+	c.count(ev)
+	return c.Sink.Event(ctx, ev)
+}
+
+// Republish implements notify.Republisher: it publishes without counting.
+func (c countingSink) Republish(ctx context.Context, ev incident.NoticeOutcome) error {
+	return c.Sink.Event(ctx, ev)
+}
+
+// count counts ev's outcome.
+func (c countingSink) count(ev incident.NoticeOutcome) {
 	switch ev.Kind {
 	case incident.EventNoticeSent:
 		c.outcomes.WithLabelValues(ev.Channel, "sent").Inc()
@@ -76,7 +86,6 @@ func (c countingSink) Event(ctx context.Context, ev incident.NoticeOutcome) erro
 	case incident.EventNoticeFailed:
 		c.outcomes.WithLabelValues(ev.Channel, ev.State).Inc()
 	}
-	return nil
 }
 
 // noticesRejected registers breach_notices_rejected_total{reason} and

@@ -37,26 +37,27 @@ const (
 
 // publish hands one event to the window, waiting for a free slot (or
 // ctx).
-func (w *Worker) publishAsync(ctx context.Context, log attemptLog, ev incident.NoticeOutcome) {
+func (w *Worker) publishAsync(ctx context.Context, log attemptLog, ev incident.NoticeOutcome, again bool) {
 	ew := w.events
 	select {
 	case ew.slots <- struct{}{}:
 	case <-ctx.Done():
 		// Stopping: publish in this goroutine instead, as before the
 		// window existed, rather than drop the event.
-		w.publishRetrying(context.WithoutCancel(ctx), log, ev)
+		w.publishRetrying(context.WithoutCancel(ctx), log, ev, again)
 		return
 	}
 	ew.pending.Add(1)
 	go func() {
 		defer ew.pending.Done()
 		defer func() { <-ew.slots }()
-		w.publishRetrying(context.WithoutCancel(ctx), log, ev)
+		w.publishRetrying(context.WithoutCancel(ctx), log, ev, again)
 	}()
 }
 
-// publishRetrying publishes one event, retrying, then dead-letters it.
-func (w *Worker) publishRetrying(ctx context.Context, log attemptLog, ev incident.NoticeOutcome) {
+// publishRetrying publishes one event, retrying, then dead-letters it;
+// again says it was published before (see publishOnce).
+func (w *Worker) publishRetrying(ctx context.Context, log attemptLog, ev incident.NoticeOutcome, again bool) {
 	pause := eventPause
 	var err error
 	for attempt := range eventAttempts {
@@ -65,7 +66,7 @@ func (w *Worker) publishRetrying(ctx context.Context, log attemptLog, ev inciden
 			pause *= 2
 		}
 		actx, cancel := context.WithTimeout(ctx, eventTimeout)
-		err = w.sink.Event(actx, ev)
+		err = w.publishOnce(actx, ev, again || attempt > 0)
 		cancel()
 		if err == nil {
 			return
@@ -80,6 +81,25 @@ func (w *Worker) publishRetrying(ctx context.Context, log attemptLog, ev inciden
 		return
 	}
 	log.entry().WithError(err).Warn("event could not be published; dead-lettered on stage events")
+}
+
+// Republisher is a Sink that can publish a notice event again without it
+// being a new outcome: a worker's retry of a publish that failed, or the
+// event of a notice whose message came again after it was recorded. (The
+// service's sink counts outcomes in breach_notices_total once, as they
+// happen, whether or not the bus takes the event.) A Sink that is not one
+// gets Event again.
+type Republisher interface {
+	Republish(ctx context.Context, ev incident.NoticeOutcome) error
+}
+
+// publishOnce makes one attempt at publishing ev: as a new outcome
+// (Sink.Event), or, when again, as one handed to the sink before.
+func (w *Worker) publishOnce(ctx context.Context, ev incident.NoticeOutcome, again bool) error {
+	if r, ok := w.sink.(Republisher); ok && again {
+		return r.Republish(ctx, ev)
+	}
+	return w.sink.Event(ctx, ev)
 }
 
 // WaitEvents waits until the events the worker publishes in the

@@ -38,6 +38,55 @@ func (s *gatedSink) Event(ctx context.Context, ev incident.NoticeOutcome) error 
 	return s.recordingSink.Event(ctx, ev)
 }
 
+// countingRepublisher is a gatedSink that is also a Republisher, and
+// counts the calls of each kind.
+type countingRepublisher struct {
+	gatedSink
+	firsts, agains int
+}
+
+func (s *countingRepublisher) Event(ctx context.Context, ev incident.NoticeOutcome) error {
+	s.mu.Lock()
+	s.firsts++
+	s.mu.Unlock()
+	return s.gatedSink.Event(ctx, ev)
+}
+
+func (s *countingRepublisher) Republish(ctx context.Context, ev incident.NoticeOutcome) error {
+	s.mu.Lock()
+	s.agains++
+	s.mu.Unlock()
+	return s.gatedSink.Event(ctx, ev)
+}
+
+// TestEventRepublishedIsNotANewOutcome: an event is handed to the sink as
+// a new outcome once; the retries of its publish, and its publication
+// again when the notice's message comes back after it was recorded, are
+// republications (the service counts outcomes on the first only).
+func TestEventRepublishedIsNotANewOutcome(t *testing.T) {
+	sink := &countingRepublisher{gatedSink: gatedSink{failures: 2}}
+	w, job := windowWorker(t, sink)
+	w.Deliver(context.Background(), job, nil, 1)
+	if err := w.WaitEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sink.firsts != 1 || sink.agains != 2 {
+		t.Errorf("after two failed publishes: got %d new and %d again, want 1 and 2", sink.firsts, sink.agains)
+	}
+	// The message comes again (a redelivery after a stop between the
+	// record and the acknowledgement): its event is republished.
+	w.cfg.Tickets = mustTickets(t, testSecret)
+	if d := w.Handle(context.Background(), w.cfg.Tickets.Seal(job.Key), 2); d.Action != Ack {
+		t.Fatalf("Handle of the redelivered message: got %v (%s), want Ack", d.Action, d.Reason)
+	}
+	if err := w.WaitEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sink.firsts != 1 || sink.agains != 3 {
+		t.Errorf("after the redelivery: got %d new and %d again, want 1 and 3", sink.firsts, sink.agains)
+	}
+}
+
 func (s *gatedSink) recorded() ([]string, []string) {
 	s.recordingSink.mu.Lock()
 	defer s.recordingSink.mu.Unlock()

@@ -88,7 +88,7 @@ func (w *Worker) refuse(ctx context.Context, key string, e Entry, raw []byte, de
 			// notice and publishing its event: publish it again (the
 			// bus stores an event once per notice key).
 			w.event(ctx, attemptLog{w: w, incident: e.Job.IncidentID, key: key},
-				sentEvent(e.Job, e.State, e.ProviderID, e.Attempts))
+				sentEvent(e.Job, e.State, e.ProviderID, e.Attempts), true)
 		}
 		return Decision{Action: Ack, Reason: "already " + string(e.State)}
 	}

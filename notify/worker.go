@@ -203,19 +203,19 @@ func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int
 	if err != nil {
 		// A template or data error will not heal by retrying or by
 		// trying another channel with the same data: dead-letter it.
-		return w.finalFailure(ctx, log, job, raw, rendering, fmt.Errorf("render: %w", err), false)
+		return w.finalFailure(ctx, log, job, raw, rendering, entry.Attempts, fmt.Errorf("render: %w", err), false)
 	}
 	if id, ok := w.reconcile(ctx, log, entry, msg); ok {
-		return w.sent(ctx, log, job, rendering, id, delivered)
+		return w.sent(ctx, log, job, rendering, id, delivered, entry.Attempts)
 	}
 	providerID, sendErr := w.notifier.Notify(ctx, msg)
 	switch {
 	case sendErr == nil:
-		return w.sent(ctx, log, job, rendering, providerID, delivered)
+		return w.sent(ctx, log, job, rendering, providerID, delivered, entry.Attempts)
 	case IsPermanent(sendErr):
-		return w.finalFailure(ctx, log, job, raw, rendering, sendErr, true)
+		return w.finalFailure(ctx, log, job, raw, rendering, entry.Attempts, sendErr, true)
 	case w.exhausted(entry):
-		return w.finalFailure(ctx, log, job, raw, rendering, fmt.Errorf("gave up after %d attempts: %w", entry.Attempts, sendErr), true)
+		return w.finalFailure(ctx, log, job, raw, rendering, entry.Attempts, fmt.Errorf("gave up after %d attempts: %w", entry.Attempts, sendErr), true)
 	default:
 		if err := w.ledger.Finish(ctx, job.Key, Outcome{State: StateFailedTemporary, Error: sendErr.Error(),
 			TemplateVersion: rendering.TemplateVersion, ContentHash: rendering.ContentHash, At: w.now()}); err != nil {
@@ -228,7 +228,9 @@ func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int
 
 // sent records a notice handed to the provider (or written to the
 // outbox).
-func (w *Worker) sent(ctx context.Context, log attemptLog, job Job, r Rendering, providerID string, delivered int) Decision {
+// The transport has delivered the message delivered times; attempts is
+// the ledger's count of attempts at the notice, the event's.
+func (w *Worker) sent(ctx context.Context, log attemptLog, job Job, r Rendering, providerID string, delivered, attempts int) Decision {
 	state := StateSent
 	if w.cfg.Outbox {
 		state = StateWritten
@@ -239,7 +241,7 @@ func (w *Worker) sent(ctx context.Context, log attemptLog, job Job, r Rendering,
 		// window), which is better than no proof.
 		return w.retry(delivered, fmt.Errorf("ledger finish: %w", err))
 	}
-	w.event(ctx, log, sentEvent(job, state, providerID, delivered))
+	w.event(ctx, log, sentEvent(job, state, providerID, attempts), false)
 	return Decision{Action: Ack, Reason: string(state)}
 }
 
@@ -251,8 +253,8 @@ func noticeEvent(kind incident.EventKind, job Job, state State) incident.NoticeO
 }
 
 // sentEvent is the notice.sent (or, written to the outbox,
-// notice.written) event of job's notice, handed over at the attempt-th
-// delivery of its message.
+// notice.written) event of job's notice, handed over at its attempt-th
+// attempt (as the ledger counts them).
 func sentEvent(job Job, state State, providerID string, attempt int) incident.NoticeOutcome {
 	kind := incident.EventNoticeSent
 	if state == StateWritten {
@@ -289,7 +291,8 @@ func (w *Worker) reconcile(ctx context.Context, log attemptLog, e Entry, m *Mess
 // job when it exhausted retries or could not render, and plans the
 // person's next route (or, with none left, lets the ledger settle whether
 // the person is unreachable).
-func (w *Worker) finalFailure(ctx context.Context, log attemptLog, job Job, raw []byte, r Rendering, cause error, fallback bool) Decision {
+// attempts is the ledger's count of attempts at the notice.
+func (w *Worker) finalFailure(ctx context.Context, log attemptLog, job Job, raw []byte, r Rendering, attempts int, cause error, fallback bool) Decision {
 	next, hasNext := job.Next()
 	if !fallback {
 		hasNext = false
@@ -314,11 +317,11 @@ func (w *Worker) finalFailure(ctx context.Context, log attemptLog, job Job, raw 
 		return w.retry(1, err)
 	}
 	ev := noticeEvent(incident.EventNoticeFailed, job, state)
-	ev.Error = cause.Error()
+	ev.Error, ev.Attempt = cause.Error(), attempts
 	if hasNext {
 		ev.Fallback = string(next.Route.Channel)
 	}
-	w.event(ctx, log, ev)
+	w.event(ctx, log, ev, false)
 	log.entry().WithError(cause).WithField("state", string(state)).Warn("notice failed permanently")
 	return Decision{Action: Ack, Reason: cause.Error()}
 }
@@ -387,12 +390,14 @@ func (w *Worker) retry(delivered int, err error) Decision {
 	return Decision{Action: Retry, Delay: w.cfg.Backoff.Delay(delivered), Reason: err.Error()}
 }
 
-func (w *Worker) event(ctx context.Context, log attemptLog, ev incident.NoticeOutcome) {
+// event publishes ev, a new outcome, or, when again, one published before
+// (the notice's message came again after it was recorded).
+func (w *Worker) event(ctx context.Context, log attemptLog, ev incident.NoticeOutcome, again bool) {
 	if w.events != nil {
-		w.publishAsync(ctx, log, ev)
+		w.publishAsync(ctx, log, ev, again)
 		return
 	}
-	if err := w.sink.Event(ctx, ev); err != nil && !errors.Is(err, context.Canceled) {
+	if err := w.publishOnce(ctx, ev, again); err != nil && !errors.Is(err, context.Canceled) {
 		log.entry().WithError(err).Warn("publish event")
 	}
 }

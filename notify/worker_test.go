@@ -45,11 +45,12 @@ func (r fakeRenderer) Render(_ context.Context, j *Job) (*Message, Rendering, er
 }
 
 type recordingSink struct {
-	mu      sync.Mutex
-	jobs    []Job
-	events  []string
-	dead    []string
-	failEnq bool
+	mu       sync.Mutex
+	jobs     []Job
+	events   []string
+	outcomes []incident.NoticeOutcome
+	dead     []string
+	failEnq  bool
 }
 
 func (s *recordingSink) Enqueue(_ context.Context, jobs ...Job) error {
@@ -65,6 +66,7 @@ func (s *recordingSink) Event(_ context.Context, ev incident.NoticeOutcome) erro
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.events = append(s.events, string(ev.Kind))
+	s.outcomes = append(s.outcomes, ev)
 	return nil
 }
 func (s *recordingSink) DeadLetter(_ context.Context, stage string, _ []byte, reason string) error {
@@ -136,6 +138,23 @@ func TestWorkerDeliverOutcomes(t *testing.T) {
 			}
 			if fmt.Sprint(sink.events) != fmt.Sprint(tc.wantEvents) {
 				t.Errorf("got events %v, want %v", sink.events, tc.wantEvents)
+			}
+			// The event is the catalogue's payload, its attempt the
+			// ledger's count.
+			want := incident.NoticeOutcome{Kind: incident.EventKind(tc.wantEvents[0]), Incident: "INC-1", Key: job.Key,
+				Subject: "u-1", Channel: "email", State: string(tc.wantState), Attempt: tc.attempts}
+			if tc.wantJobs > 0 {
+				want.Fallback = "sms"
+			}
+			if tc.wantState == StateSent {
+				want.Provider = "pid-" + job.Key
+			}
+			if len(sink.outcomes) == 1 {
+				got := sink.outcomes[0]
+				got.Error = "" // checked elsewhere; it names the failure
+				if got != want {
+					t.Errorf("got event %+v, want %+v", got, want)
+				}
 			}
 			if tc.wantJobs > 0 {
 				next := sink.jobs[0]

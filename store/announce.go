@@ -217,8 +217,10 @@ func insertVerifyEntries(ctx context.Context, tx *sql.Tx, d dialect, full *sql.S
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(entries[a].Lookup, entries[b].Lookup) })
-	args := make([]any, 0, 5*min(len(order), verifyBatch))
+	// Stable: of two entries with one lookup, the first is inserted and
+	// the other kept out.
+	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(entries[a].Lookup, entries[b].Lookup) })
+	args := make([]any, 0, 5*verifyBatch)
 	for start := 0; start < len(order); start += verifyBatch {
 		batch := order[start:min(start+verifyBatch, len(order))]
 		args = args[:0]
@@ -226,11 +228,26 @@ func insertVerifyEntries(ctx context.Context, tx *sql.Tx, d dialect, full *sql.S
 			e := &entries[i]
 			args = append(args, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey)
 		}
+		// A shorter batch repeats its last row up to the next of
+		// verifySizes (the repeats are kept out by ON CONFLICT), so that
+		// a few statements serve every size: PostgreSQL's driver keeps
+		// each statement text it meets prepared.
+		size := verifyBatch
+		for _, n := range verifySizes {
+			if n >= len(batch) {
+				size = n
+				break
+			}
+		}
+		last := args[len(args)-5:]
+		for len(args) < 5*size {
+			args = append(args, last...)
+		}
 		var err error
-		if len(batch) == verifyBatch {
+		if size == verifyBatch {
 			_, err = tx.StmtContext(ctx, full).ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, d.verifyInsert(len(batch)), args...)
+			_, err = tx.ExecContext(ctx, d.verifyInsert(size), args...)
 		}
 		if err != nil {
 			return err
@@ -238,6 +255,10 @@ func insertVerifyEntries(ctx context.Context, tx *sql.Tx, d dialect, full *sql.S
 	}
 	return nil
 }
+
+// verifySizes are the row counts of the verification index's INSERTs,
+// smallest first; the last is verifyBatch.
+var verifySizes = [...]int{1, 16, 128, verifyBatch}
 
 // LookupVerify implements Public. The one query costs the same index
 // probe whether or not lookup is there.

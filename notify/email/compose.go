@@ -44,8 +44,9 @@ var (
 var ErrInvalidMessage = errors.New("invalid e-mail notice")
 
 // Composer turns a notice into the exact RFC 5322 message the e-mail
-// channel sends; the outbox writes the same bytes to .eml files. It is
-// safe for concurrent use.
+// channel sends; the outbox writes the same message to .eml files (its
+// non-ASCII text quoted-printable, and every line ending in CRLF: a file
+// has no server offering 8BITMIME). It is safe for concurrent use.
 type Composer struct {
 	from, replyTo *netmail.Address
 	domain        string
@@ -98,25 +99,38 @@ func (c *Composer) MessageID(key string) string {
 // spaces, so no header can be injected. Errors for an unusable notice wrap
 // ErrInvalidMessage; no error contains the address or the content.
 func (c *Composer) Compose(m *notify.Message) (*gomail.Msg, error) {
-	return c.compose(m, false, true)
+	return c.compose(m, bodyEncoding{unencoded: c.dkim == nil, crlf: true})
 }
 
-// composeSMTP is Compose for the notifier's own SMTP transaction. With
-// eightBit, for a server that offers 8BITMIME (RFC 6152), a UTF-8 body
-// whose lines fit goes unencoded too, not only a US-ASCII one; a composer
-// that signs with DKIM never does that (RFC 6376 §5.3: a relay that must
-// turn 8-bit data into 7-bit would break the signature). An unencoded
-// body keeps its bare line feeds, which the DATA payload turns into CRLF
-// (dotStuff), unless the composer signs: the signature is computed on
-// this rendering.
+// bodyEncoding is how compose writes a message's body parts.
+type bodyEncoding struct {
+	// unencoded: a part that needs no encoding goes as it is (body);
+	// otherwise every part is quoted-printable.
+	unencoded bool
+	// eightBit: so does one of UTF-8 text, for a server that offers
+	// 8BITMIME (RFC 6152).
+	eightBit bool
+	// crlf: an unencoded part's line breaks are made CRLF.
+	crlf bool
+}
+
+// composeSMTP is Compose for the notifier's own SMTP transaction: with
+// eightBit, for a server that offers 8BITMIME, a UTF-8 body whose lines
+// fit goes unencoded too, and an unencoded body keeps its bare line
+// feeds, which the DATA payload turns into CRLF (dotStuff). A composer
+// that signs with DKIM writes every part quoted-printable (RFC 6376 §5.3:
+// signers should use a 7-bit transfer encoding). A part labelled 8bit may
+// be converted to quoted-printable by a relay whose next hop lacks
+// 8BITMIME, which changes the signed body, whatever octets it holds.
 func (c *Composer) composeSMTP(m *notify.Message, eightBit bool) (*gomail.Msg, error) {
-	return c.compose(m, eightBit && c.dkim == nil, c.dkim != nil)
+	return c.compose(m, bodyEncoding{unencoded: c.dkim == nil, eightBit: eightBit})
 }
 
 // eightBitBody reports whether composeSMTP with eightBit would send m
-// differently: m has a non-ASCII body and the composer does not sign.
+// differently: the composer does not sign, and a body part it sends (the
+// text, the HTML when there is any) is not US-ASCII.
 func (c *Composer) eightBitBody(m *notify.Message) bool {
-	return c.dkim == nil && (!isASCII(m.Text) || !isASCII(m.HTML))
+	return c.dkim == nil && (!isASCII(m.Text) || strings.TrimSpace(m.HTML) != "" && !isASCII(m.HTML))
 }
 
 // isASCII reports whether s is US-ASCII, eight octets at a time.
@@ -135,9 +149,8 @@ func isASCII(s string) bool {
 	return true
 }
 
-// compose is Compose, with UTF-8 bodies unencoded when eightBit is set,
-// and an unencoded body's line breaks made CRLF when crlf is.
-func (c *Composer) compose(m *notify.Message, eightBit, crlf bool) (*gomail.Msg, error) {
+// compose is Compose, with the body parts written as enc says.
+func (c *Composer) compose(m *notify.Message, enc bodyEncoding) (*gomail.Msg, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: no message", ErrInvalidMessage)
 	}
@@ -178,11 +191,11 @@ func (c *Composer) compose(m *notify.Message, eightBit, crlf bool) (*gomail.Msg,
 	if localeRe.MatchString(m.Locale) {
 		msg.SetGenHeader(gomail.Header("Content-Language"), m.Locale)
 	}
-	text, enc := body(m.Text, eightBit, crlf)
-	msg.SetBodyWriter(gomail.TypeTextPlain, writeString(text), gomail.WithPartEncoding(enc))
+	text, te := enc.part(m.Text)
+	msg.SetBodyWriter(gomail.TypeTextPlain, writeString(text), gomail.WithPartEncoding(te))
 	if strings.TrimSpace(m.HTML) != "" {
-		html, enc := body(m.HTML, eightBit, crlf)
-		msg.AddAlternativeWriter(gomail.TypeTextHTML, writeString(html), gomail.WithPartEncoding(enc))
+		html, he := enc.part(m.HTML)
+		msg.AddAlternativeWriter(gomail.TypeTextHTML, writeString(html), gomail.WithPartEncoding(he))
 	}
 	if c.dkim != nil {
 		if err := c.sign(msg); err != nil {
@@ -229,6 +242,14 @@ func (c *Composer) sign(msg *gomail.Msg) error {
 	return nil
 }
 
+// part returns a body part's content and transfer encoding.
+func (e bodyEncoding) part(s string) (string, gomail.Encoding) {
+	if !e.unencoded {
+		return s, gomail.EncodingQP
+	}
+	return body(s, e.eightBit, e.crlf)
+}
+
 // writeString is a part's body writer: s itself, written as often as the
 // message is rendered (go-mail's SetBodyString would first copy it).
 func writeString(s string) func(io.Writer) (int64, error) {
@@ -256,7 +277,8 @@ const maxLine = 998
 // quoted-printable encoder, which would corrupt every "=" in it. 8bit is a
 // superset of 7bit (RFC 2045 §2.7–2.8), and US-ASCII data is 7-bit, so no
 // server, with or without 8BITMIME (RFC 6152), receives an octet it could
-// not carry.
+// not carry (a composer that signs never sends a part unencoded: see
+// composeSMTP).
 func body(s string, eightBit, crlf bool) (string, gomail.Encoding) {
 	if eightBit && !utf8.ValidString(s) {
 		return s, gomail.EncodingQP

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -27,11 +29,12 @@ func FuzzCompose(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, subject, to, text, html, locale string) {
 		m := &notify.Message{Key: "INC-1/u-1/email/1", IncidentID: "INC-1", Channel: notify.ChannelEmail,
 			To: to, ToName: name, Subject: subject, Text: text, HTML: html, Locale: locale}
-		for _, eightBit := range []bool{false, true} {
-			msg, err := c.composeSMTP(m, eightBit)
-			if !eightBit {
-				msg, err = c.Compose(m)
-			}
+		for _, compose := range []func(*notify.Message) (*gomail.Msg, error){
+			c.Compose,
+			func(m *notify.Message) (*gomail.Msg, error) { return c.composeSMTP(m, false) },
+			func(m *notify.Message) (*gomail.Msg, error) { return c.composeSMTP(m, true) },
+		} {
+			msg, err := compose(m)
 			if err != nil {
 				if strings.Contains(to, "@") && strings.Contains(err.Error(), to) {
 					t.Errorf("error %q repeats the address", err)
@@ -89,4 +92,55 @@ func BenchmarkBody(b *testing.B) {
 			b.Fatal(enc)
 		}
 	}
+}
+
+// FuzzWireRoundTrip sends arbitrary text and HTML bodies through the SMTP
+// rendering (unencoded or quoted-printable, 8-bit or not) and reads them
+// back as a receiver does: every payload line ends in CRLF and fits in
+// 998 octets (plus a stuffed dot), and each part decodes to its body.
+// Run longer with: go test ./notify/email -run '^$' -fuzz FuzzWireRoundTrip -fuzztime 30s
+func FuzzWireRoundTrip(f *testing.F) {
+	f.Add("Dear Zoë,\nline two\n", "<p>=3D</p>", true)
+	f.Add(".dot\r\n..two\r\nend", "", false)
+	f.Add(strings.Repeat("x", 1200), "<p>\xff</p>", true)
+	f.Add("a\rb\x00c\t\n", "  \n", false)
+	c, err := NewComposer("Privacy <privacy@example.org>", "", nil, clock)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text, html string, eightBit bool) {
+		m := &notify.Message{Key: "INC-1/u-1/email/1", IncidentID: "INC-1", Channel: notify.ChannelEmail,
+			To: "a@example.net", Subject: "Notice", Text: text, HTML: html}
+		msg, err := c.composeSMTP(m, eightBit)
+		if err != nil {
+			return // no text: refused
+		}
+		w, err := render(msg)
+		if err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		defer w.release()
+		data := string(w.data)
+		if !strings.HasSuffix(data, "\r\n.\r\n") {
+			t.Fatalf("payload does not end in CRLF . CRLF: %q", data[max(0, len(data)-20):])
+		}
+		var plain strings.Builder
+		for _, line := range strings.SplitAfter(data[:len(data)-3], "\r\n") {
+			if line == "" {
+				continue
+			}
+			if !strings.HasSuffix(line, "\r\n") || strings.Contains(line[:len(line)-2], "\n") {
+				t.Fatalf("line without CRLF or with a bare LF: %q", line)
+			}
+			if len(line)-2 > 999 {
+				t.Fatalf("line of %d octets", len(line)-2)
+			}
+			plain.WriteString(strings.TrimPrefix(line, ".")) // undo dot-stuffing
+		}
+		want := []wantPart{{"", text}}
+		if strings.TrimSpace(html) != "" {
+			want = append(want, wantPart{"", html})
+		}
+		checkDecoded(t, []byte(plain.String()), want)
+	})
 }

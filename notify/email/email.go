@@ -80,7 +80,7 @@ type Notifier struct {
 	dials, sent, failed atomic.Int64
 	// eightBit: the server offered 8BITMIME (RFC 6152) at the last
 	// connection made or used, so a non-ASCII body is rendered as 8-bit
-	// data (Composer.ComposeEightBit).
+	// data (Composer.composeSMTP).
 	eightBit atomic.Bool
 
 	alerts *notify.Alerts
@@ -183,7 +183,7 @@ func New(cfg Config, log *logrus.Entry, opts ...Option) (*Notifier, error) {
 }
 
 // Composer returns the composer building this Notifier's messages, so an
-// outbox can write identical files.
+// outbox can write the same messages to files.
 func (n *Notifier) Composer() *Composer { return n.composer }
 
 // Stats returns counters since New.
@@ -295,8 +295,10 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 }
 
 // wire composes m for SMTP and renders it, as 8-bit data when eightBit
-// is set (Composer.composeSMTP), before a connection is taken: a pooled
-// connection only waits on the network.
+// is set (Composer.composeSMTP). notify calls it before a connection is
+// taken, so that a pooled connection only waits on the network; only the
+// rare message rendered as 8-bit data for a connection that turns out not
+// to offer 8BITMIME is rendered again while holding it.
 func (n *Notifier) wire(m *notify.Message, eightBit bool) (*gomail.Msg, *wire, error) {
 	msg, err := n.composer.composeSMTP(m, eightBit)
 	if err != nil {

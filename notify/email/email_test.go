@@ -282,9 +282,9 @@ func TestHeaders(t *testing.T) {
 
 // TestBodyTransferEncoding: a body of printable US-ASCII with short lines
 // goes unencoded (labelled 8bit, CRLF line breaks, "=" intact); so does
-// one of UTF-8 text once the server has offered 8BITMIME, unless the
-// composer signs with DKIM; one with a control character, invalid UTF-8
-// or a line over 998 octets is quoted-printable; a server that does not
+// one of UTF-8 text once the server has offered 8BITMIME; with DKIM
+// signing every part is quoted-printable; one with a control character,
+// invalid UTF-8 or a line over 998 octets is quoted-printable; a server that does not
 // offer 8BITMIME gets non-ASCII text quoted-printable, even when the
 // notifier had learnt otherwise. Either way the reader gets the text back.
 func TestBodyTransferEncoding(t *testing.T) {
@@ -320,11 +320,13 @@ func TestBodyTransferEncoding(t *testing.T) {
 		learnt bool
 		mutate func(*Config)
 		strip  bool // the server does not offer 8BITMIME
+		signed bool // every part quoted-printable
 	}{
 		{name: "8BITMIME", eightBit: true},
 		{name: "no 8BITMIME", strip: true},
 		{name: "8BITMIME lost since", learnt: true, strip: true},
-		{name: "DKIM", mutate: func(c *Config) {
+		// Signed: every part quoted-printable (RFC 6376 §5.3).
+		{name: "DKIM", signed: true, mutate: func(c *Config) {
 			c.DKIM = &DKIMConfig{Domain: "example.org", Selector: "s1", KeyPEM: edKey}
 		}},
 	} {
@@ -353,11 +355,14 @@ func TestBodyTransferEncoding(t *testing.T) {
 					if _, err := h.send(context.Background(), m); err != nil {
 						t.Fatalf("Notify: %v", err)
 					}
-					wantText := tc.wantText
+					wantText, wantHTML := tc.wantText, tc.wantHTML
 					if tc.nonASCII && !setting.eightBit {
 						wantText = "quoted-printable"
 					}
-					checkParts(t, h.srv.MessagesTo(to)[0].Data, []wantPart{{wantText, tc.text}, {tc.wantHTML, tc.html}})
+					if setting.signed {
+						wantText, wantHTML = "quoted-printable", "quoted-printable"
+					}
+					checkParts(t, h.srv.MessagesTo(to)[0].Data, []wantPart{{wantText, tc.text}, {wantHTML, tc.html}})
 				})
 			}
 		})
@@ -369,34 +374,57 @@ type wantPart struct{ enc, body string }
 
 // checkParts reads the parts of a multipart message and compares each
 // part's transfer encoding and decoded body (line breaks aside) with want;
-// an unencoded part must have CRLF line breaks only. A body with a bare
-// CR is compared by encoding only.
+// an unencoded part must have CRLF line breaks only.
 func checkParts(t *testing.T, raw []byte, want []wantPart) {
 	t.Helper()
+	checkDecoded(t, raw, want)
+}
+
+// checkDecoded is checkParts; a want of encoding "" takes any, and a
+// message of one part is read as that part.
+func checkDecoded(t *testing.T, raw []byte, want []wantPart) {
+	t.Helper()
 	mm := parse(t, raw)
-	_, params, _ := mime.ParseMediaType(mm.Header.Get("Content-Type"))
+	mt, params, _ := mime.ParseMediaType(mm.Header.Get("Content-Type"))
+	if !strings.HasPrefix(mt, "multipart/") {
+		if len(want) != 1 {
+			t.Fatalf("got a %s message, want %d parts", mt, len(want))
+		}
+		checkPart(t, mm.Header.Get("Content-Transfer-Encoding"), mm.Header.Get("Content-Type"), mm.Body, want[0])
+		return
+	}
 	r := multipart.NewReader(mm.Body, params["boundary"])
-	norm := func(s string) string { return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n") }
 	for _, w := range want {
 		p, err := r.NextRawPart()
 		if err != nil {
 			t.Fatalf("read part: %v", err)
 		}
-		if got := p.Header.Get("Content-Transfer-Encoding"); got != w.enc {
-			t.Errorf("%s: got Content-Transfer-Encoding %q, want %q", p.Header.Get("Content-Type"), got, w.enc)
-		}
-		var body io.Reader = p
-		if w.enc == "quoted-printable" {
-			body = quotedprintable.NewReader(p)
-		}
-		b, _ := io.ReadAll(body)
-		if w.enc == "8bit" && bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {
-			t.Errorf("unencoded part has a bare LF: %q", b)
-		}
-		if !strings.Contains(w.body, "\r") || strings.Contains(w.body, "\r\n") {
-			if norm(string(b)) != norm(w.body) {
-				t.Errorf("got body %q, want %q", b, w.body)
-			}
+		checkPart(t, p.Header.Get("Content-Transfer-Encoding"), p.Header.Get("Content-Type"), p, w)
+	}
+}
+
+// checkPart compares one part, of transfer encoding enc, with w.
+func checkPart(t *testing.T, enc, contentType string, r io.Reader, w wantPart) {
+	t.Helper()
+	norm := func(s string) string { return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n") }
+	if w.enc != "" && enc != w.enc {
+		t.Errorf("%s: got Content-Transfer-Encoding %q, want %q", contentType, enc, w.enc)
+	}
+	if enc == "quoted-printable" {
+		r = quotedprintable.NewReader(r)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("%s: decode: %v", contentType, err)
+	}
+	if enc == "8bit" && bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {
+		t.Errorf("unencoded part has a bare LF: %q", b)
+	}
+	// A bare CR is a line break to the quoted-printable encoder: such a
+	// body is compared by encoding only.
+	if !strings.Contains(strings.ReplaceAll(w.body, "\r\n", ""), "\r") {
+		if norm(string(b)) != norm(w.body) {
+			t.Errorf("%s: got body %q, want %q", contentType, b, w.body)
 		}
 	}
 }

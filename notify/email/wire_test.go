@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"net"
 	"net/textproto"
 	"strings"
@@ -33,8 +34,9 @@ func TestDotStuff(t *testing.T) {
 	}
 }
 
-// TestDotWriterSplits: a message written in two pieces, split anywhere
-// (inside a CR LF pair, before a leading dot), is stuffed as in one.
+// TestDotWriterSplits: a message written in pieces, split anywhere
+// (inside a CR LF pair, before a leading dot), through Write or
+// WriteString, is stuffed as in one.
 func TestDotWriterSplits(t *testing.T) {
 	msg := []byte("a\r\n.b\nc\r\n\r\n..d\re\n.")
 	want := string(dotStuff(nil, msg))
@@ -44,9 +46,31 @@ func TestDotWriterSplits(t *testing.T) {
 	for i := 0; i <= len(msg); i++ {
 		w := newDotWriter(nil)
 		_, _ = w.Write(msg[:i])
-		_, _ = w.Write(msg[i:])
+		_, _ = w.WriteString(string(msg[i:]))
 		if got := string(w.end()); got != want {
 			t.Errorf("split at %d: got %q, want %q", i, got, want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("ab.\r\n")
+	for range 2000 {
+		msg := make([]byte, rng.IntN(40))
+		for k := range msg {
+			msg[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		want := string(dotStuff(nil, msg))
+		w := newDotWriter(nil)
+		for rest := msg; len(rest) > 0; {
+			n := 1 + rng.IntN(len(rest))
+			if rng.IntN(2) == 0 {
+				_, _ = w.Write(rest[:n])
+			} else {
+				_, _ = w.WriteString(string(rest[:n]))
+			}
+			rest = rest[n:]
+		}
+		if got := string(w.end()); got != want {
+			t.Fatalf("%q in pieces: got %q, want %q", msg, got, want)
 		}
 	}
 }

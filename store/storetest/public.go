@@ -170,8 +170,8 @@ func testVerifyIndex(t *testing.T, s store.Store) {
 }
 
 // testVerifyIndexMany: entries are written several hundred to a
-// statement; a call with more than fit in two statements, holding a
-// lookup twice and lookups already indexed, keeps every lookup once with
+// statement; a call with more than fit in two statements, holding lookups
+// already indexed and a new lookup twice, keeps every lookup once with
 // its first entry.
 func testVerifyIndexMany(t *testing.T, s store.Store) {
 	ctx := t.Context()
@@ -185,7 +185,9 @@ func testVerifyIndexMany(t *testing.T, s store.Store) {
 	}
 	again := entries[7]
 	again.Channel = "sms" // the same lookup again: the indexed entry stays
-	if err := s.AddVerifyEntries(ctx, append(append([]announce.VerifyEntry{}, entries...), again)); err != nil {
+	twice := entries[1100]
+	twice.Channel = "letter" // a new lookup twice in one call: the first stays
+	if err := s.AddVerifyEntries(ctx, append(append([]announce.VerifyEntry{}, entries...), again, twice)); err != nil {
 		t.Fatalf("AddVerifyEntries of %d: %v", len(entries)+1, err)
 	}
 	for i, e := range entries {
