@@ -168,7 +168,8 @@ func (s *sqlStore) AddVerifyEntries(ctx context.Context, entries []announce.Veri
 	if err != nil {
 		return fmt.Errorf("add verify entries: %w", err)
 	}
-	if err := s.writeTx(ctx, func(tx *sql.Tx) error { return insertVerifyEntries(ctx, tx, s.d, st, entries) }); err != nil {
+	chunks := verifyChunks(entries)
+	if err := s.writeTx(ctx, func(tx *sql.Tx) error { return insertVerifyChunks(ctx, tx, s.d, st, chunks) }); err != nil {
 		return fmt.Errorf("add verify entries: %w", err)
 	}
 	return nil
@@ -208,30 +209,23 @@ func checkVerifyEntries(entries []announce.VerifyEntry) error {
 	return nil
 }
 
-// insertVerifyEntries inserts entries in tx, verifyBatch rows at a time
-// (full is the prepared insert of that many), in lookup order: two
-// planners that index the same codes at once (two replicas) take their
-// locks in the same order and cannot deadlock.
-func insertVerifyEntries(ctx context.Context, tx *sql.Tx, d dialect, full *sql.Stmt, entries []announce.VerifyEntry) error {
+// verifyChunks returns the parameters of the INSERTs of entries,
+// verifyBatch rows at a time, in lookup order: two planners that index
+// the same codes at once (two replicas) take their locks in the same
+// order and cannot deadlock. The sort is stable: of two entries with one
+// lookup, the first is inserted and the other kept out. A shorter last
+// chunk repeats its last row up to the next of verifySizes (the repeats
+// are kept out by ON CONFLICT), so that a few statements serve every
+// size: PostgreSQL's driver keeps each statement text it meets prepared.
+func verifyChunks(entries []announce.VerifyEntry) [][]any {
 	order := make([]int, len(entries))
 	for i := range order {
 		order[i] = i
 	}
-	// Stable: of two entries with one lookup, the first is inserted and
-	// the other kept out.
 	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(entries[a].Lookup, entries[b].Lookup) })
-	args := make([]any, 0, 5*verifyBatch)
+	var chunks [][]any
 	for start := 0; start < len(order); start += verifyBatch {
 		batch := order[start:min(start+verifyBatch, len(order))]
-		args = args[:0]
-		for _, i := range batch {
-			e := &entries[i]
-			args = append(args, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey)
-		}
-		// A shorter batch repeats its last row up to the next of
-		// verifySizes (the repeats are kept out by ON CONFLICT), so that
-		// a few statements serve every size: PostgreSQL's driver keeps
-		// each statement text it meets prepared.
 		size := verifyBatch
 		for _, n := range verifySizes {
 			if n >= len(batch) {
@@ -239,15 +233,29 @@ func insertVerifyEntries(ctx context.Context, tx *sql.Tx, d dialect, full *sql.S
 				break
 			}
 		}
+		args := make([]any, 0, 5*size)
+		for _, i := range batch {
+			e := &entries[i]
+			args = append(args, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey)
+		}
 		last := args[len(args)-5:]
 		for len(args) < 5*size {
 			args = append(args, last...)
 		}
+		chunks = append(chunks, args)
+	}
+	return chunks
+}
+
+// insertVerifyChunks runs the INSERTs of verifyChunks in tx, the full ones
+// with full (the prepared insert of verifyBatch rows).
+func insertVerifyChunks(ctx context.Context, tx *sql.Tx, d dialect, full *sql.Stmt, chunks [][]any) error {
+	for _, args := range chunks {
 		var err error
-		if size == verifyBatch {
+		if n := len(args) / 5; n == verifyBatch {
 			_, err = tx.StmtContext(ctx, full).ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, d.verifyInsert(size), args...)
+			_, err = tx.ExecContext(ctx, d.verifyInsert(n), args...)
 		}
 		if err != nil {
 			return err

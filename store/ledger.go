@@ -294,7 +294,25 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(entries[a].Key, entries[b].Key) })
-	args := make([]any, 0, noticeColumnCount*min(len(order), noticeBatch))
+	// Every statement's parameters (the jobs encoded as JSON among them)
+	// are ready before the transaction, which on SQLite holds the only
+	// writer: the writer only runs the statements.
+	var chunks [][]any
+	for start := 0; start < len(order); start += noticeBatch {
+		batch := order[start:min(start+noticeBatch, len(order))]
+		args := make([]any, 0, noticeColumnCount*len(batch))
+		for _, i := range batch {
+			var err error
+			if args, err = appendNotice(args, entries[i]); err != nil {
+				return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
+			}
+		}
+		chunks = append(chunks, args)
+	}
+	var verifyRows [][]any
+	if verify != nil {
+		verifyRows = verifyChunks(idx)
+	}
 	keys := make([]any, 0, min(len(order), noticeBatch))
 	// The full-batch statements are prepared before the transaction: on
 	// SQLite the transaction holds the only writer connection.
@@ -319,18 +337,15 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
 		if verify != nil {
-			if err := insertVerifyEntries(ctx, tx, l.s.d, verify, idx); err != nil {
+			if err := insertVerifyChunks(ctx, tx, l.s.d, verify, verifyRows); err != nil {
 				return fmt.Errorf("verification index: %w", err)
 			}
 		}
 		for start := 0; start < len(order); start += noticeBatch {
 			batch := order[start:min(start+noticeBatch, len(order))]
-			args, keys = args[:0], keys[:0]
+			args := chunks[start/noticeBatch]
+			keys = keys[:0]
 			for _, i := range batch {
-				var err error
-				if args, err = appendNotice(args, entries[i]); err != nil {
-					return err
-				}
 				keys = append(keys, entries[i].Key)
 			}
 			var res sql.Result
