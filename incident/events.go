@@ -182,8 +182,9 @@ type NoticeOutcome struct {
 	Provider string    `json:"provider_id,omitempty"`
 	Error    string    `json:"error,omitempty"`
 	Fallback string    `json:"fallback,omitempty"`
-	// Attempt is the delivery of the notice's message that sent or
-	// failed it (1 for the first), when a channel worker did.
+	// Attempt is which attempt at the notice, as the ledger counts them
+	// (1 for the first), sent, wrote or failed it, when a channel worker
+	// did.
 	Attempt int `json:"attempt,omitempty"`
 }
 

@@ -48,9 +48,10 @@ type Planner struct {
 	Sink   Sink
 	// Render, when set, renders every notice while planning, and the
 	// ledger records the template version and content hash of what is
-	// planned (the worker records what it sends). A Render that is also a
-	// Fingerprinter is asked only for those, not for the message. A notice that cannot be
-	// rendered because of the incident or the templates stops the
+	// planned (the worker records what it sends); a Render that is also a
+	// Fingerprinter is asked for those only, not for the message. A
+	// notice that cannot be rendered because of the incident or the
+	// templates stops the
 	// campaign before anything is queued for it. One that cannot be
 	// rendered because of its person's own data (a
 	// *templates.ValidationError about Recipient fields only) is recorded

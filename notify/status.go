@@ -66,9 +66,7 @@ func (r *StatusRecorder) Delivered(ctx context.Context, channel Channel, provide
 	if err := r.ledger.Finish(ctx, e.Key, o); err != nil {
 		return fmt.Errorf("provider status %s: %w", providerID, err)
 	}
-	ev := noticeEvent(incident.EventNoticeDelivered, e.Job, StateDelivered)
-	ev.Provider = providerID
-	r.event(ctx, e, ev)
+	r.event(ctx, e, incident.NoticeOutcome{Kind: incident.EventNoticeDelivered, State: string(StateDelivered), Provider: providerID})
 	return nil
 }
 
@@ -101,8 +99,7 @@ func (r *StatusRecorder) Failed(ctx context.Context, channel Channel, providerID
 	if err != nil {
 		return fmt.Errorf("provider status %s: %w", providerID, err)
 	}
-	ev := noticeEvent(incident.EventNoticeFailed, e.Job, state)
-	ev.Provider, ev.Error = providerID, o.Error
+	ev := incident.NoticeOutcome{Kind: incident.EventNoticeFailed, State: string(state), Provider: providerID, Error: o.Error}
 	if hasNext {
 		ev.Fallback = string(next.Route.Channel)
 	}
@@ -110,8 +107,8 @@ func (r *StatusRecorder) Failed(ctx context.Context, channel Channel, providerID
 	return nil
 }
 
-// event publishes ev about ledger entry e, whose row is what names the
-// notice (an entry kept from before the ledger kept jobs has none).
+// event publishes ev about ledger entry e, naming the notice from its row
+// (which keeps no job when it was planned before the ledger kept jobs).
 func (r *StatusRecorder) event(ctx context.Context, e Entry, ev incident.NoticeOutcome) {
 	ev.Incident, ev.Key, ev.Subject, ev.Channel = e.IncidentID, e.Key, e.SubjectID, string(e.Channel)
 	if err := r.sink.Event(ctx, ev); err != nil {

@@ -227,9 +227,9 @@ func (w *Worker) attempt(ctx context.Context, job Job, raw []byte, delivered int
 }
 
 // sent records a notice handed to the provider (or written to the
-// outbox).
-// The transport has delivered the message delivered times; attempts is
-// the ledger's count of attempts at the notice, the event's.
+// outbox). The transport has delivered its message delivered times;
+// attempts, the ledger's count of attempts at the notice, goes into the
+// event.
 func (w *Worker) sent(ctx context.Context, log attemptLog, job Job, r Rendering, providerID string, delivered, attempts int) Decision {
 	state := StateSent
 	if w.cfg.Outbox {
@@ -290,8 +290,8 @@ func (w *Worker) reconcile(ctx context.Context, log attemptLog, e Entry, m *Mess
 // finalFailure records a notice that will not be sent, dead-letters its
 // job when it exhausted retries or could not render, and plans the
 // person's next route (or, with none left, lets the ledger settle whether
-// the person is unreachable).
-// attempts is the ledger's count of attempts at the notice.
+// the person is unreachable). attempts, the ledger's count of attempts
+// at the notice, goes into the event.
 func (w *Worker) finalFailure(ctx context.Context, log attemptLog, job Job, raw []byte, r Rendering, attempts int, cause error, fallback bool) Decision {
 	next, hasNext := job.Next()
 	if !fallback {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/breach-notify/breach/announce"
@@ -210,19 +209,14 @@ func checkVerifyEntries(entries []announce.VerifyEntry) error {
 }
 
 // verifyChunks returns the parameters of the INSERTs of entries,
-// verifyBatch rows at a time, in lookup order: two planners that index
-// the same codes at once (two replicas) take their locks in the same
-// order and cannot deadlock. The sort is stable: of two entries with one
-// lookup, the first is inserted and the other kept out. A shorter last
+// verifyBatch rows at a time, in lookup order (sortedOrder: two replicas
+// indexing the same codes at once cannot deadlock, and of two entries
+// with one lookup the first is inserted). A shorter last
 // chunk repeats its last row up to the next of verifySizes (the repeats
 // are kept out by ON CONFLICT), so that a few statements serve every
 // size: PostgreSQL's driver keeps each statement text it meets prepared.
 func verifyChunks(entries []announce.VerifyEntry) [][]any {
-	order := make([]int, len(entries))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(entries[a].Lookup, entries[b].Lookup) })
+	order := sortedOrder(len(entries), func(a, b int) int { return bytes.Compare(entries[a].Lookup, entries[b].Lookup) })
 	var chunks [][]any
 	for start := 0; start < len(order); start += verifyBatch {
 		batch := order[start:min(start+verifyBatch, len(order))]

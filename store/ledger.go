@@ -167,15 +167,14 @@ func (l sqlLedger) liftPeople(ctx context.Context, tx *sql.Tx, lift *sql.Stmt, e
 		}
 	}
 	for _, g := range groups {
-		n := len(g.args) - 2
 		var err error
-		if lift != nil && n <= noticeBatch {
+		if lift != nil { // room for a whole batch's people
 			for len(g.args) < noticeBatch+2 {
 				g.args = append(g.args, g.args[len(g.args)-1])
 			}
 			_, err = tx.StmtContext(ctx, lift).ExecContext(ctx, g.args...)
 		} else {
-			_, err = tx.ExecContext(ctx, l.s.d.noticeLift(n), g.args...)
+			_, err = tx.ExecContext(ctx, l.s.d.noticeLift(len(g.args)-2), g.args...)
 		}
 		if err != nil {
 			return fmt.Errorf("lift unreachable marks: %w", err)
@@ -288,12 +287,7 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 			return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 		}
 	}
-	// order holds the entries' indexes in key order.
-	order := make([]int, len(entries))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(entries[a].Key, entries[b].Key) })
+	order := sortedOrder(len(entries), func(a, b int) int { return strings.Compare(entries[a].Key, entries[b].Key) })
 	// Every statement's parameters (the jobs encoded as JSON among them)
 	// are ready before the transaction, which on SQLite holds the only
 	// writer: the writer only runs the statements.
@@ -413,6 +407,20 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 		return nil, 0, fmt.Errorf("ledger plan %d notices: %w", len(entries), err)
 	}
 	return open, created, nil
+}
+
+// sortedOrder returns the indexes 0 to n-1 in the order cmp gives them,
+// those cmp finds equal in their own order. Rows are written in such an
+// order (notices by key, verification entries by lookup) so that two
+// writers of the same rows at once lock them in the same order and
+// cannot deadlock, and the first of repeated keys is the one kept.
+func sortedOrder(n int, cmp func(a, b int) int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, cmp)
+	return order
 }
 
 // distinctKeys reports whether the entries of batch (indexes in key

@@ -49,16 +49,20 @@ func BenchmarkRender(b *testing.B) {
 	}
 	ps := people(4096)
 	for _, ch := range Channels {
-		b.Run(ch, func(b *testing.B) {
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				if _, err := s.Render(ch, ps[i%len(ps)]); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		})
+		b.Run(ch, func(b *testing.B) { benchRender(b, s.Render, ch, ps) })
+	}
+}
+
+// benchRender renders ps in turn on channel ch with render (the set's
+// Render or Fingerprint).
+func benchRender(b *testing.B, render func(string, Notice) (Rendered, error), ch string, ps []Notice) {
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := render(ch, ps[i%len(ps)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
 
@@ -117,13 +121,5 @@ func BenchmarkFingerprint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ps := people(4096)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := s.Fingerprint(ChannelEmail, ps[i%len(ps)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
+	benchRender(b, s.Fingerprint, ChannelEmail, people(4096))
 }

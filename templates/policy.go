@@ -170,7 +170,7 @@ func containsFoldASCII(s, pat string) bool {
 	k := strings.IndexFunc(pat, func(r rune) bool { return r < 'a' || r > 'z' })
 	if k < 0 {
 		for i := 0; i+len(pat) <= len(s); i++ {
-			if equalFoldASCII(s[i:i+len(pat)], pat) {
+			if hasPrefixFold(s[i:], pat) {
 				return true
 			}
 		}
@@ -182,27 +182,12 @@ func containsFoldASCII(s, pat string) bool {
 			return false
 		}
 		at := from + j - k // where pat would start
-		if at+len(pat) <= len(s) && equalFoldASCII(s[at:at+len(pat)], pat) {
+		if hasPrefixFold(s[at:], pat) {
 			return true
 		}
 		from += j + 1
 	}
 	return false
-}
-
-// equalFoldASCII reports whether s is pat (ASCII lower-case, as long as
-// s) with ASCII letters of s in either case.
-func equalFoldASCII(s, pat string) bool {
-	for j := 0; j < len(pat); j++ {
-		c := s[j]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != pat[j] {
-			return false
-		}
-	}
-	return true
 }
 
 // significant reports whether s is long enough to look for in a push
