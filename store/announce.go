@@ -168,14 +168,18 @@ func (s *sqlStore) AddVerifyEntries(ctx context.Context, entries []announce.Veri
 		return fmt.Errorf("add verify entries: %w", err)
 	}
 	chunks := verifyChunks(entries)
-	if err := s.writeTx(ctx, func(tx *sql.Tx) error { return insertVerifyChunks(ctx, tx, s.d, st, chunks) }); err != nil {
+	if err := s.writeTx(ctx, func(tx *sql.Tx) error { return insertVerifyChunks(ctx, tx, s.d, st, chunks, len(entries)) }); err != nil {
 		return fmt.Errorf("add verify entries: %w", err)
 	}
 	return nil
 }
 
-// verifyColumns are the verification index's columns, in insert order.
-const verifyColumns = "lookup, check_value, incident_id, channel, notice_key"
+// verifyColumns are the verification index's columns, in insert order;
+// verifyColumnCount counts them.
+const (
+	verifyColumns     = "gen, lookup, check_value, incident_id, channel, notice_key"
+	verifyColumnCount = 6
+)
 
 // verifyBatch is how many rows of the verification index one INSERT
 // writes (five parameters each): one statement per row cost a fifth of
@@ -183,9 +187,34 @@ const verifyColumns = "lookup, check_value, incident_id, channel, notice_key"
 const verifyBatch = 500
 
 // verifyInsert adds n rows to the verification index, keeping a row whose
-// lookup is already there.
+// lookup is already in its generation.
 func (d dialect) verifyInsert(n int) string {
-	return d.multiRowInsert("verify_index", verifyColumns, 5, n, "lookup")
+	return d.multiRowInsert("verify_entries", verifyColumns, verifyColumnCount, n, "gen, lookup")
+}
+
+// verifySmallWrite is the most rows a write adds to the newest generation
+// of the verification index rather than starting one: a notice recorded
+// alone (a failure, a re-send) must not add a generation that every
+// lookup then probes.
+const verifySmallWrite = 64
+
+// verifyGeneration returns the generation the write of n rows goes to in
+// tx: the next one, or for a small write the newest. Two replicas that
+// take the same number at once share the generation, which only makes it
+// larger.
+func verifyGeneration(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
+	var newest sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(gen) FROM verify_generations`).Scan(&newest); err != nil {
+		return 0, fmt.Errorf("verification index generation: %w", err)
+	}
+	if newest.Valid && n <= verifySmallWrite {
+		return newest.Int64, nil
+	}
+	gen := newest.Int64 + 1
+	if _, err := tx.ExecContext(ctx, `INSERT INTO verify_generations (gen) VALUES ($1) ON CONFLICT (gen) DO NOTHING`, gen); err != nil {
+		return 0, fmt.Errorf("verification index generation: %w", err)
+	}
+	return gen, nil
 }
 
 // verifyInsertFull prepares the insert of verifyBatch rows, on the writer
@@ -227,13 +256,14 @@ func verifyChunks(entries []announce.VerifyEntry) [][]any {
 				break
 			}
 		}
-		args := make([]any, 0, 5*size)
+		args := make([]any, 0, verifyColumnCount*size)
 		for _, i := range batch {
 			e := &entries[i]
-			args = append(args, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey)
+			// The generation (first) is set in the transaction.
+			args = append(args, nil, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey)
 		}
-		last := args[len(args)-5:]
-		for len(args) < 5*size {
+		last := args[len(args)-verifyColumnCount:]
+		for len(args) < verifyColumnCount*size {
 			args = append(args, last...)
 		}
 		chunks = append(chunks, args)
@@ -241,12 +271,23 @@ func verifyChunks(entries []announce.VerifyEntry) [][]any {
 	return chunks
 }
 
-// insertVerifyChunks runs the INSERTs of verifyChunks in tx, the full ones
-// with full (the prepared insert of verifyBatch rows).
-func insertVerifyChunks(ctx context.Context, tx *sql.Tx, d dialect, full *sql.Stmt, chunks [][]any) error {
+// insertVerifyChunks runs the INSERTs of verifyChunks of rows entries in tx,
+// in one generation (verifyGeneration), the full ones with full (the
+// prepared insert of verifyBatch rows).
+func insertVerifyChunks(ctx context.Context, tx *sql.Tx, d dialect, full *sql.Stmt, chunks [][]any, rows int) error {
+	if len(chunks) == 0 {
+		return nil
+	}
+	gen, err := verifyGeneration(ctx, tx, rows)
+	if err != nil {
+		return err
+	}
 	for _, args := range chunks {
+		for c := 0; c < len(args); c += verifyColumnCount {
+			args[c] = gen
+		}
 		var err error
-		if n := len(args) / 5; n == verifyBatch {
+		if n := len(args) / verifyColumnCount; n == verifyBatch {
 			_, err = tx.StmtContext(ctx, full).ExecContext(ctx, args...)
 		} else {
 			_, err = tx.ExecContext(ctx, d.verifyInsert(n), args...)
@@ -262,24 +303,41 @@ func insertVerifyChunks(ctx context.Context, tx *sql.Tx, d dialect, full *sql.St
 // smallest first; the last is verifyBatch.
 var verifySizes = [...]int{1, 16, 128, verifyBatch}
 
-// LookupVerify implements Public. The one query costs the same index
-// probe whether or not lookup is there.
+// verifyLookup probes every generation of the verification index for a
+// lookup, oldest first; it reads every match (there is at most one but
+// for a notice indexed again), so it costs the same probes whether or not
+// the lookup is there.
+const verifyLookup = `SELECT v.lookup, v.check_value, v.incident_id, v.channel, v.notice_key, n.sent_at
+FROM verify_generations g
+JOIN verify_entries v ON v.gen = g.gen AND v.lookup = $1
+LEFT JOIN notices n ON n.key = v.notice_key
+ORDER BY g.gen`
+
+// LookupVerify implements Public: the first entry indexed under lookup.
 func (s *sqlStore) LookupVerify(ctx context.Context, lookup []byte) (*announce.VerifyEntry, error) {
-	var e announce.VerifyEntry
-	var sent sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT v.lookup, v.check_value, v.incident_id, v.channel, v.notice_key, n.sent_at
-FROM verify_index v LEFT JOIN notices n ON n.key = v.notice_key
-WHERE v.lookup = $1`, lookup).Scan(&e.Lookup, &e.Check, &e.IncidentID, &e.Channel, &e.NoticeKey, &sent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	rows, err := s.r.QueryContext(ctx, verifyLookup, lookup)
 	if err != nil {
 		return nil, fmt.Errorf("lookup verify entry: %w", err)
 	}
-	if sent.Valid {
-		e.SentAt = time.Unix(0, sent.Int64).UTC()
+	defer rows.Close()
+	var first *announce.VerifyEntry
+	for rows.Next() {
+		var e announce.VerifyEntry
+		var sent sql.NullInt64
+		if err := rows.Scan(&e.Lookup, &e.Check, &e.IncidentID, &e.Channel, &e.NoticeKey, &sent); err != nil {
+			return nil, fmt.Errorf("lookup verify entry: %w", err)
+		}
+		if sent.Valid {
+			e.SentAt = time.Unix(0, sent.Int64).UTC()
+		}
+		if first == nil {
+			first = &e
+		}
 	}
-	return &e, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lookup verify entry: %w", err)
+	}
+	return first, nil
 }
 
 // AddAffectedAddresses implements Public.

@@ -9,11 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/inventory"
+	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -163,4 +166,100 @@ func benchRecordAffected(b *testing.B, s store.Store) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "ids/s")
+}
+
+// BenchmarkLedgerRowFloor measures what one planned notice costs SQLite's
+// single writer, beside the least SQLite can do for a row of that size, so
+// that docs/performance.md can say how far the ledger is from its floor:
+//
+//   - bare: the notices table's sixteen columns (a job of ~520 bytes, a
+//     64-character hash) in a table with its primary key only, 1,000
+//     rows to a prepared INSERT and 4,000 to a transaction, on the
+//     store's own writer connection and settings; the parameters are
+//     built outside the timer.
+//   - plan: announce.IndexingLedger.Plan as the planner calls it: the
+//     ledger row (its job encoded, its indexes, the unreachable-mark lift)
+//     and the verification-index row of each notice, 4,000 to a call;
+//     the entries are built outside the timer.
+//
+// Both report ns/notice (the writer is one goroutine: wall time is its
+// processor time):
+//
+//	go test ./store -run '^$' -bench LedgerRowFloor
+func BenchmarkLedgerRowFloor(b *testing.B) {
+	const batch, perStatement = 4000, 1000
+	ctx := context.Background()
+	base := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	entry := func(i int) notify.Entry {
+		subject := "u-" + strconv.Itoa(1000000+i)
+		j := notify.NewJob("INC-2026-0001", 1, 1, subject, notify.Route{Channel: notify.ChannelEmail, To: subject + "@example.com",
+			ToName: "Person Number " + subject}, []notify.Route{{Channel: notify.ChannelLetter, To: "Beispielstraße 12, 10115 Berlin"}})
+		j.Locale, j.Jurisdiction, j.Categories, j.PostalName = "de-DE", "DE", []string{"contact", "identity", "financial"}, "Person Number "+subject
+		e := j.Entry()
+		e.TemplateVersion, e.ContentHash, e.CreatedAt, e.UpdatedAt = "email/de-DE/3f9a0c", strings.Repeat("ab", 32), base, base
+		return e
+	}
+	b.Run("bare", func(b *testing.B) {
+		db := store.RawDB(openSQLite(b, filepath.Join(b.TempDir(), "breach.db")))
+		if _, err := db.ExecContext(ctx, `CREATE TABLE bare (key TEXT PRIMARY KEY, incident_id TEXT NOT NULL,
+subject_id TEXT NOT NULL, channel TEXT NOT NULL, version INTEGER NOT NULL, guardian INTEGER NOT NULL, state TEXT NOT NULL,
+attempts INTEGER NOT NULL, provider_id TEXT NOT NULL, error TEXT NOT NULL, template_version TEXT NOT NULL,
+content_hash TEXT NOT NULL, created_at INTEGER, updated_at INTEGER, sent_at INTEGER, job TEXT NOT NULL) WITHOUT ROWID`); err != nil {
+			b.Fatal(err)
+		}
+		rows := "(?" + strings.Repeat(",?", 15) + ")"
+		insert, err := db.PrepareContext(ctx, "INSERT INTO bare VALUES "+rows+strings.Repeat(","+rows, perStatement-1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer insert.Close()
+		job := strings.Repeat("j", 520)
+		next := 0
+		args := make([][]any, batch/perStatement)
+		for b.Loop() {
+			b.StopTimer()
+			for s := range args {
+				args[s] = args[s][:0]
+				for range perStatement {
+					e := entry(next)
+					next++
+					args[s] = append(args[s], e.Key, e.IncidentID, e.SubjectID, string(e.Channel), e.Version, e.Guardian,
+						string(e.State), e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, e.CreatedAt.UnixNano(),
+						e.UpdatedAt.UnixNano(), nil, job)
+				}
+			}
+			b.StartTimer()
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, a := range args {
+				if _, err := tx.StmtContext(ctx, insert).ExecContext(ctx, a...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/notice")
+	})
+	b.Run("plan", func(b *testing.B) {
+		ledger := announce.IndexingLedger{Ledger: openSQLite(b, filepath.Join(b.TempDir(), "breach.db")).Ledger(),
+			Secret: []byte("benchmark-notice-key-0123456789")}
+		next := 0
+		entries := make([]notify.Entry, batch)
+		for b.Loop() {
+			b.StopTimer()
+			for i := range entries {
+				entries[i] = entry(next)
+				next++
+			}
+			b.StartTimer()
+			if _, n, err := ledger.Plan(ctx, entries); err != nil || n != batch {
+				b.Fatalf("plan: %d created, %v", n, err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/notice")
+	})
 }

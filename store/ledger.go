@@ -331,7 +331,7 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
 		if verify != nil {
-			if err := insertVerifyChunks(ctx, tx, l.s.d, verify, verifyRows); err != nil {
+			if err := insertVerifyChunks(ctx, tx, l.s.d, verify, verifyRows, len(idx)); err != nil {
 				return fmt.Errorf("verification index: %w", err)
 			}
 		}

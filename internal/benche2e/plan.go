@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -115,7 +114,7 @@ func RawPublish(ctx context.Context, dir string, n, size int) (Rate, error) {
 	}
 	// At most rawWindow unacknowledged messages (natsbus.PublishWindow).
 	w := natsbus.NewPublishWindow(bus.JetStream(), rawWindow)
-	began := time.Now()
+	m := startMeter()
 	for i := range n {
 		msg := &nats.Msg{Subject: "raw.email", Data: body, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, "raw-"+strconv.Itoa(i))
@@ -126,7 +125,7 @@ func RawPublish(ctx context.Context, dir string, n, size int) (Rate, error) {
 	if err := w.Wait(ctx); err != nil {
 		return Rate{}, fmt.Errorf("raw publish: %w", err)
 	}
-	return Rate{Count: n, Elapsed: time.Since(began)}, nil
+	return m.rate(n), nil
 }
 
 // rawWindow bounds RawPublish's unacknowledged messages.

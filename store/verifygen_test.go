@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/store"
+)
+
+// verifyEntries returns n verification-index entries of incident id.
+func verifyEntries(secret []byte, id string, from, n int) []announce.VerifyEntry {
+	var out []announce.VerifyEntry
+	for i := from; i < from+n; i++ {
+		out = append(out, announce.NewVerifyEntry(secret, id, "email", fmt.Sprintf("notice/%s/u-%d/email/v1", id, i)))
+	}
+	return out
+}
+
+// generations returns the row count of each generation of the
+// verification index, oldest first.
+func generations(t *testing.T, db *sql.DB) []int {
+	t.Helper()
+	rows, err := db.Query(`SELECT g.gen, (SELECT COUNT(*) FROM verify_entries v WHERE v.gen = g.gen) FROM verify_generations g ORDER BY g.gen`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var gen, n int
+		if err := rows.Scan(&gen, &n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// TestVerifyIndexGenerations: each write of more than a few entries
+// starts a generation of the index; a small one joins the newest; a
+// lookup finds an entry whatever its generation, the first indexed of a
+// lookup written twice.
+func TestVerifyIndexGenerations(t *testing.T) {
+	ctx := t.Context()
+	s := openSQLite(t, filepath.Join(t.TempDir(), "breach.db"))
+	db := store.RawDB(s)
+	secret := bytes.Repeat([]byte{9}, 32)
+	if got := generations(t, db); len(got) != 0 {
+		t.Fatalf("a new index has generations %v", got)
+	}
+	first := verifyEntries(secret, "INC-G1", 0, 100)
+	small := verifyEntries(secret, "INC-G1", 100, 3)
+	second := verifyEntries(secret, "INC-G1", 103, 100)
+	again := first[5]
+	again.Channel = "sms" // indexed in the first generation: that entry stays
+	for _, w := range [][]announce.VerifyEntry{first, small, append(second, again)} {
+		if err := s.AddVerifyEntries(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := generations(t, db); !slices.Equal(got, []int{103, 101}) {
+		t.Errorf("rows per generation: got %v, want [103 101] (the small write joins the first; the repeated lookup is a row of the second)", got)
+	}
+	for i, e := range append(append(first, small...), second...) {
+		got, err := s.LookupVerify(ctx, e.Lookup)
+		if err != nil || got == nil || got.NoticeKey != e.NoticeKey || got.Channel != "email" {
+			t.Fatalf("entry %d: got %+v, %v; want its own, on email", i, got, err)
+		}
+	}
+}
+
+// TestVerifyIndexMigration: the entries of a database indexed before
+// generations existed are generation 0 after the migration, and found.
+func TestVerifyIndexMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "breach.db")
+	secret := bytes.Repeat([]byte{10}, 32)
+	old := verifyEntries(secret, "INC-M1", 0, 20)
+	s, err := store.Open(ctx, store.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema before generations, with entries in it.
+	db := store.RawDB(s)
+	for _, q := range []string{`DROP TABLE verify_entries`, `DROP TABLE verify_generations`,
+		`DELETE FROM schema_migrations WHERE name = '0009_verify_generations.sql'`,
+		`CREATE TABLE verify_index (lookup BLOB PRIMARY KEY, check_value BLOB NOT NULL, incident_id TEXT NOT NULL,
+channel TEXT NOT NULL, notice_key TEXT NOT NULL) WITHOUT ROWID`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, e := range old {
+		if _, err := db.ExecContext(ctx, `INSERT INTO verify_index VALUES ($1, $2, $3, $4, $5)`, e.Lookup, e.Check, e.IncidentID, e.Channel, e.NoticeKey); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openSQLite(t, path)
+	if got := generations(t, store.RawDB(s)); !slices.Equal(got, []int{20}) {
+		t.Fatalf("rows per generation after the migration: got %v, want [20]", got)
+	}
+	if err := s.AddVerifyEntries(ctx, verifyEntries(secret, "INC-M1", 20, 80)); err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range append(old, verifyEntries(secret, "INC-M1", 20, 80)...) {
+		got, err := s.LookupVerify(ctx, e.Lookup)
+		if err != nil || got == nil || got.NoticeKey != e.NoticeKey {
+			t.Fatalf("entry %d: got %+v, %v; want its own", i, got, err)
+		}
+	}
+}
