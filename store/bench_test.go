@@ -263,3 +263,40 @@ content_hash TEXT NOT NULL, created_at INTEGER, updated_at INTEGER, sent_at INTE
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/notice")
 	})
 }
+
+// BenchmarkLookupVerify measures the public site's code check against a
+// verification index of 250 generations (what a campaign of 1,000,000
+// notices leaves, 4,000 to a planner batch): every lookup probes every
+// generation, found or not.
+//
+//	go test ./store -run '^$' -bench LookupVerify
+func BenchmarkLookupVerify(b *testing.B) {
+	const gens, perGen = 250, 65
+	ctx := context.Background()
+	s := openSQLite(b, filepath.Join(b.TempDir(), "breach.db"))
+	secret := []byte("benchmark-notice-key-0123456789")
+	var known []byte
+	for g := range gens {
+		entries := make([]announce.VerifyEntry, perGen)
+		for i := range entries {
+			entries[i] = announce.NewVerifyEntry(secret, "INC-2026-0001", "email", fmt.Sprintf("notice/INC-2026-0001/u-%d/email/v1", g*perGen+i))
+		}
+		if err := s.AddVerifyEntries(ctx, entries); err != nil {
+			b.Fatal(err)
+		}
+		if g == gens/2 {
+			known = entries[0].Lookup
+		}
+	}
+	unknown := make([]byte, announce.LookupBytes)
+	for name, lookup := range map[string][]byte{"found": known, "unknown": unknown} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				e, err := s.LookupVerify(ctx, lookup)
+				if err != nil || (e != nil) != (name == "found") {
+					b.Fatalf("lookup: %+v, %v", e, err)
+				}
+			}
+		})
+	}
+}
