@@ -11,6 +11,7 @@ FUZZ_INVENTORY ?= 60000x
 FUZZ_RECORDS   ?= 100000x
 FUZZ_GATE      ?= 30000x
 FUZZ_WIRE      ?= 20000x
+FUZZ_JSON      ?= 200000x
 
 .PHONY: help build test test-integration fuzz bench bench-e2e lint run clean
 
@@ -37,6 +38,7 @@ fuzz: ## run the input fuzz targets for a fixed number of executions each (FUZZ_
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZ_GATE) -fuzzminimizetime 2000x ./notify/compose
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckFacts$$' -fuzztime $(FUZZ_GATE) -fuzzminimizetime 2000x ./notify/compose
 	$(GO) test -run '^$$' -fuzz '^FuzzWireRoundTrip$$' -fuzztime $(FUZZ_WIRE) -fuzzminimizetime 200x ./notify/email
+	$(GO) test -run '^$$' -fuzz '^FuzzString$$' -fuzztime $(FUZZ_JSON) -fuzzminimizetime 2000x ./internal/jsonenc
 
 bench: ## benchmarks (BENCHTIME=1x by default; e.g. make bench BENCHTIME=3s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)

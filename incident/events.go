@@ -3,6 +3,8 @@ package incident
 import (
 	"strconv"
 	"time"
+
+	"github.com/breach-notify/breach/internal/jsonenc"
 )
 
 // EventKind names a lifecycle event of an incident. Events are published
@@ -259,6 +261,23 @@ func (e CampaignCompleted) EventKey() string {
 func (e NoticeOutcome) EventKind() EventKind  { return e.Kind }
 func (e NoticeOutcome) EventIncident() string { return e.Incident }
 func (e NoticeOutcome) EventKey() string      { return e.Key + "/" + e.State }
+
+// AppendJSON appends e encoded as encoding/json's Marshal encodes it (a
+// test compares the two): one is published for every notice, and
+// Marshal's reflection was 3 % of an e-mail campaign's processor time.
+func (e NoticeOutcome) AppendJSON(b []byte) []byte {
+	o := jsonenc.NewObject(b)
+	o.String("incident", e.Incident, false)
+	o.String("key", e.Key, false)
+	o.String("subject", e.Subject, false)
+	o.String("channel", e.Channel, false)
+	o.String("state", e.State, false)
+	o.String("provider_id", e.Provider, true)
+	o.String("error", e.Error, true)
+	o.String("fallback", e.Fallback, true)
+	o.Int("attempt", e.Attempt, true)
+	return o.End()
+}
 
 func (e DeadlineWarning) EventKind() EventKind  { return EventDeadlineWarning }
 func (e DeadlineWarning) EventIncident() string { return e.ID }

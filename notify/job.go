@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/breach-notify/breach/internal/jsonenc"
 	"github.com/breach-notify/breach/notify/verify"
 	"github.com/breach-notify/breach/templates"
 )
@@ -110,6 +111,50 @@ func (j Job) Entry() Entry {
 		e.Job = j
 	}
 	return e
+}
+
+// AppendJSON appends j encoded as encoding/json's Marshal encodes it
+// (TestJobAppendJSON compares the two): the planner encodes every job it
+// plans for the ledger, and Marshal's reflection was 3 % of planning's
+// processor time.
+func (j *Job) AppendJSON(b []byte) []byte {
+	o := jsonenc.NewObject(b)
+	o.String("key", j.Key, false)
+	o.String("incident", j.IncidentID, false)
+	o.Int("revision", j.Revision, false)
+	o.Int("version", j.Version, false)
+	o.String("subject", j.SubjectID, false)
+	o.Raw("route", j.Route.appendJSON)
+	if len(j.Fallback) > 0 {
+		o.Raw("fallback", func(b []byte) []byte {
+			b = append(b, '[')
+			for i := range j.Fallback {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = j.Fallback[i].appendJSON(b)
+			}
+			return append(b, ']')
+		})
+	}
+	o.String("locale", j.Locale, true)
+	o.String("jurisdiction", j.Jurisdiction, true)
+	o.Strings("categories", j.Categories, true)
+	o.String("postal_name", j.PostalName, true)
+	o.Bool("supplementary", j.Supplementary, true)
+	o.Bool("high_risk", j.HighRisk, true)
+	o.Strings("changes", j.Changes, true)
+	return o.End()
+}
+
+// appendJSON appends r as Marshal encodes it.
+func (r *Route) appendJSON(b []byte) []byte {
+	o := jsonenc.NewObject(b)
+	o.String("channel", string(r.Channel), false)
+	o.String("to", r.To, false)
+	o.String("to_name", r.ToName, true)
+	o.Bool("guardian", r.Guardian, true)
+	return o.End()
 }
 
 // DecodeJob parses a job as the ledger keeps it (Entry.Job).

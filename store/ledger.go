@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -463,11 +462,7 @@ func scanStatesJobless(rows *sql.Rows, states map[string]notify.State, jobless m
 
 // backfillJob stores e's job in its row, which keeps none.
 func backfillJob(ctx context.Context, tx *sql.Tx, e *notify.Entry) error {
-	b, err := json.Marshal(&e.Job)
-	if err != nil {
-		return fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
-	}
-	if _, err := tx.ExecContext(ctx, noticeBackfill, e.Key, string(b)); err != nil {
+	if _, err := tx.ExecContext(ctx, noticeBackfill, e.Key, string(e.Job.AppendJSON(nil))); err != nil {
 		return fmt.Errorf("notice %s: keep its job: %w", noticeRef(e.Key), err)
 	}
 	return nil
@@ -503,11 +498,7 @@ func appendNotice(args []any, e notify.Entry) ([]any, error) {
 	state := entryState(e)
 	job := ""
 	if e.Job.Key != "" {
-		b, err := json.Marshal(&e.Job)
-		if err != nil {
-			return args, fmt.Errorf("notice %s: job: %w", noticeRef(e.Key), err)
-		}
-		job = string(b)
+		job = string(e.Job.AppendJSON(make([]byte, 0, 768)))
 	}
 	return append(args, e.Key, e.IncidentID, e.SubjectID, string(e.Channel), e.Version, e.Guardian, string(state),
 		e.Attempts, e.ProviderID, e.Error, e.TemplateVersion, e.ContentHash, created, updated, sent, job), nil

@@ -52,6 +52,10 @@ type eventOpts struct{ key string }
 // revision, a notice id) so a replay is dropped as a duplicate.
 func EventKey(key string) EventOption { return func(o *eventOpts) { o.key = key } }
 
+// jsonAppender is a payload that encodes itself as encoding/json's
+// Marshal would, without its reflection (incident.NoticeOutcome).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
+
 // PublishEvent publishes payload as JSON on the lifecycle subject
 // <prefix>.event.<incidentID>.<kind> of the EVENTS stream. Its Nats-Msg-Id
 // is "<incidentID>/<kind>/<key>", so publishing the same event again inside
@@ -67,9 +71,14 @@ func (b *Bus) PublishEvent(ctx context.Context, incidentID, kind string, payload
 	for _, opt := range opts {
 		opt(&o)
 	}
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return fmt.Errorf("publish event %s for %s: encode payload: %w", kind, incidentID, err)
+	var body []byte
+	if a, ok := payload.(jsonAppender); ok {
+		body = a.AppendJSON(make([]byte, 0, 256))
+	} else {
+		var err error
+		if body, err = json.Marshal(payload); err != nil {
+			return fmt.Errorf("publish event %s for %s: encode payload: %w", kind, incidentID, err)
+		}
 	}
 	key := o.key
 	if key == "" {
