@@ -236,8 +236,11 @@ func (l sqlLedger) Told(ctx context.Context, incidentID string, subjects []strin
 func (d dialect) noticeStates(n int) string { return d.selectByKeys("key, state", n) }
 
 // noticeStatesJobless is noticeStates with, third, whether the row keeps
-// no job.
-func (d dialect) noticeStatesJobless(n int) string { return d.selectByKeys("key, state, job = ''", n) }
+// no job and, fourth, when it was created (PlanIndexed tells a row this
+// call created from one an earlier call did by it).
+func (d dialect) noticeStatesJobless(n int) string {
+	return d.selectByKeys("key, state, job = '', created_at", n)
+}
 
 // noticeBackfill gives a row written before the ledger kept jobs its job.
 const noticeBackfill = `UPDATE notices SET job = $2 WHERE key = $1 AND job = ''`
@@ -326,14 +329,15 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 	open := make([]bool, len(entries))
 	states := make(map[string]notify.State, min(len(order), noticeBatch))
 	jobless := map[string]bool{}
+	// born holds the creation time of the rows of keys that were not all
+	// created now; older holds the keys of entries that were in the
+	// ledger before this call.
+	born := map[string]sql.NullInt64{}
+	older := map[string]bool{}
 	created := 0
 	err := l.s.writeTx(ctx, func(tx *sql.Tx) error {
 		created = 0
-		if verify != nil {
-			if err := insertVerifyChunks(ctx, tx, l.s.d, verify, verifyRows, len(idx)); err != nil {
-				return fmt.Errorf("verification index: %w", err)
-			}
-		}
+		clear(older)
 		for start := 0; start < len(order); start += noticeBatch {
 			batch := order[start:min(start+noticeBatch, len(order))]
 			args := chunks[start/noticeBatch]
@@ -379,7 +383,8 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 			}
 			clear(states)
 			clear(jobless)
-			if err := scanStatesJobless(rows, states, jobless); err != nil {
+			clear(born)
+			if err := scanStatesJobless(rows, states, jobless, born); err != nil {
 				return fmt.Errorf("read states: %w", err)
 			}
 			for _, i := range batch {
@@ -387,6 +392,11 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 				st, ok := states[e.Key]
 				if !ok {
 					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(e.Key))
+				}
+				if at, err := nanos(e.CreatedAt); err == nil && at != nil && born[e.Key].Valid && born[e.Key].Int64 != at.(int64) {
+					// Planned by an earlier call (a campaign resumed), so
+					// indexed then too.
+					older[e.Key] = true
 				}
 				open[i] = !st.Final()
 				if open[i] && jobless[e.Key] && e.Job.Key != "" {
@@ -399,6 +409,25 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 					jobless[e.Key] = false
 				}
 			}
+		}
+		if verify == nil {
+			return nil
+		}
+		// The verification index after the notices: the entries of
+		// notices planned by an earlier call are indexed already, and a
+		// resumed campaign must not index them again in a new generation.
+		rows, n := verifyRows, len(idx)
+		if len(older) > 0 {
+			fresh := make([]announce.VerifyEntry, 0, len(idx))
+			for _, v := range idx {
+				if !older[v.NoticeKey] {
+					fresh = append(fresh, v)
+				}
+			}
+			rows, n = verifyChunks(fresh), len(fresh)
+		}
+		if err := insertVerifyChunks(ctx, tx, l.s.d, verify, rows, n); err != nil {
+			return fmt.Errorf("verification index: %w", err)
 		}
 		return nil
 	})
@@ -442,17 +471,19 @@ func entryState(e notify.Entry) notify.State {
 	return e.State
 }
 
-// scanStatesJobless reads rows of key, state and joblessness into states
-// and jobless, and closes rows.
-func scanStatesJobless(rows *sql.Rows, states map[string]notify.State, jobless map[string]bool) error {
+// scanStatesJobless reads rows of key, state, joblessness and creation
+// time into states, jobless and born, and closes rows.
+func scanStatesJobless(rows *sql.Rows, states map[string]notify.State, jobless map[string]bool, born map[string]sql.NullInt64) error {
 	defer rows.Close()
 	for rows.Next() {
 		var key, state string
 		var none bool
-		if err := rows.Scan(&key, &state, &none); err != nil {
+		var at sql.NullInt64
+		if err := rows.Scan(&key, &state, &none, &at); err != nil {
 			return err
 		}
 		states[key] = notify.State(state)
+		born[key] = at
 		if none {
 			jobless[key] = true
 		}

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/notify"
 	"github.com/breach-notify/breach/store"
 )
 
@@ -115,6 +117,50 @@ channel TEXT NOT NULL, notice_key TEXT NOT NULL) WITHOUT ROWID`} {
 		got, err := s.LookupVerify(ctx, e.Lookup)
 		if err != nil || got == nil || got.NoticeKey != e.NoticeKey {
 			t.Fatalf("entry %d: got %+v, %v; want its own", i, got, err)
+		}
+	}
+}
+
+// TestVerifyIndexResumedCampaign: planning again notices already planned
+// (a campaign resumed after a restart stamps them anew) indexes only the
+// notices that are new, so a resumed campaign adds no copies of its
+// entries.
+func TestVerifyIndexResumedCampaign(t *testing.T) {
+	ctx := t.Context()
+	s := openSQLite(t, filepath.Join(t.TempDir(), "breach.db"))
+	ledger := announce.IndexingLedger{Ledger: s.Ledger(), Secret: bytes.Repeat([]byte{11}, 32)}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	entries := func(n int, at time.Time) []notify.Entry {
+		var out []notify.Entry
+		for i := range n {
+			j := notify.NewJob("INC-R1", 1, 1, fmt.Sprintf("u-%04d", i), notify.Route{Channel: notify.ChannelEmail, To: fmt.Sprintf("u%d@example.com", i)}, nil)
+			e := j.Entry()
+			e.CreatedAt, e.UpdatedAt = at, at
+			out = append(out, e)
+		}
+		return out
+	}
+	if _, n, err := ledger.Plan(ctx, entries(200, at)); err != nil || n != 200 {
+		t.Fatalf("first plan: %d, %v", n, err)
+	}
+	// Resumed a minute later with 200 more people.
+	if _, n, err := ledger.Plan(ctx, entries(400, at.Add(time.Minute))); err != nil || n != 200 {
+		t.Fatalf("resumed plan: %d created, %v; want 200", n, err)
+	}
+	if got := generations(t, store.RawDB(s)); !slices.Equal(got, []int{200, 200}) {
+		t.Errorf("rows per generation: got %v, want [200 200] (only the new notices indexed again)", got)
+	}
+	// Resumed again with nobody new: nothing indexed, no generation.
+	if _, n, err := ledger.Plan(ctx, entries(400, at.Add(2*time.Minute))); err != nil || n != 0 {
+		t.Fatalf("second resumption: %d created, %v; want 0", n, err)
+	}
+	if got := generations(t, store.RawDB(s)); !slices.Equal(got, []int{200, 200}) {
+		t.Errorf("rows per generation after a resumption with nobody new: got %v, want [200 200]", got)
+	}
+	for i, e := range entries(400, at) {
+		v := announce.NewVerifyEntry(ledger.Secret, "INC-R1", "email", e.Key)
+		if got, err := s.LookupVerify(ctx, v.Lookup); err != nil || got == nil || got.NoticeKey != e.Key {
+			t.Fatalf("entry %d: got %+v, %v", i, got, err)
 		}
 	}
 }
