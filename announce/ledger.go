@@ -14,10 +14,11 @@ type VerifyWriter interface {
 }
 
 // IndexingLedger is a notify.Ledger that adds the verification entry of
-// every notice it plans to the index before the notice is planned, so the
+// every notice it plans to the index, with the notice (in the same
+// transaction when the ledger is an IndexedPlanner) or before it, so the
 // code of every notice that can go out is checkable on the public site,
 // and no scan of the ledger is ever needed to check one. Wrap the store's
-// ledger with it where the campaign planner is built.
+// ledger with it (Indexing) wherever notices are planned.
 type IndexingLedger struct {
 	notify.Ledger
 	// Index receives the verification entries. When nil, Ledger must be
@@ -29,6 +30,26 @@ type IndexingLedger struct {
 }
 
 var _ notify.Ledger = IndexingLedger{}
+
+// Indexing returns l wrapped in an IndexingLedger under secret: every
+// notice planned through it is indexed, whoever plans it (the campaign
+// planner, a worker planning a person's next route, a provider's status
+// report). When l is a notify.Claimer (the store's ledger), so is the
+// result, and a worker keeps its one-step claim.
+func Indexing(l notify.Ledger, secret []byte) notify.Ledger {
+	il := IndexingLedger{Ledger: l, Secret: secret}
+	if c, ok := l.(notify.Claimer); ok {
+		return indexingClaimer{il, c}
+	}
+	return il
+}
+
+// indexingClaimer is an IndexingLedger over a ledger that claims in one
+// step.
+type indexingClaimer struct {
+	IndexingLedger
+	notify.Claimer
+}
 
 // IndexedPlanner is a ledger that writes a batch's verification entries
 // and its notices in one transaction (the store's ledger): IndexingLedger

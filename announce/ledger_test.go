@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/announce"
 	"github.com/breach-notify/breach/announce/announcetest"
@@ -41,6 +42,33 @@ func testPlannedCodesCheckable(t *testing.T, separate bool) {
 		t.Errorf("unreachable marker: got %+v, %v; want no entry", e, err)
 	}
 }
+
+// Indexing keeps a ledger's one-step claim, and indexes what is planned
+// through it.
+func TestIndexingKeepsTheClaim(t *testing.T) {
+	st := openStore(t)
+	l := announce.Indexing(st.Ledger(), announcetest.Secret)
+	if _, ok := l.(notify.Claimer); !ok {
+		t.Fatalf("Indexing(the store's ledger) is a %T, not a notify.Claimer", l)
+	}
+	if _, ok := announce.Indexing(plainLedger{st.Ledger()}, announcetest.Secret).(notify.Claimer); ok {
+		t.Error("Indexing of a ledger that cannot claim claims")
+	}
+	next := notify.NewJob("INC-8", 1, 1, "u-1", notify.Route{Channel: notify.ChannelSMS, To: "+4915550000001"}, nil)
+	if _, n, err := l.Plan(t.Context(), []notify.Entry{next.Entry()}); err != nil || n != 1 {
+		t.Fatalf("Plan: got %d new, %v", n, err)
+	}
+	lookup, check, _ := announce.VerifyKeys(announcetest.Secret, "INC-8", verify.Code(announcetest.Secret, next.Key))
+	if e, err := st.LookupVerify(t.Context(), lookup); err != nil || e == nil || !e.Matches(check) {
+		t.Errorf("code of a notice planned through Indexing: got %+v, %v; want its entry", e, err)
+	}
+	if _, accepted, proceed, err := l.(notify.Claimer).Claim(t.Context(), next.Key, notify.ChannelSMS, time.Now()); err != nil || !accepted || !proceed {
+		t.Errorf("Claim through Indexing: accepted %t, proceed %t, %v", accepted, proceed, err)
+	}
+}
+
+// plainLedger hides every method of a ledger but notify.Ledger's.
+type plainLedger struct{ notify.Ledger }
 
 func TestAddressIndexerBatches(t *testing.T) {
 	st := openStore(t)

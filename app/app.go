@@ -513,13 +513,16 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	if err != nil {
 		return err
 	}
-	ledger := s.store.Ledger()
-	// The planner's IndexingLedger has the ledger write each batch's
-	// verification codes: a ledger that cannot is refused here, at start,
-	// not at the first campaign.
-	if _, ok := ledger.(announce.IndexedPlanner); !ok {
-		return fmt.Errorf("campaigns: the store's ledger (%T) cannot index verification codes", ledger)
+	base := s.store.Ledger()
+	// Every notice's code goes into the public site's verification index
+	// as the notice is planned, in the transaction that plans it, by the
+	// planner and by whatever plans a person's next route (a worker, a
+	// provider's status report): a ledger that cannot is refused here, at
+	// start, not at the first campaign.
+	if _, ok := base.(announce.IndexedPlanner); !ok {
+		return fmt.Errorf("campaigns: the store's ledger (%T) cannot index verification codes", base)
 	}
+	ledger := announce.Indexing(base, key)
 	tickets, err := notify.NewTickets(key)
 	if err != nil {
 		return err
@@ -531,10 +534,7 @@ func (s *Service) startCampaigns(cfg config.Config, log *logrus.Entry, flow *wor
 	}
 	clog := log.WithField("component", "campaign")
 	flow.Composer = comp
-	// Every planned notice's code goes into the public site's
-	// verification index as it is planned, in the transaction that plans
-	// the notice (the store's ledger indexes).
-	flow.Planner = &notify.Planner{Policy: policy, Ledger: announce.IndexingLedger{Ledger: ledger, Secret: key},
+	flow.Planner = &notify.Planner{Policy: policy, Ledger: ledger,
 		Sink: sink, Render: comp, Now: s.now}
 	pageURL := func(id string) string {
 		if u := cfg.Public.PageURL(id); u != "" {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/breach-notify/breach/announce"
+	"github.com/breach-notify/breach/app"
 	"github.com/breach-notify/breach/incident"
 	"github.com/breach-notify/breach/internal/config"
 	"github.com/breach-notify/breach/notify"
@@ -275,6 +277,26 @@ func TestCampaignFaults(t *testing.T) {
 				t.Errorf("%s: e-mail state got %q, want %q (no route left)", p.id, mail.State, notify.StateUnreachable)
 			}
 		}
+	}
+	// The fallbacks the workers planned carry codes the public site can
+	// confirm, as the planner's notices do.
+	key, err := app.ReadNoticeKey(cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fallbacks := 0
+	for _, e := range entries {
+		if e.Channel != notify.ChannelSMS && e.Channel != notify.ChannelLetter {
+			continue
+		}
+		fallbacks++
+		v := announce.NewVerifyEntry(key, in.ID, string(e.Channel), e.Key)
+		if got, err := svc.Store().LookupVerify(context.Background(), v.Lookup); err != nil || got == nil || got.NoticeKey != e.Key {
+			t.Errorf("%s: the code of a fallback notice is not in the verification index: got %+v, %v", e.Key, got, err)
+		}
+	}
+	if fallbacks == 0 {
+		t.Error("no fallback notices to check")
 	}
 	if got := st.Channels[notify.ChannelSMS][notify.StateWritten]; got != wantSMS {
 		t.Errorf("SMS written got %d, want %d (the refused people with a phone)", got, wantSMS)

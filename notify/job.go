@@ -114,7 +114,7 @@ func (j Job) Entry() Entry {
 }
 
 // AppendJSON appends j encoded as encoding/json's Marshal encodes it
-// (TestJobAppendJSON compares the two): the planner encodes every job it
+// (jsonenc.TestAppendJSONMatchesMarshal compares the two): the planner encodes every job it
 // plans for the ledger, and Marshal's reflection was 3 % of planning's
 // processor time.
 func (j *Job) AppendJSON(b []byte) []byte {

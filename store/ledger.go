@@ -271,10 +271,11 @@ func (l sqlLedger) Plan(ctx context.Context, entries []notify.Entry) ([]bool, in
 }
 
 // PlanIndexed implements announce.IndexedPlanner: Plan, with the
-// verification entries idx inserted first in the same transaction, so a
-// batch costs one commit. The index's keys are random, so its pages are
-// written once per commit whatever the batch: sharing the ledger's
-// commit spares one of them.
+// verification entries idx written after the notices in the same
+// transaction (one commit per batch), in a generation of their own
+// (verifyGeneration). The entries of notices whose rows an earlier call
+// created (a campaign resumed: the row's creation time is not the
+// entry's) are left out: they were indexed with their rows.
 func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx []announce.VerifyEntry) ([]bool, int, error) {
 	if len(entries) == 0 && len(idx) == 0 {
 		return []bool{}, 0, nil
@@ -387,13 +388,20 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 			if err := scanStatesJobless(rows, states, jobless, born); err != nil {
 				return fmt.Errorf("read states: %w", err)
 			}
-			for _, i := range batch {
+			for k, i := range batch {
 				e := &entries[i]
 				st, ok := states[e.Key]
 				if !ok {
 					return fmt.Errorf("notice %s: not found after it was planned", noticeRef(e.Key))
 				}
-				if at, err := nanos(e.CreatedAt); err == nil && at != nil && born[e.Key].Valid && born[e.Key].Int64 != at.(int64) {
+				// Of a key repeated in entries, the first (in key order,
+				// perhaps in an earlier batch) is the one inserted.
+				first := start + k
+				for first > 0 && entries[order[first-1]].Key == e.Key {
+					first--
+				}
+				at, err := nanos(entries[order[first]].CreatedAt)
+				if err == nil && at != nil && born[e.Key].Valid && born[e.Key].Int64 != at.(int64) {
 					// Planned by an earlier call (a campaign resumed), so
 					// indexed then too.
 					older[e.Key] = true

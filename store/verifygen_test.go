@@ -164,3 +164,35 @@ func TestVerifyIndexResumedCampaign(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyIndexRepeatedKey: a key given twice in one call, stamped
+// differently (the first copy is the one planned), is created by this
+// call and indexed, also when its copies fall either side of the
+// ledger's 1,000-row statements.
+func TestVerifyIndexRepeatedKey(t *testing.T) {
+	ctx := t.Context()
+	s := openSQLite(t, filepath.Join(t.TempDir(), "breach.db"))
+	ledger := announce.IndexingLedger{Ledger: s.Ledger(), Secret: bytes.Repeat([]byte{12}, 32)}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var entries []notify.Entry
+	for i := range 1001 {
+		j := notify.NewJob("INC-D1", 1, 1, fmt.Sprintf("u-%04d", i), notify.Route{Channel: notify.ChannelEmail, To: fmt.Sprintf("u%d@example.com", i)}, nil)
+		e := j.Entry()
+		e.CreatedAt, e.UpdatedAt = at, at
+		entries = append(entries, e)
+		if i == 5 || i == 999 { // u-0999 and its copy sort to rows 1,000 and 1,001
+			e.CreatedAt = at.Add(time.Nanosecond)
+			entries = append(entries, e)
+		}
+	}
+	if _, n, err := ledger.Plan(ctx, entries); err != nil || n != 1001 {
+		t.Fatalf("plan: %d created, %v; want 1001", n, err)
+	}
+	for _, i := range []int{5, 999} {
+		key := entries[0].Key[:len(entries[0].Key)-len("u-0000/email/v1")] + fmt.Sprintf("u-%04d/email/v1", i)
+		v := announce.NewVerifyEntry(ledger.Secret, "INC-D1", "email", key)
+		if got, err := s.LookupVerify(ctx, v.Lookup); err != nil || got == nil || got.NoticeKey != key {
+			t.Errorf("%s, given twice: got %+v, %v; want its entry", key, got, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package jsonenc_test
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/breach-notify/breach/incident"
@@ -40,27 +41,36 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 	}
 }
 
-// fill sets every field of v to a value that is not its zero value.
+// fill sets every field of v to a value that is not its zero value and
+// that no other field gets (strings carry a counter after awkward, ints
+// count down from -1, bools are true), so that two fields written in each
+// other's place differ from Marshal's output.
 func fill(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(awkward)
-	case reflect.Int:
-		v.SetInt(-42)
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
-		for i := range 2 {
-			fill(v.Index(i))
+	n := 0
+	var set func(v reflect.Value)
+	set = func(v reflect.Value) {
+		n++
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(awkward + strconv.Itoa(n))
+		case reflect.Int:
+			v.SetInt(int64(-n))
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+			for i := range 2 {
+				set(v.Index(i))
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				set(v.Field(i))
+			}
+		default:
+			panic("fill: no value for " + v.Kind().String())
 		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			fill(v.Field(i))
-		}
-	default:
-		panic("fill: no value for " + v.Kind().String())
 	}
+	set(v)
 }
 
 // BenchmarkJob compares encoding a planned job with AppendJSON and with
