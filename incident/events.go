@@ -264,7 +264,7 @@ func (e NoticeOutcome) EventKey() string      { return e.Key + "/" + e.State }
 
 // AppendJSON appends e encoded as encoding/json's Marshal encodes it (a
 // test compares the two): one is published for every notice, and
-// Marshal's reflection was 3 % of an e-mail campaign's processor time.
+// Marshal's reflection was 2–3 % of an e-mail campaign's processor time.
 func (e NoticeOutcome) AppendJSON(b []byte) []byte {
 	o := jsonenc.NewObject(b)
 	o.String("incident", e.Incident, false)

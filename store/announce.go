@@ -333,9 +333,7 @@ func (s *sqlStore) LookupVerify(ctx context.Context, lookup []byte) (*announce.V
 		if err := rows.Scan(&e.Lookup, &e.Check, &e.IncidentID, &e.Channel, &e.NoticeKey, &sent); err != nil {
 			return nil, fmt.Errorf("lookup verify entry: %w", err)
 		}
-		if sent.Valid {
-			e.SentAt = time.Unix(0, sent.Int64).UTC()
-		}
+		e.SentAt = fromNanos(sent)
 		if first == nil {
 			first = &e
 		}

@@ -400,8 +400,9 @@ func (l sqlLedger) PlanIndexed(ctx context.Context, entries []notify.Entry, idx 
 				for first > 0 && entries[order[first-1]].Key == e.Key {
 					first--
 				}
-				at, err := nanos(entries[order[first]].CreatedAt)
-				if err == nil && at != nil && born[e.Key].Valid && born[e.Key].Int64 != at.(int64) {
+				// (Its time was checked by appendNotice.)
+				at := entries[order[first]].CreatedAt
+				if !at.IsZero() && born[e.Key].Valid && born[e.Key].Int64 != at.UnixNano() {
 					// Planned by an earlier call (a campaign resumed), so
 					// indexed then too.
 					older[e.Key] = true

@@ -121,6 +121,30 @@ channel TEXT NOT NULL, notice_key TEXT NOT NULL) WITHOUT ROWID`} {
 	}
 }
 
+// plannedEntries returns the pending e-mail notices of people u-0000 to
+// u-(n-1) of incident id, stamped at.
+func plannedEntries(id string, n int, at time.Time) []notify.Entry {
+	var out []notify.Entry
+	for i := range n {
+		j := notify.NewJob(id, 1, 1, fmt.Sprintf("u-%04d", i), notify.Route{Channel: notify.ChannelEmail, To: fmt.Sprintf("u%d@example.com", i)}, nil)
+		e := j.Entry()
+		e.CreatedAt, e.UpdatedAt = at, at
+		out = append(out, e)
+	}
+	return out
+}
+
+// checkIndexed fails t unless the code of each of entries is found.
+func checkIndexed(t *testing.T, s store.Store, secret []byte, entries ...notify.Entry) {
+	t.Helper()
+	for _, e := range entries {
+		v := announce.NewVerifyEntry(secret, e.IncidentID, string(e.Channel), e.Key)
+		if got, err := s.LookupVerify(t.Context(), v.Lookup); err != nil || got == nil || got.NoticeKey != e.Key {
+			t.Fatalf("%s: got %+v, %v; want its entry", e.Key, got, err)
+		}
+	}
+}
+
 // TestVerifyIndexResumedCampaign: planning again notices already planned
 // (a campaign resumed after a restart stamps them anew) indexes only the
 // notices that are new, so a resumed campaign adds no copies of its
@@ -130,39 +154,24 @@ func TestVerifyIndexResumedCampaign(t *testing.T) {
 	s := openSQLite(t, filepath.Join(t.TempDir(), "breach.db"))
 	ledger := announce.IndexingLedger{Ledger: s.Ledger(), Secret: bytes.Repeat([]byte{11}, 32)}
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	entries := func(n int, at time.Time) []notify.Entry {
-		var out []notify.Entry
-		for i := range n {
-			j := notify.NewJob("INC-R1", 1, 1, fmt.Sprintf("u-%04d", i), notify.Route{Channel: notify.ChannelEmail, To: fmt.Sprintf("u%d@example.com", i)}, nil)
-			e := j.Entry()
-			e.CreatedAt, e.UpdatedAt = at, at
-			out = append(out, e)
-		}
-		return out
-	}
-	if _, n, err := ledger.Plan(ctx, entries(200, at)); err != nil || n != 200 {
+	if _, n, err := ledger.Plan(ctx, plannedEntries("INC-R1", 200, at)); err != nil || n != 200 {
 		t.Fatalf("first plan: %d, %v", n, err)
 	}
 	// Resumed a minute later with 200 more people.
-	if _, n, err := ledger.Plan(ctx, entries(400, at.Add(time.Minute))); err != nil || n != 200 {
+	if _, n, err := ledger.Plan(ctx, plannedEntries("INC-R1", 400, at.Add(time.Minute))); err != nil || n != 200 {
 		t.Fatalf("resumed plan: %d created, %v; want 200", n, err)
 	}
 	if got := generations(t, store.RawDB(s)); !slices.Equal(got, []int{200, 200}) {
 		t.Errorf("rows per generation: got %v, want [200 200] (only the new notices indexed again)", got)
 	}
 	// Resumed again with nobody new: nothing indexed, no generation.
-	if _, n, err := ledger.Plan(ctx, entries(400, at.Add(2*time.Minute))); err != nil || n != 0 {
+	if _, n, err := ledger.Plan(ctx, plannedEntries("INC-R1", 400, at.Add(2*time.Minute))); err != nil || n != 0 {
 		t.Fatalf("second resumption: %d created, %v; want 0", n, err)
 	}
 	if got := generations(t, store.RawDB(s)); !slices.Equal(got, []int{200, 200}) {
 		t.Errorf("rows per generation after a resumption with nobody new: got %v, want [200 200]", got)
 	}
-	for i, e := range entries(400, at) {
-		v := announce.NewVerifyEntry(ledger.Secret, "INC-R1", "email", e.Key)
-		if got, err := s.LookupVerify(ctx, v.Lookup); err != nil || got == nil || got.NoticeKey != e.Key {
-			t.Fatalf("entry %d: got %+v, %v", i, got, err)
-		}
-	}
+	checkIndexed(t, s, ledger.Secret, plannedEntries("INC-R1", 400, at)...)
 }
 
 // TestVerifyIndexRepeatedKey: a key given twice in one call, stamped
@@ -170,29 +179,18 @@ func TestVerifyIndexResumedCampaign(t *testing.T) {
 // call and indexed, also when its copies fall either side of the
 // ledger's 1,000-row statements.
 func TestVerifyIndexRepeatedKey(t *testing.T) {
-	ctx := t.Context()
 	s := openSQLite(t, filepath.Join(t.TempDir(), "breach.db"))
 	ledger := announce.IndexingLedger{Ledger: s.Ledger(), Secret: bytes.Repeat([]byte{12}, 32)}
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	var entries []notify.Entry
-	for i := range 1001 {
-		j := notify.NewJob("INC-D1", 1, 1, fmt.Sprintf("u-%04d", i), notify.Route{Channel: notify.ChannelEmail, To: fmt.Sprintf("u%d@example.com", i)}, nil)
-		e := j.Entry()
-		e.CreatedAt, e.UpdatedAt = at, at
+	entries := plannedEntries("INC-D1", 1001, at)
+	// u-0999 and its copy sort to rows 1,000 and 1,001.
+	twice := []notify.Entry{entries[5], entries[999]}
+	for _, e := range twice {
+		e.CreatedAt = at.Add(time.Nanosecond)
 		entries = append(entries, e)
-		if i == 5 || i == 999 { // u-0999 and its copy sort to rows 1,000 and 1,001
-			e.CreatedAt = at.Add(time.Nanosecond)
-			entries = append(entries, e)
-		}
 	}
-	if _, n, err := ledger.Plan(ctx, entries); err != nil || n != 1001 {
+	if _, n, err := ledger.Plan(t.Context(), entries); err != nil || n != 1001 {
 		t.Fatalf("plan: %d created, %v; want 1001", n, err)
 	}
-	for _, i := range []int{5, 999} {
-		key := entries[0].Key[:len(entries[0].Key)-len("u-0000/email/v1")] + fmt.Sprintf("u-%04d/email/v1", i)
-		v := announce.NewVerifyEntry(ledger.Secret, "INC-D1", "email", key)
-		if got, err := s.LookupVerify(ctx, v.Lookup); err != nil || got == nil || got.NoticeKey != key {
-			t.Errorf("%s, given twice: got %+v, %v; want its entry", key, got, err)
-		}
-	}
+	checkIndexed(t, s, ledger.Secret, twice...)
 }

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/breach-notify/breach/internal/ascii"
 )
 
 // The gate reads text as a person sees it, not as its code points spell
@@ -105,7 +107,7 @@ func joinSpelled(s string) string {
 			return r
 		}, m)
 	})
-	if isASCII(s) {
+	if ascii.Is(s) {
 		return s
 	}
 	var b strings.Builder
@@ -129,7 +131,7 @@ func joinSpelled(s string) string {
 // a mark together that NFKC then composes. Three rounds are enough for any
 // text seen so far; the fuzz test holds the result to idempotence.
 func fixpoint(text string, skeleton bool) string {
-	if isASCII(text) {
+	if ascii.Is(text) {
 		return strings.ToLower(text)
 	}
 	out := fold(text, skeleton)
@@ -200,15 +202,6 @@ func confusable(r rune) (string, bool) {
 		return m, ok
 	}
 	return "", false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // ignorable reports whether r is a default-ignorable code point

@@ -19,6 +19,7 @@ import (
 	"github.com/emersion/go-msgauth/dkim"
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/breach-notify/breach/internal/ascii"
 	"github.com/breach-notify/breach/notify"
 )
 
@@ -130,23 +131,7 @@ func (c *Composer) composeSMTP(m *notify.Message, eightBit bool) (*gomail.Msg, e
 // differently: the composer does not sign, and a body part it sends (the
 // text, the HTML when there is any) is not US-ASCII.
 func (c *Composer) eightBitBody(m *notify.Message) bool {
-	return c.dkim == nil && (!isASCII(m.Text) || strings.TrimSpace(m.HTML) != "" && !isASCII(m.HTML))
-}
-
-// isASCII reports whether s is US-ASCII, eight octets at a time.
-func isASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if binary.LittleEndian.Uint64([]byte(s[i:i+8]))&highs != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
+	return c.dkim == nil && (!ascii.Is(m.Text) || strings.TrimSpace(m.HTML) != "" && !ascii.Is(m.HTML))
 }
 
 // compose is Compose, with the body parts written as enc says.
