@@ -77,7 +77,15 @@ WHERE key = $1`
 	noticeFinishSent = `UPDATE notices
 SET state = $2, provider_id = $3, error = $4, template_version = $5, content_hash = $6, updated_at = $7, sent_at = $7
 WHERE key = $1`
-	noticeByProvider = `SELECT ` + noticeColumns + ` FROM notices WHERE channel = $1 AND provider_id = $2 AND provider_id <> '' LIMIT 1`
+	// noticeByProvider finds a notice of a channel other than e-mail by
+	// its provider id; its conditions are notices_by_provider's, so that
+	// the index serves it.
+	noticeByProvider = `SELECT ` + noticeColumns + ` FROM notices
+WHERE channel = $1 AND provider_id = $2 AND provider_id <> '' AND channel <> '` + string(notify.ChannelEmail) + `' LIMIT 1`
+	// noticeByMessageID finds an e-mail by its Message-ID, which no
+	// index holds (migration 0010): it reads the whole ledger. Nothing in
+	// the service looks e-mails up this way; it keeps ByProvider whole.
+	noticeByMessageID = `SELECT ` + noticeColumns + ` FROM notices WHERE channel = '` + string(notify.ChannelEmail) + `' AND provider_id = $1 LIMIT 1`
 	// noticeLock takes the row lock of one notice (PostgreSQL) without
 	// changing it; on SQLite the write transaction already excludes every
 	// other writer.
@@ -832,11 +840,15 @@ func (l sqlLedger) ByProvider(ctx context.Context, channel notify.Channel, id st
 	if id == "" {
 		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", notify.ErrUnknownNotice)
 	}
-	st, err := l.s.stmts.get(ctx, l.s.r, "notice-by-provider", func() string { return noticeByProvider })
+	name, q, args := "notice-by-provider", noticeByProvider, []any{string(channel), id}
+	if channel == notify.ChannelEmail {
+		name, q, args = "notice-by-message-id", noticeByMessageID, []any{id}
+	}
+	st, err := l.s.stmts.get(ctx, l.s.r, name, func() string { return q })
 	if err != nil {
 		return notify.Entry{}, fmt.Errorf("ledger notice by provider id: %w", err)
 	}
-	e, err := scanNotice(st.QueryRowContext(ctx, string(channel), id))
+	e, err := scanNotice(st.QueryRowContext(ctx, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = notify.ErrUnknownNotice
 	}

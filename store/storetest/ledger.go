@@ -1232,11 +1232,23 @@ func testLedgerByProvider(t *testing.T, s store.Store) {
 	if err != nil || e.Key != b.Key {
 		t.Errorf("ByProvider(sms, SM0123): got %q, %v, want %q", e.Key, err, b.Key)
 	}
+	// An e-mail's Message-ID is kept out of the provider index (nothing
+	// looks it up), but the lookup still finds it.
+	c := notice("INC-P1", "u-3", notify.ChannelEmail, 1)
+	mustPlan(t, l, c)
+	const messageID = "<5f0c2a9e41d7b3a8@notices.example.org>"
+	if err := l.Finish(ctx, c.Key, notify.Outcome{State: notify.StateSent, ProviderID: messageID, At: base}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := l.ByProvider(ctx, notify.ChannelEmail, messageID); err != nil || e.Key != c.Key {
+		t.Errorf("ByProvider(email, %s): got %q, %v, want %q", messageID, e.Key, err, c.Key)
+	}
 	for _, tc := range []struct {
 		name    string
 		channel notify.Channel
 		id      string
-	}{{"unknown id", notify.ChannelSMS, "SM9999"}, {"other channel", notify.ChannelVoice, "SM0123"}, {"empty id", notify.ChannelSMS, ""}} {
+	}{{"unknown id", notify.ChannelSMS, "SM9999"}, {"other channel", notify.ChannelVoice, "SM0123"}, {"empty id", notify.ChannelSMS, ""},
+		{"an e-mail's Message-ID on another channel", notify.ChannelSMS, messageID}, {"an SMS id as a Message-ID", notify.ChannelEmail, "SM0123"}} {
 		if _, err := l.ByProvider(ctx, tc.channel, tc.id); !errors.Is(err, notify.ErrUnknownNotice) {
 			t.Errorf("ByProvider %s: got %v, want ErrUnknownNotice", tc.name, err)
 		}
