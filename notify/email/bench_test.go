@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/breach-notify/breach/notify/notifytest"
 )
@@ -52,6 +53,20 @@ func BenchmarkEmailPool(b *testing.B) {
 			if got := srv.Connections(); got > bc.conns {
 				b.Errorf("got %d connections, want at most %d", got, bc.conns)
 			}
+		})
+	}
+}
+
+// BenchmarkEmailPoolLatency measures the pool against an SMTP server 1 ms
+// away each way (notifytest.LatencyProxy in front of the in-process
+// sink), as a provider across a network is: there the round trips per
+// message, not the processor, bound a connection's rate.
+func BenchmarkEmailPoolLatency(b *testing.B) {
+	for _, conns := range []int{1, 4} {
+		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
+			srv := notifytest.StartSMTP(b, notifytest.Behaviour{Discard: true})
+			host, port := notifytest.LatencyProxy(b, net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)), time.Millisecond)
+			benchPool(b, host, port, conns, nil)
 		})
 	}
 }

@@ -1,7 +1,9 @@
 // Package email is the e-mail channel: a notify.Notifier that submits each
 // notice over SMTP (github.com/wneessen/go-mail) through a pool of reused
-// connections, each message rendered before it takes a connection and its
-// MAIL FROM, RCPT TO and DATA pipelined when the server offers PIPELINING,
+// connections, each message rendered before it takes a connection and,
+// when the server offers PIPELINING, its MAIL FROM, RCPT TO and DATA sent
+// in one write, behind the end of the message before it on the connection
+// when one is waiting (one round trip per message instead of two),
 // and classifies every failure as permanent (the address or
 // the message was refused: try the person's next channel) or temporary
 // (deferral, lost connection, timeout, TLS or authentication trouble: try
@@ -18,6 +20,7 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,19 +68,23 @@ type Notifier struct {
 	client   *gomail.Client
 	tlsConf  *tls.Config
 
-	// slots bounds the messages in flight (and so the connections) to
-	// Config.Connections; idle holds connected, unused connections, the
-	// most recently used last, so that a light load keeps to one warm
-	// connection.
-	slots     chan struct{}
-	idleMu    sync.Mutex
+	// The pool, under mu. free counts the connection slots not in use (at
+	// most Config.Connections are); waiting holds the messages waiting
+	// for one, oldest first; idle holds connected, unused connections,
+	// the most recently used last, so that a light load keeps to one warm
+	// connection. inUse counts the slots taken, so that Close can wait
+	// for the messages in flight.
+	mu        sync.Mutex
+	free      int
+	waiting   []*waiter
 	idle      []*conn
+	inUse     sync.WaitGroup
 	quitting  sync.WaitGroup
 	done      chan struct{}
 	closed    atomic.Bool
 	closeOnce sync.Once
 
-	dials, sent, failed atomic.Int64
+	dials, sent, failed, pipelined atomic.Int64
 	// eightBit: the server offered 8BITMIME (RFC 6152) at the last
 	// connection made or used, so a non-ASCII body is rendered as 8-bit
 	// data (Composer.composeSMTP).
@@ -111,6 +118,23 @@ type conn struct {
 	lastUsed time.Time
 }
 
+// waiter is a message waiting for a connection: its wire, so that the
+// message before it on a connection can send its first commands
+// (transact), and where its turn arrives.
+type waiter struct {
+	w    *wire
+	turn chan turn
+}
+
+// turn hands a connection slot to a waiting message: c is the connection
+// (not connected when its sc is nil), and pipelined says that the
+// message's MAIL FROM, RCPT TO and DATA already went out on it behind the
+// previous message.
+type turn struct {
+	c         *conn
+	pipelined bool
+}
+
 // Stats counts what a Notifier did since New.
 type Stats struct {
 	// Dials is the number of SMTP connections opened.
@@ -119,6 +143,9 @@ type Stats struct {
 	Sent int64
 	// Failed is the number of Notify calls that returned an error.
 	Failed int64
+	// Pipelined is the number of messages whose MAIL FROM, RCPT TO and
+	// DATA went out behind the previous message on its connection.
+	Pipelined int64
 }
 
 // New validates cfg and returns a Notifier. No connection is made until
@@ -132,11 +159,11 @@ func New(cfg Config, log *logrus.Entry, opts ...Option) (*Notifier, error) {
 		log = logging.Discard()
 	}
 	n := &Notifier{
-		cfg:   cfg,
-		log:   log.WithFields(logrus.Fields{"channel": "email", "smtp_host": cfg.Host, "smtp_port": cfg.Port}),
-		now:   time.Now,
-		slots: make(chan struct{}, cfg.Connections),
-		done:  make(chan struct{}),
+		cfg:  cfg,
+		log:  log.WithFields(logrus.Fields{"channel": "email", "smtp_host": cfg.Host, "smtp_port": cfg.Port}),
+		now:  time.Now,
+		free: cfg.Connections,
+		done: make(chan struct{}),
 	}
 	n.alerts = notify.NewAlerts(n.log, nil)
 	for _, o := range opts {
@@ -188,22 +215,22 @@ func (n *Notifier) Composer() *Composer { return n.composer }
 
 // Stats returns counters since New.
 func (n *Notifier) Stats() Stats {
-	return Stats{Dials: n.dials.Load(), Sent: n.sent.Load(), Failed: n.failed.Load()}
+	return Stats{Dials: n.dials.Load(), Sent: n.sent.Load(), Failed: n.failed.Load(), Pipelined: n.pipelined.Load()}
 }
 
 // Close waits for messages in flight, then closes every pooled connection
 // (QUIT). Later Notify calls fail with ErrClosed.
 func (n *Notifier) Close() error {
 	n.closeOnce.Do(func() {
+		n.mu.Lock()
 		n.closed.Store(true)
-		close(n.done)
-		for range n.cfg.Connections {
-			n.slots <- struct{}{} // wait for the messages in flight
-		}
-		n.idleMu.Lock()
+		close(n.done) // the messages still waiting give up
+		n.mu.Unlock()
+		n.inUse.Wait()
+		n.mu.Lock()
 		idle := n.idle
 		n.idle = nil
-		n.idleMu.Unlock()
+		n.mu.Unlock()
 		for _, c := range idle {
 			n.drop(c, true)
 		}
@@ -235,30 +262,28 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		return "", err
 	}
 	defer func() { w.release() }()
-	if n.closed.Load() {
-		return "", notify.Temporary("", "notifier closed", ErrClosed)
-	}
 	if err := ctx.Err(); err != nil {
 		return "", notify.Temporary("", "cancelled before sending", err)
 	}
-	select {
-	case n.slots <- struct{}{}:
-	case <-n.done:
-		return "", notify.Temporary("", "notifier closed", ErrClosed)
-	case <-ctx.Done():
-		return "", notify.Temporary("", "cancelled waiting for a connection", ctx.Err())
+	c, pipelined, err := n.take(ctx, w)
+	if err != nil {
+		return "", err
 	}
-	c := n.acquire()
-	defer func() {
-		n.release(c)
-		<-n.slots
-	}()
+	// next is the message that follows this one on the connection, when
+	// this one sent its first commands (transact); it gets the
+	// connection (and the slot) when this one is done.
+	var next *waiter
+	defer func() { n.give(c, next) }()
 	if n.closed.Load() {
+		if pipelined {
+			n.drop(c, false) // the server waits for a message that will not come
+		}
 		return "", notify.Temporary("", "notifier closed", ErrClosed)
 	}
 	for attempt := 0; ; attempt++ {
 		reused := c.sc != nil
 		if !reused {
+			pipelined = false
 			if err := n.connect(ctx, c); err != nil {
 				return "", err
 			}
@@ -266,17 +291,22 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		n.eightBit.Store(c.sess.eightBit)
 		if w.eightBit && !c.sess.eightBit {
 			// This server does not take 8-bit data (any more):
-			// quoted-printable it is.
+			// quoted-printable it is. (A message whose commands went out
+			// behind the previous one was checked against this session
+			// then, so it is never re-rendered here.)
 			w.release()
 			if msg, w, err = n.wire(m, false); err != nil {
 				return "", err
 			}
 		}
-		out := n.send(ctx, c, w)
+		var out outcome
+		out, next = n.send(ctx, c, w, pipelined)
+		pipelined = false
 		if out.retry && reused && attempt == 0 {
 			// The reused connection had died before the message was
-			// accepted (nothing reached the server past MAIL FROM): send
-			// it once more on a fresh connection.
+			// accepted (nothing reached the server past MAIL FROM, or
+			// the commands sent behind the previous message were never
+			// answered): send it once more on a fresh connection.
 			continue
 		}
 		if out.err != nil {
@@ -312,12 +342,101 @@ func (n *Notifier) wire(m *notify.Message, eightBit bool) (*gomail.Msg, *wire, e
 	return msg, w, nil
 }
 
-// acquire takes the most recently used idle connection, closing (QUIT, in
-// the background) those idle for longer than Config.IdleTimeout, or
-// returns an empty slot to dial. The caller holds a slot.
-func (n *Notifier) acquire() *conn {
+// take waits for a connection slot for the message of wire w: a free one
+// (with the most recently used idle connection, or none yet), or one
+// handed over by the message before it (give), perhaps with w's first
+// commands already sent (pipelined).
+func (n *Notifier) take(ctx context.Context, w *wire) (c *conn, pipelined bool, err error) {
+	n.mu.Lock()
+	if n.closed.Load() {
+		n.mu.Unlock()
+		return nil, false, notify.Temporary("", "notifier closed", ErrClosed)
+	}
+	if n.free > 0 {
+		n.free--
+		n.inUse.Add(1)
+		c, stale := n.idleConn()
+		n.mu.Unlock()
+		n.quit(stale)
+		return c, false, nil
+	}
+	wt := &waiter{w: w, turn: make(chan turn, 1)}
+	n.waiting = append(n.waiting, wt)
+	n.mu.Unlock()
+	select {
+	case t := <-wt.turn:
+		return t.c, t.pipelined, nil
+	case <-n.done:
+		err = notify.Temporary("", "notifier closed", ErrClosed)
+	case <-ctx.Done():
+		err = notify.Temporary("", "cancelled waiting for a connection", ctx.Err())
+	}
+	n.mu.Lock()
+	if i := slices.Index(n.waiting, wt); i >= 0 {
+		n.waiting = slices.Delete(n.waiting, i, i+1)
+		n.mu.Unlock()
+		return nil, false, err
+	}
+	n.mu.Unlock()
+	// Its turn came meanwhile: hand the slot on.
+	t := <-wt.turn
+	if t.pipelined {
+		n.drop(t.c, false) // the server waits for a message that will not come
+	}
+	n.give(t.c, nil)
+	return nil, false, err
+}
+
+// give hands c's slot to next when set (the message whose first commands
+// went out behind this one's: pipelined if c is still connected), else to
+// the oldest waiting message, else back to the pool with c among the idle
+// connections.
+func (n *Notifier) give(c *conn, next *waiter) {
+	if next != nil {
+		next.turn <- turn{c: c, pipelined: c.sc != nil}
+		return
+	}
+	n.mu.Lock()
+	if len(n.waiting) > 0 && !n.closed.Load() {
+		wt := n.waiting[0]
+		n.waiting = slices.Delete(n.waiting, 0, 1)
+		n.mu.Unlock()
+		wt.turn <- turn{c: c}
+		return
+	}
+	if c.sc != nil {
+		n.idle = append(n.idle, c)
+	}
+	n.free++
+	n.mu.Unlock()
+	n.inUse.Done()
+}
+
+// successor takes the oldest waiting message that can follow on a
+// connection of session s (one rendered as 8-bit data only where the
+// server offers 8BITMIME), so that its first commands go out behind the
+// message being sent; nil when there is none or the notifier is closing.
+func (n *Notifier) successor(s session) *waiter {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed.Load() {
+		return nil
+	}
+	for i, wt := range n.waiting {
+		if !wt.w.eightBit || s.eightBit {
+			n.waiting = slices.Delete(n.waiting, i, i+1)
+			return wt
+		}
+	}
+	return nil
+}
+
+// idleConn takes the most recently used idle connection, or an empty one
+// to dial, and returns the idle connections unused for longer than
+// Config.IdleTimeout, removed from the pool, for the caller to close
+// (quit). The caller holds mu.
+func (n *Notifier) idleConn() (*conn, []*conn) {
 	now := n.now()
-	n.idleMu.Lock()
 	var stale []*conn
 	keep := n.idle[:0]
 	for _, c := range n.idle {
@@ -335,25 +454,18 @@ func (n *Notifier) acquire() *conn {
 		n.idle[k-1] = nil
 		n.idle = n.idle[:k-1]
 	}
-	n.idleMu.Unlock()
-	for _, s := range stale {
+	return c, stale
+}
+
+// quit closes connections (QUIT) in the background.
+func (n *Notifier) quit(conns []*conn) {
+	for _, c := range conns {
 		n.quitting.Add(1)
 		go func() {
 			defer n.quitting.Done()
-			n.drop(s, true)
+			n.drop(c, true)
 		}()
 	}
-	return c
-}
-
-// release returns a still connected c to the idle list.
-func (n *Notifier) release(c *conn) {
-	if c.sc == nil {
-		return
-	}
-	n.idleMu.Lock()
-	n.idle = append(n.idle, c)
-	n.idleMu.Unlock()
 }
 
 // ComposeFailure classifies an error from Composer.Compose as a delivery
@@ -394,19 +506,36 @@ type outcome struct {
 	retry bool // the connection was dead before the transaction began
 }
 
-// send submits w on c's connection and classifies the result. It drops
-// the connection whenever its state is in doubt.
-func (n *Notifier) send(ctx context.Context, c *conn, w *wire) outcome {
+// send submits w on c's connection (its commands already sent when sent
+// is set) and classifies the result. It drops the connection whenever
+// its state is in doubt. next is the waiting message whose first commands
+// went out behind w's, nil when none did.
+func (n *Notifier) send(ctx context.Context, c *conn, w *wire, sent bool) (out outcome, next *waiter) {
 	stop := context.AfterFunc(ctx, c.raw.abort)
 	var te *txError
 	if err := c.sc.UpdateDeadline(n.cfg.Timeout); err != nil {
 		te = &txError{stage: stageMail, err: err, unanswered: true, broken: true}
 	} else {
-		te = transact(c.sc.Text, c.sess, w)
+		var pipelined bool
+		te, pipelined = transact(c.sc.Text, c.sess, w, sent, func() *wire {
+			next = n.successor(c.sess)
+			if next == nil {
+				return nil
+			}
+			return next.w
+		})
+		if pipelined { // always, once next returned a waiter
+			n.pipelined.Add(1)
+		}
 	}
 	interrupted := !stop()
 	c.lastUsed = n.now()
+	return n.classify(ctx, c, te, interrupted), next
+}
 
+// classify turns the result of a mail transaction on c into an outcome,
+// dropping c when its state is in doubt.
+func (n *Notifier) classify(ctx context.Context, c *conn, te *txError, interrupted bool) outcome {
 	if te == nil {
 		// Accepted. An interruption after that only spoils the
 		// connection.

@@ -748,6 +748,63 @@ func TestConnectionReuse(t *testing.T) {
 	waitFor(t, func() bool { return h.srv.OpenConnections() == 0 }, "Close to close every pooled connection")
 }
 
+// TestPipelinedStream has eight senders share one connection, so that each
+// message's MAIL FROM, RCPT TO and DATA go out behind the message before
+// it, while the server refuses some recipients, refuses some contents and
+// defers others: every message gets its own outcome, and refusals of one
+// message never spoil the next.
+func TestPipelinedStream(t *testing.T) {
+	const messages, senders = 64, 8
+	addr := func(i int) string { return fmt.Sprintf("p%d@example.net", i) }
+	var reject, rejectData, deferData []string
+	for i := range messages {
+		switch i % 8 {
+		case 3:
+			reject = append(reject, addr(i))
+		case 5:
+			rejectData = append(rejectData, addr(i))
+		case 6:
+			deferData = append(deferData, addr(i))
+		}
+	}
+	h := newHarness(t, notifytest.Behaviour{Reject: reject, RejectData: rejectData, DeferData: deferData},
+		func(c *Config) { c.Connections = 1 })
+	errs := make([]error, messages)
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			for i := s; i < messages; i += senders {
+				_, errs[i] = h.send(context.Background(), notice(addr(i), i))
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		delivered := len(h.srv.MessagesTo(addr(i)))
+		switch i % 8 {
+		case 3, 5:
+			if de := deliveryError(t, err); !de.Permanent || !errors.Is(err, ErrRejected) || delivered != 0 {
+				t.Errorf("message %d: got %+v and %d delivered, want a permanent rejection", i, de, delivered)
+			}
+		case 6:
+			if de := deliveryError(t, err); de.Permanent || !errors.Is(err, ErrDeferred) || delivered != 0 {
+				t.Errorf("message %d: got %+v and %d delivered, want a temporary deferral", i, de, delivered)
+			}
+		default:
+			if err != nil || delivered != 1 {
+				t.Errorf("message %d: got %v and %d delivered, want it accepted once", i, err, delivered)
+			}
+		}
+	}
+	st := h.n.Stats()
+	if st.Dials != 1 || h.srv.Connections() != 1 {
+		t.Errorf("got %d dials and %d connections, want one of each: refusals keep the connection", st.Dials, h.srv.Connections())
+	}
+	if st.Pipelined < messages/2 {
+		t.Errorf("got %d of %d messages pipelined behind the one before, want most of them", st.Pipelined, messages)
+	}
+}
+
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -1085,9 +1142,28 @@ func TestConfigErrors(t *testing.T) {
 // defers some of them and drops some connections; retrying temporary
 // failures delivers every notice exactly once and nothing leaks.
 func TestFaultMix(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		conns int
+		b     notifytest.Behaviour
+	}{{"three connections in ten dropped after the data", 3, notifytest.Behaviour{DropRate: 0.3, DropAt: notifytest.DropAtData}},
+		// With one connection for six senders nearly every message goes
+		// out pipelined behind the one before it, so these drops hit
+		// commands sent ahead of their turn.
+		{"one transaction in eight dropped after the data, one connection", 1, notifytest.Behaviour{DropTxRate: 0.125, DropAt: notifytest.DropAtData}},
+		{"one transaction in eight dropped at MAIL FROM, one connection", 1, notifytest.Behaviour{DropTxRate: 0.125, DropAt: notifytest.DropAtMail}},
+		{"one transaction in eight dropped at RCPT TO, one connection", 1, notifytest.Behaviour{DropTxRate: 0.125, DropAt: notifytest.DropAtRcpt}}} {
+		t.Run(tc.name, func(t *testing.T) { testFaultMix(t, tc.conns, tc.b) })
+	}
+}
+
+// testFaultMix has six senders share conns connections to a server that
+// defers a fifth of the recipients once and drops connections as b says;
+// every recipient must get exactly one message.
+func testFaultMix(t *testing.T, conns int, b notifytest.Behaviour) {
 	const recipients, senders = 120, 6
-	h := newHarness(t, notifytest.Behaviour{DeferRate: 0.2, DeferTimes: 1, DropRate: 0.3, DropAt: notifytest.DropAtData},
-		func(c *Config) { c.Connections = 3 })
+	b.DeferRate, b.DeferTimes = 0.2, 1
+	h := newHarness(t, b, func(c *Config) { c.Connections = conns })
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	attempts := 0
@@ -1122,5 +1198,5 @@ func TestFaultMix(t *testing.T) {
 	if h.srv.Dropped() == 0 || attempts <= recipients {
 		t.Errorf("got %d drops and %d attempts for %d recipients, want faults to have happened", h.srv.Dropped(), attempts, recipients)
 	}
-	t.Logf("%d attempts, %d connections, %d dropped", attempts, h.srv.Connections(), h.srv.Dropped())
+	t.Logf("%d attempts, %d connections, %d dropped, %d pipelined", attempts, h.srv.Connections(), h.srv.Dropped(), h.n.Stats().Pipelined)
 }

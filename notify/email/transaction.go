@@ -63,30 +63,41 @@ var expected = [...]int{stageMail: 250, stageRcpt: 25, stageData: 354}
 
 // transact sends w as one mail transaction on t. With PIPELINING, MAIL
 // FROM, RCPT TO and DATA go out in one write and their replies are read
-// in order (RFC 2920), then the message: two round trips per message
-// instead of four. After a refusal the transaction is reset (RSET) so the
-// connection can carry the next message.
-func transact(t *textproto.Conn, s session, w *wire) *txError {
-	cmds := [...]string{stageMail: "MAIL FROM:" + w.from + s.mailParams, stageRcpt: "RCPT TO:" + w.to, stageData: "DATA"}
+// in order (RFC 2920), then the message. When sent is set, the commands
+// already went out behind the previous message on this connection and
+// only their replies are read. After the message is written, next (when
+// set, and with PIPELINING) may return the wire of the message to send
+// next on this connection: its MAIL FROM, RCPT TO and DATA go out in the
+// same write as this message's end (RFC 2920 lets the message content
+// begin a group and DATA end it), so that a stream of messages costs one
+// round trip each instead of two; pipelined reports that they did, which
+// is so whenever next returned a wire, whatever the result. After
+// a refusal the transaction is reset (RSET) so the connection can carry
+// the next message, except after the message's final reply when the next
+// commands are already on their way (that reply ends the transaction).
+func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() *wire) (te *txError, pipelined bool) {
 	answered := false
 	var refused *txError
-	for i := 0; i < len(cmds); {
+	for i := 0; i < len(stages); {
 		// Send the next command, or with pipelining every one left.
 		j := i + 1
 		if s.pipelining {
-			j = len(cmds)
+			j = len(stages)
 		}
-		for _, c := range cmds[i:j] {
-			_, _ = t.W.WriteString(c)
-			_, _ = t.W.WriteString("\r\n")
-		}
-		if err := t.W.Flush(); err != nil {
-			return &txError{stage: stage(i), err: err, unanswered: !answered, broken: true}
+		if sent && i == 0 {
+			sent, j = false, len(stages)
+		} else {
+			for _, st := range stages[i:j] {
+				writeCommand(t, s, w, st)
+			}
+			if err := t.W.Flush(); err != nil {
+				return &txError{stage: stage(i), err: err, unanswered: !answered, broken: true}, false
+			}
 		}
 		for ; i < j; i++ {
 			code, msg, err := t.ReadResponse(expected[i])
 			if err != nil && code == 0 {
-				return &txError{stage: stage(i), err: err, unanswered: !answered, broken: true}
+				return &txError{stage: stage(i), err: err, unanswered: !answered, broken: true}, false
 			}
 			answered = true
 			switch {
@@ -94,33 +105,64 @@ func transact(t *textproto.Conn, s session, w *wire) *txError {
 				// 354 although an earlier command was refused: send an
 				// empty message to end DATA, and drop it with RSET.
 				if err := endEmpty(t); err != nil {
-					return &txError{stage: refused.stage, code: refused.code, enhanced: refused.enhanced, err: refused.err, broken: true}
+					return &txError{stage: refused.stage, code: refused.code, enhanced: refused.enhanced, err: refused.err, broken: true}, false
 				}
 			case err != nil && refused == nil:
 				refused = &txError{stage: stage(i), code: code, enhanced: enhancedRe(msg), err: err}
 				if !s.pipelining {
-					return reset(t, refused)
+					return reset(t, refused), false
 				}
 			}
 		}
 	}
 	if refused != nil {
-		return reset(t, refused)
+		return reset(t, refused), false
 	}
 	if _, err := t.W.Write(w.data); err != nil {
-		return &txError{stage: stageDataEnd, err: err, broken: true}
+		return &txError{stage: stageDataEnd, err: err, broken: true}, false
+	}
+	if s.pipelining && next != nil {
+		if nw := next(); nw != nil {
+			for _, st := range stages {
+				writeCommand(t, s, nw, st)
+			}
+			pipelined = true
+		}
 	}
 	if err := t.W.Flush(); err != nil {
-		return &txError{stage: stageDataEnd, err: err, broken: true}
+		return &txError{stage: stageDataEnd, err: err, broken: true}, pipelined
 	}
 	code, msg, err := t.ReadResponse(250)
 	switch {
 	case err != nil && code == 0:
-		return &txError{stage: stageDataEnd, err: err, broken: true}
+		return &txError{stage: stageDataEnd, err: err, broken: true}, pipelined
+	case err != nil && pipelined:
+		te := &txError{stage: stageDataEnd, code: code, enhanced: enhancedRe(msg), err: err}
+		te.broken = code == 421 // the server is closing the connection
+		return te, true
 	case err != nil:
-		return reset(t, &txError{stage: stageDataEnd, code: code, enhanced: enhancedRe(msg), err: err})
+		return reset(t, &txError{stage: stageDataEnd, code: code, enhanced: enhancedRe(msg), err: err}), false
 	}
-	return nil
+	return nil, pipelined
+}
+
+// stages are the commands of a mail transaction before the message.
+var stages = [...]stage{stageMail, stageRcpt, stageData}
+
+// writeCommand writes (without flushing) w's command of stage st.
+func writeCommand(t *textproto.Conn, s session, w *wire, st stage) {
+	switch st {
+	case stageMail:
+		_, _ = t.W.WriteString("MAIL FROM:")
+		_, _ = t.W.WriteString(w.from)
+		_, _ = t.W.WriteString(s.mailParams)
+	case stageRcpt:
+		_, _ = t.W.WriteString("RCPT TO:")
+		_, _ = t.W.WriteString(w.to)
+	default:
+		_, _ = t.W.WriteString("DATA")
+	}
+	_, _ = t.W.WriteString("\r\n")
 }
 
 // endEmpty ends a DATA command with no message; the server's reply to it

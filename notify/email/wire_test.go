@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -99,6 +100,24 @@ func TestDotLinesArrive(t *testing.T) {
 type fakeSMTP struct {
 	replies map[string]string // by command verb; "." for the end of data
 	log     []string
+	uses    map[string]int
+}
+
+// reply is the scripted reply to the n-th use of verb: replies may hold
+// several, separated by "|", for its first, second, … use (the last one
+// for every use after).
+func (f *fakeSMTP) reply(verb string) (string, bool) {
+	r, ok := f.replies[verb]
+	if !ok {
+		return "", false
+	}
+	seq := strings.Split(r, "|")
+	if f.uses == nil {
+		f.uses = map[string]int{}
+	}
+	i := min(f.uses[verb], len(seq)-1)
+	f.uses[verb]++
+	return seq[i], true
 }
 
 func (f *fakeSMTP) serve(c net.Conn) {
@@ -122,7 +141,7 @@ func (f *fakeSMTP) serve(c net.Conn) {
 			verb += "+"
 		}
 		f.log = append(f.log, verb)
-		reply, ok := f.replies[strings.TrimSuffix(verb, "+")]
+		reply, ok := f.reply(strings.TrimSuffix(verb, "+"))
 		switch {
 		case ok:
 		case strings.HasPrefix(verb, "DATA"):
@@ -168,7 +187,7 @@ func TestTransact(t *testing.T) {
 			f := &fakeSMTP{replies: tc.replies}
 			done := make(chan struct{})
 			go func() { defer close(done); f.serve(server) }()
-			te := transact(textproto.NewConn(client), session{pipelining: tc.pipelining}, w)
+			te, pipelined := transact(textproto.NewConn(client), session{pipelining: tc.pipelining}, w, false, nil)
 			_ = client.Close()
 			<-done
 			switch {
@@ -179,11 +198,103 @@ func TestTransact(t *testing.T) {
 			case !tc.wantOK && (te.stage != tc.wantStage || te.code != tc.wantCode || te.broken):
 				t.Errorf("got stage %d code %d broken %v, want stage %d code %d on a usable connection", te.stage, te.code, te.broken, tc.wantStage, tc.wantCode)
 			}
+			if pipelined {
+				t.Error("reported the next message's commands sent, with no next message")
+			}
 			if diff := cmp.Diff(tc.wantLog, f.log); diff != "" {
 				t.Errorf("commands the server read (+: more were waiting) (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// TestTransactPipelinesNext sends two messages on one connection, the
+// second's MAIL FROM, RCPT TO and DATA written behind the first message's
+// end, as the pool does for a message waiting for a connection: one round
+// trip per message instead of two, and a refusal of the first message's
+// content answered without RSET (its reply ends the transaction, and the
+// next commands are already on their way).
+func TestTransactPipelinesNext(t *testing.T) {
+	first := &wire{from: "<privacy@example.org>", to: "<kim@example.net>", data: dotStuff(nil, []byte("Subject: 1\r\n\r\none\r\n"))}
+	second := &wire{from: "<privacy@example.org>", to: "<lee@example.net>", data: dotStuff(nil, []byte("Subject: 2\r\n\r\ntwo\r\n"))}
+	for _, tc := range []struct {
+		name        string
+		replies     map[string]string
+		wantFirst   int  // the first message's refusal code, 0 when accepted
+		wantBroken  bool // the connection is lost after the first message
+		wantSecond  int  // the second message's refusal code, 0 when accepted
+		wantLog     []string
+		wantOneOnly bool // the second message is not sent on this connection
+	}{
+		{name: "both accepted",
+			wantLog: []string{"MAIL FROM+", "RCPT TO+", "DATA", ".+", "MAIL FROM+", "RCPT TO+", "DATA", "."}},
+		{name: "first content refused", replies: map[string]string{".": "554 5.7.1 spam|250 2.0.0 ok"}, wantFirst: 554,
+			wantLog: []string{"MAIL FROM+", "RCPT TO+", "DATA", ".+", "MAIL FROM+", "RCPT TO+", "DATA", "."}},
+		{name: "second recipient refused", replies: map[string]string{"RCPT TO": "250 2.1.5 ok|550 5.1.1 no such user", "DATA": "354 go ahead|554 5.5.1 no valid recipients"},
+			wantSecond: 550, wantLog: []string{"MAIL FROM+", "RCPT TO+", "DATA", ".+", "MAIL FROM+", "RCPT TO+", "DATA", "RSET"}},
+		{name: "server closing after the first", replies: map[string]string{".": "421 4.3.2 shutting down"}, wantFirst: 421, wantBroken: true, wantOneOnly: true,
+			wantLog: []string{"MAIL FROM+", "RCPT TO+", "DATA", ".+", "MAIL FROM+"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			// A client that loses step with the server's replies fails
+			// here instead of waiting for ever.
+			_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+			f := &fakeSMTP{replies: tc.replies}
+			done := make(chan struct{})
+			go func() { defer close(done); f.serve(server) }()
+			conn := textproto.NewConn(client)
+			s := session{pipelining: true}
+			asked := 0
+			te, pipelined := transact(conn, s, first, false, func() *wire { asked++; return second })
+			if asked != 1 || !pipelined {
+				t.Fatalf("next asked %d times, pipelined %v; want once, true", asked, pipelined)
+			}
+			if got := code(te); got != tc.wantFirst || (te != nil && te.broken != tc.wantBroken) {
+				t.Fatalf("first message: got %+v, want code %d (broken %v)", te, tc.wantFirst, tc.wantBroken)
+			}
+			if !tc.wantOneOnly {
+				te, pipelined = transact(conn, s, second, true, func() *wire { return nil })
+				if got := code(te); got != tc.wantSecond || pipelined || (te != nil && te.broken) {
+					t.Errorf("second message: got %+v (pipelined %v), want code %d on a usable connection", te, pipelined, tc.wantSecond)
+				}
+			}
+			_ = client.Close()
+			<-done
+			log := f.log
+			if tc.wantOneOnly && len(log) > len(tc.wantLog) {
+				// The server stops when the client hangs up, in the middle
+				// of the second message's commands.
+				log = log[:len(tc.wantLog)]
+			}
+			if diff := cmp.Diff(tc.wantLog, log); diff != "" {
+				t.Errorf("commands the server read (+: more were waiting) (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("no PIPELINING", func(t *testing.T) {
+		client, server := net.Pipe()
+		f := &fakeSMTP{}
+		done := make(chan struct{})
+		go func() { defer close(done); f.serve(server) }()
+		te, pipelined := transact(textproto.NewConn(client), session{}, first, false, func() *wire {
+			t.Error("next asked of a server without PIPELINING")
+			return second
+		})
+		_ = client.Close()
+		<-done
+		if te != nil || pipelined {
+			t.Errorf("got %v, pipelined %v; want the message accepted alone", te, pipelined)
+		}
+	})
+}
+
+// code is a transaction's refusal code, 0 when it succeeded.
+func code(te *txError) int {
+	if te == nil {
+		return 0
+	}
+	return te.code
 }
 
 // TestTransactLostConnection: a connection closed before any reply is
@@ -197,7 +308,7 @@ func TestTransactLostConnection(t *testing.T) {
 		_ = server.Close()
 	}()
 	w := &wire{from: "<privacy@example.org>", to: "<kim@example.net>", data: []byte(".\r\n")}
-	te := transact(textproto.NewConn(client), session{pipelining: true}, w)
+	te, _ := transact(textproto.NewConn(client), session{pipelining: true}, w, false, nil)
 	if te == nil || te.code != 0 || !te.unanswered || !te.broken {
 		t.Fatalf("got %+v, want an unanswered, broken transaction", te)
 	}

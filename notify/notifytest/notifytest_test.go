@@ -1,9 +1,13 @@
 package notifytest
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -388,5 +392,43 @@ func TestLog(t *testing.T) {
 	}
 	if got := len(l.Records()); got != 2 {
 		t.Errorf("got %d records, want 2", got)
+	}
+}
+
+// TestLatencyProxy checks that the proxy delays a round trip by twice the
+// one-way delay and passes the bytes through unchanged, in order.
+func TestLatencyProxy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = io.Copy(c, c) // echo
+	}()
+	host, port := LatencyProxy(t, ln.Addr().String(), 20*time.Millisecond)
+	c, err := net.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	want := bytes.Repeat([]byte("0123456789abcdef"), 8192) // 128 KiB, several chunks
+	start := time.Now()
+	go func() { _, _ = c.Write(want) }()
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 40*time.Millisecond {
+		t.Errorf("round trip took %s, want at least 40ms", d)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("the bytes came back changed")
 	}
 }
