@@ -118,12 +118,15 @@ type conn struct {
 	lastUsed time.Time
 }
 
-// waiter is a message waiting for a connection: its wire, so that the
-// message before it on a connection can send its first commands
-// (transact), and where its turn arrives.
+// waiter is a message waiting for a connection: what the message before
+// it on a connection needs to send its first commands (transact), and
+// where its turn arrives. gone (under Notifier.mu) marks one that gave up
+// after it was chosen to follow a message, before its turn came: that
+// message then drops the connection, whose server awaits gone's data.
 type waiter struct {
-	w    *wire
-	turn chan turn
+	from, to string
+	turn     chan turn
+	gone     bool
 }
 
 // turn hands a connection slot to a waiting message: c is the connection
@@ -291,9 +294,8 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		n.eightBit.Store(c.sess.eightBit)
 		if w.eightBit && !c.sess.eightBit {
 			// This server does not take 8-bit data (any more):
-			// quoted-printable it is. (A message whose commands went out
-			// behind the previous one was checked against this session
-			// then, so it is never re-rendered here.)
+			// quoted-printable it is. (Also for a message whose commands
+			// went out behind the previous one: they do not depend on it.)
 			w.release()
 			if msg, w, err = n.wire(m, false); err != nil {
 				return "", err
@@ -302,7 +304,10 @@ func (n *Notifier) notify(ctx context.Context, m *notify.Message) (string, error
 		var out outcome
 		out, next = n.send(ctx, c, w, pipelined)
 		pipelined = false
-		if out.retry && reused && attempt == 0 {
+		// (A retry is only ever for a transaction that did not reach
+		// its data, so no message follows it yet: next is nil; checked,
+		// so that a message chosen to follow is never lost.)
+		if out.retry && reused && attempt == 0 && next == nil {
 			// The reused connection had died before the message was
 			// accepted (nothing reached the server past MAIL FROM, or
 			// the commands sent behind the previous message were never
@@ -360,7 +365,7 @@ func (n *Notifier) take(ctx context.Context, w *wire) (c *conn, pipelined bool, 
 		n.quit(stale)
 		return c, false, nil
 	}
-	wt := &waiter{w: w, turn: make(chan turn, 1)}
+	wt := &waiter{from: w.from, to: w.to, turn: make(chan turn, 1)}
 	n.waiting = append(n.waiting, wt)
 	n.mu.Unlock()
 	select {
@@ -374,6 +379,13 @@ func (n *Notifier) take(ctx context.Context, w *wire) (c *conn, pipelined bool, 
 	n.mu.Lock()
 	if i := slices.Index(n.waiting, wt); i >= 0 {
 		n.waiting = slices.Delete(n.waiting, i, i+1)
+		n.mu.Unlock()
+		return nil, false, err
+	}
+	if len(wt.turn) == 0 {
+		// Chosen to follow a message still being sent: give up now; that
+		// message's give sees gone.
+		wt.gone = true
 		n.mu.Unlock()
 		return nil, false, err
 	}
@@ -392,16 +404,23 @@ func (n *Notifier) take(ctx context.Context, w *wire) (c *conn, pipelined bool, 
 // the oldest waiting message, else back to the pool with c among the idle
 // connections.
 func (n *Notifier) give(c *conn, next *waiter) {
-	if next != nil {
-		next.turn <- turn{c: c, pipelined: c.sc != nil}
-		return
-	}
 	n.mu.Lock()
+	if next != nil {
+		if !next.gone {
+			next.turn <- turn{c: c, pipelined: c.sc != nil}
+			n.mu.Unlock()
+			return
+		}
+		// next gave up: the server awaits its data.
+		n.mu.Unlock()
+		n.drop(c, false)
+		n.mu.Lock()
+	}
 	if len(n.waiting) > 0 && !n.closed.Load() {
 		wt := n.waiting[0]
 		n.waiting = slices.Delete(n.waiting, 0, 1)
+		wt.turn <- turn{c: c} // buffered: never blocks
 		n.mu.Unlock()
-		wt.turn <- turn{c: c}
 		return
 	}
 	if c.sc != nil {
@@ -412,23 +431,22 @@ func (n *Notifier) give(c *conn, next *waiter) {
 	n.inUse.Done()
 }
 
-// successor takes the oldest waiting message that can follow on a
-// connection of session s (one rendered as 8-bit data only where the
-// server offers 8BITMIME), so that its first commands go out behind the
-// message being sent; nil when there is none or the notifier is closing.
-func (n *Notifier) successor(s session) *waiter {
+// successor takes the oldest waiting message, so that its first commands
+// go out behind the message being sent; nil when there is none or the
+// notifier is closing. Always the oldest: its commands do not depend on
+// how its body was rendered (one rendered as 8-bit data for a connection
+// without 8BITMIME is rendered again before its data is written), and
+// skipping one for a younger message could hold it back for as long as
+// the queue stays busy.
+func (n *Notifier) successor() *waiter {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.closed.Load() {
+	if n.closed.Load() || len(n.waiting) == 0 {
 		return nil
 	}
-	for i, wt := range n.waiting {
-		if !wt.w.eightBit || s.eightBit {
-			n.waiting = slices.Delete(n.waiting, i, i+1)
-			return wt
-		}
-	}
-	return nil
+	wt := n.waiting[0]
+	n.waiting = slices.Delete(n.waiting, 0, 1)
+	return wt
 }
 
 // idleConn takes the most recently used idle connection, or an empty one
@@ -517,12 +535,11 @@ func (n *Notifier) send(ctx context.Context, c *conn, w *wire, sent bool) (out o
 		te = &txError{stage: stageMail, err: err, unanswered: true, broken: true}
 	} else {
 		var pipelined bool
-		te, pipelined = transact(c.sc.Text, c.sess, w, sent, func() *wire {
-			next = n.successor(c.sess)
-			if next == nil {
-				return nil
+		te, pipelined = transact(c.sc.Text, c.sess, w, sent, func() (from, to string, ok bool) {
+			if next = n.successor(); next == nil {
+				return "", "", false
 			}
-			return next.w
+			return next.from, next.to, true
 		})
 		if pipelined { // always, once next returned a waiter
 			n.pipelined.Add(1)

@@ -66,16 +66,18 @@ var expected = [...]int{stageMail: 250, stageRcpt: 25, stageData: 354}
 // in order (RFC 2920), then the message. When sent is set, the commands
 // already went out behind the previous message on this connection and
 // only their replies are read. After the message is written, next (when
-// set, and with PIPELINING) may return the wire of the message to send
-// next on this connection: its MAIL FROM, RCPT TO and DATA go out in the
-// same write as this message's end (RFC 2920 lets the message content
-// begin a group and DATA end it), so that a stream of messages costs one
-// round trip each instead of two; pipelined reports that they did, which
-// is so whenever next returned a wire, whatever the result. After
-// a refusal the transaction is reset (RSET) so the connection can carry
-// the next message, except after the message's final reply when the next
-// commands are already on their way (that reply ends the transaction).
-func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() *wire) (te *txError, pipelined bool) {
+// set, and with PIPELINING) may return the sender and recipient of the
+// message to send next on this connection: its MAIL FROM, RCPT TO and
+// DATA go out in the same write as this message's end (RFC 2920 lets the
+// message content begin a group and DATA end it), so that a stream of
+// messages costs one round trip each instead of two; pipelined reports
+// that they did, which is so whenever next returned one, whatever the
+// result. After a refusal the transaction is reset (RSET) so the
+// connection can carry the next message, except after the message's
+// final reply when the next commands are already on their way (that
+// reply ends the transaction). A refusal followed by a closed connection
+// (a 421 to MAIL FROM, say) is reported as that refusal.
+func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() (from, to string, ok bool)) (te *txError, pipelined bool) {
 	answered := false
 	var refused *txError
 	for i := 0; i < len(stages); {
@@ -88,7 +90,7 @@ func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() *wir
 			sent, j = false, len(stages)
 		} else {
 			for _, st := range stages[i:j] {
-				writeCommand(t, s, w, st)
+				writeCommand(t, s, w.from, w.to, st)
 			}
 			if err := t.W.Flush(); err != nil {
 				return &txError{stage: stage(i), err: err, unanswered: !answered, broken: true}, false
@@ -97,6 +99,12 @@ func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() *wir
 		for ; i < j; i++ {
 			code, msg, err := t.ReadResponse(expected[i])
 			if err != nil && code == 0 {
+				if refused != nil {
+					// The server refused an earlier command and then closed
+					// (a 421 to MAIL FROM, say): that refusal is the answer.
+					refused.broken = true
+					return refused, false
+				}
 				return &txError{stage: stage(i), err: err, unanswered: !answered, broken: true}, false
 			}
 			answered = true
@@ -122,9 +130,9 @@ func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() *wir
 		return &txError{stage: stageDataEnd, err: err, broken: true}, false
 	}
 	if s.pipelining && next != nil {
-		if nw := next(); nw != nil {
+		if from, to, ok := next(); ok {
 			for _, st := range stages {
-				writeCommand(t, s, nw, st)
+				writeCommand(t, s, from, to, st)
 			}
 			pipelined = true
 		}
@@ -149,16 +157,17 @@ func transact(t *textproto.Conn, s session, w *wire, sent bool, next func() *wir
 // stages are the commands of a mail transaction before the message.
 var stages = [...]stage{stageMail, stageRcpt, stageData}
 
-// writeCommand writes (without flushing) w's command of stage st.
-func writeCommand(t *textproto.Conn, s session, w *wire, st stage) {
+// writeCommand writes (without flushing) the command of stage st of a
+// message from sender from to recipient to.
+func writeCommand(t *textproto.Conn, s session, from, to string, st stage) {
 	switch st {
 	case stageMail:
 		_, _ = t.W.WriteString("MAIL FROM:")
-		_, _ = t.W.WriteString(w.from)
+		_, _ = t.W.WriteString(from)
 		_, _ = t.W.WriteString(s.mailParams)
 	case stageRcpt:
 		_, _ = t.W.WriteString("RCPT TO:")
-		_, _ = t.W.WriteString(w.to)
+		_, _ = t.W.WriteString(to)
 	default:
 		_, _ = t.W.WriteString("DATA")
 	}

@@ -246,7 +246,7 @@ func TestTransactPipelinesNext(t *testing.T) {
 			conn := textproto.NewConn(client)
 			s := session{pipelining: true}
 			asked := 0
-			te, pipelined := transact(conn, s, first, false, func() *wire { asked++; return second })
+			te, pipelined := transact(conn, s, first, false, func() (string, string, bool) { asked++; return second.from, second.to, true })
 			if asked != 1 || !pipelined {
 				t.Fatalf("next asked %d times, pipelined %v; want once, true", asked, pipelined)
 			}
@@ -254,7 +254,7 @@ func TestTransactPipelinesNext(t *testing.T) {
 				t.Fatalf("first message: got %+v, want code %d (broken %v)", te, tc.wantFirst, tc.wantBroken)
 			}
 			if !tc.wantOneOnly {
-				te, pipelined = transact(conn, s, second, true, func() *wire { return nil })
+				te, pipelined = transact(conn, s, second, true, func() (string, string, bool) { return "", "", false })
 				if got := code(te); got != tc.wantSecond || pipelined || (te != nil && te.broken) {
 					t.Errorf("second message: got %+v (pipelined %v), want code %d on a usable connection", te, pipelined, tc.wantSecond)
 				}
@@ -277,9 +277,9 @@ func TestTransactPipelinesNext(t *testing.T) {
 		f := &fakeSMTP{}
 		done := make(chan struct{})
 		go func() { defer close(done); f.serve(server) }()
-		te, pipelined := transact(textproto.NewConn(client), session{}, first, false, func() *wire {
+		te, pipelined := transact(textproto.NewConn(client), session{}, first, false, func() (string, string, bool) {
 			t.Error("next asked of a server without PIPELINING")
-			return second
+			return second.from, second.to, true
 		})
 		_ = client.Close()
 		<-done
@@ -295,6 +295,34 @@ func code(te *txError) int {
 		return 0
 	}
 	return te.code
+}
+
+// TestTransactRefusedThenClosed: a server that answers the pipelined MAIL
+// FROM with 421 and closes. The refusal is the answer (before the
+// transaction, so the message may go out again on a fresh connection),
+// not the lost connection that follows it.
+func TestTransactRefusedThenClosed(t *testing.T) {
+	client, server := net.Pipe()
+	_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+	go func() {
+		r := bufio.NewReader(server)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if strings.HasPrefix(line, "MAIL") {
+				_, _ = server.Write([]byte("421 4.7.0 too many messages on this connection\r\n"))
+				_ = server.Close()
+				return
+			}
+		}
+	}()
+	w := &wire{from: "<privacy@example.org>", to: "<kim@example.net>", data: []byte(".\r\n")}
+	te, _ := transact(textproto.NewConn(client), session{pipelining: true}, w, false, nil)
+	if te == nil || te.stage != stageMail || te.code != 421 || !te.broken {
+		t.Fatalf("got %+v, want the 421 at MAIL FROM on a broken connection", te)
+	}
 }
 
 // TestTransactLostConnection: a connection closed before any reply is
