@@ -117,7 +117,7 @@ var keyDocs = map[string]string{
 	"channels.email.smtp.password_file":            "File holding the SMTP password.",
 	"channels.email.from":                          "The From address, e.g. `Seestar Store <notices@store.example>`. Required with `smtp.host`.",
 	"channels.email.reply_to":                      "The Reply-To address, e.g. the privacy office.",
-	"channels.email.connections":                   "SMTP connections kept open. At least 1.",
+	"channels.email.connections":                   "SMTP connections kept open. At least 1. With a server that offers PIPELINING, each connection sends a message's MAIL FROM, RCPT TO and DATA behind the end of the message before it, so a busy connection waits for one round trip per message, not two: against a distant provider, fewer connections go as far.",
 	"channels.email.rate_per_sec":                  "Most e-mails sent per second, across the connections. Above 0. Each replica enforces its own limit: with N replicas sending a campaign, set it to the provider's limit divided by N.",
 	"channels.email.dkim.domain":                   "The signing domain (`d=`).",
 	"channels.email.dkim.selector":                 "The selector (`s=`); the public key is published at `<selector>._domainkey.<domain>`.",
