@@ -212,17 +212,28 @@ func emailChannel(cfg config.Config, log *logrus.Entry) (*channel, error) {
 	return &channel{name: notify.ChannelEmail, notifier: n, limiter: rate.NewLimiter(rate.Limit(e.RatePerSec), burst), close: n.Close}, nil
 }
 
-// concurrency is how many notices of a channel are in flight at once. A
-// provider's own limits (the e-mail pool's connections, the rate limiters)
-// bound the sending; more notices in flight make the ledger's group commits
-// larger: 64 delivered e-mail campaigns 13–20 % faster than 16, and 128 a
-// little faster again than 64 (e-mail ratio +0.01 to +0.05 in four
-// alternating pairs of `make bench-e2e` runs; 256 no better).
+// ProviderConcurrency is how many notices of a channel with a provider
+// are in flight at once in one `breach serve`: each in a worker's hands
+// between its claim in the ledger and its record there. A provider's own
+// limits (the e-mail pool's connections, the rate limiters) bound the
+// sending; more notices in flight make the ledger's group commits larger:
+// 64 delivered e-mail campaigns 13–20 % faster than 16, and 128 a little
+// faster again than 64 (e-mail ratio +0.01 to +0.05 in four alternating
+// pairs of `make bench-e2e` runs; 256 no better). It is also the most
+// notices a crash can leave accepted by a provider but not recorded,
+// which are sent again after the restart.
+const ProviderConcurrency = 128
+
+// OutboxConcurrency is ProviderConcurrency for a channel writing to the
+// outbox.
+const OutboxConcurrency = 8
+
+// concurrency is how many notices of c are in flight at once.
 func (c *channel) concurrency() int {
 	if c.outbox {
-		return 8
+		return OutboxConcurrency
 	}
-	return 128
+	return ProviderConcurrency
 }
 
 // CheckConfig builds, without connecting anywhere or writing anything,
