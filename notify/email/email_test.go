@@ -767,7 +767,11 @@ func TestPipelinedStream(t *testing.T) {
 			deferData = append(deferData, addr(i))
 		}
 	}
-	h := newHarness(t, notifytest.Behaviour{Reject: reject, RejectData: rejectData, DeferData: deferData},
+	// A server that takes 2ms over each message's data, so that the other
+	// senders are waiting whenever a message's data goes out (on a busy
+	// machine they might not be, and fewer messages would follow one
+	// another).
+	h := newHarness(t, notifytest.Behaviour{Reject: reject, RejectData: rejectData, DeferData: deferData, DataDelay: 2 * time.Millisecond},
 		func(c *Config) { c.Connections = 1 })
 	errs := make([]error, messages)
 	var wg sync.WaitGroup
