@@ -66,7 +66,7 @@ func Plan(ctx context.Context, dir string, subjects int) (Rate, error) {
 	}
 	// The ledger as the service wraps it: every planned notice's code goes
 	// into the public site's verification index.
-	ledger := announce.IndexingLedger{Ledger: st.Ledger(), Secret: key}
+	ledger := announce.Indexing(st.Ledger(), key)
 	planner := &notify.Planner{Policy: notify.DefaultPolicy(), Ledger: ledger, Sink: queue.NewSink(bus, queue.WithTickets(tickets)), Render: comp}
 	people := func(fn func(*notify.Recipient) error) error {
 		var r notify.Recipient

@@ -58,14 +58,14 @@ func BenchmarkEmailPool(b *testing.B) {
 }
 
 // BenchmarkEmailPoolLatency measures the pool against an SMTP server 1 ms
-// away each way (notifytest.LatencyProxy in front of the in-process
+// away each way (notifytest.Proxy in front of the in-process
 // sink), as a provider across a network is: there the round trips per
 // message, not the processor, bound a connection's rate.
 func BenchmarkEmailPoolLatency(b *testing.B) {
 	for _, conns := range []int{1, 4} {
 		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
 			srv := notifytest.StartSMTP(b, notifytest.Behaviour{Discard: true})
-			host, port := notifytest.LatencyProxy(b, net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)), time.Millisecond)
+			host, port := notifytest.Proxy(b, net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)), notifytest.ProxyOptions{OneWay: time.Millisecond})
 			benchPool(b, host, port, conns, nil)
 		})
 	}

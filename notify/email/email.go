@@ -59,7 +59,8 @@ var (
 )
 
 // Notifier sends notices by e-mail. It is safe for concurrent use; at most
-// Config.Connections messages are in flight at once.
+// Config.Connections messages are being sent at once, each perhaps with
+// the first commands of the message that follows it on its connection.
 type Notifier struct {
 	cfg      Config
 	log      *logrus.Entry

@@ -1,7 +1,6 @@
 package email
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -16,7 +15,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net"
 	netmail "net/mail"
 	"strings"
 	"sync"
@@ -432,44 +430,12 @@ func checkPart(t *testing.T, enc, contentType string, r io.Reader, w wantPart) {
 // withoutExtension starts a proxy to the SMTP server at addr that hides
 // the EHLO extension ext from the client, and returns its host and port.
 func withoutExtension(t *testing.T, addr, ext string) (string, int) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.Dial("tcp", addr)
-			if err != nil {
-				_ = client.Close()
-				continue
-			}
-			go func() {
-				_, _ = io.Copy(server, client)
-				_ = server.Close()
-			}()
-			go func() {
-				defer client.Close()
-				r := bufio.NewReader(server)
-				for {
-					line, err := r.ReadString('\n')
-					if len(line) > 4 && strings.EqualFold(strings.TrimSpace(line[4:]), ext) {
-						line = line[:4] + "X-HIDDEN\r\n"
-					}
-					if _, werr := io.WriteString(client, line); werr != nil || err != nil {
-						return
-					}
-				}
-			}()
+	return notifytest.Proxy(t, addr, notifytest.ProxyOptions{ServerLine: func(line string) string {
+		if len(line) > 4 && strings.EqualFold(strings.TrimSpace(line[4:]), ext) {
+			return line[:4] + "X-HIDDEN\r\n"
 		}
-	}()
-	tcp := ln.Addr().(*net.TCPAddr)
-	return tcp.IP.String(), tcp.Port
+		return line
+	}})
 }
 
 func TestDKIM(t *testing.T) {

@@ -395,9 +395,9 @@ func TestLog(t *testing.T) {
 	}
 }
 
-// TestLatencyProxy checks that the proxy delays a round trip by twice the
+// TestProxyLatency checks that the proxy delays a round trip by twice the
 // one-way delay and passes the bytes through unchanged, in order.
-func TestLatencyProxy(t *testing.T) {
+func TestProxyLatency(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -411,7 +411,7 @@ func TestLatencyProxy(t *testing.T) {
 		defer c.Close()
 		_, _ = io.Copy(c, c) // echo
 	}()
-	host, port := LatencyProxy(t, ln.Addr().String(), 20*time.Millisecond)
+	host, port := Proxy(t, ln.Addr().String(), ProxyOptions{OneWay: 20 * time.Millisecond})
 	c, err := net.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 	if err != nil {
 		t.Fatal(err)
